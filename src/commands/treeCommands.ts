@@ -1,0 +1,66 @@
+import * as vscode from 'vscode';
+import type { Container } from '../container';
+import type { SyncTreeNode, SyncTreeProvider } from '../views/syncTreeProvider';
+import { runChangelogSql } from '../sql/runQueryText';
+
+type NodeOf<T extends SyncTreeNode['type']> = Extract<SyncTreeNode, { type: T }>;
+
+export function registerTreeCommands(container: Container, tree: SyncTreeProvider): vscode.Disposable {
+  const { connections } = container;
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('syncLogs.refresh', async () => {
+      tree.refresh();
+      // Block until the syncs are loaded so callers (and tests) see a settled view.
+      await tree.getSyncs().catch(() => undefined);
+    }),
+    vscode.commands.registerCommand('syncLogs.copySyncId', async (node?: NodeOf<'sync'> | NodeOf<'run'>) => {
+      if (!node || !('sync' in node)) return;
+      await vscode.env.clipboard.writeText(node.sync.syncId);
+      vscode.window.setStatusBarMessage(`Copied sync ID ${node.sync.syncId}`, 3000);
+    }),
+    vscode.commands.registerCommand('syncLogs.copyRunId', async (node?: NodeOf<'run'>) => {
+      if (node?.type !== 'run') return;
+      await vscode.env.clipboard.writeText(node.run.syncRunId);
+      vscode.window.setStatusBarMessage(`Copied run ID ${node.run.syncRunId}`, 3000);
+    }),
+    vscode.commands.registerCommand('syncLogs.openRunQuery', async (node?: NodeOf<'run'>) => {
+      if (node?.type !== 'run') {
+        void vscode.window.showInformationMessage('Right-click a run in the Sync Logs view and choose "Open Run Query".');
+        return undefined;
+      }
+      const warehouse = await connections.getWarehouse();
+      const content = runChangelogSql({
+        dialect: warehouse.dialect,
+        schema: connections.schema,
+        syncId: node.sync.syncId,
+        syncRunId: node.run.syncRunId,
+        modelName: node.sync.modelName,
+        destination: node.sync.destination,
+        startedAt: node.run.startedAt,
+      });
+      const doc = await vscode.workspace.openTextDocument({ language: 'sql', content });
+      await vscode.window.showTextDocument(doc, { preview: false });
+      return doc;
+    }),
+    vscode.commands.registerCommand('syncLogs.loadMoreRuns', async (node?: NodeOf<'loadMore'>) => {
+      if (node?.type !== 'loadMore') return;
+      try {
+        await tree.loadMoreRuns(node);
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Sync Logs: could not load more runs: ${(err as Error).message}`);
+      }
+    }),
+    vscode.commands.registerCommand('syncLogs.rebuildDemo', async () => {
+      const answer = await vscode.window.showWarningMessage(
+        'Rebuild the embedded demo sync log from scratch? It takes a few seconds.',
+        { modal: true },
+        'Rebuild',
+      );
+      if (answer !== 'Rebuild') return;
+      await connections.closeAll();
+      const { deleteDemoData } = await import('../warehouse/demoStorage');
+      await deleteDemoData(container.context.globalStorageUri.fsPath);
+      tree.refresh();
+    }),
+  );
+}

@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import { ConnectionManager } from './warehouse/connectionManager';
+import { SyncTreeProvider } from './views/syncTreeProvider';
+import { ConnectionStatusBar } from './views/connectionStatusBar';
+
+/**
+ * Owns the extension's long-lived services. Everything it creates is disposed with it,
+ * so deactivation (and test reloads) leave nothing behind.
+ */
+export class Container implements vscode.Disposable {
+  readonly log: vscode.LogOutputChannel;
+  readonly connections: ConnectionManager;
+  readonly tree: SyncTreeProvider;
+  readonly statusBar: ConnectionStatusBar;
+  readonly treeView: vscode.TreeView<unknown>;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly context: vscode.ExtensionContext) {
+    this.log = this.track(vscode.window.createOutputChannel('Sync Logs', { log: true }));
+    this.connections = this.track(new ConnectionManager(context, this.log));
+    this.tree = this.track(new SyncTreeProvider(this.connections, this.log));
+    this.treeView = this.track(vscode.window.createTreeView('syncLogs.syncs', { treeDataProvider: this.tree, showCollapseAll: true }));
+    this.statusBar = this.track(new ConnectionStatusBar(this.connections));
+  }
+
+  /** Registers something to dispose with the container and returns it. */
+  track<T extends vscode.Disposable>(disposable: T): T {
+    this.disposables.push(disposable);
+    return disposable;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0).reverse()) {
+      try {
+        d.dispose();
+      } catch (err) {
+        console.error('Sync Logs: dispose failed', err);
+      }
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import type * as vscode from 'vscode';
+import { Container } from './container';
+import { registerConnectionCommands } from './commands/connectionCommands';
+import { registerTreeCommands } from './commands/treeCommands';
+
+/** What activate() returns: used by the integration tests to look inside. */
+export interface SyncLogsApi {
+  container: Container;
+}
+
+export function activate(context: vscode.ExtensionContext): SyncLogsApi {
+  const container = new Container(context);
+  context.subscriptions.push(container);
+  // Command groups register here, one line each: register(container) -> Disposable.
+  context.subscriptions.push(registerConnectionCommands(container));
+  context.subscriptions.push(registerTreeCommands(container, container.tree));
+  return { container };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,32 @@
+/** A column as the warehouse described it: `type` is the warehouse's own type name (e.g. `timestamptz`, `int8`). */
+export interface ResultColumn {
+  name: string;
+  type: string;
+}
+
+/**
+ * A bounded query result. Rows are arrays in column order (compact to post to a webview).
+ * Cells are plain JSON-able values after normalisation: numbers, strings, booleans, null,
+ * ISO strings for timestamps (see `CellValue`), objects for JSON.
+ */
+export interface QueryResult {
+  columns: ResultColumn[];
+  rows: unknown[][];
+  /** Rows the statement produced; may exceed rows.length when `truncated`. */
+  rowCount: number;
+  truncated: boolean;
+  elapsedMs: number;
+  /** The statement's command tag when it returned no rows (e.g. `INSERT`, `CREATE`). */
+  command?: string;
+}
+
+/** Reads one column of a result by name, as an array of objects keyed by column name. */
+export function resultObjects<T = Record<string, unknown>>(result: QueryResult): T[] {
+  return result.rows.map((row) => {
+    const obj: Record<string, unknown> = {};
+    result.columns.forEach((c, i) => {
+      obj[c.name] = row[i];
+    });
+    return obj as T;
+  });
+}

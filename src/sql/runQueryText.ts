@@ -1,0 +1,42 @@
+import type { Dialect } from './dialect';
+import { tableName } from './syncLogTables';
+
+export interface RunQueryContext {
+  dialect: Dialect;
+  schema: string;
+  syncId: string;
+  syncRunId: string;
+  modelName: string;
+  destination: string;
+  startedAt: string | null;
+  limit?: number;
+}
+
+/**
+ * The SQL "Open Run Query" puts in a new editor: the run's changelog joined to its run on
+ * sync_run_id (joining on sync_id alone would pair every operation with every run).
+ * This text is for the user to read and edit, so ids are literals, quoted by the dialect.
+ */
+export function runChangelogSql(c: RunQueryContext): string {
+  const loc = { dialect: c.dialect, schema: c.schema };
+  const comment = (text: string) => `-- ${text.replace(/[\r\n]+/g, ' ')}`;
+  return [
+    comment(`Changelog of run ${c.syncRunId} of "${c.modelName}" (${c.destination}), started ${c.startedAt ?? 'unknown'}`),
+    comment('Run it with "Sync Logs: Run Query" (Ctrl+Enter / Cmd+Enter).'),
+    'select',
+    '  c.op_type,',
+    '  c.row_id,',
+    '  c.status,',
+    '  c.failure_reason,',
+    '  c.fields,',
+    '  r.started_at,',
+    '  r.finished_at',
+    `from ${tableName(loc, 'sync_changelog')} c`,
+    `join ${tableName(loc, 'sync_runs')} r on r.sync_run_id = c.sync_run_id`,
+    `where c.sync_id = ${c.dialect.literal(c.syncId)}`,
+    `  and c.sync_run_id = ${c.dialect.literal(c.syncRunId)}`,
+    "order by case c.status when 'failed' then 0 when 'aborted' then 1 else 2 end, c.op_type, c.row_id",
+    `limit ${c.limit ?? 1000};`,
+    '',
+  ].join('\n');
+}

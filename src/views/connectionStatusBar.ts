@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import type { ConnectionManager } from '../warehouse/connectionManager';
+
+/** Shows the active connection; clicking it switches. */
+export class ConnectionStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('syncLogs.connection', vscode.StatusBarAlignment.Left, 50);
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly connections: ConnectionManager) {
+    this.item.name = 'Sync Logs Connection';
+    this.item.command = 'syncLogs.selectConnection';
+    this.subscription = connections.onDidChange(() => this.update());
+    this.update();
+    this.item.show();
+  }
+
+  /** The text shown, for tests. */
+  get text(): string {
+    return this.item.text;
+  }
+
+  private update(): void {
+    const active = this.connections.active;
+    this.item.text = `$(database) Sync Logs: ${active.name}`;
+    this.item.tooltip = `Sync Logs connection: ${active.name} (${active.kind}), schema ${this.connections.schema}. Click to switch.`;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,222 @@
+import * as vscode from 'vscode';
+import type { ConnectionManager } from '../warehouse/connectionManager';
+import type { Warehouse } from '../warehouse/warehouse';
+import { resultObjects } from '../shared/queryResult';
+import { listRunsQuery, listSyncsQuery, runFailuresQuery } from '../sql/treeQueries';
+import type { SqlQuery } from '../sql/dialect';
+import {
+  failureItem,
+  pageOf,
+  runErrorItem,
+  runItem,
+  syncItem,
+  toFailureGroup,
+  toRunSummary,
+  toSyncSummary,
+  type FailureGroup,
+  type ItemDescriptor,
+  type RunSummary,
+  type SyncSummary,
+} from './treeModel';
+
+export type SyncTreeNode =
+  | { type: 'connection'; name: string; kind: string; schema: string }
+  | { type: 'sync'; sync: SyncSummary }
+  | { type: 'run'; sync: SyncSummary; run: RunSummary }
+  | { type: 'loadMore'; sync: SyncSummary; shown: number }
+  | { type: 'failure'; sync: SyncSummary; run: RunSummary; group: FailureGroup }
+  | { type: 'runError'; run: RunSummary; error: string }
+  | { type: 'message'; text: string; detail?: string; isError?: boolean };
+
+const MAX_FAILURE_GROUPS = 100;
+const MAX_SYNCS = 500;
+
+interface RunPages {
+  runs: RunSummary[];
+  hasMore: boolean;
+}
+
+/**
+ * Connection → syncs → runs → failed rows grouped by reason. Every level is one bounded,
+ * aggregated query in the warehouse; results are cached until Refresh.
+ */
+export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<SyncTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private runPages = new Map<string, RunPages>();
+  /** The node objects handed to VS Code: a redraw must fire with the same object. */
+  private syncNodes = new Map<string, SyncTreeNode>();
+  private syncs: Promise<SyncSummary[]> | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly connections: ConnectionManager, private readonly log: vscode.LogOutputChannel) {
+    this.subscription = connections.onDidChange(() => this.refresh());
+  }
+
+  refresh(): void {
+    this.runPages = new Map();
+    this.syncNodes = new Map();
+    this.syncs = undefined;
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** Fetches the next page of runs of a sync and redraws that sync. */
+  async loadMoreRuns(node: Extract<SyncTreeNode, { type: 'loadMore' }>): Promise<void> {
+    const current = this.runPages.get(node.sync.syncId);
+    const next = await this.fetchRuns(node.sync.syncId, current?.runs.length ?? 0);
+    this.runPages.set(node.sync.syncId, { runs: [...(current?.runs ?? []), ...next.runs], hasMore: next.hasMore });
+    this.changeEmitter.fire(this.syncNodes.get(node.sync.syncId));
+  }
+
+  /** The syncs as last loaded (for commands and tests). */
+  async getSyncs(): Promise<SyncSummary[]> {
+    this.syncs ??= this.fetchSyncs();
+    return this.syncs;
+  }
+
+  getTreeItem(node: SyncTreeNode): vscode.TreeItem {
+    const conn = this.connections.activeName;
+    switch (node.type) {
+      case 'connection': {
+        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `connection:${node.name}`;
+        item.description = `${node.kind} · ${node.schema}`;
+        item.iconPath = new vscode.ThemeIcon('database');
+        item.contextValue = 'connection';
+        item.tooltip = `Active connection "${node.name}" (${node.kind}), schema ${node.schema}. Switch with "Sync Logs: Select Connection".`;
+        return item;
+      }
+      case 'sync':
+        return withId(toTreeItem(syncItem(node.sync, this.formatOptions())), `${conn}/sync:${node.sync.syncId}`);
+      case 'run':
+        return withId(toTreeItem(runItem(node.run, this.formatOptions())), `${conn}/run:${node.sync.syncId}:${node.run.syncRunId}`);
+      case 'failure':
+        return toTreeItem(failureItem(node.group));
+      case 'runError':
+        return toTreeItem(runErrorItem(node.error));
+      case 'loadMore': {
+        const item = new vscode.TreeItem('Load more runs…', vscode.TreeItemCollapsibleState.None);
+        item.description = `${node.shown} shown`;
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.contextValue = 'loadMore';
+        item.command = { command: 'syncLogs.loadMoreRuns', title: 'Load More Runs', arguments: [node] };
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon(node.isError ? 'error' : 'info', node.isError ? new vscode.ThemeColor('list.errorForeground') : undefined);
+        item.tooltip = node.detail ?? node.text;
+        item.contextValue = node.isError ? 'error' : 'message';
+        return item;
+      }
+    }
+  }
+
+  async getChildren(node?: SyncTreeNode): Promise<SyncTreeNode[]> {
+    try {
+      if (!node) {
+        const active = this.connections.active;
+        return [{ type: 'connection', name: active.name, kind: active.kind, schema: this.connections.schema }];
+      }
+      switch (node.type) {
+        case 'connection': {
+          const syncs = await this.getSyncs();
+          if (syncs.length === 0) return [{ type: 'message', text: `No sync runs in ${this.connections.schema}.sync_runs yet.`, detail: 'Enable warehouse sync logs on a sync in Hightouch (Sync Logs tab), then refresh after its next run.' }];
+          const nodes: SyncTreeNode[] = syncs.map((sync) => {
+            const syncNode: SyncTreeNode = { type: 'sync', sync };
+            this.syncNodes.set(sync.syncId, syncNode);
+            return syncNode;
+          });
+          if (syncs.length >= MAX_SYNCS) nodes.push({ type: 'message', text: `Showing the first ${MAX_SYNCS} syncs.` });
+          return nodes;
+        }
+        case 'sync': {
+          let pages = this.runPages.get(node.sync.syncId);
+          if (!pages) {
+            pages = await this.fetchRuns(node.sync.syncId, 0);
+            this.runPages.set(node.sync.syncId, pages);
+          }
+          const nodes: SyncTreeNode[] = pages.runs.map((run) => ({ type: 'run', sync: node.sync, run }));
+          if (pages.hasMore) nodes.push({ type: 'loadMore', sync: node.sync, shown: pages.runs.length });
+          if (nodes.length === 0) nodes.push({ type: 'message', text: 'No runs.' });
+          return nodes;
+        }
+        case 'run': {
+          const nodes: SyncTreeNode[] = [];
+          if (node.run.error) nodes.push({ type: 'runError', run: node.run, error: node.run.error });
+          if (node.run.failed > 0) {
+            const result = await this.run(runFailuresQuery(this.location(await this.warehouse()), node.sync.syncId, node.run.syncRunId, MAX_FAILURE_GROUPS));
+            const { items, hasMore } = pageOf(resultObjects(result).map(toFailureGroup), MAX_FAILURE_GROUPS);
+            nodes.push(...items.map((group): SyncTreeNode => ({ type: 'failure', sync: node.sync, run: node.run, group })));
+            if (hasMore) nodes.push({ type: 'message', text: `Showing the ${MAX_FAILURE_GROUPS} most frequent failure reasons.` });
+          }
+          return nodes;
+        }
+        default:
+          return [];
+      }
+    } catch (err) {
+      const message = (err as Error).message ?? String(err);
+      this.log.error(`Sync Logs view: ${message}`);
+      return [{ type: 'message', text: message.split('\n')[0], detail: message, isError: true }];
+    }
+  }
+
+  private formatOptions() {
+    return { now: new Date() };
+  }
+
+  private warehouse(): Promise<Warehouse> {
+    return this.connections.getWarehouse();
+  }
+
+  private location(w: Warehouse) {
+    return { dialect: w.dialect, schema: this.connections.schema };
+  }
+
+  private async run(q: SqlQuery) {
+    const w = await this.warehouse();
+    return w.query(q.text, q.values, { readOnly: true });
+  }
+
+  private async fetchSyncs(): Promise<SyncSummary[]> {
+    const w = await this.warehouse();
+    const result = await this.run(listSyncsQuery(this.location(w), MAX_SYNCS));
+    return resultObjects(result).map(toSyncSummary);
+  }
+
+  private async fetchRuns(syncId: string, offset: number): Promise<RunPages> {
+    const pageSize = vscode.workspace.getConfiguration('syncLogs').get<number>('runsPageSize', 50);
+    const w = await this.warehouse();
+    const result = await this.run(listRunsQuery(this.location(w), syncId, offset, pageSize));
+    const { items, hasMore } = pageOf(resultObjects(result).map(toRunSummary), pageSize);
+    return { runs: items, hasMore };
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changeEmitter.dispose();
+  }
+}
+
+function withId(item: vscode.TreeItem, id: string): vscode.TreeItem {
+  item.id = id;
+  return item;
+}
+
+/** Turns a pure descriptor into a TreeItem; warehouse text goes in with appendText so it is never markup. */
+export function toTreeItem(d: ItemDescriptor): vscode.TreeItem {
+  const state = { none: vscode.TreeItemCollapsibleState.None, collapsed: vscode.TreeItemCollapsibleState.Collapsed, expanded: vscode.TreeItemCollapsibleState.Expanded }[d.collapsible];
+  const item = new vscode.TreeItem(d.label, state);
+  item.description = d.description;
+  item.iconPath = new vscode.ThemeIcon(d.icon.id, d.icon.color ? new vscode.ThemeColor(d.icon.color) : undefined);
+  item.contextValue = d.contextValue;
+  if (d.tooltip) {
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown('**').appendText(d.tooltip.title).appendMarkdown('**\n\n');
+    for (const [label, value] of d.tooltip.rows) md.appendText(`${label}: `).appendText(value).appendMarkdown('  \n');
+    if (d.tooltip.body) md.appendMarkdown('\n\n').appendCodeblock(d.tooltip.body, 'text');
+    item.tooltip = md;
+  }
+  return item;
+}

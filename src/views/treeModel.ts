@@ -1,0 +1,214 @@
+import { formatCount, formatDuration, formatRelative, formatTimestamp, oneLine, toDate } from './format';
+
+/** What the sync-list query returns for one sync (its latest run plus totals). */
+export interface SyncSummary {
+  syncId: string;
+  modelName: string;
+  destination: string;
+  primaryKey: string | null;
+  lastStatus: string | null;
+  lastError: string | null;
+  lastStartedAt: string | null;
+  lastFinishedAt: string | null;
+  lastPlanned: number;
+  lastAttempted: number;
+  lastSucceeded: number;
+  lastFailed: number;
+  runCount: number;
+  failedRunCount: number;
+  firstStartedAt: string | null;
+}
+
+export interface RunSummary {
+  syncRunId: string;
+  status: string | null;
+  error: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  planned: number;
+  attempted: number;
+  succeeded: number;
+  failed: number;
+  plannedAdd: number;
+  plannedChange: number;
+  plannedRemove: number;
+}
+
+export interface FailureGroup {
+  reason: string | null;
+  rowCount: number;
+  sampleRowId: string | null;
+}
+
+export type Health = 'ok' | 'rowFailures' | 'aborted' | 'failed' | 'unknown';
+
+/** A tooltip as rows of (our label, warehouse text): the view renders values as plain text, never markup. */
+export interface Tooltip {
+  title: string;
+  rows: [string, string][];
+  body?: string;
+}
+
+export interface ItemDescriptor {
+  label: string;
+  description?: string;
+  tooltip?: Tooltip;
+  icon: { id: string; color?: string };
+  contextValue: string;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+}
+
+export interface FormatOptions {
+  now: Date;
+  timeZone?: string;
+}
+
+const num = (v: unknown): number => (v === null || v === undefined || v === '' ? 0 : Number(v));
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const iso = (v: unknown): string | null => {
+  const d = toDate(v as string | Date | null | undefined);
+  return d ? d.toISOString() : null;
+};
+
+export function toSyncSummary(row: Record<string, unknown>): SyncSummary {
+  return {
+    syncId: String(row.sync_id),
+    modelName: str(row.model_name) ?? `Sync ${String(row.sync_id)}`,
+    destination: str(row.destination) ?? 'unknown destination',
+    primaryKey: str(row.primary_key),
+    lastStatus: str(row.status),
+    lastError: str(row.error),
+    lastStartedAt: iso(row.started_at),
+    lastFinishedAt: iso(row.finished_at),
+    lastPlanned: num(row.planned),
+    lastAttempted: num(row.attempted),
+    lastSucceeded: num(row.succeeded),
+    lastFailed: num(row.failed),
+    runCount: num(row.run_count),
+    failedRunCount: num(row.failed_run_count),
+    firstStartedAt: iso(row.first_started_at),
+  };
+}
+
+export function toRunSummary(row: Record<string, unknown>): RunSummary {
+  return {
+    syncRunId: String(row.sync_run_id),
+    status: str(row.status),
+    error: str(row.error),
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+    planned: num(row.planned),
+    attempted: num(row.attempted),
+    succeeded: num(row.succeeded),
+    failed: num(row.failed),
+    plannedAdd: num(row.num_planned_add),
+    plannedChange: num(row.num_planned_change),
+    plannedRemove: num(row.num_planned_remove),
+  };
+}
+
+export function toFailureGroup(row: Record<string, unknown>): FailureGroup {
+  return { reason: str(row.failure_reason), rowCount: num(row.row_count), sampleRowId: str(row.sample_row_id) };
+}
+
+function durationMs(started: string | null, finished: string | null): number | undefined {
+  const a = toDate(started);
+  const b = toDate(finished);
+  return a && b ? b.getTime() - a.getTime() : undefined;
+}
+
+export function runHealth(run: Pick<RunSummary, 'status' | 'planned' | 'attempted' | 'failed'>): Health {
+  if (run.status === 'failed') return 'failed';
+  if (run.planned > run.attempted) return 'aborted';
+  if (run.failed > 0) return 'rowFailures';
+  if (run.status === 'succeeded') return 'ok';
+  return 'unknown';
+}
+
+const HEALTH_ICON: Record<Health, { id: string; color?: string }> = {
+  ok: { id: 'pass', color: 'testing.iconPassed' },
+  rowFailures: { id: 'warning', color: 'list.warningForeground' },
+  aborted: { id: 'circle-slash', color: 'list.warningForeground' },
+  failed: { id: 'error', color: 'list.errorForeground' },
+  unknown: { id: 'circle-outline' },
+};
+
+export function syncItem(s: SyncSummary, opts: FormatOptions): ItemDescriptor {
+  const health = s.runCount === 0 ? 'unknown' : runHealth({ status: s.lastStatus, planned: s.lastPlanned, attempted: s.lastAttempted, failed: s.lastFailed });
+  const when = formatRelative(s.lastStartedAt, opts.now);
+  const rows: [string, string][] = [
+    ['Sync ID', s.syncId],
+    ['Destination', s.destination],
+    ['Primary key', s.primaryKey ?? '—'],
+    ['Runs', `${formatCount(s.runCount)} (${formatCount(s.failedRunCount)} failed) since ${formatTimestamp(s.firstStartedAt, opts.timeZone)}`],
+    ['Last run', `${s.lastStatus ?? 'unknown'} at ${formatTimestamp(s.lastStartedAt, opts.timeZone)}, took ${formatDuration(durationMs(s.lastStartedAt, s.lastFinishedAt))}`],
+    ['Last run rows', `${formatCount(s.lastPlanned)} planned, ${formatCount(s.lastSucceeded)} succeeded, ${formatCount(s.lastFailed)} failed`],
+  ];
+  return {
+    label: s.modelName,
+    description: `${s.destination} · ${s.lastStatus ?? 'no runs'} ${when}`,
+    tooltip: { title: s.modelName, rows, body: s.lastError ?? undefined },
+    icon: HEALTH_ICON[health],
+    contextValue: 'sync',
+    collapsible: 'collapsed',
+  };
+}
+
+export function runItem(r: RunSummary, opts: FormatOptions): ItemDescriptor {
+  const health = runHealth(r);
+  const aborted = Math.max(0, r.planned - r.attempted);
+  const parts = [
+    r.status ?? 'unknown',
+    formatDuration(durationMs(r.startedAt, r.finishedAt)),
+    `${formatCount(r.planned)} planned`,
+    `${formatCount(r.succeeded)} ok`,
+    `${formatCount(r.failed)} failed`,
+  ];
+  if (aborted > 0) parts.push(`${formatCount(aborted)} aborted`);
+  const rows: [string, string][] = [
+    ['Run ID', r.syncRunId],
+    ['Status', r.status ?? 'unknown'],
+    ['Started', formatTimestamp(r.startedAt, opts.timeZone)],
+    ['Finished', formatTimestamp(r.finishedAt, opts.timeZone)],
+    ['Planned', `${formatCount(r.planned)} (${formatCount(r.plannedAdd)} add, ${formatCount(r.plannedChange)} change, ${formatCount(r.plannedRemove)} remove)`],
+    ['Attempted', formatCount(r.attempted)],
+    ['Succeeded', formatCount(r.succeeded)],
+    ['Failed', formatCount(r.failed)],
+    ['Aborted', formatCount(aborted)],
+  ];
+  return {
+    label: formatTimestamp(r.startedAt, opts.timeZone),
+    description: parts.join(' · '),
+    tooltip: { title: `Run ${r.syncRunId}`, rows, body: r.error ?? undefined },
+    icon: HEALTH_ICON[health],
+    contextValue: 'run',
+    collapsible: r.failed > 0 || r.error ? 'collapsed' : 'none',
+  };
+}
+
+export function failureItem(f: FailureGroup): ItemDescriptor {
+  const text = f.reason ?? '(no failure reason recorded)';
+  return {
+    label: oneLine(text),
+    description: `${formatCount(f.rowCount)} row${f.rowCount === 1 ? '' : 's'}`,
+    tooltip: { title: `${formatCount(f.rowCount)} failed row${f.rowCount === 1 ? '' : 's'}`, rows: [['Sample row ID', f.sampleRowId ?? '—']], body: text },
+    icon: { id: 'symbol-event', color: 'list.errorForeground' },
+    contextValue: 'failureReason',
+    collapsible: 'none',
+  };
+}
+
+export function runErrorItem(error: string): ItemDescriptor {
+  return {
+    label: oneLine(`Run error: ${error}`),
+    tooltip: { title: 'Sync-level error', rows: [], body: error },
+    icon: { id: 'error', color: 'list.errorForeground' },
+    contextValue: 'runError',
+    collapsible: 'none',
+  };
+}
+
+/** Splits a page fetched with one extra row into what to show and whether more exist. */
+export function pageOf<T>(rows: T[], pageSize: number): { items: T[]; hasMore: boolean } {
+  return { items: rows.slice(0, pageSize), hasMore: rows.length > pageSize };
+}

@@ -1,0 +1,153 @@
+import * as vscode from 'vscode';
+import { DEFAULT_SCHEMA, DEMO_CONNECTION_NAME, type ConnectionSettings } from '../shared/connection';
+import { openWarehouse } from './registry';
+import type { Warehouse } from './warehouse';
+import { readConnectionSettings } from './connectionSettings';
+import { formatLoadProgress } from '../demo/progressText';
+
+const ACTIVE_KEY = 'syncLogs.activeConnection';
+const secretKey = (name: string) => `syncLogs.password.${name}`;
+
+/**
+ * Owns the list of connections, which one is active, and the open Warehouse of each.
+ * Opening is lazy and shared: concurrent callers wait on the same promise.
+ */
+export class ConnectionManager implements vscode.Disposable {
+  private readonly opened = new Map<string, Promise<Warehouse>>();
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+  /** Fires when the active connection changes or its settings change. */
+  readonly onDidChange = this.changeEmitter.event;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('syncLogs.connections') || e.affectsConfiguration('syncLogs.schema') || e.affectsConfiguration('syncLogs.queryTimeoutSeconds')) {
+          void this.closeAll().then(() => this.changeEmitter.fire());
+        }
+      }),
+    );
+  }
+
+  list(): ConnectionSettings[] {
+    const { connections, problems } = readConnectionSettings(vscode.workspace.getConfiguration('syncLogs').get('connections'));
+    for (const p of problems) this.log.warn(p);
+    return [{ name: DEMO_CONNECTION_NAME, kind: 'demo' }, ...connections];
+  }
+
+  get activeName(): string {
+    const name = this.context.globalState.get<string>(ACTIVE_KEY, DEMO_CONNECTION_NAME);
+    return this.list().some((c) => c.name === name) ? name : DEMO_CONNECTION_NAME;
+  }
+
+  get active(): ConnectionSettings {
+    const name = this.activeName;
+    return this.list().find((c) => c.name === name) ?? { name: DEMO_CONNECTION_NAME, kind: 'demo' };
+  }
+
+  /** Schema of the sync-log tables on the active connection. */
+  get schema(): string {
+    return this.active.schema ?? vscode.workspace.getConfiguration('syncLogs').get<string>('schema', DEFAULT_SCHEMA);
+  }
+
+  async setActive(name: string): Promise<void> {
+    if (!this.list().some((c) => c.name === name)) throw new Error(`No connection named "${name}". Add it to the syncLogs.connections setting.`);
+    await this.context.globalState.update(ACTIVE_KEY, name);
+    this.changeEmitter.fire();
+  }
+
+  /** The active connection's warehouse, opened on first use. */
+  getWarehouse(): Promise<Warehouse> {
+    const settings = this.active;
+    let pending = this.opened.get(settings.name);
+    if (!pending) {
+      pending = this.open(settings);
+      this.opened.set(settings.name, pending);
+      // A failed open is forgotten so the next call tries again (e.g. after a corrected password).
+      pending.catch(() => {
+        if (this.opened.get(settings.name) === pending) this.opened.delete(settings.name);
+      });
+    }
+    return pending;
+  }
+
+  /** Closes every open warehouse; the next getWarehouse() reconnects. */
+  async closeAll(): Promise<void> {
+    const all = [...this.opened.values()];
+    this.opened.clear();
+    await Promise.all(all.map((p) => p.then((w) => w.close()).catch(() => undefined)));
+  }
+
+  /** Forgets the stored password of a connection (after an authentication failure). */
+  async forgetPassword(name: string): Promise<void> {
+    await this.context.secrets.delete(secretKey(name));
+  }
+
+  private async open(settings: ConnectionSettings): Promise<Warehouse> {
+    const started = Date.now();
+    const timeoutSeconds = vscode.workspace.getConfiguration('syncLogs').get<number>('queryTimeoutSeconds', 300);
+    const storageDir = this.context.globalStorageUri.fsPath;
+    let enteredPassword: string | undefined;
+    const openWith = (onDemoProgress?: Parameters<typeof openWarehouse>[1]['onDemoProgress']) =>
+      openWarehouse(settings, {
+        demoStorageDir: storageDir,
+        statementTimeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
+        getPassword: async (s) => {
+          const stored = await this.context.secrets.get(secretKey(s.name));
+          if (stored !== undefined) return stored;
+          enteredPassword = await vscode.window.showInputBox({
+            title: `Password for ${s.user ?? 'user'}@${s.host ?? 'localhost'} (${s.name})`,
+            prompt: 'Kept in VS Code secret storage, never in settings.',
+            password: true,
+            ignoreFocusOut: true,
+          });
+          return enteredPassword;
+        },
+        onDemoProgress,
+      });
+
+    try {
+      let warehouse: Warehouse;
+      if (settings.kind === 'demo') {
+        warehouse = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Window, title: 'Sync Logs: opening the demo sync log' },
+          async (windowProgress) => {
+            // The first open builds the demo (seconds); show a notification only while that happens.
+            let notify: ((text: string) => void) | undefined;
+            let done: () => void = () => undefined;
+            const finished = new Promise<void>((resolve) => (done = resolve));
+            const result = openWith((p) => {
+              const text = formatLoadProgress(p);
+              windowProgress.report({ message: text });
+              if (!notify && p.phase !== 'done') {
+                void vscode.window.withProgress(
+                  { location: vscode.ProgressLocation.Notification, title: 'Building the demo sync log (first use only)' },
+                  (n) => {
+                    notify = (t) => n.report({ message: t });
+                    notify(text);
+                    return finished;
+                  },
+                );
+              } else notify?.(text);
+            });
+            return result.finally(done);
+          },
+        );
+      } else {
+        warehouse = await openWith();
+      }
+      if (enteredPassword !== undefined) await this.context.secrets.store(secretKey(settings.name), enteredPassword);
+      this.log.info(`Connected to "${settings.name}" (${settings.kind}) in ${Date.now() - started} ms.`);
+      return warehouse;
+    } catch (err) {
+      if ((err as { code?: string }).code === '28P01') await this.forgetPassword(settings.name);
+      this.log.error(`Could not open "${settings.name}": ${(err as Error).message}`);
+      throw err;
+    }
+  }
+
+  dispose(): void {
+    void this.closeAll();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readConnectionSettings } from '../../src/warehouse/connectionSettings';
+
+test('valid connections pass, bad ones are skipped with a message that says how to fix them', () => {
+  const { connections, problems } = readConnectionSettings([
+    { name: 'Prod', kind: 'postgres', host: 'db', port: 5432 },
+    { name: 'Prod', kind: 'postgres' },
+    { name: 'Demo', kind: 'postgres' },
+    { kind: 'postgres' },
+    { name: 'X', kind: 'oracle' },
+    { name: 'Y', kind: 'postgres', port: 70000 },
+    42,
+  ]);
+  assert.deepEqual(connections.map((c) => c.name), ['Prod']);
+  assert.equal(problems.length, 6);
+  assert.match(problems[0], /"Prod" is used twice/);
+  assert.match(problems[1], /built-in Demo/);
+  assert.match(problems[2], /no "name"/);
+  assert.match(problems[3], /kind must be one of postgres/);
+  assert.match(problems[4], /port must be a whole number/);
+  assert.match(problems[5], /not an object/);
+});
+
+test('a non-list setting is reported', () => {
+  assert.deepEqual(readConnectionSettings(undefined), { connections: [], problems: [] });
+  assert.match(readConnectionSettings({}).problems[0], /must be a list/);
+});
