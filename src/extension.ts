@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { Container } from './container';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { registerTreeCommands } from './commands/treeCommands';
+import { registerQueryCommands } from './commands/queryCommands';
 
 /** What activate() returns: used by the integration tests to look inside. */
 export interface SyncLogsApi {
@@ -14,6 +15,7 @@ export function activate(context: vscode.ExtensionContext): SyncLogsApi {
   // Command groups register here, one line each: register(container) -> Disposable.
   context.subscriptions.push(registerConnectionCommands(container));
   context.subscriptions.push(registerTreeCommands(container, container.tree));
+  context.subscriptions.push(registerQueryCommands(container));
   return { container };
 }
 

@@ -14,6 +14,13 @@ export interface LoadOptions {
   scale: number;
   seed?: number;
   onProgress?: (progress: LoadProgress) => void;
+  /**
+   * Drop the three sync-log tables first if they exist. Off by default: on a real server the
+   * schema may hold real data; without it, existing tables make the load fail, untouched.
+   */
+  replace?: boolean;
+  /** Rows per insert statement (default 25,000). */
+  batchSize?: number;
 }
 
 export interface LoadProgress {

@@ -104,6 +104,7 @@ export class ConnectionManager implements vscode.Disposable {
           return enteredPassword;
         },
         onDemoProgress,
+        log: (line) => this.log.info(line),
       });
 
     try {

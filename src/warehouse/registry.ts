@@ -9,6 +9,7 @@ export interface OpenContext {
   getPassword(settings: ConnectionSettings): Promise<string | undefined>;
   statementTimeoutMs?: number;
   onDemoProgress?(progress: LoadProgress): void;
+  log?(line: string): void;
 }
 
 /**
@@ -18,8 +19,9 @@ export interface OpenContext {
 export async function openWarehouse(settings: ConnectionSettings, ctx: OpenContext): Promise<Warehouse> {
   switch (settings.kind) {
     case 'demo': {
-      const { openDemoWarehouse } = await import('./demoWarehouse');
-      return openDemoWarehouse(ctx.demoStorageDir, ctx.onDemoProgress);
+      // In a worker thread: PGlite would otherwise block the extension host while it works.
+      const { openDemoInWorker } = await import('./demoWorkerClient');
+      return openDemoInWorker(ctx.demoStorageDir, { onProgress: ctx.onDemoProgress, log: ctx.log });
     }
     case 'postgres': {
       const { openPostgresWarehouse } = await import('./postgresWarehouse');

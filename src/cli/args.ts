@@ -1,0 +1,167 @@
+import { validateIdent } from '../sql/dialect';
+import { DEFAULT_SCHEMA } from '../shared/connection';
+
+export type OutputFormat = 'table' | 'csv' | 'json';
+
+export type CliCommand =
+  | { kind: 'help'; text: string }
+  | { kind: 'version' }
+  | { kind: 'demoLoad'; url: string; scale: number; schema: string }
+  | { kind: 'query'; source: { url: string } | { demo: true }; format: OutputFormat; maxRows: number; sql: string };
+
+/** A mistake in how the CLI was called: printed with a pointer to the usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string, readonly usage: string = USAGE) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const DEFAULT_MAX_ROWS = 1000;
+export const DEFAULT_DEMO_SCALE = 1;
+
+const DEMO_LOAD_USAGE = `Usage: synclogs demo load --url <postgres-url> [--scale N] [--schema S]
+
+Creates the sync-log tables (sync_changelog, sync_snapshot, sync_runs) in schema S
+(default ${DEFAULT_SCHEMA}) of a real Postgres and loads the generated demo sync log.
+Existing tables of those names in S are dropped and recreated.
+
+  --url <url>      postgres://user@host:5432/database (put the password in PGPASSWORD)
+  --scale <N>      size multiplier, > 0 (default ${DEFAULT_DEMO_SCALE}: about 300k changelog rows)
+  --schema <S>     schema to create the tables in (default ${DEFAULT_SCHEMA})`;
+
+const QUERY_USAGE = `Usage: synclogs query (--url <postgres-url> | --demo) [--format table|csv|json] [--max-rows N] "<sql>"
+
+Runs SQL and prints the result on stdout. Use "-" as the SQL to read it from stdin.
+
+  --url <url>        postgres://user@host:5432/database (put the password in PGPASSWORD)
+  --demo             the embedded demo sync log (built on first use, in
+                     \${XDG_CACHE_HOME:-~/.cache}/sync-logs-explorer)
+  --format <f>       table (default), csv (RFC 4180) or json (an array of objects)
+  --max-rows <N>     print at most N rows (default ${DEFAULT_MAX_ROWS}); the total is still reported`;
+
+export const USAGE = `synclogs: explore Hightouch warehouse sync logs from the terminal.
+
+Usage:
+  synclogs query (--url <postgres-url> | --demo) [--format table|csv|json] [--max-rows N] "<sql>"
+  synclogs demo load --url <postgres-url> [--scale N] [--schema S]
+  synclogs --help | --version
+  synclogs <command> --help
+
+Examples:
+  synclogs query --demo "select status, count(*) from hightouch_audit.sync_changelog group by 1"
+  PGPASSWORD=... synclogs query --url postgres://me@db:5432/analytics --format csv "select * from hightouch_audit.sync_runs" > runs.csv
+  synclogs demo load --url postgres://postgres@localhost:5432/postgres --scale 5`;
+
+interface OptionSpec {
+  /** Takes a value (`--name value` or `--name=value`), or is a flag. */
+  value: boolean;
+}
+
+/** Splits argv into options and positionals; `--` ends options (SQL may start with `--` comments). */
+function splitArgs(argv: readonly string[], spec: Record<string, OptionSpec>, usage: string): { options: Map<string, string>; positionals: string[] } {
+  const options = new Map<string, string>();
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    // SQL text such as "-- comment\nselect 1" is a positional, not an option.
+    if (!arg.startsWith('-') || arg === '-' || /\s/.test(arg)) {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const known = spec[name];
+    if (!known) throw new UsageError(`Unknown option ${name}.`, usage);
+    if (options.has(name)) throw new UsageError(`${name} is given twice.`, usage);
+    if (!known.value) {
+      if (eq > 0) throw new UsageError(`${name} takes no value.`, usage);
+      options.set(name, '');
+    } else if (eq > 0) {
+      options.set(name, arg.slice(eq + 1));
+    } else {
+      const value = argv[i + 1];
+      if (value === undefined || (value.startsWith('--') && !/\s/.test(value))) throw new UsageError(`${name} needs a value.`, usage);
+      options.set(name, value);
+      i++;
+    }
+  }
+  return { options, positionals };
+}
+
+function parsePositiveNumber(text: string, name: string, usage: string, integer: boolean): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${name} must be a ${integer ? 'whole number' : 'number'} greater than 0, got "${text}".`, usage);
+  }
+  return n;
+}
+
+function parseUrl(text: string, usage: string): string {
+  if (!/^postgres(ql)?:\/\//i.test(text)) {
+    throw new UsageError('--url must be a postgres:// URL, e.g. postgres://user@localhost:5432/database.', usage);
+  }
+  return text;
+}
+
+/** Parses the CLI's arguments (without `node` and the script). Throws UsageError on mistakes. */
+export function parseArgs(argv: readonly string[]): CliCommand {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { kind: 'help', text: USAGE };
+  if (first === '--version' || first === '-V' || first === '-v') return { kind: 'version' };
+  if (first === 'query') return parseQuery(rest);
+  if (first === 'demo') {
+    const [sub, ...more] = rest;
+    if (sub === undefined || sub === '--help' || sub === '-h') return { kind: 'help', text: DEMO_LOAD_USAGE };
+    if (sub !== 'load') throw new UsageError(`Unknown demo command "${sub}". Did you mean "synclogs demo load"?`, DEMO_LOAD_USAGE);
+    return parseDemoLoad(more);
+  }
+  throw new UsageError(first.startsWith('-') ? `Unknown option ${first}.` : `Unknown command "${first}".`);
+}
+
+function parseQuery(argv: readonly string[]): CliCommand {
+  const usage = QUERY_USAGE;
+  if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help', text: usage };
+  const { options, positionals } = splitArgs(
+    argv,
+    { '--url': { value: true }, '--demo': { value: false }, '--format': { value: true }, '--max-rows': { value: true } },
+    usage,
+  );
+  const url = options.get('--url');
+  const demo = options.has('--demo');
+  if (url !== undefined && demo) throw new UsageError('Give either --url or --demo, not both.', usage);
+  if (url === undefined && !demo) throw new UsageError('Say where to run the query: --url <postgres-url> or --demo.', usage);
+  const format = options.get('--format') ?? 'table';
+  if (format !== 'table' && format !== 'csv' && format !== 'json') throw new UsageError(`--format must be table, csv or json, got "${format}".`, usage);
+  const maxRowsText = options.get('--max-rows');
+  const maxRows = maxRowsText === undefined ? DEFAULT_MAX_ROWS : parsePositiveNumber(maxRowsText, '--max-rows', usage, true);
+  if (positionals.length === 0) throw new UsageError('Give the SQL to run as the last argument (in quotes), or "-" to read it from stdin.', usage);
+  if (positionals.length > 1) {
+    throw new UsageError(`Expected one SQL argument, got ${positionals.length}: put the whole statement in quotes.`, usage);
+  }
+  const sql = positionals[0];
+  if (sql.trim() === '') throw new UsageError('The SQL is empty.', usage);
+  return { kind: 'query', source: url !== undefined ? { url: parseUrl(url, usage) } : { demo: true }, format, maxRows, sql };
+}
+
+function parseDemoLoad(argv: readonly string[]): CliCommand {
+  const usage = DEMO_LOAD_USAGE;
+  if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help', text: usage };
+  const { options, positionals } = splitArgs(argv, { '--url': { value: true }, '--scale': { value: true }, '--schema': { value: true } }, usage);
+  if (positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}".`, usage);
+  const url = options.get('--url');
+  if (url === undefined) throw new UsageError('demo load needs --url <postgres-url>: the Postgres to load into.', usage);
+  const scaleText = options.get('--scale');
+  const scale = scaleText === undefined ? DEFAULT_DEMO_SCALE : parsePositiveNumber(scaleText, '--scale', usage, false);
+  const schema = options.get('--schema') ?? DEFAULT_SCHEMA;
+  try {
+    validateIdent(schema, 'schema name');
+  } catch (err) {
+    throw new UsageError((err as Error).message, usage);
+  }
+  return { kind: 'demoLoad', url: parseUrl(url, usage), scale, schema };
+}

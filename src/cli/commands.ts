@@ -1,0 +1,176 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { LoadProgress, SqlSink } from '../demo/loaderContract';
+import type { Warehouse } from '../warehouse/warehouse';
+import { QueryCancelledError } from '../warehouse/warehouse';
+import { redactSecret } from '../warehouse/pgErrors';
+import { SYNC_LOG_TABLES } from '../sql/syncLogTables';
+import { parseArgs, UsageError, type CliCommand } from './args';
+import { formatLoadProgressLine, formatLoadSummary, formatResult } from './format';
+import { writeBehind } from './writeBehindSink';
+
+/** What the CLI touches outside itself, so commands can be driven from tests. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Progress redraws one line on a terminal and prints occasional lines otherwise. */
+  stderrIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  readStdin(): Promise<string>;
+  /** Calls `handler` on Ctrl-C; returns a function that stops listening. */
+  onInterrupt(handler: () => void): () => void;
+  version: string;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
+
+/** Runs one CLI invocation and returns its exit code. Never prints a password. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let secret: string | undefined;
+  try {
+    const command = parseArgs(argv);
+    const url = command.kind === 'demoLoad' ? command.url : command.kind === 'query' && 'url' in command.source ? command.source.url : undefined;
+    secret = url && urlPassword(url);
+    switch (command.kind) {
+      case 'help':
+        io.stdout(`${command.text}\n`);
+        return EXIT_OK;
+      case 'version':
+        io.stdout(`synclogs ${io.version}\n`);
+        return EXIT_OK;
+      case 'demoLoad':
+        return await demoLoad(command, io);
+      case 'query':
+        return await query(command, io);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`synclogs: ${redactSecret(err.message)}\n\n${err.usage}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof QueryCancelledError) {
+      io.stderr(`synclogs: ${err.message}\n`);
+      return EXIT_INTERRUPTED;
+    }
+    io.stderr(`synclogs: ${redactSecret((err as Error).message ?? String(err), secret)}\n`);
+    return EXIT_FAILED;
+  }
+}
+
+function urlPassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `${XDG_CACHE_HOME:-~/.cache}/sync-logs-explorer`: where `--demo` keeps its data. */
+export function demoCacheDir(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sync-logs-explorer');
+}
+
+async function query(command: Extract<CliCommand, { kind: 'query' }>, io: CliIo): Promise<number> {
+  const sql = command.sql === '-' ? await io.readStdin() : command.sql;
+  if (!sql.trim()) throw new UsageError('The SQL read from stdin is empty.');
+  const warehouse = await openSource(command.source, io);
+  const controller = new AbortController();
+  const stopListening = io.onInterrupt(() => controller.abort());
+  try {
+    const result = await warehouse.query(sql, [], { maxRows: command.maxRows, signal: controller.signal });
+    io.stdout(formatResult(result, command.format));
+    if (result.truncated && command.format !== 'table') {
+      io.stderr(`synclogs: printed the first ${result.rows.length} of ${result.rowCount} rows; raise --max-rows for more.\n`);
+    }
+    return EXIT_OK;
+  } finally {
+    stopListening();
+    await warehouse.close();
+  }
+}
+
+async function openSource(source: { url: string } | { demo: true }, io: CliIo): Promise<Warehouse> {
+  if ('url' in source) {
+    const { openPostgresWarehouse } = await import('../warehouse/postgresWarehouse');
+    return openPostgresWarehouse({ connectionString: source.url }, { poolSize: 1 });
+  }
+  const { openDemoWarehouse } = await import('../warehouse/demoWarehouse');
+  const progress = progressPrinter(io, 'Building the demo sync log (first use only)');
+  try {
+    return await openDemoWarehouse(demoCacheDir(io.env), progress.report, (line) => io.stderr(`synclogs: ${line}\n`));
+  } finally {
+    progress.done();
+  }
+}
+
+async function demoLoad(command: Extract<CliCommand, { kind: 'demoLoad' }>, io: CliIo): Promise<number> {
+  const { connectPostgresSink } = await import('../warehouse/postgresWarehouse');
+  const { loadSyncLog } = await import('../demo/loader');
+  const sink = await connectPostgresSink({ connectionString: command.url });
+  const stopListening = io.onInterrupt(() => {
+    io.stderr(`\nsynclogs: interrupted; the tables in ${command.schema} are incomplete. Run demo load again to replace them.\n`);
+    process.exit(EXIT_INTERRUPTED);
+  });
+  try {
+    io.stderr(`Loading the demo sync log (scale ${command.scale}) into ${redactSecret(command.url)}, schema ${command.schema}.\n`);
+    const existing = await existingTables(sink, command.schema);
+    if (existing.length) {
+      io.stderr(`Replacing existing tables ${existing.map((t) => `${command.schema}.${t}`).join(', ')}: they are dropped and recreated.\n`);
+    }
+    const progress = progressPrinter(io);
+    let stats;
+    try {
+      const writer = writeBehind(sink);
+      stats = await loadSyncLog(writer, { schema: command.schema, scale: command.scale, replace: true, onProgress: progress.report });
+      await writer.flush();
+    } finally {
+      progress.done();
+    }
+    io.stderr(`${formatLoadSummary(stats, command.schema)}\n`);
+    return EXIT_OK;
+  } finally {
+    stopListening();
+    await sink.close();
+  }
+}
+
+async function existingTables(sink: SqlSink, schema: string): Promise<string[]> {
+  const result = (await sink.query(
+    'select table_name from information_schema.tables where table_schema = $1 and table_name = any($2) order by table_name',
+    [schema, [...SYNC_LOG_TABLES]],
+  )) as { rows: { table_name: string }[] };
+  return result.rows.map((r) => r.table_name);
+}
+
+/**
+ * Load progress on stderr: one redrawn line on a terminal, otherwise a line every few seconds
+ * and at each phase change (so CI logs stay short).
+ */
+function progressPrinter(io: CliIo, title?: string): { report(p: LoadProgress): void; done(): void } {
+  const started = Date.now();
+  let lastPrinted = 0;
+  let lastPhase = '';
+  let onLine = false;
+  return {
+    report(p) {
+      const now = Date.now();
+      const phaseChanged = p.phase !== lastPhase;
+      if (!phaseChanged && now - lastPrinted < (io.stderrIsTTY ? 200 : 3000) && p.phase !== 'done') return;
+      if (title && !lastPhase) io.stderr(`${title}\n`);
+      lastPhase = p.phase;
+      lastPrinted = now;
+      const text = p.phase === 'changelog' ? formatLoadProgressLine(p, now - started) : p.message;
+      if (io.stderrIsTTY) {
+        io.stderr(`\r${text}\x1b[K`);
+        onLine = true;
+      } else io.stderr(`${text}\n`);
+    },
+    done() {
+      if (onLine) io.stderr('\n');
+      onLine = false;
+    },
+  };
+}

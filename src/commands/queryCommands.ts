@@ -1,0 +1,180 @@
+import * as vscode from 'vscode';
+import type { Container } from '../container';
+import type { QueryResult } from '../shared/queryResult';
+import type { RunInfo } from '../shared/resultsProtocol';
+import { chooseSqlToRun, type SqlToRun } from '../sql/statementAtCursor';
+import { QueryCancelledError } from '../warehouse/warehouse';
+import { ResultsPanel } from '../panels/resultsPanel';
+
+/** What `syncLogs.runQuery` showed; the command returns it so tests (and other commands) can look. */
+export type RunQueryOutcome = {
+  sql: string;
+  connectionName: string;
+  source: SqlToRun['source'];
+} & (
+  | { status: 'ok'; result: QueryResult }
+  | { status: 'error'; message: string; code?: string }
+  | { status: 'cancelled'; message: string }
+);
+
+/** The syncLogs.maxResultRows setting. */
+export function maxResultRows(): number {
+  const n = vscode.workspace.getConfiguration('syncLogs').get<number>('maxResultRows', 1000);
+  return Number.isInteger(n) && n > 0 ? n : 1000;
+}
+
+/** Runs SQL on the active connection, without any UI. Aborting `signal` cancels it in the warehouse. */
+export async function runSql(container: Container, sql: string, options: { signal?: AbortSignal; maxRows?: number } = {}): Promise<QueryResult> {
+  const warehouse = await container.connections.getWarehouse();
+  // Opening the demo can take seconds; a cancel during that must not start the query.
+  if (options.signal?.aborted) throw new QueryCancelledError();
+  return warehouse.query(sql, undefined, { signal: options.signal, maxRows: options.maxRows ?? maxResultRows() });
+}
+
+/** The starter text of a new query: two statements over the runs table, and how to run them. */
+export function newQueryText(schema: string, connectionName: string): string {
+  const s = /^[a-z_][a-z0-9_]*$/.test(schema) ? schema : `"${schema.replace(/"/g, '""')}"`;
+  return `-- Sync Logs query on the "${connectionName.replace(/[\r\n]+/g, ' ')}" connection.
+-- Ctrl+Enter (Cmd+Enter on macOS) runs the statement under the cursor, or the selection.
+
+-- The latest runs, newest first
+select sync_id, sync_run_id, model_name, destination, status, started_at, finished_at, error
+from ${s}.sync_runs
+order by started_at desc
+limit 100;
+
+-- Runs per sync and how many failed
+select sync_id, model_name, count(*) as runs,
+  sum(case when status = 'failed' then 1 else 0 end) as failed_runs
+from ${s}.sync_runs
+group by sync_id, model_name
+order by failed_runs desc, runs desc;
+`;
+}
+
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code ? code : undefined;
+}
+
+/** The driver's message plus the detail and hint Postgres adds, when present. */
+function errorMessage(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const { detail, hint } = err as { detail?: unknown; hint?: unknown };
+  return [err.message, typeof detail === 'string' && detail ? `Detail: ${detail}` : '', typeof hint === 'string' && hint ? `Hint: ${hint}` : '']
+    .filter(Boolean)
+    .join('\n');
+}
+
+const isCancelled = (err: unknown) => err instanceof QueryCancelledError || (err as Error | undefined)?.name === 'QueryCancelledError';
+
+/** The editor Run Query reads: the active one, else the only visible SQL editor (focus may be in the results). */
+function sqlEditor(): vscode.TextEditor | undefined {
+  const active = vscode.window.activeTextEditor;
+  if (active) return active;
+  const sql = vscode.window.visibleTextEditors.filter((e) => e.document.languageId === 'sql');
+  return sql.length === 1 ? sql[0] : undefined;
+}
+
+export function registerQueryCommands(container: Container): vscode.Disposable {
+  const running = vscode.window.createTextEditorDecorationType({
+    backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+    borderColor: new vscode.ThemeColor('contrastActiveBorder'),
+    borderStyle: 'dotted',
+    borderWidth: '0 0 1px 0',
+  });
+  const clearHighlight = (editor: vscode.TextEditor) => {
+    try {
+      editor.setDecorations(running, []);
+    } catch {
+      // The editor was closed while the query ran.
+    }
+  };
+  let runCount = 0;
+  let currentRun: AbortController | undefined;
+
+  async function runAndShow(editor: vscode.TextEditor, picked: SqlToRun): Promise<RunQueryOutcome> {
+    const connectionName = container.connections.activeName;
+    const run: RunInfo = { runId: `${Date.now().toString(36)}-${++runCount}`, sql: picked.text, connectionName, startedAt: Date.now() };
+    const base = { sql: picked.text, connectionName, source: picked.source };
+    // One results panel shows one run: a new run replaces (and cancels) the one still going.
+    currentRun?.abort();
+    const controller = new AbortController();
+    currentRun = controller;
+    const doc = editor.document;
+    for (const e of vscode.window.visibleTextEditors) clearHighlight(e);
+    editor.setDecorations(running, [new vscode.Range(doc.positionAt(picked.start), doc.positionAt(picked.end))]);
+    const panel = ResultsPanel.show(container);
+    panel.showRunning(run, () => controller.abort());
+    const maxRows = maxResultRows();
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Sync Logs: running query on ${connectionName}`, cancellable: true },
+        async (_progress, token) => {
+          const sub = token.onCancellationRequested(() => controller.abort());
+          try {
+            // Let "running" reach the panel and the notification first: the embedded demo
+            // runs on this thread and holds it until the statement ends.
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            return await runSql(container, picked.text, { signal: controller.signal, maxRows });
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+      panel.showResult(run, result, maxRows);
+      container.log.info(`Query on "${connectionName}": ${result.rowCount} rows in ${result.elapsedMs} ms.`);
+      return { ...base, status: 'ok', result };
+    } catch (err) {
+      const elapsedMs = Date.now() - run.startedAt;
+      if (isCancelled(err) || controller.signal.aborted) {
+        const message = isCancelled(err) ? (err as Error).message : 'Query cancelled.';
+        panel.showCancelled(run, message, elapsedMs);
+        container.log.info(`Query on "${connectionName}" cancelled after ${elapsedMs} ms.`);
+        return { ...base, status: 'cancelled', message };
+      }
+      const message = errorMessage(err);
+      const code = errorCode(err);
+      panel.showError(run, message, code, elapsedMs);
+      container.log.warn(`Query on "${connectionName}" failed${code ? ` (${code})` : ''}: ${message}`);
+      return { ...base, status: 'error', message, code };
+    } finally {
+      if (currentRun === controller) {
+        currentRun = undefined;
+        clearHighlight(editor);
+      }
+    }
+  }
+
+  return vscode.Disposable.from(
+    running,
+    ResultsPanel.register(container),
+    new vscode.Disposable(() => currentRun?.abort()),
+    vscode.commands.registerCommand('syncLogs.runQuery', async (): Promise<RunQueryOutcome | undefined> => {
+      const editor = sqlEditor();
+      if (!editor) {
+        void vscode.window.showInformationMessage('Open a SQL editor to run a query: "Sync Logs: New Query" starts one.');
+        return undefined;
+      }
+      const doc = editor.document;
+      const sel = editor.selection;
+      const picked = chooseSqlToRun(doc.getText(), { start: doc.offsetAt(sel.start), end: doc.offsetAt(sel.end), cursor: doc.offsetAt(sel.active) });
+      if (!picked) {
+        void vscode.window.showInformationMessage(
+          'Nothing to run: write a SQL statement (or select one), then run "Sync Logs: Run Query" (Ctrl+Enter).',
+        );
+        return undefined;
+      }
+      return runAndShow(editor, picked);
+    }),
+    vscode.commands.registerCommand('syncLogs.newQuery', async (): Promise<vscode.TextEditor> => {
+      const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: newQueryText(container.connections.schema, container.connections.activeName) });
+      const editor = await vscode.window.showTextDocument(doc);
+      // Put the cursor in the first statement, ready for Ctrl+Enter.
+      const line = doc.getText().split('\n').findIndex((l) => l.startsWith('select'));
+      const at = new vscode.Position(Math.max(0, line), 0);
+      editor.selection = new vscode.Selection(at, at);
+      return editor;
+    }),
+  );
+}

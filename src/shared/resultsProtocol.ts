@@ -1,0 +1,227 @@
+/**
+ * Messages between the results panel's host (src/panels/resultsPanel.ts) and its webview
+ * (webview/results/main.ts). Both sides import this file, so it never imports `vscode`.
+ * Every message that crosses is checked with a guard: a webview is a page, and what it
+ * posts is data to validate, not a call to trust.
+ */
+import type { ResultColumn } from './queryResult';
+
+export const RESULTS_VIEW_TYPE = 'syncLogs.results';
+
+/** Rows per page sent to the grid; the host keeps the rest and sends pages on request. */
+export const RESULT_PAGE_SIZE = 200;
+
+/** What every run carries, so the panel can say what it shows and ignore stale replies. */
+export interface RunInfo {
+  /** Unique per run; replies for another run are ignored. */
+  runId: string;
+  sql: string;
+  connectionName: string;
+  /** Epoch milliseconds when the run started (the host's clock). */
+  startedAt: number;
+}
+
+export interface RowsPage {
+  offset: number;
+  rows: unknown[][];
+}
+
+// ---- host -> webview ----
+
+export interface ShowRunningMessage extends RunInfo {
+  type: 'showRunning';
+}
+
+export interface ShowResultMessage extends RunInfo {
+  type: 'showResult';
+  columns: ResultColumn[];
+  /** Rows the statement produced (may exceed `keptRows` when truncated). */
+  rowCount: number;
+  /** Rows the host holds and can page through (at most the maxResultRows setting). */
+  keptRows: number;
+  truncated: boolean;
+  /** The maxResultRows setting in force for this run. */
+  maxRows: number;
+  elapsedMs: number;
+  command?: string;
+  /** The first page; later pages come as `rows` after a `requestRows`. */
+  page: RowsPage;
+  /** Shown again after a window reload: only the saved first page is left. */
+  restored?: boolean;
+}
+
+export interface ShowErrorMessage extends RunInfo {
+  type: 'showError';
+  message: string;
+  /** The warehouse's error code, e.g. Postgres SQLSTATE `42P01`. */
+  code?: string;
+  elapsedMs?: number;
+}
+
+export interface ShowCancelledMessage extends RunInfo {
+  type: 'showCancelled';
+  message: string;
+  elapsedMs?: number;
+}
+
+export interface RowsMessage extends RowsPage {
+  type: 'rows';
+  runId: string;
+}
+
+export type ResultsHostMessage = ShowRunningMessage | ShowResultMessage | ShowErrorMessage | ShowCancelledMessage | RowsMessage;
+
+// ---- webview -> host ----
+
+/** The handshake every panel's webview sends once it listens (webview/shared/messaging.ts). */
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+export interface CancelMessage {
+  type: 'cancel';
+  runId: string;
+}
+
+export interface RequestRowsMessage {
+  type: 'requestRows';
+  runId: string;
+  offset: number;
+  count: number;
+}
+
+export type CopyFormat = 'csv' | 'tsv';
+
+/** Copy every row the host keeps for the run (not just the page on screen). */
+export interface CopyMessage {
+  type: 'copy';
+  runId: string;
+  format: CopyFormat;
+}
+
+export type ResultsWebviewMessage = ReadyMessage | CancelMessage | RequestRowsMessage | CopyMessage;
+
+/** What the webview saves with setState; VS Code hands it to the serializer after a reload. */
+export interface ResultsWebviewState {
+  /** The last run's message as shown (a result holds its first page only). */
+  view?: ShowRunningMessage | ShowResultMessage | ShowErrorMessage | ShowCancelledMessage;
+  /** Offset of the page on screen, to return to it after the panel is hidden and shown. */
+  pageOffset?: number;
+}
+
+// ---- guards ----
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isMs = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const optional = <T>(v: unknown, guard: (x: unknown) => x is T): boolean => v === undefined || guard(v);
+
+function isRunInfo(m: Obj): boolean {
+  return isStr(m.runId) && isStr(m.sql) && isStr(m.connectionName) && isMs(m.startedAt);
+}
+
+function isColumn(v: unknown): v is ResultColumn {
+  return isObj(v) && isStr(v.name) && isStr(v.type);
+}
+
+function isRows(v: unknown): v is unknown[][] {
+  return Array.isArray(v) && v.every(Array.isArray);
+}
+
+export function isShowRunning(m: unknown): m is ShowRunningMessage {
+  return isObj(m) && m.type === 'showRunning' && isRunInfo(m);
+}
+
+export function isShowResult(m: unknown): m is ShowResultMessage {
+  return (
+    isObj(m) &&
+    m.type === 'showResult' &&
+    isRunInfo(m) &&
+    Array.isArray(m.columns) &&
+    m.columns.every(isColumn) &&
+    isCount(m.rowCount) &&
+    isCount(m.keptRows) &&
+    isBool(m.truncated) &&
+    isCount(m.maxRows) &&
+    isMs(m.elapsedMs) &&
+    optional(m.command, isStr) &&
+    optional(m.restored, isBool) &&
+    isObj(m.page) &&
+    isCount(m.page.offset) &&
+    isRows(m.page.rows)
+  );
+}
+
+export function isShowError(m: unknown): m is ShowErrorMessage {
+  return isObj(m) && m.type === 'showError' && isRunInfo(m) && isStr(m.message) && optional(m.code, isStr) && optional(m.elapsedMs, isMs);
+}
+
+export function isShowCancelled(m: unknown): m is ShowCancelledMessage {
+  return isObj(m) && m.type === 'showCancelled' && isRunInfo(m) && isStr(m.message) && optional(m.elapsedMs, isMs);
+}
+
+export function isRowsMessage(m: unknown): m is RowsMessage {
+  return isObj(m) && m.type === 'rows' && isStr(m.runId) && isCount(m.offset) && isRows(m.rows);
+}
+
+export function isResultsHostMessage(m: unknown): m is ResultsHostMessage {
+  return isShowRunning(m) || isShowResult(m) || isShowError(m) || isShowCancelled(m) || isRowsMessage(m);
+}
+
+export function isReadyMessage(m: unknown): m is ReadyMessage {
+  return isObj(m) && m.type === 'ready';
+}
+
+export function isResultsWebviewMessage(m: unknown): m is ResultsWebviewMessage {
+  if (!isObj(m)) return false;
+  switch (m.type) {
+    case 'ready':
+      return true;
+    case 'cancel':
+      return isStr(m.runId);
+    case 'requestRows':
+      return isStr(m.runId) && isCount(m.offset) && isCount(m.count) && m.count > 0;
+    case 'copy':
+      return isStr(m.runId) && (m.format === 'csv' || m.format === 'tsv');
+    default:
+      return false;
+  }
+}
+
+/** A saved view the panel can show again; anything else in the state is dropped. */
+export function isRestorableView(v: unknown): v is NonNullable<ResultsWebviewState['view']> {
+  return isShowRunning(v) || isShowResult(v) || isShowError(v) || isShowCancelled(v);
+}
+
+// ---- cell text (the grid and Copy agree on how a value reads) ----
+
+/** How a cell reads as text: NULL is `undefined` so callers can show it distinctly; JSON is compact. */
+export function cellText(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function tsvField(text: string): string {
+  return text.replace(/[\t\r\n]/g, ' ');
+}
+
+/** CSV (RFC 4180 quoting) or TSV with a header line; NULL is an empty field. */
+export function toDelimited(columns: readonly ResultColumn[], rows: readonly unknown[][], format: CopyFormat): string {
+  const field = format === 'csv' ? csvField : tsvField;
+  const sep = format === 'csv' ? ',' : '\t';
+  const line = (cells: readonly string[]) => cells.map(field).join(sep);
+  return [line(columns.map((c) => c.name)), ...rows.map((r) => line(columns.map((_, i) => cellText(r[i]) ?? '')))].join('\r\n') + '\r\n';
+}

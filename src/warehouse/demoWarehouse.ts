@@ -1,0 +1,208 @@
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { LoadProgress } from '../demo/loaderContract';
+import { GENERATOR_VERSION, loadSyncLog } from '../demo/loader';
+import { DEFAULT_SCHEMA } from '../shared/connection';
+import type { QueryResult, ResultColumn } from '../shared/queryResult';
+import { postgresDialect } from '../sql/dialect';
+import { deleteDemoData, demoPaths } from './demoStorage';
+import { isProcessAlive, tryLock, type LockInfo } from './demoLock';
+import { toWarehouseError } from './pgErrors';
+import { KNOWN_TYPE_OIDS, normalizeCell, pgTypeName, PG_SESSION_SETTINGS_SQL } from './pgTypes';
+import { QueryCancelledError, type QueryOptions, type Warehouse } from './warehouse';
+
+/** Cells arrive as Postgres text and are normalised by pgTypes, exactly as from a real server. */
+const TEXT_PARSERS = Object.fromEntries(KNOWN_TYPE_OIDS.map((oid) => [oid, (text: string) => text]));
+const QUERY_OPTIONS = { rowMode: 'array' as const, parsers: TEXT_PARSERS };
+
+/** How long a second window waits for the first to finish building the demo before giving up. */
+const WAIT_FOR_BUILD_MS = 15 * 60_000;
+
+interface VersionFile {
+  version: string;
+  builtAt: string;
+  buildMs: number;
+}
+
+/**
+ * Opens the embedded demo sync log: a PGlite data dir in `storageDir`, built by the demo loader on
+ * first use (seconds) and reopened afterwards (about a second). `demo-version.json` is written only
+ * after a build completes, so an interrupted build or one from an older generator is rebuilt.
+ *
+ * Only one process may open a data dir. The first takes a lock file; another process (a second
+ * VS Code window) opens a private copy of the built data dir instead.
+ */
+export async function openDemoWarehouse(
+  storageDir: string,
+  onProgress?: (p: LoadProgress) => void,
+  log: (line: string) => void = (line) => console.warn(line),
+): Promise<Warehouse> {
+  await mkdir(storageDir, { recursive: true });
+  const paths = demoPaths(storageDir);
+  const deadline = Date.now() + WAIT_FOR_BUILD_MS;
+  for (;;) {
+    const lock = await tryLock(paths.lockFile, GENERATOR_VERSION);
+    if (lock.acquired) {
+      try {
+        const db = await openOrBuild(storageDir, onProgress, log);
+        return new DemoWarehouse(db, lock.release);
+      } catch (err) {
+        await lock.release();
+        throw err;
+      }
+    }
+    if (lock.holder.version !== GENERATOR_VERSION) {
+      log(`Demo data is held by another window (pid ${lock.holder.pid}) built by another version; building a private demo.`);
+      return openPrivate(async (dir) => build(dir, onProgress), log);
+    }
+    if ((await readVersion(paths.versionFile)) === GENERATOR_VERSION && existsSync(paths.dataDir)) {
+      log(`Demo data is in use by another window (pid ${lock.holder.pid}); opening a private copy.`);
+      return openPrivate(async (dir) => {
+        await cp(paths.dataDir, dir, { recursive: true });
+        return openPglite(dir);
+      }, log);
+    }
+    // The holder is still building: wait for it, or take over if it dies.
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for another window (pid ${lock.holder.pid}) to build the demo data.`);
+    await waitWhileBuilding(paths.versionFile, lock.holder);
+  }
+}
+
+async function openOrBuild(storageDir: string, onProgress: ((p: LoadProgress) => void) | undefined, log: (line: string) => void): Promise<PGlite> {
+  const { dataDir, versionFile } = demoPaths(storageDir);
+  if ((await readVersion(versionFile)) === GENERATOR_VERSION && existsSync(dataDir)) {
+    try {
+      return await openPglite(dataDir);
+    } catch (err) {
+      log(`The demo data could not be opened (${(err as Error).message}); rebuilding it.`);
+    }
+  }
+  await deleteDemoData(storageDir);
+  const started = Date.now();
+  const db = await build(dataDir, onProgress);
+  const marker: VersionFile = { version: GENERATOR_VERSION, builtAt: new Date().toISOString(), buildMs: Date.now() - started };
+  // Written whole or not at all: a half-written marker must not vouch for the data.
+  await writeFile(`${versionFile}.tmp`, JSON.stringify(marker, null, 2));
+  await rename(`${versionFile}.tmp`, versionFile);
+  return db;
+}
+
+async function build(dataDir: string, onProgress: ((p: LoadProgress) => void) | undefined): Promise<PGlite> {
+  const db = await openPglite(dataDir);
+  try {
+    await loadSyncLog(db, { schema: DEFAULT_SCHEMA, scale: 1, onProgress });
+    // Everything on disk before the version file says the build is complete.
+    await db.exec('checkpoint');
+    return db;
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function openPglite(dir: string): Promise<PGlite> {
+  const db = new PGlite(dir);
+  await db.waitReady;
+  await db.exec(PG_SESSION_SETTINGS_SQL);
+  return db;
+}
+
+/** A demo in a temporary directory of its own, removed on close. */
+async function openPrivate(make: (dir: string) => Promise<PGlite>, log: (line: string) => void): Promise<Warehouse> {
+  const dir = await mkdtemp(join(tmpdir(), 'synclogs-demo-'));
+  try {
+    const db = await make(join(dir, 'pgdata'));
+    log(`Opened a private demo at ${dir}; it is deleted when closed.`);
+    return new DemoWarehouse(db, () => rm(dir, { recursive: true, force: true }));
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function waitWhileBuilding(versionFile: string, holder: LockInfo): Promise<void> {
+  while (isProcessAlive(holder.pid) && (await readVersion(versionFile)) !== GENERATOR_VERSION) {
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function readVersion(versionFile: string): Promise<string | undefined> {
+  try {
+    return (JSON.parse(await readFile(versionFile, 'utf8')) as VersionFile).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * PGlite runs Postgres single-threaded in WebAssembly: statements run one at a time, in order.
+ * An abort rejects at once and drops the statement if it has not started; a running statement
+ * cannot be interrupted in WebAssembly and finishes in the background before the next one runs.
+ */
+class DemoWarehouse implements Warehouse {
+  readonly kind = 'demo' as const;
+  readonly dialect = postgresDialect;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly db: PGlite,
+    private readonly onClose: () => Promise<void>,
+  ) {}
+
+  query(sql: string, values: readonly unknown[] = [], options: QueryOptions = {}): Promise<QueryResult> {
+    const { signal } = options;
+    if (this.closed) return Promise.reject(new Error('The demo connection is closed.'));
+    if (signal?.aborted) return Promise.reject(new QueryCancelledError());
+    const run = this.queue.then(() => {
+      if (signal?.aborted) throw new QueryCancelledError();
+      return this.run(sql, values, options);
+    });
+    this.queue = run.catch(() => undefined);
+    if (!signal) return run;
+    return new Promise<QueryResult>((resolve, reject) => {
+      const onAbort = () => reject(new QueryCancelledError());
+      signal.addEventListener('abort', onAbort, { once: true });
+      run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  private async run(sql: string, values: readonly unknown[], { maxRows = Number.POSITIVE_INFINITY, readOnly }: QueryOptions): Promise<QueryResult> {
+    const started = performance.now();
+    try {
+      if (readOnly) await this.db.exec('begin transaction read only');
+      // exec runs every statement of a multi-statement text; bound values need the one-statement protocol.
+      const results = values.length ? [await this.db.query<unknown[]>(sql, [...values], QUERY_OPTIONS)] : await this.db.exec(sql, QUERY_OPTIONS);
+      const last = results[results.length - 1];
+      const columns: ResultColumn[] = (last?.fields ?? []).map((f) => ({ name: f.name, type: pgTypeName(f.dataTypeID) }));
+      const elapsedMs = Math.round(performance.now() - started);
+      if (!last || columns.length === 0) {
+        return { columns, rows: [], rowCount: last?.rowCount ?? last?.affectedRows ?? 0, truncated: false, elapsedMs, command: last?.command };
+      }
+      const all = last.rows as unknown as unknown[][];
+      const oids = last.fields.map((f) => f.dataTypeID);
+      const rows = all.slice(0, maxRows).map((row) => row.map((cell, i) => normalizeCell(cell, oids[i])));
+      return { columns, rows, rowCount: all.length, truncated: all.length > rows.length, elapsedMs };
+    } catch (err) {
+      throw toWarehouseError(err, { sql });
+    } finally {
+      // One session serves every caller: a transaction left open (read-only wrapper, a user's BEGIN,
+      // a failed statement inside one) would leak into the next query.
+      if (this.db.isInTransaction()) await this.db.exec('rollback').catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    try {
+      await this.db.close();
+    } finally {
+      await this.onClose();
+    }
+  }
+}

@@ -1,0 +1,274 @@
+import { connect } from 'node:net';
+import pg from 'pg';
+import type { SqlSink } from '../demo/loaderContract';
+import type { QueryResult, ResultColumn } from '../shared/queryResult';
+import { postgresDialect } from '../sql/dialect';
+import { QueryCancelledError, type QueryOptions, type Warehouse } from './warehouse';
+import { normalizeCell, pgTypeName, PG_SESSION_SETTINGS_SQL } from './pgTypes';
+import { toWarehouseError, WarehouseError, type PgErrorContext } from './pgErrors';
+
+export interface PostgresOpenOptions {
+  /** Server-side limit per statement; the server cancels longer statements. */
+  statementTimeoutMs?: number;
+  /** Connections kept open at most: tree queries run concurrently. */
+  poolSize?: number;
+}
+
+// Every value arrives as the server's text and is normalised by pgTypes, the same way as in the demo.
+const TEXT_TYPES = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
+
+/** How long to wait for the server to acknowledge a cancel before dropping the connection instead. */
+const CANCEL_GRACE_MS = 2000;
+
+/**
+ * Opens a small pool on the pg driver. The first connection is made here, so a wrong password,
+ * host or database fails now with a clear message rather than on the first query.
+ */
+export async function openPostgresWarehouse(config: pg.ClientConfig, options: PostgresOpenOptions = {}): Promise<Warehouse> {
+  const pool = new pg.Pool({
+    application_name: 'sync-logs-explorer',
+    connectionTimeoutMillis: 15_000,
+    ...config,
+    types: TEXT_TYPES,
+    max: options.poolSize ?? 4,
+    idleTimeoutMillis: 60_000,
+  });
+  // An idle connection that dies (server restart, network) is dropped by the pool; without this listener it would crash the host.
+  pool.on('error', () => undefined);
+  const warehouse = new PostgresWarehouse(pool, errorContext(config, options.statementTimeoutMs), options.statementTimeoutMs);
+  try {
+    const client = await warehouse.acquire();
+    client.release();
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+  return warehouse;
+}
+
+/** One plain connection for bulk writes; `close` ends it. */
+export interface PostgresSink extends SqlSink {
+  close(): Promise<void>;
+}
+
+/**
+ * A single connection for the demo loader (`synclogs demo load`): session state and transactions
+ * carry across calls, and `exec` is a simple query, so multi-statement text works.
+ */
+export async function connectPostgresSink(config: pg.ClientConfig): Promise<PostgresSink> {
+  const client = new pg.Client({ application_name: 'synclogs demo load', connectionTimeoutMillis: 15_000, ...config });
+  client.on('error', () => undefined);
+  const ctx = errorContext(config);
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw toWarehouseError(err, ctx);
+  }
+  const mapErrors = async <T>(sql: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      throw toWarehouseError(err, { ...ctx, sql });
+    }
+  };
+  return {
+    query: (sql, values) => mapErrors(sql, () => client.query(sql, values)),
+    exec: (sql) => mapErrors(sql, () => client.query(sql)),
+    close: () => client.end(),
+  };
+}
+
+class PostgresWarehouse implements Warehouse {
+  readonly kind = 'postgres' as const;
+  readonly dialect = postgresDialect;
+  private readonly prepared = new WeakSet<pg.PoolClient>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly ctx: PgErrorContext,
+    private readonly statementTimeoutMs: number | undefined,
+  ) {}
+
+  /** A pooled connection with this adapter's session settings applied (once per connection). */
+  async acquire(): Promise<pg.PoolClient> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw toWarehouseError(err, this.ctx);
+    }
+    if (!this.prepared.has(client)) {
+      // A checked-out client that loses its socket emits 'error'; the failing query reports it instead.
+      client.on('error', () => undefined);
+      try {
+        await client.query(`${PG_SESSION_SETTINGS_SQL}; set statement_timeout = ${Math.max(0, Math.floor(this.statementTimeoutMs ?? 0))}`);
+      } catch (err) {
+        client.release(true);
+        throw toWarehouseError(err, this.ctx);
+      }
+      this.prepared.add(client);
+    }
+    return client;
+  }
+
+  async query(sql: string, values: readonly unknown[] = [], options: QueryOptions = {}): Promise<QueryResult> {
+    const { signal, readOnly } = options;
+    const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
+    if (signal?.aborted) throw new QueryCancelledError();
+    const started = performance.now();
+    const client = await this.acquire();
+    let discard = false;
+    try {
+      if (signal?.aborted) throw new QueryCancelledError();
+      if (readOnly) await client.query('begin transaction read only');
+      const result = await this.stream(client, sql, values, maxRows, signal);
+      return { ...result, elapsedMs: Math.round(performance.now() - started) };
+    } catch (err) {
+      if (signal?.aborted) throw err instanceof QueryCancelledError ? err : new QueryCancelledError();
+      const mapped = toWarehouseError(err, { ...this.ctx, sql });
+      if (mapped instanceof WarehouseError && mapped.connectionLost) discard = true;
+      throw mapped;
+    } finally {
+      // Each query may get another pooled connection, so a transaction cannot span queries:
+      // one left open (read-only wrapper, or a user's BEGIN) is rolled back before the connection is reused.
+      if (!discard && !signal?.aborted && (readOnly || inTransaction(client))) {
+        await client.query('rollback').catch(() => (discard = true));
+      }
+      // A cancel request may reach the backend after the statement ended and hit the next user of the
+      // connection, and a dead connection is useless: neither goes back to the pool.
+      client.release(discard || signal?.aborted ? true : undefined);
+    }
+  }
+
+  /**
+   * Runs one statement (or a multi-statement text without values), keeping at most maxRows rows of
+   * the last result and counting the rest as they stream past, so a huge result never sits in memory.
+   */
+  private stream(
+    client: pg.PoolClient,
+    sql: string,
+    values: readonly unknown[],
+    maxRows: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Omit<QueryResult, 'elapsedMs'>> {
+    return new Promise((resolve, reject) => {
+      const config: pg.QueryArrayConfig = { text: sql, values: values.length ? [...values] : undefined, rowMode: 'array', types: TEXT_TYPES };
+      const query = new pg.Query(config);
+      let current: unknown;
+      let kept: unknown[][] = [];
+      let count = 0;
+      let oids: number[] = [];
+      let settled = false;
+      let graceTimer: NodeJS.Timeout | undefined;
+
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(graceTimer);
+        signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const onAbort = () => {
+        void sendCancelRequest(client);
+        // If the server does not answer the cancel in time, give up on the connection rather than wait.
+        graceTimer = setTimeout(() => finish(() => reject(new QueryCancelledError())), CANCEL_GRACE_MS);
+      };
+
+      query.on('row', (row: unknown[], result?: pg.ResultBuilder) => {
+        if (result !== current) {
+          // A new statement of a multi-statement text: only the last one's rows are returned.
+          current = result;
+          kept = [];
+          count = 0;
+          oids = (result?.fields ?? []).map((f) => f.dataTypeID);
+        }
+        count++;
+        if (kept.length < maxRows) kept.push(row.map((cell, i) => normalizeCell(cell, oids[i])));
+      });
+      query.on('error', (err: Error) => finish(() => reject(err)));
+      query.on('end', (results: pg.ResultBuilder | pg.ResultBuilder[]) => {
+        finish(() => {
+          const last = Array.isArray(results) ? results[results.length - 1] : results;
+          const columns: ResultColumn[] = (last?.fields ?? []).map((f) => ({ name: f.name, type: pgTypeName(f.dataTypeID) }));
+          if (signal?.aborted) return reject(new QueryCancelledError());
+          if (last !== current) {
+            // The last statement produced no rows: report its command tag and affected-row count.
+            const command = columns.length === 0 ? last?.command ?? undefined : undefined;
+            return resolve({ columns, rows: [], rowCount: columns.length ? 0 : last?.rowCount ?? 0, truncated: false, command });
+          }
+          resolve({ columns, rows: kept, rowCount: count, truncated: count > kept.length });
+        });
+      });
+      if (signal?.aborted) return reject(new QueryCancelledError());
+      signal?.addEventListener('abort', onAbort, { once: true });
+      client.query(query);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** pg tracks the server's transaction status (ReadyForQuery) without typing it: 'I' idle, 'T' in a transaction, 'E' failed one. */
+function inTransaction(client: pg.PoolClient): boolean {
+  const status = (client as unknown as { _txStatus?: string })._txStatus;
+  return status === 'T' || status === 'E';
+}
+
+/** What identifies a backend to the server's cancel mechanism (set by pg at connect; not in its typings). */
+interface BackendKey {
+  processID: number;
+  secretKey: number;
+  host: string;
+  port: number;
+}
+
+/**
+ * Asks the server to cancel whatever this connection's backend is running: the protocol's
+ * CancelRequest on a connection of its own (pg's Client.cancel does the same but uses a
+ * deprecated getter). Resolves when the server has taken it and closed that connection.
+ */
+function sendCancelRequest(client: pg.PoolClient): Promise<void> {
+  const { processID, secretKey, host, port } = client as unknown as BackendKey;
+  return new Promise((resolve) => {
+    const socket = host?.startsWith('/') ? connect(`${host}/.s.PGSQL.${port}`) : connect(port, host);
+    socket.setTimeout(CANCEL_GRACE_MS, () => socket.destroy());
+    socket.on('connect', () => {
+      const message = Buffer.alloc(16);
+      message.writeInt32BE(16, 0);
+      message.writeInt32BE(80877102, 4); // the CancelRequest code
+      message.writeInt32BE(processID, 8);
+      message.writeInt32BE(secretKey, 12);
+      socket.end(message);
+    });
+    socket.on('error', () => resolve());
+    socket.on('close', () => resolve());
+  });
+}
+
+/** What error messages may name: never the password itself, which is only kept to scrub it out. */
+function errorContext(config: pg.ClientConfig, statementTimeoutMs?: number): PgErrorContext {
+  const ctx: PgErrorContext = {
+    host: config.host,
+    port: config.port,
+    database: config.database,
+    user: config.user,
+    password: typeof config.password === 'string' ? config.password : undefined,
+    statementTimeoutMs,
+  };
+  if (config.connectionString) {
+    try {
+      const url = new URL(config.connectionString);
+      ctx.host ??= decodeURIComponent(url.hostname) || undefined;
+      ctx.port ??= url.port ? Number(url.port) : undefined;
+      ctx.database ??= decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined;
+      ctx.user ??= decodeURIComponent(url.username) || undefined;
+      ctx.password ??= decodeURIComponent(url.password) || undefined;
+    } catch {
+      // Not a URL (a key=value string): the messages name less, and redactUrls still hides password=...
+    }
+  }
+  return ctx;
+}

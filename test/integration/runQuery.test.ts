@@ -1,0 +1,150 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { getApi, waitFor } from './api';
+import type { RunQueryOutcome } from '../../src/commands/queryCommands';
+import type { QueryResult } from '../../src/shared/queryResult';
+
+const RUNS = 'hightouch_audit.sync_runs';
+
+/** An independent answer: the same warehouse, queried directly, not through the command. */
+async function direct(sql: string): Promise<QueryResult> {
+  const api = await getApi();
+  const w = await api.container.connections.getWarehouse();
+  return w.query(sql, [], { maxRows: 100_000 });
+}
+
+async function openSql(content: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({ language: 'sql', content });
+  return vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+}
+
+function placeCursor(editor: vscode.TextEditor, offset: number, selectTo = offset): void {
+  const doc = editor.document;
+  editor.selection = new vscode.Selection(doc.positionAt(offset), doc.positionAt(selectTo));
+}
+
+async function runQuery(): Promise<RunQueryOutcome> {
+  const outcome = await vscode.commands.executeCommand<RunQueryOutcome | undefined>('syncLogs.runQuery');
+  assert.ok(outcome, 'syncLogs.runQuery returned what it showed');
+  return outcome;
+}
+
+function assertOk(outcome: RunQueryOutcome): QueryResult {
+  assert.strictEqual(outcome.status, 'ok', outcome.status !== 'ok' ? `query failed: ${outcome.message}` : '');
+  return outcome.result;
+}
+
+/** The results panel's tab, once it is open. */
+function resultsTab(): vscode.Tab | undefined {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('syncLogs.results'));
+}
+
+describe('Run Query and the results panel', function () {
+  this.timeout(180_000);
+
+  before(async () => {
+    const api = await getApi();
+    assert.strictEqual(api.container.connections.activeName, 'Demo', 'the demo connection is active by default');
+    // The first open builds the demo sync log; pay for it here rather than in a test.
+    await api.container.connections.getWarehouse();
+  });
+
+  afterEach(async () => {
+    // Close the untitled documents without a save prompt; leave the results panel alone.
+    for (const editor of vscode.window.visibleTextEditors.filter((e) => e.document.isUntitled)) {
+      await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('syncLogs').update('maxResultRows', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('runs the statement under the cursor (the second of two) and shows it in the results panel', async () => {
+    const second = `select sync_run_id, status\nfrom ${RUNS}\norder by sync_run_id`;
+    const text = `select count(*) as n from ${RUNS};\n\n${second};\n`;
+    const editor = await openSql(text);
+    placeCursor(editor, text.indexOf('status'));
+
+    const outcome = await runQuery();
+    const result = assertOk(outcome);
+    assert.strictEqual(outcome.source, 'statement');
+    assert.strictEqual(outcome.sql, second);
+    assert.strictEqual(outcome.connectionName, 'Demo');
+    assert.deepStrictEqual(
+      result.columns.map((c) => c.name),
+      ['sync_run_id', 'status'],
+    );
+    assert.ok(result.columns.every((c) => c.type.length > 0), 'every column carries its type');
+
+    const total = Number((await direct(`select count(*) as n from ${RUNS}`)).rows[0][0]);
+    assert.ok(total > 0, 'the demo has runs');
+    assert.strictEqual(result.rowCount, total);
+    const expected = await direct(second);
+    const shown = Math.min(total, vscode.workspace.getConfiguration('syncLogs').get<number>('maxResultRows', 1000));
+    assert.strictEqual(result.rows.length, shown);
+    assert.deepStrictEqual(result.rows, expected.rows.slice(0, shown));
+
+    await waitFor('the results panel to open', () => resultsTab());
+    assert.strictEqual(resultsTab()?.label, 'Sync Logs: Results');
+  });
+
+  it('a selection wins over the statement under the cursor', async () => {
+    const selected = `select sync_run_id from ${RUNS}`;
+    const text = `${selected} where status = 'failed';\nselect 2 as two;\n`;
+    const editor = await openSql(text);
+    // The cursor (the selection's active end) is inside the first statement, whose where clause is not selected.
+    placeCursor(editor, 0, selected.length);
+    const outcome = await runQuery();
+    const result = assertOk(outcome);
+    assert.strictEqual(outcome.source, 'selection');
+    assert.strictEqual(outcome.sql, selected);
+    const all = Number((await direct(`select count(*) from ${RUNS}`)).rows[0][0]);
+    const failed = Number((await direct(`select count(*) from ${RUNS} where status = 'failed'`)).rows[0][0]);
+    assert.notStrictEqual(all, failed, 'the demo has runs that did not fail');
+    assert.strictEqual(result.rowCount, all, 'the selection ran, not the whole statement');
+  });
+
+  it('shows an invalid statement as an error, with the warehouse code', async () => {
+    const editor = await openSql('select * from hightouch_audit.sync_runz');
+    placeCursor(editor, 5);
+    const outcome = await runQuery();
+    assert.strictEqual(outcome.status, 'error');
+    if (outcome.status !== 'error') return;
+    assert.match(outcome.message, /sync_runz/);
+    assert.strictEqual(outcome.code, '42P01');
+  });
+
+  it('keeps at most syncLogs.maxResultRows rows and reports the full count', async () => {
+    await vscode.workspace.getConfiguration('syncLogs').update('maxResultRows', 5, vscode.ConfigurationTarget.Global);
+    const editor = await openSql(`select sync_run_id from ${RUNS}`);
+    placeCursor(editor, 0);
+    const result = assertOk(await runQuery());
+    const total = Number((await direct(`select count(*) from ${RUNS}`)).rows[0][0]);
+    assert.ok(total > 5);
+    assert.strictEqual(result.rows.length, 5);
+    assert.strictEqual(result.rowCount, total);
+    assert.strictEqual(result.truncated, true);
+    await vscode.workspace.getConfiguration('syncLogs').update('maxResultRows', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('runs nothing in an empty editor', async () => {
+    const editor = await openSql('  \n-- nothing here yet\n');
+    placeCursor(editor, 1);
+    const outcome = await vscode.commands.executeCommand<RunQueryOutcome | undefined>('syncLogs.runQuery');
+    assert.strictEqual(outcome, undefined);
+  });
+
+  it('New Query opens a starter query on the runs table that runs', async () => {
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('syncLogs.newQuery');
+    assert.strictEqual(editor.document.languageId, 'sql');
+    assert.ok(editor.document.getText().includes(RUNS), 'the starter query reads the configured schema');
+    assert.strictEqual(vscode.window.activeTextEditor?.document, editor.document);
+    const result = assertOk(await runQuery());
+    assert.ok(result.columns.some((c) => c.name === 'sync_run_id'));
+    assert.ok(result.rows.length > 0);
+  });
+});
