@@ -101,7 +101,8 @@ async function main() {
   rmSync(join(repoRoot, 'dist'), { recursive: true, force: true });
   rmSync(out, { force: true });
   const vsceArgs = ['package', '--no-dependencies', '--out', out];
-  if (!pkg.repository) vsceArgs.push('--allow-missing-repository');
+  // Without a public repository, README images stay relative: VS Code shows them from the installed extension.
+  if (!pkg.repository) vsceArgs.push('--allow-missing-repository', '--no-rewrite-relative-links');
   if (!existsSync(join(repoRoot, 'LICENSE')) && !existsSync(join(repoRoot, 'LICENSE.md'))) vsceArgs.push('--skip-license');
   console.log(`[package] vsce ${vsceArgs.join(' ')}`);
   const res = await run(join(repoRoot, 'node_modules', '.bin', 'vsce'), vsceArgs, {

@@ -7,16 +7,21 @@ import { registerQueryCommands } from './commands/queryCommands';
 /** What activate() returns: used by the integration tests to look inside. */
 export interface SyncLogsApi {
   container: Container;
+  /** How long activate() took, in milliseconds. */
+  activationMs: number;
 }
 
 export function activate(context: vscode.ExtensionContext): SyncLogsApi {
+  const started = performance.now();
   const container = new Container(context);
   context.subscriptions.push(container);
   // Command groups register here, one line each: register(container) -> Disposable.
   context.subscriptions.push(registerConnectionCommands(container));
   context.subscriptions.push(registerTreeCommands(container, container.tree));
   context.subscriptions.push(registerQueryCommands(container));
-  return { container };
+  const activationMs = Math.round(performance.now() - started);
+  container.log.info(`Activated in ${activationMs} ms.`);
+  return { container, activationMs };
 }
 
 export function deactivate(): void {

@@ -113,9 +113,6 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
         async (_progress, token) => {
           const sub = token.onCancellationRequested(() => controller.abort());
           try {
-            // Let "running" reach the panel and the notification first: the embedded demo
-            // runs on this thread and holds it until the statement ends.
-            await new Promise((resolve) => setTimeout(resolve, 20));
             return await runSql(container, picked.text, { signal: controller.signal, maxRows });
           } finally {
             sub.dispose();

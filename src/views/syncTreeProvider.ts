@@ -4,6 +4,7 @@ import type { Warehouse } from '../warehouse/warehouse';
 import { resultObjects } from '../shared/queryResult';
 import { listRunsQuery, listSyncsQuery, runFailuresQuery } from '../sql/treeQueries';
 import type { SqlQuery } from '../sql/dialect';
+import { groupByTemplate } from '../analysis/failureTemplates';
 import {
   failureItem,
   pageOf,
@@ -11,6 +12,7 @@ import {
   runItem,
   syncItem,
   toFailureGroup,
+  toReasonCount,
   toRunSummary,
   toSyncSummary,
   type FailureGroup,
@@ -29,6 +31,8 @@ export type SyncTreeNode =
   | { type: 'message'; text: string; detail?: string; isError?: boolean };
 
 const MAX_FAILURE_GROUPS = 100;
+/** Distinct failure texts read per run before folding them into templates. */
+const MAX_FAILURE_TEXTS = 1000;
 const MAX_SYNCS = 500;
 
 interface RunPages {
@@ -145,10 +149,13 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
           const nodes: SyncTreeNode[] = [];
           if (node.run.error) nodes.push({ type: 'runError', run: node.run, error: node.run.error });
           if (node.run.failed > 0) {
-            const result = await this.run(runFailuresQuery(this.location(await this.warehouse()), node.sync.syncId, node.run.syncRunId, MAX_FAILURE_GROUPS));
-            const { items, hasMore } = pageOf(resultObjects(result).map(toFailureGroup), MAX_FAILURE_GROUPS);
+            const result = await this.run(runFailuresQuery(this.location(await this.warehouse()), node.sync.syncId, node.run.syncRunId, MAX_FAILURE_TEXTS));
+            const texts = pageOf(resultObjects(result).map(toReasonCount), MAX_FAILURE_TEXTS);
+            const { items, hasMore } = pageOf(groupByTemplate(texts.items).map(toFailureGroup), MAX_FAILURE_GROUPS);
             nodes.push(...items.map((group): SyncTreeNode => ({ type: 'failure', sync: node.sync, run: node.run, group })));
-            if (hasMore) nodes.push({ type: 'message', text: `Showing the ${MAX_FAILURE_GROUPS} most frequent failure reasons.` });
+            if (hasMore || texts.hasMore) {
+              nodes.push({ type: 'message', text: `Showing the most frequent failure reasons (${MAX_FAILURE_TEXTS} distinct texts read).`, detail: 'Open Run Query for every failed row of this run.' });
+            }
           }
           return nodes;
         }

@@ -1,3 +1,4 @@
+import type { ReasonCount, TemplateGroup } from '../analysis/failureTemplates';
 import { formatCount, formatDuration, formatRelative, formatTimestamp, oneLine, toDate } from './format';
 
 /** What the sync-list query returns for one sync (its latest run plus totals). */
@@ -34,9 +35,12 @@ export interface RunSummary {
   plannedRemove: number;
 }
 
+/** Failed rows of a run that share a failure template (see analysis/failureTemplates). */
 export interface FailureGroup {
-  reason: string | null;
+  template: string | null;
+  example: string | null;
   rowCount: number;
+  distinctTexts: number;
   sampleRowId: string | null;
 }
 
@@ -107,8 +111,12 @@ export function toRunSummary(row: Record<string, unknown>): RunSummary {
   };
 }
 
-export function toFailureGroup(row: Record<string, unknown>): FailureGroup {
-  return { reason: str(row.failure_reason), rowCount: num(row.row_count), sampleRowId: str(row.sample_row_id) };
+export function toReasonCount(row: Record<string, unknown>): ReasonCount {
+  return { reason: str(row.failure_reason), count: num(row.row_count), sampleRowId: str(row.sample_row_id) };
+}
+
+export function toFailureGroup(g: TemplateGroup): FailureGroup {
+  return { template: g.template, example: g.example, rowCount: g.count, distinctTexts: g.distinctTexts, sampleRowId: g.sampleRowId };
 }
 
 function durationMs(started: string | null, finished: string | null): number | undefined {
@@ -187,11 +195,14 @@ export function runItem(r: RunSummary, opts: FormatOptions): ItemDescriptor {
 }
 
 export function failureItem(f: FailureGroup): ItemDescriptor {
-  const text = f.reason ?? '(no failure reason recorded)';
+  const rows = `${formatCount(f.rowCount)} row${f.rowCount === 1 ? '' : 's'}`;
+  const texts = f.distinctTexts > 1 ? ` · ${formatCount(f.distinctTexts)} texts` : '';
+  const tooltipRows: [string, string][] = [['Sample row ID', f.sampleRowId ?? '—']];
+  if (f.distinctTexts > 1 && f.template) tooltipRows.unshift(['Template', f.template]);
   return {
-    label: oneLine(text),
-    description: `${formatCount(f.rowCount)} row${f.rowCount === 1 ? '' : 's'}`,
-    tooltip: { title: `${formatCount(f.rowCount)} failed row${f.rowCount === 1 ? '' : 's'}`, rows: [['Sample row ID', f.sampleRowId ?? '—']], body: text },
+    label: f.template === null ? '(no failure reason recorded)' : oneLine(f.template),
+    description: rows + texts,
+    tooltip: { title: `${rows} failed${f.distinctTexts > 1 ? `, e.g.` : ''}`, rows: tooltipRows, body: f.example ?? undefined },
     icon: { id: 'symbol-event', color: 'list.errorForeground' },
     contextValue: 'failureReason',
     collapsible: 'none',

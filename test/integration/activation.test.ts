@@ -11,8 +11,17 @@ describe('Activation', () => {
   it('the extension is present and activates', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is not installed in this VS Code`);
-    await ext.activate();
+    const api = (await ext.activate()) as { activationMs: number };
     assert.strictEqual(ext.isActive, true);
+    assert.ok(Number.isFinite(api.activationMs));
+    console.log(`activation: activate() took ${api.activationMs} ms`);
+  });
+
+  it('activation loads no database driver into the extension host', async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    // The demo's PGlite only ever loads in its worker thread; pg loads on a Postgres connection's first use.
+    const loaded = Object.keys(require.cache).filter((p) => /[\\/]node_modules[\\/](@electric-sql[\\/]pglite|pg|snowflake-sdk|@google-cloud|@databricks)[\\/]/.test(p));
+    assert.deepStrictEqual(loaded, []);
   });
 
   it('registers every command that package.json contributes', async () => {

@@ -89,16 +89,10 @@ export async function textOf(locator) {
 // ---------------------------------------------------------------------------------------------
 // Steps. ctx: { page, state (shared between steps), log(msg), shot(name) }
 
-/** The demo data set's model names (read from its catalog), or failing that the "Demo" connection. */
-function demoLabel() {
-  let names = [];
-  try {
-    const src = readFileSync(join(repoRoot, 'src', 'demo', 'catalog.ts'), 'utf8');
-    names = [...src.matchAll(/modelName:\s*'([^']+)'/g)].map((m) => escapeRe(m[1]));
-  } catch {
-    // no catalog: the connection row is enough
-  }
-  return new RegExp(`^(Demo${names.length ? `|${names.join('|')}` : ''})$`);
+/** The demo data set's model names, read from its catalog so the walk follows the data set. */
+function demoModelNames() {
+  const src = readFileSync(join(repoRoot, 'src', 'demo', 'catalog.ts'), 'utf8');
+  return [...src.matchAll(/modelName:\s*'([^']+)'/g)].map((m) => m[1]);
 }
 
 async function workbenchLoads({ page }) {
@@ -114,18 +108,89 @@ async function openSyncLogs({ page }) {
 }
 
 async function syncsShowDemo({ page, state, log }) {
-  const rows = treeItems(page, 'Syncs', demoLabel());
-  await waitUntil(async () => (await rows.count()) > 0, 'a "Demo" connection row or a demo sync row in the Syncs view', 90_000);
+  const names = demoModelNames();
+  if (names.length < 8) throw new Error(`the demo catalog lists ${names.length} models; expected at least 8`);
+  await treeItems(page, 'Syncs', 'Demo').first().waitFor({ state: 'visible', timeout: 90_000 });
+  const rows = treeItems(page, 'Syncs', new RegExp(`^(${names.map(escapeRe).join('|')})$`));
+  // The first open builds the demo sync log (seconds): wait for every sync to be listed.
+  await waitUntil(async () => (await rows.count()) === names.length, `all ${names.length} demo syncs in the Syncs view`, 90_000);
   const labels = await treeLabels(page, 'Syncs');
-  log(`Syncs view rows: ${labels.slice(0, 8).join(' | ')}`);
+  log(`Syncs view rows: ${labels.join(' | ')}`);
   state.treeLabels = labels;
+}
+
+async function statusBarShowsConnection({ page }) {
+  const item = page.locator('.statusbar-item', { hasText: 'Sync Logs: Demo' });
+  await item.first().waitFor({ state: 'visible', timeout: 10_000 });
+}
+
+/** Expands the sync with the most runs and checks its newest runs with their counters and a "Load more" row. */
+async function expandSync({ page, state, log }) {
+  const sync = treeItems(page, 'Syncs', 'Active customers').first();
+  await expand(sync);
+  const runRows = viewTree(page, 'Syncs').locator('[role="treeitem"][aria-level="3"]');
+  await waitUntil(async () => (await runRows.count()) >= 5, 'the runs of "Active customers"');
+  const first = await textOf(runRows.first());
+  log(`first run row: ${first}`);
+  if (!/^\d{4}-\d\d-\d\d \d\d:\d\d/.test(first)) throw new Error(`a run row starts with its start time, got "${first}"`);
+  if (!/\d[\d,]* planned · [\d,]+ ok · [\d,]+ failed/.test(first)) throw new Error(`a run row shows planned/ok/failed counts, got "${first}"`);
+  state.firstRun = first;
+}
+
+/** Expands a run with failed rows and checks its failure reasons with row counts. */
+async function expandRunWithFailures({ page, log }) {
+  const tree = viewTree(page, 'Syncs');
+  const candidate = tree.locator('[role="treeitem"][aria-level="3"][aria-expanded="false"]', { hasText: / [1-9][\d,]* failed/ }).first();
+  await candidate.waitFor({ state: 'visible', timeout: 10_000 });
+  // Pin the row by its start time: the filter above stops matching once it is expanded.
+  const label = await textOf(candidate.locator('.label-name'));
+  log(`expanding the run of ${label}: ${await textOf(candidate)}`);
+  await expand(tree.locator('[role="treeitem"][aria-level="3"]', { has: page.locator('.label-name', { hasText: label }) }).first());
+  const reasons = tree.locator('[role="treeitem"][aria-level="4"]');
+  await waitUntil(async () => (await reasons.count()) > 0, 'failure reasons under the run');
+  const text = await textOf(reasons.first());
+  log(`first failure reason: ${text}`);
+  if (!/\d[\d,]* rows?( · [\d,]+ texts)?$/.test(text)) throw new Error(`a failure reason row ends with its row count, got "${text}"`);
+}
+
+/** New Query, then Run Query from the palette: the results panel shows typed columns and the row count. */
+async function runQueryFromPalette({ page, log }) {
+  await runCommand(page, 'Sync Logs: New Query');
+  await page.locator('.monaco-editor .view-lines', { hasText: 'sync_runs' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await runCommand(page, 'Sync Logs: Run Query');
+  const frame = webviewFrame(page);
+  await frame.locator('body').waitFor({ state: 'attached', timeout: 30_000 });
+  await waitUntil(async () => /rows?/i.test(await textOf(frame.locator('body'))) && (await frame.locator('vscode-data-grid-cell, td, [role="gridcell"]').count()) > 0, 'result rows in the results panel', 60_000);
+  const body = await textOf(frame.locator('body'));
+  log(`results panel: ${body.slice(0, 300)}`);
+  if (!/sync_id/.test(body)) throw new Error('the results show the sync_id column');
+  if (!/timestamptz|text|int8/.test(body)) throw new Error('the results show column types');
+}
+
+/** A failure text carrying markup is shown as text in the results, and no element is created from it. */
+async function hostileTextStaysText({ page, log }) {
+  await runCommand(page, 'Sync Logs: New Query');
+  await page.waitForTimeout(300);
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type("select failure_reason from hightouch_audit.sync_changelog where failure_reason like '%<img%' limit 3", { delay: 0 });
+  await runCommand(page, 'Sync Logs: Run Query');
+  const frame = webviewFrame(page);
+  await waitUntil(async () => /<img/.test(await textOf(frame.locator('body'))), 'the markup to appear as text in the results', 60_000);
+  const imgs = await frame.locator('img').count();
+  log(`img elements in the results webview: ${imgs}`);
+  if (imgs !== 0) throw new Error(`markup from the warehouse became ${imgs} <img> element(s)`);
 }
 
 /** The walk, in order. Add yours at the end (or where it belongs), one line each. */
 export const steps = [
   ['the workbench loads', workbenchLoads],
   ['open the Sync Logs container', openSyncLogs],
-  ['the Syncs view shows the Demo connection or a demo sync', syncsShowDemo],
+  ['the Syncs view lists every demo sync', syncsShowDemo],
+  ['the status bar shows the active connection', statusBarShowsConnection],
+  ['expand a sync: its newest runs with counters', expandSync],
+  ['expand a run: its failed rows grouped by reason', expandRunWithFailures],
+  ['run a query from the palette', runQueryFromPalette],
+  ['hostile failure text stays text', hostileTextStaysText],
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -80,12 +80,20 @@ test('sync rows map to model name, destination and last status', () => {
 });
 
 test('failure groups keep hostile text as plain text and flatten it to one line', () => {
-  const text = 'Invalid value for field \'name\':\n<img src=x onerror=alert(1)>';
-  const item = failureItem({ reason: text, rowCount: 1, sampleRowId: 'u_1' });
+  const text = "Invalid value for field 'name':\n<img src=x onerror=alert(1)>";
+  const item = failureItem({ template: text, example: text, rowCount: 1, distinctTexts: 1, sampleRowId: 'u_1' });
   assert.equal(item.label, "Invalid value for field 'name': <img src=x onerror=alert(1)>");
   assert.equal(item.description, '1 row');
   assert.equal(item.tooltip?.body, text);
-  assert.equal(failureItem({ reason: null, rowCount: 2, sampleRowId: null }).label, '(no failure reason recorded)');
+  assert.equal(failureItem({ template: null, example: null, rowCount: 2, distinctTexts: 1, sampleRowId: null }).label, '(no failure reason recorded)');
+});
+
+test('a template folding several texts says how many, and shows one real example', () => {
+  const item = failureItem({ template: 'Contact <n> not found', example: 'Contact 12345 not found', rowCount: 1200, distinctTexts: 37, sampleRowId: 'u_9' });
+  assert.equal(item.label, 'Contact <n> not found');
+  assert.equal(item.description, '1,200 rows · 37 texts');
+  assert.equal(item.tooltip?.body, 'Contact 12345 not found');
+  assert.deepEqual(item.tooltip?.rows[0], ['Template', 'Contact <n> not found']);
 });
 
 test('pages fetched with one extra row report whether more exist', () => {

@@ -1,0 +1,62 @@
+/**
+ * Collapses the variable parts of a failure text (e-mails, ids, long numbers, quoted values,
+ * dates, URLs) into placeholders, so one cause reads as one line. Short numbers stay: HTTP
+ * statuses and vendor codes (429, 606, 1003) are what categories match on.
+ */
+const RULES: [RegExp, string][] = [
+  [/\bhttps?:\/\/[^\s"'<>]+/gi, '<url>'],
+  [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '<email>'],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
+  [/\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, '<date>'],
+  [/'(?:[^'\\]|\\.){0,200}'/g, "'<value>'"],
+  [/"(?:[^"\\]|\\.){0,200}"/g, '"<value>"'],
+  // Record ids mix letters and digits (Salesforce 0035e00000AbCdEfG, hex, base62).
+  [/\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{8,}\b/g, '<id>'],
+  [/\b\d+\.\d+\b/g, '<n>'],
+  [/\b\d{5,}\b/g, '<n>'],
+];
+
+export function failureTemplate(text: string): string {
+  let out = text;
+  for (const [re, placeholder] of RULES) out = out.replace(re, placeholder);
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+export interface ReasonCount {
+  reason: string | null;
+  count: number;
+  sampleRowId: string | null;
+}
+
+export interface TemplateGroup {
+  template: string | null;
+  count: number;
+  /** Distinct raw texts folded into this template. */
+  distinctTexts: number;
+  /** The most frequent raw text, to show as an example. */
+  example: string | null;
+  sampleRowId: string | null;
+}
+
+/** Groups per-text counts (already aggregated in the warehouse) by template, most frequent first. */
+export function groupByTemplate(rows: readonly ReasonCount[]): TemplateGroup[] {
+  const groups = new Map<string | null, TemplateGroup & { exampleCount: number }>();
+  for (const r of rows) {
+    const template = r.reason === null ? null : failureTemplate(r.reason);
+    let g = groups.get(template);
+    if (!g) {
+      g = { template, count: 0, distinctTexts: 0, example: r.reason, sampleRowId: r.sampleRowId, exampleCount: -1 };
+      groups.set(template, g);
+    }
+    g.count += r.count;
+    g.distinctTexts += 1;
+    if (r.count > g.exampleCount) {
+      g.example = r.reason;
+      g.sampleRowId = r.sampleRowId;
+      g.exampleCount = r.count;
+    }
+  }
+  return [...groups.values()]
+    .map(({ exampleCount: _ignored, ...g }) => g)
+    .sort((a, b) => b.count - a.count || String(a.template).localeCompare(String(b.template)));
+}

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { failureTemplate, groupByTemplate } from '../../src/analysis/failureTemplates';
+
+test('variable parts of real-looking destination errors become placeholders', () => {
+  const cases: [string, string][] = [
+    ['DUPLICATE_VALUE: duplicate value found: External_Id__c duplicates value on record with id: 0035e00000AbCdEfG', 'DUPLICATE_VALUE: duplicate value found: External_Id__c duplicates value on record with id: <id>'],
+    ['Contact already exists. Existing ID: 51234', 'Contact already exists. Existing ID: <n>'],
+    ["1003: Invalid value for field 'Country': 'Atlantis'", "1003: Invalid value for field '<value>': '<value>'"],
+    ['jane.doe@example.com looks fake or invalid, please enter a real email address.', '<email> looks fake or invalid, please enter a real email address.'],
+    ['(#80003) There have been too many calls to this ad-account. Wait a bit and try again.', '(#80003) There have been too many calls to this ad-account. Wait a bit and try again.'.replace('80003', '<n>')],
+    ['429 Too Many Requests: retry after 2026-10-31T16:20:00Z', '429 Too Many Requests: retry after <date>'],
+    ['Request 3f2b8c1e-9a4d-4e2b-8f7a-1c2d3e4f5a6b failed, see https://status.example.com/x?id=9', 'Request <uuid> failed, see <url>'],
+  ];
+  for (const [input, expected] of cases) assert.equal(failureTemplate(input), expected, input);
+});
+
+test('short vendor codes survive so categories can still match them', () => {
+  assert.equal(failureTemplate('606: Max rate limit 100 exceeded'), '606: Max rate limit 100 exceeded');
+});
+
+test('texts that differ only in ids fold into one group with summed counts', () => {
+  const groups = groupByTemplate([
+    { reason: 'Contact 12345678 not found', count: 3, sampleRowId: 'a' },
+    { reason: 'Contact 87654321 not found', count: 5, sampleRowId: 'b' },
+    { reason: 'Invalid email: x@y.io', count: 1, sampleRowId: 'c' },
+    { reason: null, count: 2, sampleRowId: 'd' },
+  ]);
+  assert.deepEqual(groups, [
+    { template: 'Contact <n> not found', count: 8, distinctTexts: 2, example: 'Contact 87654321 not found', sampleRowId: 'b' },
+    { template: null, count: 2, distinctTexts: 1, example: null, sampleRowId: 'd' },
+    { template: 'Invalid email: <email>', count: 1, distinctTexts: 1, example: 'Invalid email: x@y.io', sampleRowId: 'c' },
+  ]);
+});
