@@ -1,12 +1,12 @@
 import type { QueryResult } from '../shared/queryResult';
 import type { LoadProgress, LoadStats } from '../demo/loaderContract';
 
-/** A cell as text for people: NULL spelled out, JSON for objects. */
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
+import { cellText as sharedCellText, toDelimited } from '../shared/cellText';
+
+export { csvField } from '../shared/cellText';
+
+/** A cell as text for people: NULL spelled out. */
+const cellText = (value: unknown): string => sharedCellText(value) ?? 'NULL';
 
 function truncate(text: string, width: number): string {
   const chars = [...text];
@@ -53,18 +53,10 @@ function rowCountLine(result: QueryResult): string {
   return result.truncated ? `(${result.rowCount} ${noun}, first ${result.rows.length} shown)` : `(${result.rowCount} ${noun})`;
 }
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF; quotes doubled. NULL is empty. */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** RFC 4180 CSV: a header line, then one record per row, each line ending in CRLF. */
 export function formatCsv(result: QueryResult): string {
   if (result.columns.length === 0) return '';
-  const records = [result.columns.map((c) => csvField(c.name)), ...result.rows.map((row) => row.map(csvField))];
-  return records.map((r) => `${r.join(',')}\r\n`).join('');
+  return toDelimited(result.columns, result.rows, 'csv');
 }
 
 /**

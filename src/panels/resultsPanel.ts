@@ -6,8 +6,6 @@ import {
   RESULTS_VIEW_TYPE,
   isRestorableView,
   isResultsWebviewMessage,
-  toDelimited,
-  type CopyFormat,
   type ResultsHostMessage,
   type ResultsWebviewMessage,
   type ResultsWebviewState,
@@ -17,6 +15,7 @@ import {
   type ShowResultMessage,
   type ShowRunningMessage,
 } from '../shared/resultsProtocol';
+import { toDelimited, type CopyFormat } from '../shared/cellText';
 import { WebviewHost, createWebviewPanel, registerPanelSerializer } from './webviewHost';
 
 type View = ShowRunningMessage | ShowResultMessage | ShowErrorMessage | ShowCancelledMessage;

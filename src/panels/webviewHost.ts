@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { isReadyMessage, type ReadyMessage } from '../shared/resultsProtocol';
+import { isReadyMessage, type ReadyMessage } from '../shared/webviewProtocol';
 
 /**
  * The host side every webview panel of the extension shares: options, the HTML shell with its

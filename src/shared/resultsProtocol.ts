@@ -5,6 +5,8 @@
  * posts is data to validate, not a call to trust.
  */
 import type { ResultColumn } from './queryResult';
+import type { CopyFormat } from './cellText';
+import { isReadyMessage, type ReadyMessage } from './webviewProtocol';
 
 export const RESULTS_VIEW_TYPE = 'syncLogs.results';
 
@@ -73,11 +75,6 @@ export type ResultsHostMessage = ShowRunningMessage | ShowResultMessage | ShowEr
 
 // ---- webview -> host ----
 
-/** The handshake every panel's webview sends once it listens (webview/shared/messaging.ts). */
-export interface ReadyMessage {
-  type: 'ready';
-}
-
 export interface CancelMessage {
   type: 'cancel';
   runId: string;
@@ -89,8 +86,6 @@ export interface RequestRowsMessage {
   offset: number;
   count: number;
 }
-
-export type CopyFormat = 'csv' | 'tsv';
 
 /** Copy every row the host keeps for the run (not just the page on screen). */
 export interface CopyMessage {
@@ -171,10 +166,6 @@ export function isResultsHostMessage(m: unknown): m is ResultsHostMessage {
   return isShowRunning(m) || isShowResult(m) || isShowError(m) || isShowCancelled(m) || isRowsMessage(m);
 }
 
-export function isReadyMessage(m: unknown): m is ReadyMessage {
-  return isObj(m) && m.type === 'ready';
-}
-
 export function isResultsWebviewMessage(m: unknown): m is ResultsWebviewMessage {
   if (!isObj(m)) return false;
   switch (m.type) {
@@ -194,34 +185,4 @@ export function isResultsWebviewMessage(m: unknown): m is ResultsWebviewMessage 
 /** A saved view the panel can show again; anything else in the state is dropped. */
 export function isRestorableView(v: unknown): v is NonNullable<ResultsWebviewState['view']> {
   return isShowRunning(v) || isShowResult(v) || isShowError(v) || isShowCancelled(v);
-}
-
-// ---- cell text (the grid and Copy agree on how a value reads) ----
-
-/** How a cell reads as text: NULL is `undefined` so callers can show it distinctly; JSON is compact. */
-export function cellText(value: unknown): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function tsvField(text: string): string {
-  return text.replace(/[\t\r\n]/g, ' ');
-}
-
-/** CSV (RFC 4180 quoting) or TSV with a header line; NULL is an empty field. */
-export function toDelimited(columns: readonly ResultColumn[], rows: readonly unknown[][], format: CopyFormat): string {
-  const field = format === 'csv' ? csvField : tsvField;
-  const sep = format === 'csv' ? ',' : '\t';
-  const line = (cells: readonly string[]) => cells.map(field).join(sep);
-  return [line(columns.map((c) => c.name)), ...rows.map((r) => line(columns.map((_, i) => cellText(r[i]) ?? '')))].join('\r\n') + '\r\n';
 }

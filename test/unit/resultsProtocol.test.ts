@@ -1,15 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  cellText,
   isRestorableView,
   isResultsHostMessage,
   isResultsWebviewMessage,
   isShowResult,
-  toDelimited,
   type ShowErrorMessage,
   type ShowResultMessage,
 } from '../../src/shared/resultsProtocol';
+import { cellText, toDelimited } from '../../src/shared/cellText';
 
 const run = { runId: 'r-1', sql: 'select 1', connectionName: 'Demo', startedAt: 1_700_000_000_000 };
 

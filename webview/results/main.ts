@@ -15,7 +15,6 @@ import './results.css';
 import { getState, onMessage, post, setState } from '../shared/messaging';
 import {
   RESULT_PAGE_SIZE,
-  cellText,
   isResultsHostMessage,
   isRestorableView,
   type ResultsHostMessage,
@@ -24,6 +23,7 @@ import {
   type RowsPage,
   type ShowResultMessage,
 } from '../../src/shared/resultsProtocol';
+import { cellText } from '../../src/shared/cellText';
 import type { ResultColumn } from '../../src/shared/queryResult';
 
 // The toolkit's badge is left out: its template binds a style attribute, which the CSP refuses.

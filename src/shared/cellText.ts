@@ -1,0 +1,35 @@
+import type { ResultColumn } from './queryResult';
+
+// How a result cell reads as text, shared by the results grid, Copy, and the CLI, so they agree.
+
+/** A cell as text: NULL is `undefined` so callers can show it their way; JSON is compact. */
+export function cellText(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export type CopyFormat = 'csv' | 'tsv';
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF; quotes doubled. NULL is empty. */
+export function csvField(value: unknown): string {
+  const text = cellText(value) ?? '';
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function tsvField(value: unknown): string {
+  return (cellText(value) ?? '').replace(/[\t\r\n]/g, ' ');
+}
+
+/** CSV (RFC 4180) or TSV: a header line, then one line per row, each ending in CRLF. */
+export function toDelimited(columns: readonly ResultColumn[], rows: readonly unknown[][], format: CopyFormat): string {
+  const field = format === 'csv' ? csvField : tsvField;
+  const sep = format === 'csv' ? ',' : '\t';
+  const line = (cells: readonly unknown[]) => `${cells.map(field).join(sep)}\r\n`;
+  return line(columns.map((c) => c.name)) + rows.map((r) => line(columns.map((_, i) => r[i]))).join('');
+}
