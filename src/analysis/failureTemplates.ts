@@ -5,15 +5,25 @@
  */
 const RULES: [RegExp, string][] = [
   [/\bhttps?:\/\/[^\s"'<>]+/gi, '<url>'],
-  [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '<email>'],
+  // Any token with an @ in it: the e-mails destinations reject are often malformed (a@b,com).
+  [/[^\s'"<>()[\]{},;:]*[A-Za-z0-9]@[^\s'"<>()[\]{};:]+/g, '<email>'],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
   [/\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, '<date>'],
   [/'(?:[^'\\]|\\.){0,200}'/g, "'<value>'"],
   [/"(?:[^"\\]|\\.){0,200}"/g, '"<value>"'],
-  // Record ids mix letters and digits (Salesforce 0035e00000AbCdEfG, hex, base62).
+  // Masked secrets (****0099, sk_live_****).
+  [/\*{3,}[A-Za-z0-9]*/g, '<masked>'],
+  // Record ids mix letters and digits (Salesforce 0035e00000AbCdEfG, hex, base62), or are long
+  // tokens in mixed case (trace ids); UPPER_CASE codes and words stay.
   [/\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{8,}\b/g, '<id>'],
+  [/\b(?=[A-Za-z]*[a-z][A-Za-z]*[A-Z])(?=[A-Za-z]*[A-Z][A-Za-z]*[a-z])[A-Za-z]{16,}\b/g, '<id>'],
+  [/\b\d+(?= ?(?:ms|milliseconds?|s|secs?|seconds?|minutes?|mins?|hours?)\b)/g, '<n>'],
   [/\b\d+\.\d+\b/g, '<n>'],
   [/\b\d{5,}\b/g, '<n>'],
+  // Positions in a batch (operations[581]) and signed or hyphen-joined ids (-123-456).
+  [/\[\d+\]/g, '[<n>]'],
+  [/-*<n>(?:-+<n>)+/g, '<n>'],
+  [/\(-<n>\)/g, '(<n>)'],
 ];
 
 export function failureTemplate(text: string): string {

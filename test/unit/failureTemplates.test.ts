@@ -15,6 +15,26 @@ test('variable parts of real-looking destination errors become placeholders', ()
   for (const [input, expected] of cases) assert.equal(failureTemplate(input), expected, input);
 });
 
+test('malformed e-mails, batch positions and hyphen-joined ids fold too', () => {
+  assert.equal(failureTemplate('INVALID_EMAIL_ADDRESS: Email: invalid email address: hugo.martin@yahoo,com'), 'INVALID_EMAIL_ADDRESS: Email: invalid email address: <email>');
+  assert.equal(failureTemplate('amara.osei@outlook.c looks fake or invalid'), '<email> looks fake or invalid');
+  assert.equal(
+    failureTemplate('INVALID_ARGUMENT: field_path: operations[581].create.user_identifiers[0].hashed_email'),
+    'INVALID_ARGUMENT: field_path: operations[<n>].create.user_identifiers[<n>].hashed_email',
+  );
+  const a = failureTemplate('Error ID: 1029384756-192837465 (-1234567)');
+  const b = failureTemplate('Error ID: 2029384756--92837465 (7234567)');
+  assert.equal(a, 'Error ID: <n> (<n>)');
+  assert.equal(b, a);
+});
+
+test('trace ids, masked keys and durations fold', () => {
+  assert.equal(failureTemplate('(#2) Service temporarily unavailable (fbtrace_id: AbCdEfGhIjKlMnOpQrStUvW)'), '(#2) Service temporarily unavailable (fbtrace_id: <id>)');
+  assert.equal(failureTemplate('429: Rate limit exceeded for API key ****015a: 500 requests per second'), '429: Rate limit exceeded for API key <masked>: 500 requests per second');
+  assert.equal(failureTemplate('RESOURCE_EXHAUSTED: Too many requests. Retry in 101 seconds.'), 'RESOURCE_EXHAUSTED: Too many requests. Retry in <n> seconds.');
+  assert.equal(failureTemplate('FIELD_CUSTOM_VALIDATION_EXCEPTION: Phone must be 10 digits'), 'FIELD_CUSTOM_VALIDATION_EXCEPTION: Phone must be 10 digits');
+});
+
 test('short vendor codes survive so categories can still match them', () => {
   assert.equal(failureTemplate('606: Max rate limit 100 exceeded'), '606: Max rate limit 100 exceeded');
 });
