@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,15 +92,44 @@ async function openOrBuild(storageDir: string, onProgress: ((p: LoadProgress) =>
 
 async function build(dataDir: string, onProgress: ((p: LoadProgress) => void) | undefined): Promise<PGlite> {
   const db = await openPglite(dataDir);
+  let walFile: string;
   try {
     await loadSyncLog(db, { schema: DEFAULT_SCHEMA, scale: 1, onProgress });
     // Everything on disk before the version file says the build is complete.
     await db.exec('checkpoint');
-    return db;
+    walFile = (await db.query<{ f: string }>('select pg_walfile_name(pg_current_wal_lsn()) as f')).rows[0].f;
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;
   }
+  await db.close();
+  await trimRecycledWal(dataDir, walFile);
+  return openPglite(dataDir);
+}
+
+/**
+ * The load leaves about 250 MB of pre-allocated WAL segments behind (half the data dir) that a
+ * read-mostly demo never needs. After a clean close, only the current segment and the next (where
+ * the shutdown checkpoint may have landed) matter; later ones are recycled spares Postgres recreates.
+ */
+export async function trimRecycledWal(dataDir: string, currentSegment: string): Promise<void> {
+  const walDir = join(dataDir, 'pg_wal');
+  const keepUpTo = nextSegment(currentSegment);
+  for (const name of await readdir(walDir)) {
+    if (/^[0-9A-F]{24}$/.test(name) && name.slice(0, 8) === currentSegment.slice(0, 8) && name > keepUpTo) {
+      await rm(join(walDir, name), { force: true });
+    }
+  }
+}
+
+/** The segment after `name` on the same timeline (16 MB segments: 256 per "log" file number). */
+export function nextSegment(name: string): string {
+  const tli = name.slice(0, 8);
+  const log = parseInt(name.slice(8, 16), 16);
+  const seg = parseInt(name.slice(16, 24), 16);
+  const [nlog, nseg] = seg === 0xff ? [log + 1, 0] : [log, seg + 1];
+  const hex = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
+  return `${tli}${hex(nlog)}${hex(nseg)}`;
 }
 
 async function openPglite(dir: string): Promise<PGlite> {

@@ -1,13 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GENERATOR_VERSION } from '../../src/demo/loader';
 import type { LoadProgress } from '../../src/demo/loaderContract';
-import { openDemoWarehouse } from '../../src/warehouse/demoWarehouse';
+import { nextSegment, openDemoWarehouse } from '../../src/warehouse/demoWarehouse';
 import { demoPaths } from '../../src/warehouse/demoStorage';
 import { readLockInfo } from '../../src/warehouse/demoLock';
 import { QueryCancelledError } from '../../src/warehouse/warehouse';
@@ -43,6 +43,9 @@ test('first open builds the demo at scale 1, replacing an old build, and writes 
     assert.equal(marker.version, GENERATOR_VERSION);
     assert.ok(marker.buildMs > 0);
     assert.equal(wh.kind, 'demo');
+    const segments = readdirSync(join(paths.dataDir, 'pg_wal')).filter((f) => /^[0-9A-F]{24}$/.test(f));
+    t.diagnostic(`WAL segments kept after the build: ${segments.length}`);
+    assert.ok(segments.length <= 3, `recycled WAL segments were trimmed (${segments.length} left)`);
 
     const counts = await wh.query('select (select count(*) from hightouch_audit.sync_changelog) as changelog, (select count(*) from hightouch_audit.sync_runs) as runs');
     assert.deepEqual(counts.columns, [
@@ -171,4 +174,9 @@ test('a second opener while the lock is held opens a private copy; a stale lock 
     await owner.close();
   }
   assert.equal(existsSync(paths.lockFile), false);
+});
+
+test('WAL segment names advance within and across log files', () => {
+  assert.equal(nextSegment('000000010000000000000010'), '000000010000000000000011');
+  assert.equal(nextSegment('0000000100000000000000FF'), '000000010000000100000000');
 });
