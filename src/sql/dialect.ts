@@ -4,45 +4,52 @@ export interface SqlQuery {
   values: unknown[];
 }
 
-/** What query builders need to know about a warehouse's SQL. More dialects arrive with issue 3. */
+/** How a driver expects bound values to be named in SQL text. */
+export type ParamStyle =
+  | 'dollar' // $1..$n (pg: Postgres, Redshift)
+  | 'question' // ? in order of appearance (snowflake-sdk)
+  | 'at' // @p1..@pn (BigQuery named parameters)
+  | 'colon'; // :p1..:pn (Databricks named parameters; never mixed with ?)
+
+export type TimeUnit = 'hour' | 'day';
+
+/** What query builders need to know about a warehouse's SQL (see docs/warehouses.md, "Dialects"). */
 export interface Dialect {
   readonly name: 'postgres' | 'redshift' | 'snowflake' | 'bigquery' | 'databricks';
+  /**
+   * How the warehouse treats unquoted names; quoteIdent already applies it, so callers
+   * never fold case themselves. Snowflake: 'upper' (quoteIdent upper-cases plain names).
+   */
+  readonly unquotedCase: 'lower' | 'upper' | 'insensitive';
+  readonly paramStyle: ParamStyle;
+  /** Whether LIMIT/OFFSET accept a bound value; otherwise builders render validated integer literals. */
+  readonly boundLimit: boolean;
+  readonly supportsQualify: boolean;
+  /** Type name for casts to text. */
+  readonly stringType: 'varchar' | 'string';
+  /** Redshift's sync logs have no `fields` column. */
+  readonly hasFieldsColumn: boolean;
   quoteIdent(name: string): string;
-  /** Qualified sync-log table name, e.g. `"hightouch_audit"."sync_runs"`. */
-  table(schema: string, table: string): string;
+  /**
+   * Qualified sync-log table name, e.g. `"hightouch_audit"."sync_runs"`. `database` is the
+   * database (Redshift, Snowflake, Postgres: must be the current one), BigQuery project or
+   * Databricks catalog; omitted, the connection's default applies.
+   */
+  table(schema: string, table: string, database?: string): string;
   /** Placeholder for the n-th (1-based) bound value. */
   param(index: number): string;
   /** A string literal, for SQL shown to the user in an editor (never for executed builders). */
   literal(value: string): string;
+  /** True when `pattern` (a placeholder) matches anywhere in `expr`. */
+  regexContains(expr: string, pattern: string, caseInsensitive?: boolean): string;
+  /** Replace every match of `pattern` in `expr`. */
+  regexReplace(expr: string, pattern: string, replacement: string): string;
+  /** Text of the top-level key `keyParam` (a placeholder) of a JSON object. Throws where there is no JSON column. */
+  jsonText(expr: string, keyParam: string): string;
+  /** Truncate a timestamp to the start of its hour or day. */
+  truncTime(unit: TimeUnit, expr: string): string;
 }
 
-const SAFE_IDENT = /^[A-Za-z_][A-Za-z0-9_$]{0,127}$/;
-
-/** Identifiers come from settings: accept plain names only and say what is wrong otherwise. */
-export function validateIdent(name: string, what = 'identifier'): string {
-  if (!SAFE_IDENT.test(name)) {
-    throw new Error(`Invalid ${what} "${name}": use letters, digits and underscores, starting with a letter or underscore.`);
-  }
-  return name;
-}
-
-// Reserved words that must stay quoted even when lower-case (a practical subset of Postgres's list).
-const PG_RESERVED = new Set(
-  'all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral leading limit localtime localtimestamp not null offset on only or order placing primary references returning select session_user some symmetric table then to trailing true union unique user using variadic when where window with'.split(' '),
-);
-
-/** Like Postgres's quote_ident: plain lower-case names stay bare, anything else is quoted. */
-function pgQuote(name: string): string {
-  validateIdent(name);
-  return /^[a-z_][a-z0-9_]*$/.test(name) && !PG_RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
-
-export const postgresDialect: Dialect = {
-  name: 'postgres',
-  quoteIdent: pgQuote,
-  table(schema, table) {
-    return `${this.quoteIdent(schema)}.${this.quoteIdent(table)}`;
-  },
-  param: (index) => `$${index}`,
-  literal: (value) => `'${value.replace(/'/g, "''")}'`,
-};
+export { validateIdent } from './ident';
+// Kept here so existing `import { postgresDialect } from '../sql/dialect'` keeps working.
+export { postgresDialect } from './dialects/postgres';

@@ -1,9 +1,12 @@
 import type { Dialect } from './dialect';
-import { tableName } from './syncLogTables';
+import { sqlCount } from './ident';
+import { tableName, type SyncLogLocation } from './syncLogTables';
 
 export interface RunQueryContext {
   dialect: Dialect;
   schema: string;
+  /** Database, project or catalog, as in SyncLogLocation. */
+  database?: string;
   syncId: string;
   syncRunId: string;
   modelName: string;
@@ -18,7 +21,7 @@ export interface RunQueryContext {
  * This text is for the user to read and edit, so ids are literals, quoted by the dialect.
  */
 export function runChangelogSql(c: RunQueryContext): string {
-  const loc = { dialect: c.dialect, schema: c.schema };
+  const loc: SyncLogLocation = { dialect: c.dialect, schema: c.schema, database: c.database };
   const comment = (text: string) => `-- ${text.replace(/[\r\n]+/g, ' ')}`;
   return [
     comment(`Changelog of run ${c.syncRunId} of "${c.modelName}" (${c.destination}), started ${c.startedAt ?? 'unknown'}`),
@@ -28,7 +31,8 @@ export function runChangelogSql(c: RunQueryContext): string {
     '  c.row_id,',
     '  c.status,',
     '  c.failure_reason,',
-    '  c.fields,',
+    // Redshift's changelog has no fields column.
+    ...(c.dialect.hasFieldsColumn ? ['  c.fields,'] : []),
     '  r.started_at,',
     '  r.finished_at',
     `from ${tableName(loc, 'sync_changelog')} c`,
@@ -36,7 +40,7 @@ export function runChangelogSql(c: RunQueryContext): string {
     `where c.sync_id = ${c.dialect.literal(c.syncId)}`,
     `  and c.sync_run_id = ${c.dialect.literal(c.syncRunId)}`,
     "order by case c.status when 'failed' then 0 when 'aborted' then 1 else 2 end, c.op_type, c.row_id",
-    `limit ${c.limit ?? 1000};`,
+    `limit ${sqlCount(c.limit ?? 1000)};`,
     '',
   ].join('\n');
 }

@@ -7,10 +7,12 @@ export type SyncLogTable = (typeof SYNC_LOG_TABLES)[number];
 export interface SyncLogLocation {
   dialect: Dialect;
   schema: string;
+  /** Database (Redshift, Snowflake), project (BigQuery) or catalog (Databricks); omitted, the connection's default. */
+  database?: string;
 }
 
 export function tableName(loc: SyncLogLocation, table: SyncLogTable): string {
-  return loc.dialect.table(loc.schema, table);
+  return loc.database === undefined ? loc.dialect.table(loc.schema, table) : loc.dialect.table(loc.schema, table, loc.database);
 }
 
 const OPS = ['add', 'change', 'remove'] as const;

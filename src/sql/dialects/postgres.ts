@@ -1,0 +1,37 @@
+import type { Dialect } from '../dialect';
+import { validateIdent } from '../ident';
+import { standardLiteral } from './literals';
+
+// Reserved words that must stay quoted even when lower-case (a practical subset of Postgres's list).
+const PG_RESERVED = new Set(
+  'all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral leading limit localtime localtimestamp not null offset on only or order placing primary references returning select session_user some symmetric table then to trailing true union unique user using variadic when where window with'.split(' '),
+);
+
+/** Like Postgres's quote_ident: plain lower-case names stay bare, anything else is quoted. */
+function pgQuote(name: string): string {
+  validateIdent(name);
+  return /^[a-z_][a-z0-9_]*$/.test(name) && !PG_RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  unquotedCase: 'lower',
+  paramStyle: 'dollar',
+  boundLimit: true,
+  supportsQualify: false,
+  stringType: 'varchar',
+  hasFieldsColumn: true,
+  quoteIdent: pgQuote,
+  table(schema, table, database) {
+    // Postgres accepts a three-part name only for the current database; it says so clearly otherwise.
+    const db = database === undefined ? '' : `${this.quoteIdent(database)}.`;
+    return `${db}${this.quoteIdent(schema)}.${this.quoteIdent(table)}`;
+  },
+  param: (index) => `$${index}`,
+  literal: standardLiteral,
+  regexContains: (expr, pattern, ci = false) => `${expr} ${ci ? '~*' : '~'} ${pattern}`,
+  // Without 'g' Postgres replaces only the first match; the other four replace all.
+  regexReplace: (expr, pattern, replacement) => `regexp_replace(${expr}, ${pattern}, ${replacement}, 'g')`,
+  jsonText: (expr, keyParam) => `${expr}->>${keyParam}`,
+  truncTime: (unit, expr) => `date_trunc('${unit}', ${expr})`,
+};

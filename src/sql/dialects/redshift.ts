@@ -1,0 +1,35 @@
+import type { Dialect } from '../dialect';
+import { validateIdent } from '../ident';
+import { standardLiteral } from './literals';
+
+/** Always quoted: Redshift folds quoted and unquoted names to lower case alike (by default), and quoting sidesteps its reserved words. */
+function quote(name: string): string {
+  return `"${validateIdent(name)}"`;
+}
+
+export const redshiftDialect: Dialect = {
+  name: 'redshift',
+  unquotedCase: 'lower',
+  paramStyle: 'dollar',
+  // Redshift's LIMIT is documented as a literal count; a literal cannot go wrong there.
+  boundLimit: false,
+  supportsQualify: true,
+  stringType: 'varchar',
+  hasFieldsColumn: false,
+  quoteIdent: quote,
+  table: (schema, table, database) =>
+    [database, schema, table].filter((p): p is string => p !== undefined).map(quote).join('.'),
+  param: (index) => `$${index}`,
+  literal: (value) => {
+    // Redshift treats a backslash in a literal as an escape in some contexts; refuse rather than guess.
+    if (value.includes('\\')) throw new Error('Redshift literals with a backslash are not supported; bind the value instead.');
+    return standardLiteral(value);
+  },
+  regexContains: (expr, pattern, ci = false) => `${expr} ${ci ? '~*' : '~'} ${pattern}`,
+  // Redshift's REGEXP_REPLACE replaces every match by default.
+  regexReplace: (expr, pattern, replacement) => `regexp_replace(${expr}, ${pattern}, ${replacement})`,
+  jsonText: () => {
+    throw new Error('Redshift sync logs have no "fields" column: row values are not available on Redshift.');
+  },
+  truncTime: (unit, expr) => `date_trunc('${unit}', ${expr})`,
+};

@@ -1,0 +1,36 @@
+import type { Dialect } from '../dialect';
+import { validateIdent } from '../ident';
+import { backslashLiteral } from './literals';
+
+/**
+ * Snowflake folds unquoted names to UPPER case, so the default `hightouch_audit.sync_runs` really is
+ * HIGHTOUCH_AUDIT.SYNC_RUNS. We quote the folded name (`"HIGHTOUCH_AUDIT"`) rather than leave it bare:
+ * the same object, but immune to reserved words. A schema created quoted in lower or mixed case
+ * cannot be reached this way (by design: plain settings names mean what unquoted SQL means).
+ */
+function quote(name: string): string {
+  return `"${validateIdent(name).toUpperCase()}"`;
+}
+
+export const snowflakeDialect: Dialect = {
+  name: 'snowflake',
+  unquotedCase: 'upper',
+  paramStyle: 'question',
+  // Bind variables in LIMIT are not reliably accepted; a validated literal always is.
+  boundLimit: false,
+  supportsQualify: true,
+  stringType: 'varchar',
+  hasFieldsColumn: true,
+  quoteIdent: quote,
+  table: (schema, table, database) =>
+    [database, schema, table].filter((p): p is string => p !== undefined).map(quote).join('.'),
+  param: () => '?',
+  literal: backslashLiteral,
+  // REGEXP_LIKE and RLIKE match the WHOLE string; REGEXP_INSTR finds a match anywhere.
+  regexContains: (expr, pattern, ci = false) =>
+    ci ? `REGEXP_INSTR(${expr}, ${pattern}, 1, 1, 0, 'i') > 0` : `REGEXP_INSTR(${expr}, ${pattern}) > 0`,
+  regexReplace: (expr, pattern, replacement) => `REGEXP_REPLACE(${expr}, ${pattern}, ${replacement})`,
+  // fields is a VARIANT; ::string yields the text without JSON quotes.
+  jsonText: (expr, keyParam) => `GET(${expr}, ${keyParam})::string`,
+  truncTime: (unit, expr) => `DATE_TRUNC('${unit.toUpperCase()}', ${expr})`,
+};
