@@ -199,6 +199,18 @@ export function analyzeStatement(statement: Statement): StatementScope {
     return j;
   };
 
+  /** Takes the table reference expected at i into frame f; returns the index after it. */
+  const takeTableRef = (i: number, f: number): number => {
+    expectTable[f] = false;
+    clauseOf[i] = effective(f);
+    const after = readTableRef(i, f);
+    for (let k = i + 1; k < after; k++) {
+      frameOf[k] = f;
+      clauseOf[k] = effective(f);
+    }
+    return after;
+  };
+
   let i = 0;
   while (i < tokens.length) {
     const t = tokens[i];
@@ -282,14 +294,7 @@ export function analyzeStatement(statement: Statement): StatementScope {
       } else if (ENDS_CONDITION.has(w)) {
         closeCondition(f, i);
       } else if (expectTable[f] && isName(t)) {
-        expectTable[f] = false;
-        clauseOf[i] = effective(f);
-        const after = readTableRef(i, f);
-        for (let k = i + 1; k < after; k++) {
-          frameOf[k] = f;
-          clauseOf[k] = effective(f);
-        }
-        i = after;
+        i = takeTableRef(i, f);
         continue;
       } else if (w === 'as' && isName(next)) {
         // An alias, or a type in cast(x as varchar): never a column reference.
@@ -300,14 +305,7 @@ export function analyzeStatement(statement: Statement): StatementScope {
       // A cast type, or a Snowflake/Databricks JSON path (`fields:email`): not a column.
       nonColumn.add(i + 1);
     } else if (t.kind === 'quoted' && expectTable[f]) {
-      expectTable[f] = false;
-      clauseOf[i] = effective(f);
-      const after = readTableRef(i, f);
-      for (let k = i + 1; k < after; k++) {
-        frameOf[k] = f;
-        clauseOf[k] = effective(f);
-      }
-      i = after;
+      i = takeTableRef(i, f);
       continue;
     } else if (isPunct(t, ',') && (clause[f] === 'from' || clause[f] === 'join' || clause[f] === 'on')) {
       // At the frame's own level a comma here only ever separates table sources.
