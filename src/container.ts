@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ConnectionManager } from './warehouse/connectionManager';
 import { SyncTreeProvider } from './views/syncTreeProvider';
 import { ConnectionStatusBar } from './views/connectionStatusBar';
+import { SyncLogsLanguageClient } from './lsp/languageClient';
 
 /**
  * Owns the extension's long-lived services. Everything it creates is disposed with it,
@@ -13,6 +14,7 @@ export class Container implements vscode.Disposable {
   readonly tree: SyncTreeProvider;
   readonly statusBar: ConnectionStatusBar;
   readonly treeView: vscode.TreeView<unknown>;
+  readonly languageClient: SyncLogsLanguageClient;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly context: vscode.ExtensionContext) {
@@ -21,6 +23,7 @@ export class Container implements vscode.Disposable {
     this.tree = this.track(new SyncTreeProvider(this.connections, this.log));
     this.treeView = this.track(vscode.window.createTreeView('syncLogs.syncs', { treeDataProvider: this.tree, showCollapseAll: true }));
     this.statusBar = this.track(new ConnectionStatusBar(this.connections));
+    this.languageClient = this.track(new SyncLogsLanguageClient(context, this.connections, this.log));
   }
 
   /** Registers something to dispose with the container and returns it. */

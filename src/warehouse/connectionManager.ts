@@ -15,9 +15,12 @@ const secretKey = (name: string) => `syncLogs.password.${name}`;
 export class ConnectionManager implements vscode.Disposable {
   private readonly opened = new Map<string, Promise<Warehouse>>();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
-  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+  private readonly openEmitter = new vscode.EventEmitter<Warehouse>();
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.openEmitter];
   /** Fires when the active connection changes or its settings change. */
   readonly onDidChange = this.changeEmitter.event;
+  /** Fires when a warehouse has been opened (first use after start or a change). */
+  readonly onDidOpenWarehouse = this.openEmitter.event;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
@@ -69,6 +72,11 @@ export class ConnectionManager implements vscode.Disposable {
       });
     }
     return pending;
+  }
+
+  /** The active connection's warehouse if it is already open (or opening); never opens it. */
+  openedWarehouse(): Promise<Warehouse> | undefined {
+    return this.opened.get(this.activeName);
   }
 
   /** Closes every open warehouse; the next getWarehouse() reconnects. */
@@ -139,6 +147,7 @@ export class ConnectionManager implements vscode.Disposable {
       }
       if (enteredPassword !== undefined) await this.context.secrets.store(secretKey(settings.name), enteredPassword);
       this.log.info(`Connected to "${settings.name}" (${settings.kind}) in ${Date.now() - started} ms.`);
+      this.openEmitter.fire(warehouse);
       return warehouse;
     } catch (err) {
       if ((err as { code?: string }).code === '28P01') await this.forgetPassword(settings.name);

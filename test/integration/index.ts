@@ -8,6 +8,7 @@ import './activation.test';
 import './connections.test';
 import './tree.test';
 import './runQuery.test';
+import './languageServer.test';
 
 /** Runs the suites; rejects when any test or hook fails, or when no test ran at all. */
 export function run(): Promise<void> {

@@ -1,0 +1,119 @@
+/**
+ * The extension side of the language server: starts it (over IPC) once a SQL document is open,
+ * and tells it the active connection's dialect, schema and catalog whenever those change.
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { SET_CONTEXT_METHOD, type SetContextParams } from '../shared/lspProtocol';
+import type { Catalog, CatalogTable, SqlDialect } from '../server/schemaModel';
+import { CATALOG_MAX_ROWS, catalogColumnsQuery } from '../sql/catalogQuery';
+import { resultObjects } from '../shared/queryResult';
+import type { ConnectionManager } from '../warehouse/connectionManager';
+import type { Warehouse } from '../warehouse/warehouse';
+
+const CATALOG_TIMEOUT_MS = 10_000;
+
+export class SyncLogsLanguageClient implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private started: Promise<void> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Only the latest context is sent: a slow catalog read must not overwrite a newer change. */
+  private contextSeq = 0;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly connections: ConnectionManager,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    if (vscode.workspace.textDocuments.some((d) => d.languageId === 'sql')) this.start();
+    else {
+      const onOpen = vscode.workspace.onDidOpenTextDocument((d) => {
+        if (d.languageId !== 'sql') return;
+        onOpen.dispose();
+        this.start();
+      });
+      this.disposables.push(onOpen);
+    }
+    this.disposables.push(
+      connections.onDidChange(() => void this.sendContext()),
+      connections.onDidOpenWarehouse((w) => void this.sendContext(w)),
+    );
+  }
+
+  /** Resolves once the server is running (starting it if needed). */
+  ready(): Promise<void> {
+    return this.start();
+  }
+
+  private start(): Promise<void> {
+    if (this.started) return this.started;
+    const module = this.context.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: 'file', language: 'sql' },
+        { scheme: 'untitled', language: 'sql' },
+      ],
+      outputChannelName: 'Sync Logs Language Server',
+    };
+    const client = new LanguageClient('syncLogs.sql', 'Sync Logs SQL', serverOptions, clientOptions);
+    this.client = client;
+    const began = Date.now();
+    this.started = client.start().then(
+      async () => {
+        this.log.info(`Language server started in ${Date.now() - began} ms.`);
+        const opened = this.connections.openedWarehouse();
+        await this.sendContext(opened ? await opened.catch(() => undefined) : undefined);
+      },
+      (err: unknown) => this.log.error(`Language server failed to start: ${(err as Error).message}`),
+    );
+    return this.started;
+  }
+
+  /** Dialect and schema from the settings; with an open warehouse, its dialect and catalog too. */
+  private async sendContext(warehouse?: Warehouse): Promise<void> {
+    const client = this.client;
+    if (!client?.isRunning()) return;
+    const seq = ++this.contextSeq;
+    const active = this.connections.active;
+    const schema = this.connections.schema;
+    const dialect: SqlDialect = warehouse?.dialect.name ?? (active.kind === 'demo' ? 'postgres' : active.kind);
+    const params: SetContextParams = { dialect, schema };
+    if (warehouse) params.catalog = await this.readCatalog(warehouse, schema);
+    if (seq !== this.contextSeq || !client.isRunning()) return;
+    await client.sendNotification(SET_CONTEXT_METHOD, params);
+  }
+
+  private async readCatalog(warehouse: Warehouse, schema: string): Promise<Catalog | undefined> {
+    const query = catalogColumnsQuery(warehouse.dialect, schema);
+    if (!query) return undefined;
+    try {
+      const result = await warehouse.query(query.text, query.values, {
+        readOnly: true,
+        maxRows: CATALOG_MAX_ROWS,
+        signal: AbortSignal.timeout(CATALOG_TIMEOUT_MS),
+      });
+      const tables = new Map<string, CatalogTable & { columns: { name: string; type: string }[] }>();
+      for (const row of resultObjects<Record<string, unknown>>(result)) {
+        const name = String(row.table_name);
+        let table = tables.get(name);
+        if (!table) tables.set(name, (table = { schema: String(row.table_schema), name, columns: [] }));
+        table.columns.push({ name: String(row.column_name), type: String(row.data_type) });
+      }
+      return tables.size ? { tables: [...tables.values()] } : undefined;
+    } catch (err) {
+      this.log.warn(`Could not read the sync-log catalog: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+    void this.client?.dispose().catch(() => undefined);
+    this.client = undefined;
+  }
+}

@@ -1,0 +1,173 @@
+// The built language server (dist/server.js) spoken to over stdio by hand: Content-Length framed
+// JSON-RPC, as any LSP client would. Needs a build first (`npm test` builds before unit tests).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SET_CONTEXT_METHOD, type SetContextParams } from '../../src/shared/lspProtocol';
+
+const SERVER = join(__dirname, '../../dist/server.js');
+const URI = 'untitled:Untitled-1';
+
+interface Message {
+  id?: number;
+  method?: string;
+  params?: any;
+  result?: any;
+  error?: { message: string };
+}
+
+/** A minimal LSP client over a child's stdio. */
+class RpcClient {
+  private buffer = Buffer.alloc(0);
+  private nextId = 1;
+  private readonly replies = new Map<number, (m: Message) => void>();
+  readonly notifications: Message[] = [];
+  private readonly watchers: (() => void)[] = [];
+
+  constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    child.stdout.on('data', (chunk: Buffer) => this.read(chunk));
+  }
+
+  private read(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const length = Number(/Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString('ascii'))?.[1]);
+      if (this.buffer.length < headerEnd + 4 + length) return;
+      const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8')) as Message;
+      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
+      if (message.id !== undefined && !message.method) this.replies.get(message.id)?.(message);
+      else if (message.method) {
+        // Server-to-client requests (e.g. workspace/configuration) get an empty answer.
+        if (message.id !== undefined) this.write({ id: message.id, result: null });
+        else this.notifications.push(message);
+        for (const w of this.watchers.splice(0)) w();
+      }
+    }
+  }
+
+  private write(message: object): void {
+    const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...message }), 'utf8');
+    this.child.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
+    this.child.stdin.write(body);
+  }
+
+  request(method: string, params: unknown): Promise<any> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.replies.set(id, (m) => (m.error ? reject(new Error(m.error.message)) : resolve(m.result)));
+      this.write({ id, method, params });
+    });
+  }
+
+  notify(method: string, params: unknown): void {
+    this.write({ method, params });
+  }
+
+  /** The first notification (from now on, or already received after `since`) matching `match`. */
+  async waitFor(match: (m: Message) => boolean, since = 0, timeoutMs = 5000): Promise<Message> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.notifications.slice(since).find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error('Timed out waiting for a notification');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 100);
+        this.watchers.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+const diagnosticsFor = (uri: string, pred: (ds: any[]) => boolean) => (m: Message) =>
+  m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && pred(m.params.diagnostics);
+
+describe('language server over stdio (dist/server.js)', () => {
+  let child: ChildProcessWithoutNullStreams;
+  let rpc: RpcClient;
+  let startMs = 0;
+  let text = 'select failed_reason from hightouch_audit.sync_changelog';
+
+  before(async () => {
+    // A missing build is a failure, not a skip: run `node esbuild.mjs` (npm test does) first.
+    assert.ok(existsSync(SERVER), `${SERVER} is missing: build first (node esbuild.mjs)`);
+    const began = performance.now();
+    child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
+    rpc = new RpcClient(child);
+    const init = await rpc.request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    startMs = performance.now() - began;
+    assert.equal(init.capabilities.textDocumentSync, 2, 'incremental sync');
+    rpc.notify('initialized', {});
+  });
+
+  after(async () => {
+    if (child.exitCode === null) child.kill();
+  });
+
+  it('starts quickly', () => {
+    console.log(`language server: spawn to initialize result in ${startMs.toFixed(0)} ms`);
+    assert.ok(startMs < 5000, `took ${startMs} ms`);
+  });
+
+  it('publishes a diagnostic naming failure_reason on open, with a quick fix', async () => {
+    rpc.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'sql', version: 1, text } });
+    const m = await rpc.waitFor(diagnosticsFor(URI, (ds) => ds.some((d) => /failure_reason/.test(d.message))));
+    const diag = m.params.diagnostics.find((d: any) => /failure_reason/.test(d.message));
+    assert.equal(diag.code, 'unknown-column');
+    assert.deepEqual(diag.range.start, { line: 0, character: 7 });
+
+    const actions = await rpc.request('textDocument/codeAction', {
+      textDocument: { uri: URI },
+      range: diag.range,
+      context: { diagnostics: [diag] },
+    });
+    assert.equal(actions.length, 1);
+    assert.match(actions[0].title, /failure_reason/);
+    assert.equal(actions[0].edit.changes[URI][0].newText, 'failure_reason');
+  });
+
+  it('hovers a table with its description', async () => {
+    const h = await rpc.request('textDocument/hover', { textDocument: { uri: URI }, position: { line: 0, character: text.length - 3 } });
+    assert.match(h.contents.value, /sync_changelog/);
+    assert.match(h.contents.value, /One row per operation/);
+  });
+
+  it('completes the three tables after `hightouch_audit.` (incremental edits)', async () => {
+    const added = ';\nselect fields from hightouch_audit.';
+    rpc.notify('textDocument/didChange', {
+      textDocument: { uri: URI, version: 2 },
+      contentChanges: [{ range: { start: { line: 0, character: text.length }, end: { line: 0, character: text.length } }, text: added }],
+    });
+    text += added;
+    const items = await rpc.request('textDocument/completion', { textDocument: { uri: URI }, position: { line: 1, character: 'select fields from hightouch_audit.'.length } });
+    const labels = (Array.isArray(items) ? items : items.items).map((i: any) => i.label);
+    for (const t of ['sync_changelog', 'sync_snapshot', 'sync_runs']) assert.ok(labels.includes(t), `${t} in ${labels.join(', ')}`);
+  });
+
+  it('reports `fields` once told the connection is Redshift', async () => {
+    const line = 'select fields from hightouch_audit.';
+    rpc.notify('textDocument/didChange', {
+      textDocument: { uri: URI, version: 3 },
+      contentChanges: [{ range: { start: { line: 1, character: line.length }, end: { line: 1, character: line.length } }, text: 'sync_snapshot' }],
+    });
+    const since = rpc.notifications.length;
+    const params: SetContextParams = { dialect: 'redshift', schema: 'hightouch_audit' };
+    rpc.notify(SET_CONTEXT_METHOD, params);
+    const m = await rpc.waitFor(diagnosticsFor(URI, (ds) => ds.some((d) => d.code === 'fields-on-redshift')), since);
+    const d = m.params.diagnostics.find((x: any) => x.code === 'fields-on-redshift');
+    assert.deepEqual(d.range.start, { line: 1, character: 7 });
+  });
+
+  it('shuts down and exits', async () => {
+    assert.equal(await rpc.request('shutdown', null), null);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    rpc.notify('exit', null);
+    assert.equal(await exited, 0);
+  });
+});
