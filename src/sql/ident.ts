@@ -27,3 +27,8 @@ export function sqlCount(n: number, what = 'limit'): string {
   }
   return String(n);
 }
+
+/** `[database.]schema.table`, each part quoted by the dialect's own rule. */
+export function dottedName(quote: (name: string) => string, schema: string, table: string, database?: string): string {
+  return [database, schema, table].filter((p): p is string => p !== undefined).map(quote).join('.');
+}

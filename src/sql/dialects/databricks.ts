@@ -1,5 +1,5 @@
 import type { Dialect } from '../dialect';
-import { validateIdent } from '../ident';
+import { dottedName, validateIdent } from '../ident';
 import { backslashLiteral } from './literals';
 
 const quote = (name: string): string => `\`${validateIdent(name)}\``;
@@ -15,8 +15,7 @@ export const databricksDialect: Dialect = {
   stringType: 'string',
   hasFieldsColumn: true,
   quoteIdent: quote,
-  table: (schema, table, database) =>
-    [database, schema, table].filter((p): p is string => p !== undefined).map(quote).join('.'),
+  table: (schema, table, database) => dottedName(quote, schema, table, database),
   param: (index) => `:p${index}`,
   literal: backslashLiteral,
   // Java regex; RLIKE finds a match anywhere in the string.

@@ -1,5 +1,5 @@
 import type { Dialect } from '../dialect';
-import { validateIdent } from '../ident';
+import { dottedName, validateIdent } from '../ident';
 import { standardLiteral } from './literals';
 
 // Reserved words that must stay quoted even when lower-case (a practical subset of Postgres's list).
@@ -22,11 +22,8 @@ export const postgresDialect: Dialect = {
   stringType: 'varchar',
   hasFieldsColumn: true,
   quoteIdent: pgQuote,
-  table(schema, table, database) {
-    // Postgres accepts a three-part name only for the current database; it says so clearly otherwise.
-    const db = database === undefined ? '' : `${this.quoteIdent(database)}.`;
-    return `${db}${this.quoteIdent(schema)}.${this.quoteIdent(table)}`;
-  },
+  // Postgres accepts a three-part name only for the current database; it says so clearly otherwise.
+  table: (schema, table, database) => dottedName(pgQuote, schema, table, database),
   param: (index) => `$${index}`,
   literal: standardLiteral,
   regexContains: (expr, pattern, ci = false) => `${expr} ${ci ? '~*' : '~'} ${pattern}`,

@@ -1,5 +1,5 @@
 import type { Dialect } from '../dialect';
-import { validateIdent } from '../ident';
+import { dottedName, validateIdent } from '../ident';
 import { standardLiteral } from './literals';
 
 /** Always quoted: Redshift folds quoted and unquoted names to lower case alike (by default), and quoting sidesteps its reserved words. */
@@ -17,8 +17,7 @@ export const redshiftDialect: Dialect = {
   stringType: 'varchar',
   hasFieldsColumn: false,
   quoteIdent: quote,
-  table: (schema, table, database) =>
-    [database, schema, table].filter((p): p is string => p !== undefined).map(quote).join('.'),
+  table: (schema, table, database) => dottedName(quote, schema, table, database),
   param: (index) => `$${index}`,
   literal: (value) => {
     // Redshift treats a backslash in a literal as an escape in some contexts; refuse rather than guess.

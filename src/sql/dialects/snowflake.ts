@@ -1,5 +1,5 @@
 import type { Dialect } from '../dialect';
-import { validateIdent } from '../ident';
+import { dottedName, validateIdent } from '../ident';
 import { backslashLiteral } from './literals';
 
 /**
@@ -22,8 +22,7 @@ export const snowflakeDialect: Dialect = {
   stringType: 'varchar',
   hasFieldsColumn: true,
   quoteIdent: quote,
-  table: (schema, table, database) =>
-    [database, schema, table].filter((p): p is string => p !== undefined).map(quote).join('.'),
+  table: (schema, table, database) => dottedName(quote, schema, table, database),
   param: () => '?',
   literal: backslashLiteral,
   // REGEXP_LIKE and RLIKE match the WHOLE string; REGEXP_INSTR finds a match anywhere.
