@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { SET_CONTEXT_METHOD, type SetContextParams } from '../shared/lspProtocol';
-import type { Catalog, CatalogTable, SqlDialect } from '../server/schemaModel';
-import { CATALOG_MAX_ROWS, catalogColumnsQuery } from '../sql/catalogQuery';
+import type { Catalog, SqlDialect } from '../server/schemaModel';
+import { CATALOG_MAX_ROWS, catalogColumnsQuery, catalogFromRows } from '../sql/catalogQuery';
 import { resultObjects } from '../shared/queryResult';
 import type { ConnectionManager } from '../warehouse/connectionManager';
 import type { Warehouse } from '../warehouse/warehouse';
@@ -39,11 +39,6 @@ export class SyncLogsLanguageClient implements vscode.Disposable {
       connections.onDidChange(() => void this.sendContext()),
       connections.onDidOpenWarehouse((w) => void this.sendContext(w)),
     );
-  }
-
-  /** Resolves once the server is running (starting it if needed). */
-  ready(): Promise<void> {
-    return this.start();
   }
 
   private start(): Promise<void> {
@@ -97,14 +92,7 @@ export class SyncLogsLanguageClient implements vscode.Disposable {
         maxRows: CATALOG_MAX_ROWS,
         signal: AbortSignal.timeout(CATALOG_TIMEOUT_MS),
       });
-      const tables = new Map<string, CatalogTable & { columns: { name: string; type: string }[] }>();
-      for (const row of resultObjects<Record<string, unknown>>(result)) {
-        const name = String(row.table_name);
-        let table = tables.get(name);
-        if (!table) tables.set(name, (table = { schema: String(row.table_schema), name, columns: [] }));
-        table.columns.push({ name: String(row.column_name), type: String(row.data_type) });
-      }
-      return tables.size ? { tables: [...tables.values()] } : undefined;
+      return catalogFromRows(resultObjects(result));
     } catch (err) {
       this.log.warn(`Could not read the sync-log catalog: ${(err as Error).message}`);
       return undefined;

@@ -1,10 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { LoadProgress } from '../demo/loaderContract';
 import type { QueryResult } from '../shared/queryResult';
 import { postgresDialect } from '../sql/dialect';
 import { demoPaths } from './demoStorage';
+import { readLockInfo } from './demoLock';
 import type { FromDemoWorker, SerializedError, ToDemoWorker } from './demoWorkerProtocol';
 import { WarehouseError } from './pgErrors';
 import { QueryCancelledError, type QueryOptions, type Warehouse } from './warehouse';
@@ -172,10 +173,5 @@ class DemoWorkerWarehouse implements Warehouse {
 }
 
 async function reclaimOwnLock(lockFile: string): Promise<void> {
-  try {
-    const info = JSON.parse(await readFile(lockFile, 'utf8')) as { pid?: number };
-    if (info.pid === process.pid) await rm(lockFile, { force: true });
-  } catch {
-    // no lock, or unreadable: tryLock deals with it
-  }
+  if ((await readLockInfo(lockFile))?.pid === process.pid) await rm(lockFile, { force: true });
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CATALOG_MAX_ROWS, catalogColumnsQuery } from '../../src/sql/catalogQuery';
+import { CATALOG_MAX_ROWS, catalogColumnsQuery, catalogFromRows } from '../../src/sql/catalogQuery';
 import { postgresDialect } from '../../src/sql/dialect';
 import { bigqueryDialect } from '../../src/sql/dialects/bigquery';
 
@@ -17,5 +17,25 @@ describe('catalogColumnsQuery', () => {
 
   it('is skipped where information_schema is per dataset', () => {
     assert.equal(catalogColumnsQuery(bigqueryDialect, 'hightouch_audit'), undefined);
+  });
+});
+
+describe('catalogFromRows', () => {
+  it('groups one row per column into tables, keeping column order', () => {
+    const catalog = catalogFromRows([
+      { table_schema: 'hightouch_audit', table_name: 'sync_runs', column_name: 'sync_id', data_type: 'text' },
+      { table_schema: 'hightouch_audit', table_name: 'sync_snapshot', column_name: 'row_id', data_type: 'text' },
+      { table_schema: 'hightouch_audit', table_name: 'sync_runs', column_name: 'started_at', data_type: 'timestamp with time zone' },
+    ]);
+    assert.deepEqual(catalog, {
+      tables: [
+        { schema: 'hightouch_audit', name: 'sync_runs', columns: [{ name: 'sync_id', type: 'text' }, { name: 'started_at', type: 'timestamp with time zone' }] },
+        { schema: 'hightouch_audit', name: 'sync_snapshot', columns: [{ name: 'row_id', type: 'text' }] },
+      ],
+    });
+  });
+
+  it('says nothing when the schema has none of the tables', () => {
+    assert.equal(catalogFromRows([]), undefined);
   });
 });
