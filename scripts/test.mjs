@@ -133,6 +133,11 @@ const stages = [
     },
   },
   {
+    name: 'warehouses',
+    title: 'Snowflake, BigQuery, Databricks drivers against protocol fakes on 127.0.0.1 (node:test)',
+    run: () => nodeTests('test/warehouses'),
+  },
+  {
     name: 'integration',
     title: 'integration suite in VS Code (code-server + Chromium)',
     needsBuild: true,

@@ -1,4 +1,7 @@
 import { QueryCancelledError } from './warehouse';
+import { WarehouseError } from './warehouseError';
+
+export { WarehouseError };
 
 /**
  * Turns driver and server errors (pg and PGlite share SQLSTATEs) into messages that say what
@@ -15,21 +18,6 @@ export interface PgErrorContext {
   /** The statement that failed, to turn a character position into line:column. */
   sql?: string;
   statementTimeoutMs?: number;
-}
-
-/** An error from the warehouse with a message for people; `code` keeps the SQLSTATE or the system error code. */
-export class WarehouseError extends Error {
-  /** SQLSTATE (e.g. `42P01`) or Node's error code (e.g. `ECONNREFUSED`). */
-  readonly code?: string;
-  /** The connection died: the adapter discards it and the next query opens a fresh one. */
-  readonly connectionLost: boolean;
-
-  constructor(message: string, code: string | undefined, connectionLost = false, cause?: unknown) {
-    super(message, { cause });
-    this.name = 'WarehouseError';
-    this.code = code;
-    this.connectionLost = connectionLost;
-  }
 }
 
 interface RawError {
@@ -53,7 +41,7 @@ export function toWarehouseError(err: unknown, ctx: PgErrorContext = {}): Wareho
   const serverMessage = first.message || raw.message || String(err);
   const where = describeServer(ctx);
   const scrub = (text: string) => redactSecret(text, ctx.password);
-  const make = (message: string, lost = false) => new WarehouseError(scrub(message), code, lost, err);
+  const make = (message: string, lost = false) => new WarehouseError(scrub(message), code, lost, err, code === '28P01');
   const hint = first.hint ? ` Hint: ${first.hint}` : '';
 
   switch (code) {
