@@ -28,10 +28,13 @@ export function registerTreeCommands(container: Container, tree: SyncTreeProvide
         void vscode.window.showInformationMessage('Right-click a run in the Sync Logs view and choose "Open Run Query".');
         return undefined;
       }
-      const warehouse = await connections.getWarehouse();
+      const { info } = await connections.getSyncLog();
+      const { dialect, schema, database, shape } = info.location;
       const content = runChangelogSql({
-        dialect: warehouse.dialect,
-        schema: connections.schema,
+        dialect,
+        schema,
+        database,
+        shape,
         syncId: node.sync.syncId,
         syncRunId: node.run.syncRunId,
         modelName: node.sync.modelName,

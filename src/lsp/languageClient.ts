@@ -6,13 +6,9 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { SET_CONTEXT_METHOD, type SetContextParams } from '../shared/lspProtocol';
-import type { Catalog, SqlDialect } from '../server/schemaModel';
-import { CATALOG_MAX_ROWS, catalogColumnsQuery, catalogFromRows } from '../sql/catalogQuery';
-import { resultObjects } from '../shared/queryResult';
+import type { SqlDialect } from '../server/schemaModel';
 import type { ConnectionManager } from '../warehouse/connectionManager';
 import type { Warehouse } from '../warehouse/warehouse';
-
-const CATALOG_TIMEOUT_MS = 10_000;
 
 export class SyncLogsLanguageClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -78,25 +74,9 @@ export class SyncLogsLanguageClient implements vscode.Disposable {
     const schema = this.connections.schema;
     const dialect: SqlDialect = warehouse?.dialect.name ?? (active.kind === 'demo' ? 'postgres' : active.kind);
     const params: SetContextParams = { dialect, schema };
-    if (warehouse) params.catalog = await this.readCatalog(warehouse, schema);
+    if (warehouse) params.catalog = (await this.connections.syncLogOf(warehouse)).catalog;
     if (seq !== this.contextSeq || !client.isRunning()) return;
     await client.sendNotification(SET_CONTEXT_METHOD, params);
-  }
-
-  private async readCatalog(warehouse: Warehouse, schema: string): Promise<Catalog | undefined> {
-    const query = catalogColumnsQuery(warehouse.dialect, schema);
-    if (!query) return undefined;
-    try {
-      const result = await warehouse.query(query.text, query.values, {
-        readOnly: true,
-        maxRows: CATALOG_MAX_ROWS,
-        signal: AbortSignal.timeout(CATALOG_TIMEOUT_MS),
-      });
-      return catalogFromRows(resultObjects(result));
-    } catch (err) {
-      this.log.warn(`Could not read the sync-log catalog: ${(err as Error).message}`);
-      return undefined;
-    }
   }
 
   dispose(): void {

@@ -1,12 +1,14 @@
 import type { Dialect } from './dialect';
 import { sqlCount } from './ident';
-import { tableName, type SyncLogLocation } from './syncLogTables';
+import { failureReasonColumn, hasFields, tableName, type SyncLogLocation } from './syncLogTables';
+import type { SyncLogShape } from './syncLogShape';
 
 export interface RunQueryContext {
   dialect: Dialect;
   schema: string;
   /** Database, project or catalog, as in SyncLogLocation. */
   database?: string;
+  shape?: SyncLogShape;
   syncId: string;
   syncRunId: string;
   modelName: string;
@@ -21,7 +23,8 @@ export interface RunQueryContext {
  * This text is for the user to read and edit, so ids are literals, quoted by the dialect.
  */
 export function runChangelogSql(c: RunQueryContext): string {
-  const loc: SyncLogLocation = { dialect: c.dialect, schema: c.schema, database: c.database };
+  const loc: SyncLogLocation = { dialect: c.dialect, schema: c.schema, database: c.database, shape: c.shape };
+  const reason = failureReasonColumn(loc);
   const comment = (text: string) => `-- ${text.replace(/[\r\n]+/g, ' ')}`;
   return [
     comment(`Changelog of run ${c.syncRunId} of "${c.modelName}" (${c.destination}), started ${c.startedAt ?? 'unknown'}`),
@@ -30,9 +33,9 @@ export function runChangelogSql(c: RunQueryContext): string {
     '  c.op_type,',
     '  c.row_id,',
     '  c.status,',
-    '  c.failure_reason,',
+    reason === 'failure_reason' ? '  c.failure_reason,' : `  c.${reason} as failure_reason,`,
     // Redshift's changelog has no fields column.
-    ...(c.dialect.hasFieldsColumn ? ['  c.fields,'] : []),
+    ...(hasFields(loc) ? ['  c.fields,'] : []),
     '  r.started_at,',
     '  r.finished_at',
     `from ${tableName(loc, 'sync_changelog')} c`,

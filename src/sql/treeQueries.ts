@@ -1,6 +1,6 @@
 import type { SqlQuery } from './dialect';
 import { binder } from './binds';
-import { counterSum, tableName, type SyncLogLocation } from './syncLogTables';
+import { counterSum, failureReasonColumn, tableName, type SyncLogLocation } from './syncLogTables';
 
 /**
  * One row per sync: its latest run and totals over all its runs. Aggregated in the
@@ -48,11 +48,13 @@ limit ${b.count(pageSize + 1)} offset ${b.count(offset, 'offset')}`);
 /** A run's failed rows grouped by failure reason, most frequent first, bounded. */
 export function runFailuresQuery(loc: SyncLogLocation, syncId: string, syncRunId: string, limit: number): SqlQuery {
   const changelog = tableName(loc, 'sync_changelog');
+  const reason = failureReasonColumn(loc);
   const b = binder(loc.dialect);
-  return b.query(`select failure_reason, count(*) as row_count, min(row_id) as sample_row_id
+  const selectReason = reason === 'failure_reason' ? reason : `${reason} as failure_reason`;
+  return b.query(`select ${selectReason}, count(*) as row_count, min(row_id) as sample_row_id
 from ${changelog}
 where sync_id = ${b.bind(syncId)} and sync_run_id = ${b.bind(syncRunId)} and status = 'failed'
-group by failure_reason
-order by row_count desc, failure_reason
+group by ${reason}
+order by row_count desc, ${reason}
 limit ${b.count(limit + 1)}`);
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../warehouse/connectionManager';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { SyncLogLocation } from '../sql/syncLogTables';
 import { resultObjects } from '../shared/queryResult';
 import { listRunsQuery, listSyncsQuery, runFailuresQuery } from '../sql/treeQueries';
 import type { SqlQuery } from '../sql/dialect';
@@ -149,7 +149,7 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
           const nodes: SyncTreeNode[] = [];
           if (node.run.error) nodes.push({ type: 'runError', run: node.run, error: node.run.error });
           if (node.run.failed > 0) {
-            const result = await this.run(runFailuresQuery(this.location(await this.warehouse()), node.sync.syncId, node.run.syncRunId, MAX_FAILURE_TEXTS));
+            const result = await this.run(runFailuresQuery(await this.location(), node.sync.syncId, node.run.syncRunId, MAX_FAILURE_TEXTS));
             const texts = pageOf(resultObjects(result).map(toReasonCount), MAX_FAILURE_TEXTS);
             const { items, hasMore } = pageOf(groupByTemplate(texts.items).map(toFailureGroup), MAX_FAILURE_GROUPS);
             nodes.push(...items.map((group): SyncTreeNode => ({ type: 'failure', sync: node.sync, run: node.run, group })));
@@ -173,29 +173,26 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
     return { now: new Date() };
   }
 
-  private warehouse(): Promise<Warehouse> {
-    return this.connections.getWarehouse();
-  }
-
-  private location(w: Warehouse) {
-    return { dialect: w.dialect, schema: this.connections.schema };
+  /** Where the sync logs are, as the catalog showed; missing tables become the message the view shows. */
+  private async location(): Promise<SyncLogLocation> {
+    const { info } = await this.connections.getSyncLog();
+    if (info.problem) throw new Error(info.problem);
+    return info.location;
   }
 
   private async run(q: SqlQuery) {
-    const w = await this.warehouse();
+    const w = await this.connections.getWarehouse();
     return w.query(q.text, q.values, { readOnly: true });
   }
 
   private async fetchSyncs(): Promise<SyncSummary[]> {
-    const w = await this.warehouse();
-    const result = await this.run(listSyncsQuery(this.location(w), MAX_SYNCS));
+    const result = await this.run(listSyncsQuery(await this.location(), MAX_SYNCS));
     return resultObjects(result).map(toSyncSummary);
   }
 
   private async fetchRuns(syncId: string, offset: number): Promise<RunPages> {
     const pageSize = vscode.workspace.getConfiguration('syncLogs').get<number>('runsPageSize', 50);
-    const w = await this.warehouse();
-    const result = await this.run(listRunsQuery(this.location(w), syncId, offset, pageSize));
+    const result = await this.run(listRunsQuery(await this.location(), syncId, offset, pageSize));
     const { items, hasMore } = pageOf(resultObjects(result).map(toRunSummary), pageSize);
     return { runs: items, hasMore };
   }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_SCHEMA, DEMO_CONNECTION_NAME, type ConnectionSettings } from '../shared/connection';
 import { openWarehouse } from './registry';
 import type { Warehouse } from './warehouse';
+import { discoverSyncLog, type SyncLogInfo } from './discovery';
 import { readConnectionSettings } from './connectionSettings';
 import { formatLoadProgress } from '../demo/progressText';
 
@@ -14,6 +15,7 @@ const secretKey = (name: string) => `syncLogs.password.${name}`;
  */
 export class ConnectionManager implements vscode.Disposable {
   private readonly opened = new Map<string, Promise<Warehouse>>();
+  private readonly discovered = new WeakMap<Warehouse, Promise<SyncLogInfo>>();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   private readonly openEmitter = new vscode.EventEmitter<Warehouse>();
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.openEmitter];
@@ -50,7 +52,11 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** Schema of the sync-log tables on the active connection. */
   get schema(): string {
-    return this.active.schema ?? vscode.workspace.getConfiguration('syncLogs').get<string>('schema', DEFAULT_SCHEMA);
+    return this.schemaOf(this.active);
+  }
+
+  private schemaOf(settings: ConnectionSettings): string {
+    return settings.schema ?? vscode.workspace.getConfiguration('syncLogs').get<string>('schema', DEFAULT_SCHEMA);
   }
 
   async setActive(name: string): Promise<void> {
@@ -70,6 +76,28 @@ export class ConnectionManager implements vscode.Disposable {
       pending.catch(() => {
         if (this.opened.get(settings.name) === pending) this.opened.delete(settings.name);
       });
+    }
+    return pending;
+  }
+
+  /** The active connection's warehouse with what its catalog says about the sync logs (read once per open). */
+  async getSyncLog(): Promise<{ warehouse: Warehouse; info: SyncLogInfo }> {
+    const settings = this.active;
+    const warehouse = await this.getWarehouse();
+    return { warehouse, info: await this.syncLogOf(warehouse, settings) };
+  }
+
+  /** The catalog read of an open warehouse of the active connection; started on first call. */
+  syncLogOf(warehouse: Warehouse, settings: ConnectionSettings = this.active): Promise<SyncLogInfo> {
+    let pending = this.discovered.get(warehouse);
+    if (!pending) {
+      pending = discoverSyncLog(warehouse, {
+        connectionName: settings.name,
+        schema: this.schemaOf(settings),
+        database: qualifyingDatabase(settings),
+        log: (level, line) => (level === 'warn' ? this.log.warn(line) : this.log.info(line)),
+      });
+      this.discovered.set(warehouse, pending);
     }
     return pending;
   }
@@ -160,4 +188,12 @@ export class ConnectionManager implements vscode.Disposable {
     void this.closeAll();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/**
+ * The database part of table names: Snowflake's database, BigQuery's project and Databricks'
+ * catalog qualify every table. Postgres and Redshift connect to one database and need no prefix.
+ */
+export function qualifyingDatabase(settings: ConnectionSettings): string | undefined {
+  return settings.kind === 'snowflake' || settings.kind === 'bigquery' || settings.kind === 'databricks' ? settings.database || undefined : undefined;
 }

@@ -1,0 +1,69 @@
+import type { Catalog, CatalogTable } from '../server/schemaModel';
+import { SYNC_LOG_TABLES, type SyncLogTable } from './syncLogTables';
+
+/**
+ * What a deployment's sync-log tables really hold. Hightouch does not promise schema stability
+ * (schema.md), so builders follow the catalog rather than the documentation where they differ.
+ */
+export interface SyncLogShape {
+  /** Required tables the catalog does not have. */
+  missingTables: SyncLogTable[];
+  /** The failure-text column: `failure_reason` everywhere we know of; `failed_reason` if a deployment really uses the vendor page's name. */
+  failureReason: 'failure_reason' | 'failed_reason';
+  /** The changelog has `fields` (every warehouse but Redshift). */
+  hasFields: boolean;
+  /** The snapshot has `sync_run_id` (some deployments). */
+  snapshotHasRunId: boolean;
+  /** `audience_holdout` exists next to the sync logs. */
+  hasAudienceHoldout: boolean;
+  /** Whether this came from a catalog read (false: the documented schema, assumed). */
+  fromCatalog: boolean;
+}
+
+/** The documented schema, for when the catalog cannot be read. */
+export function documentedShape(hasFields = true): SyncLogShape {
+  return { missingTables: [], failureReason: 'failure_reason', hasFields, snapshotHasRunId: false, hasAudienceHoldout: false, fromCatalog: false };
+}
+
+/** The shape a catalog shows; `undefined` (no table found at all) means every required table is missing. */
+export function shapeFromCatalog(catalog: Catalog | undefined): SyncLogShape {
+  const table = (name: string): CatalogTable | undefined => catalog?.tables.find((t) => t.name.toLowerCase() === name);
+  const has = (t: CatalogTable | undefined, column: string) => t?.columns.some((c) => c.name.toLowerCase() === column) ?? false;
+  const changelog = table('sync_changelog');
+  const snapshot = table('sync_snapshot');
+  const failureTable = changelog ?? snapshot;
+  return {
+    missingTables: SYNC_LOG_TABLES.filter((t) => !table(t)),
+    failureReason: failureTable && !has(failureTable, 'failure_reason') && has(failureTable, 'failed_reason') ? 'failed_reason' : 'failure_reason',
+    hasFields: changelog ? has(changelog, 'fields') : true,
+    snapshotHasRunId: has(snapshot, 'sync_run_id'),
+    hasAudienceHoldout: table('audience_holdout') !== undefined,
+    fromCatalog: true,
+  };
+}
+
+export interface ShapeContext {
+  connectionName: string;
+  schema: string;
+  /** Database, project or catalog, when the connection names one. */
+  database?: string;
+}
+
+const HOW_TO_ENABLE =
+  'To enable warehouse sync logs in Hightouch: make sure Warehouse Planning is enabled for the source, ' +
+  'open the sync\'s "Sync Logs" tab and enable the history tables; they appear after the sync\'s next run.';
+
+/**
+ * A message for people when sync-log tables are missing, saying where we looked and what to do;
+ * undefined when all three are there.
+ */
+export function missingTablesMessage(shape: SyncLogShape, ctx: ShapeContext): string | undefined {
+  if (shape.missingTables.length === 0) return undefined;
+  const where = `${ctx.database ? `${ctx.database}.` : ''}${ctx.schema}`;
+  const elsewhere = `If they live in another schema, set "schema" on the connection or the syncLogs.schema setting.`;
+  if (shape.missingTables.length === SYNC_LOG_TABLES.length) {
+    return `No Hightouch sync logs in ${where} on "${ctx.connectionName}" (looked for ${SYNC_LOG_TABLES.join(', ')}). ${elsewhere} ${HOW_TO_ENABLE}`;
+  }
+  const missing = shape.missingTables.join(' and ');
+  return `${where} on "${ctx.connectionName}" has no ${missing} table. Enable that history table in the sync's "Sync Logs" tab in Hightouch; it appears after the next run.`;
+}
