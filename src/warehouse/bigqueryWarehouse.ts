@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import { BigQuery, type BigQueryOptions, type Job, type Query, type QueryResultsOptions } from '@google-cloud/bigquery';
+import { OAuth2Client } from 'google-auth-library';
+import type { QueryResult } from '../shared/queryResult';
+import { bigqueryDialect } from '../sql/dialects/bigquery';
+import { QueryCancelledError, type QueryOptions, type Warehouse } from './warehouse';
+import { WarehouseError } from './warehouseError';
+import { bigQueryTypeName, normalizeRow, toQueryParameters, type BigQueryField, type BigQueryParameter, type BigQueryRawRow } from './bigqueryTypes';
+import { parseServiceAccountKey, timeoutMessage, toBigQueryError, type BigQueryErrorContext } from './bigqueryErrors';
+
+export interface BigQueryConfig {
+  /** Project that runs (and is billed for) the jobs. */
+  projectId: string;
+  /** e.g. 'US', 'EU'. */
+  location?: string;
+  auth: 'serviceAccountKey' | 'oauthToken' | 'applicationDefault';
+  /** The JSON key file's text (auth=serviceAccountKey). */
+  serviceAccountKey?: string;
+  /** An OAuth access token (auth=oauthToken). */
+  token?: string;
+  /** Tests: http://127.0.0.1:PORT. */
+  apiEndpoint?: string;
+}
+
+export interface BigQueryOpenOptions {
+  /** Sent as the job's jobTimeoutMs, and enforced by a client-side timer that cancels the job. */
+  statementTimeoutMs?: number;
+}
+
+/** How long to wait for BigQuery to acknowledge a cancel before rejecting anyway. */
+const CANCEL_GRACE_MS = 2000;
+/** Rows asked per page; the API may send fewer (it caps a page at about 10 MB) and says so with a pageToken. */
+const PAGE_SIZE = 10_000;
+/** A poll that says the job is still running normally long-polls on the server; this only guards against one that does not. */
+const POLL_PAUSE_MS = 100;
+/**
+ * The library retries network errors and 5xx itself, by default 3 times with 2, 4, 8 s pauses.
+ * A person is waiting for the answer, so retry once after about a second.
+ */
+const RETRY_OPTIONS = { autoRetry: true, maxRetries: 1, retryDelayMultiplier: 1, maxRetryDelay: 2, totalTimeout: 30 };
+
+/**
+ * Opens a BigQuery connection and runs `SELECT 1`, so refused credentials, a wrong project or a
+ * missing permission fail now with a clear message rather than on the first real query.
+ */
+export async function openBigQueryWarehouse(config: BigQueryConfig, options: BigQueryOpenOptions = {}): Promise<Warehouse> {
+  const ctx: BigQueryErrorContext = {
+    projectId: config.projectId,
+    location: config.location,
+    endpoint: config.apiEndpoint,
+    statementTimeoutMs: options.statementTimeoutMs,
+    secrets: [config.token, config.serviceAccountKey].filter((s): s is string => !!s),
+  };
+  if (!config.projectId) {
+    throw new WarehouseError('No BigQuery project is set for this connection. Set the project that runs the queries.', 'NO_PROJECT');
+  }
+  const client = new BigQuery(clientOptions(config));
+  const warehouse = new BigQueryWarehouse(client, config.location, ctx, options.statementTimeoutMs);
+  await warehouse.query('SELECT 1', [], { maxRows: 1 });
+  return warehouse;
+}
+
+function clientOptions(config: BigQueryConfig): BigQueryOptions {
+  const base: BigQueryOptions = {
+    projectId: config.projectId,
+    location: config.location,
+    apiEndpoint: config.apiEndpoint,
+    retryOptions: RETRY_OPTIONS,
+    userAgent: 'sync-logs-explorer',
+  };
+  switch (config.auth) {
+    case 'oauthToken': {
+      if (!config.token) {
+        throw new WarehouseError('No OAuth access token was given for this BigQuery connection. Give a token (e.g. from `gcloud auth print-access-token`).', 'NO_TOKEN', false, undefined, true);
+      }
+      // A bare access token: nothing to refresh it with, so a 401 means asking the user for a new one.
+      const authClient = new OAuth2Client();
+      authClient.setCredentials({ access_token: config.token });
+      return { ...base, authClient };
+    }
+    case 'serviceAccountKey': {
+      const key = parseServiceAccountKey(config.serviceAccountKey);
+      return { ...base, credentials: { client_email: key.client_email, private_key: key.private_key } };
+    }
+    case 'applicationDefault':
+      return base;
+    default:
+      throw new WarehouseError(`Unknown BigQuery sign-in method "${String(config.auth)}". Use serviceAccountKey, oauthToken or applicationDefault.`, 'BAD_AUTH');
+  }
+}
+
+type RowsResult = Omit<QueryResult, 'elapsedMs'>;
+
+/** Parts of a getQueryResults response this adapter reads (raw rows: the library's parsing is skipped). */
+interface ResultsPage {
+  jobComplete?: boolean;
+  schema?: { fields?: BigQueryField[] };
+  rows?: BigQueryRawRow[];
+  totalRows?: string | number;
+  pageToken?: string;
+  numDmlAffectedRows?: string;
+}
+
+class BigQueryWarehouse implements Warehouse {
+  readonly kind = 'bigquery' as const;
+  readonly dialect = bigqueryDialect;
+
+  constructor(
+    private readonly client: BigQuery,
+    private readonly location: string | undefined,
+    private readonly ctx: BigQueryErrorContext,
+    private readonly statementTimeoutMs: number | undefined,
+  ) {}
+
+  /**
+   * `readOnly` is ignored: BigQuery has no per-query read-only mode (a statement runs with the
+   * caller's IAM permissions); the extension's own queries are SELECTs anyway.
+   */
+  async query(sql: string, values: readonly unknown[] = [], options: QueryOptions = {}): Promise<QueryResult> {
+    const { signal } = options;
+    if (signal?.aborted) throw new QueryCancelledError();
+    let params: BigQueryParameter[];
+    try {
+      params = toQueryParameters(values);
+    } catch (err) {
+      throw new WarehouseError((err as Error).message, 'INVALID_PARAMETER', false, err);
+    }
+    const started = performance.now();
+    const result = await this.run(sql, params, options.maxRows ?? Number.POSITIVE_INFINITY, signal);
+    return { ...result, elapsedMs: performance.now() - started };
+  }
+
+  /**
+   * Runs one job under an id chosen here, so a cancel (user or timeout) can reach it even while
+   * jobs.insert is still in flight: the cancel waits for the insert, then posts jobs.cancel.
+   */
+  private run(sql: string, params: BigQueryParameter[], maxRows: number, signal: AbortSignal | undefined): Promise<RowsResult> {
+    const jobId = `sync_logs_explorer_${randomUUID().replace(/-/g, '')}`;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let stopping: QueryCancelledError | undefined;
+      let graceTimer: NodeJS.Timeout | undefined;
+      let timeoutTimer: NodeJS.Timeout | undefined;
+
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(graceTimer);
+        clearTimeout(timeoutTimer);
+        signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const inserted = this.insert(jobId, sql, params);
+      const stop = (error: QueryCancelledError) => {
+        if (settled || stopping) return;
+        stopping = error;
+        graceTimer = setTimeout(() => finish(() => reject(error)), CANCEL_GRACE_MS);
+        void inserted
+          .then((job) => job.cancel())
+          .catch(() => undefined)
+          .finally(() => finish(() => reject(error)));
+      };
+      const onAbort = () => stop(new QueryCancelledError());
+
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (this.statementTimeoutMs) {
+        timeoutTimer = setTimeout(() => stop(new QueryCancelledError(timeoutMessage(this.statementTimeoutMs))), this.statementTimeoutMs);
+      }
+      inserted
+        .then((job) => this.readResults(job, maxRows, () => stopping !== undefined))
+        .then(
+          (result) => {
+            if (!stopping) finish(() => resolve(result));
+          },
+          (err: unknown) => {
+            // Once a cancel is under way, the job's own "cancelled" error is expected: stop() reports it.
+            if (!stopping) finish(() => reject(toBigQueryError(err, this.ctx)));
+          },
+        );
+    });
+  }
+
+  private async insert(jobId: string, sql: string, params: BigQueryParameter[]): Promise<Job> {
+    const query: Query = {
+      query: sql,
+      useLegacySql: false,
+      jobId,
+      location: this.location,
+      ...(params.length ? { parameterMode: 'NAMED', queryParameters: params as NonNullable<Query['queryParameters']> } : {}),
+      ...(this.statementTimeoutMs ? { jobTimeoutMs: Math.max(1, Math.floor(this.statementTimeoutMs)) } : {}),
+    };
+    try {
+      const [job] = await this.client.createQueryJob(query);
+      return job;
+    } catch (err) {
+      // A retried insert whose first attempt did reach BigQuery finds the job it created: carry on with it.
+      if ((err as { code?: unknown }).code === 409) return this.client.job(jobId, { location: this.location });
+      throw err;
+    }
+  }
+
+  /** Pages through the results, keeping at most maxRows rows; the true total comes from totalRows. */
+  private async readResults(job: Job, maxRows: number, stopped: () => boolean): Promise<RowsResult> {
+    const rows: unknown[][] = [];
+    let pageToken: string | undefined;
+    for (;;) {
+      const options = {
+        autoPaginate: false,
+        // Raw `{f: [{v}]}` rows: the library's parsing would lose microseconds and big integers.
+        skipParsing: true,
+        'formatOptions.useInt64Timestamp': true,
+        maxResults: Math.max(1, Math.min(PAGE_SIZE, maxRows - rows.length)),
+        pageToken,
+      } as QueryResultsOptions;
+      const [, , response] = await job.getQueryResults(options);
+      if (stopped()) throw new QueryCancelledError();
+      const page = (response ?? {}) as ResultsPage;
+      if (page.jobComplete === false) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_PAUSE_MS));
+        continue;
+      }
+      const fields = page.schema?.fields ?? [];
+      for (const raw of page.rows ?? []) {
+        if (rows.length >= maxRows) break;
+        rows.push(normalizeRow(raw, fields));
+      }
+      if (rows.length >= maxRows || !page.pageToken) {
+        const columns = fields.map((f) => ({ name: f.name, type: bigQueryTypeName(f) }));
+        if (columns.length === 0) {
+          // DML and DDL: no schema; DML says how many rows it touched.
+          return { columns, rows: [], rowCount: Number(page.numDmlAffectedRows ?? 0), truncated: false, command: page.numDmlAffectedRows !== undefined ? 'DML' : undefined };
+        }
+        const total = Math.max(Number(page.totalRows ?? rows.length), rows.length);
+        return { columns, rows, rowCount: total, truncated: total > rows.length };
+      }
+      pageToken = page.pageToken;
+    }
+  }
+
+  async close(): Promise<void> {
+    // The REST client holds no session: requests are independent, nothing to close.
+  }
+}

@@ -1,0 +1,270 @@
+import https from 'node:https';
+import { DBSQLClient, DBSQLParameter, DBSQLParameterType } from '@databricks/sql';
+import type IDBSQLSession from '@databricks/sql/dist/contracts/IDBSQLSession';
+import type IOperation from '@databricks/sql/dist/contracts/IOperation';
+import type { QueryResult, ResultColumn } from '../shared/queryResult';
+import { databricksDialect } from '../sql/dialects/databricks';
+import { QueryCancelledError, type QueryOptions, type Warehouse } from './warehouse';
+import { databricksBind, databricksTypeName, normalizeDatabricksCell, type ThriftColumnDesc } from './databricksTypes';
+import { timeoutError, toDatabricksError, type DatabricksErrorContext } from './databricksErrors';
+
+export interface DatabricksConfig {
+  host: string; // server hostname, e.g. dbc-123.cloud.databricks.com
+  port?: number; // default 443
+  path: string; // HTTP path, e.g. /sql/1.0/warehouses/abc
+  auth: 'personalAccessToken' | 'oauthToken';
+  token: string;
+  catalog?: string;
+  schema?: string; // initial namespace for the session
+  /** Tests only: accept a self-signed certificate. */
+  insecureTls?: boolean;
+}
+
+export interface DatabricksOpenOptions {
+  /** Stops statements after this long, in the warehouse (STATEMENT_TIMEOUT, queryTimeout) and by a client-side cancel. */
+  statementTimeoutMs?: number;
+}
+
+/** Rows asked for per round trip (direct results and each FetchResults). */
+const FETCH_ROWS = 10_000;
+/** How long to wait for the server to acknowledge a cancel before giving up on it. */
+const CANCEL_GRACE_MS = 2000;
+
+// The driver logs to the console and a file by default; an extension host must stay quiet.
+const quietLogger = { log: (): void => undefined };
+
+/** What DBSQLClient keeps private but this adapter must reach to verify certificates (see installCertificateCheck). */
+interface ConnectionProviderInternals {
+  createHttpsAgent(): https.Agent;
+}
+interface ClientInternals {
+  createConnectionProvider(options: unknown): ConnectionProviderInternals;
+}
+
+/**
+ * Connects and opens a session now, so a refused token, a wrong host or HTTP path fails here
+ * with a clear message rather than on the first query.
+ */
+export async function openDatabricksWarehouse(config: DatabricksConfig, options: DatabricksOpenOptions = {}): Promise<Warehouse> {
+  const ctx: DatabricksErrorContext = {
+    host: config.host,
+    port: config.port,
+    path: config.path,
+    token: config.token,
+    catalog: config.catalog,
+    schema: config.schema,
+    statementTimeoutMs: options.statementTimeoutMs,
+  };
+  const client = new DBSQLClient({ logger: quietLogger });
+  // Column-based results instead of Arrow: TIMESTAMP arrives as text with its microseconds (Arrow
+  // gives a Date, which keeps milliseconds), and the test fake needs no Arrow encoder.
+  client.getConfig().arrowEnabled = false;
+  const agents = installCertificateCheck(client, !config.insecureTls);
+  const timeoutSeconds = options.statementTimeoutMs ? Math.max(1, Math.ceil(options.statementTimeoutMs / 1000)) : undefined;
+  try {
+    await client.connect({
+      host: config.host,
+      port: config.port ?? 443,
+      path: config.path,
+      authType: 'access-token', // a PAT and an OAuth access token both go out as a Bearer header
+      token: config.token,
+      telemetryEnabled: false,
+      userAgentEntry: 'sync-logs-explorer',
+      // Retries only apply to idempotent calls (status polls, cancel, close); keep a dead server from stalling a minute.
+      retryMaxAttempts: 3,
+      retriesTimeout: 30_000,
+      ...(config.insecureTls ? { checkServerCertificate: false } : {}),
+    });
+    const session = await client.openSession({
+      initialCatalog: config.catalog || undefined,
+      initialSchema: config.schema || undefined,
+      configuration: {
+        // Column-based TIMESTAMP text is the session's wall clock: in UTC it can be read as an instant.
+        TIMEZONE: 'UTC',
+        ...(timeoutSeconds ? { STATEMENT_TIMEOUT: String(timeoutSeconds) } : {}),
+      },
+    });
+    return new DatabricksWarehouse(client, session, agents, ctx, options.statementTimeoutMs);
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    agents.forEach((a) => a.destroy());
+    throw toDatabricksError(err, ctx);
+  }
+}
+
+/**
+ * The driver's Thrift transport builds its HTTPS agent with `rejectUnauthorized: false`, whatever
+ * the options say (its `checkServerCertificate` only reaches the optional native kernel). So the
+ * agent is rebuilt here with certificate checks on unless the config asks otherwise. Returns the
+ * agents made, so close() can drop their keep-alive sockets.
+ */
+function installCertificateCheck(client: DBSQLClient, verify: boolean): https.Agent[] {
+  const agents: https.Agent[] = [];
+  const internals = client as unknown as ClientInternals;
+  const createProvider = internals.createConnectionProvider;
+  if (typeof createProvider !== 'function') return agents;
+  internals.createConnectionProvider = (connectionOptions: unknown) => {
+    const provider = createProvider.call(client, connectionOptions);
+    const createAgent = provider.createHttpsAgent;
+    if (typeof createAgent === 'function') {
+      provider.createHttpsAgent = () => {
+        const made = createAgent.call(provider);
+        const agent = new https.Agent({ ...made.options, rejectUnauthorized: verify });
+        made.destroy();
+        agents.push(agent);
+        return agent;
+      };
+    }
+    return provider;
+  };
+  return agents;
+}
+
+class DatabricksWarehouse implements Warehouse {
+  readonly kind = 'databricks' as const;
+  readonly dialect = databricksDialect;
+
+  constructor(
+    private readonly client: DBSQLClient,
+    private readonly session: IDBSQLSession,
+    private readonly agents: https.Agent[],
+    private readonly ctx: DatabricksErrorContext,
+    private readonly statementTimeoutMs: number | undefined,
+  ) {}
+
+  /** `readOnly` is ignored: Databricks SQL has no per-statement or per-session read-only mode. */
+  async query(sql: string, values: readonly unknown[] = [], options: QueryOptions = {}): Promise<QueryResult> {
+    const { signal } = options;
+    const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
+    if (signal?.aborted) throw new QueryCancelledError();
+    const started = performance.now();
+    const ctx = { ...this.ctx, sql };
+    const stop = new Stopper(signal, this.statementTimeoutMs, ctx);
+    try {
+      const pending = this.session.executeStatement(sql, {
+        namedParameters: namedParameters(values),
+        queryTimeout: this.statementTimeoutMs ? Math.max(1, Math.ceil(this.statementTimeoutMs / 1000)) : undefined,
+        maxRows: FETCH_ROWS,
+        useCloudFetch: false,
+        useLZ4Compression: false,
+      });
+      pending.then((op) => stop.attach(op), () => undefined);
+      const operation = await stop.race(pending);
+      const result = await stop.race(readAll(operation, maxRows));
+      await operation.close().catch(() => undefined);
+      return { ...result, elapsedMs: Math.round(performance.now() - started) };
+    } catch (err) {
+      throw stop.reason ?? toDatabricksError(err, ctx);
+    } finally {
+      stop.dispose();
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.session.close();
+    } catch (err) {
+      throw toDatabricksError(err, this.ctx);
+    } finally {
+      await this.client.close().catch(() => undefined);
+      this.agents.forEach((a) => a.destroy());
+    }
+  }
+}
+
+/** values[i] is :p{i+1}, typed explicitly (see databricksBind). */
+function namedParameters(values: readonly unknown[]): Record<string, DBSQLParameter> | undefined {
+  if (values.length === 0) return undefined;
+  const named: Record<string, DBSQLParameter> = {};
+  values.forEach((value, i) => {
+    const bind = databricksBind(value);
+    named[`p${i + 1}`] = new DBSQLParameter({ type: DBSQLParameterType[bind.type], value: bind.value as never });
+  });
+  return named;
+}
+
+/** Fetches chunk after chunk, keeping maxRows rows and counting the rest as they go past. */
+async function readAll(operation: IOperation, maxRows: number): Promise<Omit<QueryResult, 'elapsedMs'>> {
+  const schema = await operation.getSchema();
+  const descs = [...((schema?.columns ?? []) as ThriftColumnDesc[])].sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+  const columns: ResultColumn[] = descs.map((d) => ({ name: d.columnName, type: databricksTypeName(d) }));
+  if (columns.length === 0) {
+    await operation.finished();
+    return { columns, rows: [], rowCount: 0, truncated: false, command: 'OK' };
+  }
+  const kept: unknown[][] = [];
+  let count = 0;
+  do {
+    // The driver hands rows over as objects keyed by column name (a repeated name keeps its last value).
+    const chunk = (await operation.fetchChunk({ maxRows: FETCH_ROWS, disableBuffering: true })) as Array<Record<string, unknown>>;
+    for (const row of chunk) {
+      count++;
+      if (kept.length < maxRows) kept.push(columns.map((c) => normalizeDatabricksCell(row[c.name], c.type)));
+    }
+  } while (await operation.hasMoreRows());
+  return { columns, rows: kept, rowCount: count, truncated: count > kept.length };
+}
+
+/**
+ * Stops a running statement for a cancel (AbortSignal) or the client-side timeout: the cancel
+ * goes to the warehouse (CancelOperation), and the query rejects once the server acknowledged it
+ * or after CANCEL_GRACE_MS, whichever is first.
+ */
+class Stopper {
+  /** Set once the query was stopped: the error the query rejects with. */
+  reason: QueryCancelledError | undefined;
+  private operation: IOperation | undefined;
+  private cancelSent: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly stopped: Promise<never>;
+  private reject!: (reason: QueryCancelledError) => void;
+
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+    ctx: DatabricksErrorContext,
+  ) {
+    this.stopped = new Promise<never>((_, reject) => (this.reject = reject));
+    this.stopped.catch(() => undefined);
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (timeoutMs) this.timer = setTimeout(() => this.stop(timeoutError(ctx)), timeoutMs);
+  }
+
+  private readonly onAbort = () => this.stop(new QueryCancelledError());
+
+  private stop(reason: QueryCancelledError): void {
+    if (this.reason) return;
+    this.reason = reason;
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, CANCEL_GRACE_MS).unref());
+    // Without a handle yet (still in ExecuteStatement), attach() sends the cancel when it arrives.
+    const acknowledged = this.operation ? this.sendCancel(this.operation) : grace;
+    void Promise.race([acknowledged, grace]).then(() => this.reject(reason));
+  }
+
+  /** The statement has a handle: a stop cancels it, including a stop that came first. */
+  attach(operation: IOperation): void {
+    this.operation = operation;
+    if (this.reason) {
+      void this.sendCancel(operation).then(() => this.reject(this.reason as QueryCancelledError));
+    }
+  }
+
+  private sendCancel(operation: IOperation): Promise<void> {
+    this.cancelSent ??= operation.cancel().then(
+      () => undefined,
+      () => undefined,
+    );
+    return this.cancelSent;
+  }
+
+  /** Waits for work, unless the query is stopped first. */
+  race<T>(work: Promise<T>): Promise<T> {
+    return Promise.race([work, this.stopped]);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this.onAbort);
+  }
+}
+
