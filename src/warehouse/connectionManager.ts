@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { DEFAULT_SCHEMA, DEMO_CONNECTION_NAME, type ConnectionSettings } from '../shared/connection';
+import { DEFAULT_SCHEMA, DEMO_CONNECTION_NAME, type ConnectionSettings, type SecretName } from '../shared/connection';
+import { secretsFor, authOf } from './connectionKinds';
 import { openWarehouse } from './registry';
 import type { Warehouse } from './warehouse';
 import { discoverSyncLog, type SyncLogInfo } from './discovery';
@@ -7,7 +8,10 @@ import { readConnectionSettings } from './connectionSettings';
 import { formatLoadProgress } from '../demo/progressText';
 
 const ACTIVE_KEY = 'syncLogs.activeConnection';
-const secretKey = (name: string) => `syncLogs.password.${name}`;
+const ALL_SECRETS: readonly SecretName[] = ['password', 'privateKey', 'privateKeyPassphrase', 'token', 'serviceAccountKey'];
+const secretKey = (name: string, secret: SecretName) => (secret === 'password' ? `syncLogs.password.${name}` : `syncLogs.${secret}.${name}`);
+/** Secrets a person can type when one is missing; key files are chosen in Edit Connection instead. */
+const TYPEABLE: ReadonlySet<SecretName> = new Set(['password', 'token']);
 
 /**
  * Owns the list of connections, which one is active, and the open Warehouse of each.
@@ -114,30 +118,111 @@ export class ConnectionManager implements vscode.Disposable {
     await Promise.all(all.map((p) => p.then((w) => w.close()).catch(() => undefined)));
   }
 
-  /** Forgets the stored password of a connection (after an authentication failure). */
-  async forgetPassword(name: string): Promise<void> {
-    await this.context.secrets.delete(secretKey(name));
+  /** Forgets the stored secrets of a connection (after an authentication failure, or on removal). */
+  async forgetSecrets(name: string): Promise<void> {
+    await Promise.all(ALL_SECRETS.map((s) => this.context.secrets.delete(secretKey(name, s))));
+  }
+
+  async storeSecrets(name: string, secrets: Partial<Record<SecretName, string>>): Promise<void> {
+    for (const [secret, value] of Object.entries(secrets) as [SecretName, string | undefined][]) {
+      if (value) await this.context.secrets.store(secretKey(name, secret), value);
+    }
+  }
+
+  /** Which of a connection's secrets are stored (never their values), for the edit form. */
+  async storedSecrets(name: string): Promise<Set<SecretName>> {
+    const present = await Promise.all(ALL_SECRETS.map(async (s) => [s, (await this.context.secrets.get(secretKey(name, s))) !== undefined] as const));
+    return new Set(present.filter(([, has]) => has).map(([s]) => s));
+  }
+
+  async readSecrets(name: string): Promise<Partial<Record<SecretName, string>>> {
+    const out: Partial<Record<SecretName, string>> = {};
+    for (const s of ALL_SECRETS) {
+      const value = await this.context.secrets.get(secretKey(name, s));
+      if (value !== undefined) out[s] = value;
+    }
+    return out;
+  }
+
+  /**
+   * Opens a connection from settings and secrets that are not saved yet, reads its catalog, and
+   * closes it: the Add/Edit flow's test. Throws the adapter's error, which says what to fix.
+   */
+  async testConnection(settings: ConnectionSettings, secrets: Partial<Record<SecretName, string>>): Promise<SyncLogInfo> {
+    const timeoutSeconds = vscode.workspace.getConfiguration('syncLogs').get<number>('queryTimeoutSeconds', 300);
+    const warehouse = await openWarehouse(settings, {
+      demoStorageDir: this.context.globalStorageUri.fsPath,
+      statementTimeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
+      getSecret: async (_s, secret) => secrets[secret],
+      log: (line) => this.log.info(line),
+    });
+    try {
+      return await discoverSyncLog(warehouse, {
+        connectionName: settings.name,
+        schema: this.schemaOf(settings),
+        database: qualifyingDatabase(settings),
+        log: (level, line) => (level === 'warn' ? this.log.warn(line) : this.log.info(line)),
+      });
+    } finally {
+      await warehouse.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Writes a connection into syncLogs.connections, replacing the one named `previousName`.
+   * It stays where it was defined (workspace or user settings); new ones go to user settings.
+   */
+  async saveConnection(settings: ConnectionSettings, previousName?: string): Promise<void> {
+    const config = vscode.workspace.getConfiguration('syncLogs');
+    const inspected = config.inspect<unknown[]>('connections');
+    const inWorkspace = previousName !== undefined && hasNamed(inspected?.workspaceValue, previousName);
+    const target = inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const current = (inWorkspace ? inspected?.workspaceValue : inspected?.globalValue) ?? [];
+    const clean = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined && v !== ''));
+    const index = previousName === undefined ? -1 : current.findIndex((c) => (c as ConnectionSettings)?.name === previousName);
+    const next = [...current];
+    if (index >= 0) next[index] = clean;
+    else next.push(clean);
+    await config.update('connections', next, target);
+    if (previousName !== undefined && previousName !== settings.name) await this.forgetSecrets(previousName);
+  }
+
+  /** Removes a connection from settings (wherever it is defined) and forgets its secrets. */
+  async removeConnection(name: string): Promise<void> {
+    const config = vscode.workspace.getConfiguration('syncLogs');
+    const inspected = config.inspect<unknown[]>('connections');
+    for (const [value, target] of [
+      [inspected?.workspaceValue, vscode.ConfigurationTarget.Workspace],
+      [inspected?.globalValue, vscode.ConfigurationTarget.Global],
+    ] as const) {
+      if (hasNamed(value, name)) await config.update('connections', value!.filter((c) => (c as ConnectionSettings)?.name !== name), target);
+    }
+    await this.forgetSecrets(name);
+    if (this.context.globalState.get<string>(ACTIVE_KEY) === name) await this.context.globalState.update(ACTIVE_KEY, DEMO_CONNECTION_NAME);
+    this.changeEmitter.fire();
   }
 
   private async open(settings: ConnectionSettings): Promise<Warehouse> {
     const started = Date.now();
     const timeoutSeconds = vscode.workspace.getConfiguration('syncLogs').get<number>('queryTimeoutSeconds', 300);
     const storageDir = this.context.globalStorageUri.fsPath;
-    let enteredPassword: string | undefined;
+    const entered: Partial<Record<SecretName, string>> = {};
     const openWith = (onDemoProgress?: Parameters<typeof openWarehouse>[1]['onDemoProgress']) =>
       openWarehouse(settings, {
         demoStorageDir: storageDir,
         statementTimeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
-        getPassword: async (s) => {
-          const stored = await this.context.secrets.get(secretKey(s.name));
-          if (stored !== undefined) return stored;
-          enteredPassword = await vscode.window.showInputBox({
-            title: `Password for ${s.user ?? 'user'}@${s.host ?? 'localhost'} (${s.name})`,
+        getSecret: async (s, secret) => {
+          const stored = await this.context.secrets.get(secretKey(s.name, secret));
+          if (stored !== undefined || !TYPEABLE.has(secret)) return stored;
+          const spec = secretsFor(authOf(s)).find((x) => x.name === secret);
+          const value = await vscode.window.showInputBox({
+            title: `${spec?.prompt ?? secret} for "${s.name}"${s.user ? ` (${s.user})` : ''}`,
             prompt: 'Kept in VS Code secret storage, never in settings.',
             password: true,
             ignoreFocusOut: true,
           });
-          return enteredPassword;
+          if (value !== undefined) entered[secret] = value;
+          return value;
         },
         onDemoProgress,
         log: (line) => this.log.info(line),
@@ -173,12 +258,15 @@ export class ConnectionManager implements vscode.Disposable {
       } else {
         warehouse = await openWith();
       }
-      if (enteredPassword !== undefined) await this.context.secrets.store(secretKey(settings.name), enteredPassword);
+      await this.storeSecrets(settings.name, entered);
       this.log.info(`Connected to "${settings.name}" (${settings.kind}) in ${Date.now() - started} ms.`);
       this.openEmitter.fire(warehouse);
       return warehouse;
     } catch (err) {
-      if ((err as { code?: string }).code === '28P01') await this.forgetPassword(settings.name);
+      // A refused password or token is forgotten so the next attempt asks again; key files stay (Edit Connection replaces them).
+      if ((err as { authFailed?: boolean }).authFailed) {
+        await Promise.all([...TYPEABLE].map((s) => this.context.secrets.delete(secretKey(settings.name, s))));
+      }
       this.log.error(`Could not open "${settings.name}": ${(err as Error).message}`);
       throw err;
     }
@@ -196,4 +284,8 @@ export class ConnectionManager implements vscode.Disposable {
  */
 export function qualifyingDatabase(settings: ConnectionSettings): string | undefined {
   return settings.kind === 'snowflake' || settings.kind === 'bigquery' || settings.kind === 'databricks' ? settings.database || undefined : undefined;
+}
+
+function hasNamed(value: unknown[] | undefined, name: string): boolean {
+  return Array.isArray(value) && value.some((c) => (c as ConnectionSettings)?.name === name);
 }

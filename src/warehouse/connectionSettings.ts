@@ -1,6 +1,22 @@
 import { DEMO_CONNECTION_NAME, type ConnectionSettings } from '../shared/connection';
+import { AUTH_METHODS, USER_KINDS, type UserKind } from './connectionKinds';
 
-const SUPPORTED_KINDS = new Set(['postgres']);
+/** Settings a kind cannot connect without, with what each is. */
+const REQUIRED: Record<UserKind, [keyof ConnectionSettings, string][]> = {
+  postgres: [],
+  redshift: [['host', 'the cluster endpoint']],
+  snowflake: [
+    ['account', 'the account identifier (e.g. myorg-myaccount)'],
+    ['user', 'the user name'],
+  ],
+  bigquery: [['database', 'the project holding the sync-log dataset']],
+  databricks: [
+    ['host', 'the server hostname'],
+    ['httpPath', 'the SQL warehouse HTTP path'],
+  ],
+};
+
+const SECRET_KEYS = ['password', 'token', 'privateKey', 'privateKeyPassphrase', 'serviceAccountKey', 'accessToken', 'secret'];
 
 /**
  * Validates the raw `syncLogs.connections` setting. A bad entry is skipped with a message
@@ -17,15 +33,31 @@ export function readConnectionSettings(raw: unknown): { connections: ConnectionS
     if (typeof entry !== 'object' || entry === null) return problems.push(`${where} is not an object; skipped.`);
     const c = entry as Record<string, unknown>;
     if (typeof c.name !== 'string' || !c.name.trim()) return problems.push(`${where} has no "name"; skipped.`);
+    const named = `${where} ("${c.name}")`;
     if (seen.has(c.name)) return problems.push(`${where}: the name "${c.name}" is used twice (or is the built-in Demo); skipped.`);
-    if (typeof c.kind !== 'string' || !SUPPORTED_KINDS.has(c.kind)) {
-      return problems.push(`${where} ("${c.name}"): kind must be one of ${[...SUPPORTED_KINDS].join(', ')}; skipped.`);
+    if (typeof c.kind !== 'string' || !(USER_KINDS as readonly string[]).includes(c.kind)) {
+      return problems.push(`${named}: kind must be one of ${USER_KINDS.join(', ')}; skipped.`);
     }
+    const kind = c.kind as UserKind;
     if (c.port !== undefined && (typeof c.port !== 'number' || !Number.isInteger(c.port) || c.port < 1 || c.port > 65535)) {
-      return problems.push(`${where} ("${c.name}"): port must be a whole number from 1 to 65535; skipped.`);
+      return problems.push(`${named}: port must be a whole number from 1 to 65535; skipped.`);
+    }
+    if (c.auth !== undefined && !(AUTH_METHODS[kind] as readonly unknown[]).includes(c.auth)) {
+      return problems.push(`${named}: auth must be one of ${AUTH_METHODS[kind].join(', ')} for ${kind}; skipped.`);
+    }
+    const missing = REQUIRED[kind].filter(([key]) => typeof c[key] !== 'string' || !(c[key] as string).trim());
+    if (missing.length) {
+      return problems.push(`${named}: set ${missing.map(([key, what]) => `"${key}" (${what})`).join(' and ')}; skipped.`);
+    }
+    const secrets = SECRET_KEYS.filter((key) => key in c);
+    if (secrets.length) {
+      // Still usable; the secret in settings is ignored, and the user is told to move it.
+      problems.push(`${named}: remove ${secrets.map((s) => `"${s}"`).join(', ')} from settings: secrets belong in VS Code's secret storage (run "Sync Logs: Edit Connection"); the value in settings is ignored.`);
     }
     seen.add(c.name);
-    connections.push(c as unknown as ConnectionSettings);
+    const clean = { ...c };
+    for (const key of secrets) delete clean[key];
+    connections.push(clean as unknown as ConnectionSettings);
   });
   return { connections, problems };
 }

@@ -106,6 +106,8 @@ export const KNOWN_TYPE_OIDS: readonly number[] = [
  * this module cannot read.
  */
 export const PG_SESSION_SETTINGS_SQL = "set datestyle to 'ISO, MDY'; set bytea_output to 'hex'";
+/** Redshift has no bytea_output (its VARBYTE prints as hex already). */
+export const REDSHIFT_SESSION_SETTINGS_SQL = "set datestyle to 'ISO, MDY'";
 
 /**
  * Turns one cell, as the driver handed it over, into a JSON-able value.

@@ -2,9 +2,10 @@ import { connect } from 'node:net';
 import pg from 'pg';
 import type { SqlSink } from '../demo/loaderContract';
 import type { QueryResult, ResultColumn } from '../shared/queryResult';
-import { postgresDialect } from '../sql/dialect';
+import { postgresDialect, type Dialect } from '../sql/dialect';
+import { redshiftDialect } from '../sql/dialects/redshift';
 import { QueryCancelledError, type QueryOptions, type Warehouse } from './warehouse';
-import { normalizeCell, pgTypeName, PG_SESSION_SETTINGS_SQL } from './pgTypes';
+import { normalizeCell, pgTypeName, PG_SESSION_SETTINGS_SQL, REDSHIFT_SESSION_SETTINGS_SQL } from './pgTypes';
 import { toWarehouseError, WarehouseError, type PgErrorContext } from './pgErrors';
 
 export interface PostgresOpenOptions {
@@ -12,6 +13,8 @@ export interface PostgresOpenOptions {
   statementTimeoutMs?: number;
   /** Connections kept open at most: tree queries run concurrently. */
   poolSize?: number;
+  /** Redshift speaks the Postgres protocol; its SQL and session settings differ. */
+  flavor?: 'postgres' | 'redshift';
 }
 
 // Every value arrives as the server's text and is normalised by pgTypes, the same way as in the demo.
@@ -35,7 +38,7 @@ export async function openPostgresWarehouse(config: pg.ClientConfig, options: Po
   });
   // An idle connection that dies (server restart, network) is dropped by the pool; without this listener it would crash the host.
   pool.on('error', () => undefined);
-  const warehouse = new PostgresWarehouse(pool, errorContext(config, options.statementTimeoutMs), options.statementTimeoutMs);
+  const warehouse = new PostgresWarehouse(pool, errorContext(config, options.statementTimeoutMs), options.statementTimeoutMs, options.flavor ?? 'postgres');
   try {
     const client = await warehouse.acquire();
     client.release();
@@ -80,15 +83,21 @@ export async function connectPostgresSink(config: pg.ClientConfig): Promise<Post
 }
 
 class PostgresWarehouse implements Warehouse {
-  readonly kind = 'postgres' as const;
-  readonly dialect = postgresDialect;
+  readonly kind: 'postgres' | 'redshift';
+  readonly dialect: Dialect;
   private readonly prepared = new WeakSet<pg.PoolClient>();
+  private readonly sessionSql: string;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly ctx: PgErrorContext,
     private readonly statementTimeoutMs: number | undefined,
-  ) {}
+    flavor: 'postgres' | 'redshift',
+  ) {
+    this.kind = flavor;
+    this.dialect = flavor === 'redshift' ? redshiftDialect : postgresDialect;
+    this.sessionSql = flavor === 'redshift' ? REDSHIFT_SESSION_SETTINGS_SQL : PG_SESSION_SETTINGS_SQL;
+  }
 
   /** A pooled connection with this adapter's session settings applied (once per connection). */
   async acquire(): Promise<pg.PoolClient> {
@@ -102,7 +111,7 @@ class PostgresWarehouse implements Warehouse {
       // A checked-out client that loses its socket emits 'error'; the failing query reports it instead.
       client.on('error', () => undefined);
       try {
-        await client.query(`${PG_SESSION_SETTINGS_SQL}; set statement_timeout = ${Math.max(0, Math.floor(this.statementTimeoutMs ?? 0))}`);
+        await client.query(`${this.sessionSql}; set statement_timeout = ${Math.max(0, Math.floor(this.statementTimeoutMs ?? 0))}`);
       } catch (err) {
         client.release(true);
         throw toWarehouseError(err, this.ctx);
