@@ -10,6 +10,7 @@ import type { StatementScope } from './sqlScope';
 import { RESERVED, clauseAt, frameAtOffset, resolveQualifier, scopeAt, visibleSources } from './sqlScope';
 import type { Token } from './sqlTokens';
 import { indexBefore } from './sqlTokens';
+import type { StatementIndex } from './statementIndex';
 
 export type CompletionKind = 'schema' | 'table' | 'column' | 'alias' | 'value' | 'function';
 
@@ -46,8 +47,9 @@ function statementStyle(scope: StatementScope): Style {
 const inComment = (c: Token, offset: number) =>
   c.start < offset && (offset < c.end || (offset === c.end && (c.text.startsWith('--') || c.unterminated === true)));
 
-export function completions(text: string, offset: number, options: ServerOptions): CompletionItem[] {
-  const scope = scopeAt(text, offset);
+export function completions(source: string | StatementIndex, offset: number, options: ServerOptions): CompletionItem[] {
+  const text = typeof source === 'string' ? source : source.text;
+  const scope = scopeAt(source, offset);
   if (scope.statement.comments.some((c) => inComment(c, offset))) return [];
   const tokens = scope.tokens;
   const last = indexBefore(tokens, offset);

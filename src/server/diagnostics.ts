@@ -9,8 +9,8 @@ import type { ServerOptions, TableModel } from './schemaModel';
 import { columnMayExist, columnsOf } from './schemaModel';
 import type { StatementScope } from './sqlScope';
 import { analyzeStatement, matchCase, visibleSources } from './sqlScope';
-import type { Statement, Token } from './sqlTokens';
-import { splitStatements, tokenize } from './sqlTokens';
+import type { Chunk, StatementIndex } from './statementIndex';
+import { indexStatements } from './statementIndex';
 
 export type Severity = 'error' | 'warning' | 'information';
 
@@ -34,38 +34,42 @@ export interface Diagnostic {
 
 /**
  * Diagnostics of a statement depend only on its own text and the options, so they are
- * remembered by statement text: after an edit only the edited statement is analysed again.
+ * remembered per statement: by chunk object (an unchanged statement keeps its chunk across
+ * edits, so no text is even hashed) and by text (an undo, or the same query pasted twice).
  */
 interface Memo {
   dialect: string;
   schema: string;
   catalog?: unknown;
   byText: Map<string, Diagnostic[]>;
+  byChunk: WeakMap<Chunk, Diagnostic[]>;
 }
-let memo: Memo = { dialect: '', schema: '', byText: new Map() };
+const freshMemo = (options?: ServerOptions): Memo => ({ dialect: options?.dialect ?? '', schema: options?.schema ?? '', catalog: options?.catalog, byText: new Map(), byChunk: new WeakMap() });
+let memo: Memo = freshMemo();
 const MEMO_LIMIT = 20_000;
 
-export function diagnostics(text: string, options: ServerOptions): Diagnostic[] {
+/** Diagnostics of a whole document, from its text or from an index kept up to date by edits. */
+export function diagnostics(source: string | StatementIndex, options: ServerOptions): Diagnostic[] {
   if (memo.dialect !== options.dialect || memo.schema !== options.schema || memo.catalog !== options.catalog || memo.byText.size > MEMO_LIMIT) {
-    memo = { dialect: options.dialect, schema: options.schema, catalog: options.catalog, byText: new Map() };
+    memo = freshMemo(options);
   }
+  const index = typeof source === 'string' ? indexStatements(source) : source;
   const out: Diagnostic[] = [];
-  for (const statement of splitStatements(tokenize(text), text.length)) {
-    const source = text.slice(statement.start, statement.end);
-    let relative = memo.byText.get(source);
-    if (!relative) {
-      relative = statementDiagnostics(source, analyzeStatement(rebase(statement, -statement.start)), options);
-      memo.byText.set(source, relative);
-    }
-    for (const d of relative) out.push(shift(d, statement.start));
-  }
+  index.chunks.forEach((chunk, k) => {
+    for (const d of chunkDiagnostics(chunk, options)) out.push(shift(d, index.starts[k]));
+  });
   return out;
 }
 
-/** The statement with offsets moved by delta (tokens are copied: the memo must not alias them). */
-function rebase(statement: Statement, delta: number): Statement {
-  const move = (t: Token): Token => ({ ...t, start: t.start + delta, end: t.end + delta });
-  return { start: statement.start + delta, end: statement.end + delta, tokens: statement.tokens.map(move), comments: statement.comments.map(move) };
+/** A statement's diagnostics with offsets relative to its start. */
+function chunkDiagnostics(chunk: Chunk, options: ServerOptions): Diagnostic[] {
+  let relative = memo.byChunk.get(chunk) ?? memo.byText.get(chunk.source);
+  if (!relative) {
+    relative = statementDiagnostics(chunk.source, analyzeStatement(chunk.statement), options);
+    memo.byText.set(chunk.source, relative);
+  }
+  memo.byChunk.set(chunk, relative);
+  return relative;
 }
 
 function shift(d: Diagnostic, delta: number): Diagnostic {

@@ -6,6 +6,7 @@ import { allowedValues, columnRefs, comparedColumn, indexRefs, resolveColumn, ta
 import type { ServerOptions, TableModel, ColumnModel } from './schemaModel';
 import { columnsOf, schemaOfTable } from './schemaModel';
 import { scopeAt } from './sqlScope';
+import type { StatementIndex } from './statementIndex';
 
 export interface Hover {
   markdown: string;
@@ -26,8 +27,8 @@ function columnMarkdown(table: TableModel, column: ColumnModel, options: ServerO
   return `**${table.name}.${column.name}**: ${type}\n\n${column.description}${values}${absent}`;
 }
 
-export function hover(text: string, offset: number, options: ServerOptions): Hover | undefined {
-  const scope = scopeAt(text, offset);
+export function hover(source: string | StatementIndex, offset: number, options: ServerOptions): Hover | undefined {
+  const scope = scopeAt(source, offset);
   const tokens = scope.tokens;
   const index = tokens.findIndex((t) => t.start <= offset && offset < t.end);
   if (index < 0) return undefined;

@@ -19,8 +19,11 @@ import { completions, type CompletionKind } from './completion';
 import { diagnostics, type Severity } from './diagnostics';
 import { hover } from './hover';
 import type { ServerOptions } from './schemaModel';
+import type { StatementIndex, Unchanged } from './statementIndex';
+import { UNTOUCHED, afterEdit, indexStatements, updateStatementIndex } from './statementIndex';
 
-const DEBOUNCE_MS = 150;
+/** Diagnostics wait for a pause in typing; `initializationOptions.diagnosticsDebounceMs` overrides it (benchmarks set 0). */
+let debounceMs = 150;
 
 /** What a diagnostic carries in `data` so a code action can apply its fix. */
 interface FixData {
@@ -29,7 +32,22 @@ interface FixData {
 }
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+/** Per open document, what the edits since its index was last brought up to date left untouched. */
+const untouched = new Map<string, Unchanged>();
+// Edits are applied one at a time so each range is read against the text it was made on.
+const documents = new TextDocuments<TextDocument>({
+  create: TextDocument.create,
+  update: (doc, changes, version) => {
+    let unchanged = untouched.get(doc.uri) ?? UNTOUCHED;
+    for (const change of changes) {
+      const length = doc.getText().length;
+      unchanged = 'range' in change ? afterEdit(unchanged, doc.offsetAt(change.range.start), doc.offsetAt(change.range.end), length) : afterEdit(unchanged, 0, length, length);
+      doc = TextDocument.update(doc, [change], version);
+    }
+    untouched.set(doc.uri, unchanged);
+    return doc;
+  },
+});
 // Replaced (never mutated) on a context change, so the core's caches see new options.
 let options: ServerOptions = { dialect: 'postgres', schema: 'hightouch_audit' };
 
@@ -48,19 +66,35 @@ const KIND: Record<CompletionKind, CompletionItemKind> = {
   function: CompletionItemKind.Function,
 };
 
-connection.onInitialize(() => ({
-  capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
-    completionProvider: { triggerCharacters: ['.', "'", ' '] },
-    hoverProvider: true,
-    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-  },
-  serverInfo: { name: 'synclogs-language-server' },
-}));
+connection.onInitialize((params) => {
+  const requested = (params.initializationOptions as { diagnosticsDebounceMs?: unknown } | undefined)?.diagnosticsDebounceMs;
+  if (typeof requested === 'number' && requested >= 0) debounceMs = requested;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      completionProvider: { triggerCharacters: ['.', "'", ' '] },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    },
+    serverInfo: { name: 'synclogs-language-server' },
+  };
+});
+
+/** Each open document's statements, brought up to date lazily: only edited statements are lexed again. */
+const indexes = new Map<string, { version: number; index: StatementIndex }>();
+
+function indexOf(doc: TextDocument): StatementIndex {
+  const known = indexes.get(doc.uri);
+  if (known?.version === doc.version) return known.index;
+  const index = known ? updateStatementIndex(known.index, doc.getText(), untouched.get(doc.uri)) : indexStatements(doc.getText());
+  indexes.set(doc.uri, { version: doc.version, index });
+  untouched.delete(doc.uri);
+  return index;
+}
 
 function validate(doc: TextDocument): void {
   const range = (start: number, end: number) => ({ start: doc.positionAt(start), end: doc.positionAt(end) });
-  const out: Diagnostic[] = diagnostics(doc.getText(), options).map((d) => ({
+  const out: Diagnostic[] = diagnostics(indexOf(doc), options).map((d) => ({
     range: range(d.start, d.end),
     severity: SEVERITY[d.severity],
     code: d.code,
@@ -71,24 +105,37 @@ function validate(doc: TextDocument): void {
   void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: out });
 }
 
-const pending = new Map<string, NodeJS.Timeout>();
+/** Cancels a document's scheduled validation. */
+const pending = new Map<string, () => void>();
 
-function schedule(doc: TextDocument, delayMs = DEBOUNCE_MS): void {
-  clearTimeout(pending.get(doc.uri));
-  pending.set(
-    doc.uri,
-    setTimeout(() => {
-      pending.delete(doc.uri);
-      const current = documents.get(doc.uri);
-      if (current) validate(current);
-    }, delayMs),
-  );
+function schedule(doc: TextDocument, delayMs = debounceMs): void {
+  pending.get(doc.uri)?.();
+  const run = () => {
+    pending.delete(doc.uri);
+    const current = documents.get(doc.uri);
+    if (current) validate(current);
+  };
+  // With no delay, still after the messages already read, so a burst of edits is checked once.
+  if (delayMs > 0) {
+    const timer = setTimeout(run, delayMs);
+    pending.set(doc.uri, () => clearTimeout(timer));
+  } else {
+    const immediate = setImmediate(run);
+    pending.set(doc.uri, () => clearImmediate(immediate));
+  }
 }
 
-documents.onDidOpen((e) => schedule(e.document, 0));
+documents.onDidOpen((e) => {
+  // A document opened again under the same URI starts from scratch.
+  indexes.delete(e.document.uri);
+  untouched.delete(e.document.uri);
+  schedule(e.document, 0);
+});
 documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
-  clearTimeout(pending.get(e.document.uri));
+  indexes.delete(e.document.uri);
+  untouched.delete(e.document.uri);
+  pending.get(e.document.uri)?.();
   pending.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
@@ -96,7 +143,7 @@ documents.onDidClose((e) => {
 connection.onCompletion(({ textDocument, position }): CompletionItem[] => {
   const doc = documents.get(textDocument.uri);
   if (!doc) return [];
-  return completions(doc.getText(), doc.offsetAt(position), options).map((c, i) => ({
+  return completions(indexOf(doc), doc.offsetAt(position), options).map((c, i) => ({
     label: c.label,
     kind: KIND[c.kind],
     detail: c.detail,
@@ -108,7 +155,7 @@ connection.onCompletion(({ textDocument, position }): CompletionItem[] => {
 
 connection.onHover(({ textDocument, position }) => {
   const doc = documents.get(textDocument.uri);
-  const h = doc && hover(doc.getText(), doc.offsetAt(position), options);
+  const h = doc && hover(indexOf(doc), doc.offsetAt(position), options);
   if (!doc || !h) return null;
   return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: { start: doc.positionAt(h.start), end: doc.positionAt(h.end) } };
 });

@@ -4,7 +4,9 @@
  * over the statement's tokens plus a paren-matching pass, so it stays linear.
  */
 import type { Statement, Token } from './sqlTokens';
-import { indexBefore, splitStatements, statementAt, tokenize } from './sqlTokens';
+import { indexBefore } from './sqlTokens';
+import type { StatementIndex } from './statementIndex';
+import { absoluteStatement, chunkIndexAt, indexStatements } from './statementIndex';
 
 export type Clause = 'none' | 'with' | 'select' | 'from' | 'join' | 'on' | 'where' | 'group by' | 'order by' | 'having' | 'qualify' | 'limit' | 'set';
 
@@ -378,10 +380,10 @@ export function resolveQualifier(scope: StatementScope, frame: number, qualifier
   return scope.refs.find(matches);
 }
 
-/** Tokenizes a document and finds the statement holding an offset, analysed. */
-export function scopeAt(text: string, offset: number): StatementScope {
-  const statements = splitStatements(tokenize(text), text.length);
-  return analyzeStatement(statementAt(statements, offset));
+/** The statement holding an offset, analysed, from a document's text or its kept-up index. */
+export function scopeAt(source: string | StatementIndex, offset: number): StatementScope {
+  const index = typeof source === 'string' ? indexStatements(source) : source;
+  return analyzeStatement(absoluteStatement(index, chunkIndexAt(index, offset)));
 }
 
 /** Writes a suggested name in the style of the name it replaces (Snowflake users write upper case). */

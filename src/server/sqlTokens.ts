@@ -1,7 +1,13 @@
 /**
- * A tolerant single-pass SQL tokenizer with offsets. It never throws: unterminated strings,
- * quoted identifiers and comments run to the end of the text, so half-typed SQL still
- * tokenizes and the token under the cursor is known. Linear in the text length.
+ * A tolerant single-pass SQL tokenizer with offsets: the one SQL lexer of the project, used by
+ * the language server and by Run Query's statement splitter (src/sql/statementAtCursor.ts).
+ * It never throws: unterminated strings, quoted identifiers and comments run to the end of the
+ * text, so half-typed SQL still tokenizes and the token under the cursor is known. Linear in
+ * the text length.
+ *
+ * It knows '' escapes, backslash escapes in Postgres E'…' strings, "ident" and `ident`, -- and
+ * nested block comments, and dollar quotes ($$…$$, $tag$…$tag$). Right after a `;` it holds no
+ * state, which is what lets a caller lex one statement at a time (lexStatement).
  */
 
 export type TokenKind =
@@ -25,16 +31,22 @@ export interface Token {
   unterminated?: boolean;
 }
 
-const isWordStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || (c > 127 && /\s/.test(String.fromCharCode(c)));
+const isWordStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c > 127 && !isSpace(c));
 const isWordPart = (c: number) => isWordStart(c) || (c >= 48 && c <= 57) || c === 36;
 const isDigit = (c: number) => c >= 48 && c <= 57;
+/** ASCII identifier characters: what may not precede an E-string's `E` or a dollar quote's `$`. */
+const isIdentChar = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || isDigit(c) || c === 36;
 const TWO_CHAR_OPS = new Set(['<>', '!=', '<=', '>=', '||', '::', '->', '=>', '==']);
+const DOLLAR_TAG = /\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/y;
 
-/** Finds the closing delimiter, treating a doubled delimiter as an escaped one. */
-function scanQuoted(text: string, start: number, quote: string): { end: number; closed: boolean } {
+/** Finds the closing delimiter, treating a doubled delimiter (or a backslash, in E'') as an escape. */
+function scanQuoted(text: string, start: number, quote: string, backslashEscapes = false): { end: number; closed: boolean } {
   let i = start + 1;
   while (i < text.length) {
-    if (text[i] === quote) {
+    const ch = text[i];
+    if (backslashEscapes && ch === '\\') i += 2;
+    else if (ch === quote) {
       if (text[i + 1] === quote) i += 2;
       else return { end: i + 1, closed: true };
     } else i++;
@@ -42,18 +54,49 @@ function scanQuoted(text: string, start: number, quote: string): { end: number; 
   return { end: text.length, closed: false };
 }
 
-export function tokenize(text: string): Token[] {
+/**
+ * End of the dollar-quote tag ($$ or $tag$) opening at `i`, or -1. `$1` is a parameter and
+ * `a$b$` an identifier, neither a quote.
+ */
+function dollarTagEnd(text: string, i: number): number {
+  if (i >= 1 && isIdentChar(text.charCodeAt(i - 1))) return -1;
+  DOLLAR_TAG.lastIndex = i;
+  return DOLLAR_TAG.test(text) ? DOLLAR_TAG.lastIndex : -1;
+}
+
+/** End of a block comment opened at `start`; Postgres lets them nest. */
+function scanBlockComment(text: string, start: number): { end: number; closed: boolean } {
+  let depth = 1;
+  let i = start + 2;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      depth++;
+      i += 2;
+    } else if (c === 42 && text.charCodeAt(i + 1) === 47) {
+      i += 2;
+      if (--depth === 0) return { end: i, closed: true };
+    } else i++;
+  }
+  return { end: text.length, closed: false };
+}
+
+/**
+ * Lexes from `from` (which must be 0 or just after a `;` token) until and including the next
+ * `;`, or to the end when `oneStatement` is false. Offsets are relative to `base`.
+ */
+function lex(text: string, from: number, oneStatement: boolean, base: number): { tokens: Token[]; end: number } {
   const tokens: Token[] = [];
   const n = text.length;
-  let i = 0;
+  let i = from;
   const push = (kind: TokenKind, start: number, end: number, value: string, unterminated = false) => {
-    const t: Token = { kind, start, end, text: text.slice(start, end), value };
+    const t: Token = { kind, start: start - base, end: end - base, text: text.slice(start, end), value };
     if (unterminated) t.unterminated = true;
     tokens.push(t);
   };
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) {
+    if (isSpace(c)) {
       i++;
       continue;
     }
@@ -64,23 +107,26 @@ export function tokenize(text: string): Token[] {
       push('comment', i, end, text.slice(i + 2, end));
       i = end;
     } else if (ch === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      const end = close < 0 ? n : close + 2;
-      push('comment', i, end, text.slice(i + 2, close < 0 ? n : close), close < 0);
+      const { end, closed } = scanBlockComment(text, i);
+      push('comment', i, end, text.slice(i + 2, closed ? end - 2 : end), !closed);
       i = end;
     } else if (ch === "'") {
-      const { end, closed } = scanQuoted(text, i, "'");
+      // E'…' (the E lexed as a word just before) takes backslash escapes; xe'…' is no E-string.
+      const prev = text.charCodeAt(i - 1);
+      const backslashEscapes = (prev === 69 || prev === 101) && !(i >= 2 && isIdentChar(text.charCodeAt(i - 2)));
+      const { end, closed } = scanQuoted(text, i, "'", backslashEscapes);
       push('string', i, end, text.slice(i + 1, closed ? end - 1 : end).replace(/''/g, "'"), !closed);
       i = end;
     } else if (ch === '"' || ch === '`') {
       const { end, closed } = scanQuoted(text, i, ch);
       push('quoted', i, end, text.slice(i + 1, closed ? end - 1 : end), !closed);
       i = end;
-    } else if (ch === '$' && text[i + 1] === '$') {
-      // Postgres dollar quoting (only the anonymous tag: named tags are rare in queries).
-      const close = text.indexOf('$$', i + 2);
-      const end = close < 0 ? n : close + 2;
-      push('string', i, end, text.slice(i + 2, close < 0 ? n : close), close < 0);
+    } else if (ch === '$' && dollarTagEnd(text, i) > 0) {
+      const tagEnd = dollarTagEnd(text, i);
+      const tag = text.slice(i, tagEnd);
+      const close = text.indexOf(tag, tagEnd);
+      const end = close < 0 ? n : close + tag.length;
+      push('string', i, end, text.slice(tagEnd, close < 0 ? n : close), close < 0);
       i = end;
     } else if (isWordStart(c)) {
       let j = i + 1;
@@ -95,6 +141,7 @@ export function tokenize(text: string): Token[] {
     } else if (ch === ';') {
       push('semicolon', i, i + 1, ';');
       i++;
+      if (oneStatement) return { tokens, end: i };
     } else if (ch === '(' || ch === ')' || ch === ',' || ch === '.' || ch === '[' || ch === ']') {
       push('punct', i, i + 1, ch);
       i++;
@@ -105,7 +152,19 @@ export function tokenize(text: string): Token[] {
       i += len;
     }
   }
-  return tokens;
+  return { tokens, end: n };
+}
+
+export function tokenize(text: string): Token[] {
+  return lex(text, 0, false, 0).tokens;
+}
+
+/**
+ * The tokens from `from` (0 or just after a `;`) through the next `;` (or the end), with
+ * offsets relative to `from`, and where that stretch ends.
+ */
+export function lexStatement(text: string, from: number): { tokens: Token[]; end: number } {
+  return lex(text, from, true, from);
 }
 
 export interface Statement {

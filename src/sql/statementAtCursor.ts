@@ -2,10 +2,11 @@
  * Splits SQL text into statements and finds the one under a cursor, the way a SQL editor's
  * "run statement" does. Pure: offsets are UTF-16 string indices, as `TextDocument.offsetAt` gives.
  *
- * The scanner knows single-quoted strings ('' escapes, and backslash escapes in Postgres E'…'),
- * double-quoted and backtick identifiers, -- and (nested) block comments, and Postgres dollar
- * quotes ($$…$$, $tag$…$tag$). Anything left unterminated runs to the end of the text.
+ * Lexing is the language server's tokenizer (src/server/sqlTokens.ts), so Run Query and the
+ * server's completions and diagnostics always agree on where a statement ends: it knows ''
+ * and E'…' escapes, quoted identifiers, nested comments and dollar quotes.
  */
+import { tokenize } from '../server/sqlTokens';
 
 /** A statement without its trailing `;`, leading/trailing whitespace and comments: `text === sql.slice(start, end)`. */
 export interface SqlStatement {
@@ -20,61 +21,6 @@ interface Segment extends SqlStatement {
   segmentEnd: number;
 }
 
-const IDENT_CHAR = /[A-Za-z0-9_$]/;
-const DOLLAR_TAG = /\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/y;
-
-/** Where the token that starts at `i` ends; `code` is false for comments. */
-function scanToken(sql: string, i: number): { end: number; code: boolean } {
-  const c = sql[i];
-  const next = sql[i + 1];
-  if (c === '-' && next === '-') {
-    const nl = sql.indexOf('\n', i + 2);
-    return { end: nl === -1 ? sql.length : nl, code: false };
-  }
-  if (c === '/' && next === '*') {
-    let depth = 1;
-    let j = i + 2;
-    while (j < sql.length && depth > 0) {
-      if (sql[j] === '/' && sql[j + 1] === '*') {
-        depth++;
-        j += 2;
-      } else if (sql[j] === '*' && sql[j + 1] === '/') {
-        depth--;
-        j += 2;
-      } else j++;
-    }
-    return { end: depth > 0 ? sql.length : j, code: false };
-  }
-  if (c === "'") {
-    const backslashEscapes = /[eE]/.test(sql[i - 1] ?? '') && !IDENT_CHAR.test(sql[i - 2] ?? '');
-    return { end: endOfQuoted(sql, i, "'", backslashEscapes), code: true };
-  }
-  if (c === '"' || c === '`') return { end: endOfQuoted(sql, i, c, false), code: true };
-  if (c === '$' && !IDENT_CHAR.test(sql[i - 1] ?? '')) {
-    DOLLAR_TAG.lastIndex = i;
-    const tag = DOLLAR_TAG.exec(sql)?.[0];
-    if (tag) {
-      const close = sql.indexOf(tag, i + tag.length);
-      return { end: close === -1 ? sql.length : close + tag.length, code: true };
-    }
-  }
-  return { end: i + 1, code: !/\s/.test(c) };
-}
-
-/** End of a quoted token opened at `i`; a doubled quote stands for itself. */
-function endOfQuoted(sql: string, i: number, quote: string, backslashEscapes: boolean): number {
-  let j = i + 1;
-  while (j < sql.length) {
-    const c = sql[j];
-    if (backslashEscapes && c === '\\') j += 2;
-    else if (c === quote) {
-      if (sql[j + 1] === quote) j += 2;
-      else return j + 1;
-    } else j++;
-  }
-  return sql.length;
-}
-
 function segments(sql: string): Segment[] {
   const out: Segment[] = [];
   let segmentStart = 0;
@@ -86,19 +32,12 @@ function segments(sql: string): Segment[] {
     start = -1;
     end = -1;
   };
-  let i = 0;
-  while (i < sql.length) {
-    if (sql[i] === ';') {
-      close(i + 1);
-      i++;
-      continue;
+  for (const t of tokenize(sql)) {
+    if (t.kind === 'semicolon') close(t.end);
+    else if (t.kind !== 'comment') {
+      if (start === -1) start = t.start;
+      end = t.end;
     }
-    const token = scanToken(sql, i);
-    if (token.code) {
-      if (start === -1) start = i;
-      end = token.end;
-    }
-    i = token.end;
   }
   close(sql.length);
   return out;

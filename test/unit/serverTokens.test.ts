@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { indexBefore, splitStatements, statementAt, tokenAt, tokenize } from '../../src/server/sqlTokens';
+import { indexBefore, lexStatement, splitStatements, statementAt, tokenAt, tokenize } from '../../src/server/sqlTokens';
 
 const kinds = (sql: string) => tokenize(sql).map((t) => [t.kind, t.text]);
 
@@ -45,6 +45,51 @@ describe('tokenize', () => {
     }
   });
 
+  it('knows backslash escapes in E-strings only', () => {
+    assert.deepEqual(kinds("select E'a\\'b' x"), [
+      ['word', 'select'],
+      ['word', 'E'],
+      ['string', "'a\\'b'"],
+      ['word', 'x'],
+    ]);
+    // In a plain string (or after a word ending in e) a backslash is an ordinary character.
+    assert.deepEqual(kinds("select xe'a\\' x'").slice(2), [
+      ['string', "'a\\'"],
+      ['word', 'x'],
+      ['string', "'"],
+    ]);
+  });
+
+  it('nests block comments', () => {
+    const sql = 'select /* a /* b */ c */ 1';
+    assert.deepEqual(kinds(sql), [
+      ['word', 'select'],
+      ['comment', '/* a /* b */ c */'],
+      ['number', '1'],
+    ]);
+    assert.equal(tokenize('select /* a /* b */ c').at(-1)?.unterminated, true);
+  });
+
+  it('takes tagged dollar quotes, but not $1 parameters or $ inside words', () => {
+    assert.deepEqual(kinds('do $body$ a; $x$ b $body$; $1; a$b$'), [
+      ['word', 'do'],
+      ['string', '$body$ a; $x$ b $body$'],
+      ['semicolon', ';'],
+      ['op', '$'],
+      ['number', '1'],
+      ['semicolon', ';'],
+      ['word', 'a$b$'],
+    ]);
+  });
+
+  it('treats every Unicode space as white space', () => {
+    assert.deepEqual(kinds('select\u00a0x\u2003from'), [
+      ['word', 'select'],
+      ['word', 'x'],
+      ['word', 'from'],
+    ]);
+  });
+
   it('keeps dollar-quoted strings and `::` casts whole', () => {
     assert.deepEqual(kinds('select $$a;b$$::text'), [
       ['word', 'select'],
@@ -77,13 +122,27 @@ describe('statements', () => {
     assert.equal(indexBefore(tokens, 0), -1);
   });
 
-  it('is linear enough for a 5,000-line file', () => {
+  it('splits a 5,000-line file into its 5,000 statements and the empty one after the last `;`', () => {
     const line = "select c.row_id, c.status from hightouch_audit.sync_changelog c where c.op_type = 'added';\n";
     const big = line.repeat(5000);
-    const started = performance.now();
     const tokens = tokenize(big);
-    splitStatements(tokens, big.length);
-    assert.ok(performance.now() - started < 1000);
     assert.equal(tokens.filter((t) => t.kind === 'semicolon').length, 5000);
+    assert.equal(splitStatements(tokens, big.length).length, 5001);
+  });
+
+  it('lexes one statement at a time, offsets relative to its start', () => {
+    const sql = "select 1; select 'a;b' -- c;\n; select 3";
+    const second = lexStatement(sql, sql.indexOf(';') + 1);
+    assert.deepEqual(
+      second.tokens.map((t) => [t.kind, t.start]),
+      [
+        ['word', 1],
+        ['string', 8],
+        ['comment', 14],
+        ['semicolon', 20],
+      ],
+    );
+    assert.equal(second.end, sql.indexOf('; select 3') + 1);
+    assert.deepEqual(lexStatement(sql, second.end).tokens.map((t) => t.text), ['select', '3']);
   });
 });

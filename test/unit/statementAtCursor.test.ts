@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chooseSqlToRun, hasCode, splitStatements, statementAtOffset, trimStatement } from '../../src/sql/statementAtCursor';
+import { splitStatements as serverSplit, tokenize } from '../../src/server/sqlTokens';
 
 /** The statement under the cursor written as `|` in the text. */
 function at(textWithCursor: string): string | undefined {
@@ -163,5 +164,24 @@ describe('helpers', () => {
 
   it('trimStatement keeps offsets in step', () => {
     assert.deepEqual(trimStatement('  select 1 ;;  ', 0, 15), { text: 'select 1', start: 2, end: 10 });
+  });
+});
+
+describe('one splitter for Run Query and the language server', () => {
+  // What the server analyses as a statement, trimmed as Run Query trims it.
+  const serverTexts = (sql: string) =>
+    serverSplit(tokenize(sql), sql.length)
+      .filter((s) => s.tokens.length > 0)
+      .map((s) => sql.slice(s.tokens[0].start, s.tokens[s.tokens.length - 1].end));
+
+  it('cuts the same statements, whatever the quotes, comments and dollar tags (seeded)', () => {
+    const pieces = ["'", "E'\\'", '"', '$$', '$a$', '$1', '/*', '*/', '--', '\n', ';', ' ', 'select 1', 'x', 'e'];
+    let s = 7;
+    const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let n = 0; n < 500; n++) {
+      let sql = '';
+      for (let k = 0; k < 25; k++) sql += pieces[Math.floor(rand() * pieces.length)];
+      assert.deepEqual(texts(sql), serverTexts(sql), JSON.stringify(sql));
+    }
   });
 });
