@@ -17,6 +17,27 @@ const panels = readdirSync('webview', { withFileTypes: true })
 // Drivers with native or WebAssembly parts are never bundled: they load from dist/node_modules at run time.
 const external = ['vscode', '@electric-sql/pglite', 'pg-native'];
 
+/**
+ * Warehouse adapters with their drivers, one bundle each (dist/adapters/<kind>.js), loaded by the
+ * registry on first use: activation never parses a driver, and the .vsix needs no node_modules.
+ * Optional native parts stay out (the drivers fall back to plain JavaScript without them).
+ */
+const adapters = { snowflake: 'snowflakeWarehouse', bigquery: 'bigqueryWarehouse', databricks: 'databricksWarehouse' };
+const adapterExternal = ['lz4', '@databricks/databricks-sql-kernel-*'];
+
+/** Points the registry's `import('./<kind>Warehouse')` at the separate adapter bundle instead of inlining it. */
+const separateAdapters = {
+  name: 'separate-adapters',
+  setup(build) {
+    const names = Object.entries(adapters).map(([kind, file]) => [`./${file}`, kind]);
+    build.onResolve({ filter: /^\.\/(snowflake|bigquery|databricks)Warehouse$/ }, (a) => {
+      if (!a.importer.endsWith(join('warehouse', 'registry.ts'))) return undefined;
+      const kind = Object.fromEntries(names)[a.path];
+      return { path: `./adapters/${kind}.js`, external: true };
+    });
+  },
+};
+
 const node = {
   bundle: true,
   platform: 'node',
@@ -29,7 +50,14 @@ const node = {
 };
 
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension.ts', demoWorker: 'src/warehouse/demoWorker.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { extension: 'src/extension.ts', demoWorker: 'src/warehouse/demoWorker.ts' }, outdir: 'dist', plugins: [separateAdapters], supported: { 'dynamic-import': false } },
+  {
+    ...node,
+    entryPoints: Object.fromEntries(Object.entries(adapters).map(([kind, file]) => [kind, `src/warehouse/${file}.ts`])),
+    outdir: 'dist/adapters',
+    external: [...external, ...adapterExternal],
+    logLevel: 'warning',
+  },
   { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   {
     bundle: true,
