@@ -3,6 +3,8 @@ import { ConnectionManager } from './warehouse/connectionManager';
 import { SyncTreeProvider } from './views/syncTreeProvider';
 import { ConnectionStatusBar } from './views/connectionStatusBar';
 import { SyncLogsLanguageClient } from './lsp/languageClient';
+import type { Prompter } from './connections/prompter';
+import { vscodePrompter } from './connections/vscodePrompter';
 
 /**
  * Owns the extension's long-lived services. Everything it creates is disposed with it,
@@ -15,6 +17,8 @@ export class Container implements vscode.Disposable {
   readonly statusBar: ConnectionStatusBar;
   readonly treeView: vscode.TreeView<unknown>;
   readonly languageClient: SyncLogsLanguageClient;
+  /** How forms ask their questions; the integration tests put a scripted one here. */
+  prompter: Prompter = vscodePrompter;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly context: vscode.ExtensionContext) {

@@ -1,33 +1,174 @@
 import * as vscode from 'vscode';
 import type { Container } from '../container';
+import type { ConnectionSettings, SecretName } from '../shared/connection';
+import { collectConnection, type ConnectionForm } from '../connections/connectionForm';
+import { describeConnection, type UserKind } from '../warehouse/connectionKinds';
+import type { SyncLogInfo } from '../warehouse/discovery';
 
 interface ConnectionPick extends vscode.QuickPickItem {
   connectionName?: string;
+  add?: boolean;
   openSettings?: boolean;
 }
 
+/** A tree node of the connection, or its name (tests and other commands). */
+type ConnectionRef = { type: 'connection'; name: string } | string | undefined;
+
 export function registerConnectionCommands(container: Container): vscode.Disposable {
-  return vscode.commands.registerCommand('syncLogs.selectConnection', async (name?: string) => {
-    const { connections } = container;
-    // Tests and other commands may name the connection directly.
-    if (typeof name === 'string') {
-      await connections.setActive(name);
-      return name;
-    }
-    const active = connections.activeName;
-    const items: ConnectionPick[] = connections.list().map((c) => ({
-      label: `${c.name === active ? '$(check) ' : ''}${c.name}`,
-      description: c.kind === 'demo' ? 'embedded demo sync log' : `${c.kind} · ${c.user ?? ''}@${c.host ?? 'localhost'}:${c.port ?? 5432}/${c.database ?? ''}`,
-      connectionName: c.name,
-    }));
-    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(gear) Edit connections in settings…', openSettings: true });
-    const pick = await vscode.window.showQuickPick(items, { title: 'Sync Logs: Select Connection', placeHolder: `Active: ${active}` });
-    if (!pick) return undefined;
-    if (pick.openSettings) {
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'syncLogs.connections');
-      return undefined;
-    }
-    if (pick.connectionName) await connections.setActive(pick.connectionName);
-    return pick.connectionName;
+  const { connections } = container;
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('syncLogs.selectConnection', async (name?: string) => {
+      // Tests and other commands may name the connection directly.
+      if (typeof name === 'string') {
+        await connections.setActive(name);
+        return name;
+      }
+      const active = connections.activeName;
+      const items: ConnectionPick[] = connections.list().map((c) => ({
+        label: `${c.name === active ? '$(check) ' : ''}${c.name}`,
+        description: `${c.kind} · ${describeConnection(c)}`,
+        connectionName: c.name,
+      }));
+      items.push(
+        { label: '', kind: vscode.QuickPickItemKind.Separator },
+        { label: '$(add) Add Connection…', add: true },
+        { label: '$(gear) Edit connections in settings…', openSettings: true },
+      );
+      const pick = await vscode.window.showQuickPick(items, { title: 'Sync Logs: Select Connection', placeHolder: `Active: ${active}` });
+      if (!pick) return undefined;
+      if (pick.add) return vscode.commands.executeCommand('syncLogs.addConnection');
+      if (pick.openSettings) {
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'syncLogs.connections');
+        return undefined;
+      }
+      if (pick.connectionName) await connections.setActive(pick.connectionName);
+      return pick.connectionName;
+    }),
+
+    vscode.commands.registerCommand('syncLogs.addConnection', async (kind?: UserKind) => {
+      const taken = connections.list().map((c) => c.name);
+      const saved = await formLoop(container, { takenNames: taken, kind });
+      if (!saved) return undefined;
+      await connections.setActive(saved.name);
+      void vscode.window.showInformationMessage(`Sync Logs: added "${saved.name}" and made it the active connection.`);
+      return saved.name;
+    }),
+
+    vscode.commands.registerCommand('syncLogs.editConnection', async (ref?: ConnectionRef) => {
+      const existing = await resolveConnection(container, ref, 'Edit which connection?');
+      if (!existing) return undefined;
+      const taken = connections.list().map((c) => c.name).filter((n) => n !== existing.name);
+      const stored = await connections.storedSecrets(existing.name);
+      const saved = await formLoop(container, { takenNames: taken, initial: existing, kind: existing.kind as UserKind, knownSecrets: stored }, existing.name);
+      if (!saved) return undefined;
+      if (connections.activeName === existing.name || saved.name !== existing.name) await connections.setActive(saved.name);
+      void vscode.window.showInformationMessage(`Sync Logs: saved "${saved.name}".`);
+      return saved.name;
+    }),
+
+    vscode.commands.registerCommand('syncLogs.removeConnection', async (ref?: ConnectionRef) => {
+      const existing = await resolveConnection(container, ref, 'Remove which connection?');
+      if (!existing) return false;
+      const answer = await container.prompter.choose({
+        message: `Remove the connection "${existing.name}"?`,
+        detail: 'Its settings entry and its stored secrets are deleted. The warehouse and its sync logs are not touched.',
+        buttons: ['Remove'],
+        severity: 'warning',
+      });
+      if (answer !== 'Remove') return false;
+      await connections.removeConnection(existing.name);
+      return true;
+    }),
+  );
+}
+
+/** The connection a command is about: the tree node's, the named one, or one the user picks. */
+async function resolveConnection(container: Container, ref: ConnectionRef, question: string): Promise<ConnectionSettings | undefined> {
+  const editable = container.connections.list().filter((c) => c.kind !== 'demo');
+  const name = typeof ref === 'string' ? ref : ref?.name;
+  if (name !== undefined) {
+    const found = editable.find((c) => c.name === name);
+    if (!found) void vscode.window.showWarningMessage(name === 'Demo' ? 'The built-in Demo connection cannot be edited or removed.' : `No connection named "${name}" in settings.`);
+    return found;
+  }
+  if (editable.length === 0) {
+    void vscode.window.showInformationMessage('No connections yet: add one with "Sync Logs: Add Connection".');
+    return undefined;
+  }
+  const picked = await container.prompter.pick({
+    title: 'Sync Logs',
+    placeholder: question,
+    items: editable.map((c) => ({ label: c.name, description: `${c.kind} · ${describeConnection(c)}`, value: c })),
   });
+  return picked;
+}
+
+/**
+ * Asks for the connection, tests it, and saves it when it works (or when the user insists).
+ * "Edit Again" reopens the form filled with the previous answers, secrets included.
+ */
+async function formLoop(
+  container: Container,
+  ctx: Parameters<typeof collectConnection>[1],
+  previousName?: string,
+): Promise<ConnectionSettings | undefined> {
+  const { connections, prompter } = container;
+  const stored = previousName !== undefined ? await connections.readSecrets(previousName) : {};
+  let pending: Partial<Record<SecretName, string>> = {};
+  let form: ConnectionForm | undefined;
+  let context = ctx;
+  for (;;) {
+    form = await collectConnection(prompter, context);
+    if (!form) return undefined;
+    // Secrets not retyped keep their stored (or previously typed) values.
+    pending = { ...pending, ...form.secrets };
+    const secrets = { ...stored, ...pending };
+    const outcome = await testWithProgress(container, form.settings, secrets);
+    let choice: string | undefined;
+    if (outcome.ok && !outcome.info.problem) {
+      choice = 'Save';
+    } else if (outcome.ok) {
+      choice = await prompter.choose({
+        message: `Connected to "${form.settings.name}", but its sync logs are not all there.`,
+        detail: outcome.info.problem,
+        buttons: ['Save', 'Edit Again'],
+        severity: 'warning',
+      });
+    } else {
+      choice = await prompter.choose({
+        message: `Could not connect to "${form.settings.name}".`,
+        detail: outcome.message,
+        buttons: ['Edit Again', 'Save Anyway'],
+        severity: 'error',
+      });
+    }
+    if (choice === 'Save' || choice === 'Save Anyway') break;
+    if (choice !== 'Edit Again') return undefined;
+    const known = new Set<SecretName>([...(ctx.knownSecrets ?? []), ...(Object.keys(pending) as SecretName[])]);
+    context = { ...ctx, initial: form.settings, kind: form.settings.kind as UserKind, knownSecrets: known };
+  }
+  await connections.saveConnection(form.settings, previousName);
+  await connections.storeSecrets(form.settings.name, previousName !== undefined && previousName !== form.settings.name ? { ...stored, ...pending } : pending);
+  return form.settings;
+}
+
+async function testWithProgress(
+  container: Container,
+  settings: ConnectionSettings,
+  secrets: Partial<Record<SecretName, string>>,
+): Promise<{ ok: true; info: SyncLogInfo } | { ok: false; message: string }> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Sync Logs: testing "${settings.name}"…` },
+    async () => {
+      try {
+        const info = await container.connections.testConnection(settings, secrets);
+        container.log.info(`Tested "${settings.name}": ${info.problem ?? 'sync-log tables found'}.`);
+        return { ok: true as const, info };
+      } catch (err) {
+        const message = (err as Error).message ?? String(err);
+        container.log.warn(`Testing "${settings.name}" failed: ${message}`);
+        return { ok: false as const, message };
+      }
+    },
+  );
 }

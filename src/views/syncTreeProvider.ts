@@ -86,8 +86,9 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
         item.id = `connection:${node.name}`;
         item.description = `${node.kind} · ${node.schema}`;
         item.iconPath = new vscode.ThemeIcon('database');
-        item.contextValue = 'connection';
-        item.tooltip = `Active connection "${node.name}" (${node.kind}), schema ${node.schema}. Switch with "Sync Logs: Select Connection".`;
+        // The demo is built in: it can be switched away from, not edited or removed.
+        item.contextValue = node.kind === 'demo' ? 'demoConnection' : 'connection';
+        item.tooltip = `Active connection "${node.name}" (${node.kind}), schema ${node.schema}. Switch with "Sync Logs: Select Connection"${node.kind === 'demo' ? '' : '; right-click to edit or remove it'}.`;
         return item;
       }
       case 'sync':

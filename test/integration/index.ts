@@ -6,6 +6,7 @@ import { mocha } from './mochaGlobals'; // must stay first: defines describe/it 
 // The suites, one static import each (add yours here):
 import './activation.test';
 import './connections.test';
+import './addConnection.test';
 import './tree.test';
 import './runQuery.test';
 import './languageServer.test';

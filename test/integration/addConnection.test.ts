@@ -1,0 +1,107 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { getApi, waitFor } from './api';
+import { startPostgres, type PostgresServer } from '../support/postgresServer';
+import { scriptedPrompter, type ScriptStep } from '../support/scriptedPrompter';
+import { connectPostgresSink } from '../../src/warehouse/postgresWarehouse';
+import { loadSyncLog } from '../../src/demo/loader';
+import type { Prompter } from '../../src/connections/prompter';
+
+// "Sync Logs: Add Connection" against a real PostgreSQL server holding a small generated sync
+// log: the form's questions are answered by a script (the real QuickPick/InputBox are exercised
+// by the UI walk), the test-before-save really connects, and secrets must never reach settings.
+describe('Add, edit and remove a connection through the commands', function () {
+  this.timeout(120_000);
+  let server: PostgresServer;
+  let realPrompter: Prompter;
+  let expectedSyncs: number;
+  const NAME = 'Local PG';
+
+  const pgSteps = (password: string, name = NAME): ScriptStep[] => [
+    { expect: /A name for this connection/, answer: name },
+    { expect: /\| Host$/, answer: '127.0.0.1' },
+    { expect: /\| Port$/, answer: String(server.port) },
+    { expect: /\| Database$/, answer: server.database },
+    { expect: /\| User$/, answer: server.passwordRole.user },
+    { expect: /TLS mode/, answer: 'disable' },
+    { expect: /Schema/, answer: 'hightouch_audit' },
+    { expect: /Password/, answer: password },
+  ];
+
+  before(async () => {
+    const api = await getApi();
+    realPrompter = api.container.prompter;
+    server = await startPostgres();
+    const sink = await connectPostgresSink({ connectionString: server.url });
+    try {
+      await loadSyncLog(sink, { schema: 'hightouch_audit', scale: 0.02 });
+      await sink.exec(`grant usage on schema hightouch_audit to ${server.passwordRole.user};
+        grant select on all tables in schema hightouch_audit to ${server.passwordRole.user};`);
+      const counted = (await sink.query('select count(distinct sync_id) as n from hightouch_audit.sync_runs')) as { rows: { n: string }[] };
+      expectedSyncs = Number(counted.rows[0].n);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  after(async () => {
+    const api = await getApi();
+    api.container.prompter = realPrompter;
+    await vscode.commands.executeCommand('syncLogs.selectConnection', 'Demo');
+    await vscode.workspace.getConfiguration('syncLogs').update('connections', undefined, vscode.ConfigurationTarget.Global);
+    await server?.stop();
+  });
+
+  it('tests before saving: a wrong password is explained, Edit Again fixes it, and the syncs appear', async () => {
+    const api = await getApi();
+    const script = scriptedPrompter([
+      { expect: /pick: Add Sync Logs Connection/, answer: 'PostgreSQL' },
+      ...pgSteps('wrong-password'),
+      { expect: /choose: Could not connect to "Local PG"\. \| Password authentication failed for user "synclogs_pw"/, answer: 'Edit Again' },
+      ...pgSteps(server.passwordRole.password),
+    ]);
+    api.container.prompter = script;
+    const added = await vscode.commands.executeCommand<string>('syncLogs.addConnection');
+    assert.strictEqual(added, NAME, `questions asked: ${script.asked.join('\n')}`);
+    assert.strictEqual(script.remaining.length, 0);
+    assert.ok(!script.asked.join('\n').includes(server.passwordRole.password), 'the password is never echoed in a question');
+
+    const saved = vscode.workspace.getConfiguration('syncLogs').get<Record<string, unknown>[]>('connections') ?? [];
+    assert.deepStrictEqual(saved, [{ name: NAME, kind: 'postgres', host: '127.0.0.1', port: server.port, database: server.database, user: server.passwordRole.user, ssl: 'disable' }]);
+    const settingsText = JSON.stringify(vscode.workspace.getConfiguration('syncLogs').inspect('connections'));
+    assert.ok(!settingsText.includes(server.passwordRole.password), 'the password is not in settings');
+    assert.ok(!settingsText.includes('wrong-password'));
+    assert.strictEqual(await api.container.context.secrets.get(`syncLogs.password.${NAME}`), server.passwordRole.password);
+
+    assert.strictEqual(api.container.connections.activeName, NAME);
+    const syncs = await waitFor('the syncs of the new connection', async () => {
+      const [root] = await api.container.tree.getChildren();
+      if (root.type !== 'connection' || root.name !== NAME) return undefined;
+      const children = await api.container.tree.getChildren(root);
+      return children.filter((c) => c.type === 'sync');
+    });
+    assert.strictEqual(syncs.length, expectedSyncs);
+  });
+
+  it('renames through Edit Connection, keeping the stored password when the answer is empty', async () => {
+    const api = await getApi();
+    const steps = pgSteps('', 'Renamed PG');
+    api.container.prompter = scriptedPrompter(steps);
+    const saved = await vscode.commands.executeCommand<string>('syncLogs.editConnection', { type: 'connection', name: NAME });
+    assert.strictEqual(saved, 'Renamed PG');
+    const names = (vscode.workspace.getConfiguration('syncLogs').get<{ name: string }[]>('connections') ?? []).map((c) => c.name);
+    assert.deepStrictEqual(names, ['Renamed PG']);
+    assert.strictEqual(await api.container.context.secrets.get('syncLogs.password.Renamed PG'), server.passwordRole.password);
+    assert.strictEqual(await api.container.context.secrets.get(`syncLogs.password.${NAME}`), undefined, 'the old name\'s secret is gone');
+    assert.strictEqual(api.container.connections.activeName, 'Renamed PG');
+  });
+
+  it('removes a connection and its secrets after confirmation', async () => {
+    const api = await getApi();
+    api.container.prompter = scriptedPrompter([{ expect: /choose: Remove the connection "Renamed PG"\?/, answer: 'Remove' }]);
+    assert.strictEqual(await vscode.commands.executeCommand('syncLogs.removeConnection', 'Renamed PG'), true);
+    assert.deepStrictEqual(vscode.workspace.getConfiguration('syncLogs').get('connections'), []);
+    assert.strictEqual(await api.container.context.secrets.get('syncLogs.password.Renamed PG'), undefined);
+    assert.strictEqual(api.container.connections.activeName, 'Demo');
+  });
+});
