@@ -10,6 +10,7 @@
 //
 // Add a step: write `async function myStep(ctx) { ... }` and add it to `steps` below.
 // Prints "ui: N passed, N failed[, N skipped]".
+import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -182,6 +183,44 @@ async function hostileTextStaysText({ page, log }) {
 }
 
 /** The walk, in order. Add yours at the end (or where it belongs), one line each. */
+
+/** Answer the open quick input (pick or input box): type the text, then accept. */
+async function answerQuickInput(page, text) {
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(text);
+  await input.press('Enter');
+  // The next step replaces the widget's content; give it a moment to switch.
+  await page.waitForTimeout(150);
+}
+
+async function addConnectionForm({ page, log, shot }) {
+  await runCommand(page, 'Sync Logs: Add Connection');
+  await answerQuickInput(page, 'PostgreSQL');
+  const title = page.locator('.quick-input-widget .quick-input-title');
+  await waitUntil(async () => /Add PostgreSQL Connection/.test(await textOf(title)), 'the form titled for PostgreSQL');
+  // Port 1 on loopback refuses connections: the test-before-save must explain it.
+  for (const answer of ['Nowhere', '127.0.0.1', '1', 'x', 'nobody']) await answerQuickInput(page, answer);
+  await answerQuickInput(page, 'disable');
+  await answerQuickInput(page, 'hightouch_audit');
+  const input = page.locator('.quick-input-widget input.input');
+  assert.equal(await input.getAttribute('type'), 'password', 'the password box masks what is typed');
+  await shot('password');
+  await answerQuickInput(page, 'pw-typed-in-ui');
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+  const text = await textOf(dialog);
+  log(`dialog: ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
+  assert.match(text, /Could not connect to "Nowhere"/);
+  assert.match(text, /Connection refused/);
+  assert.ok(!text.includes('pw-typed-in-ui'), 'the password is not in the message');
+  await shot('refused');
+  await dialog.locator('.dialog-buttons a, .dialog-buttons button', { hasText: 'Cancel' }).first().click();
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  const statusText = await textOf(page.locator('.statusbar'));
+  assert.ok(!statusText.includes('Nowhere'), 'a cancelled form saves nothing');
+}
+
 export const steps = [
   ['the workbench loads', workbenchLoads],
   ['open the Sync Logs container', openSyncLogs],
@@ -191,6 +230,7 @@ export const steps = [
   ['expand a run: its failed rows grouped by reason', expandRunWithFailures],
   ['run a query from the palette', runQueryFromPalette],
   ['hostile failure text stays text', hostileTextStaysText],
+  ['Add Connection: the real form, and a refused connection explained before saving', addConnectionForm],
 ];
 
 // ---------------------------------------------------------------------------------------------
