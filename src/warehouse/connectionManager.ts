@@ -3,7 +3,7 @@ import { DEFAULT_SCHEMA, DEMO_CONNECTION_NAME, type ConnectionSettings, type Sec
 import { secretsFor, authOf } from './connectionKinds';
 import { openWarehouse } from './registry';
 import type { Warehouse } from './warehouse';
-import { discoverSyncLog, type SyncLogInfo } from './discovery';
+import { discoverSyncLog, type DiscoveryTarget, type SyncLogInfo } from './discovery';
 import { readConnectionSettings } from './connectionSettings';
 import { formatLoadProgress } from '../demo/progressText';
 
@@ -59,6 +59,21 @@ export class ConnectionManager implements vscode.Disposable {
     return this.schemaOf(this.active);
   }
 
+  private discoveryTarget(settings: ConnectionSettings): DiscoveryTarget {
+    return {
+      connectionName: settings.name,
+      schema: this.schemaOf(settings),
+      database: qualifyingDatabase(settings),
+      log: (level, line) => (level === 'warn' ? this.log.warn(line) : this.log.info(line)),
+    };
+  }
+
+  /** syncLogs.queryTimeoutSeconds in ms; 0 means no timeout. */
+  private statementTimeoutMs(): number | undefined {
+    const seconds = vscode.workspace.getConfiguration('syncLogs').get<number>('queryTimeoutSeconds', 300);
+    return seconds > 0 ? seconds * 1000 : undefined;
+  }
+
   private schemaOf(settings: ConnectionSettings): string {
     return settings.schema ?? vscode.workspace.getConfiguration('syncLogs').get<string>('schema', DEFAULT_SCHEMA);
   }
@@ -95,12 +110,7 @@ export class ConnectionManager implements vscode.Disposable {
   syncLogOf(warehouse: Warehouse, settings: ConnectionSettings = this.active): Promise<SyncLogInfo> {
     let pending = this.discovered.get(warehouse);
     if (!pending) {
-      pending = discoverSyncLog(warehouse, {
-        connectionName: settings.name,
-        schema: this.schemaOf(settings),
-        database: qualifyingDatabase(settings),
-        log: (level, line) => (level === 'warn' ? this.log.warn(line) : this.log.info(line)),
-      });
+      pending = discoverSyncLog(warehouse, this.discoveryTarget(settings));
       this.discovered.set(warehouse, pending);
     }
     return pending;
@@ -149,20 +159,14 @@ export class ConnectionManager implements vscode.Disposable {
    * closes it: the Add/Edit flow's test. Throws the adapter's error, which says what to fix.
    */
   async testConnection(settings: ConnectionSettings, secrets: Partial<Record<SecretName, string>>): Promise<SyncLogInfo> {
-    const timeoutSeconds = vscode.workspace.getConfiguration('syncLogs').get<number>('queryTimeoutSeconds', 300);
     const warehouse = await openWarehouse(settings, {
       demoStorageDir: this.context.globalStorageUri.fsPath,
-      statementTimeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
+      statementTimeoutMs: this.statementTimeoutMs(),
       getSecret: async (_s, secret) => secrets[secret],
       log: (line) => this.log.info(line),
     });
     try {
-      return await discoverSyncLog(warehouse, {
-        connectionName: settings.name,
-        schema: this.schemaOf(settings),
-        database: qualifyingDatabase(settings),
-        log: (level, line) => (level === 'warn' ? this.log.warn(line) : this.log.info(line)),
-      });
+      return await discoverSyncLog(warehouse, this.discoveryTarget(settings));
     } finally {
       await warehouse.close().catch(() => undefined);
     }
@@ -204,13 +208,12 @@ export class ConnectionManager implements vscode.Disposable {
 
   private async open(settings: ConnectionSettings): Promise<Warehouse> {
     const started = Date.now();
-    const timeoutSeconds = vscode.workspace.getConfiguration('syncLogs').get<number>('queryTimeoutSeconds', 300);
     const storageDir = this.context.globalStorageUri.fsPath;
     const entered: Partial<Record<SecretName, string>> = {};
     const openWith = (onDemoProgress?: Parameters<typeof openWarehouse>[1]['onDemoProgress']) =>
       openWarehouse(settings, {
         demoStorageDir: storageDir,
-        statementTimeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
+        statementTimeoutMs: this.statementTimeoutMs(),
         getSecret: async (s, secret) => {
           const stored = await this.context.secrets.get(secretKey(s.name, secret));
           if (stored !== undefined || !TYPEABLE.has(secret)) return stored;
