@@ -5,7 +5,7 @@
  * TIMESTAMP into objects, NUMERIC into Big and drops microseconds; here every cell becomes the
  * same JSON-able value the Postgres adapter produces for the same data.
  */
-import { int8ToJson, numericToJson } from './pgTypes';
+import { bytesToHex, floatToJson, int8ToJson, numericToJson, parseJsonOrText } from './jsonCells';
 
 /** A column of `schema.fields` in a getQueryResults / jobs.query response. */
 export interface BigQueryField {
@@ -73,7 +73,7 @@ export function normalizeCell(value: unknown, field: BigQueryField): unknown {
     case 'JSON':
       return parseJsonOrText(value);
     case 'BYTES':
-      return `\\x${Buffer.from(value, 'base64').toString('hex')}`;
+      return bytesToHex(Buffer.from(value, 'base64'));
     default:
       // STRING, DATE (already YYYY-MM-DD), TIME, GEOGRAPHY (WKT), INTERVAL, RANGE: text as the API prints it.
       return value;
@@ -103,22 +103,8 @@ function normalizeParsed(value: unknown, type: string): unknown {
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : type === 'DATE' ? value.toISOString().slice(0, 10) : value.toISOString();
-  if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString('hex')}`;
+  if (value instanceof Uint8Array) return bytesToHex(value);
   return value;
-}
-
-/** Floats as numbers; NaN and the infinities are not JSON, so they stay words. */
-function floatToJson(text: string): number | string {
-  const n = Number(text);
-  return Number.isFinite(n) ? n : text;
-}
-
-function parseJsonOrText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /**

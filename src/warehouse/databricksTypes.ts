@@ -4,7 +4,7 @@
  * (Thrift TRowSet) results; values the Arrow path would produce (Date, bigint, Buffer) are accepted
  * too, so a change of result format never leaks driver types into a QueryResult.
  */
-import { int8ToJson, numericToJson } from './pgTypes';
+import { bytesToHex, int8ToJson, numericToJson, parseJsonOrText } from './jsonCells';
 
 /** Thrift TTypeId -> the SQL name Databricks uses for it (lower case). */
 const TYPE_NAMES: Record<number, string> = {
@@ -159,18 +159,13 @@ function floatCell(value: unknown): unknown {
 }
 
 function binaryCell(value: unknown): unknown {
-  if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString('hex')}`;
+  if (value instanceof Uint8Array) return bytesToHex(value);
   return plainCell(value);
 }
 
 /** ARRAY/MAP/STRUCT arrive as JSON text without Arrow (the driver usually parses it already). */
 function complexCell(value: unknown): unknown {
-  if (typeof value !== 'string') return plainCell(value);
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
+  return typeof value === 'string' ? parseJsonOrText(value) : plainCell(value);
 }
 
 /** Anything else: keep JSON-able values, stringify what JSON cannot carry. */
@@ -179,7 +174,7 @@ function plainCell(value: unknown): unknown {
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'bigint') return int8ToJson(value.toString());
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString('hex')}`;
+  if (value instanceof Uint8Array) return bytesToHex(value);
   if (Array.isArray(value)) return value.map(plainCell);
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};

@@ -5,6 +5,10 @@
  */
 
 /** Built-in scalar types by OID (pg_type.oid -> pg_type.typname). */
+import { bytesToHex, floatToJson, int8ToJson, numericToJson, parseJsonOrText } from './jsonCells';
+
+export { int8ToJson, numericToJson };
+
 const SCALAR_TYPES: Record<number, string> = {
   16: 'bool',
   17: 'bytea',
@@ -148,42 +152,6 @@ export function normalizeCell(value: unknown, oid: number): unknown {
   }
 }
 
-/** int8 as a number when JavaScript holds it exactly, else the digits as a string. */
-export function int8ToJson(text: string): number | string {
-  if (!/^-?\d+$/.test(text)) return text;
-  const n = Number(text);
-  return Number.isSafeInteger(n) ? n : text;
-}
-
-/** numeric as a number when the number prints back as the same decimal value, else the exact string. */
-export function numericToJson(text: string): number | string {
-  if (!/^-?\d+(\.\d+)?$/.test(text)) return text; // NaN, Infinity
-  const n = Number(text);
-  if (!Number.isFinite(n)) return text;
-  if (n === 0) return 0;
-  return canonicalDecimal(String(n)) === canonicalDecimal(text) ? n : text;
-}
-
-/** Drops what does not change a decimal's value: trailing fraction zeros, a bare point. */
-function canonicalDecimal(text: string): string {
-  if (text.includes('e')) return `exp:${text}`; // never equal to a plain decimal
-  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
-}
-
-/** Floats as numbers; NaN and the infinities are not JSON, so they stay words. */
-function floatToJson(text: string): number | string {
-  const n = Number(text);
-  return Number.isFinite(n) ? n : text;
-}
-
-function parseJsonOrText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 const TIMESTAMP_TEXT = /^(\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d+)?(?:([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?)?( BC)?$/;
 
 /**
@@ -214,7 +182,7 @@ function normalizeParsed(value: unknown, oid: number): unknown {
     if (oid === 1082) return value.toISOString().slice(0, 10);
     return oid === 1114 ? value.toISOString().slice(0, -1) : value.toISOString();
   }
-  if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString('hex')}`;
+  if (value instanceof Uint8Array) return bytesToHex(value);
   if (Array.isArray(value)) {
     const element = ARRAY_ELEMENT[oid] ?? 0;
     return value.map((v) => normalizeCell(v, element));

@@ -7,7 +7,7 @@
  * epoch seconds and nanoseconds), which this module prints itself: a JS Date would drop the
  * microseconds, and the driver's own text depends on the session's output-format parameters.
  */
-import { int8ToJson, numericToJson } from './pgTypes';
+import { bytesToHex, floatToJson, int8ToJson, numericToJson, parseJsonOrText } from './jsonCells';
 
 /** Column metadata as the driver reports it (`Column.getType()`, `getScale()`). */
 export interface SnowflakeColumnMeta {
@@ -53,7 +53,7 @@ export function normalizeSnowflakeCell(value: unknown, column: SnowflakeColumnMe
     case 'fixed':
       return typeof value === 'string' ? fixedToJson(value, column.scale ?? 0) : normalizeOther(value);
     case 'real':
-      return typeof value === 'string' ? realToJson(value) : normalizeOther(value);
+      return typeof value === 'string' ? floatToJson(value) : normalizeOther(value);
     case 'boolean':
       return typeof value === 'string' ? /^(true|1)$/i.test(value) : Boolean(value);
     case 'date':
@@ -67,7 +67,7 @@ export function normalizeSnowflakeCell(value: unknown, column: SnowflakeColumnMe
     case 'object':
     case 'array':
     case 'map':
-      return typeof value === 'string' ? parseVariant(value) : normalizeOther(value);
+      return typeof value === 'string' ? parseJsonOrText(value) : normalizeOther(value);
     case 'binary':
       return typeof value === 'string' ? `\\x${value.toLowerCase()}` : normalizeOther(value);
     default:
@@ -78,12 +78,6 @@ export function normalizeSnowflakeCell(value: unknown, column: SnowflakeColumnMe
 /** NUMBER(p, 0) as a number when JavaScript holds it exactly; NUMBER(p, s) when it prints back the same. */
 export function fixedToJson(text: string, scale: number): number | string {
   return scale > 0 ? numericToJson(text) : int8ToJson(text);
-}
-
-/** FLOAT as a number; NaN and inf (which JSON cannot carry) stay text. */
-export function realToJson(text: string): number | string {
-  const n = Number(text);
-  return Number.isFinite(n) ? n : text;
 }
 
 /**
@@ -98,15 +92,6 @@ export function epochToIso(epochSeconds: number, nanoSeconds: number, kind: 'utc
   if (kind === 'date') return iso.slice(0, iso.indexOf('T'));
   const fraction = nanoSeconds > 0 ? `.${String(Math.round(nanoSeconds)).padStart(9, '0')}`.replace(/0+$/, '') : '';
   return `${iso.slice(0, iso.length - 5)}${fraction}${kind === 'utc' ? 'Z' : ''}`;
-}
-
-/** VARIANT text as parsed JSON; a value JSON cannot read (NaN, undefined) stays text rather than going through eval. */
-export function parseVariant(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 function isSfDate(value: unknown): value is SfDateLike {
@@ -124,7 +109,7 @@ function normalizeOther(value: unknown): unknown {
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (isSfDate(value)) return epochToIso(value.getEpochSeconds(), value.getNanoSeconds(), 'utc');
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString('hex')}`;
+  if (value instanceof Uint8Array) return bytesToHex(value);
   if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), normalizeOther(v)]));
   if (Array.isArray(value)) return value.map(normalizeOther);
   if (typeof value === 'object' && value !== null) {

@@ -4,11 +4,10 @@ import {
   epochToIso,
   fixedToJson,
   normalizeSnowflakeCell,
-  parseVariant,
-  realToJson,
   snowflakeColumnName,
   snowflakeTypeName,
 } from '../../src/warehouse/snowflakeTypes';
+import { floatToJson, parseJsonOrText } from '../../src/warehouse/jsonCells';
 
 /** What snowflake-sdk hands over for DATE/TIMESTAMP columns: a Date with exact epoch getters. */
 const sfDate = (epochSeconds: number, nanoSeconds: number) =>
@@ -46,10 +45,10 @@ test('NUMBER: integers exact or as digits, decimals as numbers only when they pr
 });
 
 test('FLOAT: numbers, with NaN and inf kept as text', () => {
-  assert.equal(realToJson('1.5e3'), 1500);
-  assert.equal(realToJson('-0.25'), -0.25);
-  assert.equal(realToJson('NaN'), 'NaN');
-  assert.equal(realToJson('inf'), 'inf');
+  assert.equal(floatToJson('1.5e3'), 1500);
+  assert.equal(floatToJson('-0.25'), -0.25);
+  assert.equal(floatToJson('NaN'), 'NaN');
+  assert.equal(floatToJson('inf'), 'inf');
 });
 
 test('timestamps keep every fraction digit; tz/ltz in UTC with Z, ntz without zone, date as a day', () => {
@@ -92,7 +91,7 @@ test('values the driver already converted still come out JSON-able', () => {
 });
 
 test('VARIANT text JSON cannot read stays text (no eval)', () => {
-  assert.equal(parseVariant('{"a": NaN}'), '{"a": NaN}');
-  assert.equal(parseVariant('undefined'), 'undefined');
-  assert.deepEqual(parseVariant('{"a":null}'), { a: null });
+  assert.equal(parseJsonOrText('{"a": NaN}'), '{"a": NaN}');
+  assert.equal(parseJsonOrText('undefined'), 'undefined');
+  assert.deepEqual(parseJsonOrText('{"a":null}'), { a: null });
 });
