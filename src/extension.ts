@@ -3,6 +3,7 @@ import { Container } from './container';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { registerTreeCommands } from './commands/treeCommands';
 import { registerQueryCommands } from './commands/queryCommands';
+import { registerAnalysisCommands } from './commands/analysisCommands';
 
 /** What activate() returns: used by the integration tests to look inside. */
 export interface SyncLogsApi {
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): SyncLogsApi {
   context.subscriptions.push(registerConnectionCommands(container));
   context.subscriptions.push(registerTreeCommands(container, container.tree));
   context.subscriptions.push(registerQueryCommands(container));
+  context.subscriptions.push(registerAnalysisCommands(container));
   const activationMs = Math.round(performance.now() - started);
   container.log.info(`Activated in ${activationMs} ms.`);
   return { container, activationMs };

@@ -4,6 +4,7 @@ import type { QueryResult } from '../shared/queryResult';
 import type { RunInfo } from '../shared/resultsProtocol';
 import { chooseSqlToRun, type SqlToRun } from '../sql/statementAtCursor';
 import { QueryCancelledError } from '../warehouse/warehouse';
+import { errorCode, errorMessage, isCancelled } from '../warehouse/errorText';
 import { ResultsPanel } from '../panels/resultsPanel';
 
 /** What `syncLogs.runQuery` showed; the command returns it so tests (and other commands) can look. */
@@ -51,22 +52,6 @@ group by sync_id, model_name
 order by failed_runs desc, runs desc;
 `;
 }
-
-function errorCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && code ? code : undefined;
-}
-
-/** The driver's message plus the detail and hint Postgres adds, when present. */
-function errorMessage(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const { detail, hint } = err as { detail?: unknown; hint?: unknown };
-  return [err.message, typeof detail === 'string' && detail ? `Detail: ${detail}` : '', typeof hint === 'string' && hint ? `Hint: ${hint}` : '']
-    .filter(Boolean)
-    .join('\n');
-}
-
-const isCancelled = (err: unknown) => err instanceof QueryCancelledError || (err as Error | undefined)?.name === 'QueryCancelledError';
 
 /** The editor Run Query reads: the active one, else the only visible SQL editor (focus may be in the results). */
 function sqlEditor(): vscode.TextEditor | undefined {

@@ -48,6 +48,13 @@ export interface Dialect {
   jsonText(expr: string, keyParam: string): string;
   /** Truncate a timestamp to the start of its hour or day. */
   truncTime(unit: TimeUnit, expr: string): string;
+  /**
+   * The expression that turns `placeholder` (a bound ISO-8601 string such as
+   * `2026-11-01T10:00:00.000Z`) into a value comparable with sync_runs.started_at. Bound as a
+   * string rather than a driver Date because each driver maps Dates differently (BigQuery and
+   * Databricks need typed parameters); the cast makes the comparison typed on the warehouse side.
+   */
+  timestampParam(placeholder: string): string;
 }
 
 export { validateIdent } from './ident';

@@ -28,4 +28,6 @@ export const bigqueryDialect: Dialect = {
   // The key is bound, so the JSONPath is built in SQL; keys must be plain names (no dots or quotes).
   jsonText: (expr, keyParam) => `JSON_VALUE(${expr}, CONCAT('$.', ${keyParam}))`,
   truncTime: (unit, expr) => `TIMESTAMP_TRUNC(${expr}, ${unit.toUpperCase()})`,
+  // A STRING parameter compared with a TIMESTAMP column is an error in BigQuery: convert explicitly.
+  timestampParam: (p) => `timestamp(${p})`,
 };

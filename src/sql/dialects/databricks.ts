@@ -24,4 +24,6 @@ export const databricksDialect: Dialect = {
   // fields is a JSON string; keys must be plain names (no dots or brackets).
   jsonText: (expr, keyParam) => `get_json_object(${expr}, concat('$.', ${keyParam}))`,
   truncTime: (unit, expr) => `date_trunc('${unit.toUpperCase()}', ${expr})`,
+  // to_timestamp parses ISO-8601 with its offset; the comparison is then timestamp to timestamp.
+  timestampParam: (p) => `to_timestamp(${p})`,
 };

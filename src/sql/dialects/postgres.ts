@@ -31,4 +31,6 @@ export const postgresDialect: Dialect = {
   regexReplace: (expr, pattern, replacement) => `regexp_replace(${expr}, ${pattern}, ${replacement}, 'g')`,
   jsonText: (expr, keyParam) => `${expr}->>${keyParam}`,
   truncTime: (unit, expr) => `date_trunc('${unit}', ${expr})`,
+  // timestamptz: an ISO string with a zone or 'Z' keeps its instant whatever the session TimeZone.
+  timestampParam: (p) => `cast(${p} as timestamptz)`,
 };

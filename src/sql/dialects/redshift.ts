@@ -31,4 +31,6 @@ export const redshiftDialect: Dialect = {
     throw new Error('Redshift sync logs have no "fields" column: row values are not available on Redshift.');
   },
   truncTime: (unit, expr) => `date_trunc('${unit}', ${expr})`,
+  // timestamptz keeps the ISO string's zone; Redshift compares it with timestamp columns as UTC.
+  timestampParam: (p) => `cast(${p} as timestamptz)`,
 };

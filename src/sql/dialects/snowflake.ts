@@ -32,4 +32,6 @@ export const snowflakeDialect: Dialect = {
   // fields is a VARIANT; ::string yields the text without JSON quotes.
   jsonText: (expr, keyParam) => `GET(${expr}, ${keyParam})::string`,
   truncTime: (unit, expr) => `DATE_TRUNC('${unit.toUpperCase()}', ${expr})`,
+  // TO_TIMESTAMP_TZ honours the string's offset ('Z'); plain TO_TIMESTAMP would follow TIMESTAMP_TYPE_MAPPING.
+  timestampParam: (p) => `to_timestamp_tz(${p})`,
 };

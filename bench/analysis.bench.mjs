@@ -1,0 +1,122 @@
+// The analysis panels' loaders against a real Postgres loaded by `synclogs demo load`, each
+// measured side by side with a plain query on the same table and server, alternating which
+// runs first. Times run from the first query sent to the panel's data built (transfer,
+// templating and categorizing included); the baselines' results are fetched in full too.
+//
+//   node bench/analysis.bench.mjs                 1M and 10M changelog rows
+//   BENCH_SCALES=3.7 node bench/analysis.bench.mjs   one scale only (demo scale 1 ≈ 270k rows)
+// The loaders are TypeScript: without tsx loaded, the script runs itself again under it.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { check, printTable } from './lib/report.mjs';
+import { percentile } from './lib/stats.mjs';
+import { demoDatabase, startBenchPostgres } from './lib/benchPostgres.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+if (!process.env.SYNCLOGS_BENCH_TSX) {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, SYNCLOGS_BENCH_TSX: '1' } });
+  process.exit(child.status ?? 1);
+}
+const src = (p) => import(join(root, 'src', p));
+const { openPostgresWarehouse } = await src('warehouse/postgresWarehouse.ts');
+const { loadBreakdown, loadCategoryChart, breakdownScope } = await src('loaders/breakdownLoader.ts');
+const { loadFlapping } = await src('loaders/flappingLoader.ts');
+const { loadModelOverTime } = await src('loaders/modelOverTimeLoader.ts');
+const { warehouseRunner } = await src('loaders/queryRunner.ts');
+const { DEFAULT_CATEGORIES, compileCategories } = await src('analysis/errorCategories.ts');
+
+// Demo scales giving about 1 and 10 million changelog rows.
+const SCALES = (process.env.BENCH_SCALES ?? '3.7,37').split(',').map(Number);
+const TARGET = 1.3;
+const CL = 'hightouch_audit.sync_changelog';
+
+const log = (line) => console.log(line);
+const ms = (x) => `${Math.round(x)} ms`;
+
+async function time(fn) {
+  const began = performance.now();
+  await fn();
+  return performance.now() - began;
+}
+
+/** Medians of alternating runs (A then B, then B then A, ...) after one warm-up each. */
+async function sideBySide(a, b, reps) {
+  await a();
+  await b();
+  const ta = [];
+  const tb = [];
+  for (let i = 0; i < reps; i++) {
+    if (i % 2 === 0) {
+      ta.push(await time(a));
+      tb.push(await time(b));
+    } else {
+      tb.push(await time(b));
+      ta.push(await time(a));
+    }
+  }
+  return { a: percentile(ta, 50), b: percentile(tb, 50) };
+}
+
+const server = await startBenchPostgres();
+const rows = [];
+let failures = 0;
+try {
+  for (const scale of SCALES) {
+    const db = await demoDatabase(root, server.url, scale, log);
+    const warehouse = await openPostgresWarehouse({ connectionString: db.url }, { poolSize: 4 });
+    const all = (sql, values = []) => warehouse.query(sql, values, { maxRows: 50_000_000 });
+    const run = warehouseRunner(warehouse, { dialect: warehouse.dialect, schema: 'hightouch_audit' });
+    const cats = { ...compileCategories(DEFAULT_CATEGORIES) };
+    // The sync with the most operations: the heaviest per-sync panel.
+    const [{ sync_id: syncId }] = (await run.rows({ text: `select sync_id, count(*) as n from ${CL} group by sync_id order by n desc limit 1`, values: [] }));
+    const reps = db.rows > 3_000_000 ? 3 : 5;
+    const label = `${(db.rows / 1e6).toFixed(2)}M`;
+    const everything = { syncId: null, syncRunId: null, source: 'changelog', days: null };
+
+    const cases = [
+      {
+        name: 'error breakdown (categories + templates)',
+        analysis: () => loadBreakdown(run, everything, cats),
+        baseline: () => all(`select failure_reason, count(*) as c from ${CL} where failure_reason is not null group by failure_reason order by c desc`),
+        baselineName: 'seed: group by failure_reason',
+        target: TARGET,
+      },
+      {
+        name: 'error breakdown chart (categories per run)',
+        analysis: async () => loadCategoryChart(run, await breakdownScope(run, everything), cats),
+        baseline: () => all(`select failure_reason, count(*) as c from ${CL} where failure_reason is not null group by failure_reason order by c desc`),
+        baselineName: 'seed: group by failure_reason',
+        target: undefined,
+      },
+      {
+        name: 'flapping rows (one sync, all runs)',
+        analysis: () => loadFlapping(run, { syncId, days: null, orderBy: 'operations' }),
+        baseline: () => all(`select count(*) from (select row_id, count(*) as n from ${CL} where sync_id = $1 group by row_id) g`, [syncId]),
+        baselineName: 'one aggregate scan: count per row_id',
+        target: TARGET,
+      },
+      {
+        name: 'model over time (one sync, all runs)',
+        analysis: () => loadModelOverTime(run, { syncId, days: null }),
+        baseline: () => all(`select sync_run_id, count(*) as n from ${CL} where sync_id = $1 group by sync_run_id`, [syncId]),
+        baselineName: 'one aggregate scan: count per sync_run_id',
+        target: TARGET,
+      },
+    ];
+    for (const c of cases) {
+      const { a, b } = await sideBySide(c.analysis, c.baseline, reps);
+      const ratio = a / b;
+      rows.push([label, c.name, ms(a), c.baselineName, ms(b), `${ratio.toFixed(2)}x`, c.target ? `≤ ${c.target}x` : 'reported']);
+      if (c.target !== undefined && !check(`${c.name} @ ${label}`, ratio, c.target, 'x')) failures++;
+    }
+    // For scale: the cheapest possible pass over the same sync's rows.
+    const { a: count } = await sideBySide(() => all(`select count(*) from ${CL} where sync_id = $1`, [syncId]), async () => {}, reps);
+    rows.push([label, 'reference: count(*) of that sync', ms(count), '', '', '', '']);
+    await warehouse.close();
+  }
+} finally {
+  await server.stop();
+}
+printTable('Analysis loaders vs plain queries (median of alternating runs, real Postgres)', ['rows', 'analysis', 'time', 'baseline', 'time', 'ratio', 'target'], rows);
+if (failures > 0) console.log(`\n${failures} analysis(es) above the ${TARGET}x target.`);

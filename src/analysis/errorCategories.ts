@@ -1,0 +1,223 @@
+/**
+ * Error categories: named JavaScript regular expressions (case-insensitive, first match wins)
+ * that sort destination failure texts into causes. Defaults ship with the extension; users add,
+ * reorder and override them in settings or in a workspace JSON file. Everything here is pure:
+ * the host reads the setting and the file and hands the raw values in.
+ */
+import { UNEXPECTED, type CategoryDef, type CategoryProblem, type CategorySource } from '../shared/analysisData';
+
+/**
+ * The defaults from docs/error-categories.md, specific before general (rate limits before the
+ * generic 5xx/4xx codes, duplicates before not-found). Order matters: the first match wins.
+ */
+const DEFAULT_PATTERNS: [string, string][] = [
+  ['rate_limit', String.raw`429|too many requests|rate.?limit|throttl|REQUEST_LIMIT_EXCEEDED|\b606\b`],
+  ['daily_quota', String.raw`daily (limit|quota)|quota (exceeded|reached)|\b607\b`],
+  ['ad_account_throttle', String.raw`too many calls (from|to) this ad.?account|\b(613|80000|80003)\b`],
+  ['auth_expired', String.raw`invalid_grant|token.*expired|expired.*token|INVALID_SESSION_ID|EXPIRED_AUTHENTICATION|refresh token|\b(401|601|602)\b`],
+  ['bad_credentials', String.raw`invalid (api key|credentials|client secret)|INVALID_LOGIN|auth(entication)? fail`],
+  ['permission', String.raw`\b403\b|forbidden|permission denied|access denied|USER_PERMISSION_DENIED|\b603\b`],
+  ['invalid_email', String.raw`INVALID_EMAIL|invalid email|looks fake or invalid|not a valid email`],
+  ['required_missing', String.raw`REQUIRED_FIELD_MISSING|required field|cannot be blank|should not be blank|\b(1002|701)\b`],
+  ['invalid_value', String.raw`INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST|STRING_TOO_LONG|Property values were not valid|invalid (value|data|type)|INVALID_ARGUMENT|\b(1001|1003)\b`],
+  ['validation_rule', String.raw`FIELD_CUSTOM_VALIDATION_EXCEPTION|validation rule`],
+  ['duplicate', String.raw`DUPLICATE_VALUE|DUPLICATES_DETECTED|already exists|already a list member|\b409\b|Existing ID|multiple leads match|\b(1005|1007)\b`],
+  ['not_found', String.raw`\b404\b|not found|does not exist|ENTITY_IS_DELETED|INVALID_CROSS_REFERENCE_KEY|\b1004\b`],
+  ['record_locked', String.raw`UNABLE_TO_LOCK_ROW|exclusive access|CONCURRENT_MODIFICATION|lock wait|\b(615|719)\b`],
+  ['too_large', String.raw`\b413\b|payload too large|entity too large|TOO_MANY_USER_IDENTIFIERS`],
+  ['missing_identifier', String.raw`NULL_EXTERNAL_ID|missing (user )?identifier|MISSING_USER_IDS`],
+  ['duplicate_pk', String.raw`(DUPLICATE|NON_UNIQUE)_PRIMARY_KEY|duplicate primary key`],
+  ['schema_drift', String.raw`QUERY_COLUMN_MISSING|WAREHOUSE_TABLE_MISSING|DUPLICATE_COLUMNS_DETECTED|Field '.*' not found`],
+  ['consent', String.raw`compliance state|OPERATIONS_FOR_CUSTOMER_MATCH_NOT_ALLOWED`],
+  ['event_too_old', String.raw`EVENT_TOO_OLD|too old`],
+  ['destination_config', String.raw`not_in_channel|is_archived|INVALID_(LIST_ID|RANGE|BASE_URL)|MISSING_AD_ACCOUNT`],
+  ['transient_5xx', String.raw`\b5\d\d\b|internal (server )?error|service unavailable|bad gateway|gateway timeout|temporarily unavailable`],
+  ['network', String.raw`ETIMEDOUT|ECONNRESET|ECONNREFUSED|socket hang up|connection error`],
+];
+
+export const DEFAULT_CATEGORIES: readonly CategoryDef[] = Object.freeze(
+  DEFAULT_PATTERNS.map(([name, pattern]): CategoryDef => Object.freeze({ name, pattern, source: 'default', origin: 'default' })),
+);
+
+/** Longer patterns are refused: nobody writes them by hand, and they are where runaway backtracking hides. */
+export const MAX_PATTERN_LENGTH = 1000;
+/** More categories than this is a pasted list gone wrong; each one costs a regex test per failure text. */
+export const MAX_CATEGORIES = 500;
+/** Only this much of a failure text is matched: some destinations return whole HTML pages, and a slow pattern on megabytes would freeze the host. */
+export const MAX_MATCHED_TEXT = 10_000;
+
+export interface ParsedCategories {
+  categories: CategoryDef[];
+  problems: CategoryProblem[];
+}
+
+export interface CompiledCategory {
+  name: string;
+  regex: RegExp;
+  def: CategoryDef;
+}
+
+export interface CompiledCategories {
+  compiled: CompiledCategory[];
+  problems: CategoryProblem[];
+}
+
+const SHAPE_HELP =
+  'Write either an array of objects, e.g. [{"name": "rate_limit", "pattern": "429|too many requests"}], ' +
+  'or an object mapping names to patterns, e.g. {"rate_limit": "429|too many requests"}.';
+
+/** A short description of what a value is, for messages ("a string", "an array item of type number"). */
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+function shapeProblem(where: string, message: string): CategoryProblem {
+  return { name: '', pattern: '', origin: where, message };
+}
+
+/** One entry's name and pattern, or the problem with it. */
+function checkEntry(name: unknown, pattern: unknown, origin: string, source: CategorySource): CategoryDef | CategoryProblem {
+  const shownName = typeof name === 'string' ? name : '';
+  const shownPattern = typeof pattern === 'string' ? pattern : '';
+  const problem = (message: string): CategoryProblem => ({ name: shownName, pattern: shownPattern, origin, message });
+  if (typeof name !== 'string' || name.trim() === '') {
+    return problem(`${origin}: the category has no name (got ${kindOf(name)}); it is skipped. Give it a "name", e.g. "rate_limit".`);
+  }
+  // The UNEXPECTED bucket is where nothing matched; a category of that name would blur the one signal the panel exists for.
+  if (name.trim().toLowerCase() === UNEXPECTED) {
+    return problem(`${origin}: "${UNEXPECTED}" is reserved for failures no category matches; the category is skipped. Rename it.`);
+  }
+  if (typeof pattern !== 'string') {
+    return problem(`${origin}: category "${name}" has ${kindOf(pattern)} as its pattern; it is skipped. Write the pattern as a string, e.g. "429|too many requests".`);
+  }
+  return { name: name.trim(), pattern, source, origin };
+}
+
+/**
+ * User categories from an already-parsed value (the setting's value, or the file's JSON).
+ * `where` names the place for messages and origins, e.g. `settings: syncLogs.errorCategories`.
+ * Undefined or null means "none configured", not a mistake.
+ */
+export function parseCategoryValue(value: unknown, source: CategorySource, where: string): ParsedCategories {
+  const categories: CategoryDef[] = [];
+  const problems: CategoryProblem[] = [];
+  if (value === undefined || value === null) return { categories, problems };
+
+  let entries: [origin: string, name: unknown, pattern: unknown][];
+  if (Array.isArray(value)) {
+    entries = [];
+    value.forEach((item, i) => {
+      const origin = `${where}[${i}]`;
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        problems.push(shapeProblem(origin, `${origin} is ${kindOf(item)}, not a category; it is skipped. ${SHAPE_HELP}`));
+      } else {
+        const o = item as Record<string, unknown>;
+        entries.push([origin, o.name, o.pattern]);
+      }
+    });
+  } else if (typeof value === 'object') {
+    entries = Object.entries(value as Record<string, unknown>).map(([name, pattern]) => [`${where}[${JSON.stringify(name)}]`, name, pattern]);
+  } else {
+    problems.push(shapeProblem(where, `${where} is ${kindOf(value)}, so no user category was read. ${SHAPE_HELP}`));
+    return { categories, problems };
+  }
+
+  for (const [origin, name, pattern] of entries) {
+    if (categories.length >= MAX_CATEGORIES) {
+      problems.push(shapeProblem(where, `${where} has more than ${MAX_CATEGORIES} categories; the rest are skipped. Keep the list to the causes you act on.`));
+      break;
+    }
+    const checked = checkEntry(name, pattern, origin, source);
+    if ('message' in checked) problems.push(checked);
+    else categories.push(checked);
+  }
+  return { categories, problems };
+}
+
+/** User categories from the `syncLogs.errorCategories` setting's value. */
+export function parseSettingsCategories(value: unknown, settingName = 'syncLogs.errorCategories'): ParsedCategories {
+  return parseCategoryValue(value, 'settings', `settings: ${settingName}`);
+}
+
+/** User categories from the text of a workspace file (e.g. `.vscode/sync-logs-categories.json`). */
+export function parseWorkspaceCategories(text: string, fileLabel = '.vscode/sync-logs-categories.json'): ParsedCategories {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return {
+      categories: [],
+      problems: [shapeProblem(fileLabel, `${fileLabel} is not valid JSON (${reason}), so none of its categories were read. Fix the file (plain JSON: no comments or trailing commas). ${SHAPE_HELP}`)],
+    };
+  }
+  return parseCategoryValue(value, 'workspace', fileLabel);
+}
+
+/**
+ * The list the categorizer uses: user categories first (workspace, then settings, each in its
+ * own order), then the defaults no user category overrides. A user category named like a
+ * default replaces it; when a name appears twice among user categories the first one is kept,
+ * since the second could never be told apart in the breakdown.
+ */
+export function mergeCategories(
+  workspace: readonly CategoryDef[],
+  settings: readonly CategoryDef[],
+  defaults: readonly CategoryDef[],
+  includeDefaults: boolean,
+): CategoryDef[] {
+  const out: CategoryDef[] = [];
+  const seen = new Set<string>();
+  for (const def of [...workspace, ...settings]) {
+    if (seen.has(def.name)) continue;
+    seen.add(def.name);
+    out.push(def);
+  }
+  if (includeDefaults) for (const def of defaults) if (!seen.has(def.name)) out.push(def);
+  return out;
+}
+
+/** Turns definitions into matchers; an unusable pattern is reported and its category skipped, the rest still work. */
+export function compileCategories(defs: readonly CategoryDef[]): CompiledCategories {
+  const compiled: CompiledCategory[] = [];
+  const problems: CategoryProblem[] = [];
+  for (const def of defs) {
+    const origin = def.origin ?? def.source;
+    const problem = (why: string, fix: string): void => {
+      problems.push({
+        name: def.name,
+        pattern: def.pattern,
+        origin,
+        message: `Category "${def.name}" (${origin}): ${why} The category is skipped. ${fix}`,
+      });
+    };
+    if (def.pattern.length > MAX_PATTERN_LENGTH) {
+      problem(`the pattern is ${def.pattern.length} characters long, over the limit of ${MAX_PATTERN_LENGTH}.`, 'Split it into several categories or shorten it.');
+      continue;
+    }
+    // An empty pattern matches every text: it would swallow every failure, including the unexpected ones.
+    if (def.pattern === '') {
+      problem('the pattern is empty, so it would match every failure.', 'Write a pattern, e.g. "429|too many requests".');
+      continue;
+    }
+    try {
+      compiled.push({ name: def.name, regex: new RegExp(def.pattern, 'i'), def });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      problem(
+        `the pattern /${def.pattern}/ is not a valid JavaScript regular expression: ${reason}.`,
+        'Fix the pattern: escape literal characters such as ( ) [ ] . * + ? with a backslash (written \\\\ inside JSON strings).',
+      );
+    }
+  }
+  return { compiled, problems };
+}
+
+/** The first category whose pattern matches the text, or UNEXPECTED. */
+export function categorize(text: string, compiled: readonly CompiledCategory[]): string {
+  const subject = text.length > MAX_MATCHED_TEXT ? text.slice(0, MAX_MATCHED_TEXT) : text;
+  for (const c of compiled) if (c.regex.test(subject)) return c.name;
+  return UNEXPECTED;
+}

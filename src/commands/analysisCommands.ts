@@ -1,0 +1,152 @@
+import * as vscode from 'vscode';
+import type { Container } from '../container';
+import type { SyncSummary } from '../views/treeModel';
+import type { BreakdownParams } from '../shared/analysisProtocol';
+import { excludeFailedRowsSql } from '../sql/excludeFailedRows';
+import { AnalysisPanel } from '../panels/analysisPanel';
+import { breakdownDriver, flappingDriver, modelDriver, timelineDriver } from '../panels/analysisDrivers';
+import { CategoryConfig } from '../panels/categoryConfig';
+
+/** What the analysis commands accept: a tree node, or ids from another panel or a test. */
+type Target = {
+  type?: string;
+  sync?: SyncSummary;
+  run?: { syncRunId: string };
+  group?: { sampleRowId: string | null };
+  syncId?: string | null;
+  syncRunId?: string;
+  rowId?: string;
+  days?: number | null;
+  source?: 'changelog' | 'snapshot';
+};
+
+const DEFAULT_DAYS = 30;
+
+export function registerAnalysisCommands(container: Container): vscode.Disposable {
+  const categories = new CategoryConfig(container.log);
+  const drivers = {
+    breakdown: breakdownDriver(container, categories),
+    flapping: flappingDriver(),
+    timeline: timelineDriver(),
+    model: modelDriver(),
+  };
+
+  /** The sync a command is about: from its argument, else picked from the active connection's syncs. */
+  async function syncOf(target: Target | undefined, title: string, allowAll = false): Promise<string | null | undefined> {
+    if (target?.sync) return target.sync.syncId;
+    if (target && 'syncId' in target && target.syncId !== undefined) return target.syncId;
+    let syncs: SyncSummary[];
+    try {
+      syncs = await container.tree.getSyncs();
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Sync Logs: could not list the syncs: ${(err as Error).message}`);
+      return undefined;
+    }
+    if (syncs.length === 0) {
+      void vscode.window.showWarningMessage(`Sync Logs: no syncs on "${container.connections.activeName}". Choose another connection from the Sync Logs view.`);
+      return undefined;
+    }
+    const items: { label: string; description?: string; value: string | null }[] = syncs.map((s) => ({
+      label: s.modelName,
+      description: `${s.destination} · sync ${s.syncId}`,
+      value: s.syncId,
+    }));
+    if (allowAll) items.unshift({ label: 'All syncs', description: `${syncs.length} syncs`, value: null });
+    const picked = await container.prompter.pick<string | null>({ title, placeholder: 'Choose a sync', items });
+    return picked;
+  }
+
+  const syncSummary = async (syncId: string): Promise<SyncSummary | undefined> => (await container.tree.getSyncs().catch(() => [])).find((s) => s.syncId === syncId);
+
+  return vscode.Disposable.from(
+    AnalysisPanel.register(container, drivers.breakdown),
+    AnalysisPanel.register(container, drivers.flapping),
+    AnalysisPanel.register(container, drivers.timeline),
+    AnalysisPanel.register(container, drivers.model),
+    vscode.commands.registerCommand('syncLogs.openErrorBreakdown', async (target?: Target) => {
+      const syncId = await syncOf(target, 'Error breakdown: which sync?', true);
+      if (syncId === undefined) return undefined;
+      const syncRunId = target?.run?.syncRunId ?? target?.syncRunId ?? null;
+      const params: BreakdownParams = {
+        syncId,
+        syncRunId,
+        source: target?.source ?? 'changelog',
+        days: target?.days !== undefined ? target.days : DEFAULT_DAYS,
+      };
+      return AnalysisPanel.show(container, drivers.breakdown, params);
+    }),
+    vscode.commands.registerCommand('syncLogs.openFlappingRows', async (target?: Target) => {
+      const syncId = await syncOf(target, 'Flapping rows: which sync?');
+      if (!syncId) return undefined;
+      return AnalysisPanel.show(container, drivers.flapping, { syncId, days: target?.days !== undefined ? target.days : DEFAULT_DAYS, orderBy: 'operations' });
+    }),
+    vscode.commands.registerCommand('syncLogs.openModelOverTime', async (target?: Target) => {
+      const syncId = await syncOf(target, 'Model over time: which sync?');
+      if (!syncId) return undefined;
+      return AnalysisPanel.show(container, drivers.model, { syncId, days: target?.days !== undefined ? target.days : DEFAULT_DAYS });
+    }),
+    vscode.commands.registerCommand('syncLogs.openRowTimeline', async (target?: Target) => {
+      const syncId = target?.sync?.syncId ?? target?.syncId ?? null;
+      let rowId = target?.rowId ?? target?.group?.sampleRowId ?? undefined;
+      if (rowId === undefined) {
+        rowId = await container.prompter.input({
+          title: 'Row timeline',
+          prompt: 'The row ID (the model’s primary-key value) to follow across runs',
+          validate: (v) => (v.trim() === '' ? 'Enter a row ID.' : v.length > 1000 ? 'A row ID is at most 1000 characters.' : undefined),
+        });
+        if (rowId === undefined) return undefined;
+      }
+      return AnalysisPanel.show(container, drivers.timeline, { rowId, syncId });
+    }),
+    vscode.commands.registerCommand('syncLogs.editErrorCategories', () => categories.edit()),
+    vscode.commands.registerCommand('syncLogs.excludeFailedRows', async (target?: Target) => {
+      const syncId = await syncOf(target, 'Exclude previously failed rows: which sync?');
+      if (!syncId) return undefined;
+      const sync = target?.sync ?? (await syncSummary(syncId));
+      const modelSql = await modelSqlOf(container);
+      if (modelSql === undefined) return undefined;
+      let primaryKey = sync?.primaryKey ?? undefined;
+      if (!primaryKey) {
+        primaryKey = await container.prompter.input({
+          title: 'Exclude previously failed rows',
+          prompt: 'sync_runs.primary_key is empty for this sync: the name of the model’s primary-key column',
+          validate: (v) => (v.trim() === '' ? 'Enter the column name.' : undefined),
+        });
+        if (primaryKey === undefined) return undefined;
+      }
+      const { info } = await container.connections.getSyncLog();
+      let content: string;
+      try {
+        content = excludeFailedRowsSql(info.location, { modelSql, syncId, primaryKey: primaryKey.trim() });
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Sync Logs: ${(err as Error).message}`);
+        return undefined;
+      }
+      const doc = await vscode.workspace.openTextDocument({ language: 'sql', content });
+      await vscode.window.showTextDocument(doc, { preview: false });
+      return doc;
+    }),
+  );
+}
+
+/** The model's SQL: the selection or the whole active SQL editor when there is one, else typed in. */
+async function modelSqlOf(container: Container): Promise<string | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  const items: { label: string; description?: string; value: 'selection' | 'editor' | 'type' }[] = [];
+  if (editor && !editor.selection.isEmpty) items.push({ label: 'The selected SQL', description: editor.document.fileName, value: 'selection' });
+  if (editor && editor.document.languageId === 'sql' && editor.document.getText().trim()) {
+    items.push({ label: 'The whole SQL editor', description: editor.document.fileName, value: 'editor' });
+  }
+  items.push({ label: 'Type or paste the model’s SQL…', value: 'type' });
+  const choice =
+    items.length === 1 ? 'type' : await container.prompter.pick({ title: 'Exclude previously failed rows: the model’s SQL', placeholder: 'Where is the model’s query?', items });
+  if (choice === undefined) return undefined;
+  if (choice === 'selection' && editor) return editor.document.getText(editor.selection);
+  if (choice === 'editor' && editor) return editor.document.getText();
+  return container.prompter.input({
+    title: 'Exclude previously failed rows',
+    prompt: 'The model’s SQL (one statement)',
+    placeholder: 'select * from analytics.customers',
+    validate: (v) => (v.trim() === '' ? 'Paste the model’s SQL.' : undefined),
+  });
+}

@@ -1,0 +1,17 @@
+import { newestRunQuery } from '../sql/scopeRunsQuery';
+import type { QueryRunner } from './queryRunner';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The start of a window of `days` before the newest run in scope (not before "now": a sync log
+ * that stopped a month ago still shows its last week). Undefined: every run.
+ */
+export async function windowStart(run: QueryRunner, syncId: string | null, days: number | null): Promise<string | undefined> {
+  if (days === null) return undefined;
+  const [row] = await run.rows(newestRunQuery(run.loc, syncId ?? undefined));
+  const newest = row?.newest;
+  if (newest === null || newest === undefined) return undefined;
+  const ms = Date.parse(String(newest));
+  return Number.isFinite(ms) ? new Date(ms - days * DAY_MS).toISOString() : undefined;
+}

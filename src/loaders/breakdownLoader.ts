@@ -1,0 +1,104 @@
+import type { BreakdownData, CategoryChart, CategoryProblem, FailedRow } from '../shared/analysisData';
+import type { BreakdownParams, DrillSelector } from '../shared/analysisProtocol';
+import type { AnalysisScope } from '../sql/analysisScope';
+import { failedRowsQuery, failuresPerRunQuery, failureTextsQuery, snapshotFailureTextsQuery } from '../sql/errorBreakdownQueries';
+import { buildBreakdown, buildCategoryChart, textsFor, type FailureTextCount } from '../analysis/errorBreakdown';
+import type { CompiledCategory } from '../analysis/errorCategories';
+import { windowStart } from './analysisWindow';
+import { loadRuns } from './runs';
+import { num, str, strOrNull, time, type QueryRunner } from './queryRunner';
+
+/** Distinct failure texts read per breakdown; past this the least frequent are left out (and the panel says so). */
+export const MAX_FAILURE_TEXTS = 50_000;
+/** (run, text) pairs read for the chart. */
+export const MAX_RUN_TEXT_PAIRS = 500_000;
+/** Texts one drill-down asks for, and rows it shows. */
+export const MAX_DRILL_TEXTS = 200;
+export const MAX_DRILL_ROWS = 500;
+
+export interface Categories {
+  compiled: CompiledCategory[];
+  problems: CategoryProblem[];
+}
+
+/** What the host keeps after a breakdown loads, for the chart and drill-downs. */
+export interface BreakdownResult {
+  scope: AnalysisScope;
+  texts: FailureTextCount[];
+  data: BreakdownData;
+}
+
+/** The scope a breakdown covers: a run ignores the window; the snapshot has no time. */
+export async function breakdownScope(run: QueryRunner, p: BreakdownParams): Promise<AnalysisScope> {
+  const scope: AnalysisScope = {};
+  if (p.syncId !== null) scope.syncId = p.syncId;
+  if (p.syncRunId !== null) {
+    scope.syncRunId = p.syncRunId;
+    return scope;
+  }
+  if (p.source === 'changelog') {
+    const since = await windowStart(run, p.syncId, p.days);
+    if (since !== undefined) scope.since = since;
+  }
+  return scope;
+}
+
+export async function loadBreakdown(run: QueryRunner, p: BreakdownParams, categories: Categories): Promise<BreakdownResult> {
+  const scope = await breakdownScope(run, p);
+  const query =
+    p.source === 'snapshot'
+      ? snapshotFailureTextsQuery(run.loc, { syncId: p.syncId ?? undefined }, MAX_FAILURE_TEXTS)
+      : failureTextsQuery(run.loc, scope, MAX_FAILURE_TEXTS);
+  const rows = await run.rows(query);
+  const truncated = rows.length > MAX_FAILURE_TEXTS;
+  const texts: FailureTextCount[] = rows.slice(0, MAX_FAILURE_TEXTS).map((r) => ({
+    reason: strOrNull(r.failure_reason),
+    count: num(r.row_count),
+    sampleRowId: strOrNull(r.sample_row_id),
+    firstSeen: time(r.first_seen),
+    lastSeen: time(r.last_seen),
+  }));
+  const data = buildBreakdown(texts, categories.compiled, categories.problems, p.source, truncated);
+  return { scope, texts, data };
+}
+
+/** Failures per category per run (or hour/day), from the changelog whatever the table's source. */
+export async function loadCategoryChart(run: QueryRunner, scope: AnalysisScope, categories: Categories): Promise<CategoryChart> {
+  const [runs, pairs] = await Promise.all([loadRuns(run, scope), run.rows(failuresPerRunQuery(run.loc, scope, MAX_RUN_TEXT_PAIRS))]);
+  const perRun = pairs.slice(0, MAX_RUN_TEXT_PAIRS).map((r) => ({ syncRunId: str(r.sync_run_id), reason: str(r.failure_reason), count: num(r.row_count) }));
+  return buildCategoryChart(perRun, runs, categories.compiled);
+}
+
+export interface DrillResult {
+  rows: FailedRow[];
+  truncated: boolean;
+  textsUsed: number;
+  textsTotal: number;
+}
+
+/** The rows behind a category or template: the texts it holds (most frequent first), then their rows. */
+export async function loadDrill(
+  run: QueryRunner,
+  result: BreakdownResult,
+  source: BreakdownParams['source'],
+  categories: Categories,
+  selector: DrillSelector,
+): Promise<DrillResult> {
+  const all = textsFor(result.texts, categories.compiled, selector, Number.MAX_SAFE_INTEGER);
+  const used = all.slice(0, MAX_DRILL_TEXTS);
+  if (used.length === 0) return { rows: [], truncated: false, textsUsed: 0, textsTotal: 0 };
+  const rows = await run.rows(failedRowsQuery(run.loc, { scope: result.scope, source, texts: used, limit: MAX_DRILL_ROWS }));
+  return {
+    rows: rows.slice(0, MAX_DRILL_ROWS).map((r) => ({
+      rowId: str(r.row_id),
+      syncId: str(r.sync_id),
+      syncRunId: strOrNull(r.sync_run_id),
+      startedAt: time(r.started_at),
+      opType: strOrNull(r.op_type),
+      failureReason: str(r.failure_reason),
+    })),
+    truncated: rows.length > MAX_DRILL_ROWS,
+    textsUsed: used.length,
+    textsTotal: all.length,
+  };
+}

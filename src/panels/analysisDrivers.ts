@@ -1,0 +1,105 @@
+import type { Container } from '../container';
+import { windowLabel, type PanelContext } from '../shared/analysisProtocol';
+import { loadBreakdown, loadCategoryChart, loadDrill, type BreakdownResult, type DrillResult } from '../loaders/breakdownLoader';
+import type { CategoryChart } from '../shared/analysisData';
+import { loadFlapping } from '../loaders/flappingLoader';
+import { loadModelOverTime } from '../loaders/modelOverTimeLoader';
+import { loadTimeline } from '../loaders/timelineLoader';
+import type { PanelDriver } from './analysisPanel';
+import type { CategoryConfig } from './categoryConfig';
+
+const syncName = (syncId: string | null, context: PanelContext): string => {
+  if (syncId === null) return 'all syncs';
+  return context.syncs.find((s) => s.syncId === syncId)?.label ?? `sync ${syncId}`;
+};
+
+const windowText = (days: number | null) => windowLabel(days).toLowerCase();
+
+/** The error breakdown: the table first, then the chart and drill-downs as follow-up queries. */
+export function breakdownDriver(container: Container, categories: CategoryConfig): PanelDriver<'breakdown'> {
+  // Per panel: the texts of the last load, which drill-downs turn into row queries.
+  const results = new WeakMap<object, { result: BreakdownResult; source: 'changelog' | 'snapshot' }>();
+  return {
+    kind: 'breakdown',
+    key: (p) => p.syncId ?? '*',
+    scopeLabel: (p, c) => (p.syncRunId ? `run ${p.syncRunId}` : syncName(p.syncId, c)),
+    async load(run, p, panel) {
+      const cats = await categories.load();
+      const result = await loadBreakdown(run, p, cats);
+      results.set(panel, { result, source: p.source });
+      if (result.data.totalFailures === 0) {
+        const where = p.syncRunId ? `run ${p.syncRunId}` : syncName(p.syncId, panel.panelContext);
+        return {
+          empty:
+            p.source === 'snapshot'
+              ? `No row of ${where} is failing in the latest snapshot: every row's latest operation succeeded.`
+              : `No failed operations in ${where}${p.syncRunId ? '' : ` (${windowText(p.days)})`}. Widen the window or switch the source to see others.`,
+        };
+      }
+      void panel.background<CategoryChart>(
+        (view) => ({ type: 'chart', view }),
+        async (r) => {
+          const chart = await loadCategoryChart(r, result.scope, cats);
+          return chart.series.length === 0 ? { empty: 'No failed operations in the changelog for this scope.' } : chart;
+        },
+      );
+      return result.data;
+    },
+    async handle(m, panel) {
+      if (m.type !== 'drill') return;
+      const last = results.get(panel);
+      if (!last) return;
+      const cats = await categories.load();
+      await panel.background<DrillResult>(
+        (view) => ({ type: 'drill', selector: m.selector, view }),
+        (r) => loadDrill(r, last.result, last.source, cats, m.selector),
+      );
+      container.log.info(`Error breakdown: drill-down into ${JSON.stringify(m.selector)}.`);
+    },
+  };
+}
+
+export function flappingDriver(): PanelDriver<'flapping'> {
+  return {
+    kind: 'flapping',
+    key: (p) => p.syncId,
+    scopeLabel: (p, c) => syncName(p.syncId, c),
+    async load(run, p) {
+      const data = await loadFlapping(run, p);
+      if (data.rows.length === 0) {
+        return { empty: data.runsInWindow === 0 ? `No runs of this sync in the window (${windowText(p.days)}).` : `No operations in the ${data.runsInWindow} runs of the window: nothing flaps.` };
+      }
+      return data;
+    },
+  };
+}
+
+export function timelineDriver(): PanelDriver<'timeline'> {
+  return {
+    kind: 'timeline',
+    // One timeline panel: searching again replaces its row.
+    key: () => 'row',
+    scopeLabel: (p) => (p.rowId ? `row ${p.rowId}` : 'search'),
+    idleReason: (p) => (p.rowId.trim() === '' ? 'Enter a row ID (the model’s primary-key value) to see every operation on it.' : undefined),
+    async load(run, p, _panel) {
+      const data = await loadTimeline(run, p);
+      if (data.events.length === 0 && data.snapshot.length === 0) {
+        return { empty: `No operation on row "${p.rowId}" in ${p.syncId === null ? 'any sync' : `sync ${p.syncId}`}. Row IDs are compared as text, exactly (case and spaces matter).` };
+      }
+      return data;
+    },
+  };
+}
+
+export function modelDriver(): PanelDriver<'model'> {
+  return {
+    kind: 'model',
+    key: (p) => p.syncId,
+    scopeLabel: (p, c) => syncName(p.syncId, c),
+    async load(run, p) {
+      const data = await loadModelOverTime(run, p);
+      if (data.points.length === 0) return { empty: `No runs of this sync in the window (${windowText(p.days)}).` };
+      return data;
+    },
+  };
+}

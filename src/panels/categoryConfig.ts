@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import {
+  DEFAULT_CATEGORIES,
+  compileCategories,
+  mergeCategories,
+  parseSettingsCategories,
+  parseWorkspaceCategories,
+} from '../analysis/errorCategories';
+import type { CategoryDef, CategoryProblem } from '../shared/analysisData';
+import type { Categories } from '../loaders/breakdownLoader';
+
+/** The workspace file users keep their team's categories in (committed with the project). */
+export const CATEGORIES_FILE = '.vscode/sync-logs-categories.json';
+
+const EXAMPLE = `[
+  { "name": "loyalty_tier_unknown", "pattern": "unknown loyalty tier" },
+  { "name": "rate_limit", "pattern": "429|too many requests|slow down" }
+]
+`;
+
+/**
+ * Error categories from three places, in order: the workspace file, the `syncLogs.errorCategories`
+ * setting, then the defaults (unless `syncLogs.includeDefaultErrorCategories` is off). Read on
+ * every breakdown so an edit shows on the next Refresh; problems go to the panel and the log.
+ */
+export class CategoryConfig {
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  async load(): Promise<Categories> {
+    const config = vscode.workspace.getConfiguration('syncLogs');
+    const settings = parseSettingsCategories(config.get<unknown>('errorCategories', []));
+    const workspace = await this.readWorkspaceFile();
+    const defs: CategoryDef[] = mergeCategories(workspace.categories, settings.categories, DEFAULT_CATEGORIES, config.get<boolean>('includeDefaultErrorCategories', true));
+    const { compiled, problems } = compileCategories(defs);
+    const all: CategoryProblem[] = [...workspace.problems, ...settings.problems, ...problems];
+    for (const p of all) this.log.warn(`Error category skipped: ${p.message}`);
+    return { compiled, problems: all };
+  }
+
+  /** Opens the workspace file (creating it with an example) or, without a workspace, the setting. */
+  async edit(): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) {
+      await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'syncLogs.errorCategories', edit: true } });
+      return;
+    }
+    const uri = vscode.Uri.joinPath(folder.uri, CATEGORIES_FILE);
+    try {
+      await vscode.workspace.fs.stat(uri);
+    } catch {
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(EXAMPLE));
+    }
+    await vscode.window.showTextDocument(uri, { preview: false });
+  }
+
+  private async readWorkspaceFile(): Promise<{ categories: CategoryDef[]; problems: CategoryProblem[] }> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return { categories: [], problems: [] };
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, CATEGORIES_FILE)));
+    } catch {
+      return { categories: [], problems: [] };
+    }
+    return parseWorkspaceCategories(text, CATEGORIES_FILE);
+  }
+}

@@ -1,0 +1,79 @@
+import type { SqlQuery } from './dialect';
+import { binder } from './binds';
+import { checkedList, scopeConditions, whereLines } from './analysisScope';
+import { tableName, type SyncLogLocation } from './syncLogTables';
+
+export type FlappingOrderBy = 'operations' | 'changes' | 'cycles';
+
+export interface FlappingSpec {
+  syncId: string;
+  /** ISO-8601: only operations of runs that started at or after it. */
+  since?: string;
+  orderBy: FlappingOrderBy;
+  limit: number;
+}
+
+/** Most row ids one activity query may ask for (a bound IN list). */
+export const MAX_ACTIVITY_ROWS = 200;
+
+/** Each ordering's keys over the per-row columns; ties always end on row_id so pages are stable. */
+const ORDER: Record<FlappingOrderBy, string> = {
+  operations: 'operations desc, row_id',
+  changes: 'changes desc, operations desc, row_id',
+  // min(adds, removes) as a CASE: one text for all five dialects, no function to check per warehouse.
+  cycles: 'case when adds < removes then adds else removes end desc, operations desc, row_id',
+};
+
+/**
+ * The rows of one sync with the most operations. One changelog scan, one aggregate per row_id,
+ * and count(*) over () (evaluated after grouping) for how many rows had any operation.
+ * Counts use sum(case ... then 1 else 0 end): count(case ... else 0 end) would count every row
+ * (the dbt package's bug, schema.md).
+ * No first/last run time per row: the changelog has no time, so it would need a join to
+ * sync_runs on every call, not only with `since`; the panel gets times from the activity query
+ * and the runs list instead.
+ * The order is applied outside the aggregate because Postgres cannot use output aliases inside
+ * ORDER BY expressions.
+ */
+export function flappingRowsQuery(loc: SyncLogLocation, spec: FlappingSpec): SqlQuery {
+  const order = ORDER[spec.orderBy];
+  if (!order) throw new Error(`Invalid flapping order "${String(spec.orderBy)}": use operations, changes or cycles.`);
+  const b = binder(loc.dialect);
+  const where = whereLines(scopeConditions(loc, b, { syncId: spec.syncId, since: spec.since }, { rows: 'c' }));
+  return b.query(`select row_id, operations, changes, adds, removes, failures, rows_with_operations
+from (
+  select c.row_id,
+    count(*) as operations,
+    sum(case when c.op_type = 'changed' then 1 else 0 end) as changes,
+    sum(case when c.op_type = 'added' then 1 else 0 end) as adds,
+    sum(case when c.op_type = 'removed' then 1 else 0 end) as removes,
+    sum(case when c.status = 'failed' then 1 else 0 end) as failures,
+    count(*) over () as rows_with_operations
+  from ${tableName(loc, 'sync_changelog')} c${where.replace(/\n/g, '\n  ')}
+  group by c.row_id
+) per_row
+order by ${order}
+limit ${b.count(spec.limit)}`);
+}
+
+export interface RowActivitySpec {
+  syncId: string;
+  since?: string;
+  /** 1..MAX_ACTIVITY_ROWS row ids, bound. */
+  rowIds: string[];
+}
+
+/** Operations per (row_id, run) for a few rows: the flapping panel's sparklines. */
+export function rowActivityQuery(loc: SyncLogLocation, spec: RowActivitySpec): SqlQuery {
+  const rowIds = checkedList(spec.rowIds, MAX_ACTIVITY_ROWS, 'row ids');
+  const b = binder(loc.dialect);
+  // Array order is text order, so values bind in order of appearance.
+  const where = whereLines([
+    ...scopeConditions(loc, b, { syncId: spec.syncId, since: spec.since }, { rows: 'c' }),
+    `c.row_id in (${rowIds.map((id) => b.bind(id)).join(', ')})`,
+  ]);
+  return b.query(`select c.row_id, c.sync_run_id, count(*) as operations
+from ${tableName(loc, 'sync_changelog')} c${where}
+group by c.row_id, c.sync_run_id
+order by c.row_id, c.sync_run_id`);
+}

@@ -1,0 +1,256 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startPostgres, type PostgresServer } from '../support/postgresServer';
+import { connectPostgresSink, openPostgresWarehouse } from '../../src/warehouse/postgresWarehouse';
+import type { Warehouse } from '../../src/warehouse/warehouse';
+import { loadSyncLog } from '../../src/demo/loader';
+import { resultObjects } from '../../src/shared/queryResult';
+import { postgresDialect } from '../../src/sql/dialect';
+import { warehouseRunner, type QueryRunner } from '../../src/loaders/queryRunner';
+import { loadBreakdown, loadCategoryChart, loadDrill } from '../../src/loaders/breakdownLoader';
+import { loadFlapping } from '../../src/loaders/flappingLoader';
+import { loadModelOverTime } from '../../src/loaders/modelOverTimeLoader';
+import { MAX_TIMELINE_EVENTS, loadTimeline } from '../../src/loaders/timelineLoader';
+import { DEFAULT_CATEGORIES, categorize, compileCategories } from '../../src/analysis/errorCategories';
+import { UNEXPECTED } from '../../src/shared/analysisData';
+import type { BreakdownParams } from '../../src/shared/analysisProtocol';
+
+// Every number the four panels show, computed by the loaders (the code the panels run) on a real
+// PostgreSQL server holding the demo sync log, against plain SQL written independently here.
+
+let server: PostgresServer;
+let wh: Warehouse;
+let run: QueryRunner;
+const cats = compileCategories(DEFAULT_CATEGORIES);
+const CL = 'hightouch_audit.sync_changelog';
+const RUNS = 'hightouch_audit.sync_runs';
+const SNAP = 'hightouch_audit.sync_snapshot';
+
+const plain = async (sql: string, values: unknown[] = []) => resultObjects(await wh.query(sql, values, { maxRows: 10_000_000 }));
+const n = (v: unknown) => Number(v);
+
+/** The sync with the most changelog rows. */
+async function busiestSync(): Promise<string> {
+  const [row] = await plain(`select sync_id from ${CL} group by sync_id order by count(*) desc limit 1`);
+  return String(row.sync_id);
+}
+
+before(async () => {
+  server = await startPostgres();
+  const sink = await connectPostgresSink({ connectionString: server.url });
+  try {
+    await loadSyncLog(sink, { schema: 'hightouch_audit', scale: 0.05 });
+  } finally {
+    await sink.close();
+  }
+  wh = await openPostgresWarehouse({ connectionString: server.url });
+  run = warehouseRunner(wh, { dialect: postgresDialect, schema: 'hightouch_audit' });
+});
+
+after(async () => {
+  await wh?.close();
+  await server?.stop();
+});
+
+describe('error breakdown', () => {
+  const all: BreakdownParams = { syncId: null, syncRunId: null, source: 'changelog', days: null };
+
+  test('totals, categories and the unexpected bucket match a plain group by categorized here', async () => {
+    const { data } = await loadBreakdown(run, all, cats);
+    const texts = await plain(`select failure_reason, count(*) as c from ${CL} where status = 'failed' group by failure_reason`);
+    const expected = new Map<string, number>();
+    for (const t of texts) {
+      const category = t.failure_reason === null ? UNEXPECTED : categorize(String(t.failure_reason), cats.compiled);
+      expected.set(category, (expected.get(category) ?? 0) + n(t.c));
+    }
+    const [{ total }] = await plain(`select count(*) as total from ${CL} where status = 'failed'`);
+    assert.ok(n(total) > 100, 'the demo has failures to categorize');
+    assert.equal(data.totalFailures, n(total));
+    assert.equal(data.distinctTexts, texts.length);
+    assert.deepEqual(new Map(data.categories.map((c) => [c.name, c.failures])), expected);
+    assert.equal(
+      data.templates.reduce((s, t) => s + t.failures, 0),
+      n(total),
+      'every failure is in exactly one template',
+    );
+    // Unexpected first whenever it has failures, then by failures.
+    if (expected.has(UNEXPECTED)) assert.equal(data.categories[0].name, UNEXPECTED);
+    const rest = data.categories.filter((c) => !c.unexpected).map((c) => c.failures);
+    assert.deepEqual(rest, [...rest].sort((a, b) => b - a));
+  });
+
+  test('first and last seen are the earliest and latest run of each template, by run time', async () => {
+    const { data } = await loadBreakdown(run, all, cats);
+    const top = data.templates[0];
+    const rows = await plain(
+      `select min(r.started_at) as first_seen, max(r.started_at) as last_seen
+       from ${CL} c join ${RUNS} r on r.sync_run_id = c.sync_run_id
+       where c.status = 'failed' and c.failure_reason = $1`,
+      [top.example],
+    );
+    assert.ok(top.firstSeen && top.lastSeen);
+    assert.ok(Date.parse(top.firstSeen) <= Date.parse(String(rows[0].first_seen)));
+    assert.ok(Date.parse(top.lastSeen) >= Date.parse(String(rows[0].last_seen)));
+  });
+
+  test('one sync over a window: only failures of runs started in the window', async () => {
+    const syncId = await busiestSync();
+    const { data, scope } = await loadBreakdown(run, { syncId, syncRunId: null, source: 'changelog', days: 7 }, cats);
+    assert.ok(scope.since, 'a 7-day window has a start');
+    const [{ total }] = await plain(
+      `select count(*) as total from ${CL} c where c.sync_id = $1 and c.status = 'failed'
+         and c.sync_run_id in (select sync_run_id from ${RUNS} where sync_id = $1 and started_at >= (select max(started_at) from ${RUNS} where sync_id = $1) - interval '7 days')`,
+      [syncId],
+    );
+    assert.equal(data.totalFailures, n(total));
+  });
+
+  test('the snapshot source counts the failing rows of the latest state', async () => {
+    const { data } = await loadBreakdown(run, { ...all, source: 'snapshot' }, cats);
+    const [{ total }] = await plain(`select count(*) as total from ${SNAP} where status = 'failed'`);
+    assert.equal(data.totalFailures, n(total));
+    assert.equal(data.templates[0].firstSeen, null, 'the snapshot has no time');
+  });
+
+  test('the chart: failures per run add up to the runs’ own failed counters', async () => {
+    const syncId = await busiestSync();
+    const result = await loadBreakdown(run, { syncId, syncRunId: null, source: 'changelog', days: null }, cats);
+    const chart = await loadCategoryChart(run, result.scope, cats);
+    const perBucket = chart.buckets.map((_, i) => chart.series.reduce((s, x) => s + x.counts[i], 0));
+    const counters = await plain(
+      `select sync_run_id, started_at, coalesce(num_failed_add, 0) + coalesce(num_failed_change, 0) + coalesce(num_failed_remove, 0) as failed
+       from ${RUNS} where sync_id = $1 order by started_at`,
+      [syncId],
+    );
+    assert.equal(perBucket.reduce((a, b) => a + b, 0), counters.reduce((s, r) => s + n(r.failed), 0));
+    if (chart.unit === 'run') {
+      assert.deepEqual(perBucket, counters.map((r) => n(r.failed)));
+    }
+    // Categories per series add up to the table's categories.
+    const table = new Map(result.data.categories.map((c) => [c.name, c.failures]));
+    for (const s of chart.series) assert.equal(s.counts.reduce((a, b) => a + b, 0), table.get(s.category), s.category);
+  });
+
+  test('drill-down: the rows of a template carry texts of that template only', async () => {
+    const result = await loadBreakdown(run, all, cats);
+    const t = result.data.templates[0];
+    const drill = await loadDrill(run, result, 'changelog', cats, { category: t.category, template: t.template });
+    assert.ok(drill.rows.length > 0);
+    const [{ c }] = await plain(`select count(*) as c from ${CL} where status = 'failed' and failure_reason = $1`, [drill.rows[0].failureReason]);
+    assert.ok(n(c) >= 1);
+    const { failureTemplate } = await import('../../src/analysis/failureTemplates');
+    for (const r of drill.rows) assert.equal(failureTemplate(r.failureReason), t.template);
+  });
+});
+
+describe('flapping rows', () => {
+  test('operations, changes, adds, removes and failures per row match plain counts', async () => {
+    const syncId = await busiestSync();
+    const data = await loadFlapping(run, { syncId, days: null, orderBy: 'operations' });
+    assert.ok(data.rows.length > 0);
+    const [{ rows_with_ops, runs }] = await plain(
+      `select (select count(distinct row_id) from ${CL} where sync_id = $1) as rows_with_ops, (select count(*) from ${RUNS} where sync_id = $1) as runs`,
+      [syncId],
+    );
+    assert.equal(data.rowsWithOperations, n(rows_with_ops));
+    assert.equal(data.runsInWindow, n(runs));
+    for (const r of data.rows.slice(0, 5)) {
+      const [c] = await plain(
+        `select count(*) as ops, count(*) filter (where op_type = 'changed') as changes, count(*) filter (where op_type = 'added') as adds,
+           count(*) filter (where op_type = 'removed') as removes, count(*) filter (where status = 'failed') as failures
+         from ${CL} where sync_id = $1 and row_id = $2`,
+        [syncId, r.rowId],
+      );
+      assert.deepEqual([r.operations, r.changes, r.adds, r.removes, r.failures], [n(c.ops), n(c.changes), n(c.adds), n(c.removes), n(c.failures)], r.rowId);
+      assert.equal(r.cycles, Math.min(r.adds, r.removes));
+      assert.equal(r.activity.reduce((a, b) => a + b, 0), r.operations, 'the sparkline holds every operation');
+    }
+    const [{ top }] = await plain(`select max(c) as top from (select count(*) as c from ${CL} where sync_id = $1 group by row_id) x`, [syncId]);
+    assert.equal(data.rows[0].operations, n(top), 'the first row changes the most');
+  });
+});
+
+describe('model over time', () => {
+  test('membership after every run equals a row-by-row replay of the changelog with retry semantics', async () => {
+    const syncId = await busiestSync();
+    const data = await loadModelOverTime(run, { syncId, days: null });
+    // Replayed here, row by row. A row is in the model after its latest operation unless that
+    // removed it; and because failed operations are retried by every run that plans anything, a
+    // row whose add failed and that gets no operation in a later planning run has left the model
+    // (nothing to undo in the destination), while one whose removal failed and gets none is back.
+    const ops = await plain(
+      `select c.row_id, c.op_type, c.status, c.sync_run_id from ${CL} c join ${RUNS} r on r.sync_run_id = c.sync_run_id
+       where c.sync_id = $1 order by r.started_at, c.sync_run_id`,
+      [syncId],
+    );
+    const runs = await plain(`select sync_run_id from ${RUNS} where sync_id = $1 order by started_at, sync_run_id`, [syncId]);
+    const last = new Map<string, { op: string; ok: boolean; run: string }>();
+    const membersAfter = new Map<string, number>();
+    let i = 0;
+    for (const r of runs) {
+      const runId = String(r.sync_run_id);
+      const start = i;
+      for (; i < ops.length && String(ops[i].sync_run_id) === runId; i++) {
+        last.set(String(ops[i].row_id), { op: String(ops[i].op_type), ok: ops[i].status === 'succeeded', run: runId });
+      }
+      if (i > start) {
+        for (const [row, s] of last) {
+          if (s.run === runId || s.ok) continue;
+          if (s.op === 'added') last.set(row, { op: 'removed', ok: true, run: runId });
+          else if (s.op === 'removed') last.set(row, { op: 'changed', ok: true, run: runId });
+        }
+      }
+      let members = 0;
+      for (const s of last.values()) if (s.op !== 'removed') members++;
+      membersAfter.set(runId, members);
+    }
+    assert.equal(i, ops.length, 'every operation belongs to a run');
+    assert.equal(data.points.length, runs.length);
+    const mismatch = data.points.find((p) => p.membership !== membersAfter.get(p.syncRunId));
+    assert.equal(mismatch, undefined, `membership after run ${mismatch?.syncRunId}: panel ${mismatch?.membership}, replay ${membersAfter.get(mismatch?.syncRunId ?? '')}`);
+    const [{ now }] = await plain(`select count(*) as now from ${SNAP} where sync_id = $1`, [syncId]);
+    assert.equal(data.currentMembership, n(now));
+  });
+
+  test('adds, changes, removes and failures per run equal the run counters', async () => {
+    const syncId = await busiestSync();
+    const data = await loadModelOverTime(run, { syncId, days: 7 });
+    const counters = await plain(
+      `select sync_run_id, coalesce(num_planned_add, 0) as added,
+         coalesce(num_planned_change, 0) as changed, coalesce(num_planned_remove, 0) as removed,
+         coalesce(num_failed_add, 0) + coalesce(num_failed_change, 0) + coalesce(num_failed_remove, 0) as failed
+       from ${RUNS} where sync_id = $1 and started_at >= (select max(started_at) from ${RUNS} where sync_id = $1) - interval '7 days' order by started_at`,
+      [syncId],
+    );
+    assert.ok(counters.length > 1);
+    assert.deepEqual(
+      data.points.map((p) => [p.syncRunId, p.added, p.changed, p.removed, p.failed]),
+      counters.map((c) => [String(c.sync_run_id), n(c.added), n(c.changed), n(c.removed), n(c.failed)]),
+    );
+  });
+});
+
+describe('row timeline', () => {
+  test('every operation of a flapping row, in run order, with field diffs between them', async () => {
+    const syncId = await busiestSync();
+    const [{ row_id: rowId }] = await plain(`select row_id from ${CL} where sync_id = $1 and op_type = 'changed' group by row_id order by count(*) desc, row_id limit 1`, [syncId]);
+    const data = await loadTimeline(run, { rowId: String(rowId), syncId });
+    const everything = await plain(
+      `select c.sync_run_id, c.op_type, c.status from ${CL} c join ${RUNS} r on r.sync_run_id = c.sync_run_id
+       where c.sync_id = $1 and c.row_id = $2 order by r.started_at`,
+      [syncId, rowId],
+    );
+    // A row that flaps for long has more operations than the panel shows: it shows the latest.
+    assert.equal(data.truncated, everything.length > MAX_TIMELINE_EVENTS);
+    const expected = everything.slice(-MAX_TIMELINE_EVENTS);
+    assert.deepEqual(
+      data.events.map((e) => [e.syncRunId, e.opType, e.status]),
+      expected.map((e) => [String(e.sync_run_id), e.op_type, e.status]),
+    );
+    assert.equal(data.hasFields, true);
+    const changed = data.events.find((e, i) => i > 0 && e.opType === 'changed' && e.changes && e.changes.length > 0);
+    assert.ok(changed, 'a changed operation shows which fields changed');
+    const [snap] = await plain(`select status from ${SNAP} where sync_id = $1 and row_id = $2`, [syncId, rowId]);
+    assert.equal(data.snapshot.find((s) => s.syncId === syncId)?.status, snap ? snap.status : 'absent');
+  });
+});
