@@ -20,14 +20,14 @@ if (!process.env.SYNCLOGS_BENCH_TSX) {
 }
 const src = (p) => import(join(root, 'src', p));
 const { openPostgresWarehouse } = await src('warehouse/postgresWarehouse.ts');
-const { loadBreakdown, loadCategoryChart, breakdownScope } = await src('loaders/breakdownLoader.ts');
-const { loadFlapping } = await src('loaders/flappingLoader.ts');
+const { loadBreakdown, loadBreakdownDetails } = await src('loaders/breakdownLoader.ts');
+const { loadFlapping, loadFlappingActivity } = await src('loaders/flappingLoader.ts');
 const { loadModelOverTime } = await src('loaders/modelOverTimeLoader.ts');
 const { warehouseRunner } = await src('loaders/queryRunner.ts');
 const { DEFAULT_CATEGORIES, compileCategories } = await src('analysis/errorCategories.ts');
 
 // Demo scales giving about 1 and 10 million changelog rows.
-const SCALES = (process.env.BENCH_SCALES ?? '3.7,37').split(',').map(Number);
+const SCALES = (process.env.BENCH_SCALES ?? '3.7,39').split(',').map(Number);
 const TARGET = 1.3;
 const CL = 'hightouch_audit.sync_changelog';
 
@@ -74,30 +74,40 @@ try {
     const label = `${(db.rows / 1e6).toFixed(2)}M`;
     const everything = { syncId: null, syncRunId: null, source: 'changelog', days: null };
 
+    const seedGroupBy = () => all(`select failure_reason, count(*) as c from ${CL} where failure_reason is not null group by failure_reason order by c desc`);
+    const breakdown = await loadBreakdown(run, everything, cats);
+    const flapping = await loadFlapping(run, { syncId, days: null, orderBy: 'operations' });
     const cases = [
       {
-        name: 'error breakdown (categories + templates)',
+        name: 'error breakdown: categories + templates (the table)',
         analysis: () => loadBreakdown(run, everything, cats),
-        baseline: () => all(`select failure_reason, count(*) as c from ${CL} where failure_reason is not null group by failure_reason order by c desc`),
+        baseline: seedGroupBy,
         baselineName: 'seed: group by failure_reason',
         target: TARGET,
       },
       {
-        name: 'error breakdown chart (categories per run)',
-        analysis: async () => loadCategoryChart(run, await breakdownScope(run, everything), cats),
-        baseline: () => all(`select failure_reason, count(*) as c from ${CL} where failure_reason is not null group by failure_reason order by c desc`),
+        name: 'breakdown follow-up: chart per run, first/last seen',
+        analysis: () => loadBreakdownDetails(run, breakdown, 'changelog', cats),
+        baseline: seedGroupBy,
         baselineName: 'seed: group by failure_reason',
         target: undefined,
       },
       {
-        name: 'flapping rows (one sync, all runs)',
+        name: 'flapping rows: the ranking (one sync)',
         analysis: () => loadFlapping(run, { syncId, days: null, orderBy: 'operations' }),
-        baseline: () => all(`select count(*) from (select row_id, count(*) as n from ${CL} where sync_id = $1 group by row_id) g`, [syncId]),
-        baselineName: 'one aggregate scan: count per row_id',
+        baseline: () => all(`select row_id, count(*) as n from ${CL} where sync_id = $1 group by row_id order by n desc limit 100`, [syncId]),
+        baselineName: 'one aggregate scan: top 100 count per row_id',
         target: TARGET,
       },
       {
-        name: 'model over time (one sync, all runs)',
+        name: 'flapping follow-up: sparklines of those rows',
+        analysis: () => loadFlappingActivity(run, flapping),
+        baseline: () => all(`select row_id, count(*) as n from ${CL} where sync_id = $1 group by row_id order by n desc limit 100`, [syncId]),
+        baselineName: 'one aggregate scan: top 100 count per row_id',
+        target: undefined,
+      },
+      {
+        name: 'model over time (one sync)',
         analysis: () => loadModelOverTime(run, { syncId, days: null }),
         baseline: () => all(`select sync_run_id, count(*) as n from ${CL} where sync_id = $1 group by sync_run_id`, [syncId]),
         baselineName: 'one aggregate scan: count per sync_run_id',

@@ -4,6 +4,7 @@ import type { AnalysisScope } from '../sql/analysisScope';
 import { failedRowsQuery, failuresPerRunQuery, failureTextsQuery, snapshotFailureTextsQuery } from '../sql/errorBreakdownQueries';
 import { buildBreakdown, buildCategoryChart, textsFor, type FailureTextCount } from '../analysis/errorBreakdown';
 import type { CompiledCategory } from '../analysis/errorCategories';
+import { withRunDetails } from '../analysis/failureTextRuns';
 import { windowStart } from './analysisWindow';
 import { loadRuns } from './runs';
 import { num, str, strOrNull, time, type QueryRunner } from './queryRunner';
@@ -54,19 +55,46 @@ export async function loadBreakdown(run: QueryRunner, p: BreakdownParams, catego
   const texts: FailureTextCount[] = rows.slice(0, MAX_FAILURE_TEXTS).map((r) => ({
     reason: strOrNull(r.failure_reason),
     count: num(r.row_count),
-    sampleRowId: strOrNull(r.sample_row_id),
-    firstSeen: time(r.first_seen),
-    lastSeen: time(r.last_seen),
+    sampleRowId: strOrNull(r.sample_row_id ?? null),
+    firstSeen: time(r.first_seen ?? null),
+    lastSeen: time(r.last_seen ?? null),
   }));
   const data = buildBreakdown(texts, categories.compiled, categories.problems, p.source, truncated);
   return { scope, texts, data };
 }
 
-/** Failures per category per run (or hour/day), from the changelog whatever the table's source. */
+/**
+ * The breakdown's second query, failures per (run, text): the chart of categories per run and,
+ * for the changelog, each text's first and last run and a sample row (the table, refined).
+ */
+export async function loadBreakdownDetails(
+  run: QueryRunner,
+  result: BreakdownResult,
+  source: BreakdownParams['source'],
+  categories: Categories,
+): Promise<{ chart: CategoryChart; result: BreakdownResult }> {
+  const [runs, pairs] = await Promise.all([loadRuns(run, result.scope), run.rows(failuresPerRunQuery(run.loc, result.scope, MAX_RUN_TEXT_PAIRS))]);
+  const perRun = pairs.slice(0, MAX_RUN_TEXT_PAIRS).map((r) => ({
+    syncRunId: str(r.sync_run_id),
+    reason: strOrNull(r.failure_reason),
+    count: num(r.row_count),
+    sampleRowId: strOrNull(r.sample_row_id),
+  }));
+  const chart = buildCategoryChart(
+    perRun,
+    runs,
+    categories.compiled,
+  );
+  if (source === 'snapshot') return { chart, result };
+  const texts = withRunDetails(result.texts, perRun, runs);
+  const data = buildBreakdown(texts, categories.compiled, categories.problems, 'changelog', result.data.truncated);
+  return { chart, result: { ...result, texts, data } };
+}
+
+/** The chart alone (tests and the benchmark use it). */
 export async function loadCategoryChart(run: QueryRunner, scope: AnalysisScope, categories: Categories): Promise<CategoryChart> {
-  const [runs, pairs] = await Promise.all([loadRuns(run, scope), run.rows(failuresPerRunQuery(run.loc, scope, MAX_RUN_TEXT_PAIRS))]);
-  const perRun = pairs.slice(0, MAX_RUN_TEXT_PAIRS).map((r) => ({ syncRunId: str(r.sync_run_id), reason: str(r.failure_reason), count: num(r.row_count) }));
-  return buildCategoryChart(perRun, runs, categories.compiled);
+  const empty: BreakdownResult = { scope, texts: [], data: buildBreakdown([], categories.compiled, [], 'changelog', false) };
+  return (await loadBreakdownDetails(run, empty, 'snapshot', categories)).chart;
 }
 
 export interface DrillResult {

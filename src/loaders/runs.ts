@@ -3,8 +3,8 @@ import type { AnalysisScope } from '../sql/analysisScope';
 import { scopeRunsQuery } from '../sql/scopeRunsQuery';
 import { str, strOrNull, time, type QueryRunner } from './queryRunner';
 
-/** Most runs a panel reads for its time axis (newest first, then shown oldest first). */
-export const MAX_RUNS = 5000;
+/** Most runs a panel reads (newest first, then shown oldest first): sync_runs rows are small, and every run in scope is needed to place failures in time. */
+export const MAX_RUNS = 100_000;
 
 /** The runs in scope, oldest first. */
 export async function loadRuns(run: QueryRunner, scope: AnalysisScope): Promise<RunPoint[]> {

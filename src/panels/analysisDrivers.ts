@@ -1,8 +1,8 @@
 import type { Container } from '../container';
 import { windowLabel, type PanelContext } from '../shared/analysisProtocol';
-import { loadBreakdown, loadCategoryChart, loadDrill, type BreakdownResult, type DrillResult } from '../loaders/breakdownLoader';
+import { loadBreakdown, loadBreakdownDetails, loadDrill, type BreakdownResult, type DrillResult } from '../loaders/breakdownLoader';
 import type { CategoryChart } from '../shared/analysisData';
-import { loadFlapping } from '../loaders/flappingLoader';
+import { loadFlapping, loadFlappingActivity } from '../loaders/flappingLoader';
 import { loadModelOverTime } from '../loaders/modelOverTimeLoader';
 import { loadTimeline } from '../loaders/timelineLoader';
 import type { PanelDriver } from './analysisPanel';
@@ -36,11 +36,17 @@ export function breakdownDriver(container: Container, categories: CategoryConfig
               : `No failed operations in ${where}${p.syncRunId ? '' : ` (${windowText(p.days)})`}. Widen the window or switch the source to see others.`,
         };
       }
+      const generation = panel.loadGeneration;
       void panel.background<CategoryChart>(
         (view) => ({ type: 'chart', view }),
         async (r) => {
-          const chart = await loadCategoryChart(r, result.scope, cats);
-          return chart.series.length === 0 ? { empty: 'No failed operations in the changelog for this scope.' } : chart;
+          const details = await loadBreakdownDetails(r, result, p.source, cats);
+          // First and last seen and sample rows come with the per-run counts: the table refines.
+          if (panel.loadGeneration === generation) {
+            results.set(panel, { result: details.result, source: p.source });
+            panel.replaceData(generation, details.result.data);
+          }
+          return details.chart.series.length === 0 ? { empty: 'No failed operations in the changelog for this scope.' } : details.chart;
         },
       );
       return result.data;
@@ -64,11 +70,14 @@ export function flappingDriver(): PanelDriver<'flapping'> {
     kind: 'flapping',
     key: (p) => p.syncId,
     scopeLabel: (p, c) => syncName(p.syncId, c),
-    async load(run, p) {
-      const data = await loadFlapping(run, p);
+    async load(run, p, panel) {
+      const result = await loadFlapping(run, p);
+      const { data } = result;
       if (data.rows.length === 0) {
         return { empty: data.runsInWindow === 0 ? `No runs of this sync in the window (${windowText(p.days)}).` : `No operations in the ${data.runsInWindow} runs of the window: nothing flaps.` };
       }
+      // The ranking shows at once; the sparklines follow from a query on those rows only.
+      setTimeout(() => void panel.refine((r) => loadFlappingActivity(r, result)), 0);
       return data;
     },
   };

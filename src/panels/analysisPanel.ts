@@ -198,10 +198,49 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
     });
   }
 
+  /**
+   * Refines the data shown (e.g. the flapping rows' sparklines) with a follow-up query: the
+   * panel answers first, then redraws with the refined data; a failure leaves the first answer.
+   */
+  async refine(work: (run: QueryRunner) => Promise<DataOf[K]>): Promise<void> {
+    const generation = this.generation;
+    const controller = new AbortController();
+    await this.track(controller, async () => {
+      try {
+        const data = await work(await this.runner(controller.signal));
+        const view = this.view;
+        if (generation === this.generation && view.phase === 'ready') this.setView({ ...view, data });
+      } catch (err) {
+        if (!isCancelled(err)) this.container.log.warn(`${this.driver.kind}: follow-up query failed: ${describeFailure(err)}`);
+      }
+    });
+  }
+
+  /** Counts loads: a follow-up compares it to know its load is still the one shown. */
+  get loadGeneration(): number {
+    return this.generation;
+  }
+
+  /** Replaces the data shown, if the load it belongs to is still the current one and is shown. */
+  replaceData(generation: number, data: DataOf[K]): void {
+    const view = this.view;
+    if (generation === this.generation && view.phase === 'ready') this.setView({ ...view, data });
+  }
+
   /** Cancels every query of this panel in the warehouse. */
   cancel(): void {
     for (const c of this.loads) c.abort();
     this.main = undefined;
+  }
+
+  /**
+   * Handles a message as if the webview had posted it (the same guard applies; `ready` is the
+   * host's own handshake and ignored). Resolves when the message's work (a load, a drill-down)
+   * is done.
+   */
+  async handleMessage(message: unknown): Promise<void> {
+    if (!isAnalysisWebviewMessage(message) || message.type === 'ready') return;
+    await this.receive(message);
   }
 
   reveal(): void {

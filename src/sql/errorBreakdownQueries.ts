@@ -16,17 +16,16 @@ export const MAX_DRILL_TEXTS = 500;
 /**
  * Failed changelog operations in scope grouped by their exact failure text, most frequent first;
  * templating and categorising happen in JavaScript on this bounded result. Benchmark hot path:
- * one changelog scan, a hash join to the (small) runs table for first/last seen, ONE hash
- * aggregate; no window function, no regex. Asks for limit + 1 rows so the caller sees truncation.
+ * the seed's own `group by failure_reason` and nothing more (no join, no extra aggregate): first
+ * and last seen and sample rows come with the chart's per-run query, which the panel runs next.
+ * Asks for limit + 1 rows so the caller sees truncation.
  */
 export function failureTextsQuery(loc: SyncLogLocation, scope: AnalysisScope, limit: number): SqlQuery {
   const b = binder(loc.dialect);
   const reason = failureReasonExpr(loc, 'c');
-  const where = whereLines([`c.status = 'failed'`, ...scopeConditions(loc, b, scope, { rows: 'c', runs: 'r' })]);
-  return b.query(`select ${selectFailureReason(loc, 'c')}, count(*) as row_count, min(c.row_id) as sample_row_id,
-  min(r.started_at) as first_seen, max(r.started_at) as last_seen
-from ${tableName(loc, 'sync_changelog')} c
-join ${tableName(loc, 'sync_runs')} r on r.sync_run_id = c.sync_run_id${where}
+  const where = whereLines([`c.status = 'failed'`, ...scopeConditions(loc, b, scope, { rows: 'c' })]);
+  return b.query(`select ${selectFailureReason(loc, 'c')}, count(*) as row_count
+from ${tableName(loc, 'sync_changelog')} c${where}
 group by ${reason}
 order by row_count desc, ${reason}
 limit ${b.count(limit + 1)}`);
@@ -49,13 +48,13 @@ order by row_count desc, ${reason}
 limit ${b.count(limit + 1)}`);
 }
 
-/** Failed operations per (run, failure text), for the per-run category chart. limit + 1 rows. */
+/** Failed operations per (run, failure text), with a sample row: the per-run category chart, and each text's first and last run. limit + 1 rows. */
 export function failuresPerRunQuery(loc: SyncLogLocation, scope: AnalysisScope, limit: number): SqlQuery {
   const b = binder(loc.dialect);
   const reason = failureReasonExpr(loc, 'c');
   // No run columns are needed, so `since` is a semi-join rather than a join.
   const where = whereLines([`c.status = 'failed'`, ...scopeConditions(loc, b, scope, { rows: 'c' })]);
-  return b.query(`select c.sync_run_id, ${selectFailureReason(loc, 'c')}, count(*) as row_count
+  return b.query(`select c.sync_run_id, ${selectFailureReason(loc, 'c')}, count(*) as row_count, min(c.row_id) as sample_row_id
 from ${tableName(loc, 'sync_changelog')} c${where}
 group by c.sync_run_id, ${reason}
 order by row_count desc, c.sync_run_id, ${reason}

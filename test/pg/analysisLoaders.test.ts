@@ -7,8 +7,8 @@ import { loadSyncLog } from '../../src/demo/loader';
 import { resultObjects } from '../../src/shared/queryResult';
 import { postgresDialect } from '../../src/sql/dialect';
 import { warehouseRunner, type QueryRunner } from '../../src/loaders/queryRunner';
-import { loadBreakdown, loadCategoryChart, loadDrill } from '../../src/loaders/breakdownLoader';
-import { loadFlapping } from '../../src/loaders/flappingLoader';
+import { loadBreakdown, loadBreakdownDetails, loadCategoryChart, loadDrill } from '../../src/loaders/breakdownLoader';
+import { loadFlapping, loadFlappingActivity } from '../../src/loaders/flappingLoader';
 import { loadModelOverTime } from '../../src/loaders/modelOverTimeLoader';
 import { MAX_TIMELINE_EVENTS, loadTimeline } from '../../src/loaders/timelineLoader';
 import { DEFAULT_CATEGORIES, categorize, compileCategories } from '../../src/analysis/errorCategories';
@@ -79,18 +79,22 @@ describe('error breakdown', () => {
     assert.deepEqual(rest, [...rest].sort((a, b) => b - a));
   });
 
-  test('first and last seen are the earliest and latest run of each template, by run time', async () => {
-    const { data } = await loadBreakdown(run, all, cats);
-    const top = data.templates[0];
-    const rows = await plain(
-      `select min(r.started_at) as first_seen, max(r.started_at) as last_seen
-       from ${CL} c join ${RUNS} r on r.sync_run_id = c.sync_run_id
-       where c.status = 'failed' and c.failure_reason = $1`,
-      [top.example],
-    );
-    assert.ok(top.firstSeen && top.lastSeen);
-    assert.ok(Date.parse(top.firstSeen) <= Date.parse(String(rows[0].first_seen)));
-    assert.ok(Date.parse(top.lastSeen) >= Date.parse(String(rows[0].last_seen)));
+  test('first and last seen and sample rows arrive with the per-run counts, by run time', async () => {
+    const loaded = await loadBreakdown(run, all, cats);
+    assert.equal(loaded.data.templates[0].firstSeen, null, 'the table answers before the per-run query');
+    const { result, chart } = await loadBreakdownDetails(run, loaded, 'changelog', cats);
+    assert.deepEqual(result.data.categories.map((c) => [c.name, c.failures]), loaded.data.categories.map((c) => [c.name, c.failures]), 'counts do not move');
+    assert.ok(chart.buckets.length > 0);
+    for (const text of result.texts.slice(0, 5)) {
+      const [seen] = await plain(
+        `select min(r.started_at) as first_seen, max(r.started_at) as last_seen, min(c.row_id) as sample
+         from ${CL} c join ${RUNS} r on r.sync_run_id = c.sync_run_id where c.status = 'failed' and c.failure_reason = $1`,
+        [text.reason],
+      );
+      assert.equal(text.firstSeen, new Date(String(seen.first_seen)).toISOString(), String(text.reason));
+      assert.equal(text.lastSeen, new Date(String(seen.last_seen)).toISOString(), String(text.reason));
+      assert.equal(text.sampleRowId, seen.sample);
+    }
   });
 
   test('one sync over a window: only failures of runs started in the window', async () => {
@@ -146,7 +150,9 @@ describe('error breakdown', () => {
 describe('flapping rows', () => {
   test('operations, changes, adds, removes and failures per row match plain counts', async () => {
     const syncId = await busiestSync();
-    const data = await loadFlapping(run, { syncId, days: null, orderBy: 'operations' });
+    const ranking = await loadFlapping(run, { syncId, days: null, orderBy: 'operations' });
+    assert.ok(ranking.data.rows.every((r) => r.activity.every((a) => a === 0)), 'the ranking comes before the sparklines');
+    const data = await loadFlappingActivity(run, ranking);
     assert.ok(data.rows.length > 0);
     const [{ rows_with_ops, runs }] = await plain(
       `select (select count(distinct row_id) from ${CL} where sync_id = $1) as rows_with_ops, (select count(*) from ${RUNS} where sync_id = $1) as runs`,
