@@ -11,6 +11,7 @@ import './fakeWarehouses.test';
 import './tree.test';
 import './runQuery.test';
 import './languageServer.test';
+import './analysisPanels.test';
 
 /** Runs the suites; rejects when any test or hook fails, or when no test ran at all. */
 export function run(): Promise<void> {
