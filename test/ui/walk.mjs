@@ -7,11 +7,12 @@
 //   node test/ui/walk.mjs --vsix <file>   the extension installed from a packaged .vsix
 //   node test/ui/walk.mjs --steps 2       only the first steps
 //   node test/ui/walk.mjs --keep          keep the run folder (code-server logs)
+//   node test/ui/walk.mjs --reload        also the Reload Window step (flaky in code-server: see it)
 //
 // Add a step: write `async function myStep(ctx) { ... }` and add it to `steps` below.
 // Prints "ui: N passed, N failed[, N skipped]".
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { exitWhenOrphaned, formatMs, repoRoot, SystemError } from '../../scripts/lib/system.mjs';
@@ -63,7 +64,13 @@ export async function runCommand(page, title) {
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.press('Enter');
+  // Enter runs the top row, which is not always the one asked for ("Preferences: Color Theme"
+  // ranks below "Preferences: Browse Color Themes in Marketplace"): click the exact title if listed.
+  const exact = page
+    .locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(title)}$`) }) })
+    .first();
+  if (await exact.isVisible().catch(() => false)) await exact.click();
+  else await input.press('Enter');
 }
 
 /** Expand a tree row (if collapsed) and wait until it is expanded. */
@@ -221,6 +228,385 @@ async function addConnectionForm({ page, log, shot }) {
   assert.ok(!statusText.includes('Nowhere'), 'a cancelled form saves nothing');
 }
 
+// ---------------------------------------------------------------------------------------------
+// The analysis panels (Error breakdown, Flapping rows, Row timeline, Model over time)
+
+/**
+ * The content frame of a webview whose document passes `test` (run inside the frame with `arg`).
+ * Several webviews can be on screen at once (the results beside an analysis panel), so the
+ * frame is picked by what it shows rather than by position; the frame is re-found after a reload.
+ */
+async function findWebview(page, test, arg, what, timeoutMs = 30_000) {
+  let found;
+  await waitUntil(
+    async () => {
+      for (const f of page.frames()) {
+        if (f === page.mainFrame() || f.isDetached()) continue;
+        if (await f.evaluate(test, arg).catch(() => false)) {
+          found = f;
+          return true;
+        }
+      }
+      return false;
+    },
+    what,
+    timeoutMs,
+  );
+  return found;
+}
+
+/** An analysis panel's frame, by its heading (PANEL_TITLES: "Error breakdown", ...). */
+const analysisFrame = (page, title, timeoutMs) =>
+  findWebview(page, (t) => document.querySelector('h1.panel-title')?.textContent === t, title, `the "${title}" panel`, timeoutMs);
+
+/** Waits until the panel's phase is `ready` (fails at once on error/empty/cancelled, with the reason). */
+async function waitReady(frame, what, timeoutMs = 60_000) {
+  const phase = frame.locator('[data-testid="phase"]');
+  let last = '';
+  await waitUntil(
+    async () => {
+      last = (await phase.getAttribute('data-phase', { timeout: 1_000 })) ?? '';
+      return last === 'ready' || last === 'error' || last === 'empty' || last === 'cancelled';
+    },
+    `${what} to be ready`,
+    timeoutMs,
+  ).catch((err) => {
+    throw new Error(`${err.message} (last phase "${last}")`);
+  });
+  if (last !== 'ready') throw new Error(`${what}: phase "${last}": ${await textOf(phase)}`);
+}
+
+/** Brings an open analysis panel to the front by its editor tab (it keeps its params). */
+async function showTab(page, panelTitle) {
+  const tab = page.locator('.tabs-container .tab', { hasText: `${panelTitle}:` }).first();
+  await tab.waitFor({ state: 'visible', timeout: 10_000 });
+  await tab.click();
+  return analysisFrame(page, panelTitle);
+}
+
+/** A summary card's number (summary-<name>), as a number. */
+async function summaryNumber(frame, name) {
+  const text = await textOf(frame.locator(`[data-testid="summary-${name}"]`));
+  const n = Number(text.replace(/[^\d.-]/g, ''));
+  if (!/\d/.test(text) || !Number.isFinite(n)) throw new Error(`summary-${name} is not a number: "${text}"`);
+  return n;
+}
+
+/** Right-click a tree row and choose a context-menu entry by its exact title. */
+async function contextMenu(page, row, title) {
+  await row.click({ button: 'right' });
+  const item = page.locator('.monaco-menu .action-item', { has: page.locator('.action-label', { hasText: new RegExp(`^${escapeRe(title)}$`) }) }).first();
+  await item.waitFor({ state: 'visible', timeout: 10_000 });
+  await item.click();
+  const menu = page.locator('.monaco-menu').first();
+  // Seen in code-server: a click right after the menu opens (focus coming back from a webview)
+  // can leave the menu open with the item highlighted; Enter then runs the highlighted item.
+  const closed = await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
+  if (!closed) {
+    await item.hover();
+    await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+}
+
+/** The sync id shown in a sync row's tooltip ("Sync ID: 48213"). */
+async function syncIdFromTooltip(page, row) {
+  const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Sync ID:' }).first();
+  let id;
+  await waitUntil(
+    async () => {
+      await page.mouse.move(0, 0);
+      await row.hover();
+      await hover.waitFor({ state: 'visible', timeout: 3_000 });
+      id = /Sync ID:\s*(\S+)/.exec(await textOf(hover))?.[1];
+      return !!id;
+    },
+    'the sync row tooltip with its Sync ID',
+    30_000,
+  );
+  await page.mouse.move(0, 0);
+  await page.keyboard.press('Escape');
+  return id;
+}
+
+let queryCounter = 0;
+
+/**
+ * Runs one `select count(*) ...` through the UI (New Query, typed, Run Query) and reads the
+ * number from the Results panel. The count column gets a unique alias, so the result read is
+ * this query's and not a previous one's.
+ */
+async function countThroughResults(page, sqlAfterCount, log) {
+  const alias = `walk_count_${++queryCounter}`;
+  const sql = `select count(*) as ${alias} ${sqlAfterCount}`;
+  await runCommand(page, 'Sync Logs: New Query');
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.locator('.monaco-editor textarea').first().focus().catch(() => {});
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type(sql, { delay: 0 });
+  await page.keyboard.press('Escape'); // close a completion list, if one is open
+  await runCommand(page, 'Sync Logs: Run Query');
+  const frame = await findWebview(
+    page,
+    (a) =>
+      (document.querySelector('details.sql')?.textContent ?? '').includes(a) &&
+      ([...document.querySelectorAll('.col-name')].some((e) => e.textContent === a) || !!document.querySelector('.box.error[role="alert"]')),
+    alias,
+    `the results of "${sql}"`,
+    60_000,
+  );
+  const failed = frame.locator('.box.error[role="alert"]');
+  if (await failed.count()) throw new Error(`the query failed: ${await textOf(failed)}\n  SQL: ${sql}`);
+  const cell = frame.locator('vscode-data-grid-row:not(.header) vscode-data-grid-cell').first();
+  const text = await textOf(cell);
+  const n = Number(text.replace(/[^\d]/g, ''));
+  if (!/^\d[\d,.\s]*$/.test(text)) throw new Error(`the count cell reads "${text}" (SQL: ${sql})`);
+  log(`${sql} -> ${n}`);
+  return n;
+}
+
+const syncRow = (page, label) => viewTree(page, 'Syncs').locator('[role="treeitem"][aria-level="2"]', { has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(label)}$`) }) }).first();
+
+/** The sync the analysis steps look at: the demo's busiest, which also has the hostile-name row. */
+const ANALYSIS_SYNC = 'Active customers';
+
+/** Error Breakdown from the tree's context menu, widened to all runs: its failure total equals a count through the Results panel. */
+async function breakdownFromContextMenu({ page, state, log, shot }) {
+  const row = syncRow(page, ANALYSIS_SYNC);
+  await row.scrollIntoViewIfNeeded();
+  const syncId = await syncIdFromTooltip(page, row);
+  assert.match(syncId, /^\d+$/, `the tooltip's sync id "${syncId}" is numeric in the demo`);
+  log(`"${ANALYSIS_SYNC}" is sync ${syncId} (from its tooltip)`);
+  state.syncId = syncId;
+
+  await contextMenu(page, row, 'Error Breakdown');
+  let frame = await analysisFrame(page, 'Error breakdown');
+  await waitReady(frame, 'the error breakdown');
+  const scopeValue = await frame.locator('[data-testid="scope-select"]').inputValue();
+  assert.equal(scopeValue, syncId, 'the breakdown is scoped to the right-clicked sync');
+  const windowSelect = frame.locator('[data-testid="window-select"]');
+  assert.equal(await windowSelect.inputValue(), '30', 'the breakdown opens on the last 30 days');
+  const windowTotal = await summaryNumber(frame, 'total-failures');
+
+  // All runs: the panel reloads with new params; wait for the scope line to say so and for ready.
+  await windowSelect.selectOption({ label: 'All runs' });
+  await waitUntil(async () => /All runs/.test(await textOf(frame.locator('[data-testid="scope"]'))), 'the breakdown scope to say "All runs"');
+  await waitReady(frame, 'the breakdown over all runs');
+  const total = await summaryNumber(frame, 'total-failures');
+  log(`failures: ${windowTotal} in the last 30 days, ${total} over all runs`);
+  assert.ok(total > 0, 'the busiest demo sync has failures');
+  assert.ok(total >= windowTotal, `all runs (${total}) hold at least the last 30 days (${windowTotal})`);
+
+  const unexpected = frame.locator('[data-testid="unexpected-section"]');
+  await unexpected.waitFor({ state: 'visible', timeout: 10_000 });
+  const chart = frame.locator('[data-testid="chart-section"]');
+  await waitUntil(async () => (await chart.getAttribute('data-phase')) === 'ready', 'the breakdown chart to be ready', 60_000);
+  const canvas = frame.locator('canvas[data-testid="breakdown-chart"]');
+  await waitUntil(async () => {
+    const size = await canvas.evaluate((c) => ({ w: c.width, h: c.height, cw: c.clientWidth, ch: c.clientHeight }));
+    return size.w > 0 && size.h > 0 && size.cw > 0 && size.ch > 0;
+  }, 'the breakdown chart canvas to have a size');
+  const painted = await canvas.evaluate((c) => {
+    const d = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+    if (!d) return 0;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++;
+    return n;
+  });
+  assert.ok(painted > 0, 'the chart canvas has painted pixels');
+  await shot('all-runs');
+
+  const counted = await countThroughResults(page, `from hightouch_audit.sync_changelog where sync_id = '${syncId}' and status = 'failed'`, log);
+  assert.equal(total, counted, `the breakdown's failures over all runs (${total}) equal count(*) of failed changelog rows (${counted})`);
+  // Back to the panel for the next step (the query editor may have taken its place): by its tab,
+  // so it comes back as it was (all runs), from the state the extension replays.
+  frame = await showTab(page, 'Error breakdown');
+  await waitReady(frame, 'the error breakdown again');
+  assert.match(await textOf(frame.locator('[data-testid="scope"]')), /All runs/, 'the breakdown comes back with the window it had');
+}
+
+/** The markup in a failure text (a signup form's first name) is text in the breakdown, and no element. */
+async function breakdownHostileText({ page, log, shot }) {
+  const frame = await analysisFrame(page, 'Error breakdown');
+  await waitReady(frame, 'the error breakdown');
+  const windowSelect = frame.locator('[data-testid="window-select"]');
+  if ((await windowSelect.inputValue()) !== '') {
+    await windowSelect.selectOption({ label: 'All runs' });
+    await waitUntil(async () => /All runs/.test(await textOf(frame.locator('[data-testid="scope"]'))), 'the breakdown scope to say "All runs"');
+    await waitReady(frame, 'the breakdown over all runs');
+  }
+  const markup = '<img src=x onerror=alert(1)>';
+  const template = frame.locator('[data-testid="templates-table"] tr[data-key]', { hasText: markup }).first();
+  await template.waitFor({ state: 'attached', timeout: 15_000 });
+  const key = await template.getAttribute('data-key');
+  log(`template with markup: ${key}`);
+  // Drill down: the failed rows of that template, each with its full failure text.
+  await template.locator('td').nth(2).click();
+  const drill = frame.locator('[data-testid="drill"]');
+  await waitUntil(async () => (await drill.getAttribute('data-phase')) === 'ready', 'the drill-down of the template', 60_000);
+  const inSummary = template.locator('summary', { hasText: markup });
+  assert.equal(await inSummary.count(), 1, 'the template line shows the markup as text');
+  const failureCell = frame.locator('[data-testid="drill-table"] td.failure-cell', { hasText: markup }).first();
+  await failureCell.scrollIntoViewIfNeeded();
+  assert.ok(await failureCell.isVisible(), 'a drill-down row shows the failure text with the markup');
+  const imgs = await frame.evaluate(() => document.querySelectorAll('img').length);
+  // (VS Code injects one inline script of its own into every webview: look for ours by content.)
+  const injected = await frame.evaluate(() => [...document.querySelectorAll('script, [onerror]')].filter((e) => e.hasAttribute('onerror') || /alert\(/.test(e.textContent ?? '')).length);
+  log(`img elements in the breakdown: ${imgs}; script/onerror elements from the data: ${injected}`);
+  assert.equal(imgs, 0, 'no <img> element was created from warehouse text');
+  assert.equal(injected, 0, 'no <script> or onerror element was created from warehouse text');
+  await shot('drill');
+}
+
+/** Flapping Rows from the context menu; its top row opens a Row Timeline with events. */
+async function flappingToTimeline({ page, state, log, shot }) {
+  const row = syncRow(page, ANALYSIS_SYNC);
+  await contextMenu(page, row, 'Flapping Rows');
+  const frame = await analysisFrame(page, 'Flapping rows');
+  await waitReady(frame, 'the flapping rows');
+  const rows = frame.locator('[data-testid="flapping-table"] tbody tr[data-key]');
+  await waitUntil(async () => (await rows.count()) > 0, 'rows in the flapping table');
+  const first = rows.first();
+  const rowId = await first.getAttribute('data-key');
+  const ops = Number((await textOf(first.locator('td').nth(1))).replace(/[^\d]/g, ''));
+  log(`${await rows.count()} flapping rows; first ${rowId} with ${ops} operations`);
+  assert.ok(ops > 0, `the first row's operations is a positive number (got ${ops})`);
+  const shownRows = await summaryNumber(frame, 'rows-shown');
+  assert.equal(shownRows, await rows.count(), 'summary-rows-shown matches the table');
+  await shot('flapping');
+
+  await first.locator('td').first().locator('button').click();
+  const timeline = await analysisFrame(page, 'Row timeline');
+  await waitUntil(async () => (await timeline.locator('[data-testid="row-input"]').inputValue()) === rowId, `the timeline of row ${rowId}`);
+  await waitReady(timeline, 'the row timeline');
+  const events = timeline.locator('[data-testid="timeline-events"] li.event');
+  await waitUntil(async () => (await events.count()) > 0, 'events in the row timeline');
+  const n = await summaryNumber(timeline, 'events');
+  log(`row timeline of ${rowId}: ${n} operations, ${await events.count()} drawn`);
+  assert.equal(n, await events.count(), 'summary-events matches the events drawn');
+  assert.ok(n >= ops, `the timeline (all time, ${n}) has at least the row's operations in the 30-day window (${ops})`);
+  state.timelineRowId = rowId;
+  await shot('timeline');
+}
+
+/** Model Over Time from the context menu: rows in the model now equal the sync's snapshot rows. */
+async function modelOverTime({ page, state, log, shot }) {
+  const row = syncRow(page, ANALYSIS_SYNC);
+  await contextMenu(page, row, 'Model Over Time');
+  let frame = await analysisFrame(page, 'Model over time');
+  await waitReady(frame, 'the model over time');
+  const membership = await summaryNumber(frame, 'membership');
+  log(`rows in the model now: ${membership}`);
+  assert.ok(membership > 0, `summary-membership is positive (got ${membership})`);
+  const canvas = frame.locator('canvas[data-testid="model-chart"]');
+  assert.ok(await canvas.evaluate((c) => c.width > 0 && c.height > 0), 'the model chart canvas has a size');
+  await shot('model');
+  const counted = await countThroughResults(page, `from hightouch_audit.sync_snapshot where sync_id = '${state.syncId}'`, log);
+  assert.equal(membership, counted, `rows in the model now (${membership}) equal count(*) of the sync's snapshot (${counted})`);
+  // Leave the model panel on screen for the reload.
+  frame = await showTab(page, 'Model over time');
+  await waitReady(frame, 'the model over time again');
+  state.membership = membership;
+}
+
+/**
+ * After Developer: Reload Window, the open analysis panel is restored and loads again.
+ *
+ * Opt-in (`--reload`): flaky here. In about 1 run in 5 the restored "Model over time" tab stays
+ * blank: its webview's inner frame is still VS Code's `pending-frame` (fake.html, empty body)
+ * after 60-90 s, i.e. no HTML was ever set, while the Results panel beside it is restored every
+ * time; the extension's log shows no error. The other runs restore it and reach ready in 3-9 s.
+ */
+async function reloadRestoresPanel({ page, state, log }) {
+  const consoleErrors = [];
+  const onConsole = (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text().slice(0, 300)}`);
+  };
+  page.on('console', onConsole);
+  try {
+    await reloadAndCheck({ page, state, log });
+  } catch (err) {
+    throw new Error(`${err.message}\nworkbench console errors/warnings since the reload:\n  ${consoleErrors.slice(-15).join('\n  ') || '(none)'}`);
+  } finally {
+    page.off('console', onConsole);
+  }
+}
+
+async function reloadAndCheck({ page, state, log }) {
+  const before = await analysisFrame(page, 'Model over time');
+  await before.evaluate(() => (window.__walkMarker = 1)); // gone once the frame is a new one
+  await runCommand(page, 'Developer: Reload Window');
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  const t = Date.now();
+  const after = await findWebview(
+    page,
+    (title) => document.querySelector('h1.panel-title')?.textContent === title && window.__walkMarker === undefined,
+    'Model over time',
+    'the Model over time panel restored after the reload',
+    60_000,
+  ).catch(async (err) => {
+    // What the page holds instead: every frame's address and the start of its text.
+    const frames = [];
+    for (const f of page.frames()) {
+      const text = await f.evaluate(() => `${document.readyState} ${document.body?.innerText.slice(0, 80).replace(/\s+/g, ' ') ?? '(no body)'}`).catch((e) => `(${String(e).slice(0, 60)})`);
+      frames.push(`${f.name() || '-'} ${f.url().slice(0, 140)} :: ${text}`);
+    }
+    const webviews = await page.locator('iframe.webview').count();
+    throw new Error(`${err.message}\n${webviews} iframe.webview elements; frames:\n  ${frames.join('\n  ')}`);
+  });
+  await waitReady(after, 'the restored model over time', 90_000);
+  const membership = await summaryNumber(after, 'membership');
+  log(`restored and ready ${formatMs(Date.now() - t)} after the reload; membership ${membership}`);
+  assert.equal(membership, state.membership, 'the restored panel shows the same sync');
+  const tab = page.locator('.tabs-container .tab', { hasText: 'Model over time' });
+  assert.ok((await tab.count()) > 0, 'the restored panel has its tab');
+}
+
+/**
+ * A theme change reaches the webview (body class and colors), then the first theme comes back.
+ * code-server starts in a light theme here (headless Chromium prefers light); the walk switches
+ * to the other kind and back, whichever it starts in, and screenshots the panel in both.
+ */
+async function themeSwitch({ page, log, shot }) {
+  const frame = await analysisFrame(page, 'Model over time');
+  await waitReady(frame, 'the model over time');
+  const bodyClass = () => frame.evaluate(() => document.body.className);
+  const bg = () => frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const firstClass = await bodyClass();
+  const firstBg = await bg();
+  const startsLight = /vscode-light/.test(firstClass);
+  assert.ok(startsLight || /vscode-dark/.test(firstClass), `the webview body has a theme kind class, got "${firstClass}"`);
+  const input = page.locator('.quick-input-widget input.input');
+  const rows = page.locator('.quick-input-widget .monaco-list-row');
+  /** Picks a theme by its name; returns the name of the theme that was current. */
+  const pickTheme = async (name) => {
+    await runCommand(page, 'Preferences: Color Theme');
+    await waitUntil(async () => (await rows.filter({ hasText: /Light/ }).count()) > 0 && (await rows.filter({ hasText: /Dark/ }).count()) > 0, 'the theme list', 15_000).catch(async (err) => {
+      throw new Error(`${err.message}; the quick input shows: ${await textOf(page.locator('.quick-input-widget'))}`);
+    });
+    const current = await textOf(page.locator('.quick-input-widget .monaco-list-row.focused .label-name').first());
+    await input.fill(name);
+    await rows.filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await input.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 10_000 });
+    return current;
+  };
+  const other = startsLight ? 'Dark Modern' : 'Light Modern';
+  const original = await pickTheme(other);
+  log(`theme "${original}" (${firstClass}, ${firstBg}) -> "${other}"`);
+  const otherKind = startsLight ? /vscode-dark/ : /vscode-light/;
+  await waitUntil(async () => otherKind.test(await bodyClass()), `the webview body to follow "${other}"`);
+  await waitUntil(async () => (await bg()) !== firstBg, 'the webview background to change');
+  const chart = frame.locator('canvas[data-testid="model-chart"]');
+  assert.ok(await chart.evaluate((c) => c.width > 0 && c.height > 0), 'the chart is still drawn after the theme change');
+  log(`webview body now "${await bodyClass()}", background ${await bg()}`);
+  await shot(startsLight ? 'dark' : 'light');
+  assert.ok(original, 'the theme picker showed the current theme');
+  await pickTheme(original);
+  await waitUntil(async () => (await bodyClass()) === firstClass && (await bg()) === firstBg, `the webview back in "${original}"`);
+  await shot(startsLight ? 'light' : 'dark');
+}
+
 export const steps = [
   ['the workbench loads', workbenchLoads],
   ['open the Sync Logs container', openSyncLogs],
@@ -231,6 +617,11 @@ export const steps = [
   ['run a query from the palette', runQueryFromPalette],
   ['hostile failure text stays text', hostileTextStaysText],
   ['Add Connection: the real form, and a refused connection explained before saving', addConnectionForm],
+  ['Error Breakdown from the context menu: all runs equal a count in the Results panel', breakdownFromContextMenu],
+  ['Error Breakdown: markup in a failure text stays text', breakdownHostileText],
+  ['Flapping Rows from the context menu, then a Row Timeline', flappingToTimeline],
+  ['Model Over Time from the context menu: membership equals the snapshot count', modelOverTime],
+  ['Color theme: the panel follows a light/dark switch, and back', themeSwitch],
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -238,7 +629,18 @@ export const steps = [
 
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
 
-export async function walk({ vsix, maxSteps = steps.length, keep = false, stepTimeoutMs = 120_000 } = {}) {
+/** Steps left out unless asked for (they are flaky in code-server), each placed after the step it follows. */
+export const optionalSteps = {
+  reload: { after: modelOverTime, step: ['Reload Window: the analysis panel is restored and loads', reloadRestoresPanel] },
+};
+
+export async function walk({ vsix, maxSteps, keep = false, stepTimeoutMs = 120_000, optional = [] } = {}) {
+  const all = [...steps];
+  for (const name of optional) {
+    const o = optionalSteps[name];
+    if (!o) throw new Error(`unknown optional step "${name}"; known: ${Object.keys(optionalSteps).join(', ')}`);
+    all.splice(all.findIndex(([, fn]) => fn === o.after) + 1, 0, o.step);
+  }
   const started = Date.now();
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -254,7 +656,7 @@ export async function walk({ vsix, maxSteps = steps.length, keep = false, stepTi
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   const counts = { passed: 0, failed: 0, skipped: 0 };
   const state = {};
-  const chosen = steps.slice(0, maxSteps);
+  const chosen = all.slice(0, maxSteps ?? all.length);
   try {
     for (const [i, [name, fn]] of chosen.entries()) {
       if (counts.failed) {
@@ -287,6 +689,12 @@ export async function walk({ vsix, maxSteps = steps.length, keep = false, stepTi
         await page.screenshot({ path: `${base}-FAILED.png` }).catch(() => {});
         const text = await page.evaluate(() => document.body?.innerText ?? '').catch((e) => `could not read the page: ${e}`);
         writeFileSync(`${base}-FAILED.txt`, `${text}\n\n--- page errors ---\n${consoleErrors.join('\n')}\n`);
+        // The extension host's and the workbench's logs (the run folder is removed at exit).
+        try {
+          cpSync(join(wb.layout.userData, 'logs'), `${base}-FAILED-logs`, { recursive: true });
+        } catch {
+          // no logs written yet
+        }
         console.log(`      screenshot and page text: ${base}-FAILED.png / .txt`);
       }
     }
@@ -310,6 +718,7 @@ async function main() {
       vsix: opt('--vsix') ? resolve(opt('--vsix')) : undefined,
       maxSteps: opt('--steps') ? Number(opt('--steps')) : undefined,
       keep: args.includes('--keep'),
+      optional: args.includes('--reload') ? ['reload'] : [],
     });
     const total = counts.passed + counts.failed;
     console.log(`ui: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
