@@ -325,7 +325,7 @@ function drawChart(slot: HTMLElement, chart: CategoryChart, p: BreakdownParams |
     'p',
     { className: 'muted chart-note' },
     `One bar per ${chart.unit}. `,
-    failedBuckets ? el('span', { className: 'error-text', text: '▲ ' }) : undefined,
+    failedBuckets ? el('span', { text: '▲ ' }) : undefined,
     failedBuckets ? `marks ${chart.unit === 'run' ? 'runs that' : `${chart.unit}s with runs that`} failed (the sync stopped early).` : 'No run failed in this window.',
     chart.unit === 'run' && p?.syncId ? ' Click a bar to break one run down.' : '',
   );
@@ -336,7 +336,7 @@ function drawChart(slot: HTMLElement, chart: CategoryChart, p: BreakdownParams |
   // Keep the UNEXPECTED series first (bottom of the stack, red), the others in the data's order.
   const series = [...chart.series].sort((a, b) => Number(b.category === UNEXPECTED) - Number(a.category === UNEXPECTED));
   themedChart<'bar'>(canvas, (t) => {
-    const others = palette(series.length, t).filter((c) => c !== t.red);
+    const others = palette(series.length, t);
     let k = 0;
     const colors = series.map((s) => (s.category === UNEXPECTED ? t.red : others[k++ % others.length]));
     return {
@@ -362,10 +362,11 @@ function drawChart(slot: HTMLElement, chart: CategoryChart, p: BreakdownParams |
             pointStyle: 'triangle',
             pointRadius: 6,
             pointHoverRadius: 7,
-            pointBackgroundColor: t.red,
-            pointBorderColor: t.red,
-            backgroundColor: t.red,
-            borderColor: t.red,
+            // The foreground, not red: red already means the unexpected bucket.
+            pointBackgroundColor: t.foreground,
+            pointBorderColor: t.foreground,
+            backgroundColor: t.foreground,
+            borderColor: t.foreground,
             stack: 'marker',
             order: 1,
           } as never,

@@ -37,6 +37,8 @@ export interface ThemeColors {
   background: string;
   fontFamily: string;
   highContrast: boolean;
+  /** Light themes (including high-contrast light) get darker generated hues. */
+  light: boolean;
 }
 
 const FALLBACK: Record<string, string> = {
@@ -65,20 +67,21 @@ export function themeColors(): ThemeColors {
     background: v('--vscode-editor-background', '#1e1e1e'),
     fontFamily: v('--vscode-font-family', 'sans-serif'),
     highContrast: cls.contains('vscode-high-contrast') || cls.contains('vscode-high-contrast-light'),
+    light: cls.contains('vscode-light') || cls.contains('vscode-high-contrast-light'),
   };
 }
 
 /**
- * N distinct colours: the theme's six chart colours first, then the same hues at lower opacity
- * (a legend with many categories stays readable).
+ * N distinct colours: the theme's chart colours first (blue, orange, green, purple, yellow; red
+ * is kept for what is wrong: the unexpected bucket, failures), then hues spread by the golden
+ * angle so twenty-odd categories never share a colour.
  */
 export function palette(n: number, t: ThemeColors = themeColors()): string[] {
-  const base = [t.blue, t.orange, t.green, t.purple, t.yellow, t.red];
+  const base = [t.blue, t.orange, t.green, t.purple, t.yellow];
+  const lightness = t.light ? 42 : 62;
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    const round = Math.floor(i / base.length);
-    const c = base[i % base.length];
-    out.push(round === 0 ? c : withAlpha(c, Math.max(0.35, 1 - round * 0.3)));
+    out.push(i < base.length ? base[i] : `hsl(${Math.round((20 + (i - base.length) * 137.508) % 360)}, 55%, ${lightness}%)`);
   }
   return out;
 }
