@@ -5,10 +5,10 @@
 import '../shared/base.css';
 import '../shared/panel.css';
 import './flapping.css';
-import { WINDOW_CHOICES, windowLabel, type FlappingParams } from '../../src/shared/analysisProtocol';
+import type { FlappingParams } from '../../src/shared/analysisProtocol';
 import type { FlappingData, FlappingOrder, FlappingRow } from '../../src/shared/analysisData';
 import { button, el, fmtBucket, fmtDate, fmtNumber, linkButton, select, sortableTable, summaryCard } from '../shared/dom';
-import { send, startPanel, syncLabel, syncOptions } from '../shared/panelShell';
+import { send, startPanel, syncAndWindowPickers, syncWindowScope } from '../shared/panelShell';
 import { exactLabel, numberTick, themedChart } from '../shared/charts';
 
 const ORDERS: { value: FlappingOrder; label: string }[] = [
@@ -19,19 +19,10 @@ const ORDERS: { value: FlappingOrder; label: string }[] = [
 
 startPanel({
   panel: 'flapping',
-  scope: (p, ctx) => (p.syncId ? `${syncLabel(ctx, p.syncId)} · ${windowLabel(p.days)}` : 'Choose a sync'),
+  scope: syncWindowScope,
   toolbar(p, ctx, update) {
-    const options = syncOptions(ctx, { current: p.syncId || null });
-    if (!p.syncId) options.unshift({ value: '', label: 'Choose a sync…' });
     return [
-      select('Sync', options, p.syncId, (v) => v && update({ ...p, syncId: v }), { ctl: 'sync', testid: 'sync-select' }),
-      select(
-        'Window',
-        WINDOW_CHOICES.map((d) => ({ value: d === null ? '' : String(d), label: windowLabel(d) })),
-        p.days === null ? '' : String(p.days),
-        (v) => update({ ...p, days: v ? Number(v) : null }),
-        { ctl: 'window', testid: 'window-select' },
-      ),
+      ...syncAndWindowPickers(p, ctx, update),
       select('Order by', ORDERS, p.orderBy, (v) => update({ ...p, orderBy: (ORDERS.find((o) => o.value === v)?.value ?? 'operations') }), { ctl: 'order', testid: 'order-select' }),
       p.syncId ? button('Model over time', () => send({ type: 'openPanel', panel: 'model', syncId: p.syncId }), { ctl: 'model', title: 'Adds, changes and removes per run of this sync' }) : undefined,
     ];

@@ -5,27 +5,17 @@
 import '../shared/base.css';
 import '../shared/panel.css';
 import './model.css';
-import { WINDOW_CHOICES, windowLabel } from '../../src/shared/analysisProtocol';
 import type { ModelOverTimeData, ModelRunPoint } from '../../src/shared/analysisData';
-import { badge, button, el, fmtBucket, fmtDate, fmtNumber, select, sortableTable, summaryCard } from '../shared/dom';
-import { send, startPanel, syncLabel, syncOptions } from '../shared/panelShell';
+import { badge, button, el, fmtBucket, fmtDate, fmtNumber, sortableTable, summaryCard } from '../shared/dom';
+import { send, startPanel, syncAndWindowPickers, syncWindowScope } from '../shared/panelShell';
 import { exactLabel, numberTick, themedChart, withAlpha } from '../shared/charts';
 
 startPanel({
   panel: 'model',
-  scope: (p, ctx) => (p.syncId ? `${syncLabel(ctx, p.syncId)} · ${windowLabel(p.days)}` : 'Choose a sync'),
+  scope: syncWindowScope,
   toolbar(p, ctx, update) {
-    const options = syncOptions(ctx, { current: p.syncId || null });
-    if (!p.syncId) options.unshift({ value: '', label: 'Choose a sync…' });
     return [
-      select('Sync', options, p.syncId, (v) => v && update({ ...p, syncId: v }), { ctl: 'sync', testid: 'sync-select' }),
-      select(
-        'Window',
-        WINDOW_CHOICES.map((d) => ({ value: d === null ? '' : String(d), label: windowLabel(d) })),
-        p.days === null ? '' : String(p.days),
-        (v) => update({ ...p, days: v ? Number(v) : null }),
-        { ctl: 'window', testid: 'window-select' },
-      ),
+      ...syncAndWindowPickers(p, ctx, update),
       p.syncId ? button('Flapping rows', () => send({ type: 'openPanel', panel: 'flapping', syncId: p.syncId }), { ctl: 'flapping', title: 'The rows of this sync that change most often' }) : undefined,
       p.syncId ? button('Error breakdown', () => send({ type: 'openPanel', panel: 'breakdown', syncId: p.syncId }), { ctl: 'breakdown', title: 'The failures of this sync by category' }) : undefined,
     ];

@@ -6,6 +6,8 @@
  */
 import {
   PANEL_TITLES,
+  WINDOW_CHOICES,
+  windowLabel,
   isAnalysisHostMessage,
   isAnalysisWebviewState,
   type AnalysisWebviewMessage,
@@ -19,7 +21,7 @@ import {
   type Phase,
   type StateMessage,
 } from '../../src/shared/analysisProtocol';
-import { button, clearChildren, el, fmtDate, fmtMs, type Child } from './dom';
+import { button, clearChildren, el, fmtDate, fmtMs, select, type Child } from './dom';
 import { getState, onMessage, post, setState } from './messaging';
 
 export const send = (m: AnalysisWebviewMessage): void => post(m);
@@ -208,6 +210,27 @@ export function syncLabel(context: PanelContext, syncId: string | null): string 
   if (syncId === null) return 'All syncs';
   const s = context.syncs.find((x) => x.syncId === syncId);
   return s ? `${s.label} (sync ${syncId})` : `Sync ${syncId}`;
+}
+
+/** The header scope of a per-sync panel: the sync and its window. */
+export function syncWindowScope(p: { syncId: string; days: number | null }, context: PanelContext): string {
+  return p.syncId ? `${syncLabel(context, p.syncId)} · ${windowLabel(p.days)}` : 'Choose a sync';
+}
+
+/** The Sync and Window pickers every per-sync panel (flapping, model) starts its toolbar with. */
+export function syncAndWindowPickers<P extends { syncId: string; days: number | null }>(p: P, context: PanelContext, update: (next: P) => void): HTMLElement[] {
+  const options = syncOptions(context, { current: p.syncId || null });
+  if (!p.syncId) options.unshift({ value: '', label: 'Choose a sync…' });
+  return [
+    select('Sync', options, p.syncId, (v) => v && update({ ...p, syncId: v }), { ctl: 'sync', testid: 'sync-select' }),
+    select(
+      'Window',
+      WINDOW_CHOICES.map((d) => ({ value: d === null ? '' : String(d), label: windowLabel(d) })),
+      p.days === null ? '' : String(p.days),
+      (v) => update({ ...p, days: v ? Number(v) : null }),
+      { ctl: 'window', testid: 'window-select' },
+    ),
+  ];
 }
 
 export { PANEL_TITLES };
