@@ -15,3 +15,14 @@ export async function windowStart(run: QueryRunner, syncId: string | null, days:
   const ms = Date.parse(String(newest));
   return Number.isFinite(ms) ? new Date(ms - days * DAY_MS).toISOString() : undefined;
 }
+
+/** One sync over a window: the scope the per-sync panels (flapping, model over time) query. */
+export interface SyncWindowScope {
+  syncId: string;
+  since?: string;
+}
+
+export async function syncWindowScope(run: QueryRunner, syncId: string, days: number | null): Promise<SyncWindowScope> {
+  const since = await windowStart(run, syncId, days);
+  return since === undefined ? { syncId } : { syncId, since };
+}

@@ -1,9 +1,8 @@
 import type { FlappingData, RunPoint } from '../shared/analysisData';
 import type { FlappingParams } from '../shared/analysisProtocol';
-import type { AnalysisScope } from '../sql/analysisScope';
 import { flappingRowsQuery, rowActivityQuery } from '../sql/flappingQueries';
 import { buildFlapping, type FlappingRowCount } from '../analysis/flapping';
-import { windowStart } from './analysisWindow';
+import { syncWindowScope, type SyncWindowScope } from './analysisWindow';
 import { loadRuns } from './runs';
 import { num, str, type QueryRunner } from './queryRunner';
 
@@ -12,18 +11,17 @@ export const MAX_FLAPPING_ROWS = 100;
 /** The ranking, and what its follow-up (the sparklines) needs. */
 export interface FlappingResult {
   data: FlappingData;
-  scope: AnalysisScope;
+  scope: SyncWindowScope;
   runs: RunPoint[];
   rows: FlappingRowCount[];
 }
 
 /** The rows that change the most: one aggregate over the sync's changelog. Sparklines are empty until loadFlappingActivity. */
 export async function loadFlapping(run: QueryRunner, p: FlappingParams): Promise<FlappingResult> {
-  const since = await windowStart(run, p.syncId, p.days);
-  const scope: AnalysisScope = since === undefined ? { syncId: p.syncId } : { syncId: p.syncId, since };
+  const scope = await syncWindowScope(run, p.syncId, p.days);
   const [runs, found] = await Promise.all([
     loadRuns(run, scope),
-    run.rows(flappingRowsQuery(run.loc, { syncId: p.syncId, ...(since === undefined ? {} : { since }), orderBy: p.orderBy, limit: MAX_FLAPPING_ROWS })),
+    run.rows(flappingRowsQuery(run.loc, { ...scope, orderBy: p.orderBy, limit: MAX_FLAPPING_ROWS })),
   ]);
   const rows = found.slice(0, MAX_FLAPPING_ROWS).map((r) => ({
     rowId: str(r.row_id),
@@ -40,8 +38,7 @@ export async function loadFlapping(run: QueryRunner, p: FlappingParams): Promise
 /** The same ranking with each row's operations per run, for the sparklines (a second, index-friendly query on those rows only). */
 export async function loadFlappingActivity(run: QueryRunner, result: FlappingResult): Promise<FlappingData> {
   if (result.rows.length === 0) return result.data;
-  const { syncId, since } = result.scope;
-  const activity = (await run.rows(rowActivityQuery(run.loc, { syncId: syncId ?? '', ...(since === undefined ? {} : { since }), rowIds: result.rows.map((r) => r.rowId) }))).map((r) => ({
+  const activity = (await run.rows(rowActivityQuery(run.loc, { ...result.scope, rowIds: result.rows.map((r) => r.rowId) }))).map((r) => ({
     rowId: str(r.row_id),
     syncRunId: str(r.sync_run_id),
     operations: num(r.operations),

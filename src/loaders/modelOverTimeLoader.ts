@@ -2,13 +2,12 @@ import type { ModelOverTimeData } from '../shared/analysisData';
 import type { ModelParams } from '../shared/analysisProtocol';
 import { modelOpsPerRunQuery, snapshotCountQuery } from '../sql/modelOverTimeQueries';
 import { buildModelOverTime } from '../analysis/modelOverTime';
-import { windowStart } from './analysisWindow';
+import { syncWindowScope } from './analysisWindow';
 import { loadRuns } from './runs';
 import { num, str, type QueryRunner } from './queryRunner';
 
 export async function loadModelOverTime(run: QueryRunner, p: ModelParams): Promise<ModelOverTimeData> {
-  const since = await windowStart(run, p.syncId, p.days);
-  const scope = since === undefined ? { syncId: p.syncId } : { syncId: p.syncId, since };
+  const scope = await syncWindowScope(run, p.syncId, p.days);
   const [runs, perRun, [count]] = await Promise.all([
     loadRuns(run, scope),
     run.rows(modelOpsPerRunQuery(run.loc, scope)),

@@ -1,9 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, type PostgresServer } from '../support/postgresServer';
-import { connectPostgresSink, openPostgresWarehouse } from '../../src/warehouse/postgresWarehouse';
+import type { PostgresServer } from '../support/postgresServer';
+import { startDemoPostgres } from '../support/demoPostgres';
 import type { Warehouse } from '../../src/warehouse/warehouse';
-import { loadSyncLog } from '../../src/demo/loader';
 import { resultObjects } from '../../src/shared/queryResult';
 import { postgresDialect } from '../../src/sql/dialect';
 import { warehouseRunner, type QueryRunner } from '../../src/loaders/queryRunner';
@@ -36,14 +35,7 @@ async function busiestSync(): Promise<string> {
 }
 
 before(async () => {
-  server = await startPostgres();
-  const sink = await connectPostgresSink({ connectionString: server.url });
-  try {
-    await loadSyncLog(sink, { schema: 'hightouch_audit', scale: 0.05 });
-  } finally {
-    await sink.close();
-  }
-  wh = await openPostgresWarehouse({ connectionString: server.url });
+  ({ server, wh } = await startDemoPostgres());
   run = warehouseRunner(wh, { dialect: postgresDialect, schema: 'hightouch_audit' });
 });
 

@@ -1,9 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, type PostgresServer } from '../support/postgresServer';
-import { connectPostgresSink, openPostgresWarehouse } from '../../src/warehouse/postgresWarehouse';
+import type { PostgresServer } from '../support/postgresServer';
+import { startDemoPostgres } from '../support/demoPostgres';
 import type { Warehouse } from '../../src/warehouse/warehouse';
-import { loadSyncLog } from '../../src/demo/loader';
 import { postgresDialect, type Dialect, type SqlQuery } from '../../src/sql/dialect';
 import { redshiftDialect } from '../../src/sql/dialects/redshift';
 import { documentedShape } from '../../src/sql/syncLogShape';
@@ -34,19 +33,11 @@ const num = (v: unknown) => Number(v);
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
 before(async () => {
-  server = await startPostgres();
-  const sink = await connectPostgresSink({ connectionString: server.url });
-  try {
-    await loadSyncLog(sink, { schema: 'hightouch_audit', scale: 0.05 });
-    // A deployment that uses the vendor page's column name and has no fields.
-    await sink.exec(`create schema legacy_audit;
+  // A deployment that uses the vendor page's column name and has no fields.
+  ({ server, wh } = await startDemoPostgres(`create schema legacy_audit;
       create table legacy_audit.sync_runs as select * from hightouch_audit.sync_runs;
       create table legacy_audit.sync_changelog as select sync_id, sync_run_id, op_type, row_id, status, failure_reason as failed_reason from hightouch_audit.sync_changelog;
-      create table legacy_audit.sync_snapshot as select sync_id, op_type, row_id, status, failure_reason as failed_reason from hightouch_audit.sync_snapshot;`);
-  } finally {
-    await sink.close();
-  }
-  wh = await openPostgresWarehouse({ connectionString: server.url });
+      create table legacy_audit.sync_snapshot as select sync_id, op_type, row_id, status, failure_reason as failed_reason from hightouch_audit.sync_snapshot;`));
   [{ sync_id: syncId }] = (await plain(`select sync_id::text as sync_id from hightouch_audit.sync_changelog
     where status = 'failed' group by sync_id order by count(*) desc, sync_id limit 1`)) as { sync_id: string }[];
   [{ sync_id: snapshotSyncId }] = (await plain(`select sync_id::text as sync_id from hightouch_audit.sync_snapshot

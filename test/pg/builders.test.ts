@@ -1,9 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, type PostgresServer } from '../support/postgresServer';
-import { connectPostgresSink, openPostgresWarehouse } from '../../src/warehouse/postgresWarehouse';
+import type { PostgresServer } from '../support/postgresServer';
+import { startDemoPostgres } from '../support/demoPostgres';
 import type { Warehouse } from '../../src/warehouse/warehouse';
-import { loadSyncLog } from '../../src/demo/loader';
 import { discoverSyncLog } from '../../src/warehouse/discovery';
 import { listRunsQuery, listSyncsQuery, runFailuresQuery } from '../../src/sql/treeQueries';
 import { runChangelogSql } from '../../src/sql/runQueryText';
@@ -24,21 +23,13 @@ let wh: Warehouse;
 const plain = async (sql: string, values: unknown[] = []) => resultObjects(await wh.query(sql, values));
 
 before(async () => {
-  server = await startPostgres();
-  const sink = await connectPostgresSink({ connectionString: server.url });
-  try {
-    await loadSyncLog(sink, { schema: 'hightouch_audit', scale: 0.05 });
-    // A deployment that uses the vendor page's column name, and a schema with only one table.
-    await sink.exec(`create schema legacy_audit;
+  // A deployment that uses the vendor page's column name, and a schema with only one table.
+  ({ server, wh } = await startDemoPostgres(`create schema legacy_audit;
       create table legacy_audit.sync_runs as select * from hightouch_audit.sync_runs;
       create table legacy_audit.sync_changelog as select sync_id, sync_run_id, op_type, row_id, status, failure_reason as failed_reason from hightouch_audit.sync_changelog;
       create table legacy_audit.sync_snapshot as select sync_id, op_type, row_id, status, failure_reason as failed_reason from hightouch_audit.sync_snapshot;
       create schema partial_audit;
-      create table partial_audit.sync_runs as select * from hightouch_audit.sync_runs limit 1;`);
-  } finally {
-    await sink.close();
-  }
-  wh = await openPostgresWarehouse({ connectionString: server.url });
+      create table partial_audit.sync_runs as select * from hightouch_audit.sync_runs limit 1;`));
 });
 
 after(async () => {
