@@ -50,7 +50,7 @@ const node = {
 };
 
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension.ts', demoWorker: 'src/warehouse/demoWorker.ts' }, outdir: 'dist', plugins: [separateAdapters], supported: { 'dynamic-import': false } },
+  { ...node, entryPoints: { extension: 'src/extension.ts', demoWorker: 'src/warehouse/demoWorker.ts', textClassifierWorker: 'src/loaders/textClassifierWorker.ts' }, outdir: 'dist', plugins: [separateAdapters], supported: { 'dynamic-import': false } },
   {
     ...node,
     entryPoints: Object.fromEntries(Object.entries(adapters).map(([kind, file]) => [kind, `src/warehouse/${file}.ts`])),

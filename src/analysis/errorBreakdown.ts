@@ -12,8 +12,8 @@ import {
   type RunPoint,
   type TemplateRow,
 } from '../shared/analysisData';
-import { categorize, type CompiledCategory } from './errorCategories';
-import { failureTemplate } from './failureTemplates';
+import type { CompiledCategory } from './errorCategories';
+import { NO_REASON, categoryLookup, classLookup, isBlank, type TextClasses } from './textClasses';
 import { bucketRuns } from './runBuckets';
 
 /** One distinct failure text with its count (query columns failure_reason, row_count, sample_row_id, first_seen, last_seen). */
@@ -33,31 +33,9 @@ export interface FailuresPerRun {
   count: number;
 }
 
-/**
- * Shown for failed operations that carry no failure_reason (NULL or blank). They go to UNEXPECTED without
- * matching: a failure the destination did not explain is exactly what the bucket is for, and a
- * user pattern must not match this made-up text.
- */
-export const NO_REASON = '(no failure reason)';
+export { NO_REASON } from './textClasses';
 
 export const MAX_SAMPLE_ROW_IDS = 5;
-
-/** Categorizes each distinct text once (chart rows repeat texts across runs). */
-function categorizer(compiled: readonly CompiledCategory[]): (text: string | null) => string {
-  const memo = new Map<string, string>();
-  return (text) => {
-    if (isBlank(text)) return UNEXPECTED;
-    let name = memo.get(text);
-    if (name === undefined) {
-      name = categorize(text, compiled);
-      memo.set(text, name);
-    }
-    return name;
-  };
-}
-
-const isBlank = (text: string | null): text is null => text === null || text.trim() === '';
-const templateOf = (text: string | null): string => (isBlank(text) ? NO_REASON : failureTemplate(text));
 
 /** Compares ISO instants by time (offsets and precision may differ), falling back to text. */
 function compareInstants(a: string, b: string): number {
@@ -69,11 +47,14 @@ function compareInstants(a: string, b: string): number {
 const earlier = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : compareInstants(a, b) <= 0 ? a : b);
 const later = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : compareInstants(a, b) >= 0 ? a : b);
 
+/** Code-unit order: deterministic, and far cheaper than localeCompare over tens of thousands of texts. */
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Texts with a positive count, most failures first (ties by text, so results do not depend on query order). */
 function usableTexts(texts: readonly FailureTextCount[]): FailureTextCount[] {
   return texts
     .filter((t) => Number.isFinite(t.count) && t.count > 0)
-    .sort((a, b) => b.count - a.count || String(a.reason).localeCompare(String(b.reason)));
+    .sort((a, b) => b.count - a.count || byText(String(a.reason), String(b.reason)));
 }
 
 /** UNEXPECTED first when it has failures (finding those is the point), then by failures, ties in category order. */
@@ -93,19 +74,21 @@ export function buildBreakdown(
   problems: readonly CategoryProblem[],
   source: 'changelog' | 'snapshot',
   truncated: boolean,
+  known?: TextClasses,
 ): BreakdownData {
-  const categoryOf = categorizer(compiled);
-  const rows = new Map<string, TemplateRow>();
+  const classOf = classLookup(compiled, known);
+  // Keyed by category, then template: a template can appear under two categories (they match the raw text).
+  const rows = new Map<string, Map<string, TemplateRow>>();
   const sorted = usableTexts(texts);
   // Most frequent first, so the first text seen per template is its example and its sample ids come first.
   for (const t of sorted) {
-    const category = categoryOf(t.reason);
-    const template = templateOf(t.reason);
-    const key = JSON.stringify([category, template]);
-    let row = rows.get(key);
+    const { category, template } = classOf(t.reason);
+    let inCategory = rows.get(category);
+    if (!inCategory) rows.set(category, (inCategory = new Map()));
+    let row = inCategory.get(template);
     if (!row) {
       row = { template, category, failures: 0, distinctTexts: 0, example: isBlank(t.reason) ? NO_REASON : t.reason, sampleRowIds: [], firstSeen: null, lastSeen: null };
-      rows.set(key, row);
+      inCategory.set(template, row);
     }
     row.failures += t.count;
     row.distinctTexts += 1;
@@ -113,8 +96,8 @@ export function buildBreakdown(
     row.firstSeen = earlier(row.firstSeen, t.firstSeen);
     row.lastSeen = later(row.lastSeen, t.lastSeen);
   }
-  const templates = [...rows.values()].sort(
-    (a, b) => b.failures - a.failures || a.template.localeCompare(b.template) || a.category.localeCompare(b.category),
+  const templates = [...rows.values()].flatMap((m) => [...m.values()]).sort(
+    (a, b) => b.failures - a.failures || byText(a.template, b.template) || byText(a.category, b.category),
   );
 
   const byName = new Map(compiled.map((c) => [c.name, c] as const));
@@ -165,13 +148,15 @@ export function textsFor(
   compiled: readonly CompiledCategory[],
   selector: { category: string } | { category: string; template: string },
   max: number,
+  known?: TextClasses,
 ): string[] {
-  const categoryOf = categorizer(compiled);
+  const classOf = classLookup(compiled, known);
   const out: string[] = [];
   for (const t of usableTexts(texts)) {
     if (out.length >= max) break;
-    if (categoryOf(t.reason) !== selector.category) continue;
-    if ('template' in selector && templateOf(t.reason) !== selector.template) continue;
+    const c = classOf(t.reason);
+    if (c.category !== selector.category) continue;
+    if ('template' in selector && c.template !== selector.template) continue;
     if (t.reason !== null) out.push(t.reason);
   }
   return out;
@@ -183,9 +168,10 @@ export function buildCategoryChart(
   runs: readonly RunPoint[],
   compiled: readonly CompiledCategory[],
   maxBuckets = 60,
+  known?: TextClasses,
 ): CategoryChart {
   const { unit, buckets, indexOf } = bucketRuns(runs, maxBuckets);
-  const categoryOf = categorizer(compiled);
+  const categoryOf = categoryLookup(compiled, known);
   const counts = new Map<string, number[]>();
   const totals = new Map<string, number>();
   for (const r of perRun) {

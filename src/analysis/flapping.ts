@@ -5,23 +5,21 @@
 import type { FlappingData, FlappingOrder, FlappingRow, RunPoint } from '../shared/analysisData';
 import { bucketRuns } from './runBuckets';
 
-/** Query columns row_id, operations, changes, adds, removes, failures, rows_with_operations. */
+/** Query columns row_id, operations, changes, adds, removes. */
 export interface FlappingRowCount {
   rowId: string;
   operations: number;
   changes: number;
   adds: number;
   removes: number;
-  failures: number;
-  /** Rows with any operation in the window (the same on every row: a window total, since the query returns only the top rows). */
-  rowsWithOperations: number;
 }
 
-/** Query columns row_id, sync_run_id, operations: one row's operations in one run. */
+/** Query columns row_id, sync_run_id, operations, failures: one row's operations in one run. */
 export interface RowRunActivity {
   rowId: string;
   syncRunId: string;
   operations: number;
+  failures: number;
 }
 
 /** Sparklines are small: 40 points is what fits in a table cell. */
@@ -30,18 +28,24 @@ export const FLAPPING_BUCKETS = 40;
 const later = (a: string | null, b: string): string => (a === null || Date.parse(b) > Date.parse(a) ? b : a);
 const earlier = (a: string | null, b: string): string => (a === null || Date.parse(b) < Date.parse(a) ? b : a);
 
+/**
+ * `activity` is null until the follow-up query has answered: failures and first/last run are
+ * then unknown (null), not zero. `rowsWithOperations`: rows with any operation in the window
+ * (the ranking holds only the top ones).
+ */
 export function buildFlapping(
   rows: readonly FlappingRowCount[],
-  activity: readonly RowRunActivity[],
+  activity: readonly RowRunActivity[] | null,
   runs: readonly RunPoint[],
   orderBy: FlappingOrder,
+  rowsWithOperations: number,
 ): FlappingData {
   const runsInWindow = new Set(runs.map((r) => r.syncRunId)).size;
   const { unit, buckets, indexOf } = bucketRuns(runs, FLAPPING_BUCKETS);
   const startOf = new Map(runs.map((r) => [r.syncRunId, r.startedAt] as const));
 
   const byRow = new Map<string, RowRunActivity[]>();
-  for (const a of activity) {
+  for (const a of activity ?? []) {
     const list = byRow.get(a.rowId);
     if (list) list.push(a);
     else byRow.set(a.rowId, [a]);
@@ -51,7 +55,9 @@ export function buildFlapping(
     const spark = new Array<number>(buckets.length).fill(0);
     let firstRunAt: string | null = null;
     let lastRunAt: string | null = null;
+    let failures = 0;
     for (const a of byRow.get(r.rowId) ?? []) {
+      failures += a.failures;
       const i = indexOf(a.syncRunId);
       if (i >= 0) spark[i] += a.operations;
       const at = startOf.get(a.syncRunId);
@@ -68,7 +74,7 @@ export function buildFlapping(
       removes: r.removes,
       // A full cycle needs both an entry and an exit; the extra one of either is a half cycle.
       cycles: Math.min(r.adds, r.removes),
-      failures: r.failures,
+      failures: activity === null ? null : failures,
       ratePerRun: runsInWindow === 0 ? 0 : r.operations / runsInWindow,
       firstRunAt,
       lastRunAt,
@@ -81,7 +87,7 @@ export function buildFlapping(
 
   return {
     runsInWindow,
-    rowsWithOperations: rows.reduce((m, r) => Math.max(m, r.rowsWithOperations), 0),
+    rowsWithOperations,
     orderBy,
     rows: out,
     buckets,

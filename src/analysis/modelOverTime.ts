@@ -5,7 +5,7 @@
  */
 import type { ModelOverTimeData, ModelRunPoint, RunPoint } from '../shared/analysisData';
 
-/** Query columns sync_run_id, added, changed, removed, failed, aborted, ok_added, ok_removed, pending_added, pending_removed. */
+/** One run's operations, from sync_runs' counters (opsFromCounters) or a changelog aggregate (modelOpsPerRunQuery). */
 export interface ModelOpsPerRun {
   syncRunId: string;
   /** Operations by op_type, any status. */
@@ -21,6 +21,41 @@ export interface ModelOpsPerRun {
   /** Adds and removes that failed or were aborted in this run (they are retried next run). */
   pendingAdded: number;
   pendingRemoved: number;
+}
+
+/** One run's sync_runs counters (missing or NULL read as 0). */
+export interface RunCounters {
+  planned: OpCounts;
+  attempted: OpCounts;
+  succeeded: OpCounts;
+  failed: OpCounts;
+}
+export interface OpCounts {
+  add: number;
+  change: number;
+  remove: number;
+}
+
+/**
+ * A run's operations from its counters, which equal the changelog counts by op_type and status
+ * (schema.md): planned is every operation, planned - attempted the aborted ones, planned -
+ * succeeded the ones to retry. Reading sync_runs instead of scanning the changelog makes the
+ * panel cost one small table read.
+ */
+export function opsFromCounters(syncRunId: string, c: RunCounters): ModelOpsPerRun {
+  const sum = (x: OpCounts) => x.add + x.change + x.remove;
+  return {
+    syncRunId,
+    added: c.planned.add,
+    changed: c.planned.change,
+    removed: c.planned.remove,
+    failed: sum(c.failed),
+    aborted: sum(c.planned) - sum(c.attempted),
+    okAdded: c.succeeded.add,
+    okRemoved: c.succeeded.remove,
+    pendingAdded: c.planned.add - c.succeeded.add,
+    pendingRemoved: c.planned.remove - c.succeeded.remove,
+  };
 }
 
 const NO_OPS: Omit<ModelOpsPerRun, 'syncRunId'> = {

@@ -6,6 +6,8 @@ import { excludeFailedRowsSql } from '../sql/excludeFailedRows';
 import { AnalysisPanel } from '../panels/analysisPanel';
 import { breakdownDriver, flappingDriver, modelDriver, timelineDriver } from '../panels/analysisDrivers';
 import { CategoryConfig } from '../panels/categoryConfig';
+import { workerClassifier } from '../loaders/textClassifier';
+import { join } from 'node:path';
 
 /** What the analysis commands accept: a tree node, or ids from another panel or a test. */
 type Target = {
@@ -24,8 +26,10 @@ const DEFAULT_DAYS = 30;
 
 export function registerAnalysisCommands(container: Container): vscode.Disposable {
   const categories = new CategoryConfig(container.log);
+  // Bundled next to extension.js (esbuild.mjs); if it cannot start, breakdowns classify on this thread.
+  const classifier = workerClassifier(join(__dirname, 'textClassifierWorker.js'));
   const drivers = {
-    breakdown: breakdownDriver(container, categories),
+    breakdown: breakdownDriver(container, categories, classifier),
     flapping: flappingDriver(),
     timeline: timelineDriver(),
     model: modelDriver(),
@@ -59,6 +63,7 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
   const syncSummary = async (syncId: string): Promise<SyncSummary | undefined> => (await container.tree.getSyncs().catch(() => [])).find((s) => s.syncId === syncId);
 
   return vscode.Disposable.from(
+    { dispose: () => classifier.dispose() },
     AnalysisPanel.register(container, drivers.breakdown),
     AnalysisPanel.register(container, drivers.flapping),
     AnalysisPanel.register(container, drivers.timeline),

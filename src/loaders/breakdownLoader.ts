@@ -5,6 +5,8 @@ import { failedRowsQuery, failuresPerRunQuery, failureTextsQuery, snapshotFailur
 import { buildBreakdown, buildCategoryChart, textsFor, type FailureTextCount } from '../analysis/errorBreakdown';
 import type { CompiledCategory } from '../analysis/errorCategories';
 import { withRunDetails } from '../analysis/failureTextRuns';
+import { isBlank, type TextClasses } from '../analysis/textClasses';
+import { inlineClassifier, type TextClassifier } from './textClassifier';
 import { windowStart } from './analysisWindow';
 import { loadRuns } from './runs';
 import { num, str, strOrNull, time, type QueryRunner } from './queryRunner';
@@ -20,12 +22,16 @@ export const MAX_DRILL_ROWS = 500;
 export interface Categories {
   compiled: CompiledCategory[];
   problems: CategoryProblem[];
+  /** Where texts are templated and categorized; on this thread when omitted. */
+  classifier?: TextClassifier;
 }
 
 /** What the host keeps after a breakdown loads, for the chart and drill-downs. */
 export interface BreakdownResult {
   scope: AnalysisScope;
   texts: FailureTextCount[];
+  /** Each text's template and category, computed once for the table, the chart and drill-downs. */
+  classes: TextClasses;
   data: BreakdownData;
 }
 
@@ -59,8 +65,10 @@ export async function loadBreakdown(run: QueryRunner, p: BreakdownParams, catego
     firstSeen: time(r.first_seen ?? null),
     lastSeen: time(r.last_seen ?? null),
   }));
-  const data = buildBreakdown(texts, categories.compiled, categories.problems, p.source, truncated);
-  return { scope, texts, data };
+  const reasons = texts.flatMap((t) => (isBlank(t.reason) ? [] : [t.reason]));
+  const classes = await (categories.classifier ?? inlineClassifier).classify(reasons, categories.compiled);
+  const data = buildBreakdown(texts, categories.compiled, categories.problems, p.source, truncated, classes);
+  return { scope, texts, classes, data };
 }
 
 /**
@@ -80,20 +88,16 @@ export async function loadBreakdownDetails(
     count: num(r.row_count),
     sampleRowId: strOrNull(r.sample_row_id),
   }));
-  const chart = buildCategoryChart(
-    perRun,
-    runs,
-    categories.compiled,
-  );
+  const chart = buildCategoryChart(perRun, runs, categories.compiled, undefined, result.classes);
   if (source === 'snapshot') return { chart, result };
   const texts = withRunDetails(result.texts, perRun, runs);
-  const data = buildBreakdown(texts, categories.compiled, categories.problems, 'changelog', result.data.truncated);
+  const data = buildBreakdown(texts, categories.compiled, categories.problems, 'changelog', result.data.truncated, result.classes);
   return { chart, result: { ...result, texts, data } };
 }
 
 /** The chart alone (tests and the benchmark use it). */
 export async function loadCategoryChart(run: QueryRunner, scope: AnalysisScope, categories: Categories): Promise<CategoryChart> {
-  const empty: BreakdownResult = { scope, texts: [], data: buildBreakdown([], categories.compiled, [], 'changelog', false) };
+  const empty: BreakdownResult = { scope, texts: [], classes: new Map(), data: buildBreakdown([], categories.compiled, [], 'changelog', false) };
   return (await loadBreakdownDetails(run, empty, 'snapshot', categories)).chart;
 }
 
@@ -112,7 +116,7 @@ export async function loadDrill(
   categories: Categories,
   selector: DrillSelector,
 ): Promise<DrillResult> {
-  const all = textsFor(result.texts, categories.compiled, selector, Number.MAX_SAFE_INTEGER);
+  const all = textsFor(result.texts, categories.compiled, selector, Number.MAX_SAFE_INTEGER, result.classes);
   const used = all.slice(0, MAX_DRILL_TEXTS);
   if (used.length === 0) return { rows: [], truncated: false, textsUsed: 0, textsTotal: 0 };
   const rows = await run.rows(failedRowsQuery(run.loc, { scope: result.scope, source, texts: used, limit: MAX_DRILL_ROWS }));

@@ -1,6 +1,6 @@
 import type { FlappingData, RunPoint } from '../shared/analysisData';
 import type { FlappingParams } from '../shared/analysisProtocol';
-import { flappingRowsQuery, rowActivityQuery } from '../sql/flappingQueries';
+import { flappingRowsQuery, rowActivityQuery, rowsWithOperationsQuery } from '../sql/flappingQueries';
 import { buildFlapping, type FlappingRowCount } from '../analysis/flapping';
 import { syncWindowScope, type SyncWindowScope } from './analysisWindow';
 import { loadRuns } from './runs';
@@ -14,34 +14,36 @@ export interface FlappingResult {
   scope: SyncWindowScope;
   runs: RunPoint[];
   rows: FlappingRowCount[];
+  rowsWithOperations: number;
 }
 
 /** The rows that change the most: one aggregate over the sync's changelog. Sparklines are empty until loadFlappingActivity. */
 export async function loadFlapping(run: QueryRunner, p: FlappingParams): Promise<FlappingResult> {
   const scope = await syncWindowScope(run, p.syncId, p.days);
-  const [runs, found] = await Promise.all([
+  const [runs, found, [touched]] = await Promise.all([
     loadRuns(run, scope),
     run.rows(flappingRowsQuery(run.loc, { ...scope, orderBy: p.orderBy, limit: MAX_FLAPPING_ROWS })),
+    run.rows(rowsWithOperationsQuery(run.loc, scope)),
   ]);
+  const rowsWithOperations = num(touched?.row_count);
   const rows = found.slice(0, MAX_FLAPPING_ROWS).map((r) => ({
     rowId: str(r.row_id),
     operations: num(r.operations),
     changes: num(r.changes),
     adds: num(r.adds),
     removes: num(r.removes),
-    failures: num(r.failures),
-    rowsWithOperations: num(r.rows_with_operations),
   }));
-  return { data: buildFlapping(rows, [], runs, p.orderBy), scope, runs, rows };
+  return { data: buildFlapping(rows, null, runs, p.orderBy, rowsWithOperations), scope, runs, rows, rowsWithOperations };
 }
 
-/** The same ranking with each row's operations per run, for the sparklines (a second, index-friendly query on those rows only). */
+/** The same ranking with each row's operations and failures per run, for the sparklines, first/last run and failures (a second, index-friendly query on those rows only). */
 export async function loadFlappingActivity(run: QueryRunner, result: FlappingResult): Promise<FlappingData> {
   if (result.rows.length === 0) return result.data;
   const activity = (await run.rows(rowActivityQuery(run.loc, { ...result.scope, rowIds: result.rows.map((r) => r.rowId) }))).map((r) => ({
     rowId: str(r.row_id),
     syncRunId: str(r.sync_run_id),
     operations: num(r.operations),
+    failures: num(r.failures),
   }));
-  return buildFlapping(result.rows, activity, result.runs, result.data.orderBy);
+  return buildFlapping(result.rows, activity, result.runs, result.data.orderBy, result.rowsWithOperations);
 }

@@ -6,16 +6,20 @@ import { str, strOrNull, time, type QueryRunner } from './queryRunner';
 /** Most runs a panel reads (newest first, then shown oldest first): sync_runs rows are small, and every run in scope is needed to place failures in time. */
 export const MAX_RUNS = 100_000;
 
+export const runPoint = (r: Record<string, unknown>): RunPoint => ({
+  syncId: str(r.sync_id),
+  syncRunId: str(r.sync_run_id),
+  startedAt: time(r.started_at),
+  status: strOrNull(r.status),
+  error: strOrNull(r.error),
+});
+
 /** The runs in scope, oldest first. */
 export async function loadRuns(run: QueryRunner, scope: AnalysisScope): Promise<RunPoint[]> {
-  const rows = await run.rows(scopeRunsQuery(run.loc, scope, MAX_RUNS));
-  return rows
-    .map((r) => ({
-      syncId: str(r.sync_id),
-      syncRunId: str(r.sync_run_id),
-      startedAt: time(r.started_at),
-      status: strOrNull(r.status),
-      error: strOrNull(r.error),
-    }))
-    .reverse();
+  return (await run.rows(scopeRunsQuery(run.loc, scope, MAX_RUNS))).map(runPoint).reverse();
+}
+
+/** The runs in scope, oldest first, each with its query row (which holds the counters). */
+export async function loadRunsWithCounters(run: QueryRunner, scope: AnalysisScope): Promise<{ point: RunPoint; row: Record<string, unknown> }[]> {
+  return (await run.rows(scopeRunsQuery(run.loc, scope, MAX_RUNS, { counters: true }))).map((row) => ({ point: runPoint(row), row })).reverse();
 }

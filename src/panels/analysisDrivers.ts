@@ -7,6 +7,7 @@ import { loadModelOverTime } from '../loaders/modelOverTimeLoader';
 import { loadTimeline } from '../loaders/timelineLoader';
 import type { PanelDriver } from './analysisPanel';
 import type { CategoryConfig } from './categoryConfig';
+import type { TextClassifier } from '../loaders/textClassifier';
 
 const syncName = (syncId: string | null, context: PanelContext): string => {
   if (syncId === null) return 'all syncs';
@@ -16,7 +17,7 @@ const syncName = (syncId: string | null, context: PanelContext): string => {
 const windowText = (days: number | null) => windowLabel(days).toLowerCase();
 
 /** The error breakdown: the table first, then the chart and drill-downs as follow-up queries. */
-export function breakdownDriver(container: Container, categories: CategoryConfig): PanelDriver<'breakdown'> {
+export function breakdownDriver(container: Container, categories: CategoryConfig, classifier?: TextClassifier): PanelDriver<'breakdown'> {
   // Per panel: the texts of the last load, which drill-downs turn into row queries.
   const results = new WeakMap<object, { result: BreakdownResult; source: 'changelog' | 'snapshot' }>();
   return {
@@ -24,7 +25,7 @@ export function breakdownDriver(container: Container, categories: CategoryConfig
     key: (p) => p.syncId ?? '*',
     scopeLabel: (p, c) => (p.syncRunId ? `run ${p.syncRunId}` : syncName(p.syncId, c)),
     async load(run, p, panel) {
-      const cats = await categories.load();
+      const cats = { ...(await categories.load()), classifier };
       const result = await loadBreakdown(run, p, cats);
       results.set(panel, { result, source: p.source });
       if (result.data.totalFailures === 0) {

@@ -126,7 +126,8 @@ export interface FlappingRow {
   removes: number;
   /** Enter/exit cycles: min(adds, removes). */
   cycles: number;
-  failures: number;
+  /** Failed operations; null until the follow-up (sparkline) query has answered. */
+  failures: number | null;
   /** Operations per run in the window. */
   ratePerRun: number;
   firstRunAt: string | null;

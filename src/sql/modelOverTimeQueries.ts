@@ -13,11 +13,11 @@ export interface ModelOpsSpec {
 const countWhere = (condition: string) => `sum(case when ${condition} then 1 else 0 end)`;
 
 /**
- * Operations per run of one sync, for the membership chart. added/changed/removed count every
- * status (what the run planned); ok_* only succeeded operations (what really entered or left
- * the destination); pending_* the rest (failed or aborted: the row will be retried), so the
- * caller can rebuild membership from the snapshot backwards. One scan, one aggregate; run times
- * come from scopeRunsQuery, so no join here.
+ * Operations per run of one sync, for the membership chart, where sync_runs has no counters.
+ * added/changed/removed count every status (what the run planned); ok_* only succeeded
+ * operations (what really entered or left the destination); the rest (added - ok_added, failed
+ * or aborted) will be retried, which the caller derives, so the aggregate stays small. One scan,
+ * one aggregate; run times come from scopeRunsQuery, so no join here.
  */
 export function modelOpsPerRunQuery(loc: SyncLogLocation, spec: ModelOpsSpec): SqlQuery {
   const b = binder(loc.dialect);
@@ -29,9 +29,7 @@ export function modelOpsPerRunQuery(loc: SyncLogLocation, spec: ModelOpsSpec): S
   ${countWhere(`c.status = 'failed'`)} as failed,
   ${countWhere(`c.status = 'aborted'`)} as aborted,
   ${countWhere(`c.op_type = 'added' and c.status = 'succeeded'`)} as ok_added,
-  ${countWhere(`c.op_type = 'removed' and c.status = 'succeeded'`)} as ok_removed,
-  ${countWhere(`c.op_type = 'added' and c.status <> 'succeeded'`)} as pending_added,
-  ${countWhere(`c.op_type = 'removed' and c.status <> 'succeeded'`)} as pending_removed
+  ${countWhere(`c.op_type = 'removed' and c.status = 'succeeded'`)} as ok_removed
 from ${tableName(loc, 'sync_changelog')} c${where}
 group by c.sync_run_id
 order by c.sync_run_id`);

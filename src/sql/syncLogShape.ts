@@ -14,15 +14,22 @@ export interface SyncLogShape {
   hasFields: boolean;
   /** The snapshot has `sync_run_id` (some deployments). */
   snapshotHasRunId: boolean;
+  /** sync_runs has the twelve num_{planned,attempted,succeeded,failed}_{add,change,remove} counters. */
+  runCounters: boolean;
   /** `audience_holdout` exists next to the sync logs. */
   hasAudienceHoldout: boolean;
   /** Whether this came from a catalog read (false: the documented schema, assumed). */
   fromCatalog: boolean;
 }
 
+/** sync_runs' per-run counters, as schema.md lists them. */
+export const RUN_COUNTERS = (['planned', 'attempted', 'succeeded', 'failed'] as const).flatMap((family) =>
+  (['add', 'change', 'remove'] as const).map((op) => `num_${family}_${op}` as const),
+);
+
 /** The documented schema, for when the catalog cannot be read. */
 export function documentedShape(hasFields = true): SyncLogShape {
-  return { missingTables: [], failureReason: 'failure_reason', hasFields, snapshotHasRunId: false, hasAudienceHoldout: false, fromCatalog: false };
+  return { missingTables: [], failureReason: 'failure_reason', hasFields, snapshotHasRunId: false, runCounters: true, hasAudienceHoldout: false, fromCatalog: false };
 }
 
 /** The shape a catalog shows; `undefined` (no table found at all) means every required table is missing. */
@@ -30,6 +37,7 @@ export function shapeFromCatalog(catalog: Catalog | undefined): SyncLogShape {
   const table = (name: string): CatalogTable | undefined => catalog?.tables.find((t) => t.name.toLowerCase() === name);
   const has = (t: CatalogTable | undefined, column: string) => t?.columns.some((c) => c.name.toLowerCase() === column) ?? false;
   const changelog = table('sync_changelog');
+  const runs = table('sync_runs');
   const snapshot = table('sync_snapshot');
   const failureTable = changelog ?? snapshot;
   return {
@@ -37,6 +45,7 @@ export function shapeFromCatalog(catalog: Catalog | undefined): SyncLogShape {
     failureReason: failureTable && !has(failureTable, 'failure_reason') && has(failureTable, 'failed_reason') ? 'failed_reason' : 'failure_reason',
     hasFields: changelog ? has(changelog, 'fields') : true,
     snapshotHasRunId: has(snapshot, 'sync_run_id'),
+    runCounters: RUN_COUNTERS.every((c) => has(runs, c)),
     hasAudienceHoldout: table('audience_holdout') !== undefined,
     fromCatalog: true,
   };

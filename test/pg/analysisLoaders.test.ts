@@ -5,6 +5,7 @@ import { startDemoPostgres } from '../support/demoPostgres';
 import type { Warehouse } from '../../src/warehouse/warehouse';
 import { resultObjects } from '../../src/shared/queryResult';
 import { postgresDialect } from '../../src/sql/dialect';
+import { documentedShape } from '../../src/sql/syncLogShape';
 import { warehouseRunner, type QueryRunner } from '../../src/loaders/queryRunner';
 import { loadBreakdown, loadBreakdownDetails, loadCategoryChart, loadDrill } from '../../src/loaders/breakdownLoader';
 import { loadFlapping, loadFlappingActivity } from '../../src/loaders/flappingLoader';
@@ -143,7 +144,7 @@ describe('flapping rows', () => {
   test('operations, changes, adds, removes and failures per row match plain counts', async () => {
     const syncId = await busiestSync();
     const ranking = await loadFlapping(run, { syncId, days: null, orderBy: 'operations' });
-    assert.ok(ranking.data.rows.every((r) => r.activity.every((a) => a === 0)), 'the ranking comes before the sparklines');
+    assert.ok(ranking.data.rows.every((r) => r.activity.every((a) => a === 0) && r.failures === null), 'the ranking comes before the sparklines and failures');
     const data = await loadFlappingActivity(run, ranking);
     assert.ok(data.rows.length > 0);
     const [{ rows_with_ops, runs }] = await plain(
@@ -168,10 +169,20 @@ describe('flapping rows', () => {
   });
 });
 
-describe('model over time', () => {
+// Both ways of reading per-run operations: sync_runs' counters (the default) and, for deployments
+// whose sync_runs lacks them, an aggregate over the changelog. Each must give the same numbers.
+for (const source of ['run counters', 'changelog'] as const) describe(`model over time (${source})`, () => {
+  /** The runner these tests use, recording the statements it runs. */
+  const sent: string[] = [];
+  const modelRun = (): QueryRunner => {
+    const shape = { ...documentedShape(), runCounters: source === 'run counters', fromCatalog: true };
+    const inner = warehouseRunner(wh, { dialect: postgresDialect, schema: 'hightouch_audit', shape });
+    return { loc: inner.loc, rows: (q, max) => (sent.push(q.text), inner.rows(q, max)) };
+  };
+
   test('membership after every run equals a row-by-row replay of the changelog with retry semantics', async () => {
     const syncId = await busiestSync();
-    const data = await loadModelOverTime(run, { syncId, days: null });
+    const data = await loadModelOverTime(modelRun(), { syncId, days: null });
     // Replayed here, row by row. A row is in the model after its latest operation unless that
     // removed it; and because failed operations are retried by every run that plans anything, a
     // row whose add failed and that gets no operation in a later planning run has left the model
@@ -210,20 +221,32 @@ describe('model over time', () => {
     assert.equal(data.currentMembership, n(now));
   });
 
-  test('adds, changes, removes and failures per run equal the run counters', async () => {
+  test(source === 'run counters' ? 'reads sync_runs and the snapshot, never the changelog' : 'aggregates the changelog', async () => {
+    sent.length = 0;
+    await loadModelOverTime(modelRun(), { syncId: await busiestSync(), days: null });
+    assert.equal(sent.some((t) => t.includes('sync_changelog')), source === 'changelog', sent.join('\n---\n'));
+  });
+
+  test('adds, changes, removes, failures and aborted operations per run equal the changelog counts', async () => {
     const syncId = await busiestSync();
-    const data = await loadModelOverTime(run, { syncId, days: 7 });
-    const counters = await plain(
-      `select sync_run_id, coalesce(num_planned_add, 0) as added,
-         coalesce(num_planned_change, 0) as changed, coalesce(num_planned_remove, 0) as removed,
-         coalesce(num_failed_add, 0) + coalesce(num_failed_change, 0) + coalesce(num_failed_remove, 0) as failed
-       from ${RUNS} where sync_id = $1 and started_at >= (select max(started_at) from ${RUNS} where sync_id = $1) - interval '7 days' order by started_at`,
+    const data = await loadModelOverTime(modelRun(), { syncId, days: 7 });
+    const counts = await plain(
+      `select r.sync_run_id,
+         count(c.op_type) filter (where c.op_type = 'added') as added,
+         count(c.op_type) filter (where c.op_type = 'changed') as changed,
+         count(c.op_type) filter (where c.op_type = 'removed') as removed,
+         count(c.op_type) filter (where c.status = 'failed') as failed,
+         count(c.op_type) filter (where c.status = 'aborted') as aborted
+       from ${RUNS} r left join ${CL} c on c.sync_run_id = r.sync_run_id
+       where r.sync_id = $1 and r.started_at >= (select max(started_at) from ${RUNS} where sync_id = $1) - interval '7 days'
+       group by r.sync_run_id, r.started_at order by r.started_at, r.sync_run_id`,
       [syncId],
     );
-    assert.ok(counters.length > 1);
+    assert.ok(counts.length > 1);
+    assert.ok(counts.some((c) => n(c.aborted) > 0), 'the window holds a run with aborted operations');
     assert.deepEqual(
-      data.points.map((p) => [p.syncRunId, p.added, p.changed, p.removed, p.failed]),
-      counters.map((c) => [String(c.sync_run_id), n(c.added), n(c.changed), n(c.removed), n(c.failed)]),
+      data.points.map((p) => [p.syncRunId, p.added, p.changed, p.removed, p.failed, p.aborted]),
+      counts.map((c) => [String(c.sync_run_id), n(c.added), n(c.changed), n(c.removed), n(c.failed), n(c.aborted)]),
     );
   });
 });

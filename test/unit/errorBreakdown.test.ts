@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NO_REASON, buildBreakdown, buildCategoryChart, textsFor, type FailureTextCount } from '../../src/analysis/errorBreakdown';
 import { DEFAULT_CATEGORIES, compileCategories } from '../../src/analysis/errorCategories';
+import { classifyText } from '../../src/analysis/textClasses';
 import { UNEXPECTED, type CategoryProblem, type RunPoint } from '../../src/shared/analysisData';
 
 const { compiled } = compileCategories(DEFAULT_CATEGORIES);
@@ -157,4 +158,19 @@ test('category chart: more runs than buckets fold into hours or days', () => {
   ]);
   const empty = buildCategoryChart([], [], compiled);
   assert.deepEqual(empty, { unit: 'run', buckets: [], series: [] });
+});
+
+test('classes computed once (as the loader does) give the same breakdown, chart and drill texts as computing them here', () => {
+  const reasons = TEXTS.flatMap((t) => (t.reason === null ? [] : [t.reason]));
+  const known = new Map(reasons.map((r) => [r, classifyText(r, compiled)] as const));
+  assert.deepEqual(buildBreakdown(TEXTS, compiled, [], 'changelog', false, known), buildBreakdown(TEXTS, compiled, [], 'changelog', false));
+  // A lookup is trusted as given: a class the loader computed is not recomputed (so a stale one would show).
+  const marked = new Map(known);
+  marked.set(LOYALTY, { template: 'T', category: 'Marked' });
+  const data = buildBreakdown(TEXTS, compiled, [], 'changelog', false, marked);
+  assert.deepEqual(data.templates.find((t) => t.category === 'Marked')?.template, 'T');
+  assert.deepEqual(textsFor(TEXTS, compiled, { category: 'Marked' }, 10, marked), [LOYALTY]);
+  const perRun = [{ syncRunId: 'R1', reason: LOYALTY, count: 3 }];
+  const runs: RunPoint[] = [{ syncId: '1', syncRunId: 'R1', startedAt: '2025-01-01T00:00:00Z', status: 'succeeded', error: null }];
+  assert.deepEqual(buildCategoryChart(perRun, runs, compiled, 60, marked).series.map((s) => s.category), ['Marked']);
 });

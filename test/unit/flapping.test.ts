@@ -10,19 +10,17 @@ const RUNS = [
   runAt('R4', '2025-05-01T03:00:00Z'),
   runAt('R2', '2025-05-01T01:00:00Z'),
 ];
-const row = (rowId: string, operations: number, changes: number, adds: number, removes: number, failures = 0): FlappingRowCount => ({
+const row = (rowId: string, operations: number, changes: number, adds: number, removes: number): FlappingRowCount => ({
   rowId,
   operations,
   changes,
   adds,
   removes,
-  failures,
-  rowsWithOperations: 37,
 });
-const ROWS = [row('b', 8, 8, 0, 0), row('a', 6, 2, 2, 2, 1), row('c', 5, 0, 3, 2)];
-const act = (rowId: string, syncRunId: string, operations: number): RowRunActivity => ({ rowId, syncRunId, operations });
+const ROWS = [row('b', 8, 8, 0, 0), row('a', 6, 2, 2, 2), row('c', 5, 0, 3, 2)];
+const act = (rowId: string, syncRunId: string, operations: number, failures = 0): RowRunActivity => ({ rowId, syncRunId, operations, failures });
 const ACTIVITY = [
-  act('a', 'R1', 2), act('a', 'R2', 1), act('a', 'R4', 3),
+  act('a', 'R1', 2), act('a', 'R2', 1, 1), act('a', 'R4', 3),
   act('b', 'R1', 2), act('b', 'R2', 2), act('b', 'R3', 2), act('b', 'R4', 2),
   act('c', 'R2', 1), act('c', 'R3', 2), act('c', 'R4', 2),
   // A run outside the window: no bucket and no time.
@@ -30,7 +28,7 @@ const ACTIVITY = [
 ];
 
 test('flapping: cycles, rate per run, sparkline and first/last run (hand-computed)', () => {
-  const data = buildFlapping(ROWS, ACTIVITY, RUNS, 'cycles');
+  const data = buildFlapping(ROWS, ACTIVITY, RUNS, 'cycles', 37);
   assert.equal(data.runsInWindow, 4);
   assert.equal(data.rowsWithOperations, 37);
   assert.equal(data.unit, 'run');
@@ -53,31 +51,39 @@ test('flapping: cycles, rate per run, sparkline and first/last run (hand-compute
 });
 
 test('flapping: ordering by operations and by changes', () => {
-  assert.deepEqual(buildFlapping(ROWS, ACTIVITY, RUNS, 'operations').rows.map((r) => r.rowId), ['b', 'a', 'c']);
-  const byChanges = buildFlapping(ROWS, ACTIVITY, RUNS, 'changes');
+  assert.deepEqual(buildFlapping(ROWS, ACTIVITY, RUNS, 'operations', 3).rows.map((r) => r.rowId), ['b', 'a', 'c']);
+  const byChanges = buildFlapping(ROWS, ACTIVITY, RUNS, 'changes', 3);
   assert.equal(byChanges.orderBy, 'changes');
   assert.deepEqual(byChanges.rows.map((r) => r.rowId), ['b', 'a', 'c']);
   const rows = [row('x', 10, 1, 0, 0), row('y', 3, 3, 0, 0)];
-  assert.deepEqual(buildFlapping(rows, [], RUNS, 'operations').rows.map((r) => r.rowId), ['x', 'y']);
-  assert.deepEqual(buildFlapping(rows, [], RUNS, 'changes').rows.map((r) => r.rowId), ['y', 'x']);
-  const tie = buildFlapping([row('z', 4, 4, 0, 0), row('y', 4, 4, 0, 0)], [], RUNS, 'changes');
+  assert.deepEqual(buildFlapping(rows, [], RUNS, 'operations', 3).rows.map((r) => r.rowId), ['x', 'y']);
+  assert.deepEqual(buildFlapping(rows, [], RUNS, 'changes', 3).rows.map((r) => r.rowId), ['y', 'x']);
+  const tie = buildFlapping([row('z', 4, 4, 0, 0), row('y', 4, 4, 0, 0)], [], RUNS, 'changes', 3);
   assert.deepEqual(tie.rows.map((r) => r.rowId), ['y', 'z']);
 });
 
+test('flapping: before the follow-up answers, failures and first/last run are unknown, not zero', () => {
+  const data = buildFlapping(ROWS, null, RUNS, 'operations', 3);
+  assert.ok(data.rows.every((r) => r.failures === null && r.firstRunAt === null && r.lastRunAt === null));
+  assert.deepEqual(data.rows.map((r) => r.operations), [8, 6, 5], 'the ranking itself is complete');
+  const loaded = buildFlapping(ROWS, ACTIVITY, RUNS, 'operations', 3);
+  assert.deepEqual(loaded.rows.map((r) => [r.rowId, r.failures]), [['b', 0], ['a', 1], ['c', 0]]);
+});
+
 test('flapping: no runs in the window gives rate 0 and empty sparklines', () => {
-  const data = buildFlapping([row('a', 3, 3, 0, 0)], [act('a', 'R1', 3)], [], 'operations');
+  const data = buildFlapping([row('a', 3, 3, 0, 0)], [act('a', 'R1', 3)], [], 'operations', 3);
   assert.equal(data.runsInWindow, 0);
   assert.equal(data.rows[0].ratePerRun, 0);
   assert.deepEqual(data.rows[0].activity, []);
   assert.equal(data.rows[0].firstRunAt, null);
-  assert.deepEqual(buildFlapping([], [], [], 'operations').rowsWithOperations, 0);
+  assert.deepEqual(buildFlapping([], [], [], 'operations', 0).rowsWithOperations, 0);
 });
 
 test('flapping: many runs fold into at most 40 hourly buckets for the sparkline', () => {
   // 50 runs every 30 minutes span 25 hours: more than 40 runs, fits in 40 hours.
   const base = Date.parse('2025-05-01T00:00:00Z');
   const runs = Array.from({ length: 50 }, (_, i) => runAt(`h${i}`, new Date(base + i * 1_800_000).toISOString()));
-  const data = buildFlapping([row('a', 2, 2, 0, 0)], [act('a', 'h0', 1), act('a', 'h1', 1)], runs, 'operations');
+  const data = buildFlapping([row('a', 2, 2, 0, 0)], [act('a', 'h0', 1), act('a', 'h1', 1)], runs, 'operations', 3);
   assert.equal(data.unit, 'hour');
   assert.equal(data.buckets.length, 25);
   assert.equal(data.rows[0].activity[0], 2);

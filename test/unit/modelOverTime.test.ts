@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildModelOverTime, type ModelOpsPerRun } from '../../src/analysis/modelOverTime';
+import { buildModelOverTime, opsFromCounters, type ModelOpsPerRun } from '../../src/analysis/modelOverTime';
 import type { RunPoint } from '../../src/shared/analysisData';
 
 const runAt = (syncRunId: string, hour: number): RunPoint => ({
@@ -76,4 +76,23 @@ test('a run that planned nothing (failed before planning) leaves the pending row
   // r1: 10 rows enter, 3 of them fail; r2 fails before planning (no operation); r3 retries the 3, 1 succeeds.
   const data = buildModelOverTime([ops('r1', 7, 3), ops('r3', 1, 2)], runs, 10);
   assert.deepEqual(data.points.map((p) => p.membership), [10, 10, 10]);
+});
+
+test("the story's runs told by sync_runs counters give the same operations", () => {
+  // R1 of the story: 5 adds planned and attempted (4 ok, 1 failed), 2 changes (1 ok, 1 failed), 1 remove ok.
+  const r1 = opsFromCounters('R1', {
+    planned: { add: 5, change: 2, remove: 1 },
+    attempted: { add: 5, change: 2, remove: 1 },
+    succeeded: { add: 4, change: 1, remove: 1 },
+    failed: { add: 1, change: 1, remove: 0 },
+  });
+  assert.deepEqual(r1, PER_RUN[0]);
+  // R3: Y's remove retried ok; Z's add planned but never attempted (the run was cancelled).
+  const r3 = opsFromCounters('R3', {
+    planned: { add: 1, change: 0, remove: 1 },
+    attempted: { add: 0, change: 0, remove: 1 },
+    succeeded: { add: 0, change: 0, remove: 1 },
+    failed: { add: 0, change: 0, remove: 0 },
+  });
+  assert.deepEqual(r3, PER_RUN[2]);
 });

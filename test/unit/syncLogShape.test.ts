@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { documentedShape, missingTablesMessage, shapeFromCatalog } from '../../src/sql/syncLogShape';
+import { documentedShape, missingTablesMessage, RUN_COUNTERS, shapeFromCatalog } from '../../src/sql/syncLogShape';
 import type { Catalog } from '../../src/server/schemaModel';
 import { runFailuresQuery } from '../../src/sql/treeQueries';
 import { runChangelogSql } from '../../src/sql/runQueryText';
@@ -9,6 +9,7 @@ import { postgresDialect } from '../../src/sql/dialect';
 const cols = (...names: string[]) => names.map((name) => ({ name, type: 'text' }));
 const CHANGELOG = cols('sync_id', 'sync_run_id', 'op_type', 'row_id', 'status', 'failure_reason', 'fields');
 const SNAPSHOT = cols('sync_id', 'op_type', 'row_id', 'status', 'failure_reason', 'fields');
+const RUNS = cols('sync_id', 'sync_run_id', 'primary_key', 'destination', 'model_name', 'status', 'error', 'started_at', 'finished_at', ...RUN_COUNTERS);
 const catalog = (tables: Record<string, ReturnType<typeof cols>>): Catalog => ({
   tables: Object.entries(tables).map(([name, columns]) => ({ schema: 'hightouch_audit', name, columns })),
 });
@@ -16,7 +17,7 @@ const ctx = { connectionName: 'Prod', schema: 'hightouch_audit' };
 
 describe('shapeFromCatalog', () => {
   it('finds the documented schema as documented', () => {
-    const shape = shapeFromCatalog(catalog({ sync_changelog: CHANGELOG, sync_snapshot: SNAPSHOT, sync_runs: cols('sync_id') }));
+    const shape = shapeFromCatalog(catalog({ sync_changelog: CHANGELOG, sync_snapshot: SNAPSHOT, sync_runs: RUNS }));
     assert.deepEqual(shape, { ...documentedShape(), fromCatalog: true });
     assert.equal(missingTablesMessage(shape, ctx), undefined);
   });
@@ -47,6 +48,15 @@ describe('shapeFromCatalog', () => {
     assert.equal(shape.hasAudienceHoldout, true);
     const text = runChangelogSql({ dialect: postgresDialect, schema: 's', shape, syncId: '1', syncRunId: '2', modelName: 'm', destination: 'd', startedAt: null });
     assert.ok(!text.includes('c.fields'), 'no fields column where the catalog has none');
+  });
+
+  it('uses the run counters only where sync_runs has all twelve (any case, as Snowflake folds names)', () => {
+    const all = ['planned', 'attempted', 'succeeded', 'failed'].flatMap((f) => ['add', 'change', 'remove'].map((o) => `NUM_${f.toUpperCase()}_${o.toUpperCase()}`));
+    const withAll = shapeFromCatalog(catalog({ sync_changelog: cols('sync_id'), sync_snapshot: cols('sync_id'), sync_runs: cols('sync_id', ...all) }));
+    assert.equal(withAll.runCounters, true);
+    const oneMissing = shapeFromCatalog(catalog({ sync_changelog: cols('sync_id'), sync_snapshot: cols('sync_id'), sync_runs: cols('sync_id', ...all.filter((c) => c !== 'NUM_SUCCEEDED_REMOVE')) }));
+    assert.equal(oneMissing.runCounters, false);
+    assert.equal(shapeFromCatalog(undefined).runCounters, false, 'no sync_runs, no counters');
   });
 
   it('says how to enable sync logs when the schema has none of the tables', () => {

@@ -70,7 +70,7 @@ function render(content: HTMLElement, data: FlappingData, p: FlappingParams): vo
         { id: 'adds', label: 'Adds', numeric: true, sortValue: (r) => r.adds },
         { id: 'removes', label: 'Removes', numeric: true, sortValue: (r) => r.removes },
         { id: 'cycles', label: 'Cycles', numeric: true, sortValue: (r) => r.cycles, title: 'Enter/exit cycles: min(adds, removes)' },
-        { id: 'failures', label: 'Failures', numeric: true, sortValue: (r) => r.failures, render: (r) => (r.failures ? el('span', { className: 'status-failed', text: fmtNumber(r.failures) }) : '0') },
+        { id: 'failures', label: 'Failures', numeric: true, sortValue: (r) => r.failures, render: (r) => (r.failures === null ? '…' : r.failures ? el('span', { className: 'status-failed', text: fmtNumber(r.failures) }) : '0'), title: 'Failed operations (counted with the sparklines)' },
         { id: 'rate', label: 'Per run', numeric: true, sortValue: (r) => r.ratePerRun, render: (r) => fmtNumber(r.ratePerRun, 2), title: 'Operations per run in the window' },
         { id: 'first', label: 'First', sortValue: (r) => r.firstRunAt, render: (r) => fmtDate(r.firstRunAt), className: 'nowrap' },
         { id: 'last', label: 'Last', sortValue: (r) => r.lastRunAt, render: (r) => fmtDate(r.lastRunAt), className: 'nowrap' },

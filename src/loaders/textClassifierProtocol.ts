@@ -1,0 +1,38 @@
+import type { CategoryDef } from '../shared/analysisData';
+
+// Texts cross the thread boundary packed: one string and the lengths of its parts. Cloning one
+// long string is a copy; cloning thousands of small strings and objects cost as much as the
+// classification it was meant to share.
+
+/** To the classifier worker: texts to classify with these (already validated) category definitions. */
+export interface ClassifyRequest {
+  id: number;
+  texts: Packed;
+  defs: CategoryDef[];
+}
+
+/** From the worker: per text, its template and its category as an index into defs (NO_CATEGORY: unexpected). */
+export type ClassifyReply = { id: number; templates: Packed; categories: Uint16Array } | { id: number; error: string };
+
+export const NO_CATEGORY = 0xffff;
+
+export interface Packed {
+  joined: string;
+  lengths: Uint32Array;
+}
+
+export function pack(parts: readonly string[]): Packed {
+  const lengths = new Uint32Array(parts.length);
+  for (let i = 0; i < parts.length; i++) lengths[i] = parts[i].length;
+  return { joined: parts.join(''), lengths };
+}
+
+export function unpack({ joined, lengths }: Packed): string[] {
+  const out = new Array<string>(lengths.length);
+  let at = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    out[i] = joined.slice(at, at + lengths[i]);
+    at += lengths[i];
+  }
+  return out;
+}
