@@ -51,7 +51,6 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
   private context: PanelContext = { connection: '', syncs: [], hasFields: true };
   private readonly extras = new Map<Extra['type'], Extra>();
   private readonly loads = new Set<AbortController>();
-  private main: AbortController | undefined;
   private readonly host: WebviewHost<AnalysisHostMessage, AnalysisWebviewMessage>;
   private generation = 0;
 
@@ -152,7 +151,6 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
       return;
     }
     const controller = new AbortController();
-    this.main = controller;
     this.setView({ phase: 'loading', message: 'Querying the warehouse…' });
     const began = Date.now();
     await this.track(controller, async () => {
@@ -230,7 +228,6 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
   /** Cancels every query of this panel in the warehouse. */
   cancel(): void {
     for (const c of this.loads) c.abort();
-    this.main = undefined;
   }
 
   /**

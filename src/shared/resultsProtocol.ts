@@ -6,7 +6,7 @@
  */
 import type { ResultColumn } from './queryResult';
 import type { CopyFormat } from './cellText';
-import { isReadyMessage, type ReadyMessage } from './webviewProtocol';
+import type { ReadyMessage } from './webviewProtocol';
 
 export const RESULTS_VIEW_TYPE = 'syncLogs.results';
 
