@@ -84,13 +84,8 @@ export function workerClassifier(workerPath: string, minParallel = MIN_PARALLEL_
       const mine: string[] = [];
       const theirs: string[] = [];
       texts.forEach((t, i) => (i % 2 === 0 ? mine : theirs).push(t));
-      let remote: Promise<TextClass[]>;
-      try {
-        remote = inWorker(theirs, compiled);
-      } catch {
-        broken = true;
-        return inlineClassifier.classify(texts, compiled);
-      }
+      // A worker that cannot start rejects (the promise executor catches a throwing constructor).
+      const remote = inWorker(theirs, compiled);
       // The worker's share is on its way before this thread gets busy.
       const here = classifyAll(mine, compiled);
       const there = await remote.then(
