@@ -31,14 +31,14 @@ const earlier = (a: string | null, b: string): string => (a === null || Date.par
 /**
  * `activity` is null until the follow-up query has answered: failures and first/last run are
  * then unknown (null), not zero. `rowsWithOperations`: rows with any operation in the window
- * (the ranking holds only the top ones).
+ * (the ranking holds only the top ones), null until counted.
  */
 export function buildFlapping(
   rows: readonly FlappingRowCount[],
   activity: readonly RowRunActivity[] | null,
   runs: readonly RunPoint[],
   orderBy: FlappingOrder,
-  rowsWithOperations: number,
+  rowsWithOperations: number | null,
 ): FlappingData {
   const runsInWindow = new Set(runs.map((r) => r.syncRunId)).size;
   const { unit, buckets, indexOf } = bucketRuns(runs, FLAPPING_BUCKETS);

@@ -51,6 +51,7 @@ export async function breakdownScope(run: QueryRunner, p: BreakdownParams): Prom
 }
 
 export async function loadBreakdown(run: QueryRunner, p: BreakdownParams, categories: Categories): Promise<BreakdownResult> {
+  void categories.classifier?.prepare?.();
   const scope = await breakdownScope(run, p);
   const query =
     p.source === 'snapshot'

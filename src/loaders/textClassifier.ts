@@ -1,12 +1,17 @@
 import { Worker } from 'node:worker_threads';
 import type { CompiledCategory } from '../analysis/errorCategories';
-import { classifyAll, type TextClass, type TextClasses } from '../analysis/textClasses';
+import { classifyAll, classifyText, type TextClass, type TextClasses } from '../analysis/textClasses';
 import { UNEXPECTED } from '../shared/analysisData';
-import { NO_CATEGORY, pack, unpack, type ClassifyReply, type ClassifyRequest } from './textClassifierProtocol';
+import { NO_CATEGORY, pack, takeChunk, unpack, type ClassifyReply, type ClassifyRequest } from './textClassifierProtocol';
 
 /** Templates and categorizes a breakdown's distinct failure texts. */
 export interface TextClassifier {
   classify(texts: readonly string[], compiled: readonly CompiledCategory[]): Promise<TextClasses>;
+  /**
+   * Gets ready for a classify call soon: the breakdown calls it before its query, so a worker
+   * starts while the warehouse works. Resolves when ready (or when there is nothing to wait for).
+   */
+  prepare?(): Promise<void>;
   dispose(): void;
   /** Texts the worker has classified so far (tests and logs: the worker really shares the work). */
   readonly workerTexts?: number;
@@ -28,20 +33,31 @@ export const inlineClassifier: TextClassifier = {
 
 /** Below this many texts, a worker's round trip costs more than it saves. */
 export const MIN_PARALLEL_TEXTS = 2000;
+/** Texts per chunk: small enough that the threads finish within a fraction of a millisecond of each other. */
+const CHUNK = 128;
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
+
+interface WorkerShare {
+  starts: Uint32Array;
+  templates: string[];
+  categories: Uint16Array;
+}
 
 /**
- * Classifies every other text in a worker thread while this thread does the rest: a
- * breakdown over tens of thousands of distinct texts is a few hundred milliseconds of regular
- * expressions, which would otherwise all run on the extension host's thread after the query.
- * If the worker cannot start or fails, its half is classified here: the result never depends
- * on the worker.
+ * Classifies texts on a worker thread and on this one at once: a breakdown over tens of
+ * thousands of distinct texts is a few hundred milliseconds of regular expressions, which would
+ * otherwise all run on the extension host's thread after the query. Both threads take chunks
+ * from one shared counter, so the work splits by speed, not by count (a worker that is still
+ * starting takes little or nothing). If the worker cannot start or fails, what it took is
+ * classified here: the result never depends on the worker.
  */
 export function workerClassifier(workerPath: string, minParallel = MIN_PARALLEL_TEXTS): TextClassifier {
   let worker: Worker | undefined;
   let broken = false;
   let nextId = 1;
   let workerTexts = 0;
-  const pending = new Map<number, { names: string[]; resolve(c: TextClass[]): void; reject(e: Error): void }>();
+  let online: Promise<void> = Promise.resolve();
+  const pending = new Map<number, { resolve(share: WorkerShare): void; reject(e: Error): void }>();
 
   const failAll = (err: Error) => {
     broken = true;
@@ -53,49 +69,81 @@ export function workerClassifier(workerPath: string, minParallel = MIN_PARALLEL_
     const w = new Worker(workerPath);
     // An idle classifier must not keep a process (tests, the CLI) alive; a busy one must.
     w.unref();
+    online = new Promise((resolve) => {
+      w.once('online', () => resolve());
+      w.once('exit', () => resolve());
+    });
     w.on('message', (m: ClassifyReply) => {
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
       if (pending.size === 0) w.unref();
       if ('error' in m) return p.reject(new Error(m.error));
-      const templates = unpack(m.templates);
-      p.resolve(templates.map((template, i) => ({ template, category: m.categories[i] === NO_CATEGORY ? UNEXPECTED : p.names[m.categories[i]] })));
+      p.resolve({ starts: m.starts, templates: unpack(m.templates), categories: m.categories });
     });
     w.on('error', (err) => failAll(err));
     w.on('exit', () => failAll(new Error('The text classifier worker stopped.')));
     return w;
   };
-  const inWorker = (texts: string[], compiled: readonly CompiledCategory[]): Promise<TextClass[]> =>
+  const inWorker = (texts: readonly string[], compiled: readonly CompiledCategory[], next: Int32Array): Promise<WorkerShare> =>
     new Promise((resolve, reject) => {
       worker ??= start();
       const id = nextId++;
-      pending.set(id, { names: compiled.map((c) => c.name), resolve, reject });
+      pending.set(id, { resolve, reject });
       worker.ref();
-      const request: ClassifyRequest = { id, texts: pack(texts), defs: compiled.map((c) => c.def) };
+      const request: ClassifyRequest = { id, texts: pack(texts), defs: compiled.map((c) => c.def), next, chunk: CHUNK };
       worker.postMessage(request, [request.texts.lengths.buffer as ArrayBuffer]);
     });
 
   return {
     async classify(texts, compiled) {
-      if (broken || texts.length < minParallel) return inlineClassifier.classify(texts, compiled);
-      // Alternate texts rather than halves: texts arrive grouped (by count, by text), and similar
-      // texts cost alike, so halves can differ twofold in work.
-      const mine: string[] = [];
-      const theirs: string[] = [];
-      texts.forEach((t, i) => (i % 2 === 0 ? mine : theirs).push(t));
+      // The threads share their chunk counter through memory; a host without SharedArrayBuffer classifies here.
+      if (broken || texts.length < minParallel || typeof SharedArrayBuffer !== 'function') return inlineClassifier.classify(texts, compiled);
+      // Texts with a character beyond Latin-1 stay here: one of them would make the packed
+      // string two-byte, and with it every text the worker slices from it, which doubles the
+      // cost of its regular expressions.
+      const local: string[] = [];
+      const shared: string[] = [];
+      for (const t of texts) (BEYOND_LATIN1.test(t) ? local : shared).push(t);
+      const next = new Int32Array(new SharedArrayBuffer(4));
       // A worker that cannot start rejects (the promise executor catches a throwing constructor).
-      const remote = inWorker(theirs, compiled);
-      // The worker's share is on its way before this thread gets busy.
-      const here = classifyAll(mine, compiled);
-      const there = await remote.then(
-        (classes) => ((workerTexts += classes.length), classes),
-        () => classifyAll(theirs, compiled),
-      );
+      const remote = inWorker(shared, compiled, next).catch(() => undefined);
       const out = new Map<string, TextClass>();
-      for (let i = 0; i < mine.length; i++) out.set(mine[i], here[i]);
-      for (let i = 0; i < theirs.length; i++) out.set(theirs[i], there[i]);
+      for (const t of local) out.set(t, classifyText(t, compiled));
+      let takenHere = 0;
+      for (let first = takeChunk(next, CHUNK, shared.length); first >= 0; first = takeChunk(next, CHUNK, shared.length)) {
+        const end = Math.min(shared.length, first + CHUNK);
+        for (let i = first; i < end; i++) out.set(shared[i], classifyText(shared[i], compiled));
+        takenHere += end - first;
+      }
+      // Every chunk taken here: the worker's reply (if it ever comes) holds nothing.
+      if (takenHere === shared.length) return out;
+      const share = await remote;
+      if (share === undefined) {
+        // The worker failed: what it took is done here.
+        for (const t of shared) if (!out.has(t)) out.set(t, classifyText(t, compiled));
+        return out;
+      }
+      const names = compiled.map((c) => c.name);
+      let k = 0;
+      for (const first of share.starts) {
+        const end = Math.min(shared.length, first + CHUNK);
+        for (let i = first; i < end; i++, k++) {
+          const category = share.categories[k] === NO_CATEGORY ? UNEXPECTED : names[share.categories[k]];
+          out.set(shared[i], { template: share.templates[k], category });
+        }
+      }
+      workerTexts += k;
       return out;
+    },
+    prepare() {
+      if (broken) return Promise.resolve();
+      try {
+        worker ??= start();
+      } catch {
+        broken = true;
+      }
+      return online;
     },
     get workerTexts() {
       return workerTexts;

@@ -4,15 +4,21 @@ import type { CategoryDef } from '../shared/analysisData';
 // long string is a copy; cloning thousands of small strings and objects cost as much as the
 // classification it was meant to share.
 
-/** To the classifier worker: texts to classify with these (already validated) category definitions. */
+/**
+ * To the classifier worker: texts to classify with these (already validated) category
+ * definitions. Both threads take chunks of `chunk` texts by advancing `next` (shared memory), so
+ * neither waits for the other when one runs slower.
+ */
 export interface ClassifyRequest {
   id: number;
   texts: Packed;
   defs: CategoryDef[];
+  next: Int32Array;
+  chunk: number;
 }
 
-/** From the worker: per text, its template and its category as an index into defs (NO_CATEGORY: unexpected). */
-export type ClassifyReply = { id: number; templates: Packed; categories: Uint16Array } | { id: number; error: string };
+/** From the worker: the chunks it took (their first text's index), and per text in those chunks its template and its category as an index into defs (NO_CATEGORY: unexpected). */
+export type ClassifyReply = { id: number; starts: Uint32Array; templates: Packed; categories: Uint16Array } | { id: number; error: string };
 
 export const NO_CATEGORY = 0xffff;
 
@@ -35,4 +41,10 @@ export function unpack({ joined, lengths }: Packed): string[] {
     at += lengths[i];
   }
   return out;
+}
+
+/** Takes the next chunk: its first index, or -1 when every chunk is taken. */
+export function takeChunk(next: Int32Array, chunk: number, total: number): number {
+  const start = Atomics.add(next, 0, chunk);
+  return start < total ? start : -1;
 }

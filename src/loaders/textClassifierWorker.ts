@@ -1,20 +1,31 @@
-// Worker thread entry (dist/textClassifierWorker.js): classifies a share of a breakdown's texts.
+// Worker thread entry (dist/textClassifierWorker.js): classifies chunks of a breakdown's texts
+// while the extension host's thread classifies others.
 import { parentPort } from 'node:worker_threads';
 import { compileCategories } from '../analysis/errorCategories';
-import { classifyAll } from '../analysis/textClasses';
-import { NO_CATEGORY, pack, unpack, type ClassifyReply, type ClassifyRequest } from './textClassifierProtocol';
+import { classifyText } from '../analysis/textClasses';
+import { NO_CATEGORY, pack, takeChunk, unpack, type ClassifyReply, type ClassifyRequest } from './textClassifierProtocol';
 
 parentPort?.on('message', (m: ClassifyRequest) => {
   let reply: ClassifyReply;
   try {
     const { compiled } = compileCategories(m.defs);
     const index = new Map(compiled.map((c, i) => [c.name, i] as const));
-    const classes = classifyAll(unpack(m.texts), compiled);
-    const categories = new Uint16Array(classes.length);
-    for (let i = 0; i < classes.length; i++) categories[i] = index.get(classes[i].category) ?? NO_CATEGORY;
-    reply = { id: m.id, templates: pack(classes.map((c) => c.template)), categories };
+    const texts = unpack(m.texts);
+    const starts: number[] = [];
+    const templates: string[] = [];
+    const categories: number[] = [];
+    for (let start = takeChunk(m.next, m.chunk, texts.length); start >= 0; start = takeChunk(m.next, m.chunk, texts.length)) {
+      starts.push(start);
+      for (let i = start; i < Math.min(texts.length, start + m.chunk); i++) {
+        const c = classifyText(texts[i], compiled);
+        templates.push(c.template);
+        categories.push(index.get(c.category) ?? NO_CATEGORY);
+      }
+    }
+    reply = { id: m.id, starts: Uint32Array.from(starts), templates: pack(templates), categories: Uint16Array.from(categories) };
   } catch (err) {
     reply = { id: m.id, error: err instanceof Error ? err.message : String(err) };
   }
-  parentPort?.postMessage(reply, 'categories' in reply ? [reply.categories.buffer as ArrayBuffer, reply.templates.lengths.buffer as ArrayBuffer] : []);
+  const transfer = 'categories' in reply ? [reply.starts.buffer as ArrayBuffer, reply.categories.buffer as ArrayBuffer, reply.templates.lengths.buffer as ArrayBuffer] : [];
+  parentPort?.postMessage(reply, transfer);
 });

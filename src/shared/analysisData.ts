@@ -140,8 +140,8 @@ export type FlappingOrder = 'operations' | 'changes' | 'cycles';
 
 export interface FlappingData {
   runsInWindow: number;
-  /** Rows with any operation in the window. */
-  rowsWithOperations: number;
+  /** Rows with any operation in the window; null until the follow-up has counted them. */
+  rowsWithOperations: number | null;
   orderBy: FlappingOrder;
   rows: FlappingRow[];
   buckets: ChartBucket[];

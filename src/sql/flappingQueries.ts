@@ -29,10 +29,11 @@ const ORDER: Record<FlappingOrderBy, string> = {
  * Benchmark hot path, so the aggregate holds only what the ranking needs: changes are
  * operations - adds - removes (op_type is added, changed or removed, schema.md), computed on the
  * grouped rows; failures come with the follow-up rowActivityQuery (on the top rows only); how
- * many rows had any operation is rowsWithOperationsQuery, run alongside (a window count here cost
- * more than that second, index-friendly query).
- * Counts use sum(case ... then 1 else 0 end): count(case ... else 0 end) would count every row
- * (the dbt package's bug, schema.md).
+ * many rows had any operation is rowsWithOperationsQuery, run with that follow-up when the
+ * ranking is full (a window count here cost more than that second, index-friendly query).
+ * Counts are count(case when ... then 1 end), with no else: the CASE is NULL for other rows and
+ * count skips NULLs (a sum of 1 or 0 would cost more per row; count(... else 0 end) would count
+ * every row, the dbt package's bug, schema.md).
  * No first/last run time per row: the changelog has no time, so it would need a join to
  * sync_runs on every call, not only with `since`; the panel gets times from the activity query
  * and the runs list instead.
@@ -48,8 +49,8 @@ export function flappingRowsQuery(loc: SyncLogLocation, spec: FlappingSpec): Sql
 from (
   select c.row_id,
     count(*) as operations,
-    sum(case when c.op_type = 'added' then 1 else 0 end) as adds,
-    sum(case when c.op_type = 'removed' then 1 else 0 end) as removes
+    count(case when c.op_type = 'added' then 1 end) as adds,
+    count(case when c.op_type = 'removed' then 1 end) as removes
   from ${tableName(loc, 'sync_changelog')} c${where.replace(/\n/g, '\n  ')}
   group by c.row_id
 ) per_row

@@ -8,7 +8,7 @@ import { postgresDialect } from '../../src/sql/dialect';
 import { documentedShape } from '../../src/sql/syncLogShape';
 import { warehouseRunner, type QueryRunner } from '../../src/loaders/queryRunner';
 import { loadBreakdown, loadBreakdownDetails, loadCategoryChart, loadDrill } from '../../src/loaders/breakdownLoader';
-import { loadFlapping, loadFlappingActivity } from '../../src/loaders/flappingLoader';
+import { MAX_FLAPPING_ROWS, loadFlapping, loadFlappingActivity } from '../../src/loaders/flappingLoader';
 import { loadModelOverTime } from '../../src/loaders/modelOverTimeLoader';
 import { MAX_TIMELINE_EVENTS, loadTimeline } from '../../src/loaders/timelineLoader';
 import { DEFAULT_CATEGORIES, categorize, compileCategories } from '../../src/analysis/errorCategories';
@@ -145,6 +145,7 @@ describe('flapping rows', () => {
     const syncId = await busiestSync();
     const ranking = await loadFlapping(run, { syncId, days: null, orderBy: 'operations' });
     assert.ok(ranking.data.rows.every((r) => r.activity.every((a) => a === 0) && r.failures === null), 'the ranking comes before the sparklines and failures');
+    assert.equal(ranking.data.rowsWithOperations, null, 'past the top rows, counted with the follow-up');
     const data = await loadFlappingActivity(run, ranking);
     assert.ok(data.rows.length > 0);
     const [{ rows_with_ops, runs }] = await plain(
@@ -166,6 +167,23 @@ describe('flapping rows', () => {
     }
     const [{ top }] = await plain(`select max(c) as top from (select count(*) as c from ${CL} where sync_id = $1 group by row_id) x`, [syncId]);
     assert.equal(data.rows[0].operations, n(top), 'the first row changes the most');
+  });
+
+  test('when the ranking holds every row with operations, it counts them itself: no count query', async () => {
+    const [{ sync_id: syncId }] = await plain(`select sync_id from ${CL} group by sync_id order by count(distinct row_id), sync_id limit 1`);
+    const sent: string[] = [];
+    const recording: QueryRunner = { loc: run.loc, rows: (q, max) => (sent.push(q.text), run.rows(q, max)) };
+    // The newest run's quarter hour of the smallest sync: a handful of rows.
+    const ranking = await loadFlapping(recording, { syncId: String(syncId), days: 0.01, orderBy: 'operations' });
+    assert.ok(ranking.rows.length > 0 && ranking.rows.length < MAX_FLAPPING_ROWS, `a window with some rows, fewer than the ranking holds (${ranking.rows.length})`);
+    const [{ touched }] = await plain(
+      `select count(distinct c.row_id) as touched from ${CL} c join ${RUNS} r on r.sync_run_id = c.sync_run_id
+       where c.sync_id = $1 and r.started_at >= $2::timestamptz`,
+      [syncId, ranking.scope.since],
+    );
+    assert.equal(ranking.data.rowsWithOperations, n(touched));
+    assert.equal((await loadFlappingActivity(recording, ranking)).rowsWithOperations, n(touched));
+    assert.ok(!sent.some((text) => /as row_count\b/.test(text)), `no count query:\n${sent.join('\n---\n')}`);
   });
 });
 

@@ -51,7 +51,7 @@ function render(content: HTMLElement, data: FlappingData, p: FlappingParams): vo
     'div',
     { className: 'cards', testid: 'summary' },
     summaryCard('runs', 'Runs in window', data.runsInWindow),
-    summaryCard('rows-with-operations', 'Rows with operations', data.rowsWithOperations),
+    summaryCard('rows-with-operations', 'Rows with operations', data.rowsWithOperations ?? '…', { hint: data.rowsWithOperations === null ? 'Counting, with the sparklines' : undefined }),
     summaryCard('rows-shown', 'Rows shown', data.rows.length),
     summaryCard('top-rate', 'Top rate per run', top ? fmtNumber(top.ratePerRun, 2) : '—', { emphasis: top && top.ratePerRun >= 0.9 ? 'error' : undefined, hint: 'Operations per run of the first row: near 1 means it changes every run' }),
   );
