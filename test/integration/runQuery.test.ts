@@ -18,9 +18,20 @@ async function openSql(content: string): Promise<vscode.TextEditor> {
   return vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
 }
 
-function placeCursor(editor: vscode.TextEditor, offset: number, selectTo = offset): void {
+/**
+ * Sets the selection and waits until it holds. In code-server the browser's editor reports its own
+ * selection back a moment after the editor opens; under load that report could land after ours
+ * and the command then ran a selection cut mid-word (once in five runs).
+ */
+async function placeCursor(editor: vscode.TextEditor, offset: number, selectTo = offset): Promise<void> {
   const doc = editor.document;
-  editor.selection = new vscode.Selection(doc.positionAt(offset), doc.positionAt(selectTo));
+  const wanted = new vscode.Selection(doc.positionAt(offset), doc.positionAt(selectTo));
+  for (let attempt = 0; attempt < 30; attempt++) {
+    editor.selection = wanted;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (editor.selection.isEqual(wanted) && vscode.window.activeTextEditor?.document === doc) return;
+  }
+  assert.fail(`the selection ${JSON.stringify(wanted)} did not hold in the active editor`);
 }
 
 async function runQuery(): Promise<RunQueryOutcome> {
@@ -67,7 +78,7 @@ describe('Run Query and the results panel', function () {
     const second = `select sync_run_id, status\nfrom ${RUNS}\norder by sync_run_id`;
     const text = `select count(*) as n from ${RUNS};\n\n${second};\n`;
     const editor = await openSql(text);
-    placeCursor(editor, text.indexOf('status'));
+    await placeCursor(editor, text.indexOf('status'));
 
     const outcome = await runQuery();
     const result = assertOk(outcome);
@@ -97,7 +108,7 @@ describe('Run Query and the results panel', function () {
     const text = `${selected} where status = 'failed';\nselect 2 as two;\n`;
     const editor = await openSql(text);
     // The cursor (the selection's active end) is inside the first statement, whose where clause is not selected.
-    placeCursor(editor, 0, selected.length);
+    await placeCursor(editor, 0, selected.length);
     const outcome = await runQuery();
     const result = assertOk(outcome);
     assert.strictEqual(outcome.source, 'selection');
@@ -110,7 +121,7 @@ describe('Run Query and the results panel', function () {
 
   it('shows an invalid statement as an error, with the warehouse code', async () => {
     const editor = await openSql('select * from hightouch_audit.sync_runz');
-    placeCursor(editor, 5);
+    await placeCursor(editor, 5);
     const outcome = await runQuery();
     assert.strictEqual(outcome.status, 'error');
     if (outcome.status !== 'error') return;
@@ -121,7 +132,7 @@ describe('Run Query and the results panel', function () {
   it('keeps at most syncLogs.maxResultRows rows and reports the full count', async () => {
     await vscode.workspace.getConfiguration('syncLogs').update('maxResultRows', 5, vscode.ConfigurationTarget.Global);
     const editor = await openSql(`select sync_run_id from ${RUNS}`);
-    placeCursor(editor, 0);
+    await placeCursor(editor, 0);
     const result = assertOk(await runQuery());
     const total = Number((await direct(`select count(*) from ${RUNS}`)).rows[0][0]);
     assert.ok(total > 5);
@@ -133,7 +144,7 @@ describe('Run Query and the results panel', function () {
 
   it('runs nothing in an empty editor', async () => {
     const editor = await openSql('  \n-- nothing here yet\n');
-    placeCursor(editor, 1);
+    await placeCursor(editor, 1);
     const outcome = await vscode.commands.executeCommand<RunQueryOutcome | undefined>('syncLogs.runQuery');
     assert.strictEqual(outcome, undefined);
   });
