@@ -71,10 +71,9 @@ export async function startWorkbench({
   const close = async ({ keepRunDir = false } = {}) => {
     await browser?.close();
     await server?.stop();
-    if (!keepRunDir) {
-      removeQuietly(runDir);
-      forget();
-    }
+    if (!keepRunDir) removeQuietly(runDir);
+    // Kept or removed, it is no longer the exit hook's to delete (it used to delete a kept folder at exit).
+    forget();
   };
   try {
     t = Date.now();
