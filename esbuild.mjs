@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { sourceHash } from './scripts/lib/sourceHash.mjs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -40,6 +41,8 @@ const separateAdapters = {
 
 const node = {
   bundle: true,
+  // The demo generator's version carries this (src/demo/loader.ts): cached demo data follows the sources.
+  define: { DEMO_SOURCE_HASH: JSON.stringify(sourceHash('src/demo')) },
   platform: 'node',
   target: 'node20',
   format: 'cjs',

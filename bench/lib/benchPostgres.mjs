@@ -3,12 +3,12 @@
 // and each scale's database carries a marker of the generator it was loaded with, so a change
 // to the demo generator reloads it. SYNCLOGS_BENCH_PG_URL uses a server you run instead.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { sourceHash } from '../../scripts/lib/sourceHash.mjs';
 
 // As root the server runs as the postgres OS user, which cannot enter /root: keep it in /var/tmp then.
 const CACHE =
@@ -75,20 +75,13 @@ export async function startBenchPostgres() {
 }
 
 /** A fingerprint of the demo generator, so data loaded by an older generator is reloaded. */
-function generatorVersion(root) {
-  const hash = createHash('sha256');
-  const dir = join(root, 'src', 'demo');
-  for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
-  return hash.digest('hex').slice(0, 16);
-}
-
 /**
  * A database holding the demo sync log at `scale`, loaded by the real CLI when missing or stale.
  * Returns its URL and its changelog row count.
  */
 export async function demoDatabase(root, serverUrl, scale, log) {
   const name = `synclogs_bench_${String(scale).replace('.', '_')}`;
-  const version = generatorVersion(root);
+  const version = sourceHash(join(root, 'src', 'demo'));
   const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
   await admin.connect();
   const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount > 0;

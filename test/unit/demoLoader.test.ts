@@ -1,5 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { GENERATOR_VERSION, demoMarker, loadSyncLog } from '../../src/demo/loader';
 import type { LoadProgress, LoadStats } from '../../src/demo/loaderContract';
@@ -137,6 +140,27 @@ test('indexes, statistics and the marker exist after the load', async () => {
   const { comment } = await one<{ comment: string }>(`select obj_description($1::regclass, 'pg_class') as comment`, [`${SCHEMA}.sync_runs`]);
   assert.equal(comment, demoMarker({ scale: 0.1 }));
   assert.ok(comment.includes(GENERATOR_VERSION));
+});
+
+test("the built CLI and demo worker version the demo data with the generator's current sources", async () => {
+  // @ts-expect-error: a build script in JavaScript, no types
+  const { sourceHash } = (await import('../../scripts/lib/sourceHash.mjs')) as { sourceHash(dir: string): string };
+  const root = join(__dirname, '../..');
+  const hash = sourceHash(join(root, 'src/demo'));
+  assert.match(hash, /^[0-9a-f]{16}$/);
+  for (const bundle of ['dist/cli.js', 'dist/demoWorker.js']) {
+    const text = readFileSync(join(root, bundle), 'utf8');
+    assert.ok(text.includes(`"${hash}"`), `${bundle} was built from these sources (run node esbuild.mjs)`);
+  }
+  // Any change to a source file changes the hash: a copy of src/demo with one comment added.
+  const copy = mkdtempSync(join(tmpdir(), 'demo-src-'));
+  try {
+    cpSync(join(root, 'src/demo'), copy, { recursive: true });
+    appendFileSync(join(copy, 'catalog.ts'), '\n// changed\n');
+    assert.notEqual(sourceHash(copy), hash);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 });
 
 test('progress: phases in order, changelog progress counts up to the total', () => {
