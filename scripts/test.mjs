@@ -153,6 +153,12 @@ const stages = [
     run: () => countedStage('node test/ui/walk.mjs', node, ['test/ui/walk.mjs'], parsePlain('ui'), { timeoutMs: 8 * MIN }),
   },
   {
+    name: 'preview',
+    title: 'the four analysis webviews in Chromium with sample data, light and dark',
+    needsBuild: true,
+    run: () => countedStage('node test/ui/preview/preview.mjs', node, ['test/ui/preview/preview.mjs'], parsePlain('preview'), { timeoutMs: 5 * MIN }),
+  },
+  {
     name: 'package',
     title: 'package the .vsix and check it',
     run: () => countedStage('node scripts/package.mjs', node, ['scripts/package.mjs'], parsePlain('package'), { timeoutMs: 5 * MIN }),

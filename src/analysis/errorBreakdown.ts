@@ -169,7 +169,7 @@ export function buildCategoryChart(
   compiled: readonly CompiledCategory[],
   maxBuckets = 60,
   known?: TextClasses,
-): CategoryChart {
+): Omit<CategoryChart, 'capped'> {
   const { unit, buckets, indexOf } = bucketRuns(runs, maxBuckets);
   const categoryOf = categoryLookup(compiled, known);
   const counts = new Map<string, number[]>();

@@ -8,7 +8,7 @@ import { withRunDetails } from '../analysis/failureTextRuns';
 import { isBlank, type TextClasses } from '../analysis/textClasses';
 import { inlineClassifier, type TextClassifier } from './textClassifier';
 import { windowStart } from './analysisWindow';
-import { loadRuns } from './runs';
+import { MAX_RUNS, loadRuns } from './runs';
 import { num, str, strOrNull, time, type QueryRunner } from './queryRunner';
 
 /** Distinct failure texts read per breakdown; past this the least frequent are left out (and the panel says so). */
@@ -75,21 +75,24 @@ export async function loadBreakdown(run: QueryRunner, p: BreakdownParams, catego
 /**
  * The breakdown's second query, failures per (run, text): the chart of categories per run and,
  * for the changelog, each text's first and last run and a sample row (the table, refined).
+ * `limits` caps what is read (tests lower them); the chart says when a cap was hit.
  */
 export async function loadBreakdownDetails(
   run: QueryRunner,
   result: BreakdownResult,
   source: BreakdownParams['source'],
   categories: Categories,
+  limits: { runs: number; pairs: number } = { runs: MAX_RUNS, pairs: MAX_RUN_TEXT_PAIRS },
 ): Promise<{ chart: CategoryChart; result: BreakdownResult }> {
-  const [runs, pairs] = await Promise.all([loadRuns(run, result.scope), run.rows(failuresPerRunQuery(run.loc, result.scope, MAX_RUN_TEXT_PAIRS))]);
-  const perRun = pairs.slice(0, MAX_RUN_TEXT_PAIRS).map((r) => ({
+  const [runs, pairs] = await Promise.all([loadRuns(run, result.scope, limits.runs), run.rows(failuresPerRunQuery(run.loc, result.scope, limits.pairs))]);
+  const perRun = pairs.slice(0, limits.pairs).map((r) => ({
     syncRunId: str(r.sync_run_id),
     reason: strOrNull(r.failure_reason),
     count: num(r.row_count),
     sampleRowId: strOrNull(r.sample_row_id),
   }));
-  const chart = buildCategoryChart(perRun, runs, categories.compiled, undefined, result.classes);
+  const capped = { runs: runs.length >= limits.runs ? limits.runs : null, pairs: pairs.length > limits.pairs ? limits.pairs : null };
+  const chart = { ...buildCategoryChart(perRun, runs, categories.compiled, undefined, result.classes), capped };
   if (source === 'snapshot') return { chart, result };
   const texts = withRunDetails(result.texts, perRun, runs);
   const data = buildBreakdown(texts, categories.compiled, categories.problems, 'changelog', result.data.truncated, result.classes);

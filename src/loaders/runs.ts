@@ -14,9 +14,9 @@ export const runPoint = (r: Record<string, unknown>): RunPoint => ({
   error: strOrNull(r.error),
 });
 
-/** The runs in scope, oldest first. */
-export async function loadRuns(run: QueryRunner, scope: AnalysisScope): Promise<RunPoint[]> {
-  return (await run.rows(scopeRunsQuery(run.loc, scope, MAX_RUNS))).map(runPoint).reverse();
+/** The runs in scope, oldest first: the newest `limit` of them. */
+export async function loadRuns(run: QueryRunner, scope: AnalysisScope, limit = MAX_RUNS): Promise<RunPoint[]> {
+  return (await run.rows(scopeRunsQuery(run.loc, scope, limit))).map(runPoint).reverse();
 }
 
 /** The runs in scope, oldest first, each with its query row (which holds the counters). */

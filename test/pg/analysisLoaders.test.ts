@@ -128,6 +128,38 @@ describe('error breakdown', () => {
     for (const s of chart.series) assert.equal(s.counts.reduce((a, b) => a + b, 0), table.get(s.category), s.category);
   });
 
+  test('the chart says which read limit it hit, and then holds exactly what was read', async () => {
+    const syncId = await busiestSync();
+    const result = await loadBreakdown(run, { syncId, syncRunId: null, source: 'changelog', days: null }, cats);
+    const full = await loadBreakdownDetails(run, result, 'changelog', cats);
+    assert.deepEqual(full.chart.capped, { runs: null, pairs: null });
+    const chartTotal = (chart: { series: { counts: number[] }[] }) => chart.series.reduce((sum, x) => sum + x.counts.reduce((a, b) => a + b, 0), 0);
+
+    // The newest 5 runs: their buckets and their failed operations, by plain SQL.
+    const fewRuns = (await loadBreakdownDetails(run, result, 'changelog', cats, { runs: 5, pairs: 1_000_000 })).chart;
+    assert.deepEqual(fewRuns.capped, { runs: 5, pairs: null });
+    const newest = await plain(
+      `select sync_run_id, coalesce(num_failed_add, 0) + coalesce(num_failed_change, 0) + coalesce(num_failed_remove, 0) as failed
+       from ${RUNS} where sync_id = $1 order by started_at desc, sync_run_id desc limit 5`,
+      [syncId],
+    );
+    assert.deepEqual(fewRuns.buckets.map((b) => b.syncRunId).reverse(), newest.map((r) => String(r.sync_run_id)));
+    const failedInNewest = newest.reduce((sum, r) => sum + n(r.failed), 0);
+    assert.ok(failedInNewest > 0, 'the newest runs have failures');
+    assert.equal(chartTotal(fewRuns), failedInNewest);
+
+    // The 20 largest (run, text) pairs, in the query's order.
+    const fewPairs = (await loadBreakdownDetails(run, result, 'changelog', cats, { runs: 1_000_000, pairs: 20 })).chart;
+    assert.deepEqual(fewPairs.capped, { runs: null, pairs: 20 });
+    const top = await plain(
+      `select count(*) as c from ${CL} where status = 'failed' and sync_id = $1
+       group by sync_run_id, failure_reason order by c desc, sync_run_id, failure_reason limit 20`,
+      [syncId],
+    );
+    assert.equal(chartTotal(fewPairs), top.reduce((sum, r) => sum + n(r.c), 0));
+    assert.ok(chartTotal(fewPairs) < chartTotal(full.chart));
+  });
+
   test('drill-down: the rows of a template carry texts of that template only', async () => {
     const result = await loadBreakdown(run, all, cats);
     const t = result.data.templates[0];

@@ -329,7 +329,13 @@ function drawChart(slot: HTMLElement, chart: CategoryChart, p: BreakdownParams |
     failedBuckets ? `marks ${chart.unit === 'run' ? 'runs that' : `${chart.unit}s with runs that`} failed (the sync stopped early).` : 'No run failed in this window.',
     chart.unit === 'run' && p?.syncId ? ' Click a bar to break one run down.' : '',
   );
-  slot.replaceChildren(el('div', { className: 'chart-box tall' }, canvas), note);
+  const capped = [
+    chart.capped.runs !== null ? `covers only the newest ${fmtNumber(chart.capped.runs)} runs` : '',
+    chart.capped.pairs !== null ? `leaves out the least frequent failure texts of each run past ${fmtNumber(chart.capped.pairs)} (run, text) pairs, so its bars may be a little low` : '',
+  ].filter(Boolean);
+  const box = el('div', { className: 'chart-box tall' }, canvas);
+  if (capped.length === 0) slot.replaceChildren(box, note);
+  else slot.replaceChildren(box, note, el('p', { className: 'box warning chart-capped', testid: 'chart-capped', attrs: { role: 'note' }, text: `This chart ${capped.join(', and ')}. Narrow the window or pick one sync for all of it.` }));
   const labels = chart.buckets.map((b) => fmtBucket(b.start, chart.unit));
   const totals = chart.buckets.map((_, i) => chart.series.reduce((s, x) => s + (x.counts[i] ?? 0), 0));
   const max = Math.max(1, ...totals);

@@ -115,6 +115,7 @@ const chart = {
         { category: 'duplicates', counts: chartBuckets.map((_, i) => (i % 3 === 0 ? 8 : 2)) },
         { category: 'unexpected', counts: chartBuckets.map((_, i) => (i >= 22 ? 12 : 0)) },
       ],
+      capped: { runs: null, pairs: null },
     },
   },
 };

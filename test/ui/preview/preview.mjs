@@ -293,6 +293,13 @@ const checks = {
     await postToPage(page, f.chart);
     await page.locator('[data-testid="breakdown-chart"]').waitFor();
     assert.equal(await page.locator('[data-testid="chart-section"]').getAttribute('data-phase'), 'ready');
+    assert.equal(await page.locator('[data-testid="chart-capped"]').count(), 0, 'no cap note when nothing was left out');
+    // A chart that hit both read limits says so.
+    await postToPage(page, { ...f.chart, view: { ...f.chart.view, data: { ...f.chart.view.data, capped: { runs: 100000, pairs: 500000 } } } });
+    assert.match(await text(page, 'chart-capped'), /covers only the newest 100,000 runs, and leaves out the least frequent failure texts of each run past 500,000 \(run, text\) pairs/);
+    await postToPage(page, f.chart);
+    await page.locator('[data-testid="breakdown-chart"]').waitFor();
+    assert.equal(await page.locator('[data-testid="chart-capped"]').count(), 0);
     // Click a category: filter + drill.
     await page.locator('[data-testid="categories-table"] tr[data-key="rate limit"]').click();
     await checkTable(page, 'templates-table', d.templates.filter((t) => t.category === 'rate limit').map((t) => t.template));
@@ -465,5 +472,6 @@ try {
   server.close();
   rmSync(profile, { recursive: true, force: true });
 }
-console.log(`preview: ${passed} passed, ${failed} failed; screenshots in ${outDir}`);
+console.log(`screenshots in ${outDir}`);
+console.log(`preview: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
