@@ -178,9 +178,7 @@ async function runQueryFromPalette({ page, log }) {
 /** A failure text carrying markup is shown as text in the results, and no element is created from it. */
 async function hostileTextStaysText({ page, log }) {
   await runCommand(page, 'Sync Logs: New Query');
-  await page.waitForTimeout(300);
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.type("select failure_reason from hightouch_audit.sync_changelog where failure_reason like '%<img%' limit 3", { delay: 0 });
+  await typeIntoNewQuery(page, "select failure_reason from hightouch_audit.sync_changelog where failure_reason like '%<img%' limit 3", log);
   await runCommand(page, 'Sync Logs: Run Query');
   const frame = webviewFrame(page);
   await waitUntil(async () => /<img/.test(await textOf(frame.locator('body'))), 'the markup to appear as text in the results', 60_000);
@@ -331,6 +329,49 @@ async function syncIdFromTooltip(page, row) {
 
 let queryCounter = 0;
 
+/** The text of the editor that has the keyboard focus (null when focus is elsewhere); one line is all this reads reliably. */
+const focusedEditorText = (page) =>
+  page.evaluate(() => {
+    const lines = document.activeElement?.closest('.monaco-editor')?.querySelector('.view-lines');
+    return lines instanceof HTMLElement ? lines.innerText.replace(/\u00a0/g, ' ').trim() : null;
+  });
+
+/**
+ * Replaces the text of the editor New Query just opened with `text` (one line), typed, and checks
+ * that it landed as written. Once in CI, and sometimes here, Ctrl+A came before the new editor
+ * was ready and the typing mixed with the starter query, so the run failed on two statements.
+ */
+async function typeIntoNewQuery(page, text, log) {
+  // The starter query has the focus: its first comment shows in the focused editor.
+  await page.waitForFunction(
+    () => (document.activeElement?.closest('.monaco-editor')?.textContent ?? '').replace(/\u00a0/g, ' ').includes('Sync Logs query on the'),
+    null,
+    { timeout: 15_000 },
+  );
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type(text, { delay: 0 });
+    await page.keyboard.press('Escape'); // close a completion list, if one is open
+    // Monaco renders on the next frames: give the text a moment to show before judging it.
+    const landed = await page
+      .waitForFunction(
+        (want) => {
+          const lines = document.activeElement?.closest('.monaco-editor')?.querySelector('.view-lines');
+          return lines instanceof HTMLElement && lines.innerText.replace(/\u00a0/g, ' ').trim() === want;
+        },
+        text,
+        { timeout: 3_000 },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    if (landed) return;
+    log(`the typed query did not land as written (attempt ${attempt}): ${JSON.stringify(await focusedEditorText(page))}`);
+  }
+  throw new Error(`could not type into the editor: ${text}`);
+}
+
 /**
  * Runs one `select count(*) ...` through the UI (New Query, typed, Run Query) and reads the
  * number from the Results panel. The count column gets a unique alias, so the result read is
@@ -341,10 +382,7 @@ async function countThroughResults(page, sqlAfterCount, log) {
   const sql = `select count(*) as ${alias} ${sqlAfterCount}`;
   await runCommand(page, 'Sync Logs: New Query');
   await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
-  await page.locator('.monaco-editor textarea').first().focus().catch(() => {});
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.type(sql, { delay: 0 });
-  await page.keyboard.press('Escape'); // close a completion list, if one is open
+  await typeIntoNewQuery(page, sql, log);
   await runCommand(page, 'Sync Logs: Run Query');
   const frame = await findWebview(
     page,
