@@ -51,7 +51,7 @@ export function checkVsix(file, pkg) {
   };
 
   check('has extension.vsixmanifest', names.includes('extension.vsixmanifest'));
-  for (const f of ['package.json', 'dist/extension.js', 'dist/cli.js', 'dist/server.js', 'dist/adapters/snowflake.js', 'dist/adapters/bigquery.js', 'dist/adapters/databricks.js']) check(`has ${f}`, has(f));
+  for (const f of ['package.json', 'dist/extension.js', 'dist/cli.js', 'dist/server.js', 'dist/adapters/snowflake.js', 'dist/adapters/bigquery.js', 'dist/adapters/databricks.js', 'dist/demoWorker.js', 'dist/textClassifierWorker.js']) check(`has ${f}`, has(f));
   check('has README.md', files.some((f) => f.toLowerCase() === 'readme.md')); // vsce stores it as readme.md
   check('has dist/webview/*.js', some(/^dist\/webview\/[^/]+\.js$/));
   check('has pglite package.json', has('dist/node_modules/@electric-sql/pglite/package.json'));
