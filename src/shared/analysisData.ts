@@ -80,7 +80,7 @@ export interface CategoryChart {
   buckets: ChartBucket[];
   /** One series per category that has failures in the window; counts align with `buckets`. */
   series: { category: string; counts: number[] }[];
-  /** The read limits the chart hit, if any: it then covers only the newest `runs` runs, or leaves out the least frequent (run, text) pairs past `pairs`. */
+  /** The read limits the chart hit, if any: it then covers only the newest `runs` runs, or only the largest `pairs` (run, text) pairs. */
   capped: { runs: number | null; pairs: number | null };
 }
 

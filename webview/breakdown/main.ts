@@ -331,7 +331,7 @@ function drawChart(slot: HTMLElement, chart: CategoryChart, p: BreakdownParams |
   );
   const capped = [
     chart.capped.runs !== null ? `covers only the newest ${fmtNumber(chart.capped.runs)} runs` : '',
-    chart.capped.pairs !== null ? `leaves out the least frequent failure texts of each run past ${fmtNumber(chart.capped.pairs)} (run, text) pairs, so its bars may be a little low` : '',
+    chart.capped.pairs !== null ? `leaves out the smallest (run, failure text) pairs past the largest ${fmtNumber(chart.capped.pairs)}, so its bars may be a little low` : '',
   ].filter(Boolean);
   const box = el('div', { className: 'chart-box tall' }, canvas);
   if (capped.length === 0) slot.replaceChildren(box, note);

@@ -296,7 +296,7 @@ const checks = {
     assert.equal(await page.locator('[data-testid="chart-capped"]').count(), 0, 'no cap note when nothing was left out');
     // A chart that hit both read limits says so.
     await postToPage(page, { ...f.chart, view: { ...f.chart.view, data: { ...f.chart.view.data, capped: { runs: 100000, pairs: 500000 } } } });
-    assert.match(await text(page, 'chart-capped'), /covers only the newest 100,000 runs, and leaves out the least frequent failure texts of each run past 500,000 \(run, text\) pairs/);
+    assert.match(await text(page, 'chart-capped'), /covers only the newest 100,000 runs, and leaves out the smallest \(run, failure text\) pairs past the largest 500,000/);
     await postToPage(page, f.chart);
     await page.locator('[data-testid="breakdown-chart"]').waitFor();
     assert.equal(await page.locator('[data-testid="chart-capped"]').count(), 0);
