@@ -33,14 +33,16 @@ export function pack(parts: readonly string[]): Packed {
   return { joined: parts.join(''), lengths };
 }
 
-export function unpack({ joined, lengths }: Packed): string[] {
-  const out = new Array<string>(lengths.length);
-  let at = 0;
-  for (let i = 0; i < lengths.length; i++) {
-    out[i] = joined.slice(at, at + lengths[i]);
-    at += lengths[i];
-  }
-  return out;
+/** The i-th part of a packed string, sliced when asked for (a worker needs only the chunks it takes). */
+export function partOf({ joined, lengths }: Packed): (i: number) => string {
+  const starts = new Float64Array(lengths.length);
+  for (let i = 1; i < lengths.length; i++) starts[i] = starts[i - 1] + lengths[i - 1];
+  return (i) => joined.slice(starts[i], starts[i] + lengths[i]);
+}
+
+export function unpack(packed: Packed): string[] {
+  const part = partOf(packed);
+  return Array.from({ length: packed.lengths.length }, (_, i) => part(i));
 }
 
 /** Takes the next chunk: its first index, or -1 when every chunk is taken. */

@@ -3,21 +3,22 @@
 import { parentPort } from 'node:worker_threads';
 import { compileCategories } from '../analysis/errorCategories';
 import { classifyText } from '../analysis/textClasses';
-import { NO_CATEGORY, pack, takeChunk, unpack, type ClassifyReply, type ClassifyRequest } from './textClassifierProtocol';
+import { NO_CATEGORY, pack, partOf, takeChunk, type ClassifyReply, type ClassifyRequest } from './textClassifierProtocol';
 
 parentPort?.on('message', (m: ClassifyRequest) => {
   let reply: ClassifyReply;
   try {
     const { compiled } = compileCategories(m.defs);
     const index = new Map(compiled.map((c, i) => [c.name, i] as const));
-    const texts = unpack(m.texts);
+    const text = partOf(m.texts);
+    const total = m.texts.lengths.length;
     const starts: number[] = [];
     const templates: string[] = [];
     const categories: number[] = [];
-    for (let start = takeChunk(m.next, m.chunk, texts.length); start >= 0; start = takeChunk(m.next, m.chunk, texts.length)) {
+    for (let start = takeChunk(m.next, m.chunk, total); start >= 0; start = takeChunk(m.next, m.chunk, total)) {
       starts.push(start);
-      for (let i = start; i < Math.min(texts.length, start + m.chunk); i++) {
-        const c = classifyText(texts[i], compiled);
+      for (let i = start; i < Math.min(total, start + m.chunk); i++) {
+        const c = classifyText(text(i), compiled);
         templates.push(c.template);
         categories.push(index.get(c.category) ?? NO_CATEGORY);
       }
