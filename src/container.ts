@@ -23,7 +23,7 @@ export class Container implements vscode.Disposable {
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.track(vscode.window.createOutputChannel('Sync Logs', { log: true }));
-    this.connections = this.track(new ConnectionManager(context, this.log));
+    this.connections = this.track(new ConnectionManager(context, this.log, () => this.prompter));
     this.tree = this.track(new SyncTreeProvider(this.connections, this.log));
     this.treeView = this.track(vscode.window.createTreeView('syncLogs.syncs', { treeDataProvider: this.tree, showCollapseAll: true }));
     this.statusBar = this.track(new ConnectionStatusBar(this.connections));

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { ConnectionSettings, SecretName } from '../shared/connection';
-import { collectConnection, type ConnectionForm } from '../connections/connectionForm';
+import { collectConnection, type ConnectionForm, type FormContext } from '../connections/connectionForm';
+import { connectionIdentity } from '../warehouse/connectionIdentity';
 import { describeConnection, type UserKind } from '../warehouse/connectionKinds';
 import type { SyncLogInfo } from '../warehouse/discovery';
 
@@ -58,8 +59,7 @@ export function registerConnectionCommands(container: Container): vscode.Disposa
       const existing = await resolveConnection(container, ref, 'Edit which connection?');
       if (!existing) return undefined;
       const taken = connections.list().map((c) => c.name).filter((n) => n !== existing.name);
-      const stored = await connections.storedSecrets(existing.name);
-      const saved = await formLoop(container, { takenNames: taken, initial: existing, kind: existing.kind as UserKind, knownSecrets: stored }, existing.name);
+      const saved = await formLoop(container, { takenNames: taken, initial: existing, kind: existing.kind as UserKind }, existing);
       if (!saved) return undefined;
       if (connections.activeName === existing.name || saved.name !== existing.name) await connections.setActive(saved.name);
       void vscode.window.showInformationMessage(`Sync Logs: saved "${saved.name}".`);
@@ -105,24 +105,24 @@ async function resolveConnection(container: Container, ref: ConnectionRef, quest
 
 /**
  * Asks for the connection, tests it, and saves it when it works (or when the user insists).
- * "Edit Again" reopens the form filled with the previous answers, secrets included.
+ * "Edit Again" reopens the form filled with the previous answers, secrets included. Secrets
+ * belong to a target (connectionIdentity): a secret stored or typed for one target is never
+ * tested against, or saved for, another one the answers point at.
  */
-async function formLoop(
-  container: Container,
-  ctx: Parameters<typeof collectConnection>[1],
-  previousName?: string,
-): Promise<ConnectionSettings | undefined> {
+async function formLoop(container: Container, ctx: FormContext, previous?: ConnectionSettings): Promise<ConnectionSettings | undefined> {
   const { connections, prompter } = container;
-  const stored = previousName !== undefined ? await connections.readSecrets(previousName) : {};
-  let pending: Partial<Record<SecretName, string>> = {};
+  const typed = new Map<string, Partial<Record<SecretName, string>>>();
+  if (previous) typed.set(connectionIdentity(previous), await connections.readSecrets(previous));
+  const secretsOf = (settings: ConnectionSettings) => typed.get(connectionIdentity(settings)) ?? {};
+  const formContext: FormContext = { ...ctx, knownSecrets: (settings) => new Set(Object.keys(secretsOf(settings)) as SecretName[]) };
   let form: ConnectionForm | undefined;
-  let context = ctx;
+  let context = formContext;
   for (;;) {
     form = await collectConnection(prompter, context);
     if (!form) return undefined;
-    // Secrets not retyped keep their stored (or previously typed) values.
-    pending = { ...pending, ...form.secrets };
-    const secrets = { ...stored, ...pending };
+    // Secrets not retyped keep the values stored (or typed before) for this same target.
+    const secrets = { ...secretsOf(form.settings), ...form.secrets };
+    typed.set(connectionIdentity(form.settings), secrets);
     const outcome = await testWithProgress(container, form.settings, secrets);
     let choice: string | undefined;
     if (outcome.ok && !outcome.info.problem) {
@@ -144,11 +144,10 @@ async function formLoop(
     }
     if (choice === 'Save' || choice === 'Save Anyway') break;
     if (choice !== 'Edit Again') return undefined;
-    const known = new Set<SecretName>([...(ctx.knownSecrets ?? []), ...(Object.keys(pending) as SecretName[])]);
-    context = { ...ctx, initial: form.settings, kind: form.settings.kind as UserKind, knownSecrets: known };
+    context = { ...formContext, initial: form.settings, kind: form.settings.kind as UserKind };
   }
-  await connections.saveConnection(form.settings, previousName);
-  await connections.storeSecrets(form.settings.name, previousName !== undefined && previousName !== form.settings.name ? { ...stored, ...pending } : pending);
+  await connections.saveConnection(form.settings, previous?.name);
+  await connections.storeSecrets(form.settings, secretsOf(form.settings));
   return form.settings;
 }
 

@@ -14,8 +14,12 @@ export interface FormContext {
   takenNames: readonly string[];
   /** Prefill: the connection being edited, or the previous attempt after "Edit Again". */
   initial?: ConnectionSettings;
-  /** Secrets that exist already (stored, or typed in a previous attempt): empty answers keep them. */
-  knownSecrets?: ReadonlySet<SecretName>;
+  /**
+   * Secrets that exist already for the target the answers point at (stored, or typed in a
+   * previous attempt): empty answers keep them. A function of the answers, because a secret
+   * belongs to a target: change the host and it is asked for again.
+   */
+  knownSecrets?: (settings: ConnectionSettings) => ReadonlySet<SecretName>;
   /** Fix the kind (editing never changes it). */
   kind?: UserKind;
 }
@@ -136,8 +140,9 @@ export async function collectConnection(prompter: Prompter, ctx: FormContext): P
   if (methods.length > 1 || initial?.auth) settings.auth = auth;
 
   const secrets: Partial<Record<SecretName, string>> = {};
+  const knownHere = ctx.knownSecrets?.(settings);
   for (const spec of secretsFor(auth)) {
-    const known = ctx.knownSecrets?.has(spec.name) ?? false;
+    const known = knownHere?.has(spec.name) ?? false;
     if (spec.fromFile) {
       if (known) {
         const keep = await prompter.pick({

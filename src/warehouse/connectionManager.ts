@@ -4,14 +4,21 @@ import { secretsFor, authOf } from './connectionKinds';
 import { openWarehouse } from './registry';
 import type { Warehouse } from './warehouse';
 import { discoverSyncLog, type DiscoveryTarget, type SyncLogInfo } from './discovery';
-import { readConnectionSettings } from './connectionSettings';
+import { listConnections, type ConnectionOrigin } from './connectionSources';
+import { connectionIdentity, describeTarget, identityDigest, legacySecretKey, secretKey } from './connectionIdentity';
+import type { Prompter } from '../connections/prompter';
 import { formatLoadProgress } from '../demo/progressText';
 
 const ACTIVE_KEY = 'syncLogs.activeConnection';
+/** Per workspace: the user's answer for each workspace-defined connection and target, by name and identity digest. */
+const WORKSPACE_ANSWERS_KEY = 'syncLogs.workspaceConnectionAnswers';
+type WorkspaceAnswer = 'use' | 'decline';
+const USE_WORKSPACE_CONNECTION = 'Use Connection';
+const DECLINE_WORKSPACE_CONNECTION = "Don't Use";
 const ALL_SECRETS: readonly SecretName[] = ['password', 'privateKey', 'privateKeyPassphrase', 'token', 'serviceAccountKey'];
-const secretKey = (name: string, secret: SecretName) => (secret === 'password' ? `syncLogs.password.${name}` : `syncLogs.${secret}.${name}`);
 /** Secrets a person can type when one is missing; key files are chosen in Edit Connection instead. */
 const TYPEABLE: ReadonlySet<SecretName> = new Set(['password', 'token']);
+const answerKey = (c: ConnectionSettings) => `${c.name}\u0000${identityDigest(c)}`;
 
 /**
  * Owns the list of connections, which one is active, and the open Warehouse of each.
@@ -28,20 +35,43 @@ export class ConnectionManager implements vscode.Disposable {
   /** Fires when a warehouse has been opened (first use after start or a change). */
   readonly onDidOpenWarehouse = this.openEmitter.event;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
+  /** Problems already logged: list() runs often, and one warning per problem is enough. */
+  private readonly loggedProblems = new Set<string>();
+
+  /** `prompter` asks whether to use a connection a workspace defines (the tests script it). */
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly prompter: () => Prompter,
+  ) {
+    const reopen = () => void this.closeAll().then(() => this.changeEmitter.fire());
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('syncLogs.connections') || e.affectsConfiguration('syncLogs.schema') || e.affectsConfiguration('syncLogs.queryTimeoutSeconds')) {
-          void this.closeAll().then(() => this.changeEmitter.fire());
-        }
+        if (e.affectsConfiguration('syncLogs.connections') || e.affectsConfiguration('syncLogs.schema') || e.affectsConfiguration('syncLogs.queryTimeoutSeconds')) reopen();
       }),
+      // Trusting the workspace brings its connections in.
+      vscode.workspace.onDidGrantWorkspaceTrust(reopen),
     );
   }
 
   list(): ConnectionSettings[] {
-    const { connections, problems } = readConnectionSettings(vscode.workspace.getConfiguration('syncLogs').get('connections'));
-    for (const p of problems) this.log.warn(p);
-    return [{ name: DEMO_CONNECTION_NAME, kind: 'demo' }, ...connections];
+    return [{ name: DEMO_CONNECTION_NAME, kind: 'demo' }, ...this.listed().connections];
+  }
+
+  /** Whether a connection comes from user settings or from the open workspace's (undefined: the Demo, or unknown). */
+  originOf(name: string): ConnectionOrigin | undefined {
+    return this.listed().origins.get(name);
+  }
+
+  private listed() {
+    const inspected = vscode.workspace.getConfiguration('syncLogs').inspect<unknown>('connections');
+    const listed = listConnections({ user: inspected?.globalValue, workspace: inspected?.workspaceValue, workspaceTrusted: vscode.workspace.isTrusted });
+    for (const p of listed.problems) {
+      if (this.loggedProblems.has(p)) continue;
+      this.loggedProblems.add(p);
+      this.log.warn(p);
+    }
+    return listed;
   }
 
   get activeName(): string {
@@ -78,8 +108,14 @@ export class ConnectionManager implements vscode.Disposable {
     return settings.schema ?? vscode.workspace.getConfiguration('syncLogs').get<string>('schema', DEFAULT_SCHEMA);
   }
 
+  /**
+   * Makes a connection the active one. Choosing a workspace connection the user declined before
+   * forgets that answer, so its next use asks again.
+   */
   async setActive(name: string): Promise<void> {
-    if (!this.list().some((c) => c.name === name)) throw new Error(`No connection named "${name}". Add it to the syncLogs.connections setting.`);
+    const settings = this.list().find((c) => c.name === name);
+    if (!settings) throw new Error(`No connection named "${name}". Add it to the syncLogs.connections setting.`);
+    if (this.originOf(name) === 'workspace' && this.workspaceAnswers()[answerKey(settings)] === 'decline') await this.rememberAnswer(settings, undefined);
     await this.context.globalState.update(ACTIVE_KEY, name);
     this.changeEmitter.fire();
   }
@@ -128,30 +164,49 @@ export class ConnectionManager implements vscode.Disposable {
     await Promise.all(all.map((p) => p.then((w) => w.close()).catch(() => undefined)));
   }
 
-  /** Forgets the stored secrets of a connection (after an authentication failure, or on removal). */
-  async forgetSecrets(name: string): Promise<void> {
-    await Promise.all(ALL_SECRETS.map((s) => this.context.secrets.delete(secretKey(name, s))));
+  /**
+   * Forgets the secrets stored for a connection's target (after its removal, or a change of
+   * target), unless another listed connection reaches the same target with them.
+   */
+  async forgetSecrets(settings: ConnectionSettings, secrets: readonly SecretName[] = ALL_SECRETS): Promise<void> {
+    const identity = connectionIdentity(settings);
+    if (this.list().some((c) => c.name !== settings.name && connectionIdentity(c) === identity)) return;
+    await Promise.all(secrets.map((s) => this.context.secrets.delete(secretKey(settings, s))));
   }
 
-  async storeSecrets(name: string, secrets: Partial<Record<SecretName, string>>): Promise<void> {
+  async storeSecrets(settings: ConnectionSettings, secrets: Partial<Record<SecretName, string>>): Promise<void> {
     for (const [secret, value] of Object.entries(secrets) as [SecretName, string | undefined][]) {
-      if (value) await this.context.secrets.store(secretKey(name, secret), value);
+      if (value) await this.context.secrets.store(secretKey(settings, secret), value);
     }
   }
 
-  /** Which of a connection's secrets are stored (never their values), for the edit form. */
-  async storedSecrets(name: string): Promise<Set<SecretName>> {
-    const present = await Promise.all(ALL_SECRETS.map(async (s) => [s, (await this.context.secrets.get(secretKey(name, s))) !== undefined] as const));
-    return new Set(present.filter(([, has]) => has).map(([s]) => s));
+  /** Which secrets are stored for a connection's target (never their values), for the edit form. */
+  async storedSecrets(settings: ConnectionSettings): Promise<Set<SecretName>> {
+    return new Set(Object.keys(await this.readSecrets(settings)) as SecretName[]);
   }
 
-  async readSecrets(name: string): Promise<Partial<Record<SecretName, string>>> {
+  async readSecrets(settings: ConnectionSettings): Promise<Partial<Record<SecretName, string>>> {
     const out: Partial<Record<SecretName, string>> = {};
     for (const s of ALL_SECRETS) {
-      const value = await this.context.secrets.get(secretKey(name, s));
+      const value = await this.readSecret(settings, s);
       if (value !== undefined) out[s] = value;
     }
     return out;
+  }
+
+  /**
+   * One stored secret of a connection's target. A secret stored by connection name (before
+   * secrets were bound to targets) is moved to the target's key, for a connection of the user's
+   * own settings only: a workspace's entry with that name must not inherit it.
+   */
+  private async readSecret(settings: ConnectionSettings, secret: SecretName): Promise<string | undefined> {
+    const stored = await this.context.secrets.get(secretKey(settings, secret));
+    if (stored !== undefined || this.originOf(settings.name) !== 'user') return stored;
+    const legacy = await this.context.secrets.get(legacySecretKey(settings.name, secret));
+    if (legacy === undefined) return undefined;
+    await this.context.secrets.store(secretKey(settings, secret), legacy);
+    await this.context.secrets.delete(legacySecretKey(settings.name, secret));
+    return legacy;
   }
 
   /**
@@ -187,12 +242,15 @@ export class ConnectionManager implements vscode.Disposable {
     const next = [...current];
     if (index >= 0) next[index] = clean;
     else next.push(clean);
+    const previous = previousName === undefined ? undefined : this.list().find((c) => c.name === previousName);
     await config.update('connections', next, target);
-    if (previousName !== undefined && previousName !== settings.name) await this.forgetSecrets(previousName);
+    // The old target's secrets are not the new target's: they are not carried over, and go.
+    if (previous && connectionIdentity(previous) !== connectionIdentity(settings)) await this.forgetSecrets(previous);
   }
 
   /** Removes a connection from settings (wherever it is defined) and forgets its secrets. */
   async removeConnection(name: string): Promise<void> {
+    const removed = this.list().find((c) => c.name === name);
     const config = vscode.workspace.getConfiguration('syncLogs');
     const inspected = config.inspect<unknown[]>('connections');
     for (const [value, target] of [
@@ -201,7 +259,7 @@ export class ConnectionManager implements vscode.Disposable {
     ] as const) {
       if (hasNamed(value, name)) await config.update('connections', value!.filter((c) => (c as ConnectionSettings)?.name !== name), target);
     }
-    await this.forgetSecrets(name);
+    if (removed) await this.forgetSecrets(removed);
     if (this.context.globalState.get<string>(ACTIVE_KEY) === name) await this.context.globalState.update(ACTIVE_KEY, DEMO_CONNECTION_NAME);
     this.changeEmitter.fire();
   }
@@ -215,14 +273,14 @@ export class ConnectionManager implements vscode.Disposable {
         demoStorageDir: storageDir,
         statementTimeoutMs: this.statementTimeoutMs(),
         getSecret: async (s, secret) => {
-          const stored = await this.context.secrets.get(secretKey(s.name, secret));
+          const stored = await this.readSecret(s, secret);
           if (stored !== undefined || !TYPEABLE.has(secret)) return stored;
           const spec = secretsFor(authOf(s)).find((x) => x.name === secret);
-          const value = await vscode.window.showInputBox({
-            title: `${spec?.prompt ?? secret} for "${s.name}"${s.user ? ` (${s.user})` : ''}`,
+          const value = await this.prompter().input({
+            // The target, not just the name: the person typing sees where the secret goes.
+            title: `${spec?.prompt ?? secret} for "${s.name}" (${describeTarget(s)})`,
             prompt: 'Kept in VS Code secret storage, never in settings.',
             password: true,
-            ignoreFocusOut: true,
           });
           if (value !== undefined) entered[secret] = value;
           return value;
@@ -232,6 +290,7 @@ export class ConnectionManager implements vscode.Disposable {
       });
 
     try {
+      if (this.originOf(settings.name) === 'workspace') await this.approveWorkspaceConnection(settings);
       let warehouse: Warehouse;
       if (settings.kind === 'demo') {
         warehouse = await vscode.window.withProgress(
@@ -261,18 +320,56 @@ export class ConnectionManager implements vscode.Disposable {
       } else {
         warehouse = await openWith();
       }
-      await this.storeSecrets(settings.name, entered);
+      await this.storeSecrets(settings, entered);
       this.log.info(`Connected to "${settings.name}" (${settings.kind}) in ${Date.now() - started} ms.`);
       this.openEmitter.fire(warehouse);
       return warehouse;
     } catch (err) {
-      // A refused password or token is forgotten so the next attempt asks again; key files stay (Edit Connection replaces them).
+      // A refused password or token is forgotten, for the target that refused it only, so the next
+      // attempt asks again; key files stay (Edit Connection replaces them).
       if ((err as { authFailed?: boolean }).authFailed) {
-        await Promise.all([...TYPEABLE].map((s) => this.context.secrets.delete(secretKey(settings.name, s))));
+        await Promise.all([...TYPEABLE].map((s) => this.context.secrets.delete(secretKey(settings, s))));
       }
       this.log.error(`Could not open "${settings.name}": ${(err as Error).message}`);
       throw err;
     }
+  }
+
+  /**
+   * A connection from the workspace's settings reaches a server the workspace chose (a cloned
+   * repository can define one): the user says once per workspace and target whether to use it.
+   */
+  private async approveWorkspaceConnection(settings: ConnectionSettings): Promise<void> {
+    const key = answerKey(settings);
+    let answer: WorkspaceAnswer | undefined = this.workspaceAnswers()[key];
+    if (answer === undefined) {
+      const choice = await this.prompter().choose({
+        message: `This workspace defines the connection "${settings.name}" to ${describeTarget(settings)}. Use it?`,
+        detail:
+          'It comes from the workspace\'s .vscode/settings.json, not from your user settings. Use it only if you trust where it points: a password or token you type for it is sent there. Your answer is remembered for this workspace and this target.',
+        buttons: [USE_WORKSPACE_CONNECTION, DECLINE_WORKSPACE_CONNECTION],
+        severity: 'warning',
+      });
+      answer = choice === USE_WORKSPACE_CONNECTION ? 'use' : choice === DECLINE_WORKSPACE_CONNECTION ? 'decline' : undefined;
+      if (answer) await this.rememberAnswer(settings, answer);
+    }
+    if (answer === 'use') return;
+    throw new Error(
+      answer === 'decline'
+        ? `Not connecting to "${settings.name}": you chose not to use this workspace's connection to ${describeTarget(settings)}. Choose it again in "Sync Logs: Select Connection" to be asked again.`
+        : `Not connecting to "${settings.name}": this workspace's connection to ${describeTarget(settings)} was not confirmed.`,
+    );
+  }
+
+  private workspaceAnswers(): Record<string, WorkspaceAnswer> {
+    return this.context.workspaceState.get<Record<string, WorkspaceAnswer>>(WORKSPACE_ANSWERS_KEY, {});
+  }
+
+  private async rememberAnswer(settings: ConnectionSettings, answer: WorkspaceAnswer | undefined): Promise<void> {
+    const answers = { ...this.workspaceAnswers() };
+    if (answer) answers[answerKey(settings)] = answer;
+    else delete answers[answerKey(settings)];
+    await this.context.workspaceState.update(WORKSPACE_ANSWERS_KEY, answers);
   }
 
   dispose(): void {

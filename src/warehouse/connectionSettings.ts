@@ -22,14 +22,15 @@ const SECRET_KEYS = ['password', 'token', 'privateKey', 'privateKeyPassphrase', 
  * Validates the raw `syncLogs.connections` setting. A bad entry is skipped with a message
  * that says how to fix it, so one typo does not hide every other connection.
  */
-export function readConnectionSettings(raw: unknown): { connections: ConnectionSettings[]; problems: string[] } {
+export function readConnectionSettings(raw: unknown, level?: string): { connections: ConnectionSettings[]; problems: string[] } {
   const connections: ConnectionSettings[] = [];
   const problems: string[] = [];
+  const inLevel = level ? ` (${level})` : '';
   if (raw === undefined || raw === null) return { connections, problems };
-  if (!Array.isArray(raw)) return { connections, problems: ['syncLogs.connections must be a list of connections.'] };
+  if (!Array.isArray(raw)) return { connections, problems: [`syncLogs.connections${inLevel} must be a list of connections.`] };
   const seen = new Set<string>([DEMO_CONNECTION_NAME]);
   raw.forEach((entry, i) => {
-    const where = `syncLogs.connections[${i}]`;
+    const where = `syncLogs.connections[${i}]${inLevel}`;
     if (typeof entry !== 'object' || entry === null) return problems.push(`${where} is not an object; skipped.`);
     const c = entry as Record<string, unknown>;
     if (typeof c.name !== 'string' || !c.name.trim()) return problems.push(`${where} has no "name"; skipped.`);

@@ -6,6 +6,8 @@ import { scriptedPrompter, type ScriptStep } from '../support/scriptedPrompter';
 import { connectPostgresSink } from '../../src/warehouse/postgresWarehouse';
 import { loadSyncLog } from '../../src/demo/loader';
 import type { Prompter } from '../../src/connections/prompter';
+import { secretKey } from '../../src/warehouse/connectionIdentity';
+import type { ConnectionSettings } from '../../src/shared/connection';
 
 // "Sync Logs: Add Connection" against a real PostgreSQL server holding a small generated sync
 // log: the form's questions are answered by a script (the real QuickPick/InputBox are exercised
@@ -16,6 +18,8 @@ describe('Add, edit and remove a connection through the commands', function () {
   let realPrompter: Prompter;
   let expectedSyncs: number;
   const NAME = 'Local PG';
+  /** The connection the form saves; secrets are stored under its target, whatever its name. */
+  const target = (): ConnectionSettings => ({ name: NAME, kind: 'postgres', host: '127.0.0.1', port: server.port, database: server.database, user: server.passwordRole.user, ssl: 'disable' });
 
   const pgSteps = (password: string, name = NAME): ScriptStep[] => [
     { expect: /A name for this connection/, answer: name },
@@ -71,7 +75,8 @@ describe('Add, edit and remove a connection through the commands', function () {
     const settingsText = JSON.stringify(vscode.workspace.getConfiguration('syncLogs').inspect('connections'));
     assert.ok(!settingsText.includes(server.passwordRole.password), 'the password is not in settings');
     assert.ok(!settingsText.includes('wrong-password'));
-    assert.strictEqual(await api.container.context.secrets.get(`syncLogs.password.${NAME}`), server.passwordRole.password);
+    assert.strictEqual(await api.container.context.secrets.get(secretKey(target(), 'password')), server.passwordRole.password);
+    assert.strictEqual(await api.container.context.secrets.get(`syncLogs.password.${NAME}`), undefined, 'nothing is stored by name');
 
     assert.strictEqual(api.container.connections.activeName, NAME);
     const syncs = await waitFor('the syncs of the new connection', async () => {
@@ -91,8 +96,7 @@ describe('Add, edit and remove a connection through the commands', function () {
     assert.strictEqual(saved, 'Renamed PG');
     const names = (vscode.workspace.getConfiguration('syncLogs').get<{ name: string }[]>('connections') ?? []).map((c) => c.name);
     assert.deepStrictEqual(names, ['Renamed PG']);
-    assert.strictEqual(await api.container.context.secrets.get('syncLogs.password.Renamed PG'), server.passwordRole.password);
-    assert.strictEqual(await api.container.context.secrets.get(`syncLogs.password.${NAME}`), undefined, 'the old name\'s secret is gone');
+    assert.strictEqual(await api.container.context.secrets.get(secretKey({ ...target(), name: 'Renamed PG' }, 'password')), server.passwordRole.password, 'the same target keeps its password');
     assert.strictEqual(api.container.connections.activeName, 'Renamed PG');
   });
 
@@ -101,7 +105,7 @@ describe('Add, edit and remove a connection through the commands', function () {
     api.container.prompter = scriptedPrompter([{ expect: /choose: Remove the connection "Renamed PG"\?/, answer: 'Remove' }]);
     assert.strictEqual(await vscode.commands.executeCommand('syncLogs.removeConnection', 'Renamed PG'), true);
     assert.deepStrictEqual(vscode.workspace.getConfiguration('syncLogs').get('connections'), []);
-    assert.strictEqual(await api.container.context.secrets.get('syncLogs.password.Renamed PG'), undefined);
+    assert.strictEqual(await api.container.context.secrets.get(secretKey(target(), 'password')), undefined);
     assert.strictEqual(api.container.connections.activeName, 'Demo');
   });
 });

@@ -7,6 +7,7 @@ import { mocha } from './mochaGlobals'; // must stay first: defines describe/it 
 import './activation.test';
 import './connections.test';
 import './addConnection.test';
+import './workspaceConnections.test';
 import './fakeWarehouses.test';
 import './tree.test';
 import './runQuery.test';

@@ -60,7 +60,7 @@ describe('collectConnection', () => {
       { expect: /pick: .*Service-account key file/, answer: 'Keep the stored key' },
     ]);
     const initial = { name: 'BQ', kind: 'bigquery' as const, database: 'my-project', auth: 'serviceAccountKey' as const };
-    const form = await collectConnection(p, { takenNames: [], initial, kind: 'bigquery', knownSecrets: new Set(['serviceAccountKey'] as const) });
+    const form = await collectConnection(p, { takenNames: [], initial, kind: 'bigquery', knownSecrets: () => new Set(['serviceAccountKey'] as const) });
     assert.deepEqual(form, { settings: { name: 'BQ', kind: 'bigquery', database: 'my-project', location: 'EU', auth: 'serviceAccountKey' }, secrets: {} });
   });
 
