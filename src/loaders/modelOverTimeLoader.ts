@@ -2,6 +2,7 @@ import type { ModelOverTimeData, RunPoint } from '../shared/analysisData';
 import type { ModelParams } from '../shared/analysisProtocol';
 import { modelOpsPerRunQuery, snapshotCountQuery } from '../sql/modelOverTimeQueries';
 import { buildModelOverTime, opsFromCounters, type ModelOpsPerRun, type OpCounts } from '../analysis/modelOverTime';
+import { hasRunCounters } from '../sql/syncLogTables';
 import { syncWindowScope, type SyncWindowScope } from './analysisWindow';
 import { loadRuns, loadRunsWithCounters } from './runs';
 import { num, str, type QueryRunner } from './queryRunner';
@@ -13,7 +14,7 @@ import { num, str, type QueryRunner } from './queryRunner';
 export async function loadModelOverTime(run: QueryRunner, p: ModelParams): Promise<ModelOverTimeData> {
   const scope = await syncWindowScope(run, p.syncId, p.days);
   const [{ runs, ops }, [count]] = await Promise.all([
-    run.loc.shape?.runCounters === false ? opsFromChangelog(run, scope) : opsFromRunCounters(run, scope),
+    hasRunCounters(run.loc) ? opsFromRunCounters(run, scope) : opsFromChangelog(run, scope),
     run.rows(snapshotCountQuery(run.loc, p.syncId)),
   ]);
   return buildModelOverTime(ops, runs, num(count?.row_count));

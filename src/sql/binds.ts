@@ -1,5 +1,6 @@
 import type { Dialect, SqlQuery } from './dialect';
 import { sqlCount } from './ident';
+import { RefusedValueError, nulProblem, storesNoNul } from './nulText';
 
 /** Bound values in the shape each driver takes: pg and snowflake-sdk an array, BigQuery and Databricks an object. */
 export type DriverBinds =
@@ -35,6 +36,12 @@ export function binder(dialect: Dialect): Binder {
   const values: unknown[] = [];
   return {
     bind(value) {
+      // The last guard: a value with a NUL reaches no Postgres or Redshift, whichever path it took
+      // (the panels refuse typed ones earlier, naming them).
+      if (storesNoNul(dialect.name)) {
+        const problem = nulProblem(value, 'value', dialect.name) ?? (Array.isArray(value) ? value.map((v) => nulProblem(v, 'value', dialect.name)).find(Boolean) : undefined);
+        if (problem) throw new RefusedValueError(problem);
+      }
       values.push(value);
       return dialect.param(values.length);
     },

@@ -38,7 +38,10 @@ export interface Dialect {
   table(schema: string, table: string, database?: string): string;
   /** Placeholder for the n-th (1-based) bound value. */
   param(index: number): string;
-  /** A string literal, for SQL shown to the user in an editor (never for executed builders). */
+  /**
+   * A string literal, for SQL shown to the user in an editor (never for executed builders): the
+   * same value, and the same end of string, under every session setting (see dialects/literals.ts).
+   */
   literal(value: string): string;
   /** True when `pattern` (a placeholder) matches anywhere in `expr`. */
   regexContains(expr: string, pattern: string, caseInsensitive?: boolean): string;

@@ -1,5 +1,6 @@
 import type { Dialect } from './dialect';
 import { validateIdent } from './ident';
+import { commentText } from './sqlComment';
 import { tableName, type SyncLogLocation } from './syncLogTables';
 
 export interface ExcludeFailedRowsSpec {
@@ -29,9 +30,8 @@ export function excludeFailedRowsSql(loc: SyncLogLocation, spec: ExcludeFailedRo
   const model = modelBody(d, spec.modelSql);
   // BigQuery will not compare a STRING literal with an INT64 sync_id; the other four coerce the literal.
   const syncIdColumn = d.name === 'bigquery' ? `cast(s.sync_id as ${d.stringType})` : 's.sync_id';
-  const oneLine = (s: string) => s.replace(/[\r\n\u2028\u2029]+/g, ' ');
-  return `-- The model's rows minus those whose latest sync attempt failed (sync_snapshot status 'failed') in sync ${oneLine(spec.syncId)}.
--- Rows match on the model's ${oneLine(spec.primaryKey.trim())} column, compared as text with sync_snapshot.row_id.
+  return `-- The model's rows minus those whose latest sync attempt failed (sync_snapshot status 'failed') in sync ${commentText(spec.syncId)}.
+-- Rows match on the model's ${commentText(spec.primaryKey.trim())} column, compared as text with sync_snapshot.row_id.
 select m.*
 from (
 ${model}

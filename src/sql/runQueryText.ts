@@ -1,5 +1,6 @@
 import type { Dialect } from './dialect';
 import { sqlCount } from './ident';
+import { commentLine } from './sqlComment';
 import { failureReasonColumn, hasFields, tableName, type SyncLogLocation } from './syncLogTables';
 import type { SyncLogShape } from './syncLogShape';
 
@@ -20,15 +21,15 @@ export interface RunQueryContext {
 /**
  * The SQL "Open Run Query" puts in a new editor: the run's changelog joined to its run on
  * sync_run_id (joining on sync_id alone would pair every operation with every run).
- * This text is for the user to read and edit, so ids are literals, quoted by the dialect.
+ * This text is for the user to read and edit, so ids are literals, quoted by the dialect in a
+ * form that means the same under any session setting (standard_conforming_strings off included).
  */
 export function runChangelogSql(c: RunQueryContext): string {
   const loc: SyncLogLocation = { dialect: c.dialect, schema: c.schema, database: c.database, shape: c.shape };
   const reason = failureReasonColumn(loc);
-  const comment = (text: string) => `-- ${text.replace(/[\r\n]+/g, ' ')}`;
   return [
-    comment(`Changelog of run ${c.syncRunId} of "${c.modelName}" (${c.destination}), started ${c.startedAt ?? 'unknown'}`),
-    comment('Run it with "Sync Logs: Run Query" (Ctrl+Enter / Cmd+Enter).'),
+    commentLine(`Changelog of run ${c.syncRunId} of "${c.modelName}" (${c.destination}), started ${c.startedAt ?? 'unknown'}`),
+    commentLine('Run it with "Sync Logs: Run Query" (Ctrl+Enter / Cmd+Enter).'),
     'select',
     '  c.op_type,',
     '  c.row_id,',

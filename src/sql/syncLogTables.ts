@@ -39,3 +39,11 @@ export function failureReasonColumn(loc: SyncLogLocation): string {
 export function hasFields(loc: SyncLogLocation): boolean {
   return loc.dialect.hasFieldsColumn && (loc.shape?.hasFields ?? true);
 }
+
+/**
+ * Whether sync_runs has all twelve num_* counters here (assumed where the catalog was not read).
+ * Without them, per-run figures are counted in the changelog instead.
+ */
+export function hasRunCounters(loc: SyncLogLocation): boolean {
+  return loc.shape?.runCounters ?? true;
+}

@@ -1,7 +1,7 @@
 import type { Catalog } from '../server/schemaModel';
 import { resultObjects } from '../shared/queryResult';
 import { CATALOG_MAX_ROWS, catalogColumnsQuery, catalogFromRows } from '../sql/catalogQuery';
-import { documentedShape, missingTablesMessage, shapeFromCatalog } from '../sql/syncLogShape';
+import { RUN_COUNTERS, documentedShape, missingTablesMessage, shapeFromCatalog } from '../sql/syncLogShape';
 import type { SyncLogLocation } from '../sql/syncLogTables';
 import type { Warehouse } from './warehouse';
 
@@ -47,6 +47,10 @@ export async function discoverSyncLog(warehouse: Warehouse, target: DiscoveryTar
   const shape = shapeFromCatalog(catalog);
   const problem = missingTablesMessage(shape, target);
   const tables = catalog?.tables.map((t) => t.name).join(', ') || 'none';
-  target.log?.('info', `Catalog of "${target.connectionName}": sync-log tables found: ${tables}; failure column ${shape.failureReason}.`);
+  const runs = catalog?.tables.find((t) => t.name.toLowerCase() === 'sync_runs');
+  const missingCounters = runs ? RUN_COUNTERS.filter((c) => !runs.columns.some((col) => col.name.toLowerCase() === c)) : [];
+  // Said once here, so a deployment whose tree figures come from the changelog can be told from the log.
+  const counters = missingCounters.length ? `; sync_runs lacks ${missingCounters.join(', ')}: per-run figures are counted in the changelog` : '';
+  target.log?.('info', `Catalog of "${target.connectionName}": sync-log tables found: ${tables}; failure column ${shape.failureReason}${counters}.`);
   return { location: { ...base, shape }, catalog, problem };
 }

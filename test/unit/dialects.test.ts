@@ -116,9 +116,12 @@ test('identifiers: validated everywhere, quoted and folded per dialect', () => {
 });
 
 test('literals for editor SQL escape per dialect', () => {
-  assert.equal(postgresDialect.literal("a'b\\c"), "'a''b\\c'");
+  // Correct whatever standard_conforming_strings says: E'' once a backslash is in the value.
+  assert.equal(postgresDialect.literal("a'b"), "'a''b'");
+  assert.equal(postgresDialect.literal("a'b\\c"), "E'a''b\\\\c'");
+  // Redshift: no backslash inside any literal.
   assert.equal(redshiftDialect.literal("a'b"), "'a''b'");
-  assert.throws(() => redshiftDialect.literal('a\\b'), /backslash/);
+  assert.equal(redshiftDialect.literal("a\\'b"), "('a' || chr(92) || '''b')");
   for (const d of [snowflakeDialect, bigqueryDialect, databricksDialect]) {
     assert.equal(d.literal("a'b\\c\nd"), "'a\\'b\\\\c\\nd'", d.name);
   }

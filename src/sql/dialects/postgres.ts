@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialect';
 import { dottedName, validateIdent } from '../ident';
-import { standardLiteral } from './literals';
+import { postgresLiteral } from './literals';
 
 // Reserved words that must stay quoted even when lower-case (a practical subset of Postgres's list).
 const PG_RESERVED = new Set(
@@ -25,7 +25,7 @@ export const postgresDialect: Dialect = {
   // Postgres accepts a three-part name only for the current database; it says so clearly otherwise.
   table: (schema, table, database) => dottedName(pgQuote, schema, table, database),
   param: (index) => `$${index}`,
-  literal: standardLiteral,
+  literal: postgresLiteral,
   regexContains: (expr, pattern, ci = false) => `${expr} ${ci ? '~*' : '~'} ${pattern}`,
   // Without 'g' Postgres replaces only the first match; the other four replace all.
   regexReplace: (expr, pattern, replacement) => `regexp_replace(${expr}, ${pattern}, ${replacement}, 'g')`,

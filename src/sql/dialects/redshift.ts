@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialect';
 import { dottedName, validateIdent } from '../ident';
-import { standardLiteral } from './literals';
+import { redshiftLiteral } from './literals';
 
 /** Always quoted: Redshift folds quoted and unquoted names to lower case alike (by default), and quoting sidesteps its reserved words. */
 function quote(name: string): string {
@@ -19,11 +19,7 @@ export const redshiftDialect: Dialect = {
   quoteIdent: quote,
   table: (schema, table, database) => dottedName(quote, schema, table, database),
   param: (index) => `$${index}`,
-  literal: (value) => {
-    // Redshift treats a backslash in a literal as an escape in some contexts; refuse rather than guess.
-    if (value.includes('\\')) throw new Error('Redshift literals with a backslash are not supported; bind the value instead.');
-    return standardLiteral(value);
-  },
+  literal: redshiftLiteral,
   regexContains: (expr, pattern, ci = false) => `${expr} ${ci ? '~*' : '~'} ${pattern}`,
   // Redshift's REGEXP_REPLACE replaces every match by default.
   regexReplace: (expr, pattern, replacement) => `regexp_replace(${expr}, ${pattern}, ${replacement})`,
