@@ -1,15 +1,37 @@
 /**
- * The templater's costliest rules (failureTemplates.ts) as single passes over the text: as
- * regular expressions they were tried at every position, with lookaheads rescanning each word.
- * Each scanner replaces exactly what the pattern in its comment would (a unit test holds them
- * to it).
+ * The templater's rules that a regular expression would run in more than linear time, or that
+ * cost most as one, written as single passes over the text (failureTemplates.ts applies them).
+ * Failure texts are third-party data: a pattern retried at every start of a long token, each
+ * try rescanning the token, took 21 s on a 100 KB text. Each scanner replaces exactly what the
+ * pattern in its comment would (failureTextScan.test.ts holds them to it), and visits each
+ * character a bounded number of times (templaterLinear.test.ts counts).
  */
+
+/**
+ * Characters the scanners examined, for the linearity test. Added once per loop or probe, not per
+ * character, so keeping count costs nothing measurable on short texts.
+ */
+export const scanSteps = { count: 0 };
 
 const isHex = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
 const isWord = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
+const isAlnum = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
+
+/** `\s` of a regular expression without the u flag, on one UTF-16 code unit. */
+export function isRegExpSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
 
 function hexRun(text: string, from: number, length: number): boolean {
-  for (let i = from; i < from + length; i++) if (!isHex(text.charCodeAt(i))) return false;
+  for (let i = from; i < from + length; i++) {
+    if (!isHex(text.charCodeAt(i))) {
+      scanSteps.count += i - from + 1;
+      return false;
+    }
+  }
+  scanSteps.count += length;
   return true;
 }
 
@@ -17,11 +39,14 @@ function hexRun(text: string, from: number, length: number): boolean {
  * /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, found from the dashes:
  * most texts with a dash have no uuid, and the pattern would be tried at every word start.
  * Two uuids cannot overlap (a start inside one would need eight hex digits where it has a dash).
+ * A dash costs at most one probe of 36 characters.
  */
 export function replaceUuids(text: string, placeholder: string): string {
   let out = '';
   let copied = 0;
+  let probes = 0;
   for (let dash = text.indexOf('-', 8); dash >= 0; dash = text.indexOf('-', dash + 1)) {
+    probes++;
     const start = dash - 8;
     const end = start + 36;
     if (
@@ -44,6 +69,8 @@ export function replaceUuids(text: string, placeholder: string): string {
     copied = end;
     dash = end - 1;
   }
+  // The dashes' search (indexOf) reads the text once.
+  scanSteps.count += text.length + probes;
   return copied === 0 ? text : out + text.slice(copied);
 }
 
@@ -51,41 +78,75 @@ const isLineTerminator = (c: number) => c === 10 || c === 13 || c === 0x2028 || 
 
 /** Longest quoted value folded, in characters or escaped pairs. */
 const MAX_QUOTED = 200;
+/** Escaped quotes awaiting a closing quote: they live for MAX_QUOTED units, each at least one unit. */
+const PENDING_SIZE = 256;
+const pendingAt = new Int32Array(PENDING_SIZE);
+const pendingUnits = new Int32Array(PENDING_SIZE);
 
 /**
  * /q(?:[^q\\]|\\.){0,200}q/g for a quote character q: a quoted value of at most 200 characters
  * (an escaped pair counts as one) becomes `placeholder`. An opening quote with no closing one in
  * reach is left, and the search goes on from the next quote, as the pattern's would.
+ *
+ * The next quote after a failed opening one is one it read as escaped (\q), so the value it would
+ * open is the rest of the same reading: one pass carries the pending openings, oldest first, and
+ * drops each once it has read 200 units. (Trying each opening afresh read 200 units per quote:
+ * 400 times the text on `\'\'\'...`.)
  */
 export function replaceQuoted(text: string, quote: string, placeholder: string): string {
   const q = quote.charCodeAt(0);
   const n = text.length;
   let out = '';
   let copied = 0;
+  let steps = 0;
   let open = text.indexOf(quote);
   while (open >= 0) {
-    let close = -1;
+    // The openings pending on this reading, as a ring [head, tail); units: read when each began.
+    let head = 0;
+    let tail = 1;
+    pendingAt[0] = open;
+    pendingUnits[0] = 0;
+    let units = 0;
     let j = open + 1;
-    for (let units = 0; j < n; units++) {
-      const c = text.charCodeAt(j);
-      if (c === q) {
-        close = j;
+    let next = -1;
+    for (;;) {
+      while (head < tail && units - pendingUnits[head & (PENDING_SIZE - 1)] > MAX_QUOTED) head++;
+      if (head === tail) {
+        // Every opening so far ran out of reach; the next quote is not one of them.
+        next = j < n ? text.indexOf(quote, j) : -1;
         break;
       }
-      if (units === MAX_QUOTED) break;
+      if (j >= n) break;
+      const c = text.charCodeAt(j);
+      if (c === q) {
+        const from = pendingAt[head & (PENDING_SIZE - 1)];
+        out += text.slice(copied, from) + placeholder;
+        copied = j + 1;
+        next = text.indexOf(quote, copied);
+        break;
+      }
       if (c === 92) {
-        if (j + 1 >= n || isLineTerminator(text.charCodeAt(j + 1))) break;
+        if (j + 1 >= n || isLineTerminator(text.charCodeAt(j + 1))) {
+          // No opening pending can read past this backslash.
+          next = text.indexOf(quote, j + 1);
+          break;
+        }
+        units++;
+        if (text.charCodeAt(j + 1) === q) {
+          pendingAt[tail & (PENDING_SIZE - 1)] = j + 1;
+          pendingUnits[tail & (PENDING_SIZE - 1)] = units;
+          tail++;
+        }
         j += 2;
-      } else j++;
+      } else {
+        units++;
+        j++;
+      }
     }
-    if (close < 0) {
-      open = text.indexOf(quote, open + 1);
-      continue;
-    }
-    out += text.slice(copied, open) + placeholder;
-    copied = close + 1;
-    open = text.indexOf(quote, copied);
+    steps += j - open + tail;
+    open = next;
   }
+  scanSteps.count += steps + n;
   return copied === 0 ? text : out + text.slice(copied);
 }
 
@@ -116,12 +177,13 @@ function isMixedCase(text: string, from: number, to: number): boolean {
  * holds at most one id: its core without leading and trailing dashes, when that has 8
  * characters or more, a digit and a letter. A run with no such id keeps its letters, and the
  * second pattern matches a stretch of 16 letters or more in both cases that has no word
- * character on either side.
+ * character on either side. Each character is read at most three times.
  */
 export function replaceIds(text: string, placeholder: string): string {
   const n = text.length;
   let out = '';
   let copied = 0;
+  let steps = n;
   for (let i = 0; i < n; ) {
     const start = i;
     let digit = false;
@@ -146,6 +208,7 @@ export function replaceIds(text: string, placeholder: string): string {
       out += text.slice(copied, firstWord) + placeholder;
       copied = lastWord + 1;
     } else if (letter && i - start >= 16) {
+      steps += 2 * (i - start);
       // Stretches of letters between dashes or the run's ends (a digit or _ next to them is a word character: no \b).
       for (let s = start; s < i; ) {
         let e = s;
@@ -163,5 +226,89 @@ export function replaceIds(text: string, placeholder: string): string {
       }
     }
   }
+  scanSteps.count += steps;
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+// What may not be part of an e-mail-like token: \s and '"<>()[]{},;: (ASCII ones here).
+const EMAIL_STOP = new Uint8Array(128);
+for (const c of ' \t\n\v\f\r\'"<>()[]{},;:') EMAIL_STOP[c.charCodeAt(0)] = 1;
+const inEmailToken = (c: number) => (c < 128 ? EMAIL_STOP[c] === 0 : !isRegExpSpace(c));
+
+/**
+ * /[^\s'"<>()[\]{},;:]*[A-Za-z0-9]@[^\s'"<>()[\]{};:]+/g: any token with an @ after a letter or
+ * digit, to its end (which may run on over commas: the malformed a@b,com). The pattern was tried
+ * at every start inside a long token and rescanned the rest of the token from each, backtracking
+ * to every @ (quadratic). A match can only start where a token starts (a later start in the same
+ * token sees the same @s), and ends where the characters after the @ end whichever @ made it, so
+ * one pass over the token decides it.
+ */
+export function replaceEmails(text: string, placeholder: string): string {
+  const n = text.length;
+  let out = '';
+  let copied = 0;
+  let from = 0;
+  let steps = n;
+  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', from)) {
+    let start = at;
+    while (start > from && inEmailToken(text.charCodeAt(start - 1))) start--;
+    let end = at;
+    let matches = false;
+    for (; end < n; end++) {
+      const c = text.charCodeAt(end);
+      if (!inEmailToken(c)) break;
+      if (c === 64 && !matches && end > start && isAlnum(text.charCodeAt(end - 1)) && end + 1 < n) {
+        const after = text.charCodeAt(end + 1);
+        matches = after === 44 || inEmailToken(after);
+      }
+    }
+    if (matches) {
+      while (end < n && (text.charCodeAt(end) === 44 || inEmailToken(text.charCodeAt(end)))) end++;
+      out += text.slice(copied, start) + placeholder;
+      copied = end;
+    }
+    steps += end - start;
+    from = end;
+  }
+  scanSteps.count += steps;
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/**
+ * /-*N(?:-+N)+/g for a placeholder N (`<n>`): numbers joined by dashes, with any dashes before
+ * them, become one N. As a pattern, every start in a long dash run read the run to its end
+ * (quadratic). A match can only start at the first dash before an N, and only where that N is
+ * followed by dashes and another N, so the scan goes from N to N. Each dash is read at most twice.
+ */
+export function replaceJoinedNumbers(text: string, placeholder: string): string {
+  const n = text.length;
+  const width = placeholder.length;
+  let out = '';
+  let copied = 0;
+  let from = 0;
+  let steps = n;
+  for (let at = text.indexOf(placeholder); at >= 0; at = text.indexOf(placeholder, from)) {
+    let end = at + width;
+    let joined = false;
+    for (;;) {
+      let d = end;
+      while (d < n && text.charCodeAt(d) === 45) d++;
+      steps += d - end + width;
+      if (d === end || !text.startsWith(placeholder, d)) break;
+      end = d + width;
+      joined = true;
+    }
+    if (!joined) {
+      from = at + 1;
+      continue;
+    }
+    let start = at;
+    while (start > from && text.charCodeAt(start - 1) === 45) start--;
+    steps += at - start;
+    out += text.slice(copied, start) + placeholder;
+    copied = end;
+    from = end;
+  }
+  scanSteps.count += steps;
   return copied === 0 ? text : out + text.slice(copied);
 }

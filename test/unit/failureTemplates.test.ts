@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { failureTemplate, groupByTemplate } from '../../src/analysis/failureTemplates';
+import { CUT_MARKER, TEMPLATED_LENGTH, failureTemplate, groupByTemplate, templateWhole } from '../../src/analysis/failureTemplates';
 
 test('variable parts of real-looking destination errors become placeholders', () => {
   const cases: [string, string][] = [
@@ -51,4 +51,48 @@ test('texts that differ only in ids fold into one group with summed counts', () 
     { template: null, count: 2, distinctTexts: 1, example: null, sampleRowId: 'd' },
     { template: 'Invalid email: <email>', count: 1, distinctTexts: 1, example: 'Invalid email: x@y.io', sampleRowId: 'c' },
   ]);
+});
+
+test('a text longer than the cap is templated on its head and marked as cut; one at the cap is whole', () => {
+  const atCap = `Contact 12345678 not found ${'x'.repeat(TEMPLATED_LENGTH - 27)}`;
+  assert.equal(atCap.length, TEMPLATED_LENGTH);
+  assert.equal(failureTemplate(atCap), templateWhole(atCap));
+  assert.ok(!failureTemplate(atCap).endsWith(CUT_MARKER));
+
+  // No space near the cut: the first TEMPLATED_LENGTH characters.
+  const dump = `Contact 12345678 not found: ${'y'.repeat(2 * TEMPLATED_LENGTH)}`;
+  assert.equal(failureTemplate(dump), templateWhole(dump.slice(0, TEMPLATED_LENGTH)) + CUT_MARKER);
+  assert.ok(failureTemplate(dump).startsWith('Contact <n> not found: y'));
+});
+
+test('a cut ends at a space near the cap, so a token across it is not templated in half', () => {
+  const head = `Request failed: ${'word '.repeat(Math.floor((TEMPLATED_LENGTH - 40) / 5))}`;
+  const a = `${head}${'ab12345678'.repeat(40)} trailing text`;
+  const b = `${head}${'cd87654321'.repeat(40)} other trailing text`;
+  assert.equal(failureTemplate(a), failureTemplate(b));
+  assert.equal(failureTemplate(a), templateWhole(head.trimEnd()) + CUT_MARKER);
+});
+
+test('a cut does not split a surrogate pair', () => {
+  const text = `${'x'.repeat(TEMPLATED_LENGTH - 1)}\u{1F600}${'z'.repeat(100)}`;
+  assert.equal(failureTemplate(text), 'x'.repeat(TEMPLATED_LENGTH - 1) + CUT_MARKER);
+});
+
+test('long texts: identical ones and ones differing only past the cap share a template, others do not', () => {
+  const base = `<html><body>${'<p>Error 503 from upstream 10.0.0.1</p>'.repeat(300)}`;
+  const copy = base.split('').join('');
+  assert.equal(failureTemplate(base), failureTemplate(copy));
+  assert.equal(failureTemplate(`${base} tail one`), failureTemplate(`${base} another tail`));
+  assert.notEqual(failureTemplate(`X${base}`), failureTemplate(base));
+  // An uncut text cannot imitate a cut one: its no-break space becomes a plain one.
+  const imitation = failureTemplate(base).slice(0, 100) + CUT_MARKER;
+  assert.ok(!failureTemplate(imitation).endsWith(CUT_MARKER));
+});
+
+test('the example shown for a group of long texts is the whole text', () => {
+  const long = `Stack trace: ${'at frame (file.js:1:1)\n'.repeat(20000)}`;
+  const [group] = groupByTemplate([{ reason: long, count: 2, sampleRowId: 'r' }]);
+  assert.equal(group.example, long);
+  assert.ok(group.template!.endsWith(CUT_MARKER));
+  assert.ok(group.template!.length <= TEMPLATED_LENGTH + CUT_MARKER.length);
 });
