@@ -3,6 +3,7 @@ import type { Container } from '../container';
 import type { ConnectionSettings, SecretName } from '../shared/connection';
 import { collectConnection, type ConnectionForm, type FormContext } from '../connections/connectionForm';
 import { connectionIdentity } from '../warehouse/connectionIdentity';
+import { pickText } from '../shared/displayText';
 import { describeConnection, type UserKind } from '../warehouse/connectionKinds';
 import type { SyncLogInfo } from '../warehouse/discovery';
 
@@ -25,9 +26,10 @@ export function registerConnectionCommands(container: Container): vscode.Disposa
         return name;
       }
       const active = connections.activeName;
+      // Names and targets can come from a workspace's settings: shown as written, never as icons.
       const items: ConnectionPick[] = connections.list().map((c) => ({
-        label: `${c.name === active ? '$(check) ' : ''}${c.name}`,
-        description: `${c.kind} · ${describeConnection(c)}`,
+        label: `${c.name === active ? '$(check) ' : ''}${pickText(c.name)}`,
+        description: `${c.kind} · ${pickText(describeConnection(c))}${connections.originOf(c.name) === 'workspace' ? ' · from this workspace' : ''}`,
         connectionName: c.name,
       }));
       items.push(
@@ -98,7 +100,7 @@ async function resolveConnection(container: Container, ref: ConnectionRef, quest
   const picked = await container.prompter.pick({
     title: 'Sync Logs',
     placeholder: question,
-    items: editable.map((c) => ({ label: c.name, description: `${c.kind} · ${describeConnection(c)}`, value: c })),
+    items: editable.map((c) => ({ label: pickText(c.name), description: `${c.kind} · ${pickText(describeConnection(c))}`, value: c })),
   });
   return picked;
 }

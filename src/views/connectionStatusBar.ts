@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../warehouse/connectionManager';
+import { isolate, noIcons } from '../shared/displayText';
 
 /** Shows the active connection; clicking it switches. */
 export class ConnectionStatusBar implements vscode.Disposable {
@@ -21,8 +22,9 @@ export class ConnectionStatusBar implements vscode.Disposable {
 
   private update(): void {
     const active = this.connections.active;
-    this.item.text = `$(database) Sync Logs: ${active.name}`;
-    this.item.tooltip = `Sync Logs connection: ${active.name} (${active.kind}), schema ${this.connections.schema}. Click to switch.`;
+    // The status bar draws $(name) as an icon; a connection name (a workspace can set one) is text.
+    this.item.text = `$(database) Sync Logs: ${isolate(noIcons(active.name))}`;
+    this.item.tooltip = `Sync Logs connection: ${isolate(active.name)} (${active.kind}), schema ${this.connections.schema}. Click to switch.`;
   }
 
   dispose(): void {

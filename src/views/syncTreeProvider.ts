@@ -20,6 +20,8 @@ import {
   type RunSummary,
   type SyncSummary,
 } from './treeModel';
+import { tooltipMarkdown } from './tooltipMarkdown';
+import { isolate } from '../shared/displayText';
 
 export type SyncTreeNode =
   | { type: 'connection'; name: string; kind: string; schema: string }
@@ -82,13 +84,14 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
     const conn = this.connections.activeName;
     switch (node.type) {
       case 'connection': {
-        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
+        // A workspace can name a connection: isolated like warehouse text, beside the description.
+        const item = new vscode.TreeItem(isolate(node.name), vscode.TreeItemCollapsibleState.Expanded);
         item.id = `connection:${node.name}`;
         item.description = `${node.kind} · ${node.schema}`;
         item.iconPath = new vscode.ThemeIcon('database');
         // The demo is built in: it can be switched away from, not edited or removed.
         item.contextValue = node.kind === 'demo' ? 'demoConnection' : 'connection';
-        item.tooltip = `Active connection "${node.name}" (${node.kind}), schema ${node.schema}. Switch with "Sync Logs: Select Connection"${node.kind === 'demo' ? '' : '; right-click to edit or remove it'}.`;
+        item.tooltip = `Active connection "${isolate(node.name)}" (${node.kind}), schema ${node.schema}. Switch with "Sync Logs: Select Connection"${node.kind === 'demo' ? '' : '; right-click to edit or remove it'}.`;
         return item;
       }
       case 'sync':
@@ -209,7 +212,10 @@ function withId(item: vscode.TreeItem, id: string): vscode.TreeItem {
   return item;
 }
 
-/** Turns a pure descriptor into a TreeItem; warehouse text goes in with appendText so it is never markup. */
+/**
+ * Turns a pure descriptor into a TreeItem. The tooltip's markdown comes whole from tooltipMarkdown
+ * (values in code that nothing inside them can close); untrusted, no HTML, no theme icons.
+ */
 export function toTreeItem(d: ItemDescriptor): vscode.TreeItem {
   const state = { none: vscode.TreeItemCollapsibleState.None, collapsed: vscode.TreeItemCollapsibleState.Collapsed, expanded: vscode.TreeItemCollapsibleState.Expanded }[d.collapsible];
   const item = new vscode.TreeItem(d.label, state);
@@ -217,10 +223,9 @@ export function toTreeItem(d: ItemDescriptor): vscode.TreeItem {
   item.iconPath = new vscode.ThemeIcon(d.icon.id, d.icon.color ? new vscode.ThemeColor(d.icon.color) : undefined);
   item.contextValue = d.contextValue;
   if (d.tooltip) {
-    const md = new vscode.MarkdownString();
-    md.appendMarkdown('**').appendText(d.tooltip.title).appendMarkdown('**\n\n');
-    for (const [label, value] of d.tooltip.rows) md.appendText(`${label}: `).appendText(value).appendMarkdown('  \n');
-    if (d.tooltip.body) md.appendMarkdown('\n\n').appendCodeblock(d.tooltip.body, 'text');
+    const md = new vscode.MarkdownString(tooltipMarkdown(d.tooltip), false);
+    md.isTrusted = false;
+    md.supportHtml = false;
     item.tooltip = md;
   }
   return item;

@@ -1,5 +1,7 @@
 import type { ReasonCount, TemplateGroup } from '../analysis/failureTemplates';
+import { isolate } from '../shared/displayText';
 import { formatCount, formatDuration, formatRelative, formatTimestamp, oneLine, toDate } from './format';
+import type { Tooltip } from './tooltipMarkdown';
 
 /** What the sync-list query returns for one sync (its latest run plus totals). */
 export interface SyncSummary {
@@ -46,12 +48,8 @@ export interface FailureGroup {
 
 export type Health = 'ok' | 'rowFailures' | 'aborted' | 'failed' | 'unknown';
 
-/** A tooltip as rows of (our label, warehouse text): the view renders values as plain text, never markup. */
-export interface Tooltip {
-  title: string;
-  rows: [string, string][];
-  body?: string;
-}
+/** Rendered by tooltipMarkdown: our labels as markup, every value as code that nothing in it can close. */
+export type { Tooltip };
 
 export interface ItemDescriptor {
   label: string;
@@ -149,13 +147,14 @@ export function syncItem(s: SyncSummary, opts: FormatOptions): ItemDescriptor {
     ['Destination', s.destination],
     ['Primary key', s.primaryKey ?? '—'],
     ['Runs', `${formatCount(s.runCount)} (${formatCount(s.failedRunCount)} failed) since ${formatTimestamp(s.firstStartedAt, opts.timeZone)}`],
-    ['Last run', `${s.lastStatus ?? 'unknown'} at ${formatTimestamp(s.lastStartedAt, opts.timeZone)}, took ${formatDuration(durationMs(s.lastStartedAt, s.lastFinishedAt))}`],
+    ['Last run', `${s.lastStatus === null ? 'unknown' : isolate(s.lastStatus)} at ${formatTimestamp(s.lastStartedAt, opts.timeZone)}, took ${formatDuration(durationMs(s.lastStartedAt, s.lastFinishedAt))}`],
     ['Last run rows', `${formatCount(s.lastPlanned)} planned, ${formatCount(s.lastSucceeded)} succeeded, ${formatCount(s.lastFailed)} failed`],
   ];
   return {
-    label: s.modelName,
-    description: `${s.destination} · ${s.lastStatus ?? 'no runs'} ${when}`,
-    tooltip: { title: s.modelName, rows, body: s.lastError ?? undefined },
+    // Warehouse values are isolated where they sit beside our own text (the label beside the description).
+    label: isolate(s.modelName),
+    description: `${isolate(s.destination)} · ${s.lastStatus === null ? 'no runs' : isolate(s.lastStatus)} ${when}`,
+    tooltip: { title: 'Sync', subject: s.modelName, rows, body: s.lastError ?? undefined },
     icon: HEALTH_ICON[health],
     contextValue: 'sync',
     collapsible: 'collapsed',
@@ -166,7 +165,7 @@ export function runItem(r: RunSummary, opts: FormatOptions): ItemDescriptor {
   const health = runHealth(r);
   const aborted = Math.max(0, r.planned - r.attempted);
   const parts = [
-    r.status ?? 'unknown',
+    r.status === null ? 'unknown' : isolate(r.status),
     formatDuration(durationMs(r.startedAt, r.finishedAt)),
     `${formatCount(r.planned)} planned`,
     `${formatCount(r.succeeded)} ok`,
@@ -187,7 +186,7 @@ export function runItem(r: RunSummary, opts: FormatOptions): ItemDescriptor {
   return {
     label: formatTimestamp(r.startedAt, opts.timeZone),
     description: parts.join(' · '),
-    tooltip: { title: `Run ${r.syncRunId}`, rows, body: r.error ?? undefined },
+    tooltip: { title: 'Run', subject: r.syncRunId, rows, body: r.error ?? undefined },
     icon: HEALTH_ICON[health],
     contextValue: 'run',
     collapsible: r.failed > 0 || r.error ? 'collapsed' : 'none',
@@ -200,7 +199,7 @@ export function failureItem(f: FailureGroup): ItemDescriptor {
   const tooltipRows: [string, string][] = [['Sample row ID', f.sampleRowId ?? '—']];
   if (f.distinctTexts > 1 && f.template) tooltipRows.unshift(['Template', f.template]);
   return {
-    label: f.template === null ? '(no failure reason recorded)' : oneLine(f.template),
+    label: f.template === null ? '(no failure reason recorded)' : isolate(oneLine(f.template)),
     description: rows + texts,
     tooltip: { title: `${rows} failed${f.distinctTexts > 1 ? `, e.g.` : ''}`, rows: tooltipRows, body: f.example ?? undefined },
     icon: { id: 'symbol-event', color: 'list.errorForeground' },
@@ -211,7 +210,7 @@ export function failureItem(f: FailureGroup): ItemDescriptor {
 
 export function runErrorItem(error: string): ItemDescriptor {
   return {
-    label: oneLine(`Run error: ${error}`),
+    label: `Run error: ${isolate(oneLine(error, 120 - 'Run error: '.length))}`,
     tooltip: { title: 'Sync-level error', rows: [], body: error },
     icon: { id: 'error', color: 'list.errorForeground' },
     contextValue: 'runError',

@@ -187,6 +187,65 @@ async function hostileTextStaysText({ page, log }) {
   if (imgs !== 0) throw new Error(`markup from the warehouse became ${imgs} <img> element(s)`);
 }
 
+/**
+ * A run error that closes a code block with an indented fence and then holds an image (a
+ * tracking pixel) and a link: the run's tooltip shows it all as text, builds no <img> or <a>,
+ * and the page asks 127.0.0.1:9 for nothing. The error goes in through Run Query (the demo takes
+ * writes), on the newest run of the sync the walk has open; only that run's error changes.
+ */
+async function hostileRunErrorTooltip({ page, log, shot }) {
+  const pixel = 'https://127.0.0.1:9/pixel.png';
+  // Backticks, brackets, parentheses and the newline as chr(): typed, the editor might pair or indent them.
+  const [tick, nl, open, close, lp, rp] = [96, 10, 91, 93, 40, 41].map((c) => `chr(${c})`);
+  const text = `'  ' || repeat(${tick}, 3) || ${nl} || '!' || ${open} || 'x' || ${close} || ${lp} || '${pixel}' || ${rp} || ' ' || ${open} || 'click' || ${close} || ${lp} || 'https://example.invalid' || ${rp}`;
+  const newest = "(select sync_run_id from hightouch_audit.sync_runs where sync_id = r.sync_id order by started_at desc, sync_run_id desc limit 1)";
+  const sql = `update hightouch_audit.sync_runs r set error = ${text} where r.model_name = '${ANALYSIS_SYNC}' and r.sync_run_id = ${newest}`;
+  await runCommand(page, 'Sync Logs: New Query');
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
+  await typeIntoNewQuery(page, sql, log);
+  await runCommand(page, 'Sync Logs: Run Query');
+  const frame = webviewFrame(page);
+  await waitUntil(async () => /finished: 1 rows affected/.test(await textOf(frame.locator('body'))), 'the run error to be set (1 row)', 60_000);
+
+  const asked = [];
+  const onRequest = (r) => {
+    if (r.url().includes('127.0.0.1:9/') || r.url().includes('example.invalid')) asked.push(r.url());
+  };
+  page.on('request', onRequest);
+  try {
+    await runCommand(page, 'Sync Logs: Refresh');
+    const sync = syncRow(page, ANALYSIS_SYNC);
+    await sync.waitFor({ state: 'visible', timeout: 30_000 });
+    await expand(sync);
+    const run = viewTree(page, 'Syncs').locator('[role="treeitem"][aria-level="3"]').first();
+    await run.waitFor({ state: 'visible', timeout: 30_000 });
+    const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Run ID:' }).first();
+    await waitUntil(
+      async () => {
+        await page.mouse.move(0, 0);
+        await run.hover();
+        await hover.waitFor({ state: 'visible', timeout: 3_000 });
+        // Done once the error is drawn: as text, or (the defect) as an image or a link.
+        return (await textOf(hover)).includes(pixel) || (await hover.locator('img, a').count()) > 0;
+      },
+      'the run tooltip showing the error',
+      30_000,
+    );
+    const seen = await textOf(hover);
+    log(`run tooltip: ${seen.slice(0, 300)}`);
+    await shot('tooltip');
+    const made = await hover.evaluate((e) => ({ imgs: e.querySelectorAll('img').length, links: e.querySelectorAll('a').length }));
+    assert.deepEqual(made, { imgs: 0, links: 0 }, 'the hover holds no <img> and no <a>');
+    assert.ok(seen.includes(`![x](${pixel}) [click](https://example.invalid)`), 'the error reads as written');
+    await page.waitForTimeout(500);
+    assert.deepEqual(asked, [], 'nothing in the tooltip was fetched');
+  } finally {
+    page.off('request', onRequest);
+    await page.mouse.move(0, 0);
+    await page.keyboard.press('Escape');
+  }
+}
+
 /** The walk, in order. Add yours at the end (or where it belongs), one line each. */
 
 /** Answer the open quick input (pick or input box): type the text, then accept. */
@@ -654,6 +713,7 @@ export const steps = [
   ['expand a run: its failed rows grouped by reason', expandRunWithFailures],
   ['run a query from the palette', runQueryFromPalette],
   ['hostile failure text stays text', hostileTextStaysText],
+  ['a run error with a fence, an image and a link: its tooltip shows text only', hostileRunErrorTooltip],
   ['Add Connection: the real form, and a refused connection explained before saving', addConnectionForm],
   ['Error Breakdown from the context menu: all runs equal a count in the Results panel', breakdownFromContextMenu],
   ['Error Breakdown: markup in a failure text stays text', breakdownHostileText],

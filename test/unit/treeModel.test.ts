@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { failureItem, pageOf, runHealth, runItem, syncItem, toRunSummary, toSyncSummary } from '../../src/views/treeModel';
+import { failureItem, pageOf, runErrorItem, runHealth, runItem, syncItem, toRunSummary, toSyncSummary } from '../../src/views/treeModel';
 import { formatDuration, formatRelative, formatTimestamp, oneLine } from '../../src/views/format';
+import { atBaseLevel } from '../support/bidi';
 
 const opts = { now: new Date('2026-11-01T12:00:00Z'), timeZone: 'UTC' };
 
@@ -112,4 +113,21 @@ test('formatting', () => {
   assert.equal(formatRelative(null, opts.now), 'never');
   assert.equal(oneLine('a\n\n b', 10), 'a b');
   assert.equal(oneLine('x'.repeat(20), 10).length, 10);
+});
+
+/** The characters of `line` left at the paragraph's base level (isolate marks left out): our own words, if values are isolated. */
+const baseText = (line: string) => [...line].filter((ch, i) => atBaseLevel(line)[i] && ch !== '\u2068' && ch !== '\u2069').join('');
+
+test('warehouse text in labels and descriptions is bidi-isolated: an override cannot reorder our words beside it', () => {
+  const rlo = (s: string) => `${s}\u202efdp.exe`;
+  const sync = syncItem(toSyncSummary({ sync_id: 7, model_name: rlo('invoice'), destination: rlo('salesforce'), status: rlo('failed'), started_at: '2026-11-01T09:00:00Z', run_count: 1 }), opts);
+  // VS Code draws the label and the description on one line.
+  assert.equal(baseText(`${sync.label} ${sync.description}`), '  ·  3 hours ago');
+  assert.ok(sync.label.includes(rlo('invoice')), 'the value itself is kept');
+  const run = runItem(toRunSummary(runRow({ status: rlo('succeeded') })), opts);
+  assert.equal(baseText(`${run.label} ${run.description}`), '2026-11-01 10:00  · 2m 05s · 120 planned · 117 ok · 3 failed');
+  assert.equal(baseText(runErrorItem(`${rlo('x')}\nsecond line`).label), 'Run error: ');
+  assert.equal(baseText(failureItem({ template: rlo('t'), example: null, rowCount: 1, distinctTexts: 1, sampleRowId: null }).label + ' 1 row'), ' 1 row');
+  const plain = syncItem(toSyncSummary({ sync_id: 1, model_name: 'High LTV customers', destination: 'salesforce', status: 'failed', started_at: '2026-11-01T09:00:00Z', run_count: 1 }), opts);
+  assert.equal(plain.label, 'High LTV customers', 'plain ASCII is unchanged');
 });

@@ -7,7 +7,7 @@ import '../shared/panel.css';
 import './flapping.css';
 import type { FlappingParams } from '../../src/shared/analysisProtocol';
 import type { FlappingData, FlappingOrder, FlappingRow } from '../../src/shared/analysisData';
-import { button, el, fmtBucket, fmtDate, fmtNumber, linkButton, select, sortableTable, summaryCard } from '../shared/dom';
+import { button, el, fmtBucket, fmtDate, fmtNumber, isolate, linkButton, select, sortableTable, summaryCard } from '../shared/dom';
 import { send, startPanel, syncAndWindowPickers, syncWindowScope } from '../shared/panelShell';
 import { exactLabel, numberTick, themedChart } from '../shared/charts';
 
@@ -64,7 +64,7 @@ function render(content: HTMLElement, data: FlappingData, p: FlappingParams): vo
       key: (r) => r.rowId,
       sort: { column: data.orderBy, descending: true },
       columns: [
-        { id: 'row', label: 'Row id', sortValue: (r) => r.rowId, render: (r) => linkButton(r.rowId, () => open(r.rowId), { className: 'mono', title: `Open the timeline of row ${r.rowId}` }) },
+        { id: 'row', label: 'Row id', sortValue: (r) => r.rowId, render: (r) => linkButton(r.rowId, () => open(r.rowId), { className: 'mono', title: `Open the timeline of row ${isolate(r.rowId)}` }) },
         { id: 'operations', label: 'Ops', numeric: true, sortValue: (r) => r.operations, title: 'Operations in the window' },
         { id: 'changes', label: 'Changes', numeric: true, sortValue: (r) => r.changes },
         { id: 'adds', label: 'Adds', numeric: true, sortValue: (r) => r.adds },
@@ -94,7 +94,8 @@ function render(content: HTMLElement, data: FlappingData, p: FlappingParams): vo
     themedChart<'bar'>(canvas, (t) => ({
       type: 'bar',
       data: {
-        labels: chartRows.map((r) => (r.rowId.length > 28 ? `${r.rowId.slice(0, 27)}…` : r.rowId)),
+        // Drawn on the canvas: isolated in the string, as no element can hold them.
+        labels: chartRows.map((r) => (r.rowId.length > 28 ? `${isolate(r.rowId.slice(0, 27))}…` : isolate(r.rowId))),
         datasets: [
           { label: 'Changes', data: chartRows.map((r) => r.changes), backgroundColor: t.blue, stack: 'ops' },
           { label: 'Adds', data: chartRows.map((r) => r.adds), backgroundColor: t.green, stack: 'ops' },
@@ -109,7 +110,7 @@ function render(content: HTMLElement, data: FlappingData, p: FlappingParams): vo
           legend: { position: 'bottom', labels: { boxWidth: 12 } },
           tooltip: {
             callbacks: {
-              title: (items) => chartRows[items[0]?.dataIndex ?? 0]?.rowId ?? '',
+              title: (items) => isolate(chartRows[items[0]?.dataIndex ?? 0]?.rowId ?? ''),
               label: (ctx) => exactLabel(ctx),
               footer: (items) => {
                 const r = chartRows[items[0]?.dataIndex ?? 0];

@@ -6,7 +6,7 @@ import '../shared/base.css';
 import '../shared/panel.css';
 import './model.css';
 import type { ModelOverTimeData, ModelRunPoint } from '../../src/shared/analysisData';
-import { badge, button, el, fmtBucket, fmtDate, fmtNumber, sortableTable, summaryCard } from '../shared/dom';
+import { badge, button, el, fmtBucket, fmtDate, fmtNumber, isolate, sortableTable, summaryCard } from '../shared/dom';
 import { send, startPanel, syncAndWindowPickers, syncWindowScope } from '../shared/panelShell';
 import { exactLabel, numberTick, themedChart, withAlpha } from '../shared/charts';
 
@@ -85,7 +85,7 @@ function render(content: HTMLElement, data: ModelOverTimeData): void {
   content.append(cards, el('h2', { text: 'Per run' }), el('div', { className: 'chart-box tall' }, canvas), note, el('h2', {}, 'Runs', el('span', { className: 'count-note', text: 'newest first' })), table.element);
 
   // One x label per run; the same start time twice gets the run id to stay distinct.
-  const labels = pts.map((r) => (r.startedAt ? fmtBucket(r.startedAt, 'run') : `run ${r.syncRunId}`));
+  const labels = pts.map((r) => (r.startedAt ? fmtBucket(r.startedAt, 'run') : `run ${isolate(r.syncRunId)}`));
   const maxBar = Math.max(1, ...pts.map((r) => r.added + r.changed + r.removed));
   themedChart(canvas, (t) => ({
     type: 'bar',
@@ -142,15 +142,15 @@ function render(content: HTMLElement, data: ModelOverTimeData): void {
           callbacks: {
             title: (items) => {
               const r = pts[items[0]?.dataIndex ?? 0];
-              return r ? `${fmtDate(r.startedAt)} · run ${r.syncRunId}` : '';
+              return r ? `${fmtDate(r.startedAt)} · run ${isolate(r.syncRunId)}` : '';
             },
             label: (ctx) => exactLabel(ctx),
             footer: (items) => {
               const r = pts[items[0]?.dataIndex ?? 0];
               if (!r) return '';
-              const lines = [`Status: ${r.status ?? 'unknown'}`];
+              const lines = [`Status: ${isolate(r.status ?? 'unknown')}`];
               if (r.aborted) lines.push(`✕ ${fmtNumber(r.aborted)} aborted operations`);
-              if (r.error) lines.push(`Error: ${r.error.length > 160 ? `${r.error.slice(0, 160)}…` : r.error}`);
+              if (r.error) lines.push(`Error: ${isolate(r.error.length > 160 ? `${r.error.slice(0, 160)}…` : r.error)}`);
               return lines;
             },
           },

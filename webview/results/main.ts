@@ -24,6 +24,7 @@ import {
   type ShowResultMessage,
 } from '../../src/shared/resultsProtocol';
 import { cellText } from '../../src/shared/cellText';
+import { isolate } from '../../src/shared/displayText';
 import type { ResultColumn } from '../../src/shared/queryResult';
 
 // The toolkit's badge is left out: its template binds a style attribute, which the CSP refuses.
@@ -87,7 +88,7 @@ function header(view: View, actions: (HTMLElement | undefined)[]): HTMLElement[]
     'div',
     { className: 'toolbar' },
     el('span', { className: 'muted', text: 'Connection' }),
-    el('span', { className: 'connection', text: view.connectionName }),
+    el('bdi', { className: 'connection', text: view.connectionName }),
     el('span', { className: 'spacer' }),
     ...actions,
   );
@@ -121,7 +122,7 @@ function render(view: View): void {
       const box = el(
         'div',
         { className: 'box error', attrs: { role: 'alert' } },
-        el('div', { className: 'title', text: view.code ? `Query failed (code ${view.code})` : 'Query failed' }),
+        el('div', { className: 'title', text: view.code ? `Query failed (code ${isolate(view.code)})` : 'Query failed' }),
         el('pre', { text: view.message }),
       );
       const after = view.elapsedMs !== undefined ? el('div', { className: 'muted', text: `after ${formatMs(view.elapsedMs)}` }) : undefined;
@@ -206,9 +207,10 @@ function grid(columns: readonly ResultColumn[], page: RowsPage): HTMLElement {
     head.append(
       el(
         'vscode-data-grid-cell',
-        { className: numeric[i] ? 'num' : undefined, attrs: { 'cell-type': 'columnheader', 'grid-column': String(i + 1), title: `${c.name} (${c.type})` } },
-        el('span', { className: 'col-name', text: c.name }),
-        el('span', { className: 'col-type', text: c.type }),
+        { className: numeric[i] ? 'num' : undefined, attrs: { 'cell-type': 'columnheader', 'grid-column': String(i + 1), title: `${isolate(c.name)} (${isolate(c.type)})` } },
+        // A column name is warehouse text beside its type: a <bdi> each (base.css isolates them).
+        el('bdi', { className: 'col-name', text: c.name }),
+        el('bdi', { className: 'col-type', text: c.type }),
       ),
     );
   });

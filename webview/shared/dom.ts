@@ -4,6 +4,10 @@
  * third parties and can contain markup.
  */
 import { provideVSCodeDesignSystem, vsCodeButton, vsCodeProgressRing } from '@vscode/webview-ui-toolkit';
+import { isolate } from '../../src/shared/displayText';
+
+/** For warehouse text inside a string (option labels, titles, chart labels): FSI ... PDI around it. */
+export { isolate };
 
 // The toolkit's badge and dropdown are left out: the badge binds a style attribute (refused by the
 // CSP) and a native <select> styled with the theme's variables is simpler and reliable.
@@ -46,6 +50,14 @@ export function el(tag: string, props: ElProps = {}, ...children: Child[]): HTML
 export function setAttr(e: Element, name: string, value: string | undefined): void {
   if (/^on/i.test(name) || name.toLowerCase() === 'style') throw new Error(`refused attribute ${name}`);
   if (value !== undefined) e.setAttribute(name, value);
+}
+
+/**
+ * A warehouse value among our own words, as a <bdi>: an override (U+202E) or right-to-left text
+ * inside it stops at its edge instead of reordering the words around it (base.css isolates it).
+ */
+export function valueText(text: string, className?: string): HTMLElement {
+  return el('bdi', { className, text });
 }
 
 export function append(parent: Node, ...children: Child[]): void {

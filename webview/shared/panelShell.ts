@@ -21,14 +21,14 @@ import {
   type Phase,
   type StateMessage,
 } from '../../src/shared/analysisProtocol';
-import { button, clearChildren, el, fmtDate, fmtMs, select, type Child } from './dom';
+import { button, clearChildren, el, fmtDate, fmtMs, isolate, select, type Child } from './dom';
 import { getState, onMessage, post, setState } from './messaging';
 
 export const send = (m: AnalysisWebviewMessage): void => post(m);
 
 export interface PanelSpec<K extends PanelKind> {
   panel: K;
-  /** The scope line of the header, e.g. "All syncs · Last 7 days · changelog". */
+  /** The scope line of the header, e.g. "All syncs · Last 7 days · changelog"; warehouse values in it isolate()d. */
   scope(params: ParamsOf[K], context: PanelContext): string;
   /** The panel's own controls; `update` posts setParams (and saves them). */
   toolbar(params: ParamsOf[K], context: PanelContext, update: (params: ParamsOf[K]) => void): Child[];
@@ -53,7 +53,7 @@ export interface Shell<K extends PanelKind> {
 export function startPanel<K extends PanelKind>(spec: PanelSpec<K>): Shell<K> {
   const app = document.getElementById('app') ?? document.body;
   const title = el('h1', { className: 'panel-title', text: PANEL_TITLES[spec.panel] });
-  const connection = el('span', { className: 'connection', testid: 'connection' });
+  const connection = el('bdi', { className: 'connection', testid: 'connection' });
   const scope = el('span', { className: 'scope muted', testid: 'scope' });
   const header = el('header', { className: 'panel-header' }, title, connection, scope);
   const controls = el('div', { className: 'controls' });
@@ -166,7 +166,7 @@ export function startPanel<K extends PanelKind>(spec: PanelSpec<K>): Shell<K> {
     spec.onState?.(m);
     connection.textContent = m.context.connection;
     scope.textContent = spec.scope(m.params, m.context);
-    document.title = `${PANEL_TITLES[spec.panel]} · ${m.context.connection}`;
+    document.title = `${PANEL_TITLES[spec.panel]} · ${isolate(m.context.connection)}`;
     renderToolbar(m);
     preamble.replaceChildren(...(spec.preamble?.(m.params, m.context, m.view.phase) ?? []).filter((c): c is Node | string => !!c));
     renderPhase(m);
@@ -197,19 +197,19 @@ export function startPanel<K extends PanelKind>(spec: PanelSpec<K>): Shell<K> {
   return { current: () => last, update };
 }
 
-/** Options for a sync picker. */
+/** Options for a sync picker (an option's text cannot hold elements: its values are isolate()d). */
 export function syncOptions(context: PanelContext, opts: { all?: string; current?: string | null } = {}): { value: string; label: string }[] {
-  const list = context.syncs.map((s) => ({ value: s.syncId, label: `${s.label} (sync ${s.syncId})` }));
-  if (opts.current && !context.syncs.some((s) => s.syncId === opts.current)) list.unshift({ value: opts.current, label: `Sync ${opts.current}` });
+  const list = context.syncs.map((s) => ({ value: s.syncId, label: `${isolate(s.label)} (sync ${isolate(s.syncId)})` }));
+  if (opts.current && !context.syncs.some((s) => s.syncId === opts.current)) list.unshift({ value: opts.current, label: `Sync ${isolate(opts.current)}` });
   if (opts.all !== undefined) list.unshift({ value: '', label: opts.all });
   return list;
 }
 
-/** A sync's label from the context (falls back to its id). */
+/** A sync's label from the context (falls back to its id), its warehouse values isolate()d. */
 export function syncLabel(context: PanelContext, syncId: string | null): string {
   if (syncId === null) return 'All syncs';
   const s = context.syncs.find((x) => x.syncId === syncId);
-  return s ? `${s.label} (sync ${syncId})` : `Sync ${syncId}`;
+  return s ? `${isolate(s.label)} (sync ${isolate(syncId)})` : `Sync ${isolate(syncId)}`;
 }
 
 /** The header scope of a per-sync panel: the sync and its window. */

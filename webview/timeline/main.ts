@@ -7,7 +7,7 @@ import '../shared/panel.css';
 import './timeline.css';
 import type { TimelineParams, PanelContext } from '../../src/shared/analysisProtocol';
 import type { FieldChange, TimelineData, TimelineEvent } from '../../src/shared/analysisData';
-import { badge, el, fmtDate, fmtNumber, sortableTable, summaryCard } from '../shared/dom';
+import { badge, el, fmtDate, fmtNumber, isolate, sortableTable, summaryCard, valueText } from '../shared/dom';
 import { send, startPanel, syncLabel, syncOptions } from '../shared/panelShell';
 
 let draft: string | undefined;
@@ -15,7 +15,7 @@ let draftFor: string | undefined;
 
 startPanel({
   panel: 'timeline',
-  scope: (p, ctx) => (p.rowId ? `Row ${p.rowId} · ${syncLabel(ctx, p.syncId)}` : 'No row chosen'),
+  scope: (p, ctx) => (p.rowId ? `Row ${isolate(p.rowId)} · ${syncLabel(ctx, p.syncId)}` : 'No row chosen'),
   toolbar(p, ctx, update) {
     const input = el('input', { testid: 'row-input', attrs: { type: 'text', name: 'rowId', placeholder: 'Row id (the primary key value)', 'aria-label': 'Row id', 'data-ctl': 'row', maxlength: '1000', spellcheck: 'false' } });
     // A re-render (e.g. the host's next state) keeps what the user is typing for the same search.
@@ -83,11 +83,11 @@ function render(content: HTMLElement, data: TimelineData, p: TimelineParams, ctx
             el(
               'li',
               { attrs: { 'data-key': s.syncId } },
-              el('span', { className: 'sync-name', text: syncLabel(ctx, s.syncId) }),
+              valueText(syncLabel(ctx, s.syncId), 'sync-name'),
               ' ',
               s.status === 'absent' || (s.status === null && s.opType === null)
                 ? badge('absent: not in the model', 'subtle')
-                : el('span', {}, badge(s.status ?? 'unknown', s.status === 'failed' ? 'failed' : s.status === 'succeeded' ? 'succeeded' : 'subtle'), ' ', el('span', { className: 'muted', text: `last op ${s.opType ?? '—'}` })),
+                : el('span', {}, badge(s.status ?? 'unknown', s.status === 'failed' ? 'failed' : s.status === 'succeeded' ? 'succeeded' : 'subtle'), ' ', el('span', { className: 'muted' }, 'last op ', valueText(s.opType ?? '—'))),
             ) as HTMLElement,
           ),
         )
@@ -97,7 +97,7 @@ function render(content: HTMLElement, data: TimelineData, p: TimelineParams, ctx
   if (!data.hasFields) notes.push(el('div', { className: 'box', testid: 'fields-note' }, el('div', { className: 'title', text: 'No field changes' }), el('div', { text: data.fieldsNote ?? 'The changelog has no fields column on this connection, so the values of the row are not known.' })));
   if (data.truncated) notes.push(el('div', { className: 'box warning', testid: 'events-truncated', text: `Showing the latest ${fmtNumber(data.events.length)} operations; older ones are left out.` }));
 
-  const list = el('ol', { className: 'timeline', testid: 'timeline-events', attrs: { 'aria-label': `Operations on row ${data.rowId}, oldest first` } }, ...data.events.map((e) => eventItem(e, data, ctx)));
+  const list = el('ol', { className: 'timeline', testid: 'timeline-events', attrs: { 'aria-label': `Operations on row ${isolate(data.rowId)}, oldest first` } }, ...data.events.map((e) => eventItem(e, data, ctx)));
   content.append(
     cards,
     snapshot,
@@ -114,9 +114,9 @@ function eventItem(e: TimelineEvent, data: TimelineData, ctx: PanelContext): HTM
     { className: 'event-head' },
     el('time', { className: 'event-time', text: fmtDate(e.startedAt), attrs: { datetime: e.startedAt ?? undefined } }),
     badge(MOVEMENT_LABEL[e.movement], e.movement),
-    el('span', { className: 'op mono', text: e.opType }),
+    valueText(e.opType, 'op mono'),
     badge(e.status, failed ? 'failed' : e.status === 'aborted' ? 'aborted' : e.status === 'succeeded' ? 'succeeded' : 'subtle'),
-    el('span', { className: 'muted', text: `${syncLabel(ctx, e.syncId)} · run ${e.syncRunId}` }),
+    el('span', { className: 'muted' }, valueText(syncLabel(ctx, e.syncId)), ' · run ', valueText(e.syncRunId)),
   );
   const item = el('li', { className: `event ${e.movement}${failed ? ' failed' : ''}`, attrs: { 'data-key': `${e.syncId}:${e.syncRunId}` } }, el('span', { className: 'dot', attrs: { 'aria-hidden': 'true' } }), head);
   if (e.failureReason) item.append(el('pre', { className: 'text-block failure error-text', testid: 'failure-text', text: e.failureReason }));
@@ -149,7 +149,7 @@ function diffTable(changes: FieldChange[]): HTMLElement {
 }
 
 function value(v: string | undefined): HTMLElement {
-  return v === undefined ? el('span', { className: 'muted absent', text: '(absent)' }) : el('span', { className: 'value', text: v });
+  return v === undefined ? el('span', { className: 'muted absent', text: '(absent)' }) : valueText(v, 'value');
 }
 
 void send;

@@ -2,12 +2,14 @@
 // src/shared/analysisProtocol.ts and analysisData.ts). One failure text is hostile markup.
 
 export const XSS = '<img src=x onerror="window.__pwned=1">';
+/** A right-to-left override: shown bare, "invoice" + U+202E + "fdp.exe" reads "invoiceexe.pdf" and reverses what follows it. */
+export const BIDI = 'invoice\u202efdp.exe';
 
 const context = {
   connection: 'Snowflake · ANALYTICS_PROD',
   hasFields: true,
   syncs: [
-    { syncId: '1043', label: 'contacts_model → salesforce', primaryKey: 'contact_id' },
+    { syncId: '1043', label: `contacts_model ${BIDI} → salesforce`, primaryKey: 'contact_id' },
     { syncId: '2210', label: 'active_users → braze', primaryKey: 'user_id' },
     { syncId: '3307', label: 'accounts → hubspot', primaryKey: 'account_id' },
   ],
@@ -81,6 +83,16 @@ const templates = [
     firstSeen: runStart(26),
     lastSeen: runStart(27),
   },
+  {
+    template: `Attachment ${BIDI} rejected`,
+    category: 'unexpected',
+    failures: 2,
+    distinctTexts: 1,
+    example: `Attachment ${BIDI} rejected by the destination`,
+    sampleRowIds: [BIDI],
+    firstSeen: runStart(27),
+    lastSeen: runStart(27),
+  },
 ];
 
 const breakdownData = {
@@ -88,13 +100,16 @@ const breakdownData = {
   totalFailures: templates.reduce((s, t) => s + t.failures, 0),
   distinctTexts: templates.reduce((s, t) => s + t.distinctTexts, 0),
   categories: [
-    { name: 'unexpected', failures: 71, templates: 2, distinctTexts: 4, firstSeen: runStart(22), lastSeen: runStart(27), unexpected: true, pattern: '', source: null },
+    { name: 'unexpected', failures: 73, templates: 3, distinctTexts: 5, firstSeen: runStart(22), lastSeen: runStart(27), unexpected: true, pattern: '', source: null },
     { name: 'rate limit', failures: 2152, templates: 2, distinctTexts: 230, firstSeen: runStart(2), lastSeen: runStart(27), unexpected: false, pattern: 'limit exceeded|429|too many requests', source: 'default' },
     { name: 'invalid data', failures: 406, templates: 1, distinctTexts: 406, firstSeen: runStart(0), lastSeen: runStart(26), unexpected: false, pattern: 'invalid', source: 'settings' },
     { name: 'duplicates', failures: 97, templates: 1, distinctTexts: 97, firstSeen: runStart(4), lastSeen: runStart(25), unexpected: false, pattern: 'duplicate', source: 'workspace' },
   ],
   templates,
-  problems: [{ name: 'auth', pattern: '(unauthorized', origin: 'settings: syncLogs.errorCategories[3]', message: 'Invalid regular expression: /(unauthorized/: Unterminated group' }],
+  problems: [
+    { name: 'auth', pattern: '(unauthorized', origin: 'settings: syncLogs.errorCategories[3]', message: 'Invalid regular expression: /(unauthorized/: Unterminated group' },
+    { name: `auth ${BIDI}`, pattern: `(${BIDI}`, origin: 'workspace: .vscode/sync-logs-categories.json', message: `Invalid regular expression: /(${BIDI}/: Unterminated group` },
+  ],
   truncated: false,
 };
 
@@ -135,6 +150,7 @@ const drill = {
         { rowId: 'contact-0042', syncId: '1043', syncRunId: 'r-5027', startedAt: runStart(27), opType: 'changed', failureReason: 'UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record or 200 records' },
         { rowId: 'contact-7781', syncId: '1043', syncRunId: 'r-5026', startedAt: runStart(26), opType: 'added', failureReason: `${XSS}\nsecond line of the destination's answer\n\t{"errorCode": "X"}` },
         { rowId: XSS, syncId: '1043', syncRunId: 'r-5026', startedAt: runStart(26), opType: 'changed', failureReason: XSS },
+        { rowId: BIDI, syncId: '1043', syncRunId: `r-${BIDI}`, startedAt: runStart(26), opType: BIDI, failureReason: `Attachment ${BIDI} rejected` },
       ],
     },
   },
@@ -149,6 +165,7 @@ const flappingRows = [
   { rowId: 'contact-5120', operations: 14, changes: 4, adds: 5, removes: 5, cycles: 5, failures: 1, ratePerRun: 14 / 28 },
   { rowId: 'contact-0911', operations: 11, changes: 11, adds: 0, removes: 0, cycles: 0, failures: 11, ratePerRun: 11 / 28 },
   { rowId: XSS, operations: 6, changes: 4, adds: 1, removes: 1, cycles: 1, failures: 0, ratePerRun: 6 / 28 },
+  { rowId: BIDI, operations: 5, changes: 5, adds: 0, removes: 0, cycles: 0, failures: 0, ratePerRun: 5 / 28 },
   { rowId: 'contact-8803', operations: 4, changes: 2, adds: 1, removes: 1, cycles: 1, failures: 0, ratePerRun: 4 / 28 },
 ].map((r, i) => ({ ...r, firstRunAt: runStart(i), lastRunAt: runStart(27 - i), activity: activity(i) }));
 
@@ -170,15 +187,16 @@ const events = [
     opType: 'changed',
     status: 'failed',
     movement: 'changed',
-    failureReason: `REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.\n${XSS}`,
+    failureReason: `REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.\n${XSS} ${BIDI}`,
     changes: [
       { field: 'score', kind: 'changed', before: '12', after: '14' },
       { field: 'updated_at', kind: 'changed', before: '"2026-11-18T02:00:03Z"', after: '"2026-11-18T08:00:02Z"' },
       { field: 'tier', kind: 'added', after: `"${XSS}"` },
+      { field: `file ${BIDI}`, kind: 'changed', before: `"${BIDI}"`, after: '"invoice.pdf"' },
     ],
     fields: '{"contact_id":"contact-0042","email":"jane@example.com","score":14,"tier":"gold"}',
   },
-  { syncRunId: 'r-5009', opType: 'removed', status: 'succeeded', movement: 'exited', failureReason: null, changes: [{ field: 'tier', kind: 'removed', before: '"gold"' }], fields: null },
+  { syncRunId: `r-5009 ${BIDI}`, opType: `removed ${BIDI}`, status: 'succeeded', movement: 'exited', failureReason: null, changes: [{ field: 'tier', kind: 'removed', before: '"gold"' }], fields: null },
 ].map((e, i) => ({ ...e, syncId: '1043', startedAt: runStart(3 + i * 2) }));
 
 // ------------------------------------------------------------------ model
@@ -196,7 +214,7 @@ const points = Array.from({ length: RUNS }, (_, i) => {
     syncRunId: `r-${5000 + i}`,
     startedAt: runStart(i),
     status: i === 11 ? 'failed' : 'succeeded',
-    error: i === 11 ? `Salesforce API: session expired or invalid (INVALID_SESSION_ID)\n${XSS}` : null,
+    error: i === 11 ? `Salesforce API: session expired or invalid (INVALID_SESSION_ID)\n${XSS} ${BIDI}` : null,
     added,
     changed,
     removed,
@@ -241,6 +259,7 @@ export const fixtures = {
         snapshot: [
           { syncId: '1043', status: 'absent', opType: null },
           { syncId: '2210', status: 'failed', opType: 'changed' },
+          { syncId: '3307', status: BIDI, opType: BIDI },
         ],
       }),
     },

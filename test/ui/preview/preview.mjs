@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../../scripts/lib/system.mjs';
 import { launchBrowser } from '../../../scripts/lib/browser.mjs';
-import { fixtures, XSS } from './fixtures.mjs';
+import { BIDI, fixtures, XSS } from './fixtures.mjs';
 
 const outDir = join(repoRoot, 'test-output', 'preview');
 const distDir = join(repoRoot, 'dist', 'webview');
@@ -233,6 +233,84 @@ async function checkNoXss(page) {
   assert.equal(await page.evaluate(() => window.__pwned), undefined, 'no script ran from warehouse text');
 }
 
+/** Every string in a fixture that holds BIDI: the warehouse values the page may show it in. */
+function hostileStrings(value, out = new Set()) {
+  if (typeof value === 'string') {
+    if (value.includes(BIDI)) out.add(value.trim());
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) hostileStrings(v, out);
+  }
+  return out;
+}
+
+/**
+ * Every place the page shows BIDI (a right-to-left override inside a value) keeps the override
+ * to that value: it sits between FSI and PDI in its string, or the element that bounds it for the
+ * bidi algorithm (a block, an atomic inline like a button or badge, a flex or grid item, or an
+ * isolating element such as <bdi>) holds that warehouse value and nothing of ours. Attributes and
+ * option labels, which cannot hold elements, need FSI ... PDI or the value last. Returns how many
+ * places were checked.
+ */
+async function checkBidiIsolated(page, f, atLeast) {
+  const result = await page.evaluate(
+    ({ value, hostile }) => {
+      const FSI = '\u2068';
+      const PDI = '\u2069';
+      const known = new Set(hostile);
+      const bare = (s) => s.replace(/[\u2068\u2069]/g, '').trim();
+      const visible = (s) => s.replace(/[\s\u200e\u200f\u2066-\u2069\u202a-\u202e]/g, '') !== '';
+      /** Whether position `at` of `s` is inside an FSI/LRI/RLI ... PDI that closes later in `s`. */
+      const isolatedInString = (s, at) => {
+        let depth = 0;
+        for (const ch of s.slice(0, at)) {
+          if (ch === FSI || ch === '\u2066' || ch === '\u2067') depth++;
+          else if (ch === PDI && depth > 0) depth--;
+        }
+        return depth > 0 && s.indexOf(PDI, at) >= 0;
+      };
+      const boundary = (node) => {
+        for (let e = node.parentElement; e; e = e.parentElement) {
+          const st = getComputedStyle(e);
+          if (!['inline', 'contents'].includes(st.display)) return e;
+          if (['isolate', 'isolate-override', 'plaintext'].includes(st.unicodeBidi)) return e;
+          const parent = e.parentElement ? getComputedStyle(e.parentElement).display : '';
+          if (/flex|grid/.test(parent)) return e;
+        }
+        return document.body;
+      };
+      const out = { checked: 0, problems: [] };
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const text = n.textContent;
+        for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1)) {
+          out.checked++;
+          if (isolatedInString(text, at)) continue;
+          const b = boundary(n);
+          if (known.has(bare(b.textContent))) continue;
+          out.problems.push(`<${b.tagName.toLowerCase()} class="${b.className}"> holds the override with our text beside it: "${b.textContent.slice(0, 80)}"`);
+        }
+      }
+      const strings = [];
+      for (const e of document.querySelectorAll('*')) {
+        for (const a of ['title', 'aria-label']) if (e.getAttribute(a)?.includes(value)) strings.push([`${e.tagName.toLowerCase()}[${a}]`, e.getAttribute(a)]);
+      }
+      if (document.title.includes(value)) strings.push(['title', document.title]);
+      for (const [where, s] of strings) {
+        for (let at = s.indexOf(value); at >= 0; at = s.indexOf(value, at + 1)) {
+          out.checked++;
+          if (isolatedInString(s, at) || !visible(s.slice(at + value.length))) continue;
+          out.problems.push(`${where} "${s.slice(0, 80)}" has our text after the override, unisolated`);
+        }
+      }
+      return out;
+    },
+    { value: BIDI, hostile: [...hostileStrings(f)] },
+  );
+  assert.deepEqual(result.problems, [], 'bidi overrides stay inside their values');
+  assert.ok(result.checked >= atLeast, `checked ${result.checked} places showing the override, expected at least ${atLeast}`);
+  return result.checked;
+}
+
 async function checkTable(page, testid, keys) {
   const got = await page.locator(`[data-testid="${testid}"] tbody tr[data-key]`).evaluateAll((trs) => trs.map((t) => t.getAttribute('data-key')));
   assert.deepEqual([...got].sort(), [...keys].sort(), `${testid} keys`);
@@ -340,6 +418,7 @@ const checks = {
     await postToPage(page, f.drill);
     await page.locator('[data-testid="drill-table"]').waitFor();
     await checkNoXss(page);
+    await checkBidiIsolated(page, f, 10);
     // A theme switch redraws the chart without errors.
     await switchTheme(page, theme === 'dark' ? 'light' : 'dark');
     await switchTheme(page, theme);
@@ -362,6 +441,7 @@ const checks = {
     assert.deepEqual((await posted(page)).at(-1), { type: 'setParams', params: { ...f.state.params, orderBy: 'cycles' } });
     assert.ok((await text(page, 'flapping-table')).includes(XSS), 'hostile row id shown as text');
     await checkNoXss(page);
+    await checkBidiIsolated(page, f, 4);
     // Before the follow-up has counted them, the rows with operations read as pending, not 0.
     await postToPage(page, { ...f.state, view: { ...f.state.view, data: { ...d, rowsWithOperations: null } } });
     await checkSummary(page, { 'rows-with-operations': '…' });
@@ -388,6 +468,7 @@ const checks = {
     assert.equal(await page.locator('[data-testid="diff-table"]').count(), d.events.filter((e) => e.changes?.length).length);
     assert.ok((await page.locator('[data-testid="timeline-events"]').textContent()).includes(XSS), 'hostile text shown as text');
     await checkNoXss(page);
+    await checkBidiIsolated(page, f, 10);
     // Without fields: the note.
     await postToPage(page, { ...f.state, view: { ...f.state.view, data: { ...d, hasFields: false, fieldsNote: 'Redshift has no fields column: no field diff.', events: d.events.map((e) => ({ ...e, changes: null, fields: null })) } } });
     await page.locator('[data-testid="fields-note"]').waitFor();
@@ -413,6 +494,7 @@ const checks = {
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.4);
     await page.mouse.move(0, 0);
     await checkNoXss(page);
+    await checkBidiIsolated(page, f, 3);
     await switchTheme(page, theme === 'dark' ? 'light' : 'dark');
     await switchTheme(page, theme);
     await postToPage(page, f.state);
