@@ -116,6 +116,11 @@ const stages = [
     run: () => nodeTests('test/unit'),
   },
   {
+    name: 'fuzz',
+    title: 'fuzz: the text paths with random and adversarial strings, bounded by step counts (node:test)',
+    run: () => nodeTests('test/fuzz'),
+  },
+  {
     name: 'pg',
     title: 'Postgres tests (node:test, real server)',
     run: async () => {
