@@ -1,6 +1,7 @@
 // The `synclogs` terminal front end: the same warehouse adapters and demo loader as the extension.
 import { version } from '../package.json';
 import { runCli, EXIT_INTERRUPTED } from './cli/commands';
+import { streamWriter } from './cli/stdoutWriter';
 
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -24,9 +25,12 @@ function onInterrupt(handler: () => void): () => void {
   return () => process.off('SIGINT', listener);
 }
 
+// Diagnostics nobody reads any more (`2>&1 | head`) are dropped rather than ending the process.
+process.stderr.on('error', () => undefined);
+
 runCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: streamWriter(process.stdout),
+  stderr: (text) => void process.stderr.write(text),
   stderrIsTTY: Boolean(process.stderr.isTTY),
   env: process.env,
   readStdin,

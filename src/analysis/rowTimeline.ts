@@ -3,6 +3,7 @@
  * the row's membership in the model, and which fields changed since the previous operation.
  */
 import type { FieldChange, TimelineData, TimelineEvent } from '../shared/analysisData';
+import { isJsonText, stringifyJson } from '../shared/jsonText';
 import { asFields, diffFields } from './fieldsDiff';
 
 /** Query columns sync_id, sync_run_id, started_at, op_type, status, failure_reason, fields. */
@@ -41,19 +42,23 @@ export const ABSENT = 'absent';
 
 const MOVEMENT: Record<string, TimelineEvent['movement']> = { added: 'entered', changed: 'changed', removed: 'exited' };
 
-/** `fields` as JSON text: objects are serialized compactly; text that is not a JSON object is kept as given (it is data). */
+/**
+ * `fields` as JSON text: objects are serialized compactly; text that is not a JSON object is kept as
+ * given (it is data); JSON kept as text (nested too deep to travel parsed) is that text.
+ */
 function fieldsText(value: unknown): string | null {
   if (value === undefined || value === null) return null;
+  if (isJsonText(value)) return value.$jsonText;
   if (typeof value === 'string') {
     try {
       const parsed: unknown = JSON.parse(value);
-      return parsed === null ? null : JSON.stringify(parsed);
+      return parsed === null ? null : (stringifyJson(parsed) ?? value);
     } catch {
       return value;
     }
   }
   try {
-    return JSON.stringify(value) ?? null;
+    return stringifyJson(value) ?? null;
   } catch {
     return null;
   }
@@ -62,6 +67,7 @@ function fieldsText(value: unknown): string | null {
 /** A usable fields object: non-null and a JSON object (an empty object counts: it is a real value). */
 function hasObjectFields(value: unknown): boolean {
   if (value === undefined || value === null) return false;
+  if (isJsonText(value)) return value.$jsonText.trimStart().startsWith('{');
   if (typeof value === 'string') {
     try {
       const parsed: unknown = JSON.parse(value);

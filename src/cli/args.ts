@@ -37,7 +37,8 @@ Runs SQL and prints the result on stdout. Use "-" as the SQL to read it from std
   --url <url>        postgres://user@host:5432/database (put the password in PGPASSWORD)
   --demo             the embedded demo sync log (built on first use, in
                      \${XDG_CACHE_HOME:-~/.cache}/sync-logs-explorer)
-  --format <f>       table (default), csv (RFC 4180) or json (an array of objects)
+  --format <f>       table (default; control characters shown as \\x1B, as psql does),
+                     csv (RFC 4180) or json (an array of objects); csv and json are exact
   --max-rows <N>     print at most N rows (default ${DEFAULT_MAX_ROWS}); the total is still reported`;
 
 export const USAGE = `synclogs: explore Hightouch warehouse sync logs from the terminal.

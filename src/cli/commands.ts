@@ -6,12 +6,19 @@ import { QueryCancelledError } from '../warehouse/warehouse';
 import { redactSecret } from '../warehouse/pgErrors';
 import { SYNC_LOG_TABLES } from '../sql/syncLogTables';
 import { parseArgs, UsageError, type CliCommand } from './args';
-import { formatLoadProgressLine, formatLoadSummary, formatResult } from './format';
+import { formatLoadProgressLine, formatLoadSummary, writeResult } from './format';
+import { OutputClosedError } from './stdoutWriter';
+import { messageSafe } from './terminalText';
 import { writeBehind } from './writeBehindSink';
 
 /** What the CLI touches outside itself, so commands can be driven from tests. */
 export interface CliIo {
-  stdout(text: string): void;
+  /**
+   * Writes to stdout; resolves once the output can take more (back-pressure), so an export never
+   * piles up in memory. Rejects with OutputClosedError when the reader went away (`| head`).
+   */
+  stdout(chunk: string): Promise<void>;
+  /** Diagnostics; the CLI escapes control characters in any warehouse text it passes here. */
   stderr(text: string): void;
   /** Progress redraws one line on a terminal and prints occasional lines otherwise. */
   stderrIsTTY: boolean;
@@ -36,10 +43,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     secret = url && urlPassword(url);
     switch (command.kind) {
       case 'help':
-        io.stdout(`${command.text}\n`);
+        await io.stdout(`${command.text}\n`);
         return EXIT_OK;
       case 'version':
-        io.stdout(`synclogs ${io.version}\n`);
+        await io.stdout(`synclogs ${io.version}\n`);
         return EXIT_OK;
       case 'demoLoad':
         return await demoLoad(command, io);
@@ -47,15 +54,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await query(command, io);
     }
   } catch (err) {
+    // The reader stopped reading (`synclogs query ... | head`): it has what it wanted.
+    if (err instanceof OutputClosedError) return EXIT_OK;
     if (err instanceof UsageError) {
-      io.stderr(`synclogs: ${redactSecret(err.message)}\n\n${err.usage}\n`);
+      io.stderr(`synclogs: ${messageSafe(redactSecret(err.message))}\n\n${err.usage}\n`);
       return EXIT_USAGE;
     }
     if (err instanceof QueryCancelledError) {
-      io.stderr(`synclogs: ${err.message}\n`);
+      io.stderr(`synclogs: ${messageSafe(err.message)}\n`);
       return EXIT_INTERRUPTED;
     }
-    io.stderr(`synclogs: ${redactSecret((err as Error).message ?? String(err), secret)}\n`);
+    // Server messages are third-party text: a control character in one must not reach the terminal.
+    io.stderr(`synclogs: ${messageSafe(redactSecret((err as Error).message ?? String(err), secret))}\n`);
     return EXIT_FAILED;
   }
 }
@@ -81,7 +91,7 @@ async function query(command: Extract<CliCommand, { kind: 'query' }>, io: CliIo)
   const stopListening = io.onInterrupt(() => controller.abort());
   try {
     const result = await warehouse.query(sql, [], { maxRows: command.maxRows, signal: controller.signal });
-    io.stdout(formatResult(result, command.format));
+    await writeResult(result, command.format, (chunk) => io.stdout(chunk));
     if (result.truncated && command.format !== 'table') {
       io.stderr(`synclogs: printed the first ${result.rows.length} of ${result.rowCount} rows; raise --max-rows for more.\n`);
     }
@@ -100,7 +110,7 @@ async function openSource(source: { url: string } | { demo: true }, io: CliIo): 
   const { openDemoWarehouse } = await import('../warehouse/demoWarehouse');
   const progress = progressPrinter(io, 'Building the demo sync log (first use only)');
   try {
-    return await openDemoWarehouse(demoCacheDir(io.env), progress.report, (line) => io.stderr(`synclogs: ${line}\n`));
+    return await openDemoWarehouse(demoCacheDir(io.env), progress.report, (line) => io.stderr(`synclogs: ${messageSafe(line)}\n`));
   } finally {
     progress.done();
   }
@@ -115,7 +125,7 @@ async function demoLoad(command: Extract<CliCommand, { kind: 'demoLoad' }>, io: 
     process.exit(EXIT_INTERRUPTED);
   });
   try {
-    io.stderr(`Loading the demo sync log (scale ${command.scale}) into ${redactSecret(command.url)}, schema ${command.schema}.\n`);
+    io.stderr(`Loading the demo sync log (scale ${command.scale}) into ${messageSafe(redactSecret(command.url))}, schema ${command.schema}.\n`);
     const existing = await existingTables(sink, command.schema);
     if (existing.length) {
       io.stderr(`Replacing existing tables ${existing.map((t) => `${command.schema}.${t}`).join(', ')}: they are dropped and recreated.\n`);
@@ -162,7 +172,7 @@ function progressPrinter(io: CliIo, title?: string): { report(p: LoadProgress): 
       if (title && !lastPhase) io.stderr(`${title}\n`);
       lastPhase = p.phase;
       lastPrinted = now;
-      const text = p.phase === 'changelog' ? formatLoadProgressLine(p, now - started) : p.message;
+      const text = p.phase === 'changelog' ? formatLoadProgressLine(p, now - started) : messageSafe(p.message);
       if (io.stderrIsTTY) {
         io.stderr(`\r${text}\x1b[K`);
         onLine = true;

@@ -1,51 +1,134 @@
 import type { QueryResult } from '../shared/queryResult';
 import type { LoadProgress, LoadStats } from '../demo/loaderContract';
 
-import { cellText as sharedCellText, toDelimited } from '../shared/cellText';
+import { cellText as sharedCellText, csvField } from '../shared/cellText';
+import { stringifyJson } from '../shared/jsonText';
+import { hasControls, terminalSafe } from './terminalText';
+
+import type { OutputFormat } from './args';
 
 export { csvField } from '../shared/cellText';
+
+/**
+ * Output is produced as chunks of about this many UTF-16 units, never as one string: a whole
+ * export held as one string fails past V8's 512 MiB limit ("Invalid string length").
+ */
+export const CHUNK_CHARS = 64 * 1024;
 
 /** A cell as text for people: NULL spelled out. */
 const cellText = (value: unknown): string => sharedCellText(value) ?? 'NULL';
 
-function truncate(text: string, width: number): string {
-  const chars = [...text];
-  return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+/**
+ * Where the `count`-th character starts (characters as `[...text]` counts them: a surrogate pair is
+ * one), or -1 when the text has at most `count` characters. A loop, not a spread: it runs per cell.
+ */
+function charIndex(text: string, count: number): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++, n++) {
+    if (n === count) return i;
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return -1;
 }
 
-const textWidth = (text: string) => [...text].length;
+function textWidth(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++, n++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+
+function truncate(text: string, width: number): string {
+  if (charIndex(text, width) < 0) return text;
+  return `${text.slice(0, charIndex(text, Math.max(0, width - 1)))}…`;
+}
 
 export interface TableOptions {
   /** Longest cell shown, in characters; longer cells end in `…`. */
   maxCellWidth?: number;
 }
 
+/** Line breaks as `↵` and tabs as a space keep a row on one line; other controls are escaped like psql's `\x1B`. */
+function oneLine(text: string): string {
+  if (!hasControls(text)) return text; // most cells: nothing to replace
+  return terminalSafe(text.replace(/\r\n|\r|\n/g, '↵').replace(/\t/g, ' '));
+}
+
+/**
+ * Pieces (lines, rows) gathered into chunks of about CHUNK_CHARS; a piece longer than that (a huge
+ * cell) is cut into several, never between the two halves of a surrogate pair.
+ */
+function* chunked(pieces: Iterable<string>): Generator<string> {
+  let buffer = '';
+  for (const piece of pieces) {
+    if (piece.length < CHUNK_CHARS) {
+      buffer += piece;
+      if (buffer.length >= CHUNK_CHARS) {
+        yield buffer;
+        buffer = '';
+      }
+      continue;
+    }
+    if (buffer) yield buffer;
+    buffer = '';
+    for (let i = 0; i < piece.length; ) {
+      let end = Math.min(piece.length, i + CHUNK_CHARS);
+      const last = piece.charCodeAt(end - 1);
+      if (end < piece.length && last >= 0xd800 && last <= 0xdbff) end--;
+      yield piece.slice(i, end);
+      i = end;
+    }
+  }
+  if (buffer) yield buffer;
+}
+
 /**
  * An aligned text table like psql's: numbers right-aligned, other cells left-aligned,
- * line breaks inside cells shown as `↵` so each row stays on one line.
+ * line breaks inside cells shown as `↵` so each row stays on one line, control characters
+ * escaped. A first pass over the rows measures the columns; the second writes them.
  */
-export function formatTable(result: QueryResult, options: TableOptions = {}): string {
+export function tableChunks(result: QueryResult, options: TableOptions = {}): Generator<string> {
+  return chunked(tableLines(result, options));
+}
+
+function* tableLines(result: QueryResult, options: TableOptions): Generator<string> {
   const maxCellWidth = Math.max(4, options.maxCellWidth ?? 40);
   if (result.columns.length === 0) {
-    return result.command ? `${result.command}${result.rowCount ? ` ${result.rowCount}` : ''}\n` : '';
+    if (result.command) yield `${oneLine(result.command)}${result.rowCount ? ` ${result.rowCount}` : ''}\n`;
+    return;
   }
-  const shown = (value: unknown) => truncate(cellText(value).replace(/\r\n|\r|\n/g, '↵').replace(/\t/g, ' '), maxCellWidth);
-  const header = result.columns.map((c) => truncate(c.name, maxCellWidth));
-  const body = result.rows.map((row) => row.map(shown));
-  const widths = header.map((h, i) => Math.max(textWidth(h), ...body.map((r) => textWidth(r[i]))));
-  const numeric = result.columns.map((_, i) => result.rows.length > 0 && result.rows.every((r) => r[i] === null || typeof r[i] === 'number'));
+  // Only the first characters of a long cell can show: each one shows as at least half a character.
+  const headLength = 4 * maxCellWidth + 8;
+  const shown = (value: unknown) => {
+    const text = cellText(value);
+    return truncate(oneLine(text.length > headLength ? text.slice(0, headLength) : text), maxCellWidth);
+  };
+  const header = result.columns.map((c) => truncate(oneLine(c.name), maxCellWidth));
+  const widths = header.map(textWidth);
+  const numeric = result.columns.map(() => result.rows.length > 0);
+  for (const row of result.rows) {
+    for (let i = 0; i < widths.length; i++) {
+      widths[i] = Math.max(widths[i], textWidth(shown(row[i])));
+      if (numeric[i] && row[i] !== null && typeof row[i] !== 'number') numeric[i] = false;
+    }
+  }
   const pad = (text: string, i: number) => {
     const fill = ' '.repeat(widths[i] - textWidth(text));
     return numeric[i] ? fill + text : text + fill;
   };
-  const line = (cells: string[]) => ` ${cells.map(pad).join(' | ')}`.trimEnd();
-  const lines = [
-    ` ${header.map((h, i) => h + ' '.repeat(widths[i] - textWidth(h))).join(' | ')}`.trimEnd(),
-    widths.map((w) => '-'.repeat(w + 2)).join('+'),
-    ...body.map(line),
-    rowCountLine(result),
-  ];
-  return `${lines.join('\n')}\n`;
+  yield `${` ${header.map((h, i) => h + ' '.repeat(widths[i] - textWidth(h))).join(' | ')}`.trimEnd()}\n`;
+  yield `${widths.map((w) => '-'.repeat(w + 2)).join('+')}\n`;
+  for (const row of result.rows) yield `${` ${result.columns.map((_, i) => pad(shown(row[i]), i)).join(' | ')}`.trimEnd()}\n`;
+  yield `${rowCountLine(result)}\n`;
 }
 
 function rowCountLine(result: QueryResult): string {
@@ -53,32 +136,71 @@ function rowCountLine(result: QueryResult): string {
   return result.truncated ? `(${result.rowCount} ${noun}, first ${result.rows.length} shown)` : `(${result.rowCount} ${noun})`;
 }
 
-/** RFC 4180 CSV: a header line, then one record per row, each line ending in CRLF. */
-export function formatCsv(result: QueryResult): string {
-  if (result.columns.length === 0) return '';
-  return toDelimited(result.columns, result.rows, 'csv');
+/** RFC 4180 CSV: a header line, then one record per row, each line ending in CRLF. Exact: nothing is escaped for the terminal. */
+export function csvChunks(result: QueryResult): Generator<string> {
+  return chunked(csvLines(result));
+}
+
+function* csvLines(result: QueryResult): Generator<string> {
+  if (result.columns.length === 0) return;
+  const line = (cells: readonly unknown[]) => `${cells.map(csvField).join(',')}\r\n`;
+  yield line(result.columns.map((c) => c.name));
+  const n = result.columns.length;
+  for (const row of result.rows) yield line(row.length === n ? row : result.columns.map((_, i) => row[i]));
 }
 
 /**
- * A JSON array of objects keyed by column name. Repeated names (`select 1, 1`) get a suffix
- * (`?column?`, `?column?_2`) so no value is lost.
+ * A JSON array of objects keyed by column name, in column order. Repeated names (`select 1, 1`)
+ * get a suffix (`?column?`, `?column?_2`) that no other column has, so no value is lost. JSON
+ * kept as text (nested too deep to travel parsed) is written as that text, so the output stays
+ * exact and valid JSON at any depth.
  */
-export function formatJson(result: QueryResult): string {
-  const seen = new Map<string, number>();
-  const keys = result.columns.map((c) => {
-    const n = (seen.get(c.name) ?? 0) + 1;
-    seen.set(c.name, n);
-    return n === 1 ? c.name : `${c.name}_${n}`;
-  });
-  const objects = result.rows.map((row) => Object.fromEntries(keys.map((k, i) => [k, row[i] ?? null])));
-  return `${JSON.stringify(objects, null, 2)}\n`;
+export function jsonChunks(result: QueryResult): Generator<string> {
+  return chunked(jsonPieces(result));
 }
 
-export function formatResult(result: QueryResult, format: 'table' | 'csv' | 'json'): string {
-  if (format === 'csv') return formatCsv(result);
-  if (format === 'json') return formatJson(result);
-  return formatTable(result);
+function jsonKeys(result: QueryResult): string[] {
+  const used = new Set<string>();
+  return result.columns.map((c) => {
+    let key = c.name;
+    for (let n = 2; used.has(key); n++) key = `${c.name}_${n}`;
+    used.add(key);
+    return JSON.stringify(key);
+  });
 }
+
+function* jsonPieces(result: QueryResult): Generator<string> {
+  if (result.rows.length === 0) {
+    yield '[]\n';
+    return;
+  }
+  const keys = jsonKeys(result);
+  yield '[';
+  let first = true;
+  for (const row of result.rows) {
+    const fields = keys.map((k, i) => `\n    ${k}: ${stringifyJson(row[i] ?? null, { indent: 2, level: 2 }) ?? 'null'}`);
+    yield `${first ? '' : ','}\n  ${fields.length ? `{${fields.join(',')}\n  }` : '{}'}`;
+    first = false;
+  }
+  yield '\n]\n';
+}
+
+export function formatChunks(result: QueryResult, format: OutputFormat, options: TableOptions = {}): Generator<string> {
+  if (format === 'csv') return csvChunks(result);
+  if (format === 'json') return jsonChunks(result);
+  return tableChunks(result, options);
+}
+
+/** Writes a result as it is produced, waiting on `write` (the output's back-pressure) between chunks. */
+export async function writeResult(result: QueryResult, format: OutputFormat, write: (chunk: string) => Promise<void>): Promise<void> {
+  for (const chunk of formatChunks(result, format)) await write(chunk);
+}
+
+// Whole strings, for small results (tests, messages); the CLI writes chunks.
+export const formatTable = (result: QueryResult, options: TableOptions = {}): string => [...tableChunks(result, options)].join('');
+export const formatCsv = (result: QueryResult): string => [...csvChunks(result)].join('');
+export const formatJson = (result: QueryResult): string => [...jsonChunks(result)].join('');
+export const formatResult = (result: QueryResult, format: OutputFormat): string => [...formatChunks(result, format)].join('');
 
 function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));

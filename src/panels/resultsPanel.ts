@@ -16,6 +16,7 @@ import {
   type ShowRunningMessage,
 } from '../shared/resultsProtocol';
 import { toDelimited, type CopyFormat } from '../shared/cellText';
+import { describeError } from '../shared/webviewDelivery';
 import { WebviewHost, createWebviewPanel, registerPanelSerializer } from './webviewHost';
 
 type View = ShowRunningMessage | ShowResultMessage | ShowErrorMessage | ShowCancelledMessage;
@@ -79,6 +80,7 @@ export class ResultsPanel implements vscode.Disposable {
       isIncoming: isResultsWebviewMessage,
       log: container.log,
       replay: () => (this.view ? [this.view] : []),
+      onPostFailed: (m, error) => this.deliveryFailed(m as ResultsHostMessage, error),
     });
     this.host.onDidReceiveMessage((m) => void this.receive(m));
     this.host.onDidDispose(() => {
@@ -127,6 +129,31 @@ export class ResultsPanel implements vscode.Disposable {
 
   dispose(): void {
     this.host.dispose();
+  }
+
+  /**
+   * A result (or a page of it) could not be posted to the webview: the panel says so in place of
+   * the grid, rather than waiting forever, and shows that from now on (also after a reload).
+   */
+  private deliveryFailed(m: ResultsHostMessage, error: unknown): ShowErrorMessage | undefined {
+    const view = this.view;
+    if ((m.type !== 'showResult' && m.type !== 'rows') || view?.type !== 'showResult' || m.runId !== view.runId) return undefined;
+    const { runId, sql, connectionName, startedAt, elapsedMs } = view;
+    const failed: ShowErrorMessage = {
+      type: 'showError',
+      runId,
+      sql,
+      connectionName,
+      startedAt,
+      elapsedMs,
+      message:
+        `The query finished (${view.rowCount.toLocaleString('en-US')} rows), but its result could not be sent to this panel: ${describeError(error)}\n` +
+        'Run it again with fewer rows or columns, or export it with the synclogs CLI.',
+    };
+    this.view = failed;
+    this.rows = [];
+    this.container.log.error(`Run ${runId}: the result could not be posted to the results panel.`);
+    return failed;
   }
 
   private isCurrent(run: RunInfo): boolean {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isReadyMessage, type ReadyMessage } from '../shared/webviewProtocol';
+import { deliver } from '../shared/webviewDelivery';
 
 /**
  * The host side every webview panel of the extension shares: options, the HTML shell with its
@@ -27,6 +28,12 @@ export interface WebviewHostOptions<In extends Typed> {
    * the queue; without it, the queue is flushed.
    */
   replay?(): readonly Typed[];
+  /**
+   * What to show instead of a message that could not be posted (postMessage threw or rejected),
+   * e.g. an error in place of a result; without it, or when it returns undefined, the failure is
+   * only logged.
+   */
+  onPostFailed?(message: Typed, error: unknown): Typed | undefined;
 }
 
 /** Webview options for every panel: scripts on, local files only from the built webview and media. */
@@ -137,13 +144,14 @@ export class WebviewHost<Out extends Typed, In extends Typed> implements vscode.
       this.queue.push(message);
       return;
     }
-    void this.panel.webview.postMessage(message).then(
-      (delivered) => {
-        // Not delivered: the webview went away in between; it will say `ready` again.
-        if (!delivered && !this.disposed && !this.options.replay) this.queue.push(message);
+    deliver<Out>((m) => this.panel.webview.postMessage(m), message, {
+      // Not delivered: the webview went away in between; it will say `ready` again.
+      onUndelivered: (m) => {
+        if (!this.disposed && !this.options.replay) this.queue.push(m);
       },
-      (err: unknown) => this.options.log.warn(`${this.options.viewType}: postMessage failed: ${String(err)}`),
-    );
+      replacement: (m, error) => (this.disposed ? undefined : (this.options.onPostFailed?.(m, error) as Out | undefined)),
+      log: (line) => this.options.log.warn(`${this.options.viewType}: ${line}`),
+    });
   }
 
   /** Reloads the webview (a fresh nonce); it will say `ready` again. */

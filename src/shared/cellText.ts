@@ -1,14 +1,19 @@
 import type { ResultColumn } from './queryResult';
+import { isJsonText, stringifyJson } from './jsonText';
 
 // How a result cell reads as text, shared by the results grid, Copy, and the CLI, so they agree.
 
-/** A cell as text: NULL is `undefined` so callers can show it their way; JSON is compact. */
+/**
+ * A cell as text: NULL is `undefined` so callers can show it their way; JSON is compact, and
+ * JSON kept as text (too deep to travel parsed) is that text. Never recurses, so any depth prints.
+ */
 export function cellText(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (isJsonText(value)) return value.$jsonText;
   try {
-    return JSON.stringify(value) ?? String(value);
+    return stringifyJson(value) ?? String(value);
   } catch {
     return String(value);
   }

@@ -5,7 +5,7 @@
  * TIMESTAMP into objects, NUMERIC into Big and drops microseconds; here every cell becomes the
  * same JSON-able value the Postgres adapter produces for the same data.
  */
-import { bytesToHex, floatToJson, int8ToJson, numericToJson, parseJsonOrText } from './jsonCells';
+import { bytesToHex, floatToJson, int8ToJson, numericToJson, parseJsonOrText, parsedJsonCell } from './jsonCells';
 
 /** A column of `schema.fields` in a getQueryResults / jobs.query response. */
 export interface BigQueryField {
@@ -104,6 +104,8 @@ function normalizeParsed(value: unknown, type: string): unknown {
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : type === 'DATE' ? value.toISOString().slice(0, 10) : value.toISOString();
   if (value instanceof Uint8Array) return bytesToHex(value);
+  // A JSON cell someone parsed already: deep ones travel as their text.
+  if (typeof value === 'object' && value !== null) return parsedJsonCell(value, (v) => v);
   return value;
 }
 

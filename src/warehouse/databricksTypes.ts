@@ -4,7 +4,7 @@
  * (Thrift TRowSet) results; values the Arrow path would produce (Date, bigint, Buffer) are accepted
  * too, so a change of result format never leaks driver types into a QueryResult.
  */
-import { bytesToHex, int8ToJson, numericToJson, parseJsonOrText } from './jsonCells';
+import { bytesToHex, driverLeafToJson, int8ToJson, numericToJson, parseJsonOrText, parsedJsonCell } from './jsonCells';
 
 /** Thrift TTypeId -> the SQL name Databricks uses for it (lower case). */
 const TYPE_NAMES: Record<number, string> = {
@@ -168,17 +168,28 @@ function complexCell(value: unknown): unknown {
   return typeof value === 'string' ? parseJsonOrText(value) : plainCell(value);
 }
 
-/** Anything else: keep JSON-able values, stringify what JSON cannot carry. */
+/** Anything else: keep JSON-able values, stringify what JSON cannot carry; too deep to travel parsed: its JSON text. */
 function plainCell(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? parsedJsonCell(value, plainTree, plainLeaf) : plainTree(value);
+}
+
+/** plainTree for one value inside a structure, without descending. */
+function plainLeaf(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'object' || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return driverLeafToJson(value);
+  return typeof value === 'bigint' ? int8ToJson(value.toString()) : String(value);
+}
+
+function plainTree(value: unknown): unknown {
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'bigint') return int8ToJson(value.toString());
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (value instanceof Uint8Array) return bytesToHex(value);
-  if (Array.isArray(value)) return value.map(plainCell);
+  if (Array.isArray(value)) return value.map((v) => (v === null || v === undefined ? null : plainTree(v)));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = v === null || v === undefined ? null : plainCell(v);
+    for (const [k, v] of Object.entries(value)) out[k] = v === null || v === undefined ? null : plainTree(v);
     return out;
   }
   return String(value);

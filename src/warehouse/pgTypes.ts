@@ -5,7 +5,7 @@
  */
 
 /** Built-in scalar types by OID (pg_type.oid -> pg_type.typname). */
-import { bytesToHex, floatToJson, int8ToJson, numericToJson, parseJsonOrText } from './jsonCells';
+import { bytesToHex, floatToJson, int8ToJson, numericToJson, parseJsonOrText, parsedJsonCell } from './jsonCells';
 
 export { int8ToJson, numericToJson };
 
@@ -183,10 +183,10 @@ function normalizeParsed(value: unknown, oid: number): unknown {
     return oid === 1114 ? value.toISOString().slice(0, -1) : value.toISOString();
   }
   if (value instanceof Uint8Array) return bytesToHex(value);
-  if (Array.isArray(value)) {
-    const element = ARRAY_ELEMENT[oid] ?? 0;
-    return value.map((v) => normalizeCell(v, element));
-  }
+  const element = ARRAY_ELEMENT[oid];
+  // A Postgres array has at most 6 dimensions; anything else nested is JSON, of any depth.
+  if (Array.isArray(value) && element !== undefined) return value.map((v) => normalizeCell(v, element));
+  if (typeof value === 'object' && value !== null) return parsedJsonCell(value, (v) => v);
   return value;
 }
 

@@ -7,7 +7,7 @@
  * epoch seconds and nanoseconds), which this module prints itself: a JS Date would drop the
  * microseconds, and the driver's own text depends on the session's output-format parameters.
  */
-import { bytesToHex, floatToJson, int8ToJson, numericToJson, parseJsonOrText } from './jsonCells';
+import { bytesToHex, driverLeafToJson, floatToJson, int8ToJson, numericToJson, parseJsonOrText, parsedJsonCell } from './jsonCells';
 
 /** Column metadata as the driver reports it (`Column.getType()`, `getScale()`). */
 export interface SnowflakeColumnMeta {
@@ -103,17 +103,27 @@ function isSfDate(value: unknown): value is SfDateLike {
   );
 }
 
-/** Values the driver already converted (when fetch settings differ from the adapter's): still JSON-able. */
+/**
+ * Values the driver already converted (when fetch settings differ from the adapter's): still
+ * JSON-able, and a VARIANT nested too deep to travel parsed becomes its JSON text.
+ */
 function normalizeOther(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? parsedJsonCell(value, normalizeTree, snowflakeLeaf) : normalizeTree(value);
+}
+
+const snowflakeLeaf = (value: unknown): unknown =>
+  isSfDate(value) ? epochToIso(value.getEpochSeconds(), value.getNanoSeconds(), 'utc') : driverLeafToJson(value);
+
+function normalizeTree(value: unknown): unknown {
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (isSfDate(value)) return epochToIso(value.getEpochSeconds(), value.getNanoSeconds(), 'utc');
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (value instanceof Uint8Array) return bytesToHex(value);
-  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), normalizeOther(v)]));
-  if (Array.isArray(value)) return value.map(normalizeOther);
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), normalizeTree(v)]));
+  if (Array.isArray(value)) return value.map(normalizeTree);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeOther(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeTree(v)]));
   }
   return value;
 }

@@ -136,3 +136,17 @@ describe('toQueryParameters', () => {
     assert.throws(() => toQueryParameters([new Date('nope')]), /@p1 is an invalid Date/);
   });
 });
+
+describe('deeply nested JSON', () => {
+  it('JSON cells nested 10,000 levels stay their exact text, alone, repeated and in a record', async () => {
+    const { deepJsonText, deepJsonValue, crossesPostMessage } = await import('../support/deepJson');
+    const text = deepJsonText(10_000);
+    const json: BigQueryField = { name: 'j', type: 'JSON' };
+    assert.deepEqual(crossesPostMessage(normalizeCell(text, json)), { $jsonText: text });
+    assert.deepEqual(normalizeCell([{ v: text }, { v: '[1]' }], { ...json, mode: 'REPEATED' }), [{ $jsonText: text }, [1]]);
+    const record: BigQueryField = { name: 'r', type: 'RECORD', fields: [json, { name: 'n', type: 'INTEGER' }] };
+    assert.deepEqual(normalizeCell({ f: [{ v: text }, { v: '7' }] }, record), { j: { $jsonText: text }, n: 7 });
+    assert.deepEqual(normalizeCell(deepJsonValue(10_000), json), { $jsonText: text }, 'a value parsed already');
+    assert.deepEqual(normalizeCell('{"a": [1]}', json), { a: [1] });
+  });
+});

@@ -76,7 +76,9 @@ test('usage errors exit 2 on stderr and never echo a password from a URL', async
   let stderr = '';
   let stdout = '';
   const code = await runCli(['demo', 'load', 'postgres://u:hunter2secret@h/db'], {
-    stdout: (t) => (stdout += t),
+    stdout: async (t) => {
+      stdout += t;
+    },
     stderr: (t) => (stderr += t),
     stderrIsTTY: false,
     env: {},

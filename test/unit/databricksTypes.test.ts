@@ -74,3 +74,14 @@ describe('databricksBind', () => {
     assert.equal(databricksBind(new Date(0)).type, 'TIMESTAMP');
   });
 });
+
+describe('deeply nested complex values', () => {
+  it('ARRAY/MAP/STRUCT nested 10,000 levels stay their exact text, as text or parsed by the driver', async () => {
+    const { deepJsonText, deepJsonValue, crossesPostMessage } = await import('../support/deepJson');
+    const text = deepJsonText(10_000);
+    assert.deepEqual(crossesPostMessage(normalizeDatabricksCell(text, 'array')), { $jsonText: text });
+    assert.deepEqual(crossesPostMessage(normalizeDatabricksCell(deepJsonValue(10_000, 1n), 'array')), { $jsonText: deepJsonText(10_000, '1') });
+    assert.deepEqual(normalizeDatabricksCell('{"a": [1]}', 'struct'), { a: [1] });
+    assert.deepEqual(normalizeDatabricksCell({ a: [1n, null] }, 'struct'), { a: [1, null] });
+  });
+});

@@ -97,3 +97,21 @@ test('arrays are parsed, with quoting, NULLs, nesting and element types', () => 
   assert.deepEqual(normalizeCell('{"2024-01-01 00:00:00+00"}', 1185), ['2024-01-01T00:00:00Z']);
   assert.deepEqual(normalizeCell('{t,f}', 1000), [true, false]);
 });
+
+test('json and jsonb nested 10,000 levels (Postgres accepts it) stay their exact text; shallow JSON is parsed', async () => {
+  const { deepJsonText, deepJsonValue, crossesPostMessage } = await import('../support/deepJson');
+  const text = deepJsonText(10_000, '{"k": "v"}');
+  for (const oid of [114, 3802]) {
+    const cell = normalizeCell(text, oid);
+    assert.deepEqual(cell, { $jsonText: text });
+    assert.deepEqual(crossesPostMessage(cell), { $jsonText: text });
+    assert.deepEqual(normalizeCell('{"a": [1]}', oid), { a: [1] });
+  }
+  // jsonb[]: each element on its own.
+  assert.deepEqual(normalizeCell(`{"${deepJsonText(200)}","[1]"}`, 3807), [{ $jsonText: deepJsonText(200) }, [1]]);
+  // A value some driver parsed already becomes its text too (written without recursion).
+  assert.deepEqual(normalizeCell(deepJsonValue(10_000), 3802), { $jsonText: deepJsonText(10_000) });
+  assert.deepEqual(normalizeCell([1, { a: 2 }], 3802), [1, { a: 2 }]);
+  // A real jsonb value shaped like the marker is carried as text, so the marker is unambiguous.
+  assert.deepEqual(normalizeCell('{"$jsonText": "x"}', 3802), { $jsonText: '{"$jsonText": "x"}' });
+});

@@ -95,3 +95,16 @@ test('VARIANT text JSON cannot read stays text (no eval)', () => {
   assert.equal(parseJsonOrText('undefined'), 'undefined');
   assert.deepEqual(parseJsonOrText('{"a":null}'), { a: null });
 });
+
+test('VARIANT nested 10,000 levels stays its exact text, as text or parsed by the driver', async () => {
+  const { deepJsonText, deepJsonValue, crossesPostMessage } = await import('../support/deepJson');
+  const text = deepJsonText(10_000, '{"k": 1}');
+  for (const type of ['variant', 'object', 'array']) {
+    assert.deepEqual(crossesPostMessage(normalizeSnowflakeCell(text, { name: 'v', type })), { $jsonText: text });
+  }
+  // Parsed by the driver (other fetch settings): written without recursion, Maps as objects.
+  const parsed = deepJsonValue(10_000, new Map([['k', 1]]));
+  assert.deepEqual(normalizeSnowflakeCell(parsed, { name: 'v', type: 'variant' }), { $jsonText: text.replace('{"k": 1}', '{"k":1}') });
+  assert.deepEqual(normalizeSnowflakeCell('{"a": [1]}', { name: 'v', type: 'variant' }), { a: [1] });
+  assert.deepEqual(parseJsonOrText('{"$jsonText": "x"}'), { $jsonText: '{"$jsonText": "x"}' });
+});
