@@ -5,6 +5,7 @@
  * the host reads the setting and the file and hands the raw values in.
  */
 import { UNEXPECTED, type CategoryDef, type CategoryProblem, type CategorySource } from '../shared/analysisData';
+import { describeRisk, patternRisk } from './patternRisk';
 
 /**
  * The defaults from docs/error-categories.md, specific before general (rate limits before the
@@ -45,6 +46,17 @@ export const MAX_PATTERN_LENGTH = 1000;
 export const MAX_CATEGORIES = 500;
 /** Only this much of a failure text is matched: some destinations return whole HTML pages, and a slow pattern on megabytes would freeze the host. */
 export const MAX_MATCHED_TEXT = 10_000;
+/**
+ * How long one user pattern may run on one text (in the classifier worker) before it is stopped
+ * and its category skipped. A sane pattern takes microseconds on a 10,000-character text; a
+ * second is already exponential backtracking, which would otherwise run for hours.
+ */
+export const PATTERN_BUDGET_MS = 1000;
+/**
+ * How long one user pattern may run in total over one breakdown's texts: under a second per text
+ * on each of 50,000 texts is hours too.
+ */
+export const PATTERN_TOTAL_BUDGET_MS = 10_000;
 
 export interface ParsedCategories {
   categories: CategoryDef[];
@@ -60,6 +72,35 @@ export interface CompiledCategory {
 export interface CompiledCategories {
   compiled: CompiledCategory[];
   problems: CategoryProblem[];
+  /** User patterns that compiled but have a shape that can backtrack exponentially: they run, under the time budget. */
+  warnings: CategoryProblem[];
+}
+
+/** A user category (settings or workspace file): its pattern is untrusted, so it runs only in the classifier worker, under a time budget. */
+export const isUserCategory = (c: { def: CategoryDef }): boolean => c.def.source !== 'default';
+
+/** How every category pattern is compiled, on the host and in the worker alike. */
+export const compilePattern = (pattern: string): RegExp => new RegExp(pattern, 'i');
+
+/** The part of a failure text that patterns see. */
+export const matchSubject = (text: string): string => (text.length > MAX_MATCHED_TEXT ? text.slice(0, MAX_MATCHED_TEXT) : text);
+
+let userPatternsForbiddenHere = false;
+
+/**
+ * Makes this thread refuse to run user patterns (the extension host calls it: one slow pattern
+ * there freezes every extension and the editor's commands). categorize() then throws instead of
+ * running one, so a code path that forgot the worker fails loudly rather than hanging.
+ */
+export function forbidUserPatternsOnThisThread(): void {
+  userPatternsForbiddenHere = true;
+}
+
+export class UserPatternOnHostError extends Error {
+  constructor(name: string) {
+    super(`Category "${name}" was about to be matched on the extension host's thread; user patterns run only in the classifier worker. This is a bug in Sync Logs Explorer.`);
+    this.name = 'UserPatternOnHostError';
+  }
 }
 
 const SHAPE_HELP =
@@ -183,6 +224,7 @@ export function mergeCategories(
 export function compileCategories(defs: readonly CategoryDef[]): CompiledCategories {
   const compiled: CompiledCategory[] = [];
   const problems: CategoryProblem[] = [];
+  const warnings: CategoryProblem[] = [];
   for (const def of defs) {
     const origin = def.origin ?? def.source;
     const problem = (why: string, fix: string): void => {
@@ -202,22 +244,42 @@ export function compileCategories(defs: readonly CategoryDef[]): CompiledCategor
       problem('the pattern is empty, so it would match every failure.', 'Write a pattern, e.g. "429|too many requests".');
       continue;
     }
+    let regex: RegExp;
     try {
-      compiled.push({ name: def.name, regex: new RegExp(def.pattern, 'i'), def });
+      regex = compilePattern(def.pattern);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       problem(
         `the pattern /${def.pattern}/ is not a valid JavaScript regular expression: ${reason}.`,
         'Fix the pattern: escape literal characters such as ( ) [ ] . * + ? with a backslash (written \\\\ inside JSON strings).',
       );
+      continue;
+    }
+    const entry: CompiledCategory = { name: def.name, regex, def };
+    compiled.push(entry);
+    // The defaults are vetted (and tested to pass this check); only user patterns are looked at.
+    const risk = isUserCategory(entry) ? patternRisk(def.pattern) : undefined;
+    if (risk) {
+      warnings.push({
+        name: def.name,
+        pattern: def.pattern,
+        origin,
+        message:
+          `Category "${def.name}" (${origin}): the pattern may be slow: ${describeRisk(risk)}. ` +
+          `It still runs, in a worker, and is skipped if it takes over ${PATTERN_BUDGET_MS / 1000} s on one text. ` +
+          'Rewrite it without the nesting, e.g. "a+" rather than "(a+)+", or "(\\w+ )*\\w+" rather than "(\\w+\\s?)+".',
+      });
     }
   }
-  return { compiled, problems };
+  return { compiled, problems, warnings };
 }
 
 /** The first category whose pattern matches the text, or UNEXPECTED. */
 export function categorize(text: string, compiled: readonly CompiledCategory[]): string {
-  const subject = text.length > MAX_MATCHED_TEXT ? text.slice(0, MAX_MATCHED_TEXT) : text;
-  for (const c of compiled) if (c.regex.test(subject)) return c.name;
+  const subject = matchSubject(text);
+  for (const c of compiled) {
+    if (userPatternsForbiddenHere && isUserCategory(c)) throw new UserPatternOnHostError(c.name);
+    if (c.regex.test(subject)) return c.name;
+  }
   return UNEXPECTED;
 }

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { SyncSummary } from '../views/treeModel';
+import { pickText } from '../shared/displayText';
 import type { BreakdownParams } from '../shared/analysisProtocol';
 import { excludeFailedRowsSql } from '../sql/excludeFailedRows';
+import { nulProblem } from '../sql/nulText';
 import { AnalysisPanel } from '../panels/analysisPanel';
 import { breakdownDriver, flappingDriver, modelDriver, timelineDriver } from '../panels/analysisDrivers';
 import { CategoryConfig } from '../panels/categoryConfig';
 import { workerClassifier } from '../loaders/textClassifier';
+import { forbidUserPatternsOnThisThread } from '../analysis/errorCategories';
 import { join } from 'node:path';
 
 /** What the analysis commands accept: a tree node, or ids from another panel or a test. */
@@ -26,7 +29,12 @@ const DEFAULT_DAYS = 30;
 
 export function registerAnalysisCommands(container: Container): vscode.Disposable {
   const categories = new CategoryConfig(container.log);
-  // Bundled next to extension.js (esbuild.mjs); if it cannot start, breakdowns classify on this thread.
+  // A user pattern can come from a committed workspace file and backtrack for hours: on this
+  // thread it would freeze every extension and the editor's commands. They run in the worker,
+  // under a time budget; any path that forgets that throws here instead of hanging.
+  forbidUserPatternsOnThisThread();
+  // Bundled next to extension.js (esbuild.mjs). If it cannot start, the default categories are
+  // matched on this thread and user categories are skipped, with the reason, in the panel.
   const classifier = workerClassifier(join(__dirname, 'textClassifierWorker.js'));
   const drivers = {
     breakdown: breakdownDriver(container, categories, classifier),
@@ -51,8 +59,9 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
       return undefined;
     }
     const items: { label: string; description?: string; value: string | null }[] = syncs.map((s) => ({
-      label: s.modelName,
-      description: `${s.destination} · sync ${s.syncId}`,
+      // Quick picks draw $(name) as an icon; warehouse text is shown as written, bidi-isolated.
+      label: pickText(s.modelName),
+      description: `${pickText(s.destination)} · sync ${pickText(s.syncId)}`,
       value: s.syncId,
     }));
     if (allowAll) items.unshift({ label: 'All syncs', description: `${syncs.length} syncs`, value: null });
@@ -97,7 +106,8 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
         rowId = await container.prompter.input({
           title: 'Row timeline',
           prompt: 'The row ID (the model’s primary-key value) to follow across runs',
-          validate: (v) => (v.trim() === '' ? 'Enter a row ID.' : v.length > 1000 ? 'A row ID is at most 1000 characters.' : undefined),
+          validate: (v) =>
+            v.trim() === '' ? 'Enter a row ID.' : v.length > 1000 ? 'A row ID is at most 1000 characters.' : nulProblem(v, 'row ID', container.connections.active.kind),
         });
         if (rowId === undefined) return undefined;
       }

@@ -22,7 +22,13 @@ export const MAX_DRILL_ROWS = 500;
 export interface Categories {
   compiled: CompiledCategory[];
   problems: CategoryProblem[];
-  /** Where texts are templated and categorized; on this thread when omitted. */
+  /** User patterns that may be slow (they still run, under the classifier's time budget). */
+  warnings?: CategoryProblem[];
+  /**
+   * Where texts are templated and categorized; on this thread when omitted, which is only for
+   * callers that own their thread (tests, tools): the extension passes the worker classifier, so
+   * that user patterns never run on the host's thread.
+   */
   classifier?: TextClassifier;
 }
 
@@ -33,7 +39,16 @@ export interface BreakdownResult {
   /** Each text's template and category, computed once for the table, the chart and drill-downs. */
   classes: TextClasses;
   data: BreakdownData;
+  /** User categories the classifier stopped and skipped (a pattern over its time budget); later texts of the load are classified without them. */
+  skipped: CategoryProblem[];
 }
+
+/** The data with the load's problems: the definitions' own, then the categories skipped while classifying. */
+const withProblems = (data: BreakdownData, categories: Categories, skipped: readonly CategoryProblem[]): BreakdownData => ({
+  ...data,
+  problems: [...categories.problems, ...skipped],
+  warnings: [...(categories.warnings ?? [])],
+});
 
 /** The scope a breakdown covers: a run ignores the window; the snapshot has no time. */
 export async function breakdownScope(run: QueryRunner, p: BreakdownParams): Promise<AnalysisScope> {
@@ -51,7 +66,7 @@ export async function breakdownScope(run: QueryRunner, p: BreakdownParams): Prom
 }
 
 export async function loadBreakdown(run: QueryRunner, p: BreakdownParams, categories: Categories): Promise<BreakdownResult> {
-  void categories.classifier?.prepare?.();
+  void categories.classifier?.prepare?.(categories.compiled);
   const scope = await breakdownScope(run, p);
   const query =
     p.source === 'snapshot'
@@ -67,9 +82,23 @@ export async function loadBreakdown(run: QueryRunner, p: BreakdownParams, catego
     lastSeen: time(r.last_seen ?? null),
   }));
   const reasons = texts.flatMap((t) => (isBlank(t.reason) ? [] : [t.reason]));
-  const classes = await (categories.classifier ?? inlineClassifier).classify(reasons, categories.compiled);
-  const data = buildBreakdown(texts, categories.compiled, categories.problems, p.source, truncated, classes);
-  return { scope, texts, classes, data };
+  const classes = await (categories.classifier ?? inlineClassifier).classify(reasons, categories.compiled, { signal: run.signal });
+  const skipped = [...classes.skipped];
+  const data = withProblems(buildBreakdown(texts, categories.compiled, [], p.source, truncated, classes), categories, skipped);
+  return { scope, texts, classes, data, skipped };
+}
+
+/**
+ * Classes for the per-run rows' texts: the table's, plus those only the per-run query returned
+ * (when the table was truncated), classified the same way, without the categories already skipped.
+ */
+async function perRunClasses(run: QueryRunner, result: BreakdownResult, reasons: readonly (string | null)[], categories: Categories): Promise<{ classes: TextClasses; skipped: CategoryProblem[] }> {
+  const missing = [...new Set(reasons.filter((r): r is string => !isBlank(r) && !result.classes.has(r)))];
+  if (missing.length === 0) return { classes: result.classes, skipped: result.skipped };
+  const gone = new Set(result.skipped.map((s) => s.name));
+  const usable = categories.compiled.filter((c) => !gone.has(c.name));
+  const more = await (categories.classifier ?? inlineClassifier).classify(missing, usable, { signal: run.signal });
+  return { classes: new Map([...result.classes, ...more]), skipped: [...result.skipped, ...more.skipped] };
 }
 
 /**
@@ -92,16 +121,17 @@ export async function loadBreakdownDetails(
     sampleRowId: strOrNull(r.sample_row_id),
   }));
   const capped = { runs: runs.length >= limits.runs ? limits.runs : null, pairs: pairs.length > limits.pairs ? limits.pairs : null };
-  const chart = { ...buildCategoryChart(perRun, runs, categories.compiled, undefined, result.classes), capped };
-  if (source === 'snapshot') return { chart, result };
+  const { classes, skipped } = await perRunClasses(run, result, perRun.map((r) => r.reason), categories);
+  const chart = { ...buildCategoryChart(perRun, runs, categories.compiled, undefined, classes), capped };
+  if (source === 'snapshot') return { chart, result: { ...result, classes, skipped, data: withProblems(result.data, categories, skipped) } };
   const texts = withRunDetails(result.texts, perRun, runs);
-  const data = buildBreakdown(texts, categories.compiled, categories.problems, 'changelog', result.data.truncated, result.classes);
-  return { chart, result: { ...result, texts, data } };
+  const data = withProblems(buildBreakdown(texts, categories.compiled, [], 'changelog', result.data.truncated, classes), categories, skipped);
+  return { chart, result: { ...result, texts, classes, skipped, data } };
 }
 
 /** The chart alone (tests and the benchmark use it). */
 export async function loadCategoryChart(run: QueryRunner, scope: AnalysisScope, categories: Categories): Promise<CategoryChart> {
-  const empty: BreakdownResult = { scope, texts: [], classes: new Map(), data: buildBreakdown([], categories.compiled, [], 'changelog', false) };
+  const empty: BreakdownResult = { scope, texts: [], classes: new Map(), data: buildBreakdown([], categories.compiled, [], 'changelog', false), skipped: [] };
   return (await loadBreakdownDetails(run, empty, 'snapshot', categories)).chart;
 }
 

@@ -10,6 +10,8 @@ import type { Warehouse } from '../warehouse/warehouse';
 export interface QueryRunner {
   readonly loc: SyncLogLocation;
   rows(query: SqlQuery, maxRows?: number): Promise<Record<string, unknown>[]>;
+  /** Aborts with the panel's Cancel: loaders pass it on to work other than queries (the classifier's workers). */
+  readonly signal?: AbortSignal;
 }
 
 export const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
@@ -28,6 +30,7 @@ const MAX_ANALYSIS_ROWS = 1_000_000;
 export function warehouseRunner(warehouse: Warehouse, loc: SyncLogLocation, signal?: AbortSignal): QueryRunner {
   return {
     loc,
+    signal,
     async rows(query: SqlQuery, maxRows = MAX_ANALYSIS_ROWS) {
       const result = await warehouse.query(query.text, query.values, { signal, readOnly: true, maxRows });
       // Names lower-cased once per result, not once per row: breakdowns read tens of thousands of rows.

@@ -1,21 +1,36 @@
 import { Worker } from 'node:worker_threads';
-import type { CompiledCategory } from '../analysis/errorCategories';
-import { classifyAll, classifyText, type TextClass, type TextClasses } from '../analysis/textClasses';
-import { UNEXPECTED } from '../shared/analysisData';
-import { NO_CATEGORY, pack, takeChunk, unpack, type ClassifyReply, type ClassifyRequest } from './textClassifierProtocol';
+import { isUserCategory, type CompiledCategory } from '../analysis/errorCategories';
+import { classifyAll, classifyText, isBlank, type TextClass, type TextClasses } from '../analysis/textClasses';
+import { UNEXPECTED, type CategoryProblem } from '../shared/analysisData';
+import { QueryCancelledError } from '../warehouse/warehouse';
+import { NO_CATEGORY, NO_MATCH, pack, takeChunk, unpack, type ClassifyReply, type ClassifyRequest } from './textClassifierProtocol';
+import { userPatternRunner, type PatternLimits } from './userPatternRunner';
+
+/** Each text's class, and the user categories that were skipped while classifying (a pattern over its time budget). */
+export type ClassifiedTexts = TextClasses & { readonly skipped: readonly CategoryProblem[] };
+
+export interface ClassifyOptions {
+  /** Stops the classification (its workers are terminated); classify then rejects with a QueryCancelledError. */
+  signal?: AbortSignal;
+}
 
 /** Templates and categorizes a breakdown's distinct failure texts. */
 export interface TextClassifier {
-  classify(texts: readonly string[], compiled: readonly CompiledCategory[]): Promise<TextClasses>;
+  classify(texts: readonly string[], compiled: readonly CompiledCategory[], options?: ClassifyOptions): Promise<ClassifiedTexts>;
   /**
-   * Gets ready for a classify call soon: the breakdown calls it before its query, so a worker
-   * starts while the warehouse works. Resolves when ready (or when there is nothing to wait for).
+   * Gets ready for a classify call soon with these categories: the breakdown calls it before its
+   * query, so a worker starts while the warehouse works. Resolves when ready (or when there is
+   * nothing to wait for).
    */
-  prepare?(): Promise<void>;
+  prepare?(compiled?: readonly CompiledCategory[]): Promise<void>;
   dispose(): void;
-  /** Texts the worker has classified so far (tests and logs: the worker really shares the work). */
+  /** Texts the worker has classified so far with the defaults (tests and logs: the worker really shares the work). */
   readonly workerTexts?: number;
+  /** Threads alive now that match user patterns (tests: a cancelled classification leaves none running). */
+  readonly userPatternWorkers?: number;
 }
+
+const classified = (classes: Map<string, TextClass>, skipped: readonly CategoryProblem[] = []): ClassifiedTexts => Object.assign(classes, { skipped });
 
 const toMap = (texts: readonly string[], classes: readonly TextClass[]): Map<string, TextClass> => {
   const out = new Map<string, TextClass>();
@@ -23,10 +38,13 @@ const toMap = (texts: readonly string[], classes: readonly TextClass[]): Map<str
   return out;
 };
 
-/** On the calling thread. */
+/**
+ * On the calling thread, user patterns included: for tests and tools that own their thread. The
+ * extension host never uses it with user categories (categorize() refuses them there).
+ */
 export const inlineClassifier: TextClassifier = {
   async classify(texts, compiled) {
-    return toMap(texts, classifyAll(texts, compiled));
+    return classified(toMap(texts, classifyAll(texts, compiled)));
   },
   dispose() {},
 };
@@ -44,14 +62,20 @@ interface WorkerShare {
 }
 
 /**
- * Classifies texts on a worker thread and on this one at once: a breakdown over tens of
- * thousands of distinct texts is a few hundred milliseconds of regular expressions, which would
- * otherwise all run on the extension host's thread after the query. Both threads take chunks
- * from one shared counter, so the work splits by speed, not by count (a worker that is still
- * starting takes little or nothing). If the worker cannot start or fails, what it took is
- * classified here: the result never depends on the worker.
+ * With only the default categories (vetted, linear patterns), classifies texts on a worker
+ * thread and on this one at once: a breakdown over tens of thousands of distinct texts is a few
+ * hundred milliseconds of regular expressions, which would otherwise all run on the extension
+ * host's thread after the query. Both threads take chunks from one shared counter, so the work
+ * splits by speed, not by count (a worker that is still starting takes little or nothing). If
+ * the worker cannot start or fails, what it took is classified here: the result never depends on
+ * the worker.
+ *
+ * With user categories, their patterns never run on this thread: a worker matches them under a
+ * time budget (userPatternRunner.ts) while this thread templates the texts and matches the
+ * defaults; the first match in list order wins, as on one thread.
  */
-export function workerClassifier(workerPath: string, minParallel = MIN_PARALLEL_TEXTS): TextClassifier {
+export function workerClassifier(workerPath: string, minParallel = MIN_PARALLEL_TEXTS, limits: Partial<PatternLimits> = {}): TextClassifier {
+  const users = userPatternRunner(workerPath, limits);
   let worker: Worker | undefined;
   let broken = false;
   let nextId = 1;
@@ -95,8 +119,29 @@ export function workerClassifier(workerPath: string, minParallel = MIN_PARALLEL_
       worker.postMessage(request, [request.texts.lengths.buffer as ArrayBuffer]);
     });
 
+  /** User patterns in the worker, templates and defaults here, combined by list order. */
+  async function withUserPatterns(texts: readonly string[], compiled: readonly CompiledCategory[], signal: AbortSignal | undefined): Promise<ClassifiedTexts> {
+    if (signal?.aborted) throw new QueryCancelledError('Cancelled.');
+    const subjects = texts.filter((t) => !isBlank(t));
+    const remote = users.match(subjects, compiled, signal);
+    const defaults = compiled.filter((c) => !isUserCategory(c));
+    const here = subjects.map((t) => classifyText(t, defaults));
+    const { first, skipped } = await remote;
+    const rank = new Map(compiled.map((c, i) => [c.name, i] as const));
+    const out = new Map<string, TextClass>();
+    for (const t of texts) if (isBlank(t)) out.set(t, classifyText(t, defaults));
+    for (let i = 0; i < subjects.length; i++) {
+      const local = here[i];
+      const user = first[i];
+      const d = local.category === UNEXPECTED ? Infinity : (rank.get(local.category) ?? Infinity);
+      out.set(subjects[i], user !== NO_MATCH && user < d ? { template: local.template, category: compiled[user].name } : local);
+    }
+    return classified(out, skipped);
+  }
+
   return {
-    async classify(texts, compiled) {
+    async classify(texts, compiled, options = {}) {
+      if (compiled.some(isUserCategory)) return withUserPatterns(texts, compiled, options.signal);
       // The threads share their chunk counter through memory; a host without SharedArrayBuffer classifies here.
       if (broken || texts.length < minParallel || typeof SharedArrayBuffer !== 'function') return inlineClassifier.classify(texts, compiled);
       // Texts with a character beyond Latin-1 stay here: one of them would make the packed
@@ -117,12 +162,12 @@ export function workerClassifier(workerPath: string, minParallel = MIN_PARALLEL_
         takenHere += end - first;
       }
       // Every chunk taken here: the worker's reply (if it ever comes) holds nothing.
-      if (takenHere === shared.length) return out;
+      if (takenHere === shared.length) return classified(out);
       const share = await remote;
       if (share === undefined) {
         // The worker failed: what it took is done here.
         for (const t of shared) if (!out.has(t)) out.set(t, classifyText(t, compiled));
-        return out;
+        return classified(out);
       }
       const names = compiled.map((c) => c.name);
       let k = 0;
@@ -134,9 +179,10 @@ export function workerClassifier(workerPath: string, minParallel = MIN_PARALLEL_
         }
       }
       workerTexts += k;
-      return out;
+      return classified(out);
     },
-    prepare() {
+    prepare(compiled) {
+      if (compiled?.some(isUserCategory)) return users.prepare();
       if (broken) return Promise.resolve();
       try {
         worker ??= start();
@@ -148,7 +194,11 @@ export function workerClassifier(workerPath: string, minParallel = MIN_PARALLEL_
     get workerTexts() {
       return workerTexts;
     },
+    get userPatternWorkers() {
+      return users.workersAlive;
+    },
     dispose() {
+      users.dispose();
       broken = true;
       void worker?.terminate();
       worker = undefined;

@@ -50,3 +50,43 @@ export function takeChunk(next: Int32Array, chunk: number, total: number): numbe
   const start = Atomics.add(next, 0, chunk);
   return start < total ? start : -1;
 }
+
+// ---------------------------------------------------------------- user patterns, under a time budget
+
+/**
+ * To the worker: match user patterns only (the host does templates and the vetted defaults), text
+ * by text in `order`, each pattern in turn until one matches. Before each (text, pattern) step
+ * the worker publishes where it is in `progress`, so the host's watchdog can tell a pattern that
+ * has been running too long on one text, stop the worker, and go on without that pattern.
+ */
+export interface UserMatchRequest {
+  kind: 'user';
+  id: number;
+  texts: Packed;
+  /** Indexes into `texts`, in the order to match them. */
+  order: Uint32Array;
+  /** In the order to try them; `index` is the category's place in the caller's list, written to `results`. */
+  patterns: { index: number; pattern: string }[];
+  /** Shared, PROGRESS_SLOTS long: see the PROGRESS_* slots. */
+  progress: Int32Array;
+  /** Shared, one per text: the index of the first pattern that matched, or NO_MATCH. Written before the worker moves to the next text. */
+  results: Int32Array;
+}
+
+/** From the worker: every text in `order` matched, or a pattern threw on one (e.g. a stack overflow). */
+export type UserMatchReply = { id: number; done: true } | { id: number; failed: { index: number; message: string } };
+
+export const NO_MATCH = -1;
+
+/** progress[PROGRESS_STATE]: STATE_STARTING until the worker reads the request, then STATE_RUNNING, then STATE_DONE. */
+export const PROGRESS_STATE = 0;
+/** The position in `order` of the text being matched; every text before it has its result. */
+export const PROGRESS_POS = 1;
+/** The `index` of the pattern being tried. */
+export const PROGRESS_PATTERN = 2;
+/** Counts (text, pattern) steps: a value that stays the same means one step is still running. */
+export const PROGRESS_STEP = 3;
+export const PROGRESS_SLOTS = 4;
+export const STATE_STARTING = 0;
+export const STATE_RUNNING = 1;
+export const STATE_DONE = 2;

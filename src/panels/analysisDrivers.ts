@@ -8,6 +8,8 @@ import { loadTimeline } from '../loaders/timelineLoader';
 import type { PanelDriver } from './analysisPanel';
 import type { CategoryConfig } from './categoryConfig';
 import type { TextClassifier } from '../loaders/textClassifier';
+import type { QueryRunner } from '../loaders/queryRunner';
+import { refuseNul } from '../sql/nulText';
 
 const syncName = (syncId: string | null, context: PanelContext): string => {
   if (syncId === null) return 'all syncs';
@@ -15,6 +17,12 @@ const syncName = (syncId: string | null, context: PanelContext): string => {
 };
 
 const windowText = (days: number | null) => windowLabel(days).toLowerCase();
+
+/**
+ * Params come from a search box or a webview message as well as from the tree: a value with a NUL
+ * is refused, named, before any query carries it (the panel shows the message as its error).
+ */
+const refuseNulIn = (run: QueryRunner, values: Record<string, unknown>) => refuseNul(values, run.loc.dialect.name);
 
 /** The error breakdown: the table first, then the chart and drill-downs as follow-up queries. */
 export function breakdownDriver(container: Container, categories: CategoryConfig, classifier?: TextClassifier): PanelDriver<'breakdown'> {
@@ -25,8 +33,13 @@ export function breakdownDriver(container: Container, categories: CategoryConfig
     key: (p) => p.syncId ?? '*',
     scopeLabel: (p, c) => (p.syncRunId ? `run ${p.syncRunId}` : syncName(p.syncId, c)),
     async load(run, p, panel) {
+      refuseNulIn(run, { 'sync ID': p.syncId, 'run ID': p.syncRunId });
       const cats = { ...(await categories.load()), classifier };
       const result = await loadBreakdown(run, p, cats);
+      const logSkipped = (skipped: readonly { message: string }[], from: number) => {
+        for (const s of skipped.slice(from)) container.log.warn(`Error category stopped: ${s.message}`);
+      };
+      logSkipped(result.skipped, 0);
       results.set(panel, { result, source: p.source });
       if (result.data.totalFailures === 0) {
         const where = p.syncRunId ? `run ${p.syncRunId}` : syncName(p.syncId, panel.panelContext);
@@ -42,6 +55,7 @@ export function breakdownDriver(container: Container, categories: CategoryConfig
         (view) => ({ type: 'chart', view }),
         async (r) => {
           const details = await loadBreakdownDetails(r, result, p.source, cats);
+          logSkipped(details.result.skipped, result.skipped.length);
           // First and last seen and sample rows come with the per-run counts: the table refines.
           if (panel.loadGeneration === generation) {
             results.set(panel, { result: details.result, source: p.source });
@@ -72,6 +86,7 @@ export function flappingDriver(): PanelDriver<'flapping'> {
     key: (p) => p.syncId,
     scopeLabel: (p, c) => syncName(p.syncId, c),
     async load(run, p, panel) {
+      refuseNulIn(run, { 'sync ID': p.syncId });
       const result = await loadFlapping(run, p);
       const { data } = result;
       if (data.rows.length === 0) {
@@ -92,6 +107,7 @@ export function timelineDriver(): PanelDriver<'timeline'> {
     scopeLabel: (p) => (p.rowId ? `row ${p.rowId}` : 'search'),
     idleReason: (p) => (p.rowId.trim() === '' ? 'Enter a row ID (the model’s primary-key value) to see every operation on it.' : undefined),
     async load(run, p, _panel) {
+      refuseNulIn(run, { 'row ID': p.rowId, 'sync ID': p.syncId });
       const data = await loadTimeline(run, p);
       if (data.events.length === 0 && data.snapshot.length === 0) {
         return { empty: `No operation on row "${p.rowId}" in ${p.syncId === null ? 'any sync' : `sync ${p.syncId}`}. Row IDs are compared as text, exactly (case and spaces matter).` };
@@ -107,6 +123,7 @@ export function modelDriver(): PanelDriver<'model'> {
     key: (p) => p.syncId,
     scopeLabel: (p, c) => syncName(p.syncId, c),
     async load(run, p) {
+      refuseNulIn(run, { 'sync ID': p.syncId });
       const data = await loadModelOverTime(run, p);
       if (data.points.length === 0) return { empty: `No runs of this sync in the window (${windowText(p.days)}).` };
       return data;

@@ -6,6 +6,7 @@ import {
   PARAMS_GUARDS,
   isAnalysisWebviewMessage,
   isAnalysisWebviewState,
+  undeliveredAnalysis,
   type AnalysisHostMessage,
   type AnalysisWebviewMessage,
   type ChartMessage,
@@ -20,6 +21,7 @@ import {
 import { hasFields } from '../sql/syncLogTables';
 import { warehouseRunner, type QueryRunner } from '../loaders/queryRunner';
 import { describeFailure, isCancelled } from './failureText';
+import { isolate } from '../shared/displayText';
 import { WebviewHost, createWebviewPanel, registerPanelSerializer } from './webviewHost';
 
 /** What differs between the four panels: how to load, label and act. */
@@ -107,6 +109,7 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
       isIncoming: isAnalysisWebviewMessage,
       log: container.log,
       replay: () => [this.stateMessage(), ...this.extras.values()],
+      onPostFailed: (m, error) => undeliveredAnalysis(m as AnalysisHostMessage, error),
     });
     this.host.onDidReceiveMessage((m) => void this.receive(m));
     this.host.onDidDispose(() => {
@@ -285,7 +288,7 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
     }
     this.context = {
       connection: connections.activeName,
-      syncs: syncs.map((s) => ({ syncId: s.syncId, label: `${s.modelName} → ${s.destination}`, primaryKey: s.primaryKey })),
+      syncs: syncs.map((s) => ({ syncId: s.syncId, label: `${isolate(s.modelName)} → ${isolate(s.destination)}`, primaryKey: s.primaryKey })),
       hasFields: fields,
     };
     this.host.panel.title = `${PANEL_TITLES[this.driver.kind]}: ${this.driver.scopeLabel(this.params, this.context)}`;
@@ -342,3 +345,4 @@ const OPEN_COMMANDS: Record<PanelKind, string> = {
   timeline: 'syncLogs.openRowTimeline',
   model: 'syncLogs.openModelOverTime',
 };
+

@@ -31,10 +31,11 @@ export class CategoryConfig {
     const settings = parseSettingsCategories(config.get<unknown>('errorCategories', []));
     const workspace = await this.readWorkspaceFile();
     const defs: CategoryDef[] = mergeCategories(workspace.categories, settings.categories, DEFAULT_CATEGORIES, config.get<boolean>('includeDefaultErrorCategories', true));
-    const { compiled, problems } = compileCategories(defs);
+    const { compiled, problems, warnings } = compileCategories(defs);
     const all: CategoryProblem[] = [...workspace.problems, ...settings.problems, ...problems];
     for (const p of all) this.log.warn(`Error category skipped: ${p.message}`);
-    return { compiled, problems: all };
+    for (const w of warnings) this.log.warn(`Error category may be slow: ${w.message}`);
+    return { compiled, problems: all, warnings };
   }
 
   /** Opens the workspace file (creating it with an example) or, without a workspace, the setting. */
@@ -61,6 +62,11 @@ export class CategoryConfig {
       text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, CATEGORIES_FILE)));
     } catch {
       return { categories: [], problems: [] };
+    }
+    // A cloned repository's patterns are not run until the user trusts it (Restricted Mode).
+    if (!vscode.workspace.isTrusted) {
+      const message = `${CATEGORIES_FILE} is not read in Restricted Mode: trust this workspace to use its error categories.`;
+      return { categories: [], problems: [{ name: CATEGORIES_FILE, pattern: '', origin: CATEGORIES_FILE, message }] };
     }
     return parseWorkspaceCategories(text, CATEGORIES_FILE);
   }

@@ -103,6 +103,8 @@ export interface BreakdownData {
   /** All templates, most failures first. */
   templates: TemplateRow[];
   problems: CategoryProblem[];
+  /** User patterns that may be slow (nested quantifiers and the like): they run, under a time budget, and are shown as a warning. */
+  warnings?: CategoryProblem[];
   /** True when the warehouse returned more distinct texts than the panel reads (the least frequent were left out). */
   truncated: boolean;
 }

@@ -4,6 +4,7 @@
  * time it changes (params, context, and a phase: loading, ready, empty, error, cancelled); the
  * webview asks for refresh, cancel, new params, and actions. Guards check every message.
  */
+import { describeError } from './webviewDelivery';
 import type {
   BreakdownData,
   CategoryChart,
@@ -119,6 +120,17 @@ export interface DrillMessage {
 }
 
 export type AnalysisHostMessage = StateMessage | ChartMessage | DrillMessage;
+
+/**
+ * What a panel is sent instead of data that could not be posted to it (postMessage threw or
+ * rejected: a value structured clone cannot carry): the same message in an error phase, so the
+ * panel says so instead of waiting. Undefined for a message that carries no data.
+ */
+export function undeliveredAnalysis(m: AnalysisHostMessage, error: unknown): AnalysisHostMessage | undefined {
+  if (m.view.phase !== 'ready') return undefined;
+  const message = `The analysis finished, but its result could not be sent to this panel (${describeError(error)}). Narrow it (one sync, a shorter window) and refresh; the Sync Logs output has the details.`;
+  return { ...m, view: { phase: 'error', message } } as AnalysisHostMessage;
+}
 
 export type AnalysisWebviewMessage =
   | { type: 'ready' }

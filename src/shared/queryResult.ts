@@ -7,7 +7,9 @@ export interface ResultColumn {
 /**
  * A bounded query result. Rows are arrays in column order (compact to post to a webview).
  * Cells are plain JSON-able values after normalisation: numbers, strings, booleans, null,
- * ISO strings for timestamps (see `CellValue`), objects for JSON.
+ * ISO strings for timestamps (see `CellValue`), objects for JSON, and JSON nested deeper than
+ * MAX_JSON_DEPTH as `{ $jsonText }` (its exact text: see jsonText.ts), which no recursive
+ * serializer on the way (worker and webview postMessage) could carry.
  */
 export interface QueryResult {
   columns: ResultColumn[];

@@ -13,6 +13,7 @@ import './tree.test';
 import './runQuery.test';
 import './languageServer.test';
 import './analysisPanels.test';
+import './categoryBudget.test';
 
 /** Runs the suites; rejects when any test or hook fails, or when no test ran at all. */
 export function run(): Promise<void> {

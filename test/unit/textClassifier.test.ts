@@ -61,16 +61,23 @@ test('the worker shares the work and gives exactly the classes computed on this 
   assert.equal(got.get(all[5])?.category, UNEXPECTED);
 });
 
-test("the worker uses the user's categories, in their order", async () => {
+test("user categories: the worker matches them, in their order before the defaults, and the classes are those of one thread", async () => {
   const classifier = workerClassifier(workerPath, 100);
   opened.push(classifier);
   const { compiled } = compileCategories([
     { name: 'Facebook outage', pattern: 'fbtrace_id', source: 'settings', origin: 'settings' },
+    // Overrides nothing but comes first: it takes the 429 texts from the default rate_limit.
+    { name: 'mine', pattern: 'retry after', source: 'workspace', origin: 'workspace' },
     ...DEFAULT_CATEGORIES,
   ]);
-  // Every chunk holds fbtrace texts (one shape in six): a worker on the defaults would differ from this thread.
-  const got = await classifyUntilShared(classifier, texts(20000), compiled);
+  const all = texts(20000);
+  const got = await classifier.classify(all, compiled);
+  assert.deepEqual(asObject(got), asObject(await inlineClassifier.classify(all, compiled)));
+  assert.deepEqual(got.skipped, []);
   assert.equal([...got.values()].filter((c) => c.category === 'Facebook outage').length, Math.ceil(20000 / 6), 'every fbtrace text, and only those');
+  assert.equal([...got.values()].filter((c) => c.category === 'mine').length, Math.ceil((20000 - 2) / 6));
+  // The defaults' shared chunks are not used with user categories: this thread runs no user pattern.
+  assert.equal(classifier.workerTexts, 0);
 });
 
 test('texts beyond Latin-1 are classified too (they stay on this thread)', async () => {

@@ -8,7 +8,7 @@ import '../shared/panel.css';
 import './breakdown.css';
 import { WINDOW_CHOICES, windowLabel, type BreakdownParams, type ChartMessage, type DrillMessage, type DrillSelector, type PanelContext, type StateMessage } from '../../src/shared/analysisProtocol';
 import { UNEXPECTED, type BreakdownData, type CategoryChart, type CategoryRow, type FailedRow, type TemplateRow } from '../../src/shared/analysisData';
-import { badge, button, el, fmtBucket, fmtDate, fmtNumber, fmtPercent, linkButton, select, sortableTable, summaryCard, type Child, type TableHandle } from '../shared/dom';
+import { badge, button, el, fmtBucket, fmtDate, fmtNumber, fmtPercent, isolate, linkButton, select, sortableTable, summaryCard, valueText, type Child, type TableHandle } from '../shared/dom';
 import { send, startPanel, syncLabel, syncOptions } from '../shared/panelShell';
 import { destroyChartsIn, exactLabel, numberTick, palette, themedChart } from '../shared/charts';
 
@@ -23,7 +23,7 @@ const categoryLabel = (name: string) => (name === UNEXPECTED ? 'Unexpected (no c
 const shell = startPanel({
   panel: 'breakdown',
   scope(p, ctx) {
-    const where = p.syncRunId ? `${syncLabel(ctx, p.syncId)} · run ${p.syncRunId}` : syncLabel(ctx, p.syncId);
+    const where = p.syncRunId ? `${syncLabel(ctx, p.syncId)} · run ${isolate(p.syncRunId)}` : syncLabel(ctx, p.syncId);
     const when = p.source === 'snapshot' ? 'latest snapshot' : p.syncRunId ? 'changelog' : `changelog · ${windowLabel(p.days)}`;
     return `${where} · ${when}`;
   },
@@ -33,7 +33,8 @@ const shell = startPanel({
       ? el(
           'span',
           { className: 'chip', testid: 'run-chip' },
-          `Run ${p.syncRunId}`,
+          'Run ',
+          valueText(p.syncRunId),
           linkButton(p.syncId ? 'whole sync' : 'all runs', () => update({ ...p, syncRunId: null }), { title: 'Back to every run in the window' }),
         )
       : undefined;
@@ -103,8 +104,23 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
           'ul',
           {},
           ...data.problems.map((pr) =>
-            el('li', {}, el('strong', { text: pr.name || '(no name)' }), ` from ${pr.origin}: ${pr.message}`, pr.pattern ? el('code', { className: 'pattern', text: ` /${pr.pattern}/` }) : undefined),
+            el('li', {}, el('strong', {}, valueText(pr.name || '(no name)')), ` from ${pr.origin}: `, valueText(pr.message), pr.pattern ? el('code', { className: 'pattern' }, ' /', valueText(pr.pattern), '/') : undefined),
           ),
+        ),
+      )
+    : undefined;
+
+  // User patterns that may backtrack badly: they still run (in a worker, under a time budget).
+  const risky = data.warnings ?? [];
+  const warnings = risky.length
+    ? el(
+        'div',
+        { className: 'box warning', testid: 'category-warnings' },
+        el('div', { className: 'title', text: `${risky.length === 1 ? 'A category pattern' : `${risky.length} category patterns`} may be slow` }),
+        el(
+          'ul',
+          {},
+          ...risky.map((w) => el('li', {}, el('strong', {}, valueText(w.name)), ` from ${w.origin}: `, valueText(w.message), el('code', { className: 'pattern' }, ' /', valueText(w.pattern), '/'))),
         ),
       )
     : undefined;
@@ -166,7 +182,7 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
           label: 'Category',
           sortValue: (c) => c.name,
           render: (c) => [
-            c.unexpected ? badge('unexpected', 'unexpected') : el('span', { className: 'cat-name', text: c.name }),
+            c.unexpected ? badge('unexpected', 'unexpected') : valueText(c.name, 'cat-name'),
             c.source && c.source !== 'default' ? ' ' : undefined,
             c.source && c.source !== 'default' ? badge(c.source, 'subtle') : undefined,
           ],
@@ -194,7 +210,7 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
   const applyFilter = () => {
     categories.select(filter);
     templates.setRows(filter ? data.templates.filter((t) => t.category === filter) : data.templates);
-    filterNote.replaceChildren(...(filter ? [`in ${categoryLabel(filter)} · `, clear] : [`${fmtNumber(data.templates.length)}, most failures first`]));
+    filterNote.replaceChildren(...(filter ? ['in ', valueText(categoryLabel(filter)), ' · ', clear] : [`${fmtNumber(data.templates.length)}, most failures first`]));
   };
   applyFilter();
 
@@ -203,7 +219,7 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
   else drillSlot.append(el('p', { className: 'muted', text: 'Click a category or a template to see the rows that failed that way.' }));
 
   content.append(
-    ...([problems, truncated, cards, chartHeading, chartSlot, unexpectedSection, el('h2', { text: 'Categories' }), categories.element, templatesHeading, templates.element, el('h2', { text: 'Failed rows' }), drillSlot].filter(
+    ...([problems, warnings, truncated, cards, chartHeading, chartSlot, unexpectedSection, el('h2', { text: 'Categories' }), categories.element, templatesHeading, templates.element, el('h2', { text: 'Failed rows' }), drillSlot].filter(
       Boolean,
     ) as HTMLElement[]),
   );
@@ -213,7 +229,7 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
 function drill(selector: DrillSelector): void {
   send({ type: 'drill', selector });
   if (drillSlot) {
-    const what = 'template' in selector ? `template in ${categoryLabel(selector.category)}` : categoryLabel(selector.category);
+    const what = 'template' in selector ? `template in ${isolate(categoryLabel(selector.category))}` : isolate(categoryLabel(selector.category));
     drillSlot.replaceChildren(el('div', { className: 'loading', attrs: { role: 'status' } }, el('vscode-progress-ring'), el('span', { text: `Loading the failed rows of ${what}…` })));
     drillSlot.setAttribute('data-phase', 'loading');
   }
@@ -229,7 +245,7 @@ function sampleButtons(t: TemplateRow, p: BreakdownParams): Child {
     'div',
     { className: 'samples' },
     el('span', { className: 'muted', text: 'Sample rows: ' }),
-    ...t.sampleRowIds.map((id) => linkButton(id, () => openTimeline(p.syncId, id), { className: 'mono sample', title: `Open the timeline of row ${id}` })),
+    ...t.sampleRowIds.map((id) => linkButton(id, () => openTimeline(p.syncId, id), { className: 'mono sample', title: `Open the timeline of row ${isolate(id)}` })),
   );
 }
 
@@ -267,7 +283,7 @@ function templatesTable(rows: TemplateRow[], p: BreakdownParams): TableHandle<Te
             el(
               'details',
               { className: 'template-details' },
-              el('summary', { className: 'mono', text: t.template, attrs: { title: t.example ? `Example: ${t.example.slice(0, 1000)}` : undefined } }),
+              el('summary', { className: 'mono', text: t.template, attrs: { title: t.example ? `Example: ${isolate(t.example.slice(0, 1000))}` : undefined } }),
               el('div', { className: 'muted', text: 'Most frequent text:' }),
               el('pre', { className: 'text-block', text: t.example }),
               sampleButtons(t, p),
@@ -352,7 +368,7 @@ function drawChart(slot: HTMLElement, chart: CategoryChart, p: BreakdownParams |
         datasets: [
           ...series.map((s, i) => ({
             type: 'bar' as const,
-            label: categoryLabel(s.category),
+            label: isolate(categoryLabel(s.category)),
             data: s.counts,
             backgroundColor: colors[i],
             borderColor: t.highContrast ? t.foreground : colors[i],
@@ -391,7 +407,7 @@ function drawChart(slot: HTMLElement, chart: CategoryChart, p: BreakdownParams |
             callbacks: {
               title: (items) => {
                 const b = chart.buckets[items[0]?.dataIndex ?? 0];
-                return b ? `${fmtDate(b.start)}${b.syncRunId ? ` · run ${b.syncRunId}` : ''}` : '';
+                return b ? `${fmtDate(b.start)}${b.syncRunId ? ` · run ${isolate(b.syncRunId)}` : ''}` : '';
               },
               label: (ctx) => exactLabel(ctx),
               footer: (items) => {
@@ -419,7 +435,7 @@ function drawChart(slot: HTMLElement, chart: CategoryChart, p: BreakdownParams |
 
 function renderDrill(slot: HTMLElement, m: DrillMessage): void {
   const s = m.selector;
-  const what = 'template' in s ? el('span', {}, 'Template ', el('code', { text: s.template }), ` in ${categoryLabel(s.category)}`) : el('span', { text: `Category ${categoryLabel(s.category)}` });
+  const what = 'template' in s ? el('span', {}, 'Template ', el('code', { text: s.template }), ' in ', valueText(categoryLabel(s.category))) : el('span', {}, 'Category ', valueText(categoryLabel(s.category)));
   const view = m.view;
   slot.setAttribute('data-phase', view.phase);
   const heading = el('div', { className: 'drill-heading' }, what);
@@ -449,7 +465,7 @@ function renderDrill(slot: HTMLElement, m: DrillMessage): void {
           label: 'Failed rows',
           key: (r) => `${r.syncId}\u0000${r.syncRunId ?? ''}\u0000${r.rowId}`,
           columns: [
-            { id: 'row', label: 'Row id', sortValue: (r) => r.rowId, render: (r) => linkButton(r.rowId, () => openTimeline(r.syncId, r.rowId), { className: 'mono', title: `Open the timeline of row ${r.rowId}` }) },
+            { id: 'row', label: 'Row id', sortValue: (r) => r.rowId, render: (r) => linkButton(r.rowId, () => openTimeline(r.syncId, r.rowId), { className: 'mono', title: `Open the timeline of row ${isolate(r.rowId)}` }) },
             { id: 'sync', label: 'Sync', sortValue: (r) => r.syncId, render: (r) => (ctx ? syncLabelShort(ctx, r.syncId) : r.syncId) },
             { id: 'run', label: 'Run', sortValue: (r) => r.syncRunId, className: 'mono nowrap' },
             { id: 'started', label: 'Started', sortValue: (r) => r.startedAt, render: (r) => fmtDate(r.startedAt), className: 'nowrap' },
@@ -468,5 +484,5 @@ function renderDrill(slot: HTMLElement, m: DrillMessage): void {
 
 function syncLabelShort(ctx: PanelContext, syncId: string): string {
   const s = ctx.syncs.find((x) => x.syncId === syncId);
-  return s ? `${s.label} (${syncId})` : syncId;
+  return s ? `${isolate(s.label)} (${isolate(syncId)})` : syncId;
 }
