@@ -10,10 +10,12 @@ import type { CategoryConfig } from './categoryConfig';
 import type { TextClassifier } from '../loaders/textClassifier';
 import type { QueryRunner } from '../loaders/queryRunner';
 import { refuseNul } from '../sql/nulText';
+// Tab titles and messages put ids next to our words: isolated, so a bidi override stays inside.
+import { isolate } from '../shared/displayText';
 
 const syncName = (syncId: string | null, context: PanelContext): string => {
   if (syncId === null) return 'all syncs';
-  return context.syncs.find((s) => s.syncId === syncId)?.label ?? `sync ${syncId}`;
+  return context.syncs.find((s) => s.syncId === syncId)?.label ?? `sync ${isolate(syncId)}`;
 };
 
 const windowText = (days: number | null) => windowLabel(days).toLowerCase();
@@ -31,7 +33,7 @@ export function breakdownDriver(container: Container, categories: CategoryConfig
   return {
     kind: 'breakdown',
     key: (p) => p.syncId ?? '*',
-    scopeLabel: (p, c) => (p.syncRunId ? `run ${p.syncRunId}` : syncName(p.syncId, c)),
+    scopeLabel: (p, c) => (p.syncRunId ? `run ${isolate(p.syncRunId)}` : syncName(p.syncId, c)),
     async load(run, p, panel) {
       refuseNulIn(run, { 'sync ID': p.syncId, 'run ID': p.syncRunId });
       const cats = { ...(await categories.load()), classifier };
@@ -104,7 +106,7 @@ export function timelineDriver(): PanelDriver<'timeline'> {
     kind: 'timeline',
     // One timeline panel: searching again replaces its row.
     key: () => 'row',
-    scopeLabel: (p) => (p.rowId ? `row ${p.rowId}` : 'search'),
+    scopeLabel: (p) => (p.rowId ? `row ${isolate(p.rowId)}` : 'search'),
     idleReason: (p) => (p.rowId.trim() === '' ? 'Enter a row ID (the model’s primary-key value) to see every operation on it.' : undefined),
     async load(run, p, _panel) {
       refuseNulIn(run, { 'row ID': p.rowId, 'sync ID': p.syncId });
