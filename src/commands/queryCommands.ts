@@ -6,6 +6,7 @@ import { chooseSqlToRun, type SqlToRun } from '../sql/statementAtCursor';
 import { QueryCancelledError } from '../warehouse/warehouse';
 import { errorCode, errorMessage, isCancelled } from '../warehouse/errorText';
 import { ResultsPanel } from '../panels/resultsPanel';
+import { offerDemoRebuildFor } from './demoRebuildOffer';
 
 /** What `syncLogs.runQuery` showed; the command returns it so tests (and other commands) can look. */
 export type RunQueryOutcome = {
@@ -119,6 +120,7 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
       const code = errorCode(err);
       panel.showError(run, message, code, elapsedMs);
       container.log.warn(`Query on "${connectionName}" failed${code ? ` (${code})` : ''}: ${message}`);
+      offerDemoRebuildFor(err, message);
       return { ...base, status: 'error', message, code };
     } finally {
       if (currentRun === controller) {

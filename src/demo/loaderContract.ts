@@ -24,7 +24,8 @@ export interface LoadOptions {
 }
 
 export interface LoadProgress {
-  phase: 'schema' | 'changelog' | 'runs' | 'snapshot' | 'indexes' | 'done';
+  /** `waiting`: not loading yet, another process holds the demo while it builds it. */
+  phase: 'waiting' | 'schema' | 'changelog' | 'runs' | 'snapshot' | 'indexes' | 'done';
   /** Changelog rows written so far, and the expected total when known. */
   rowsWritten: number;
   rowsExpected?: number;

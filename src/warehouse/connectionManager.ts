@@ -304,8 +304,10 @@ export class ConnectionManager implements vscode.Disposable {
               const text = formatLoadProgress(p);
               windowProgress.report({ message: text });
               if (!notify && p.phase !== 'done') {
+                // Waiting on another window is not building: the title says which it is.
+                const title = p.phase === 'waiting' ? 'Sync Logs: the demo is in use by another window' : 'Building the demo sync log (first use only)';
                 void vscode.window.withProgress(
-                  { location: vscode.ProgressLocation.Notification, title: 'Building the demo sync log (first use only)' },
+                  { location: vscode.ProgressLocation.Notification, title },
                   (n) => {
                     notify = (t) => n.report({ message: t });
                     notify(text);

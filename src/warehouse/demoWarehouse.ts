@@ -9,9 +9,10 @@ import { DEFAULT_SCHEMA } from '../shared/connection';
 import type { QueryResult, ResultColumn } from '../shared/queryResult';
 import { postgresDialect } from '../sql/dialect';
 import { deleteDemoData, demoPaths } from './demoStorage';
-import { isProcessAlive, tryLock, type LockInfo } from './demoLock';
+import { describeHolder, tryLock } from './demoLock';
 import { toWarehouseError } from './pgErrors';
 import { KNOWN_TYPE_OIDS, normalizeCell, pgTypeName, PG_SESSION_SETTINGS_SQL } from './pgTypes';
+import { PGLITE_SILENT_FAILURE_MESSAGE, pgliteFailedSilently } from './pgliteSilentFailure';
 import { QueryCancelledError, type QueryOptions, type Warehouse } from './warehouse';
 
 /** Cells arrive as Postgres text and are normalised by pgTypes, exactly as from a real server. */
@@ -19,12 +20,21 @@ const TEXT_PARSERS = Object.fromEntries(KNOWN_TYPE_OIDS.map((oid) => [oid, (text
 const QUERY_OPTIONS = { rowMode: 'array' as const, parsers: TEXT_PARSERS };
 
 /** How long a second window waits for the first to finish building the demo before giving up. */
-const WAIT_FOR_BUILD_MS = 15 * 60_000;
+const WAIT_FOR_BUILD_MS = 5 * 60_000;
+const WAIT_POLL_MS = 1000;
 
 interface VersionFile {
   version: string;
   builtAt: string;
   buildMs: number;
+}
+
+export interface OpenDemoOptions {
+  /** The lock's nonce: the worker's host passes one so it can release what a worker it ended left. */
+  lockToken?: string;
+  /** How long to wait for another window's build (5 min), and how often to look (1 s); for tests. */
+  waitMs?: number;
+  pollMs?: number;
 }
 
 /**
@@ -33,18 +43,21 @@ interface VersionFile {
  * after a build completes, so an interrupted build or one from an older generator is rebuilt.
  *
  * Only one process may open a data dir. The first takes a lock file; another process (a second
- * VS Code window) opens a private copy of the built data dir instead.
+ * VS Code window) opens a private copy of the built data dir instead, or waits while the first
+ * is still building it (saying so through `onProgress`, and up to a deadline).
  */
 export async function openDemoWarehouse(
   storageDir: string,
   onProgress?: (p: LoadProgress) => void,
   log: (line: string) => void = (line) => console.warn(line),
+  options: OpenDemoOptions = {},
 ): Promise<Warehouse> {
   await mkdir(storageDir, { recursive: true });
   const paths = demoPaths(storageDir);
-  const deadline = Date.now() + WAIT_FOR_BUILD_MS;
+  const waitMs = options.waitMs ?? WAIT_FOR_BUILD_MS;
+  const waitStarted = Date.now();
   for (;;) {
-    const lock = await tryLock(paths.lockFile, GENERATOR_VERSION);
+    const lock = await tryLock(paths.lockFile, GENERATOR_VERSION, { token: options.lockToken });
     if (lock.acquired) {
       try {
         const db = await openOrBuild(storageDir, onProgress, log);
@@ -65,9 +78,16 @@ export async function openDemoWarehouse(
         return openPglite(dir);
       }, log);
     }
-    // The holder is still building: wait for it, or take over if it dies.
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for another window (pid ${lock.holder.pid}) to build the demo data.`);
-    await waitWhileBuilding(paths.versionFile, lock.holder);
+    // The holder is still building: wait for it (each turn looks again whether it died), in view.
+    const holder = describeHolder(lock.holder);
+    if (Date.now() - waitStarted >= waitMs) {
+      throw new Error(
+        `Gave up after ${Math.round(waitMs / 1000)} s waiting for another VS Code window (${holder}) to finish building the demo data. ` +
+          `Close that window and try again; if no other window is open, delete ${paths.lockFile}.`,
+      );
+    }
+    onProgress?.({ phase: 'waiting', rowsWritten: 0, message: `Waiting for another VS Code window to release the demo (${holder})` });
+    await new Promise((r) => setTimeout(r, Math.min(options.pollMs ?? WAIT_POLL_MS, Math.max(1, waitMs - (Date.now() - waitStarted)))));
   }
 }
 
@@ -152,12 +172,6 @@ async function openPrivate(make: (dir: string) => Promise<PGlite>, log: (line: s
   }
 }
 
-async function waitWhileBuilding(versionFile: string, holder: LockInfo): Promise<void> {
-  while (isProcessAlive(holder.pid) && (await readVersion(versionFile)) !== GENERATOR_VERSION) {
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 async function readVersion(versionFile: string): Promise<string | undefined> {
   try {
     return (JSON.parse(await readFile(versionFile, 'utf8')) as VersionFile).version;
@@ -205,6 +219,7 @@ class DemoWarehouse implements Warehouse {
       if (readOnly) await this.db.exec('begin transaction read only');
       // exec runs every statement of a multi-statement text; bound values need the one-statement protocol.
       const results = values.length ? [await this.db.query<unknown[]>(sql, [...values], QUERY_OPTIONS)] : await this.db.exec(sql, QUERY_OPTIONS);
+      if (pgliteFailedSilently(results, sql)) throw new Error(PGLITE_SILENT_FAILURE_MESSAGE);
       const last = results[results.length - 1];
       const columns: ResultColumn[] = (last?.fields ?? []).map((f) => ({ name: f.name, type: pgTypeName(f.dataTypeID) }));
       const elapsedMs = Math.round(performance.now() - started);

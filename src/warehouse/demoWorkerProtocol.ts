@@ -1,19 +1,27 @@
 import type { LoadProgress } from '../demo/loaderContract';
 import type { QueryResult } from '../shared/queryResult';
 
-/** Messages between the extension host and the worker thread that runs the embedded demo. */
+/**
+ * Messages between the extension host and the worker thread that runs the embedded demo.
+ * The host sends one query at a time and waits for its answer before the next: it always knows
+ * which statement the worker runs, so a cancel of that one ends the thread, and nothing a
+ * restart loses was ever sent (statements still waiting stay in the host's queue).
+ */
 export type ToDemoWorker =
-  | { type: 'open'; storageDir: string }
+  /** `lockToken`: the nonce to write into the demo lock, so the host can release it if it ends the worker. */
+  | { type: 'open'; storageDir: string; lockToken: string }
   | { type: 'query'; id: number; sql: string; values: unknown[]; maxRows?: number; readOnly?: boolean }
-  /** Drops a statement that has not started yet (a running one is stopped by ending the thread). */
-  | { type: 'cancel'; id: number }
   | { type: 'close' };
 
 export type FromDemoWorker =
   | { type: 'progress'; progress: LoadProgress }
   | { type: 'log'; line: string }
+  /** Sent every few seconds while opening, when the thread is free: the host's watchdog hears it is alive. */
+  | { type: 'alive' }
   | { type: 'opened' }
   | { type: 'openFailed'; error: SerializedError }
+  /** The query was received and is starting: from here only the statement timeout bounds it. */
+  | { type: 'started'; id: number }
   | { type: 'result'; id: number; result: QueryResult }
   | { type: 'error'; id: number; error: SerializedError }
   | { type: 'closed' };
@@ -23,14 +31,27 @@ export interface SerializedError {
   message: string;
   code?: string;
   connectionLost?: boolean;
+  /** Postgres severity (ERROR, FATAL, PANIC) when the error came from the database. */
+  severity?: string;
+  /** Name of the error an adapter wrapped (a WebAssembly RuntimeError under a WarehouseError). */
+  causeName?: string;
 }
 
+/** Plain data for any thrown value; never throws itself (an error may be a Proxy, or have throwing getters). */
 export function serializeError(err: unknown): SerializedError {
-  const e = err as { name?: string; message?: string; code?: unknown; connectionLost?: unknown };
-  return {
-    name: typeof e?.name === 'string' ? e.name : 'Error',
-    message: typeof e?.message === 'string' ? e.message : String(err),
-    code: typeof e?.code === 'string' ? e.code : undefined,
-    connectionLost: e?.connectionLost === true ? true : undefined,
-  };
+  try {
+    const e = err as { name?: unknown; message?: unknown; code?: unknown; connectionLost?: unknown; severity?: unknown; cause?: { severity?: unknown; name?: unknown } };
+    const severity = e?.severity ?? e?.cause?.severity;
+    const causeName = e?.cause?.name;
+    return {
+      name: typeof e?.name === 'string' ? e.name : 'Error',
+      message: typeof e?.message === 'string' ? e.message : String(err),
+      code: typeof e?.code === 'string' ? e.code : undefined,
+      connectionLost: e?.connectionLost === true ? true : undefined,
+      severity: typeof severity === 'string' ? severity : undefined,
+      causeName: typeof causeName === 'string' ? causeName : undefined,
+    };
+  } catch {
+    return { name: 'Error', message: 'An error that could not be described.' };
+  }
 }

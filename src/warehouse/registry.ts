@@ -41,7 +41,7 @@ export async function openWarehouse(settings: ConnectionSettings, ctx: OpenConte
     case 'demo': {
       // In a worker thread: PGlite would otherwise block the extension host while it works.
       const { openDemoInWorker } = await import('./demoWorkerClient');
-      return openDemoInWorker(ctx.demoStorageDir, { onProgress: ctx.onDemoProgress, log: ctx.log });
+      return openDemoInWorker(ctx.demoStorageDir, { onProgress: ctx.onDemoProgress, log: ctx.log, statementTimeoutMs: ctx.statementTimeoutMs });
     }
     case 'postgres':
     case 'redshift': {

@@ -9,7 +9,7 @@ import { GENERATOR_VERSION } from '../../src/demo/loader';
 import type { LoadProgress } from '../../src/demo/loaderContract';
 import { nextSegment, openDemoWarehouse } from '../../src/warehouse/demoWarehouse';
 import { demoPaths } from '../../src/warehouse/demoStorage';
-import { readLockInfo } from '../../src/warehouse/demoLock';
+import { processStartId, readLockInfo } from '../../src/warehouse/demoLock';
 import { QueryCancelledError } from '../../src/warehouse/warehouse';
 import { WarehouseError } from '../../src/warehouse/pgErrors';
 
@@ -163,17 +163,45 @@ test('a second opener while the lock is held opens a private copy; a stale lock 
   assert.equal((await readLockInfo(paths.lockFile))?.pid, process.ppid, "another process's lock is left alone");
 
   // The holder died without cleaning up: its lock is taken over and the shared data opened directly.
+  // So is the lock of a holder whose pid now belongs to another live process (its start time differs).
   const dead = spawnSync(process.execPath, ['-e', '0']).pid;
-  await writeFile(paths.lockFile, JSON.stringify({ pid: dead, version: GENERATOR_VERSION }));
-  logs.length = 0;
-  const owner = await openDemoWarehouse(storage, undefined, (line) => logs.push(line));
-  try {
-    assert.deepEqual(logs, []);
-    assert.equal((await readLockInfo(paths.lockFile))?.pid, process.pid);
-  } finally {
-    await owner.close();
+  for (const stale of [{ pid: dead }, { pid: process.ppid, started: `${processStartId(process.ppid)}-not` }]) {
+    await writeFile(paths.lockFile, JSON.stringify({ ...stale, version: GENERATOR_VERSION }));
+    logs.length = 0;
+    const owner = await openDemoWarehouse(storage, undefined, (line) => logs.push(line));
+    try {
+      assert.deepEqual(logs, [], JSON.stringify(stale));
+      assert.equal((await readLockInfo(paths.lockFile))?.pid, process.pid);
+    } finally {
+      await owner.close();
+    }
+    assert.equal(existsSync(paths.lockFile), false);
   }
-  assert.equal(existsSync(paths.lockFile), false);
+});
+
+test('waiting for a live holder that is still building says so, and gives up with what to do', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'synclogs-demo-wait-'));
+  try {
+    const { lockFile } = demoPaths(dir);
+    // Our parent process is alive and has this start time: a real holder. No version file: still building.
+    await writeFile(lockFile, JSON.stringify({ pid: process.ppid, started: processStartId(process.ppid), version: GENERATOR_VERSION, createdAt: new Date().toISOString() }));
+    const progress: LoadProgress[] = [];
+    const opening = openDemoWarehouse(dir, (p) => progress.push(p), () => undefined, { waitMs: 1200, pollMs: 200 });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the wait has no deadline')), 15_000)));
+    await assert.rejects(Promise.race([opening, late]), (err: Error) => {
+      assert.match(err.message, new RegExp(`^Gave up after 1 s waiting for another VS Code window \\(pid ${process.ppid}, since [^)]+\\) to finish building the demo data\\.`));
+      assert.ok(err.message.includes(`delete ${lockFile}`), err.message);
+      return true;
+    });
+    clearTimeout(timer);
+    const waiting = progress.filter((p) => p.phase === 'waiting');
+    assert.ok(waiting.length >= 2, `the wait was reported while it lasted (${waiting.length} reports)`);
+    assert.match(waiting[0].message, new RegExp(`^Waiting for another VS Code window to release the demo \\(pid ${process.ppid}, since `));
+    assert.equal((await readLockInfo(lockFile))?.pid, process.ppid, "the holder's lock is left alone");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('WAL segment names advance within and across log files', () => {
