@@ -7,6 +7,7 @@ import { QueryCancelledError } from '../warehouse/warehouse';
 import { errorCode, errorMessage, isCancelled } from '../warehouse/errorText';
 import { ResultsPanel } from '../panels/resultsPanel';
 import { offerDemoRebuildFor } from './demoRebuildOffer';
+import { commentText } from '../sql/sqlComment';
 
 /** What `syncLogs.runQuery` showed; the command returns it so tests (and other commands) can look. */
 export type RunQueryOutcome = {
@@ -36,7 +37,8 @@ export async function runSql(container: Container, sql: string, options: { signa
 /** The starter text of a new query: two statements over the runs table, and how to run them. */
 export function newQueryText(schema: string, connectionName: string): string {
   const s = /^[a-z_][a-z0-9_]*$/.test(schema) ? schema : `"${schema.replace(/"/g, '""')}"`;
-  return `-- Sync Logs query on the "${connectionName.replace(/[\r\n]+/g, ' ')}" connection.
+  // The name can come from a workspace's settings: nothing in it may end the comment.
+  return `-- Sync Logs query on the "${commentText(connectionName)}" connection.
 -- Ctrl+Enter (Cmd+Enter on macOS) runs the statement under the cursor, or the selection.
 
 -- The latest runs, newest first
