@@ -100,12 +100,25 @@ describe('Add, edit and remove a connection through the commands', function () {
     assert.strictEqual(api.container.connections.activeName, 'Renamed PG');
   });
 
+  it('asks for the password again when an edit points the connection at another target', async () => {
+    const api = await getApi();
+    const steps = pgSteps(server.passwordRole.password, 'Renamed PG').map((step) => (/Host/.test(String(step.expect)) ? { ...step, answer: 'localhost' } : step));
+    const script = scriptedPrompter(steps);
+    api.container.prompter = script;
+    assert.strictEqual(await vscode.commands.executeCommand<string>('syncLogs.editConnection', 'Renamed PG'), 'Renamed PG');
+    const asked = script.asked.find((q) => /Password/.test(q)) ?? '';
+    assert.doesNotMatch(asked, /leave empty to keep/, 'the stored password is not offered for another target');
+    const moved: ConnectionSettings = { ...target(), name: 'Renamed PG', host: 'localhost' };
+    assert.strictEqual(await api.container.context.secrets.get(secretKey(moved, 'password')), server.passwordRole.password);
+    assert.strictEqual(await api.container.context.secrets.get(secretKey(target(), 'password')), undefined, 'the old target\'s secret is gone');
+  });
+
   it('removes a connection and its secrets after confirmation', async () => {
     const api = await getApi();
     api.container.prompter = scriptedPrompter([{ expect: /choose: Remove the connection "Renamed PG"\?/, answer: 'Remove' }]);
     assert.strictEqual(await vscode.commands.executeCommand('syncLogs.removeConnection', 'Renamed PG'), true);
     assert.deepStrictEqual(vscode.workspace.getConfiguration('syncLogs').get('connections'), []);
-    assert.strictEqual(await api.container.context.secrets.get(secretKey(target(), 'password')), undefined);
+    assert.strictEqual(await api.container.context.secrets.get(secretKey({ ...target(), host: 'localhost' }, 'password')), undefined);
     assert.strictEqual(api.container.connections.activeName, 'Demo');
   });
 });
