@@ -10,25 +10,10 @@ import type { Tooltip } from '../../src/views/tooltipMarkdown';
 import { isolate } from '../../src/shared/displayText';
 import { checkTooltip, TRICKS } from '../support/tooltipChecks';
 import { ownTextUntouched } from '../support/bidi';
+import { rng } from '../support/seededRng';
 
 const ITERATIONS = 600;
 
-/** xorshift32: the same values on every run and machine. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-  return {
-    int: (n: number) => next() % n,
-    pick: <T>(xs: readonly T[]): T => xs[next() % xs.length],
-  };
-}
 
 const PIECES: readonly ((r: ReturnType<typeof rng>) => string)[] = [
   (r) => '`'.repeat(1 + r.int(12)),

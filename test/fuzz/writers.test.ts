@@ -11,25 +11,10 @@ import { CHUNK_CHARS, formatChunks } from '../../src/cli/format';
 import { cellText } from '../../src/shared/cellText';
 import { isJsonText, parseJsonCell, stringifyJson } from '../../src/shared/jsonText';
 import type { QueryResult } from '../../src/shared/queryResult';
+import { rng } from '../support/seededRng';
 
 const ITERATIONS = 400;
 
-/** xorshift32: the same values on every run and machine. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-  return {
-    int: (n: number) => next() % n,
-    pick: <T>(xs: readonly T[]): T => xs[next() % xs.length],
-  };
-}
 type Rng = ReturnType<typeof rng>;
 
 const PIECES = [
