@@ -1,10 +1,9 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { getApi, waitFor } from './api';
-import { startPostgres, type PostgresServer } from '../support/postgresServer';
+import type { PostgresServer } from '../support/postgresServer';
+import { startReaderPostgres } from '../support/readerPostgres';
 import { scriptedPrompter, type ScriptStep } from '../support/scriptedPrompter';
-import { connectPostgresSink } from '../../src/warehouse/postgresWarehouse';
-import { loadSyncLog } from '../../src/demo/loader';
 import type { Prompter } from '../../src/connections/prompter';
 import { secretKey } from '../../src/warehouse/connectionIdentity';
 import type { ConnectionSettings } from '../../src/shared/connection';
@@ -35,17 +34,7 @@ describe('Add, edit and remove a connection through the commands', function () {
   before(async () => {
     const api = await getApi();
     realPrompter = api.container.prompter;
-    server = await startPostgres();
-    const sink = await connectPostgresSink({ connectionString: server.url });
-    try {
-      await loadSyncLog(sink, { schema: 'hightouch_audit', scale: 0.02 });
-      await sink.exec(`grant usage on schema hightouch_audit to ${server.passwordRole.user};
-        grant select on all tables in schema hightouch_audit to ${server.passwordRole.user};`);
-      const counted = (await sink.query('select count(distinct sync_id) as n from hightouch_audit.sync_runs')) as { rows: { n: string }[] };
-      expectedSyncs = Number(counted.rows[0].n);
-    } finally {
-      await sink.close();
-    }
+    ({ server, syncCount: expectedSyncs } = await startReaderPostgres());
   });
 
   after(async () => {

@@ -1,11 +1,10 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { getApi, waitFor } from './api';
-import { startPostgres, type PostgresServer } from '../support/postgresServer';
+import type { PostgresServer } from '../support/postgresServer';
+import { startReaderPostgres } from '../support/readerPostgres';
 import { startPasswordCatcher, type PasswordCatcher } from '../fakes/passwordCatcher';
 import { scriptedPrompter } from '../support/scriptedPrompter';
-import { connectPostgresSink } from '../../src/warehouse/postgresWarehouse';
-import { loadSyncLog } from '../../src/demo/loader';
 import { legacySecretKey, secretKey } from '../../src/warehouse/connectionIdentity';
 import type { ConnectionSettings } from '../../src/shared/connection';
 import type { Prompter } from '../../src/connections/prompter';
@@ -37,17 +36,9 @@ describe('Connections a workspace defines never receive the user\'s secrets', fu
   before(async () => {
     const api = await getApi();
     realPrompter = api.container.prompter;
-    [real, catcher] = await Promise.all([startPostgres(), startPasswordCatcher()]);
-    const sink = await connectPostgresSink({ connectionString: real.url });
-    try {
-      await loadSyncLog(sink, { schema: 'hightouch_audit', scale: 0.02 });
-      await sink.exec(`grant usage on schema hightouch_audit to ${real.passwordRole.user};
-        grant select on all tables in schema hightouch_audit to ${real.passwordRole.user};`);
-      const counted = (await sink.query('select count(distinct sync_id) as n from hightouch_audit.sync_runs')) as { rows: { n: string }[] };
-      expectedSyncs = Number(counted.rows[0].n);
-    } finally {
-      await sink.close();
-    }
+    let started: Awaited<ReturnType<typeof startReaderPostgres>>;
+    [started, catcher] = await Promise.all([startReaderPostgres(), startPasswordCatcher()]);
+    ({ server: real, syncCount: expectedSyncs } = started);
     const user = real.passwordRole.user;
     mine = { name: 'Analytics', kind: 'postgres', host: '127.0.0.1', port: real.port, database: real.database, user, ssl: 'disable' };
     team = { name: 'Team DB', kind: 'postgres', host: '127.0.0.1', port: catcher.port, database: real.database, user, ssl: 'disable' };
