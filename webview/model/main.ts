@@ -1,14 +1,17 @@
 /**
  * Model over time: per run of one sync, the rows added, changed and removed, the failures, and the
- * rows in the model after the run. Failed runs and runs with aborted operations are marked.
+ * rows in the model after the run. Operations and membership are two charts (their scales have
+ * nothing in common); failed runs and runs with aborted operations are marked.
  */
 import '../shared/base.css';
 import '../shared/panel.css';
 import './model.css';
 import type { ModelOverTimeData, ModelRunPoint } from '../../src/shared/analysisData';
-import { badge, button, el, fmtBucket, fmtDate, fmtNumber, isolate, sortableTable, summaryCard } from '../shared/dom';
+import { append, badge, button, el, fmtBucket, fmtDate, fmtNumber, isolate, sortableTable, summaryCard } from '../shared/dom';
 import { send, startPanel, syncAndWindowPickers, syncWindowScope } from '../shared/panelShell';
-import { exactLabel, numberTick, themedChart, withAlpha } from '../shared/charts';
+import { clippedBarsPlugin, exactLabel, numberTick, themedChart, withAlpha } from '../shared/charts';
+import { chartTable } from '../shared/chartTable';
+import { clippedAxis } from '../../src/analysis/chartScale';
 
 startPanel({
   panel: 'model',
@@ -44,14 +47,6 @@ function render(content: HTMLElement, data: ModelOverTimeData): void {
     summaryCard('failures', 'Failed operations', failures, { emphasis: failures ? 'error' : undefined }),
     summaryCard('failed-runs', 'Failed runs', failedRuns, { emphasis: failedRuns ? 'error' : undefined, hint: 'Runs whose status is failed (the sync stopped early)' }),
   );
-  const canvas = el('canvas', { testid: 'model-chart', attrs: { role: 'img', 'aria-label': 'Added, changed, removed and failed rows per run, and rows in the model' } });
-  const note = el(
-    'p',
-    { className: 'muted chart-note' },
-    'Bars: operations per run (left axis). Line: rows in the model after the run (right axis). ',
-    failedRuns || abortedRuns ? el('span', { className: 'error-text', text: '✕ ' }) : undefined,
-    failedRuns || abortedRuns ? `marks ${fmtNumber(failedRuns)} failed ${failedRuns === 1 ? 'run' : 'runs'} and ${fmtNumber(abortedRuns)} with aborted operations.` : 'No run failed or aborted operations.',
-  );
   const table = sortableTable<ModelRunPoint>(
     {
       testid: 'runs-table',
@@ -82,79 +77,185 @@ function render(content: HTMLElement, data: ModelOverTimeData): void {
     },
     pts,
   );
-  content.append(cards, el('h2', { text: 'Per run' }), el('div', { className: 'chart-box tall' }, canvas), note, el('h2', {}, 'Runs', el('span', { className: 'count-note', text: 'newest first' })), table.element);
+  const opsCanvas = el('canvas', { testid: 'model-chart', attrs: { role: 'img', 'aria-label': 'Operations per run: added, changed and removed (stacked), and failed operations; failed runs and runs with aborted operations marked' } });
+  const membershipCanvas = el('canvas', { testid: 'membership-chart', attrs: { role: 'img', 'aria-label': 'Rows in the model after each run' } });
 
-  // One x label per run; the same start time twice gets the run id to stay distinct.
+  // One x label per run.
   const labels = pts.map((r) => (r.startedAt ? fmtBucket(r.startedAt, 'run') : `run ${isolate(r.syncRunId)}`));
-  const maxBar = Math.max(1, ...pts.map((r) => r.added + r.changed + r.removed));
-  themedChart(canvas, (t) => ({
+  const rowLabels = pts.map((r) => `${fmtDate(r.startedAt)} · ${isolate(r.syncRunId)}`);
+  const totals = pts.map((r) => r.added + r.changed + r.removed);
+  // A backfill or the first load would set a linear axis and flatten every other run: cut the
+  // axis above the typical runs and label the cut ones (failed operations count too: they are drawn on it).
+  const clip = clippedAxis(pts.map((r, i) => Math.max(totals[i], r.failed)));
+  const top = clip?.max ?? Math.max(1, ...totals, ...pts.map((r) => r.failed));
+  const markerAt = (i: number) => Math.min(totals[i], top * 0.88) + top * 0.06;
+  const clipNote = clip
+    ? el(
+        'p',
+        { className: 'muted chart-note', testid: 'clip-note' },
+        `The axis stops at ${fmtNumber(clip.max)} so the typical runs stay readable; ${fmtNumber(clip.clipped.length)} ${clip.clipped.length === 1 ? 'run above it is' : 'runs above it are'} drawn cut off and labelled with the real number: `,
+        clip.clipped.map((i) => `${fmtDate(pts[i].startedAt)} (${fmtNumber(totals[i])} operations)`).join(', '),
+        '.',
+      )
+    : undefined;
+  const note = el(
+    'p',
+    { className: 'muted chart-note' },
+    'Operations per run, stacked: added, changed, removed; the line is failed operations. ',
+    failedRuns ? '✕ marks a failed run (the sync stopped early). ' : '',
+    abortedRuns ? '◆ marks a run with aborted operations. ' : '',
+    failedRuns || abortedRuns ? '' : 'No run failed or aborted operations.',
+  );
+  const opsTable = chartTable({
+    testid: 'model-chart-data',
+    caption: 'Operations per run, oldest first',
+    rowHeader: 'Run',
+    rows: rowLabels,
+    series: [
+      { label: 'Added', values: pts.map((r) => r.added) },
+      { label: 'Changed', values: pts.map((r) => r.changed) },
+      { label: 'Removed', values: pts.map((r) => r.removed) },
+      { label: 'Failed operations', values: pts.map((r) => r.failed) },
+      { label: 'Aborted operations', values: pts.map((r) => r.aborted) },
+      { label: 'Status', values: pts.map((r) => r.status ?? 'unknown') },
+    ],
+  });
+  const membershipTable = chartTable({
+    testid: 'membership-chart-data',
+    caption: 'Rows in the model after each run, oldest first',
+    rowHeader: 'Run',
+    rows: rowLabels,
+    series: [{ label: 'Rows in model', values: pts.map((r) => r.membership) }],
+  });
+  append(
+    content,
+    cards,
+    el('h2', { text: 'Operations per run' }),
+    el('div', { className: 'chart-box tall' }, opsCanvas),
+    note,
+    clipNote,
+    opsTable,
+    el('h2', { text: 'Rows in the model' }),
+    el('div', { className: 'chart-box' }, membershipCanvas),
+    el('p', { className: 'muted chart-note', text: 'Rows in the model after each run; the axis starts at zero, so a change of a few rows in a large model looks as small as it is.' }),
+    membershipTable,
+    el('h2', {}, 'Runs', el('span', { className: 'count-note', text: 'newest first' })),
+    table.element,
+  );
+
+  const tooltip = {
+    title: (items: { dataIndex: number }[]) => {
+      const r = pts[items[0]?.dataIndex ?? 0];
+      return r ? `${fmtDate(r.startedAt)} · run ${isolate(r.syncRunId)}` : '';
+    },
+    footer: (items: { dataIndex: number }[]) => {
+      const r = pts[items[0]?.dataIndex ?? 0];
+      if (!r) return '';
+      const lines = [`Status: ${isolate(r.status ?? 'unknown')}`];
+      if (r.aborted) lines.push(`◆ ${fmtNumber(r.aborted)} aborted operations`);
+      if (r.error) lines.push(`Error: ${isolate(r.error.length > 160 ? `${r.error.slice(0, 160)}…` : r.error)}`);
+      return lines;
+    },
+  };
+  const markers = new Set(['Failed run', 'Run with aborted operations']);
+
+  themedChart(opsCanvas, (t) => ({
     type: 'bar',
     data: {
       labels,
       datasets: [
-        { type: 'bar', label: 'Added', data: pts.map((r) => r.added), backgroundColor: t.green, stack: 'ops', yAxisID: 'y', order: 3 },
-        { type: 'bar', label: 'Changed', data: pts.map((r) => r.changed), backgroundColor: t.blue, stack: 'ops', yAxisID: 'y', order: 3 },
-        { type: 'bar', label: 'Removed', data: pts.map((r) => r.removed), backgroundColor: t.orange, stack: 'ops', yAxisID: 'y', order: 3 },
-        { type: 'line', label: 'Failed', data: pts.map((r) => r.failed), borderColor: t.red, backgroundColor: t.red, pointRadius: 2, borderWidth: 2, yAxisID: 'y', stack: 'failed', order: 1 },
+        { type: 'bar', label: 'Added', data: pts.map((r) => r.added), backgroundColor: t.green, pointStyle: 'rect', stack: 'ops', order: 3 },
+        { type: 'bar', label: 'Changed', data: pts.map((r) => r.changed), backgroundColor: t.blue, pointStyle: 'rect', stack: 'ops', order: 3 },
+        { type: 'bar', label: 'Removed', data: pts.map((r) => r.removed), backgroundColor: t.orange, pointStyle: 'rect', stack: 'ops', order: 3 },
+        // Failed operations: a red line with round points. The run markers below are another
+        // colour and shape, so "an operation failed" and "the run failed" never read alike.
+        { type: 'line', label: 'Failed operations', data: pts.map((r) => r.failed), borderColor: t.red, backgroundColor: t.red, pointBackgroundColor: t.red, pointStyle: 'circle', pointRadius: 3, borderWidth: 2, stack: 'failed', order: 1 },
         {
           type: 'line',
-          label: 'Rows in model',
-          data: pts.map((r) => r.membership),
-          borderColor: t.purple,
-          backgroundColor: withAlpha(t.purple, 0.15),
-          borderDash: [5, 3],
-          pointRadius: 0,
-          borderWidth: 2,
-          yAxisID: 'y1',
-          stack: 'membership',
+          label: 'Failed run',
+          data: pts.map((r, i) => (isFailedRun(r) ? markerAt(i) : null)),
+          showLine: false,
+          pointStyle: 'crossRot',
+          pointRadius: 8,
+          pointHoverRadius: 9,
+          borderWidth: 3,
+          pointBorderColor: t.foreground,
+          pointBackgroundColor: t.foreground,
+          borderColor: t.foreground,
+          backgroundColor: t.foreground,
+          stack: 'marker-failed',
           order: 0,
         },
         {
           type: 'line',
-          label: 'Failed / aborted run',
-          data: pts.map((r) => (isFailedRun(r) || r.aborted > 0 ? r.added + r.changed + r.removed + maxBar * 0.05 : null)),
+          label: 'Run with aborted operations',
+          data: pts.map((r, i) => (r.aborted > 0 ? markerAt(i) + (isFailedRun(r) ? top * 0.05 : 0) : null)),
           showLine: false,
-          pointStyle: 'crossRot',
-          pointRadius: 7,
-          pointHoverRadius: 8,
-          borderWidth: 2,
-          pointBorderColor: pts.map((r) => (isFailedRun(r) ? t.red : t.yellow)),
-          pointBackgroundColor: pts.map((r) => (isFailedRun(r) ? t.red : t.yellow)),
-          borderColor: t.red,
-          backgroundColor: t.red,
-          yAxisID: 'y',
-          stack: 'marker',
+          pointStyle: 'rectRot',
+          pointRadius: 6,
+          pointHoverRadius: 7,
+          borderWidth: 1,
+          pointBorderColor: t.highContrast ? t.foreground : t.yellow,
+          pointBackgroundColor: t.yellow,
+          borderColor: t.yellow,
+          backgroundColor: t.yellow,
+          stack: 'marker-aborted',
           order: 0,
         },
       ],
     },
     options: {
       interaction: { mode: 'index', intersect: false },
+      layout: { padding: { top: clip ? 30 : 0 } },
       scales: {
         x: { stacked: true, grid: { display: false }, ticks: { maxRotation: 50, autoSkip: true } },
-        y: { stacked: true, beginAtZero: true, position: 'left', title: { display: true, text: 'Operations' }, ticks: { callback: numberTick, precision: 0 } },
-        y1: { beginAtZero: false, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'Rows in model' }, ticks: { callback: numberTick, precision: 0 } },
+        y: { stacked: true, beginAtZero: true, min: 0, max: clip?.max, title: { display: true, text: clip ? 'Operations (axis cut, see labels)' : 'Operations' }, ticks: { callback: numberTick, precision: 0 } },
       },
       plugins: {
-        legend: { position: 'bottom', labels: { boxWidth: 12, filter: (item) => item.text !== 'Failed / aborted run' || failedRuns + abortedRuns > 0 } },
-        tooltip: {
-          filter: (item) => item.dataset.label !== 'Failed / aborted run',
-          callbacks: {
-            title: (items) => {
-              const r = pts[items[0]?.dataIndex ?? 0];
-              return r ? `${fmtDate(r.startedAt)} · run ${isolate(r.syncRunId)}` : '';
-            },
-            label: (ctx) => exactLabel(ctx),
-            footer: (items) => {
-              const r = pts[items[0]?.dataIndex ?? 0];
-              if (!r) return '';
-              const lines = [`Status: ${isolate(r.status ?? 'unknown')}`];
-              if (r.aborted) lines.push(`✕ ${fmtNumber(r.aborted)} aborted operations`);
-              if (r.error) lines.push(`Error: ${isolate(r.error.length > 160 ? `${r.error.slice(0, 160)}…` : r.error)}`);
-              return lines;
-            },
+        legend: {
+          position: 'bottom',
+          labels: {
+            boxWidth: 12,
+            usePointStyle: true,
+            filter: (item) => (item.text === 'Failed run' ? failedRuns > 0 : item.text === 'Run with aborted operations' ? abortedRuns > 0 : true),
           },
         },
+        tooltip: {
+          filter: (item) => !markers.has(item.dataset.label ?? ''),
+          callbacks: { title: tooltip.title, label: (ctx) => exactLabel(ctx), footer: tooltip.footer },
+        },
+      },
+    },
+    plugins: [clippedBarsPlugin(clip, totals, t)],
+  }));
+
+  themedChart(membershipCanvas, (t) => ({
+    type: 'line',
+    data: {
+      labels,
+      datasets: [
+        {
+          type: 'line',
+          label: 'Rows in model',
+          data: pts.map((r) => r.membership),
+          borderColor: t.purple,
+          backgroundColor: withAlpha(t.purple, 0.15),
+          pointBackgroundColor: t.purple,
+          fill: 'origin',
+          pointRadius: pts.length > 60 ? 0 : 2,
+          borderWidth: 2,
+        },
+      ],
+    },
+    options: {
+      interaction: { mode: 'index', intersect: false },
+      scales: {
+        x: { grid: { display: false }, ticks: { maxRotation: 50, autoSkip: true } },
+        y: { beginAtZero: true, min: 0, title: { display: true, text: 'Rows in model' }, ticks: { callback: numberTick, precision: 0 } },
+      },
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { title: tooltip.title, label: (ctx) => exactLabel(ctx), footer: tooltip.footer } },
       },
     },
   }));

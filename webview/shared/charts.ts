@@ -18,6 +18,9 @@ import {
   type ChartType,
 } from 'chart.js';
 import { beforeClear, fmtNumber } from './dom';
+import { UNEXPECTED } from '../../src/shared/analysisData';
+import { categoryColor as colorOfName } from '../../src/analysis/chartColors';
+import type { ClippedAxis } from '../../src/analysis/chartScale';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
@@ -86,6 +89,14 @@ export function palette(n: number, t: ThemeColors = themeColors()): string[] {
   return out;
 }
 
+/**
+ * The colour of an error category, the same in every panel and chart (a function of its name and
+ * the background, see src/analysis/chartColors.ts); the unexpected bucket alone is the theme's red.
+ */
+export function categoryColor(name: string, t: ThemeColors = themeColors()): string {
+  return name === UNEXPECTED ? t.red : colorOfName(name, t.background, t.light);
+}
+
 /** A colour with alpha, for any CSS colour the browser understands (hex, rgb(), named). */
 export function withAlpha(color: string, alpha: number): string {
   const m = /^#([0-9a-f]{3,8})$/i.exec(color.trim());
@@ -126,6 +137,50 @@ export function exactLabel(ctx: { dataset: { label?: string }; parsed: { x?: num
   return `${ctx.dataset.label ?? ''}: ${fmtNumber(v ?? null)}`;
 }
 
+/**
+ * Draws "clipped: 50,000" above each bar cut off by a clipped axis (src/analysis/chartScale.ts),
+ * with a break mark across the top of the bar, so the cut is never silent. `values` are the real
+ * totals by x index. Labels of neighbouring cut bars alternate between two lines.
+ */
+export function clippedBarsPlugin(axis: ClippedAxis | null, values: readonly number[], t: ThemeColors, scaleId = 'y') {
+  return {
+    id: 'clippedBars',
+    afterDatasetsDraw(chart: Chart) {
+      if (!axis) return;
+      const x = chart.scales.x;
+      const y = chart.scales[scaleId];
+      if (!x || !y) return;
+      const ctx = chart.ctx;
+      const top = chart.chartArea.top;
+      ctx.save();
+      ctx.font = `11px ${t.fontFamily}`;
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'bottom';
+      axis.clipped.forEach((i, k) => {
+        const cx = x.getPixelForValue(i);
+        const half = Math.max(4, Math.min(14, ((x.width / Math.max(1, values.length)) * 0.4)));
+        // The break: a zigzag in the background colour across the bar, a few pixels below the top.
+        ctx.strokeStyle = t.background;
+        ctx.lineWidth = 3;
+        ctx.beginPath();
+        ctx.moveTo(cx - half, top + 10);
+        ctx.lineTo(cx - half / 3, top + 6);
+        ctx.lineTo(cx + half / 3, top + 12);
+        ctx.lineTo(cx + half, top + 8);
+        ctx.stroke();
+        const neighbourBefore = k > 0 && axis.clipped[k - 1] >= i - 2;
+        ctx.fillStyle = t.foreground;
+        const label = `clipped: ${fmtNumber(values[i])}`;
+        // Kept inside the plot, so the first or last bar's label is not cut by the canvas edge.
+        const w = ctx.measureText(label).width / 2;
+        const lx = Math.min(Math.max(cx, chart.chartArea.left + w), chart.chartArea.right - w);
+        ctx.fillText(label, lx, top - 2 - (neighbourBefore && k % 2 ? 12 : 0));
+      });
+      ctx.restore();
+    },
+  };
+}
+
 /** Tick labels in en-US. */
 export const numberTick = (value: string | number): string => (typeof value === 'number' ? fmtNumber(value) : value);
 
@@ -136,6 +191,24 @@ interface Managed {
 }
 
 const managed = new Set<Managed>();
+
+/**
+ * What a chart shows, as JSON in the canvas's data-chart attribute: its scales' ranges and its
+ * series' colours and point shapes. A canvas has no DOM to inspect, so this is how the preview
+ * checks that an axis starts at zero or that two markers differ.
+ */
+function describe(c: Chart): void {
+  const scales = Object.fromEntries(Object.entries(c.scales).map(([id, s]) => [id, { type: s.type, min: s.min, max: s.max }]));
+  const first = <T,>(v: T | T[] | undefined): T | undefined => (Array.isArray(v) ? v[0] : v);
+  const datasets = c.data.datasets.map((d) => {
+    const ds = d as { label?: string; type?: string; backgroundColor?: unknown; pointBackgroundColor?: unknown; pointStyle?: unknown; data: unknown[] };
+    return { label: ds.label, type: ds.type ?? (c.config as { type?: string }).type, color: first(ds.pointBackgroundColor as string | string[]) ?? first(ds.backgroundColor as string | string[]), pointStyle: first(ds.pointStyle as string | string[]), data: ds.data };
+  });
+  c.canvas.setAttribute('data-chart', JSON.stringify({ scales, datasets }));
+}
+
+// After every layout (the first one waits for the canvas to be in the page and sized).
+Chart.register({ id: 'describeOnCanvas', afterUpdate: (chart: Chart) => describe(chart) });
 
 /**
  * Draws a chart on `canvas` from a config builder; the builder runs again with the new colours
