@@ -8,31 +8,42 @@ import { UNEXPECTED, type CategoryDef, type CategoryProblem, type CategorySource
 import { describeRisk, patternRisk } from './patternRisk';
 
 /**
- * The defaults from docs/error-categories.md, specific before general (rate limits before the
- * generic 5xx/4xx codes, duplicates before not-found). Order matters: the first match wins.
+ * A status or vendor code as a token of its own: not digits inside an id (a request id
+ * `...-4429-...` or `req_429x`) nor inside a decimal (`1.429`). `\b` alone took the 429 in
+ * `request id 9b72-429-...` for a rate limit, and filed a 500 as one.
+ */
+const code = (codes: string): string => String.raw`(?<![\w-]|\d\.)(?:${codes})(?![\w-]|\.\d)`;
+
+/**
+ * The defaults from docs/error-categories.md, first match wins. A pattern naming a specific
+ * cause goes before a generic word it contains: an ad account's throttle before rate limits
+ * (Facebook's texts link to a "rate-limiting" page), rate limits before the generic 5xx codes,
+ * duplicates before not-found, and a missing field or column (schema drift: `1006: Field
+ * 'Lead_Score__c' not found`) before not-found. Codes are matched as codes (see `code`).
  */
 const DEFAULT_PATTERNS: [string, string][] = [
-  ['rate_limit', String.raw`429|too many requests|rate.?limit|throttl|REQUEST_LIMIT_EXCEEDED|\b606\b`],
-  ['daily_quota', String.raw`daily (limit|quota)|quota (exceeded|reached)|\b607\b`],
-  ['ad_account_throttle', String.raw`too many calls (from|to) this ad.?account|\b(613|80000|80003)\b`],
-  ['auth_expired', String.raw`invalid_grant|token.*expired|expired.*token|INVALID_SESSION_ID|EXPIRED_AUTHENTICATION|refresh token|\b(401|601|602)\b`],
+  ['ad_account_throttle', String.raw`too many calls (from|to) this ad.?account|${code('613|80000|80003')}`],
+  ['rate_limit', String.raw`${code('429|606')}|too many requests|rate.?limit|throttl|REQUEST_LIMIT_EXCEEDED`],
+  ['daily_quota', String.raw`daily (limit|quota)|quota (exceeded|reached)|${code('607')}`],
+  ['auth_expired', String.raw`invalid_grant|token.*expired|expired.*token|INVALID_SESSION_ID|EXPIRED_AUTHENTICATION|refresh token|${code('401|601|602')}`],
   ['bad_credentials', String.raw`invalid (api key|credentials|client secret)|INVALID_LOGIN|auth(entication)? fail`],
-  ['permission', String.raw`\b403\b|forbidden|permission denied|access denied|USER_PERMISSION_DENIED|\b603\b`],
+  ['permission', String.raw`${code('403|603')}|forbidden|permission denied|access denied|USER_PERMISSION_DENIED`],
   ['invalid_email', String.raw`INVALID_EMAIL|invalid email|looks fake or invalid|not a valid email`],
-  ['required_missing', String.raw`REQUIRED_FIELD_MISSING|required field|cannot be blank|should not be blank|\b(1002|701)\b`],
-  ['invalid_value', String.raw`INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST|STRING_TOO_LONG|Property values were not valid|invalid (value|data|type)|INVALID_ARGUMENT|\b(1001|1003)\b`],
+  ['required_missing', String.raw`REQUIRED_FIELD_MISSING|required field|cannot be blank|should not be blank|${code('1002|701')}`],
+  ['invalid_value', String.raw`INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST|STRING_TOO_LONG|Property values were not valid|invalid (value|data|type)|INVALID_ARGUMENT|${code('1001|1003')}`],
   ['validation_rule', String.raw`FIELD_CUSTOM_VALIDATION_EXCEPTION|validation rule`],
-  ['duplicate', String.raw`DUPLICATE_VALUE|DUPLICATES_DETECTED|already exists|already a list member|\b409\b|Existing ID|multiple leads match|\b(1005|1007)\b`],
-  ['not_found', String.raw`\b404\b|not found|does not exist|ENTITY_IS_DELETED|INVALID_CROSS_REFERENCE_KEY|\b1004\b`],
-  ['record_locked', String.raw`UNABLE_TO_LOCK_ROW|exclusive access|CONCURRENT_MODIFICATION|lock wait|\b(615|719)\b`],
-  ['too_large', String.raw`\b413\b|payload too large|entity too large|TOO_MANY_USER_IDENTIFIERS`],
+  ['duplicate', String.raw`DUPLICATE_VALUE|DUPLICATES_DETECTED|already exists|already a list member|${code('409|1005|1007')}|Existing ID|multiple leads match`],
+  // The quoted name is bounded and quote-free, so "Field 'Email' is invalid; record 'x' not found" is not drift.
+  ['schema_drift', String.raw`QUERY_COLUMN_MISSING|WAREHOUSE_TABLE_MISSING|DUPLICATE_COLUMNS_DETECTED|INVALID_FIELD\b|PROPERTY_DOESNT_EXIST|no such column|field ['"][^'"]{1,200}['"] not found|${code('1006')}`],
+  ['not_found', String.raw`${code('404|1004')}|not found|does not exist|ENTITY_IS_DELETED|INVALID_CROSS_REFERENCE_KEY`],
+  ['record_locked', String.raw`UNABLE_TO_LOCK_ROW|exclusive access|CONCURRENT_MODIFICATION|lock wait|${code('615|719')}`],
+  ['too_large', String.raw`${code('413')}|payload too large|entity too large|TOO_MANY_USER_IDENTIFIERS`],
   ['missing_identifier', String.raw`NULL_EXTERNAL_ID|missing (user )?identifier|MISSING_USER_IDS`],
   ['duplicate_pk', String.raw`(DUPLICATE|NON_UNIQUE)_PRIMARY_KEY|duplicate primary key`],
-  ['schema_drift', String.raw`QUERY_COLUMN_MISSING|WAREHOUSE_TABLE_MISSING|DUPLICATE_COLUMNS_DETECTED|Field '.*' not found`],
   ['consent', String.raw`compliance state|OPERATIONS_FOR_CUSTOMER_MATCH_NOT_ALLOWED`],
   ['event_too_old', String.raw`EVENT_TOO_OLD|too old`],
   ['destination_config', String.raw`not_in_channel|is_archived|INVALID_(LIST_ID|RANGE|BASE_URL)|MISSING_AD_ACCOUNT`],
-  ['transient_5xx', String.raw`\b5\d\d\b|internal (server )?error|service unavailable|bad gateway|gateway timeout|temporarily unavailable`],
+  ['transient_5xx', String.raw`${code(String.raw`5\d\d`)}|internal (server )?error|service unavailable|bad gateway|gateway timeout|temporarily unavailable`],
   ['network', String.raw`ETIMEDOUT|ECONNRESET|ECONNREFUSED|socket hang up|connection error`],
 ];
 
@@ -182,16 +193,68 @@ export function parseSettingsCategories(value: unknown, settingName = 'syncLogs.
   return parseCategoryValue(value, 'settings', `settings: ${settingName}`);
 }
 
-/** User categories from the text of a workspace file (e.g. `.vscode/sync-logs-categories.json`). */
+/**
+ * What Edit Error Categories writes: no category at all, so creating the file changes nothing
+ * (an example entry here once moved 112 failures out of Unexpected before anyone edited it).
+ * The help is in comments, which parseWorkspaceCategories skips.
+ */
+export const EMPTY_CATEGORIES_FILE = `// Your team's error categories for the Sync Logs Error Breakdown.
+// While the list below is empty, this file changes nothing: the built-in categories apply.
+//
+// Each entry has a name and a pattern: a JavaScript regular expression, matched
+// case-insensitively against each failure text. Entries are tried in order, before the
+// built-in categories; the first match wins. An entry named like a built-in one replaces it.
+// Comments (// and /* */) are fine; trailing commas are not. Save the file and open Error
+// Breakdown panels reload. For example, remove the // before the entry below:
+[
+  // { "name": "loyalty_tier_unknown", "pattern": "unknown loyalty tier" }
+]
+`;
+
+/**
+ * The text with its // and /* *\/ comments blanked (each character a space, line breaks kept, so
+ * a JSON error still points at the right place). The file lives in .vscode, where the editor
+ * treats JSON as JSON with comments, and the file Edit Error Categories writes explains itself
+ * in comments. One pass; strings (with their escapes) are left as they are. An unclosed block
+ * comment runs to the end, as the editor shows it.
+ */
+export function stripJsonComments(text: string): string {
+  const n = text.length;
+  let out = '';
+  let copied = 0;
+  const blank = (from: number, to: number) => {
+    out += text.slice(copied, from) + text.slice(from, to).replace(/[^\r\n]/g, ' ');
+    copied = to;
+  };
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      for (i++; i < n && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      let end = i + 2;
+      while (end < n && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+      blank(i, end);
+      i = end - 1;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const close = text.indexOf('*/', i + 2);
+      const end = close < 0 ? n : close + 2;
+      blank(i, end);
+      i = end - 1;
+    }
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** User categories from the text of a workspace file (e.g. `.vscode/sync-logs-categories.json`): JSON, comments allowed. */
 export function parseWorkspaceCategories(text: string, fileLabel = '.vscode/sync-logs-categories.json'): ParsedCategories {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(stripJsonComments(text));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     return {
       categories: [],
-      problems: [shapeProblem(fileLabel, `${fileLabel} is not valid JSON (${reason}), so none of its categories were read. Fix the file (plain JSON: no comments or trailing commas). ${SHAPE_HELP}`)],
+      problems: [shapeProblem(fileLabel, `${fileLabel} is not valid JSON (${reason}), so none of its categories were read. Fix the file (JSON: // and /* */ comments are fine, trailing commas are not). ${SHAPE_HELP}`)],
     };
   }
   return parseCategoryValue(value, 'workspace', fileLabel);

@@ -3,7 +3,7 @@
  * dates, URLs) into placeholders, so one cause reads as one line. Short numbers stay: HTTP
  * statuses and vendor codes (429, 606, 1003) are what categories match on.
  */
-import { isRegExpSpace, replaceEmails, replaceIds, replaceJoinedNumbers, replaceQuoted, replaceUuids } from './failureTextScan';
+import { isRegExpSpace, keepQuoted, replaceEmails, replaceIds, replaceJoinedNumbers, replaceQuoted, replaceUuids } from './failureTextScan';
 
 /**
  * How much of one text is templated. Destinations' failure reasons are a line or a JSON error
@@ -55,8 +55,10 @@ export const TEMPLATE_RULES: readonly TemplateRule[] = [
   // Any token with an @ in it: the e-mails destinations reject are often malformed (a@b,com).
   { name: 'e-mails', apply: (t) => (t.includes('@') ? replaceEmails(t, '<email>') : t) },
   { name: 'uuids and dates', apply: (t) => (t.includes('-') ? replaceUuids(t, '<uuid>').replace(DATE, '<date>') : t) },
-  { name: "'quoted'", apply: (t) => (t.includes("'") ? replaceQuoted(t, "'", "'<value>'") : t) },
-  { name: '"quoted"', apply: (t) => (t.includes('"') ? replaceQuoted(t, '"', '"<value>"') : t) },
+  // Quoted values are data, except names: keys, codes and what follows a naming word stay, so
+  // `Field 'Lead_Score__c' not found` and a JSON error's shape ({"msg":"<value>",...}) still read.
+  { name: "'quoted'", apply: (t) => (t.includes("'") ? replaceQuoted(t, "'", "'<value>'", keepQuoted) : t) },
+  { name: '"quoted"', apply: (t) => (t.includes('"') ? replaceQuoted(t, '"', '"<value>"', keepQuoted) : t) },
   { name: 'masked', apply: (t) => (t.includes('***') ? t.replace(MASKED, '<masked>') : t) },
   // Record ids mix letters and digits (Salesforce 0035e00000AbCdEfG, hex, base62), or are long
   // tokens in mixed case (trace ids); UPPER_CASE codes and words stay.

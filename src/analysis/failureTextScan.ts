@@ -92,8 +92,11 @@ const pendingUnits = new Int32Array(PENDING_SIZE);
  * open is the rest of the same reading: one pass carries the pending openings, oldest first, and
  * drops each once it has read 200 units. (Trying each opening afresh read 200 units per quote:
  * 400 times the text on `\'\'\'...`.)
+ *
+ * `keep(text, open, close)` may leave a match as it is (a name, a key: see keepQuoted); it is
+ * asked once per match, on the original text.
  */
-export function replaceQuoted(text: string, quote: string, placeholder: string): string {
+export function replaceQuoted(text: string, quote: string, placeholder: string, keep?: (text: string, open: number, close: number) => boolean): string {
   const q = quote.charCodeAt(0);
   const n = text.length;
   let out = '';
@@ -120,9 +123,12 @@ export function replaceQuoted(text: string, quote: string, placeholder: string):
       const c = text.charCodeAt(j);
       if (c === q) {
         const from = pendingAt[head & (PENDING_SIZE - 1)];
-        out += text.slice(copied, from) + placeholder;
-        copied = j + 1;
-        next = text.indexOf(quote, copied);
+        // A kept value is still a match: the search goes on after it, as the pattern's would.
+        if (!keep?.(text, from, j)) {
+          out += text.slice(copied, from) + placeholder;
+          copied = j + 1;
+        }
+        next = text.indexOf(quote, j + 1);
         break;
       }
       if (c === 92) {
@@ -311,4 +317,79 @@ export function replaceJoinedNumbers(text: string, placeholder: string): string 
   }
   scanSteps.count += steps;
   return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** Words after which a quoted value is the name of a field or an object, which tells causes apart: `Field 'Lead_Score__c' not found`. */
+const NAME_WORDS = new Set(['field', 'fieldname', 'column', 'property', 'propertyname', 'attribute', 'object', 'entity', 'table', 'sobject']);
+/** JSON keys whose values are names or codes rather than data: `"error":"INVALID_EMAIL"`, `"name":"email"`. */
+const NAME_KEYS = new Set([...NAME_WORDS, 'name', 'code', 'error', 'errorcode', 'errortype', 'error_code', 'type', 'status', 'category', 'subcategory']);
+/** Spaces skipped around a key's colon: the spaces rule collapses longer runs, and a kept value must stay kept on a second pass. */
+const MAX_GAP = 3;
+const MAX_WORD = 16;
+/**
+ * A character that a later rule may rewrite together with the word before a value (ids take
+ * [A-Za-z0-9_-] runs, masked secrets follow ***): a word there could stop being a name on a
+ * second pass, so it does not count as one.
+ */
+const joinsWord = (c: number) => isWord(c) || c === 45 || c === 42;
+
+/**
+ * Whether the quoted value text[open..close] (its quotes included) is a name rather than data,
+ * so the templater leaves it: a key (followed by a colon: `"msg":`, `'Country':`), an UPPER_CASE
+ * code (`"INVALID_EMAIL"`), the value after a naming word (`Field 'Lead_Score__c'`, `on entity
+ * 'Contact'`), or the value of a naming JSON key (`"name":"email"`, `"code":"606"`). Reads at
+ * most the value and a bounded stretch on either side.
+ */
+export function keepQuoted(text: string, open: number, close: number): boolean {
+  const n = text.length;
+  let i = close + 1;
+  while (i < n && i <= close + MAX_GAP && text.charCodeAt(i) === 32) i++;
+  if (i < n && text.charCodeAt(i) === 58) {
+    scanSteps.count += i - close;
+    return true;
+  }
+  if (isUpperCode(text, open + 1, close)) {
+    scanSteps.count += i - open;
+    return true;
+  }
+  let b = open - 1;
+  let stop = b - MAX_GAP;
+  while (b > stop && b >= 0 && text.charCodeAt(b) === 32) b--;
+  let c = b >= 0 ? text.charCodeAt(b) : -1;
+  const colon = c === 58;
+  if (colon || c === 61) {
+    b--;
+    stop = b - MAX_GAP;
+    while (b > stop && b >= 0 && text.charCodeAt(b) === 32) b--;
+    c = b >= 0 ? text.charCodeAt(b) : -1;
+  }
+  const keyed = c === 34 || c === 39;
+  // Only a key (a quoted word, then a colon) names the value after it.
+  if (keyed && !colon) {
+    scanSteps.count += i - b;
+    return false;
+  }
+  if (keyed) b--;
+  const end = b + 1;
+  while (b >= 0 && end - b <= MAX_WORD && isLetter(text.charCodeAt(b))) b--;
+  scanSteps.count += i - b;
+  const word = end - b - 1;
+  if (word < 2 || word > MAX_WORD || (b >= 0 && joinsWord(text.charCodeAt(b)))) return false;
+  const name = text.slice(b + 1, end).toLowerCase();
+  return keyed ? NAME_KEYS.has(name) : NAME_WORDS.has(name);
+}
+
+/** [A-Z]+(_[A-Z]+)+ on text[from, to): letters and underscores only, so no later rule rewrites it (a digit would make it an id). */
+function isUpperCode(text: string, from: number, to: number): boolean {
+  let underscore = false;
+  let prev = 95;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 95) {
+      if (prev === 95) return false;
+      underscore = true;
+    } else if (c < 65 || c > 90) return false;
+    prev = c;
+  }
+  return underscore && prev !== 95 && to > from;
 }

@@ -1,17 +1,19 @@
 /**
- * Flapping rows: the rows a sync touches most often (changes, or entering and leaving the
- * model). The warehouse counts per row; this adds the derived numbers and the sparkline.
+ * Flapping rows: the rows of a sync that flap (succeeded changes, entering and leaving the
+ * model), retries counted apart. The warehouse counts per row; this adds the derived numbers
+ * and the sparkline.
  */
-import type { FlappingData, FlappingOrder, FlappingRow, RunPoint } from '../shared/analysisData';
+import type { FlappingData, FlappingOrder, FlappingRow, RunPoint, StuckRowsData } from '../shared/analysisData';
 import { bucketRuns } from './runBuckets';
 
-/** Query columns row_id, operations, changes, adds, removes. */
+/** Query columns row_id, operations, retries, changes, entries, exits (flappingRowsQuery). */
 export interface FlappingRowCount {
   rowId: string;
   operations: number;
+  retries: number;
   changes: number;
-  adds: number;
-  removes: number;
+  entries: number;
+  exits: number;
 }
 
 /** Query columns row_id, sync_run_id, operations, failures: one row's operations in one run. */
@@ -31,7 +33,8 @@ const earlier = (a: string | null, b: string): string => (a === null || Date.par
 /**
  * `activity` is null until the follow-up query has answered: failures and first/last run are
  * then unknown (null), not zero. `rowsWithOperations`: rows with any operation in the window
- * (the ranking holds only the top ones), null until counted.
+ * (the ranking holds only the top ones), null until counted. `stuck`: the Stuck Rows section,
+ * null until its own follow-up has answered.
  */
 export function buildFlapping(
   rows: readonly FlappingRowCount[],
@@ -39,6 +42,7 @@ export function buildFlapping(
   runs: readonly RunPoint[],
   orderBy: FlappingOrder,
   rowsWithOperations: number | null,
+  stuck: StuckRowsData | null = null,
 ): FlappingData {
   const runsInWindow = new Set(runs.map((r) => r.syncRunId)).size;
   const { unit, buckets, indexOf } = bucketRuns(runs, FLAPPING_BUCKETS);
@@ -66,23 +70,27 @@ export function buildFlapping(
         lastRunAt = later(lastRunAt, at);
       }
     }
+    // A full cycle needs both an entry and an exit; the extra one of either is a half cycle.
+    const cycles = Math.min(r.entries, r.exits);
+    const flapping = r.changes + cycles;
     return {
       rowId: r.rowId,
       operations: r.operations,
+      retries: r.retries,
       changes: r.changes,
-      adds: r.adds,
-      removes: r.removes,
-      // A full cycle needs both an entry and an exit; the extra one of either is a half cycle.
-      cycles: Math.min(r.adds, r.removes),
+      entries: r.entries,
+      exits: r.exits,
+      cycles,
+      flapping,
       failures: activity === null ? null : failures,
-      ratePerRun: runsInWindow === 0 ? 0 : r.operations / runsInWindow,
+      ratePerRun: runsInWindow === 0 ? 0 : flapping / runsInWindow,
       firstRunAt,
       lastRunAt,
       activity: spark,
     };
   });
 
-  // The query orders by its own columns; cycles are derived here, so sort again (ties: more operations, then row id).
+  // The same order as the query's (ties: more operations, then row id), kept when rows come from elsewhere (tests, the CLI).
   out.sort((a, b) => b[orderBy] - a[orderBy] || b.operations - a.operations || (a.rowId < b.rowId ? -1 : a.rowId > b.rowId ? 1 : 0));
 
   return {
@@ -92,5 +100,6 @@ export function buildFlapping(
     rows: out,
     buckets,
     unit,
+    stuck,
   };
 }

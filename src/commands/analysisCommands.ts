@@ -5,9 +5,10 @@ import { pickText } from '../shared/displayText';
 import type { BreakdownParams } from '../shared/analysisProtocol';
 import { excludeFailedRowsSql } from '../sql/excludeFailedRows';
 import { nulProblem } from '../sql/nulText';
+import { DEFAULT_STUCK_MIN_FAILURES } from '../sql/stuckRowsQueries';
 import { AnalysisPanel } from '../panels/analysisPanel';
 import { breakdownDriver, flappingDriver, modelDriver, timelineDriver } from '../panels/analysisDrivers';
-import { CategoryConfig } from '../panels/categoryConfig';
+import { CATEGORIES_FILE, CategoryConfig } from '../panels/categoryConfig';
 import { workerClassifier } from '../loaders/textClassifier';
 import { forbidUserPatternsOnThisThread } from '../analysis/errorCategories';
 import { join } from 'node:path';
@@ -38,7 +39,10 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
   const classifier = workerClassifier(join(__dirname, 'textClassifierWorker.js'));
   const drivers = {
     breakdown: breakdownDriver(container, categories, classifier),
-    flapping: flappingDriver(),
+    flapping: flappingDriver(() => {
+      const k = vscode.workspace.getConfiguration('syncLogs').get<number>('stuckRowMinFailures', DEFAULT_STUCK_MIN_FAILURES);
+      return Number.isInteger(k) && k >= 1 ? k : DEFAULT_STUCK_MIN_FAILURES;
+    }),
     timeline: timelineDriver(),
     model: modelDriver(),
   };
@@ -69,10 +73,25 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
     return picked;
   }
 
+  // Categories are read on every load: a saved category file (or one changed by a pull) or
+  // setting reloads the open breakdowns, so what they show matches what the file says.
+  const reloadBreakdowns = () => {
+    for (const panel of AnalysisPanel.all()) if (panel.kind === 'breakdown') void panel.load();
+  };
+  const categoryFile = vscode.workspace.createFileSystemWatcher(`**/${CATEGORIES_FILE}`);
+  categoryFile.onDidChange(reloadBreakdowns);
+  categoryFile.onDidCreate(reloadBreakdowns);
+  categoryFile.onDidDelete(reloadBreakdowns);
+  const categorySettings = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('syncLogs.errorCategories') || e.affectsConfiguration('syncLogs.includeDefaultErrorCategories')) reloadBreakdowns();
+  });
+
   const syncSummary = async (syncId: string): Promise<SyncSummary | undefined> => (await container.tree.getSyncs().catch(() => [])).find((s) => s.syncId === syncId);
 
   return vscode.Disposable.from(
     { dispose: () => classifier.dispose() },
+    categoryFile,
+    categorySettings,
     AnalysisPanel.register(container, drivers.breakdown),
     AnalysisPanel.register(container, drivers.flapping),
     AnalysisPanel.register(container, drivers.timeline),
@@ -92,7 +111,7 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
     vscode.commands.registerCommand('syncLogs.openFlappingRows', async (target?: Target) => {
       const syncId = await syncOf(target, 'Flapping rows: which sync?');
       if (!syncId) return undefined;
-      return AnalysisPanel.show(container, drivers.flapping, { syncId, days: target?.days !== undefined ? target.days : DEFAULT_DAYS, orderBy: 'operations' });
+      return AnalysisPanel.show(container, drivers.flapping, { syncId, days: target?.days !== undefined ? target.days : DEFAULT_DAYS, orderBy: 'flapping' });
     }),
     vscode.commands.registerCommand('syncLogs.openModelOverTime', async (target?: Target) => {
       const syncId = await syncOf(target, 'Model over time: which sync?');

@@ -48,6 +48,7 @@ const withProblems = (data: BreakdownData, categories: Categories, skipped: read
   ...data,
   problems: [...categories.problems, ...skipped],
   warnings: [...(categories.warnings ?? [])],
+  customCategories: categories.compiled.filter((c) => c.def.source !== 'default').map((c) => ({ name: c.name, source: c.def.source, origin: c.def.origin })),
 });
 
 /** The scope a breakdown covers: a run ignores the window; the snapshot has no time. */

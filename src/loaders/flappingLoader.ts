@@ -19,7 +19,7 @@ export interface FlappingResult {
 }
 
 /**
- * The rows that change the most: one aggregate over the sync's changelog, and the runs.
+ * The rows that flap the most (retries apart): one window-function scan of the sync's changelog, and the runs.
  * Sparklines, failures and (past the top rows) how many rows had operations are unknown until
  * loadFlappingActivity: the ranking is what answers, so it alone is waited for.
  */
@@ -29,9 +29,10 @@ export async function loadFlapping(run: QueryRunner, p: FlappingParams): Promise
   const rows = found.slice(0, MAX_FLAPPING_ROWS).map((r) => ({
     rowId: str(r.row_id),
     operations: num(r.operations),
+    retries: num(r.retries),
     changes: num(r.changes),
-    adds: num(r.adds),
-    removes: num(r.removes),
+    entries: num(r.entries),
+    exits: num(r.exits),
   }));
   const rowsWithOperations = rows.length < MAX_FLAPPING_ROWS ? rows.length : null;
   return { data: buildFlapping(rows, null, runs, p.orderBy, rowsWithOperations), scope, runs, rows, rowsWithOperations };
@@ -54,5 +55,5 @@ export async function loadFlappingActivity(run: QueryRunner, result: FlappingRes
     operations: num(r.operations),
     failures: num(r.failures),
   }));
-  return buildFlapping(result.rows, activity, result.runs, result.data.orderBy, rowsWithOperations);
+  return buildFlapping(result.rows, activity, result.runs, result.data.orderBy, rowsWithOperations, result.data.stuck);
 }

@@ -3,6 +3,8 @@ import { windowLabel, type PanelContext } from '../shared/analysisProtocol';
 import { loadBreakdown, loadBreakdownDetails, loadDrill, type BreakdownResult, type DrillResult } from '../loaders/breakdownLoader';
 import type { CategoryChart } from '../shared/analysisData';
 import { loadFlapping, loadFlappingActivity } from '../loaders/flappingLoader';
+import { loadStuckRows } from '../loaders/stuckRowsLoader';
+import { DEFAULT_STUCK_MIN_FAILURES } from '../sql/stuckRowsQueries';
 import { loadModelOverTime } from '../loaders/modelOverTimeLoader';
 import { loadTimeline } from '../loaders/timelineLoader';
 import type { PanelDriver } from './analysisPanel';
@@ -82,7 +84,8 @@ export function breakdownDriver(container: Container, categories: CategoryConfig
   };
 }
 
-export function flappingDriver(): PanelDriver<'flapping'> {
+/** `stuckRowMinFailures` reads syncLogs.stuckRowMinFailures at each load (the caller owns settings). */
+export function flappingDriver(stuckRowMinFailures: () => number = () => DEFAULT_STUCK_MIN_FAILURES): PanelDriver<'flapping'> {
   return {
     kind: 'flapping',
     key: (p) => p.syncId,
@@ -94,8 +97,15 @@ export function flappingDriver(): PanelDriver<'flapping'> {
       if (data.rows.length === 0) {
         return { empty: data.runsInWindow === 0 ? `No runs of this sync in the window (${windowText(p.days)}).` : `No operations in the ${data.runsInWindow} runs of the window: nothing flaps.` };
       }
-      // The ranking shows at once; the sparklines follow from a query on those rows only.
-      setTimeout(() => void panel.refine((r) => loadFlappingActivity(r, result)), 0);
+      // The ranking shows at once; the sparklines (a query on those rows only) and the Stuck Rows section follow.
+      setTimeout(
+        () =>
+          void panel.refine(async (r) => {
+            const [refined, stuck] = await Promise.all([loadFlappingActivity(r, result), loadStuckRows(r, result.scope, stuckRowMinFailures())]);
+            return { ...refined, stuck };
+          }),
+        0,
+      );
       return data;
     },
   };

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import {
   DEFAULT_CATEGORIES,
+  EMPTY_CATEGORIES_FILE,
   compileCategories,
   mergeCategories,
   parseSettingsCategories,
@@ -11,12 +12,6 @@ import type { Categories } from '../loaders/breakdownLoader';
 
 /** The workspace file users keep their team's categories in (committed with the project). */
 export const CATEGORIES_FILE = '.vscode/sync-logs-categories.json';
-
-const EXAMPLE = `[
-  { "name": "loyalty_tier_unknown", "pattern": "unknown loyalty tier" },
-  { "name": "rate_limit", "pattern": "429|too many requests|slow down" }
-]
-`;
 
 /**
  * Error categories from three places, in order: the workspace file, the `syncLogs.errorCategories`
@@ -38,7 +33,7 @@ export class CategoryConfig {
     return { compiled, problems: all, warnings };
   }
 
-  /** Opens the workspace file (creating it with an example) or, without a workspace, the setting. */
+  /** Opens the workspace file (creating it empty, with its help in comments) or, without a workspace, the setting. */
   async edit(): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) {
@@ -49,7 +44,7 @@ export class CategoryConfig {
     try {
       await vscode.workspace.fs.stat(uri);
     } catch {
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(EXAMPLE));
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(EMPTY_CATEGORIES_FILE));
     }
     await vscode.window.showTextDocument(uri, { preview: false });
   }

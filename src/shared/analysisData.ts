@@ -107,6 +107,11 @@ export interface BreakdownData {
   warnings?: CategoryProblem[];
   /** True when the warehouse returned more distinct texts than the panel reads (the least frequent were left out). */
   truncated: boolean;
+  /**
+   * The user categories in effect (workspace file, then settings), in the order they are tried,
+   * so the panel can say that results are not the defaults' alone. Absent or empty: defaults only.
+   */
+  customCategories?: { name: string; source: CategorySource; origin?: string }[];
 }
 
 /** One failed row, for the drill-down from a category or template. */
@@ -123,16 +128,22 @@ export interface FailedRow {
 
 export interface FlappingRow {
   rowId: string;
+  /** Every operation in the window (attempts, retries included). */
   operations: number;
+  /** Operations whose previous operation on the row (same sync) failed or was aborted. */
+  retries: number;
+  /** Succeeded changes that are not retries. */
   changes: number;
-  /** Times the row entered the model (added) and left it (removed). */
-  adds: number;
-  removes: number;
-  /** Enter/exit cycles: min(adds, removes). */
+  /** Times the row entered the model (succeeded add) and left it (succeeded remove), retries excluded. */
+  entries: number;
+  exits: number;
+  /** Enter/exit cycles: min(entries, exits). */
   cycles: number;
+  /** changes + cycles: what the ranking orders by first. */
+  flapping: number;
   /** Failed operations; null until the follow-up (sparkline) query has answered. */
   failures: number | null;
-  /** Operations per run in the window. */
+  /** Flapping per run in the window: near 1 means the row flaps every run. */
   ratePerRun: number;
   firstRunAt: string | null;
   lastRunAt: string | null;
@@ -140,7 +151,7 @@ export interface FlappingRow {
   activity: number[];
 }
 
-export type FlappingOrder = 'operations' | 'changes' | 'cycles';
+export type FlappingOrder = 'flapping' | 'retries' | 'operations' | 'changes' | 'cycles';
 
 export interface FlappingData {
   runsInWindow: number;
@@ -150,6 +161,44 @@ export interface FlappingData {
   rows: FlappingRow[];
   buckets: ChartBucket[];
   unit: 'run' | 'hour' | 'day';
+  /** The Stuck Rows section; null until its follow-up query has answered (or when it failed). */
+  stuck: StuckRowsData | null;
+}
+
+/** A row whose latest `minFailures` or more operations all failed. */
+export interface StuckRow {
+  rowId: string;
+  /** Length of the streak of failures that ends with the row's latest operation. */
+  consecutiveFailures: number;
+  /** Start of the run of the streak's first failure. */
+  failingSince: string | null;
+  /** Start of the run of its latest failure (its latest operation). */
+  lastFailedAt: string | null;
+  /** The latest failure's text, templated; null when the warehouse gave none. */
+  template: string | null;
+}
+
+/** A row whose latest operation succeeded after a streak of `minFailures` or more failures. */
+export interface RecoveredRow {
+  rowId: string;
+  /** Length of its latest such streak. */
+  failures: number;
+  failingSince: string | null;
+  /** Start of the run whose success ended the streak. */
+  recoveredAt: string | null;
+  /** recoveredAt - failingSince; null when a time is missing. */
+  recoverMs: number | null;
+}
+
+export interface StuckRowsData {
+  /** K: the shortest streak that counts. */
+  minFailures: number;
+  /** Stuck rows in all (the list holds the top ones). */
+  stuckRows: number;
+  stuck: StuckRow[];
+  /** Rows recovered in the window, in all. */
+  recoveredRows: number;
+  recovered: RecoveredRow[];
 }
 
 // ---------------------------------------------------------------- row timeline
@@ -162,6 +211,13 @@ export interface FieldChange {
   after?: string;
 }
 
+/**
+ * What an operation did to the destination, by op_type and status: a failed add left the row
+ * out of it, a failed change left the old values, a failed remove left the row in it; an
+ * aborted operation was never sent. 'other' is an op_type or status the schema does not name.
+ */
+export type TimelineOutcome = 'added' | 'add-failed' | 'changed' | 'change-failed' | 'removed' | 'remove-failed' | 'aborted' | 'other';
+
 export interface TimelineEvent {
   syncId: string;
   syncRunId: string;
@@ -169,12 +225,63 @@ export interface TimelineEvent {
   opType: string;
   status: string;
   failureReason: string | null;
-  /** What the model row moved to: 'entered' | 'changed' | 'exited' (from op_type). */
-  movement: 'entered' | 'changed' | 'exited' | 'other';
+  outcome: TimelineOutcome;
+  /** The outcome in words ("add failed: not in the destination"). */
+  label: string;
   /** Field-level diff against the previous operation of the same row and sync (null for the first, or without `fields`). */
   changes: FieldChange[] | null;
   /** The row's fields after this operation, as JSON text (null without `fields`). */
   fields: string | null;
+}
+
+/**
+ * Consecutive operations of one sync on the row with the same op_type, status and failure
+ * template, folded into one line. A succeeded operation whose fields changed is always an entry
+ * of its own, so no diff of a real change is folded away.
+ */
+export interface TimelineEntry {
+  syncId: string;
+  opType: string;
+  status: string;
+  outcome: TimelineOutcome;
+  label: string;
+  count: number;
+  firstStartedAt: string | null;
+  lastStartedAt: string | null;
+  /** The failure template all of them share (null when they did not fail). */
+  template: string | null;
+  /** Distinct failure texts among them (0 when none failed): 1 is "the same error". */
+  distinctReasons: number;
+  /** Operations in this entry whose field diff is not empty (failed retries can carry new values). */
+  fieldChanges: number;
+  /** Indices into TimelineData.events, oldest first. */
+  events: number[];
+}
+
+/** The row's state in one sync's destination now, and how long it has been so. */
+export interface TimelineSummary {
+  syncId: string;
+  /** The row is in the sync's snapshot (the model); a row whose latest operation removed it is not. */
+  inModel: boolean;
+  snapshotStatus: string | null;
+  snapshotOpType: string | null;
+  /** From the latest operation that settles it; null when neither history nor snapshot says. */
+  inDestination: boolean | null;
+  /** Run start of the latest succeeded add (in) or remove (out); null when the loaded history holds none. */
+  since: string | null;
+  /** Not in the destination and no succeeded add anywhere in the loaded history. */
+  neverAdded: boolean;
+  /** The row's latest operations in this sync all failed: that streak. */
+  failing: {
+    since: string | null;
+    attempts: number;
+    outcome: TimelineOutcome;
+    /** Distinct failure templates in the streak: 1 is "the same error". */
+    templates: number;
+    latestReason: string | null;
+  } | null;
+  /** The history was cut and this sync's answer may reach past the oldest operation loaded. */
+  cut: boolean;
 }
 
 export interface TimelineData {
@@ -184,8 +291,16 @@ export interface TimelineData {
   hasFields: boolean;
   /** Why there is no field diff, when there is none (e.g. Redshift has no `fields` column). */
   fieldsNote: string | null;
+  /** Every operation loaded, oldest first. */
   events: TimelineEvent[];
+  /** The events folded, newest first (the latest state is what an on-call engineer reads first). */
+  entries: TimelineEntry[];
+  /** One per sync of the snapshot list, in its order. */
+  summaries: TimelineSummary[];
+  /** Only the latest operations were loaded (the cap); older ones are left out. */
   truncated: boolean;
+  /** Run start of the oldest operation loaded (where a cut history begins). */
+  oldestLoadedAt: string | null;
   /** The row's state in the snapshot per sync ('absent' when it left the model). */
   snapshot: { syncId: string; status: string | null; opType: string | null }[];
 }

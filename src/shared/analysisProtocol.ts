@@ -154,11 +154,14 @@ const isStrOrNull = (v: unknown): v is string | null => v === null || typeof v =
 const isDays = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 3650);
 const isPanelKind = (v: unknown): v is PanelKind => v === 'breakdown' || v === 'flapping' || v === 'timeline' || v === 'model';
 
+const FLAPPING_ORDERS: readonly FlappingOrder[] = ['flapping', 'retries', 'operations', 'changes', 'cycles'];
+const isFlappingOrder = (v: unknown): v is FlappingOrder => (FLAPPING_ORDERS as readonly unknown[]).includes(v);
+
 export const PARAMS_GUARDS: { [K in PanelKind]: (p: unknown) => p is ParamsOf[K] } = {
   breakdown: (p): p is BreakdownParams =>
     isObject(p) && isStrOrNull(p.syncId) && isStrOrNull(p.syncRunId) && (p.source === 'changelog' || p.source === 'snapshot') && isDays(p.days),
   flapping: (p): p is FlappingParams =>
-    isObject(p) && isStr(p.syncId) && isDays(p.days) && (p.orderBy === 'operations' || p.orderBy === 'changes' || p.orderBy === 'cycles'),
+    isObject(p) && isStr(p.syncId) && isDays(p.days) && isFlappingOrder(p.orderBy),
   timeline: (p): p is TimelineParams => isObject(p) && isStr(p.rowId) && p.rowId.length <= 1000 && isStrOrNull(p.syncId),
   model: (p): p is ModelParams => isObject(p) && isStr(p.syncId) && isDays(p.days),
 };

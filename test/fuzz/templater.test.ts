@@ -19,11 +19,16 @@ const REAL = [
   'Error ID: 1029384756-192837465 (-1234567) retry after 2026-10-31T16:20:00Z in 36 seconds',
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>',
   'INVALID_ARGUMENT: field_path: operations[581].create.user_identifiers[0].hashed_email; key ****015a',
+  "1006: Field 'Lead_Score__c' not found",
+  '{"msg":"Invalid email: a@b.c","code":"InvalidEmailAddressError","params":null}',
+  `Property values were not valid: [{"isValid":false,"message":"\\"mql\\" was not one of the allowed options","error":"INVALID_OPTION","name":"lifecyclestage"}]`,
 ];
 const ATOMS = [
   'a', 'Z', '0', '7', '12345', '3.14', '-', '--', '_', '@', '.', ',', ';', ':', "'", '"', '\\', "\\'", '*', '***', '[', ']', '(', ')', '<', '>',
   '<n>', '-<n>', '(-<n>)', 'http://', ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u2028', '\u3000', '\ufeff', '\u0000', '\u001b', '\u007f',
   '\u202e', '\u2066', '\ud83d', '\ude00', '\u{1F600}', 'é', 'ß', '“', '…', ' s', 'ms', 'T', 'Z', '+01:00', '2026-10-31', '16:20:00',
+  // What decides whether a quoted value is a name that stays: a naming word or key, a colon after it, a code.
+  'field ', 'Field', 'name', 'code', '":', "':", ': ', ' :', '=', 'INVALID_EMAIL', 'A_B',
   'x1y2z3w4', 'AbCdEfGhIjKlMnOpQ', '0035e00000AbCdEfG', '3f2b8c1e-9a4d-4e2b-8f7a-1c2d3e4f5a6b', 'jane.doe@example.com',
 ];
 

@@ -196,8 +196,8 @@ describe('Analysis panels on the demo connection', function () {
     const top = data.rows[0];
     const ops = await count(`select count(*) from ${CHANGELOG} where sync_id = $1 and row_id = $2`, [busiestSync, top.rowId]);
     assert.strictEqual(top.operations, ops);
-    const most = await count(`select max(n) from (select count(*) as n from ${CHANGELOG} where sync_id = $1 group by row_id) t`, [busiestSync]);
-    assert.strictEqual(top.operations, most, 'the first row is the one with the most operations');
+    // The default order is flapping (retries apart: test/pg/retriesAndStuckRows.test.ts checks the figures).
+    assert.ok(data.rows.every((r) => r.flapping <= top.flapping), 'the first row is the one that flaps the most');
     const rowsWithOps = await count(`select count(distinct row_id) from ${CHANGELOG} where sync_id = $1`, [busiestSync]);
     assert.strictEqual(data.rowsWithOperations, rowsWithOps);
   });

@@ -73,7 +73,7 @@ test('breakdown: templates, categories, totals and order (hand-computed)', () =>
   assert.equal(unexpected.pattern, '');
   assert.equal(unexpected.source, null);
   assert.equal(unexpected.firstSeen, null);
-  assert.equal(rate.pattern, DEFAULT_CATEGORIES[0].pattern);
+  assert.equal(rate.pattern, DEFAULT_CATEGORIES.find((c) => c.name === 'rate_limit')!.pattern);
   assert.equal(rate.source, 'default');
   assert.equal(rate.firstSeen, '2025-01-04T00:00:00Z');
   assert.equal(rate.lastSeen, '2025-01-04T06:00:00Z');

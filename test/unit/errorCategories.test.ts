@@ -2,12 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DEFAULT_CATEGORIES,
+  EMPTY_CATEGORIES_FILE,
   MAX_PATTERN_LENGTH,
   categorize,
   compileCategories,
   mergeCategories,
   parseSettingsCategories,
   parseWorkspaceCategories,
+  stripJsonComments,
 } from '../../src/analysis/errorCategories';
 import { UNEXPECTED, type CategoryDef } from '../../src/shared/analysisData';
 
@@ -17,17 +19,18 @@ test('the defaults are the documented 22 categories, in order, all compiling', (
   assert.deepEqual(
     DEFAULT_CATEGORIES.map((c) => c.name),
     [
-      'rate_limit', 'daily_quota', 'ad_account_throttle', 'auth_expired', 'bad_credentials', 'permission', 'invalid_email',
-      'required_missing', 'invalid_value', 'validation_rule', 'duplicate', 'not_found', 'record_locked', 'too_large',
-      'missing_identifier', 'duplicate_pk', 'schema_drift', 'consent', 'event_too_old', 'destination_config', 'transient_5xx', 'network',
+      'ad_account_throttle', 'rate_limit', 'daily_quota', 'auth_expired', 'bad_credentials', 'permission', 'invalid_email',
+      'required_missing', 'invalid_value', 'validation_rule', 'duplicate', 'schema_drift', 'not_found', 'record_locked', 'too_large',
+      'missing_identifier', 'duplicate_pk', 'consent', 'event_too_old', 'destination_config', 'transient_5xx', 'network',
     ],
   );
   assert.ok(DEFAULT_CATEGORIES.every((c) => c.source === 'default'));
   assert.equal(defaults.problems.length, 0);
   assert.equal(defaults.compiled.length, 22);
-  // Copied from the doc with the table escapes removed: a plain | and real \b word boundaries.
-  assert.equal(DEFAULT_CATEGORIES[0].pattern, '429|too many requests|rate.?limit|throttl|REQUEST_LIMIT_EXCEEDED|\\b606\\b');
-  assert.equal(DEFAULT_CATEGORIES[20].pattern, '\\b5\\d\\d\\b|internal (server )?error|service unavailable|bad gateway|gateway timeout|temporarily unavailable');
+  // Codes are matched as tokens of their own (not digits inside an id or a decimal).
+  const asCode = (codes: string) => `(?<![\\w-]|\\d\\.)(?:${codes})(?![\\w-]|\\.\\d)`;
+  assert.equal(DEFAULT_CATEGORIES[1].pattern, `${asCode('429|606')}|too many requests|rate.?limit|throttl|REQUEST_LIMIT_EXCEEDED`);
+  assert.equal(DEFAULT_CATEGORIES[20].pattern, `${asCode('5\\d\\d')}|internal (server )?error|service unavailable|bad gateway|gateway timeout|temporarily unavailable`);
 });
 
 test('real destination failure texts land in their default category', () => {
@@ -96,7 +99,7 @@ test('first match wins: specific categories come before general ones', () => {
   assert.equal(categorize('409 Conflict: Contact already exists', defaults.compiled), 'duplicate');
   assert.equal(categorize('503 Service Unavailable', defaults.compiled), 'transient_5xx');
   // Reordering changes the answer: the user's order is respected.
-  const reordered = compileCategories([DEFAULT_CATEGORIES[1], DEFAULT_CATEGORIES[0]]);
+  const reordered = compileCategories([DEFAULT_CATEGORIES[2], DEFAULT_CATEGORIES[1]]);
   assert.equal(categorize('429: daily limit reached for this app', reordered.compiled), 'daily_quota');
 });
 
@@ -175,7 +178,7 @@ test('merge: workspace, then settings, then defaults; a user category named like
   assert.equal(merged.filter((c) => c.name === 'rate_limit').length, 1);
   assert.equal(merged.filter((c) => c.name === 'shared').length, 1);
   assert.equal(merged.length, 3 + 21);
-  assert.equal(merged[3].name, 'daily_quota');
+  assert.equal(merged[3].name, 'ad_account_throttle');
 
   const { compiled } = compileCategories(merged);
   assert.equal(categorize('Please slow down', compiled), 'rate_limit');
@@ -227,4 +230,33 @@ test('pathological input: over-long and empty patterns are problems; huge texts 
 
 test('case-insensitive matching', () => {
   assert.equal(categorize('unable_to_lock_row: UNABLE TO OBTAIN EXCLUSIVE ACCESS', defaults.compiled), 'record_locked');
+});
+
+test('the file Edit Error Categories writes holds no category, and its commented example works once uncommented', () => {
+  assert.deepEqual(parseWorkspaceCategories(EMPTY_CATEGORIES_FILE), { categories: [], problems: [] });
+  // The merged list is the defaults alone: creating the file changes no result.
+  assert.deepEqual(mergeCategories(parseWorkspaceCategories(EMPTY_CATEGORIES_FILE).categories, [], DEFAULT_CATEGORIES, true), [...DEFAULT_CATEGORIES]);
+  const edited = EMPTY_CATEGORIES_FILE.replace('  // { "name"', '  { "name"');
+  assert.notEqual(edited, EMPTY_CATEGORIES_FILE);
+  assert.deepEqual(parseWorkspaceCategories(edited).categories.map((c) => [c.name, c.pattern]), [['loyalty_tier_unknown', 'unknown loyalty tier']]);
+});
+
+test('the workspace file may have // and /* */ comments; strings that look like comments are kept', () => {
+  const text = `// team categories
+[
+  /* the loyalty one */ { "name": "loyalty", "pattern": "https?://x|a//b|/\\\\*" }, // trailing
+  { "name": "quote \\" // not a comment", "pattern": "x" } /* unclosed at the end`;
+  const parsed = parseWorkspaceCategories(`${text} */ ]`);
+  assert.deepEqual(parsed.problems, []);
+  assert.deepEqual(parsed.categories.map((c) => [c.name, c.pattern]), [
+    ['loyalty', 'https?://x|a//b|/\\*'],
+    ['quote " // not a comment', 'x'],
+  ]);
+  // Positions survive (comments become spaces, line breaks stay), so a JSON error points at the right line.
+  const stripped = stripJsonComments(text);
+  assert.equal(stripped.length, text.length);
+  assert.equal(stripped.split('\n').length, text.split('\n').length);
+  assert.equal(stripJsonComments('[1]'), '[1]');
+  // An unclosed block comment runs to the end: the file is then not valid JSON, and says so.
+  assert.match(parseWorkspaceCategories('[ /* {"name": "a", "pattern": "b"} ]').problems[0].message, /not valid JSON.*comments are fine/);
 });

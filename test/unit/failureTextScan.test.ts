@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isRegExpSpace, replaceEmails, replaceIds, replaceJoinedNumbers, replaceQuoted, replaceUuids } from '../../src/analysis/failureTextScan';
+import { isRegExpSpace, keepQuoted, replaceEmails, replaceIds, replaceJoinedNumbers, replaceQuoted, replaceUuids } from '../../src/analysis/failureTextScan';
 
 // The scanners must replace exactly what the regular expressions in their comments would: those
 // patterns are the specification, kept here and compared on real-looking and generated texts.
@@ -15,6 +15,9 @@ const specs: [string, (t: string) => string, (t: string) => string][] = [
   ['uuids', (t) => replaceUuids(t, '<uuid>'), (t) => t.replace(UUID, '<uuid>')],
   ["'quoted'", (t) => replaceQuoted(t, "'", "'<value>'"), (t) => t.replace(quoted("'"), "'<value>'")],
   ['"quoted"', (t) => replaceQuoted(t, '"', '"<value>"'), (t) => t.replace(quoted('"'), '"<value>"')],
+  // With names kept: the same matches, each either left or replaced (a kept one does not move the search).
+  ["'quoted' keeping names", (t) => replaceQuoted(t, "'", "'<value>'", keepQuoted), (t) => t.replace(quoted("'"), (m, at: number) => (keepQuoted(t, at, at + m.length - 1) ? m : "'<value>'"))],
+  ['"quoted" keeping names', (t) => replaceQuoted(t, '"', '"<value>"', keepQuoted), (t) => t.replace(quoted('"'), (m, at: number) => (keepQuoted(t, at, at + m.length - 1) ? m : '"<value>"'))],
   ['ids', (t) => replaceIds(t, '<id>'), (t) => t.replace(MIXED_ID, '<id>').replace(MIXED_CASE, '<id>')],
   ['e-mails', (t) => replaceEmails(t, '<email>'), (t) => t.replace(EMAIL, '<email>')],
   ['joined numbers', (t) => replaceJoinedNumbers(t, '<n>'), (t) => t.replace(JOINED_NUMBERS, '<n>')],
@@ -24,6 +27,7 @@ const realLooking = [
   'Request 3f2b8c1e-9a4d-4E2B-8f7a-1c2d3e4f5a6b failed (retry 3F2B8C1E-9A4D-4E2B-8F7A-1C2D3E4F5A6Bx, x3f2b8c1e-9a4d-4e2b-8f7a-1c2d3e4f5a6b)',
   '429 Too Many Requests: {"status":"error","message":"You have reached your secondly limit.","correlationId":"9b72ef32-19f4-47dc-a7ac-69c32d83f7cd"}',
   "1003: Invalid value for field 'Country': 'Atl\\'antis' and 'unterminated",
+  `{"msg":"x","code":"InvalidEmail","error":"INVALID_EMAIL","name":"email", "field" : "a\\"b", 'object': 'Contact'} Field 'Lead_Score__c' not found`,
   'UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record or 1 records: 0015e0000kw8AkIRcu',
   '(#2) Service temporarily unavailable (fbtrace_id: AbCdEfGhIjKlMnOpQrStUvW) ABCDEFGHijklmnop abcdefghijklmnopqrstuB',
   'Error ID: 1029384756-192837465 (-1234567) --abc123def-- under_score_id_12345 abc_DEFGHIJKLMNOPQRSTuvwxyz',
@@ -37,7 +41,7 @@ d"`,
 function generated(count: number): string[] {
   const atoms = ['a', 'B', 'z', 'Q', '0', '7', '-', '--', '_', '@', '.', "'", '"', '\\', '*', '[', '(', ':', ' ', '\t', '\n', '\u2028', 'é', '“', '<', '>',
     ',', ';', '\u00a0', '\u3000', '\ufeff', '\u0000', '\u0085', '<n>', '-<n>', '<n>-<n>', '--<n>', "\\'", '\\"',
-    'abcdefgh', 'ABCDEFGHijklmnop', 'AbCdEfGhIjKlMnOpQ', 'abcdefghijklmnopqrstu', 'x1y2z3w4', '0035e00000AbCdEfG', '12345',
+    'abcdefgh', 'field ', 'name', '":', "':", ': ', 'INVALID_EMAIL', 'ABCDEFGHijklmnop', 'AbCdEfGhIjKlMnOpQ', 'abcdefghijklmnopqrstu', 'x1y2z3w4', '0035e00000AbCdEfG', '12345',
     '3f2b8c1e-9a4d-4e2b-8f7a-1c2d3e4f5a6b', '3F2B8C1E-9A4D-4E2B-8F7A-1C2D3E4F5A6B', '9a4d-4e2b-'];
   let seed = 20261124;
   const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff), (seed >>> 8) % n);

@@ -10,12 +10,13 @@ const RUNS = [
   runAt('R4', '2025-05-01T03:00:00Z'),
   runAt('R2', '2025-05-01T01:00:00Z'),
 ];
-const row = (rowId: string, operations: number, changes: number, adds: number, removes: number): FlappingRowCount => ({
+const row = (rowId: string, operations: number, changes: number, entries: number, exits: number, retries = 0): FlappingRowCount => ({
   rowId,
   operations,
+  retries,
   changes,
-  adds,
-  removes,
+  entries,
+  exits,
 });
 const ROWS = [row('b', 8, 8, 0, 0), row('a', 6, 2, 2, 2), row('c', 5, 0, 3, 2)];
 const act = (rowId: string, syncRunId: string, operations: number, failures = 0): RowRunActivity => ({ rowId, syncRunId, operations, failures });
@@ -27,17 +28,17 @@ const ACTIVITY = [
   act('c', 'R0', 9),
 ];
 
-test('flapping: cycles, rate per run, sparkline and first/last run (hand-computed)', () => {
+test('flapping: cycles, flapping, rate per run, sparkline and first/last run (hand-computed)', () => {
   const data = buildFlapping(ROWS, ACTIVITY, RUNS, 'cycles', 37);
   assert.equal(data.runsInWindow, 4);
   assert.equal(data.rowsWithOperations, 37);
   assert.equal(data.unit, 'run');
   assert.deepEqual(data.buckets.map((b) => b.syncRunId), ['R1', 'R2', 'R3', 'R4']);
-  // a and c both have 2 cycles (min(2,2), min(3,2)); a has more operations.
-  assert.deepEqual(data.rows.map((r) => [r.rowId, r.cycles, r.ratePerRun]), [
-    ['a', 2, 1.5],
-    ['c', 2, 1.25],
-    ['b', 0, 2],
+  // a and c both have 2 cycles (min(2,2), min(3,2)); a has more operations. Rate: flapping (changes + cycles) per run.
+  assert.deepEqual(data.rows.map((r) => [r.rowId, r.cycles, r.flapping, r.ratePerRun]), [
+    ['a', 2, 4, 1],
+    ['c', 2, 2, 0.5],
+    ['b', 0, 8, 2],
   ]);
   const [a, c, b] = data.rows;
   assert.deepEqual(a.activity, [2, 1, 0, 3]);
@@ -47,7 +48,8 @@ test('flapping: cycles, rate per run, sparkline and first/last run (hand-compute
   assert.equal(a.lastRunAt, '2025-05-01T03:00:00Z');
   assert.equal(c.firstRunAt, '2025-05-01T01:00:00Z');
   assert.equal(a.failures, 1);
-  assert.deepEqual([a.adds, a.removes, a.changes, a.operations], [2, 2, 2, 6]);
+  assert.deepEqual([a.entries, a.exits, a.changes, a.operations, a.retries], [2, 2, 2, 6, 0]);
+  assert.equal(data.stuck, null, 'the Stuck Rows section comes with its own follow-up');
 });
 
 test('flapping: ordering by operations and by changes', () => {
@@ -88,4 +90,19 @@ test('flapping: many runs fold into at most 40 hourly buckets for the sparkline'
   assert.equal(data.buckets.length, 25);
   assert.equal(data.rows[0].activity[0], 2);
   assert.equal(data.rows[0].ratePerRun, 2 / 50);
+});
+
+test('flapping (the default order): a row that only retries ranks below every real flapper, however many operations it has', () => {
+  // The symptom of issue 12: a failed add retried every run, 177 operations, nothing flaps.
+  const rows = [row('retried', 177, 0, 0, 0, 176), row('flaps', 12, 5, 2, 1, 1), row('cycles', 9, 0, 3, 3, 0), row('quiet', 3, 0, 1, 0, 0)];
+  const data = buildFlapping(rows, null, RUNS, 'flapping', 4);
+  assert.deepEqual(data.rows.map((r) => [r.rowId, r.flapping, r.retries]), [
+    ['flaps', 6, 1],
+    ['cycles', 3, 0],
+    // Ties on flapping 0: more operations first.
+    ['retried', 0, 176],
+    ['quiet', 0, 0],
+  ]);
+  assert.deepEqual(buildFlapping(rows, null, RUNS, 'retries', 4).rows.map((r) => r.rowId), ['retried', 'flaps', 'cycles', 'quiet']);
+  assert.deepEqual(buildFlapping(rows, null, RUNS, 'operations', 4).rows[0].rowId, 'retried');
 });

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CUT_MARKER, TEMPLATE_RULES, TEMPLATED_LENGTH, failureTemplate, templateWhole } from '../../src/analysis/failureTemplates';
-import { replaceEmails, replaceIds, replaceJoinedNumbers, replaceQuoted, replaceUuids, scanSteps } from '../../src/analysis/failureTextScan';
-import { ADVERSARIAL_SHAPES } from '../support/adversarialTexts';
+import { keepQuoted, replaceEmails, replaceIds, replaceJoinedNumbers, replaceQuoted, replaceUuids, scanSteps } from '../../src/analysis/failureTextScan';
+import { ADVERSARIAL_SHAPES, fill } from '../support/adversarialTexts';
 
 // Every rule of the templater must cost time linear in the text: failure texts are third-party,
 // and the e-mail and joined-number patterns took 21 s on one 100 KB text. The rules are run on
@@ -11,13 +11,21 @@ import { ADVERSARIAL_SHAPES } from '../support/adversarialTexts';
 const MB = 1 << 20;
 /** The texts, built once, as flat strings (a built string is a rope until first read). */
 const flat = (t: string): string => JSON.parse(JSON.stringify(t)) as string;
-const shapes = ADVERSARIAL_SHAPES.map(([name, build]) => ({ name, build }));
+const shapes = [
+  ...ADVERSARIAL_SHAPES.map(([name, build]) => ({ name, build })),
+  // Where the check for names (keepQuoted) reads most around each quoted value: a naming key or word before every one.
+  { name: 'naming keys', build: (length: number) => fill('"field":"",', length) },
+  { name: 'naming words', build: (length: number) => fill("attribute '' ", length) },
+  { name: 'keys and codes', build: (length: number) => fill('"A_B" : ', length) },
+];
 
 const SCANNERS: [string, (t: string) => string][] = [
   ['e-mails', (t) => replaceEmails(t, '<email>')],
   ['joined numbers', (t) => replaceJoinedNumbers(t, '<n>')],
   ["'quoted'", (t) => replaceQuoted(t, "'", "'<value>'")],
   ['"quoted"', (t) => replaceQuoted(t, '"', '"<value>"')],
+  ["'quoted' keeping names", (t) => replaceQuoted(t, "'", "'<value>'", keepQuoted)],
+  ['"quoted" keeping names', (t) => replaceQuoted(t, '"', '"<value>"', keepQuoted)],
   ['uuids', (t) => replaceUuids(t, '<uuid>')],
   ['ids', (t) => replaceIds(t, '<id>')],
 ];

@@ -10,7 +10,8 @@ import { WINDOW_CHOICES, windowLabel, type BreakdownParams, type ChartMessage, t
 import { UNEXPECTED, type BreakdownData, type CategoryChart, type CategoryRow, type FailedRow, type TemplateRow } from '../../src/shared/analysisData';
 import { badge, button, el, fmtBucket, fmtDate, fmtNumber, fmtPercent, isolate, linkButton, select, sortableTable, summaryCard, valueText, type Child, type TableHandle } from '../shared/dom';
 import { send, startPanel, syncLabel, syncOptions } from '../shared/panelShell';
-import { destroyChartsIn, exactLabel, numberTick, palette, themedChart } from '../shared/charts';
+import { categoryColor, destroyChartsIn, exactLabel, numberTick, themedChart } from '../shared/charts';
+import { chartTable } from '../shared/chartTable';
 
 let lastChart: ChartMessage | undefined;
 let lastDrill: DrillMessage | undefined;
@@ -125,6 +126,19 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
       )
     : undefined;
 
+  // Results depend on the user's categories too: say which, so a changed count has a visible cause.
+  const custom = data.customCategories ?? [];
+  const where = { workspace: 'workspace file', settings: 'settings', default: 'default' } as const;
+  const customLine = custom.length
+    ? el(
+        'div',
+        { className: 'box', testid: 'custom-categories' },
+        `${custom.length === 1 ? 'A custom category is' : `${custom.length} custom categories are`} tried before the defaults: `,
+        ...custom.flatMap((c, i) => [i ? ', ' : '', el('strong', {}, valueText(c.name)), ` (${where[c.source]})`]),
+        '.',
+      )
+    : undefined;
+
   const truncated = data.truncated
     ? el('div', { className: 'box warning', testid: 'truncated' }, 'The warehouse returned more distinct failure texts than the panel reads: the least frequent were left out, so counts are lower bounds.')
     : undefined;
@@ -219,7 +233,7 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
   else drillSlot.append(el('p', { className: 'muted', text: 'Click a category or a template to see the rows that failed that way.' }));
 
   content.append(
-    ...([problems, warnings, truncated, cards, chartHeading, chartSlot, unexpectedSection, el('h2', { text: 'Categories' }), categories.element, templatesHeading, templates.element, el('h2', { text: 'Failed rows' }), drillSlot].filter(
+    ...([problems, warnings, customLine, truncated, cards, chartHeading, chartSlot, unexpectedSection, el('h2', { text: 'Categories' }), categories.element, templatesHeading, templates.element, el('h2', { text: 'Failed rows' }), drillSlot].filter(
       Boolean,
     ) as HTMLElement[]),
   );
@@ -350,17 +364,27 @@ function drawChart(slot: HTMLElement, chart: CategoryChart, p: BreakdownParams |
     chart.capped.pairs !== null ? `leaves out the smallest (run, failure text) pairs past the largest ${fmtNumber(chart.capped.pairs)}, so its bars may be a little low` : '',
   ].filter(Boolean);
   const box = el('div', { className: 'chart-box tall' }, canvas);
-  if (capped.length === 0) slot.replaceChildren(box, note);
-  else slot.replaceChildren(box, note, el('p', { className: 'box warning chart-capped', testid: 'chart-capped', attrs: { role: 'note' }, text: `This chart ${capped.join(', and ')}. Narrow the window or pick one sync for all of it.` }));
   const labels = chart.buckets.map((b) => fmtBucket(b.start, chart.unit));
   const totals = chart.buckets.map((_, i) => chart.series.reduce((s, x) => s + (x.counts[i] ?? 0), 0));
   const max = Math.max(1, ...totals);
   // Keep the UNEXPECTED series first (bottom of the stack, red), the others in the data's order.
   const series = [...chart.series].sort((a, b) => Number(b.category === UNEXPECTED) - Number(a.category === UNEXPECTED));
+  const table = chartTable({
+    testid: 'breakdown-chart-data',
+    caption: `Failures per category per ${chart.unit}, oldest first`,
+    rowHeader: chart.unit === 'run' ? 'Run' : chart.unit === 'hour' ? 'Hour' : 'Day',
+    rows: chart.buckets.map((b) => (b.syncRunId ? `${fmtDate(b.start)} · ${isolate(b.syncRunId)}` : fmtBucket(b.start, chart.unit))),
+    series: [
+      ...series.map((s) => ({ label: categoryLabel(s.category), values: s.counts })),
+      { label: 'Total', values: totals },
+      { label: 'Failed runs', values: chart.buckets.map((b) => b.failedRuns) },
+    ],
+  });
+  if (capped.length === 0) slot.replaceChildren(box, note, table);
+  else slot.replaceChildren(box, note, el('p', { className: 'box warning chart-capped', testid: 'chart-capped', attrs: { role: 'note' }, text: `This chart ${capped.join(', and ')}. Narrow the window or pick one sync for all of it.` }), table);
   themedChart<'bar'>(canvas, (t) => {
-    const others = palette(series.length, t);
-    let k = 0;
-    const colors = series.map((s) => (s.category === UNEXPECTED ? t.red : others[k++ % others.length]));
+    // A category has the same colour here as in every other chart and panel (from its name).
+    const colors = series.map((s) => categoryColor(s.category, t));
     return {
       type: 'bar',
       data: {

@@ -159,25 +159,51 @@ const drill = {
 // ------------------------------------------------------------------ flapping
 
 const activity = (seed, n = 14) => Array.from({ length: n }, (_, i) => ((i * 7 + seed * 3) % 5 === 0 ? 0 : ((i + seed) % 4) + 1));
+// In the panel's default order (flapping = changes + min(entries, exits), retries apart); the last row only retries.
+const flappingRow = (rowId, operations, retries, changes, entries, exits, failures) => {
+  const cycles = Math.min(entries, exits);
+  return { rowId, operations, retries, changes, entries, exits, cycles, flapping: changes + cycles, failures, ratePerRun: (changes + cycles) / 28 };
+};
 const flappingRows = [
-  { rowId: 'contact-0042', operations: 27, changes: 27, adds: 0, removes: 0, cycles: 0, failures: 3, ratePerRun: 27 / 28 },
-  { rowId: 'contact-1187', operations: 22, changes: 18, adds: 2, removes: 2, cycles: 2, failures: 0, ratePerRun: 22 / 28 },
-  { rowId: 'contact-5120', operations: 14, changes: 4, adds: 5, removes: 5, cycles: 5, failures: 1, ratePerRun: 14 / 28 },
-  { rowId: 'contact-0911', operations: 11, changes: 11, adds: 0, removes: 0, cycles: 0, failures: 11, ratePerRun: 11 / 28 },
-  { rowId: XSS, operations: 6, changes: 4, adds: 1, removes: 1, cycles: 1, failures: 0, ratePerRun: 6 / 28 },
-  { rowId: BIDI, operations: 5, changes: 5, adds: 0, removes: 0, cycles: 0, failures: 0, ratePerRun: 5 / 28 },
-  { rowId: 'contact-8803', operations: 4, changes: 2, adds: 1, removes: 1, cycles: 1, failures: 0, ratePerRun: 4 / 28 },
+  flappingRow('contact-0042', 30, 3, 27, 0, 0, 3),
+  flappingRow('contact-1187', 22, 0, 18, 2, 2, 0),
+  flappingRow('contact-5120', 16, 2, 4, 5, 5, 1),
+  flappingRow(XSS, 6, 0, 4, 1, 1, 0),
+  flappingRow(BIDI, 5, 0, 5, 0, 0, 0),
+  flappingRow('contact-8803', 4, 0, 2, 1, 1, 0),
+  flappingRow('contact-0911', 28, 27, 0, 0, 0, 28),
 ].map((r, i) => ({ ...r, firstRunAt: runStart(i), lastRunAt: runStart(27 - i), activity: activity(i) }));
+
+const stuck = {
+  minFailures: 3,
+  stuckRows: 41,
+  stuck: [
+    { rowId: 'contact-0911', consecutiveFailures: 28, failingSince: runStart(0), lastFailedAt: runStart(27), template: `INVALID_EMAIL_ADDRESS: Email: invalid email address: <value> ${XSS}` },
+    { rowId: BIDI, consecutiveFailures: 9, failingSince: runStart(19), lastFailedAt: runStart(27), template: `Field '${BIDI}' not found` },
+    { rowId: 'contact-7001', consecutiveFailures: 3, failingSince: runStart(25), lastFailedAt: runStart(27), template: null },
+  ],
+  recoveredRows: 2,
+  recovered: [
+    { rowId: 'contact-5120', failures: 6, failingSince: runStart(10), recoveredAt: runStart(16), recoverMs: 6 * 6 * 3600_000 },
+    { rowId: 'contact-6400', failures: 3, failingSince: runStart(20), recoveredAt: runStart(23), recoverMs: 3 * 6 * 3600_000 },
+  ],
+};
 
 // ------------------------------------------------------------------ timeline
 
+// Events oldest first, as buildTimeline (src/analysis/rowTimeline.ts) makes them: a row added,
+// changed, failed a change, left (an op_type the schema does not name), then its add was
+// rejected four runs in a row; entries fold those four; the summary says failing since the first.
+const dup = (id) => `DUPLICATE_VALUE: duplicate value found: Email__c duplicates value on record with id: ${id}`;
+const retry = (syncRunId, id) => ({ syncRunId, opType: 'added', status: 'failed', outcome: 'add-failed', label: 'add failed: not in the destination', failureReason: dup(id), changes: [], fields: '{"contact_id":"contact-0042","email":"jane@example.com","score":14}' });
 const events = [
-  { syncRunId: 'r-5003', opType: 'added', status: 'succeeded', movement: 'entered', failureReason: null, changes: null, fields: '{"contact_id":"contact-0042","email":"jane@example.com","score":12,"updated_at":"2026-11-17T20:00:01Z"}' },
+  { syncRunId: 'r-5003', opType: 'added', status: 'succeeded', outcome: 'added', label: 'added to the destination', failureReason: null, changes: null, fields: '{"contact_id":"contact-0042","email":"jane@example.com","score":12,"updated_at":"2026-11-17T20:00:01Z"}' },
   {
     syncRunId: 'r-5004',
     opType: 'changed',
     status: 'succeeded',
-    movement: 'changed',
+    outcome: 'changed',
+    label: 'changed in the destination',
     failureReason: null,
     changes: [{ field: 'updated_at', kind: 'changed', before: '"2026-11-17T20:00:01Z"', after: '"2026-11-18T02:00:03Z"' }],
     fields: '{"contact_id":"contact-0042","email":"jane@example.com","score":12,"updated_at":"2026-11-18T02:00:03Z"}',
@@ -186,7 +212,8 @@ const events = [
     syncRunId: 'r-5005',
     opType: 'changed',
     status: 'failed',
-    movement: 'changed',
+    outcome: 'change-failed',
+    label: 'change failed: the destination keeps the old values',
     failureReason: `REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.\n${XSS} ${BIDI}`,
     changes: [
       { field: 'score', kind: 'changed', before: '12', after: '14' },
@@ -196,8 +223,46 @@ const events = [
     ],
     fields: '{"contact_id":"contact-0042","email":"jane@example.com","score":14,"tier":"gold"}',
   },
-  { syncRunId: `r-5009 ${BIDI}`, opType: `removed ${BIDI}`, status: 'succeeded', movement: 'exited', failureReason: null, changes: [{ field: 'tier', kind: 'removed', before: '"gold"' }], fields: null },
+  { syncRunId: `r-5009 ${BIDI}`, opType: `removed ${BIDI}`, status: 'succeeded', outcome: 'other', label: `removed ${BIDI}: succeeded`, failureReason: null, changes: [{ field: 'tier', kind: 'removed', before: '"gold"' }], fields: null },
+  retry('r-5011', '0035e00000AbCdEfG'),
+  retry('r-5013', '0035e00000XyZaBcD'),
+  retry('r-5015', '0035e00000AbCdEfG'),
+  retry('r-5017', '0035e00000AbCdEfG'),
 ].map((e, i) => ({ ...e, syncId: '1043', startedAt: runStart(3 + i * 2) }));
+
+const entryOf = (indices, extra = {}) => {
+  const first = events[indices[0]];
+  const last = events[indices.at(-1)];
+  const reasons = new Set(indices.map((i) => events[i].failureReason).filter((r) => r !== null));
+  return {
+    syncId: first.syncId,
+    opType: first.opType,
+    status: first.status,
+    outcome: first.outcome,
+    label: first.label,
+    count: indices.length,
+    firstStartedAt: first.startedAt,
+    lastStartedAt: last.startedAt,
+    template: null,
+    distinctReasons: reasons.size,
+    fieldChanges: indices.filter((i) => events[i].changes?.length).length,
+    events: indices,
+    ...extra,
+  };
+};
+// Newest first.
+const entries = [
+  entryOf([4, 5, 6, 7], { template: dup('<id>') }),
+  entryOf([3]),
+  entryOf([2], { template: 'REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded. <value>' }),
+  entryOf([1]),
+  entryOf([0]),
+];
+const summaries = [
+  { syncId: '1043', inModel: true, snapshotStatus: 'failed', snapshotOpType: 'added', inDestination: false, since: null, neverAdded: false, failing: { since: events[4].startedAt, attempts: 4, outcome: 'add-failed', templates: 1, latestReason: events[7].failureReason }, cut: false },
+  { syncId: '2210', inModel: true, snapshotStatus: 'failed', snapshotOpType: 'changed', inDestination: true, since: null, neverAdded: false, failing: null, cut: false },
+  { syncId: '3307', inModel: true, snapshotStatus: BIDI, snapshotOpType: BIDI, inDestination: null, since: null, neverAdded: false, failing: null, cut: false },
+];
 
 // ------------------------------------------------------------------ model
 
@@ -224,6 +289,29 @@ const points = Array.from({ length: RUNS }, (_, i) => {
   };
 });
 
+// A model's first load (50,000 adds) followed by runs of 20-80 operations: the outlier that used
+// to set the linear axis so every other run was a sliver. Run 9 failed, run 14 aborted some.
+let outlierMembership = 0;
+const outlierPoints = Array.from({ length: RUNS }, (_, i) => {
+  const added = i === 0 ? 50_000 : 5 + ((i * 7) % 20);
+  const changed = i === 0 ? 0 : 10 + ((i * 11) % 40);
+  const removed = i === 0 ? 0 : 5 + ((i * 5) % 20);
+  outlierMembership += added - removed;
+  return {
+    syncId: '1043',
+    syncRunId: `r-${6000 + i}`,
+    startedAt: runStart(i),
+    status: i === 9 ? 'failed' : 'succeeded',
+    error: i === 9 ? 'Salesforce API: session expired or invalid (INVALID_SESSION_ID)' : null,
+    added,
+    changed,
+    removed,
+    failed: i === 0 ? 120 : i === 9 ? 30 : (i * 3) % 7,
+    aborted: i === 14 ? 12 : 0,
+    membership: outlierMembership,
+  };
+});
+
 // ------------------------------------------------------------------ the messages
 
 const ready = (data) => ({ phase: 'ready', data, elapsedMs: 1840, loadedAt: runStart(27) });
@@ -238,9 +326,9 @@ export const fixtures = {
     state: {
       type: 'state',
       panel: 'flapping',
-      params: { syncId: '1043', days: 7, orderBy: 'operations' },
+      params: { syncId: '1043', days: 7, orderBy: 'flapping' },
       context,
-      view: ready({ runsInWindow: 28, rowsWithOperations: 4213, orderBy: 'operations', rows: flappingRows, buckets: chartBuckets.slice(0, 14), unit: 'run' }),
+      view: ready({ runsInWindow: 28, rowsWithOperations: 4213, orderBy: 'flapping', rows: flappingRows, buckets: chartBuckets.slice(0, 14), unit: 'run', stuck }),
     },
   },
   timeline: {
@@ -255,9 +343,12 @@ export const fixtures = {
         hasFields: true,
         fieldsNote: null,
         events,
+        entries,
+        summaries,
         truncated: false,
+        oldestLoadedAt: events[0].startedAt,
         snapshot: [
-          { syncId: '1043', status: 'absent', opType: null },
+          { syncId: '1043', status: 'failed', opType: 'added' },
           { syncId: '2210', status: 'failed', opType: 'changed' },
           { syncId: '3307', status: BIDI, opType: BIDI },
         ],
@@ -266,5 +357,6 @@ export const fixtures = {
   },
   model: {
     state: { type: 'state', panel: 'model', params: { syncId: '1043', days: 7 }, context, view: ready({ points, currentMembership: membership }) },
+    outlier: { type: 'state', panel: 'model', params: { syncId: '1043', days: 7 }, context, view: ready({ points: outlierPoints, currentMembership: outlierMembership }) },
   },
 };

@@ -127,6 +127,25 @@ const THEMES = {
   },
 };
 
+// High contrast (dark): VS Code's black background and its chart colours; only used mid-check.
+THEMES.hc = {
+  bodyClass: 'vscode-high-contrast',
+  vars: {
+    ...THEMES.dark.vars,
+    '--vscode-foreground': '#ffffff',
+    '--vscode-descriptionForeground': '#ffffff',
+    '--vscode-editor-background': '#000000',
+    '--vscode-panel-border': '#6fc3df',
+    '--vscode-contrastBorder': '#6fc3df',
+    '--vscode-charts-red': '#f48771',
+    '--vscode-charts-blue': '#75beff',
+    '--vscode-charts-yellow': '#cca700',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-charts-purple': '#b180d7',
+  },
+};
+
 const themeCss = (theme) => `:root {\n${Object.entries(THEMES[theme].vars).map(([k, v]) => `  ${k}: ${v};`).join('\n')}\n}`;
 
 /** The same shell and CSP as renderWebviewHtml, with the theme VS Code would inject (as a nonce'd style). */
@@ -316,6 +335,32 @@ async function checkTable(page, testid, keys) {
   assert.deepEqual([...got].sort(), [...keys].sort(), `${testid} keys`);
 }
 
+/** What charts.ts wrote on a chart's canvas: its scales' ranges and its series' colours and shapes. */
+const chartInfo = async (page, testid) => JSON.parse((await page.locator(`[data-testid="${testid}"]`).getAttribute('data-chart')) ?? 'null');
+
+/** Opens the table toggle under a chart and returns its cells, one array per row (header cell first). */
+async function chartTableCells(page, testid) {
+  const toggle = page.locator(`[data-testid="${testid}-toggle"]`);
+  assert.equal(await page.locator(`[data-testid="${testid}-table"]`).isVisible(), false, `${testid} hidden until asked`);
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  await toggle.click();
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  assert.equal(await page.locator(`[data-testid="${testid}-table"]`).isVisible(), true, `${testid} shown`);
+  const rows = await page.locator(`[data-testid="${testid}-table"] tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.replace(/[\u2068\u2069]/g, '').trim())));
+  const head = await page.locator(`[data-testid="${testid}-table"] thead th`).evaluateAll((ths) => ths.map((th) => th.textContent.trim()));
+  return { head, rows };
+}
+
+/** WCAG contrast of two #rrggbb colours. */
+function contrastRatio(a, b) {
+  const lum = (hex) => {
+    const [r, g, bl] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((x) => (x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
 async function shot(page, panel, theme) {
   await page.evaluate(() => document.fonts?.ready);
   await page.screenshot({ path: join(outDir, `${panel}-${theme}.png`), fullPage: true });
@@ -372,6 +417,32 @@ const checks = {
     await page.locator('[data-testid="breakdown-chart"]').waitFor();
     assert.equal(await page.locator('[data-testid="chart-section"]').getAttribute('data-phase'), 'ready');
     assert.equal(await page.locator('[data-testid="chart-capped"]').count(), 0, 'no cap note when nothing was left out');
+    // A category's colour comes from its name: the same when the chart holds other categories.
+    const colorsOf = async () => Object.fromEntries((await chartInfo(page, 'breakdown-chart')).datasets.filter((x) => x.type === 'bar').map((x) => [x.label.replace(/[\u2068\u2069]/g, ''), x.color]));
+    const catColors = await colorsOf();
+    const red = THEMES[theme].vars['--vscode-charts-red'];
+    assert.equal(catColors['Unexpected (no category matches)'], red, 'unexpected is the red');
+    const others = Object.entries(catColors).filter(([k]) => !k.startsWith('Unexpected'));
+    assert.equal(new Set(others.map(([, c]) => c)).size, others.length, 'categories differ');
+    for (const [k, c] of others) {
+      assert.notEqual(c, red, `${k} is not red`);
+      assert.ok(contrastRatio(c, THEMES[theme].vars['--vscode-editor-background']) >= 3, `${k} ${c} keeps 3:1 against the background`);
+    }
+    const fewer = { ...f.chart, view: { ...f.chart.view, data: { ...f.chart.view.data, series: [...f.chart.view.data.series].reverse().filter((x) => x.category !== 'invalid data') } } };
+    await postToPage(page, fewer);
+    const again = await colorsOf();
+    for (const [k, c] of Object.entries(again)) assert.equal(c, catColors[k], `${k} keeps its colour with other series around it`);
+    await postToPage(page, f.chart);
+    await page.locator('[data-testid="breakdown-chart"]').waitFor();
+    // The table toggle: the chart's numbers per run.
+    const ct = await chartTableCells(page, 'breakdown-chart-data');
+    const cs = [...f.chart.view.data.series].sort((a, b) => Number(b.category === 'unexpected') - Number(a.category === 'unexpected'));
+    assert.deepEqual(ct.head, ['Run', ...cs.map((x) => (x.category === 'unexpected' ? 'Unexpected (no category matches)' : x.category)), 'Total', 'Failed runs']);
+    assert.deepEqual(
+      ct.rows.map((r) => r.slice(1)),
+      f.chart.view.data.buckets.map((b, i) => [...cs.map((x) => en(x.counts[i])), en(cs.reduce((t, x) => t + x.counts[i], 0)), en(b.failedRuns)]),
+    );
+    await page.locator('[data-testid="breakdown-chart-data-toggle"]').click();
     // A chart that hit both read limits says so.
     await postToPage(page, { ...f.chart, view: { ...f.chart.view, data: { ...f.chart.view.data, capped: { runs: 100000, pairs: 500000 } } } });
     assert.match(await text(page, 'chart-capped'), /covers only the newest 100,000 runs, and leaves out the smallest \(run, failure text\) pairs past the largest 500,000/);
@@ -442,6 +513,20 @@ const checks = {
     assert.ok((await text(page, 'flapping-table')).includes(XSS), 'hostile row id shown as text');
     await checkNoXss(page);
     await checkBidiIsolated(page, f, 4);
+    // Stuck and recovered rows: listed with their totals; a row id opens its timeline; pending until the follow-up answers.
+    await checkTable(page, 'stuck-table', d.stuck.stuck.map((r) => r.rowId));
+    await checkTable(page, 'recovered-table', d.stuck.recovered.map((r) => r.rowId));
+    await checkSummary(page, { 'stuck-rows': d.stuck.stuckRows });
+    assert.match(await text(page, 'stuck-count'), /^3 of 41 shown/);
+    assert.ok((await text(page, 'stuck-table')).includes(XSS), 'a hostile template shown as text');
+    assert.ok((await text(page, 'recovered-table')).includes('1 d 12 h'), 'time to recover');
+    await page.locator('[data-testid="stuck-table"] button.link').first().click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'openTimeline', syncId: '1043', rowId: d.stuck.stuck[0].rowId });
+    await postToPage(page, { ...f.state, view: { ...f.state.view, data: { ...d, stuck: null } } });
+    await page.locator('[data-testid="stuck-loading"]').waitFor();
+    await checkSummary(page, { 'stuck-rows': '…' });
+    await postToPage(page, f.state);
+    await phaseIs(page, 'ready');
     // Before the follow-up has counted them, the rows with operations read as pending, not 0.
     await postToPage(page, { ...f.state, view: { ...f.state.view, data: { ...d, rowsWithOperations: null } } });
     await checkSummary(page, { 'rows-with-operations': '…' });
@@ -462,13 +547,32 @@ const checks = {
     await postToPage(page, f.state);
     await phaseIs(page, 'ready');
     const d = f.state.view.data;
-    await checkSummary(page, { events: d.events.length, failures: d.events.filter((e) => e.status === 'failed').length });
-    const keys = await page.locator('[data-testid="timeline-events"] > li').evaluateAll((lis) => lis.map((l) => l.getAttribute('data-key')));
-    assert.deepEqual(keys, d.events.map((e) => `${e.syncId}:${e.syncRunId}`), 'events oldest first');
+    await checkSummary(page, { events: d.events.length, entries: d.entries.length, failures: d.events.filter((e) => e.status === 'failed').length });
+    // Entries newest first, a folded one keyed by its first and last run; the toggle reads them oldest first.
+    const entryKey = (e) => {
+      const [first, last] = [d.events[e.events[0]], d.events[e.events.at(-1)]];
+      return e.count === 1 ? `${first.syncId}:${first.syncRunId}` : `${e.syncId}:${first.syncRunId}..${last.syncRunId}`;
+    };
+    const topKeys = () => page.locator('[data-testid="timeline-events"] > li').evaluateAll((lis) => lis.map((l) => l.getAttribute('data-key')));
+    assert.deepEqual(await topKeys(), d.entries.map(entryKey), 'entries newest first');
+    assert.match(await text(page, 'entry-count'), /^failed 4 times, .+ to .+, same kind of error, 2 different texts$/);
+    assert.equal(await page.locator('[data-testid="timeline-events"] li.event').count(), d.events.length, 'every operation is drawn, folded ones inside their entry');
+    assert.match((await page.locator('[data-testid="summary-line"][data-key="1043"]').textContent()) ?? '', /Not in the destination · in the model \(the snapshot\) · failing since .+ \(4 attempts, same error\)/);
+    assert.doesNotMatch(await text(page, 'timeline-events'), /\bentered\b/, 'no failed add reads as an entry');
+    await page.locator('[data-testid="order-toggle"]').click();
+    assert.deepEqual(await topKeys(), [...d.entries].reverse().map(entryKey), 'the toggle: oldest first');
+    assert.equal(await text(page, 'order-note'), 'oldest first');
+    await page.locator('[data-testid="order-toggle"]').click();
+    assert.deepEqual(await topKeys(), d.entries.map(entryKey));
     assert.equal(await page.locator('[data-testid="diff-table"]').count(), d.events.filter((e) => e.changes?.length).length);
     assert.ok((await page.locator('[data-testid="timeline-events"]').textContent()).includes(XSS), 'hostile text shown as text');
     await checkNoXss(page);
     await checkBidiIsolated(page, f, 10);
+    // A cut history: the note, and a summary that says its streak may reach further back.
+    await postToPage(page, { ...f.state, view: { ...f.state.view, data: { ...d, truncated: true, summaries: d.summaries.map((s, i) => (i === 0 ? { ...s, cut: true } : s)) } } });
+    await page.locator('[data-testid="events-truncated"]').waitFor();
+    assert.match(await text(page, 'events-truncated'), /History cut: showing the latest 8 operations, back to /);
+    assert.match((await page.locator('[data-testid="summary-line"][data-key="1043"]').textContent()) ?? '', /failing since at least /);
     // Without fields: the note.
     await postToPage(page, { ...f.state, view: { ...f.state.view, data: { ...d, hasFields: false, fieldsNote: 'Redshift has no fields column: no field diff.', events: d.events.map((e) => ({ ...e, changes: null, fields: null })) } } });
     await page.locator('[data-testid="fields-note"]').waitFor();
@@ -495,6 +599,59 @@ const checks = {
     await page.mouse.move(0, 0);
     await checkNoXss(page);
     await checkBidiIsolated(page, f, 3);
+
+    // Operations and membership are two charts; rows in the model start at zero.
+    const oldestFirst = [...d.points].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    const membershipChart = await chartInfo(page, 'membership-chart');
+    assert.equal(membershipChart.scales.y.min, 0, 'membership axis starts at zero');
+    assert.deepEqual(membershipChart.datasets.map((x) => x.label), ['Rows in model']);
+    const ops = await chartInfo(page, 'model-chart');
+    assert.equal(ops.scales.y.min, 0, 'operations axis starts at zero');
+    assert.ok(!ops.datasets.some((x) => x.label === 'Rows in model'), 'membership not on the operations chart');
+    // Failed operations, failed runs and runs with aborted operations: three colours, three shapes.
+    const series = Object.fromEntries(ops.datasets.map((x) => [x.label, x]));
+    const marks = ['Failed operations', 'Failed run', 'Run with aborted operations'].map((l) => series[l]);
+    assert.ok(marks.every(Boolean), 'the three failure series are drawn');
+    assert.equal(new Set(marks.map((m) => m.color)).size, 3, `distinct colours: ${marks.map((m) => m.color)}`);
+    assert.equal(new Set(marks.map((m) => m.pointStyle)).size, 3, `distinct shapes: ${marks.map((m) => m.pointStyle)}`);
+    assert.deepEqual(series['Failed run'].data.map((v, i) => (v === null ? null : oldestFirst[i].syncRunId)).filter(Boolean), oldestFirst.filter((p) => p.status === 'failed').map((p) => p.syncRunId));
+    assert.deepEqual(series['Run with aborted operations'].data.map((v, i) => (v === null ? null : oldestFirst[i].syncRunId)).filter(Boolean), oldestFirst.filter((p) => p.aborted > 0).map((p) => p.syncRunId));
+    // The table toggle shows the chart's numbers, oldest first.
+    const opsTable = await chartTableCells(page, 'model-chart-data');
+    assert.deepEqual(opsTable.head, ['Run', 'Added', 'Changed', 'Removed', 'Failed operations', 'Aborted operations', 'Status']);
+    assert.deepEqual(opsTable.rows.map((r) => r.slice(1)), oldestFirst.map((p) => [en(p.added), en(p.changed), en(p.removed), en(p.failed), en(p.aborted), p.status]));
+    assert.ok(opsTable.rows.every((r, i) => r[0].endsWith(oldestFirst[i].syncRunId)), 'rows name their run');
+    assert.deepEqual(series.Added.data, oldestFirst.map((p) => p.added), 'the chart draws the same numbers');
+    const membershipTable = await chartTableCells(page, 'membership-chart-data');
+    assert.deepEqual(membershipTable.rows.map((r) => r[1]), oldestFirst.map((p) => en(p.membership)));
+    assert.deepEqual(membershipChart.datasets[0].data, oldestFirst.map((p) => p.membership));
+    assert.equal(await page.locator('[data-testid="clip-note"]').count(), 0, 'no outlier here: the axis is whole');
+    assert.equal(ops.scales.y.max >= Math.max(...oldestFirst.map((p) => p.added + p.changed + p.removed)), true, 'nothing cut');
+
+    // An outlier first load (50,000 adds, then runs of 20-80): the axis is cut above the typical
+    // runs, so their bars are tall, and the cut run is labelled with its real number.
+    await postToPage(page, f.outlier);
+    await phaseIs(page, 'ready');
+    const o = [...f.outlier.view.data.points].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    const oTotals = o.map((p) => p.added + p.changed + p.removed);
+    const cut = await chartInfo(page, 'model-chart');
+    assert.ok(cut.scales.y.max < 1_000, `axis max ${cut.scales.y.max}, not set by the 50,000 outlier`);
+    for (const v of oTotals.slice(1)) assert.ok(v / cut.scales.y.max >= 0.3, `a typical run of ${v} is at least 30% of the axis (max ${cut.scales.y.max})`);
+    assert.match(await text(page, 'clip-note'), /The axis stops at 100 .* 1 run above it is drawn cut off .*\(50,000 operations\)/);
+    assert.equal((await chartInfo(page, 'membership-chart')).scales.y.min, 0);
+    // The tables stayed open across the redraw and show the outlier's real numbers.
+    assert.equal(await page.locator('[data-testid="model-chart-data-table"]').isVisible(), true, 'the table stays open');
+    const oRows = await page.locator('[data-testid="model-chart-data-table"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.children[1].textContent));
+    assert.deepEqual(oRows, o.map((p) => en(p.added)));
+    await page.locator('[data-testid="model-chart-data-toggle"]').click();
+    await page.locator('[data-testid="membership-chart-data-toggle"]').click();
+    await shot(page, 'model-outlier', theme);
+    if (theme === 'dark') {
+      await switchTheme(page, 'hc');
+      const hc = Object.fromEntries((await chartInfo(page, 'model-chart')).datasets.map((x) => [x.label, x]));
+      assert.equal(new Set(['Failed operations', 'Failed run', 'Run with aborted operations'].map((l) => hc[l].color)).size, 3, 'distinct in high contrast');
+      await shot(page, 'model-outlier', 'hc');
+    }
     await switchTheme(page, theme === 'dark' ? 'light' : 'dark');
     await switchTheme(page, theme);
     await postToPage(page, f.state);
