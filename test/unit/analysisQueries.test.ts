@@ -12,6 +12,7 @@ import { failedRowsQuery, failureTextsQuery, failuresPerRunQuery, MAX_DRILL_TEXT
 import { flappingRowsQuery, MAX_ACTIVITY_ROWS, rowActivityQuery, rowsWithOperationsQuery } from '../../src/sql/flappingQueries';
 import { modelOpsPerRunQuery, snapshotCountQuery } from '../../src/sql/modelOverTimeQueries';
 import { rowSnapshotQuery, rowTimelineQuery } from '../../src/sql/rowTimelineQuery';
+import { placeholders } from '../support/placeholders';
 
 const DATABASE: Record<DialectKind, string | undefined> = {
   postgres: undefined,
@@ -56,19 +57,6 @@ function allQueries(loc: SyncLogLocation): Record<string, SqlQuery> {
   };
 }
 
-/** The placeholders of a text in order of appearance, as 1-based value indexes (`?` numbered by position). */
-function placeholders(d: Dialect, text: string): number[] {
-  switch (d.paramStyle) {
-    case 'dollar':
-      return [...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
-    case 'question':
-      return [...text.matchAll(/\?/g)].map((_, i) => i + 1);
-    case 'at':
-      return [...text.matchAll(/@p(\d+)/g)].map((m) => Number(m[1]));
-    case 'colon':
-      return [...text.matchAll(/:p(\d+)/g)].map((m) => Number(m[1]));
-  }
-}
 
 test('placeholders match values in every builder and dialect, numbered in order of appearance', () => {
   for (const d of DIALECTS) {

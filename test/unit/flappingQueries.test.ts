@@ -7,6 +7,7 @@ import type { SyncLogLocation } from '../../src/sql/syncLogTables';
 import { documentedShape, type SyncLogShape } from '../../src/sql/syncLogShape';
 import { flappingRowsQuery, type FlappingOrderBy } from '../../src/sql/flappingQueries';
 import { DEFAULT_STUCK_MIN_FAILURES, stuckRowsQuery } from '../../src/sql/stuckRowsQueries';
+import { placeholders } from '../support/placeholders';
 
 // The retry-aware flapping ranking and the stuck-rows query in every dialect: bound values,
 // one window-function scan of the changelog, run order by run start, and SQL that parses.
@@ -29,19 +30,6 @@ function queries(loc: SyncLogLocation): Record<string, SqlQuery> {
   return out;
 }
 
-/** Placeholders in order of appearance, as 1-based value indexes. */
-function placeholders(d: Dialect, text: string): number[] {
-  switch (d.paramStyle) {
-    case 'dollar':
-      return [...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
-    case 'question':
-      return [...text.matchAll(/\?/g)].map((_, i) => i + 1);
-    case 'at':
-      return [...text.matchAll(/@p(\d+)/g)].map((m) => Number(m[1]));
-    case 'colon':
-      return [...text.matchAll(/:p(\d+)/g)].map((m) => Number(m[1]));
-  }
-}
 
 test('placeholders are numbered in order of appearance and match the values, in every dialect', () => {
   for (const d of DIALECTS) {
