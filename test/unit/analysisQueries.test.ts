@@ -13,6 +13,7 @@ import { flappingRowsQuery, MAX_ACTIVITY_ROWS, rowActivityQuery, rowsWithOperati
 import { modelOpsPerRunQuery, snapshotCountQuery } from '../../src/sql/modelOverTimeQueries';
 import { rowSnapshotQuery, rowTimelineQuery } from '../../src/sql/rowTimelineQuery';
 import { placeholders } from '../support/placeholders';
+import { PARSER_DB, forParser } from '../support/sqlParser';
 
 const DATABASE: Record<DialectKind, string | undefined> = {
   postgres: undefined,
@@ -267,21 +268,7 @@ test('modelOpsPerRunQuery: the seven per-run counters (what is left to retry is 
   assert.match(text, /group by c\.sync_run_id/);
 });
 
-// ---- Parsing (as in dialects.test.ts): node-sql-parser has no Databricks mode; 'hive' is closest
-// and rejects three-part names, so Databricks is parsed without a catalog.
-const PARSER_DB: Record<DialectKind, string> = { postgres: 'postgresql', redshift: 'redshift', snowflake: 'snowflake', bigquery: 'bigquery', databricks: 'hive' };
-/**
- * Works around parser gaps, never the builders: the snowflake grammar rejects `?` (renumbered to
- * Snowflake's equivalent `:n`), and the redshift grammar does not know the TIMESTAMPTZ type name
- * (valid Redshift, the alias of `timestamp with time zone`).
- */
-const forParser = (d: Dialect, sql: string) => {
-  let n = 0;
-  if (d.name === 'snowflake') return sql.replace(/\?/g, () => `:${++n}`);
-  if (d.name === 'redshift') return sql.replace(/ as timestamptz\)/g, ' as timestamp with time zone)');
-  return sql;
-};
-
+// ---- Parsing (as in dialects.test.ts): see test/support/sqlParser.ts for the parser's gaps.
 for (const d of DIALECTS) {
   test(`every analysis builder's ${d.name} SQL parses (node-sql-parser '${PARSER_DB[d.name]}')`, () => {
     const parser = new Parser();

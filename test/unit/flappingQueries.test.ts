@@ -8,6 +8,7 @@ import { documentedShape, type SyncLogShape } from '../../src/sql/syncLogShape';
 import { flappingRowsQuery, type FlappingOrderBy } from '../../src/sql/flappingQueries';
 import { DEFAULT_STUCK_MIN_FAILURES, stuckRowsQuery } from '../../src/sql/stuckRowsQueries';
 import { placeholders } from '../support/placeholders';
+import { PARSER_DB, forParser } from '../support/sqlParser';
 
 // The retry-aware flapping ranking and the stuck-rows query in every dialect: bound values,
 // one window-function scan of the changelog, run order by run start, and SQL that parses.
@@ -97,17 +98,6 @@ test('failed_reason deployments: the stuck query reads the column by its name', 
     assert.doesNotMatch(text, /c\.failure_reason/, d.name);
   }
 });
-
-// Parsed as in analysisQueries.test.ts: node-sql-parser has no Databricks mode ('hive' is closest and
-// rejects three-part names); its snowflake grammar rejects `?` and its redshift grammar the
-// TIMESTAMPTZ type name, so those are rewritten for the parser only.
-const PARSER_DB: Record<DialectKind, string> = { postgres: 'postgresql', redshift: 'redshift', snowflake: 'snowflake', bigquery: 'bigquery', databricks: 'hive' };
-const forParser = (d: Dialect, sql: string) => {
-  let n = 0;
-  if (d.name === 'snowflake') return sql.replace(/\?/g, () => `:${++n}`);
-  if (d.name === 'redshift') return sql.replace(/ as timestamptz\)/g, ' as timestamp with time zone)');
-  return sql;
-};
 
 for (const d of DIALECTS) {
   test(`the flapping and stuck-rows ${d.name} SQL parses (node-sql-parser '${PARSER_DB[d.name]}')`, () => {
