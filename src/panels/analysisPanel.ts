@@ -340,6 +340,8 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
 }
 
 const OPEN_COMMANDS: Record<PanelKind, string> = {
+  health: 'syncLogs.openHealth',
+  run: 'syncLogs.openRunExplained',
   breakdown: 'syncLogs.openErrorBreakdown',
   flapping: 'syncLogs.openFlappingRows',
   timeline: 'syncLogs.openRowTimeline',

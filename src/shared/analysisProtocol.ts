@@ -1,5 +1,5 @@
 /**
- * The protocol of the four analysis panels, shared by the host (src/panels) and the webviews
+ * The protocol of the analysis panels, shared by the host (src/panels) and the webviews
  * (webview/<panel>). One envelope for all four: the host sends the panel's whole state each
  * time it changes (params, context, and a phase: loading, ready, empty, error, cancelled); the
  * webview asks for refresh, cancel, new params, and actions. Guards check every message.
@@ -14,21 +14,27 @@ import type {
   ModelOverTimeData,
   TimelineData,
 } from './analysisData';
+import type { HealthData } from './healthData';
+import type { RunExplainedData, RunRow, RunRowsSelector } from './runExplainedData';
 
-export type PanelKind = 'breakdown' | 'flapping' | 'timeline' | 'model';
+export type PanelKind = 'health' | 'breakdown' | 'flapping' | 'timeline' | 'model' | 'run';
 
 export const PANEL_VIEW_TYPES: Record<PanelKind, string> = {
+  health: 'syncLogs.health',
   breakdown: 'syncLogs.errorBreakdown',
   flapping: 'syncLogs.flappingRows',
   timeline: 'syncLogs.rowTimeline',
   model: 'syncLogs.modelOverTime',
+  run: 'syncLogs.runExplained',
 };
 
 export const PANEL_TITLES: Record<PanelKind, string> = {
+  health: 'Sync health',
   breakdown: 'Error breakdown',
   flapping: 'Flapping rows',
   timeline: 'Row timeline',
   model: 'Model over time',
+  run: 'Run explained',
 };
 
 /** Windows a panel offers (days before the newest run in scope; null: every run). */
@@ -60,7 +66,18 @@ export interface ModelParams {
   days: number | null;
 }
 
+export interface HealthParams {
+  days: number | null;
+}
+
+export interface RunParams {
+  syncId: string;
+  syncRunId: string;
+}
+
 export interface ParamsOf {
+  health: HealthParams;
+  run: RunParams;
   breakdown: BreakdownParams;
   flapping: FlappingParams;
   timeline: TimelineParams;
@@ -68,6 +85,8 @@ export interface ParamsOf {
 }
 
 export interface DataOf {
+  health: HealthData;
+  run: RunExplainedData;
   breakdown: BreakdownData;
   flapping: FlappingData;
   timeline: TimelineData;
@@ -119,7 +138,26 @@ export interface DrillMessage {
   view: Phase<{ rows: FailedRow[]; truncated: boolean; textsUsed: number; textsTotal: number }>;
 }
 
-export type AnalysisHostMessage = StateMessage | ChartMessage | DrillMessage;
+/** Run Explained: the rows behind a bar of the waterfall or a comparison figure. */
+export interface RunRowsMessage {
+  type: 'runRows';
+  selector: RunRowsSelector;
+  view: Phase<{ rows: RunRow[]; truncated: boolean }>;
+}
+
+export type AnalysisHostMessage = StateMessage | ChartMessage | DrillMessage | RunRowsMessage;
+
+/**
+ * Where a click in one panel leads: another panel, scoped. The one typed way panels (and the tree
+ * and commands) open each other; what is left out takes the panel's default.
+ */
+export type PanelTarget =
+  | { panel: 'health'; days?: number | null }
+  | { panel: 'breakdown'; syncId: string | null; syncRunId?: string | null; days?: number | null; source?: 'changelog' | 'snapshot' }
+  | { panel: 'flapping'; syncId: string; days?: number | null; orderBy?: FlappingOrder }
+  | { panel: 'timeline'; rowId: string; syncId: string | null }
+  | { panel: 'model'; syncId: string; days?: number | null }
+  | { panel: 'run'; syncId: string; syncRunId: string };
 
 /**
  * What a panel is sent instead of data that could not be posted to it (postMessage threw or
@@ -140,7 +178,9 @@ export type AnalysisWebviewMessage =
   | { type: 'openTimeline'; syncId: string | null; rowId: string }
   | { type: 'drill'; selector: DrillSelector }
   | { type: 'openCategories' }
-  | { type: 'openPanel'; panel: PanelKind; syncId: string };
+  | { type: 'openPanel'; panel: PanelKind; syncId: string }
+  | { type: 'open'; target: PanelTarget }
+  | { type: 'runRows'; selector: RunRowsSelector };
 
 /** What a webview saves for a restore after a window reload: its params only; the data is queried again. */
 export interface AnalysisWebviewState {
@@ -152,12 +192,16 @@ const isObject = (m: unknown): m is Record<string, unknown> => typeof m === 'obj
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isStrOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
 const isDays = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 3650);
-const isPanelKind = (v: unknown): v is PanelKind => v === 'breakdown' || v === 'flapping' || v === 'timeline' || v === 'model';
+const PANEL_KINDS: readonly PanelKind[] = ['health', 'breakdown', 'flapping', 'timeline', 'model', 'run'];
+const isPanelKind = (v: unknown): v is PanelKind => (PANEL_KINDS as readonly unknown[]).includes(v);
+const isOptDays = (v: unknown): boolean => v === undefined || isDays(v);
 
 const FLAPPING_ORDERS: readonly FlappingOrder[] = ['flapping', 'retries', 'operations', 'changes', 'cycles'];
 const isFlappingOrder = (v: unknown): v is FlappingOrder => (FLAPPING_ORDERS as readonly unknown[]).includes(v);
 
 export const PARAMS_GUARDS: { [K in PanelKind]: (p: unknown) => p is ParamsOf[K] } = {
+  health: (p): p is HealthParams => isObject(p) && isDays(p.days),
+  run: (p): p is RunParams => isObject(p) && isStr(p.syncId) && isStr(p.syncRunId),
   breakdown: (p): p is BreakdownParams =>
     isObject(p) && isStrOrNull(p.syncId) && isStrOrNull(p.syncRunId) && (p.source === 'changelog' || p.source === 'snapshot') && isDays(p.days),
   flapping: (p): p is FlappingParams =>
@@ -165,6 +209,35 @@ export const PARAMS_GUARDS: { [K in PanelKind]: (p: unknown) => p is ParamsOf[K]
   timeline: (p): p is TimelineParams => isObject(p) && isStr(p.rowId) && p.rowId.length <= 1000 && isStrOrNull(p.syncId),
   model: (p): p is ModelParams => isObject(p) && isStr(p.syncId) && isDays(p.days),
 };
+
+/** Checks a target from a webview: the shape of its panel's params, each optional one when given. */
+export function isPanelTarget(t: unknown): t is PanelTarget {
+  if (!isObject(t)) return false;
+  switch (t.panel) {
+    case 'health':
+      return isOptDays(t.days);
+    case 'breakdown':
+      return isStrOrNull(t.syncId) && (t.syncRunId === undefined || isStrOrNull(t.syncRunId)) && isOptDays(t.days) && (t.source === undefined || t.source === 'changelog' || t.source === 'snapshot');
+    case 'flapping':
+      return isStr(t.syncId) && isOptDays(t.days) && (t.orderBy === undefined || isFlappingOrder(t.orderBy));
+    case 'timeline':
+      return isStr(t.rowId) && t.rowId.length <= 1000 && isStrOrNull(t.syncId);
+    case 'model':
+      return isStr(t.syncId) && isOptDays(t.days);
+    case 'run':
+      return isStr(t.syncId) && isStr(t.syncRunId);
+    default:
+      return false;
+  }
+}
+
+const RUN_OPS: readonly unknown[] = ['added', 'changed', 'removed'];
+function isRunRowsSelector(s: unknown): s is RunRowsSelector {
+  if (!isObject(s)) return false;
+  if (s.kind === 'op') return RUN_OPS.includes(s.opType) && ['succeeded', 'failed', 'aborted', 'planned'].includes(s.status as string);
+  if (s.kind === 'compare') return ['newlyFailing', 'recovered', 'stillFailing'].includes(s.which as string);
+  return false;
+}
 
 function isSelector(s: unknown): s is DrillSelector {
   return isObject(s) && isStr(s.category) && (s.template === undefined || isStr(s.template));
@@ -186,6 +259,10 @@ export function isAnalysisWebviewMessage(m: unknown): m is AnalysisWebviewMessag
       return isSelector(m.selector);
     case 'openPanel':
       return isPanelKind(m.panel) && isStr(m.syncId);
+    case 'open':
+      return isPanelTarget(m.target);
+    case 'runRows':
+      return isRunRowsSelector(m.selector);
     default:
       return false;
   }
@@ -218,6 +295,8 @@ export function isAnalysisHostMessage(m: unknown): m is AnalysisHostMessage {
       return isPhase(m.view);
     case 'drill':
       return isSelector(m.selector) && isPhase(m.view);
+    case 'runRows':
+      return isRunRowsSelector(m.selector) && isPhase(m.view);
     default:
       return false;
   }
