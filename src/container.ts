@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { ConnectionManager } from './warehouse/connectionManager';
 import { SyncTreeProvider } from './views/syncTreeProvider';
+import { SyncList } from './services/syncList';
+import { AnalysisPanels } from './panels/panelRegistry';
+import { CategoryConfig } from './panels/categoryConfig';
 import { ConnectionStatusBar } from './views/connectionStatusBar';
 import { SyncLogsLanguageClient } from './lsp/languageClient';
 import type { Prompter } from './connections/prompter';
@@ -13,10 +16,16 @@ import { vscodePrompter } from './connections/vscodePrompter';
 export class Container implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   readonly connections: ConnectionManager;
+  /** The active connection's syncs, one list for the tree, the panels and the commands. */
+  readonly syncs: SyncList;
   readonly tree: SyncTreeProvider;
   readonly statusBar: ConnectionStatusBar;
   readonly treeView: vscode.TreeView<unknown>;
   readonly languageClient: SyncLogsLanguageClient;
+  /** The open analysis panels; `panels.open(target)` is how anything opens one. */
+  readonly panels: AnalysisPanels;
+  /** The error categories in effect (settings, workspace file, defaults), read at each use. */
+  readonly categories: CategoryConfig;
   /** How forms ask their questions; the integration tests put a scripted one here. */
   prompter: Prompter = vscodePrompter;
   private readonly disposables: vscode.Disposable[] = [];
@@ -24,10 +33,13 @@ export class Container implements vscode.Disposable {
   constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.track(vscode.window.createOutputChannel('Sync Logs', { log: true }));
     this.connections = this.track(new ConnectionManager(context, this.log, () => this.prompter));
-    this.tree = this.track(new SyncTreeProvider(this.connections, this.log));
+    this.syncs = this.track(new SyncList(this.connections));
+    this.tree = this.track(new SyncTreeProvider(this.connections, this.syncs, this.log));
     this.treeView = this.track(vscode.window.createTreeView('syncLogs.syncs', { treeDataProvider: this.tree, showCollapseAll: true }));
     this.statusBar = this.track(new ConnectionStatusBar(this.connections));
     this.languageClient = this.track(new SyncLogsLanguageClient(context, this.connections, this.log));
+    this.categories = new CategoryConfig(this.log);
+    this.panels = this.track(new AnalysisPanels(this));
   }
 
   /** Registers something to dispose with the container and returns it. */

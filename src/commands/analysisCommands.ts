@@ -2,13 +2,11 @@ import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { SyncSummary } from '../views/treeModel';
 import { pickText } from '../shared/displayText';
-import type { BreakdownParams } from '../shared/analysisProtocol';
 import { excludeFailedRowsSql } from '../sql/excludeFailedRows';
 import { nulProblem } from '../sql/nulText';
 import { DEFAULT_STUCK_MIN_FAILURES } from '../sql/stuckRowsQueries';
-import { AnalysisPanel } from '../panels/analysisPanel';
 import { breakdownDriver, flappingDriver, modelDriver, timelineDriver } from '../panels/analysisDrivers';
-import { CATEGORIES_FILE, CategoryConfig } from '../panels/categoryConfig';
+import { CATEGORIES_FILE } from '../panels/categoryConfig';
 import { workerClassifier } from '../loaders/textClassifier';
 import { forbidUserPatternsOnThisThread } from '../analysis/errorCategories';
 import { join } from 'node:path';
@@ -26,10 +24,8 @@ type Target = {
   source?: 'changelog' | 'snapshot';
 };
 
-const DEFAULT_DAYS = 30;
-
 export function registerAnalysisCommands(container: Container): vscode.Disposable {
-  const categories = new CategoryConfig(container.log);
+  const { categories, panels, syncs: syncList } = container;
   // A user pattern can come from a committed workspace file and backtrack for hours: on this
   // thread it would freeze every extension and the editor's commands. They run in the worker,
   // under a time budget; any path that forgets that throws here instead of hanging.
@@ -53,7 +49,7 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
     if (target && 'syncId' in target && target.syncId !== undefined) return target.syncId;
     let syncs: SyncSummary[];
     try {
-      syncs = await container.tree.getSyncs();
+      syncs = await syncList.get();
     } catch (err) {
       void vscode.window.showErrorMessage(`Sync Logs: could not list the syncs: ${(err as Error).message}`);
       return undefined;
@@ -75,9 +71,7 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
 
   // Categories are read on every load: a saved category file (or one changed by a pull) or
   // setting reloads the open breakdowns, so what they show matches what the file says.
-  const reloadBreakdowns = () => {
-    for (const panel of AnalysisPanel.all()) if (panel.kind === 'breakdown') void panel.load();
-  };
+  const reloadBreakdowns = () => panels.reload('breakdown');
   const categoryFile = vscode.workspace.createFileSystemWatcher(`**/${CATEGORIES_FILE}`);
   categoryFile.onDidChange(reloadBreakdowns);
   categoryFile.onDidCreate(reloadBreakdowns);
@@ -86,37 +80,29 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
     if (e.affectsConfiguration('syncLogs.errorCategories') || e.affectsConfiguration('syncLogs.includeDefaultErrorCategories')) reloadBreakdowns();
   });
 
-  const syncSummary = async (syncId: string): Promise<SyncSummary | undefined> => (await container.tree.getSyncs().catch(() => [])).find((s) => s.syncId === syncId);
-
   return vscode.Disposable.from(
     { dispose: () => classifier.dispose() },
     categoryFile,
     categorySettings,
-    AnalysisPanel.register(container, drivers.breakdown),
-    AnalysisPanel.register(container, drivers.flapping),
-    AnalysisPanel.register(container, drivers.timeline),
-    AnalysisPanel.register(container, drivers.model),
+    panels.register(drivers.breakdown),
+    panels.register(drivers.flapping),
+    panels.register(drivers.timeline),
+    panels.register(drivers.model),
     vscode.commands.registerCommand('syncLogs.openErrorBreakdown', async (target?: Target) => {
       const syncId = await syncOf(target, 'Error breakdown: which sync?', true);
       if (syncId === undefined) return undefined;
       const syncRunId = target?.run?.syncRunId ?? target?.syncRunId ?? null;
-      const params: BreakdownParams = {
-        syncId,
-        syncRunId,
-        source: target?.source ?? 'changelog',
-        days: target?.days !== undefined ? target.days : DEFAULT_DAYS,
-      };
-      return AnalysisPanel.show(container, drivers.breakdown, params);
+      return panels.open({ panel: 'breakdown', syncId, syncRunId, source: target?.source, days: target?.days });
     }),
     vscode.commands.registerCommand('syncLogs.openFlappingRows', async (target?: Target) => {
       const syncId = await syncOf(target, 'Flapping rows: which sync?');
       if (!syncId) return undefined;
-      return AnalysisPanel.show(container, drivers.flapping, { syncId, days: target?.days !== undefined ? target.days : DEFAULT_DAYS, orderBy: 'flapping' });
+      return panels.open({ panel: 'flapping', syncId, days: target?.days });
     }),
     vscode.commands.registerCommand('syncLogs.openModelOverTime', async (target?: Target) => {
       const syncId = await syncOf(target, 'Model over time: which sync?');
       if (!syncId) return undefined;
-      return AnalysisPanel.show(container, drivers.model, { syncId, days: target?.days !== undefined ? target.days : DEFAULT_DAYS });
+      return panels.open({ panel: 'model', syncId, days: target?.days });
     }),
     vscode.commands.registerCommand('syncLogs.openRowTimeline', async (target?: Target) => {
       const syncId = target?.sync?.syncId ?? target?.syncId ?? null;
@@ -130,13 +116,13 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
         });
         if (rowId === undefined) return undefined;
       }
-      return AnalysisPanel.show(container, drivers.timeline, { rowId, syncId });
+      return panels.open({ panel: 'timeline', rowId, syncId });
     }),
     vscode.commands.registerCommand('syncLogs.editErrorCategories', () => categories.edit()),
     vscode.commands.registerCommand('syncLogs.excludeFailedRows', async (target?: Target) => {
       const syncId = await syncOf(target, 'Exclude previously failed rows: which sync?');
       if (!syncId) return undefined;
-      const sync = target?.sync ?? (await syncSummary(syncId));
+      const sync = target?.sync ?? (await syncList.find(syncId));
       const modelSql = await modelSqlOf(container);
       if (modelSql === undefined) return undefined;
       let primaryKey = sync?.primaryKey ?? undefined;

@@ -11,7 +11,7 @@ export function registerTreeCommands(container: Container, tree: SyncTreeProvide
     vscode.commands.registerCommand('syncLogs.refresh', async () => {
       tree.refresh();
       // Block until the syncs are loaded so callers (and tests) see a settled view.
-      await tree.getSyncs().catch(() => undefined);
+      await container.syncs.getOrEmpty();
     }),
     vscode.commands.registerCommand('syncLogs.copySyncId', async (node?: NodeOf<'sync'> | NodeOf<'run'>) => {
       if (!node || !('sync' in node)) return;

@@ -7,7 +7,7 @@ import { loadStuckRows } from '../loaders/stuckRowsLoader';
 import { DEFAULT_STUCK_MIN_FAILURES } from '../sql/stuckRowsQueries';
 import { loadModelOverTime } from '../loaders/modelOverTimeLoader';
 import { loadTimeline } from '../loaders/timelineLoader';
-import type { PanelDriver } from './analysisPanel';
+import type { PanelDriver } from './panelLoad';
 import type { CategoryConfig } from './categoryConfig';
 import type { TextClassifier } from '../loaders/textClassifier';
 import type { QueryRunner } from '../loaders/queryRunner';
@@ -28,25 +28,22 @@ const windowText = (days: number | null) => windowLabel(days).toLowerCase();
  */
 const refuseNulIn = (run: QueryRunner, values: Record<string, unknown>) => refuseNul(values, run.loc.dialect.name);
 
-/** The error breakdown: the table first, then the chart and drill-downs as follow-up queries. */
+/** The error breakdown: the table first, then the chart (which refines first and last seen) and the drill-downs. */
 export function breakdownDriver(container: Container, categories: CategoryConfig, classifier?: TextClassifier): PanelDriver<'breakdown'> {
-  // Per panel: the texts of the last load, which drill-downs turn into row queries.
-  const results = new WeakMap<object, { result: BreakdownResult; source: 'changelog' | 'snapshot' }>();
   return {
     kind: 'breakdown',
     key: (p) => p.syncId ?? '*',
     scopeLabel: (p, c) => (p.syncRunId ? `run ${isolate(p.syncRunId)}` : syncName(p.syncId, c)),
-    async load(run, p, panel) {
+    async load(run, p, context) {
       refuseNulIn(run, { 'sync ID': p.syncId, 'run ID': p.syncRunId });
       const cats = { ...(await categories.load()), classifier };
-      const result = await loadBreakdown(run, p, cats);
+      let result: BreakdownResult = await loadBreakdown(run, p, cats);
       const logSkipped = (skipped: readonly { message: string }[], from: number) => {
         for (const s of skipped.slice(from)) container.log.warn(`Error category stopped: ${s.message}`);
       };
       logSkipped(result.skipped, 0);
-      results.set(panel, { result, source: p.source });
       if (result.data.totalFailures === 0) {
-        const where = p.syncRunId ? `run ${p.syncRunId}` : syncName(p.syncId, panel.panelContext);
+        const where = p.syncRunId ? `run ${p.syncRunId}` : syncName(p.syncId, context);
         return {
           empty:
             p.source === 'snapshot'
@@ -54,32 +51,35 @@ export function breakdownDriver(container: Container, categories: CategoryConfig
               : `No failed operations in ${where}${p.syncRunId ? '' : ` (${windowText(p.days)})`}. Widen the window or switch the source to see others.`,
         };
       }
-      const generation = panel.loadGeneration;
-      void panel.background<CategoryChart>(
-        (view) => ({ type: 'chart', view }),
-        async (r) => {
-          const details = await loadBreakdownDetails(r, result, p.source, cats);
-          logSkipped(details.result.skipped, result.skipped.length);
-          // First and last seen and sample rows come with the per-run counts: the table refines.
-          if (panel.loadGeneration === generation) {
-            results.set(panel, { result: details.result, source: p.source });
-            panel.replaceData(generation, details.result.data);
-          }
-          return details.chart.series.length === 0 ? { empty: 'No failed operations in the changelog for this scope.' } : details.chart;
+      const first = result;
+      return {
+        data: result.data,
+        followUps: [
+          (session) =>
+            session.task<CategoryChart>(
+              (view) => ({ type: 'chart', view }),
+              async (r) => {
+                const details = await loadBreakdownDetails(r, first, p.source, cats);
+                logSkipped(details.result.skipped, first.skipped.length);
+                // First and last seen and sample rows come with the per-run counts: the table refines.
+                if (session.current) {
+                  result = details.result;
+                  session.update(details.result.data);
+                }
+                return details.chart.series.length === 0 ? { empty: 'No failed operations in the changelog for this scope.' } : details.chart;
+              },
+            ),
+        ],
+        async onMessage(m, session) {
+          if (m.type !== 'drill') return;
+          const drillCats = await categories.load();
+          await session.task<DrillResult>(
+            (view) => ({ type: 'drill', selector: m.selector, view }),
+            (r) => loadDrill(r, result, p.source, drillCats, m.selector),
+          );
+          container.log.info(`Error breakdown: drill-down into ${JSON.stringify(m.selector)}.`);
         },
-      );
-      return result.data;
-    },
-    async handle(m, panel) {
-      if (m.type !== 'drill') return;
-      const last = results.get(panel);
-      if (!last) return;
-      const cats = await categories.load();
-      await panel.background<DrillResult>(
-        (view) => ({ type: 'drill', selector: m.selector, view }),
-        (r) => loadDrill(r, last.result, last.source, cats, m.selector),
-      );
-      container.log.info(`Error breakdown: drill-down into ${JSON.stringify(m.selector)}.`);
+      };
     },
   };
 }
@@ -90,7 +90,7 @@ export function flappingDriver(stuckRowMinFailures: () => number = () => DEFAULT
     kind: 'flapping',
     key: (p) => p.syncId,
     scopeLabel: (p, c) => syncName(p.syncId, c),
-    async load(run, p, panel) {
+    async load(run, p) {
       refuseNulIn(run, { 'sync ID': p.syncId });
       const result = await loadFlapping(run, p);
       const { data } = result;
@@ -98,15 +98,16 @@ export function flappingDriver(stuckRowMinFailures: () => number = () => DEFAULT
         return { empty: data.runsInWindow === 0 ? `No runs of this sync in the window (${windowText(p.days)}).` : `No operations in the ${data.runsInWindow} runs of the window: nothing flaps.` };
       }
       // The ranking shows at once; the sparklines (a query on those rows only) and the Stuck Rows section follow.
-      setTimeout(
-        () =>
-          void panel.refine(async (r) => {
-            const [refined, stuck] = await Promise.all([loadFlappingActivity(r, result), loadStuckRows(r, result.scope, stuckRowMinFailures())]);
-            return { ...refined, stuck };
-          }),
-        0,
-      );
-      return data;
+      return {
+        data,
+        followUps: [
+          (session) =>
+            session.quiet(async (r) => {
+              const [refined, stuck] = await Promise.all([loadFlappingActivity(r, result), loadStuckRows(r, result.scope, stuckRowMinFailures())]);
+              session.update({ ...refined, stuck });
+            }),
+        ],
+      };
     },
   };
 }
@@ -118,13 +119,13 @@ export function timelineDriver(): PanelDriver<'timeline'> {
     key: () => 'row',
     scopeLabel: (p) => (p.rowId ? `row ${isolate(p.rowId)}` : 'search'),
     idleReason: (p) => (p.rowId.trim() === '' ? 'Enter a row ID (the model’s primary-key value) to see every operation on it.' : undefined),
-    async load(run, p, _panel) {
+    async load(run, p) {
       refuseNulIn(run, { 'row ID': p.rowId, 'sync ID': p.syncId });
       const data = await loadTimeline(run, p);
       if (data.events.length === 0 && data.snapshot.length === 0) {
         return { empty: `No operation on row "${p.rowId}" in ${p.syncId === null ? 'any sync' : `sync ${p.syncId}`}. Row IDs are compared as text, exactly (case and spaces matter).` };
       }
-      return data;
+      return { data };
     },
   };
 }
@@ -138,7 +139,7 @@ export function modelDriver(): PanelDriver<'model'> {
       refuseNulIn(run, { 'sync ID': p.syncId });
       const data = await loadModelOverTime(run, p);
       if (data.points.length === 0) return { empty: `No runs of this sync in the window (${windowText(p.days)}).` };
-      return data;
+      return { data };
     },
   };
 }

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../warehouse/connectionManager';
+import { MAX_SYNCS, type SyncList } from '../services/syncList';
 import type { SyncLogLocation } from '../sql/syncLogTables';
 import { resultObjects } from '../shared/queryResult';
-import { listRunsQuery, listSyncsQuery, runFailuresQuery } from '../sql/treeQueries';
+import { listRunsQuery, runFailuresQuery } from '../sql/treeQueries';
 import type { SqlQuery } from '../sql/dialect';
 import { groupByTemplate } from '../analysis/failureTemplates';
 import {
@@ -14,7 +15,6 @@ import {
   toFailureGroup,
   toReasonCount,
   toRunSummary,
-  toSyncSummary,
   type FailureGroup,
   type ItemDescriptor,
   type RunSummary,
@@ -35,7 +35,6 @@ export type SyncTreeNode =
 const MAX_FAILURE_GROUPS = 100;
 /** Distinct failure texts read per run before folding them into templates. */
 const MAX_FAILURE_TEXTS = 1000;
-const MAX_SYNCS = 500;
 
 interface RunPages {
   runs: RunSummary[];
@@ -52,17 +51,21 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
   private runPages = new Map<string, RunPages>();
   /** The node objects handed to VS Code: a redraw must fire with the same object. */
   private syncNodes = new Map<string, SyncTreeNode>();
-  private syncs: Promise<SyncSummary[]> | undefined;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly connections: ConnectionManager, private readonly log: vscode.LogOutputChannel) {
-    this.subscription = connections.onDidChange(() => this.refresh());
+  constructor(private readonly connections: ConnectionManager, private readonly syncList: SyncList, private readonly log: vscode.LogOutputChannel) {
+    // The list is read again on Refresh and on a connection change: the runs below it go with it.
+    this.subscription = syncList.onDidChange(() => this.redraw());
   }
 
+  /** Reads everything again: the sync list (shared with the panels and commands) and the runs. */
   refresh(): void {
+    this.syncList.refresh();
+  }
+
+  private redraw(): void {
     this.runPages = new Map();
     this.syncNodes = new Map();
-    this.syncs = undefined;
     this.changeEmitter.fire(undefined);
   }
 
@@ -72,12 +75,6 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
     const next = await this.fetchRuns(node.sync.syncId, current?.runs.length ?? 0);
     this.runPages.set(node.sync.syncId, { runs: [...(current?.runs ?? []), ...next.runs], hasMore: next.hasMore });
     this.changeEmitter.fire(this.syncNodes.get(node.sync.syncId));
-  }
-
-  /** The syncs as last loaded (for commands and tests). */
-  async getSyncs(): Promise<SyncSummary[]> {
-    this.syncs ??= this.fetchSyncs();
-    return this.syncs;
   }
 
   getTreeItem(node: SyncTreeNode): vscode.TreeItem {
@@ -128,7 +125,7 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
       }
       switch (node.type) {
         case 'connection': {
-          const syncs = await this.getSyncs();
+          const syncs = await this.syncList.get();
           if (syncs.length === 0) return [{ type: 'message', text: `No sync runs in ${this.connections.schema}.sync_runs yet.`, detail: 'Enable warehouse sync logs on a sync in Hightouch (Sync Logs tab), then refresh after its next run.' }];
           const nodes: SyncTreeNode[] = syncs.map((sync) => {
             const syncNode: SyncTreeNode = { type: 'sync', sync };
@@ -187,11 +184,6 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
   private async run(q: SqlQuery) {
     const w = await this.connections.getWarehouse();
     return w.query(q.text, q.values, { readOnly: true });
-  }
-
-  private async fetchSyncs(): Promise<SyncSummary[]> {
-    const result = await this.run(listSyncsQuery(await this.location(), MAX_SYNCS));
-    return resultObjects(result).map(toSyncSummary);
   }
 
   private async fetchRuns(syncId: string, offset: number): Promise<RunPages> {
