@@ -296,7 +296,7 @@ describe('deployment variants and the exclude-failed-rows SQL on the real server
       'select * from models.some_model_table;',
       'with base as (select * from models.some_model_table)\nselect * from base -- the model\n;\n',
     ]) {
-      const sql = excludeFailedRowsSql({ dialect: postgresDialect, schema: 'hightouch_audit' }, { modelSql, syncId: snapshotSyncId, primaryKey: 'UserKey' });
+      const sql = excludeFailedRowsSql({ dialect: postgresDialect, schema: 'hightouch_audit' }, { modelSql, syncId: snapshotSyncId, primaryKey: 'UserKey', variant: 'snapshotFailed' });
       const got = resultObjects(await wh.query(sql));
       assert.deepEqual(got.map((r) => r.UserKey).sort(), expected.map((r) => r.UserKey).sort());
       assert.ok(got.length < num(total), 'differs from the model when failures exist');
@@ -306,7 +306,7 @@ describe('deployment variants and the exclude-failed-rows SQL on the real server
     const [clean] = await plain(`select sync_id::text as id from hightouch_audit.sync_runs group by sync_id
       having sync_id::text not in (select sync_id::text from hightouch_audit.sync_snapshot where status = 'failed') limit 1`);
     if (clean) {
-      const sql = excludeFailedRowsSql({ dialect: postgresDialect, schema: 'hightouch_audit' }, { modelSql: 'select * from models.some_model_table', syncId: String(clean.id), primaryKey: 'UserKey' });
+      const sql = excludeFailedRowsSql({ dialect: postgresDialect, schema: 'hightouch_audit' }, { modelSql: 'select * from models.some_model_table', syncId: String(clean.id), primaryKey: 'UserKey', variant: 'snapshotFailed' });
       assert.equal(resultObjects(await wh.query(sql)).length, total);
     }
   });

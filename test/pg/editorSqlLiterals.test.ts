@@ -118,7 +118,7 @@ for (const setting of SETTINGS) {
       });
 
       test(`Exclude Previously Failed Rows, ${what}: one statement, exactly that sync's failed row removed, nothing injected`, async () => {
-        const text = excludeFailedRowsSql({ dialect: postgresDialect, schema: 'hightouch_audit' }, { modelSql: 'select id from public.model_rows order by id', syncId: h, primaryKey: 'id' });
+        const text = excludeFailedRowsSql({ dialect: postgresDialect, schema: 'hightouch_audit' }, { modelSql: 'select id from public.model_rows order by id', syncId: h, primaryKey: 'id', variant: 'snapshotFailed' });
         const rows = await runAsOneStatement(client, text, what);
         assert.deepEqual(rows.map((r) => r.id).sort((a, b) => Number(a) - Number(b)), HOSTILE.map((_, i) => i).filter((i) => i !== k));
       });

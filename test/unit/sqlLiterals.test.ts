@@ -182,7 +182,8 @@ test('Open Run Query and Exclude: hostile names and ids stay inside their commen
       assert.equal(lines[2], 'select', kind);
       const exclude = excludeFailedRowsSql({ dialect, schema: 'hightouch_audit' }, { modelSql: 'select 1 as id', syncId: hostile.replace(/\\/g, ''), primaryKey: 'id' });
       const xl = exclude.split(BREAK_ANY);
-      assert.ok(xl[0].startsWith('-- ') && xl[1].startsWith('-- ') && xl[2] === 'select m.*', `${kind} ${JSON.stringify(br)}`);
+      const code = xl.indexOf('select m.*');
+      assert.ok(code >= 2 && xl.slice(0, code).every((l) => l.startsWith('-- ')), `${kind} ${JSON.stringify(br)}`);
     }
   }
 });
