@@ -4,6 +4,8 @@ import { SyncTreeProvider } from './views/syncTreeProvider';
 import { SyncList } from './services/syncList';
 import { AnalysisPanels } from './panels/panelRegistry';
 import { CategoryConfig } from './panels/categoryConfig';
+import { stuckRowMinFailures } from './services/settingsReaders';
+import { HealthWatch } from './services/healthWatch';
 import { ConnectionStatusBar } from './views/connectionStatusBar';
 import { SyncLogsLanguageClient } from './lsp/languageClient';
 import type { Prompter } from './connections/prompter';
@@ -26,6 +28,8 @@ export class Container implements vscode.Disposable {
   readonly panels: AnalysisPanels;
   /** The error categories in effect (settings, workspace file, defaults), read at each use. */
   readonly categories: CategoryConfig;
+  /** syncLogs.watch: notifies when a sync turns failing, gets new templates or its stuck rows rise. */
+  readonly watch: HealthWatch;
   /** How forms ask their questions; the integration tests put a scripted one here. */
   prompter: Prompter = vscodePrompter;
   private readonly disposables: vscode.Disposable[] = [];
@@ -33,13 +37,14 @@ export class Container implements vscode.Disposable {
   constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.track(vscode.window.createOutputChannel('Sync Logs', { log: true }));
     this.connections = this.track(new ConnectionManager(context, this.log, () => this.prompter));
-    this.syncs = this.track(new SyncList(this.connections));
+    this.syncs = this.track(new SyncList(this.connections, stuckRowMinFailures, this.log));
     this.tree = this.track(new SyncTreeProvider(this.connections, this.syncs, this.log));
     this.treeView = this.track(vscode.window.createTreeView('syncLogs.syncs', { treeDataProvider: this.tree, showCollapseAll: true }));
     this.statusBar = this.track(new ConnectionStatusBar(this.connections));
     this.languageClient = this.track(new SyncLogsLanguageClient(context, this.connections, this.log));
     this.categories = new CategoryConfig(this.log);
     this.panels = this.track(new AnalysisPanels(this));
+    this.watch = this.track(new HealthWatch(this.connections, () => this.syncs.readHealthNow(), () => this.panels.open({ panel: 'health' }), this.log));
   }
 
   /** Registers something to dispose with the container and returns it. */

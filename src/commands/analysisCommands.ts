@@ -2,10 +2,12 @@ import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { SyncSummary } from '../views/treeModel';
 import { pickText } from '../shared/displayText';
-import { excludeFailedRowsSql } from '../sql/excludeFailedRows';
+import { DEFAULT_EXCLUDE_LAST_RUNS, excludeFailedRowsSql, type ExcludeVariant } from '../sql/excludeFailedRows';
 import { nulProblem } from '../sql/nulText';
-import { DEFAULT_STUCK_MIN_FAILURES } from '../sql/stuckRowsQueries';
+import { stuckRowMinFailures } from '../services/settingsReaders';
 import { breakdownDriver, flappingDriver, modelDriver, timelineDriver } from '../panels/analysisDrivers';
+import { healthDriver } from '../panels/healthDriver';
+import { runDriver } from '../panels/runDriver';
 import { CATEGORIES_FILE } from '../panels/categoryConfig';
 import { workerClassifier } from '../loaders/textClassifier';
 import { forbidUserPatternsOnThisThread } from '../analysis/errorCategories';
@@ -34,13 +36,12 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
   // matched on this thread and user categories are skipped, with the reason, in the panel.
   const classifier = workerClassifier(join(__dirname, 'textClassifierWorker.js'));
   const drivers = {
+    health: healthDriver(stuckRowMinFailures),
     breakdown: breakdownDriver(container, categories, classifier),
-    flapping: flappingDriver(() => {
-      const k = vscode.workspace.getConfiguration('syncLogs').get<number>('stuckRowMinFailures', DEFAULT_STUCK_MIN_FAILURES);
-      return Number.isInteger(k) && k >= 1 ? k : DEFAULT_STUCK_MIN_FAILURES;
-    }),
+    flapping: flappingDriver(stuckRowMinFailures),
     timeline: timelineDriver(),
     model: modelDriver(),
+    run: runDriver(),
   };
 
   /** The sync a command is about: from its argument, else picked from the active connection's syncs. */
@@ -84,10 +85,20 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
     { dispose: () => classifier.dispose() },
     categoryFile,
     categorySettings,
+    panels.register(drivers.health),
+    panels.register(drivers.run),
     panels.register(drivers.breakdown),
     panels.register(drivers.flapping),
     panels.register(drivers.timeline),
     panels.register(drivers.model),
+    vscode.commands.registerCommand('syncLogs.openHealth', (target?: Target) => panels.open({ panel: 'health', days: target?.days })),
+    vscode.commands.registerCommand('syncLogs.openRunExplained', async (target?: Target) => {
+      const syncRunId = target?.run?.syncRunId ?? target?.syncRunId;
+      const syncId = target?.sync?.syncId ?? target?.syncId ?? undefined;
+      if (syncRunId && syncId) return panels.open({ panel: 'run', syncId, syncRunId });
+      void vscode.window.showInformationMessage('Right-click a run in the Sync Logs view and choose "Explain Run".');
+      return undefined;
+    }),
     vscode.commands.registerCommand('syncLogs.openErrorBreakdown', async (target?: Target) => {
       const syncId = await syncOf(target, 'Error breakdown: which sync?', true);
       if (syncId === undefined) return undefined;
@@ -134,10 +145,20 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
         });
         if (primaryKey === undefined) return undefined;
       }
+      const variant = await container.prompter.pick<ExcludeVariant>({
+        title: 'Exclude previously failed rows: which rows?',
+        placeholder: 'Which failed rows to keep out of the model',
+        items: [
+          { label: 'Rows whose latest attempt failed', description: 'stable: an excluded row stays out, it never flaps', value: 'latestAttemptFailed' },
+          { label: `Rows that failed in the last ${DEFAULT_EXCLUDE_LAST_RUNS} runs`, description: 'stable: a row is tried again after that many runs', value: 'failedInLastRuns' },
+          { label: 'The snapshot’s failed rows (the vendor’s example)', description: 'flaps: an excluded row leaves the snapshot and comes back', value: 'snapshotFailed' },
+        ],
+      });
+      if (variant === undefined) return undefined;
       const { info } = await container.connections.getSyncLog();
       let content: string;
       try {
-        content = excludeFailedRowsSql(info.location, { modelSql, syncId, primaryKey: primaryKey.trim() });
+        content = excludeFailedRowsSql(info.location, { modelSql, syncId, primaryKey: primaryKey.trim(), variant, lastRuns: DEFAULT_EXCLUDE_LAST_RUNS });
       } catch (err) {
         void vscode.window.showErrorMessage(`Sync Logs: ${(err as Error).message}`);
         return undefined;

@@ -20,7 +20,10 @@ export function panelOpenOf(target: PanelTarget): PanelOpen {
         params: { syncId: target.syncId, syncRunId: target.syncRunId ?? null, source: target.source ?? 'changelog', days: days(target.days, DEFAULT_DAYS) },
       };
     case 'flapping':
-      return { kind: 'flapping', params: { syncId: target.syncId, days: days(target.days, DEFAULT_DAYS), orderBy: target.orderBy ?? 'flapping' } };
+      return {
+        kind: 'flapping',
+        params: { syncId: target.syncId, days: days(target.days, DEFAULT_DAYS), orderBy: target.orderBy ?? 'flapping', ...(target.focus ? { focus: target.focus } : {}) },
+      };
     case 'timeline':
       return { kind: 'timeline', params: { rowId: target.rowId, syncId: target.syncId } };
     case 'model':

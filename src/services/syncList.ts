@@ -3,6 +3,10 @@ import type { ConnectionManager } from '../warehouse/connectionManager';
 import { resultObjects } from '../shared/queryResult';
 import { listSyncsQuery } from '../sql/treeQueries';
 import { toSyncSummary, type SyncSummary } from '../views/treeModel';
+import type { HealthData } from '../shared/healthData';
+import { warehouseRunner } from '../loaders/queryRunner';
+import { loadHealth } from '../loaders/healthLoader';
+import { DEFAULT_HEALTH_DAYS } from '../panels/panelTargets';
 
 /** The most syncs listed (the tree says so when a connection has more). */
 export const MAX_SYNCS = 500;
@@ -10,17 +14,63 @@ export const MAX_SYNCS = 500;
 /**
  * The active connection's syncs, read once and shared by the tree, the panels' pickers and the
  * commands, so they never disagree about which syncs exist. Read again on Refresh and when the
- * active connection changes; `onDidChange` fires then, before the new list is read.
+ * active connection changes; `onDidChange` fires then, before the new list is read. Their health
+ * (the overview's states, over the last day) is read after the list, once per list, and
+ * `onDidChangeHealth` fires when it arrives, so the tree can sort worst first without waiting.
  */
 export class SyncList implements vscode.Disposable {
   private syncs: Promise<SyncSummary[]> | undefined;
   private generation = 0;
+  private healthRead: { version: number; promise: Promise<HealthData | undefined> } | undefined;
+  private latestHealth: { version: number; data: HealthData } | undefined;
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
+  private readonly healthEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeHealth = this.healthEmitter.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly connections: ConnectionManager) {
+  constructor(
+    private readonly connections: ConnectionManager,
+    private readonly minFailures: () => number,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.subscription = connections.onDidChange(() => this.refresh());
+  }
+
+  /** The health of the current list if it has been read (no query). */
+  get currentHealth(): HealthData | undefined {
+    return this.latestHealth?.version === this.generation ? this.latestHealth.data : undefined;
+  }
+
+  /**
+   * The syncs' health over the last day, read once per list; undefined when it cannot be read
+   * (the reason is logged: the tree then keeps its plain order).
+   */
+  health(): Promise<HealthData | undefined> {
+    const version = this.generation;
+    if (this.healthRead?.version === version) return this.healthRead.promise;
+    const promise = this.readHealthNow().then(
+      (data) => {
+        if (this.generation === version) {
+          this.latestHealth = { version, data };
+          this.healthEmitter.fire();
+        }
+        return data;
+      },
+      (err) => {
+        this.log.warn(`Sync health could not be read: ${(err as Error).message ?? String(err)}`);
+        return undefined;
+      },
+    );
+    this.healthRead = { version, promise };
+    return promise;
+  }
+
+  /** Reads the health again, whatever is cached (the watch's checks). */
+  async readHealthNow(): Promise<HealthData> {
+    const { warehouse, info } = await this.connections.getSyncLog();
+    if (info.problem) throw new Error(info.problem);
+    return loadHealth(warehouseRunner(warehouse, info.location), { days: DEFAULT_HEALTH_DAYS, minFailures: this.minFailures(), now: new Date() });
   }
 
   /** The syncs as last read; the first call (and the first after a refresh) queries the warehouse. */
@@ -60,5 +110,6 @@ export class SyncList implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
     this.changeEmitter.dispose();
+    this.healthEmitter.dispose();
   }
 }

@@ -53,6 +53,8 @@ export interface FlappingParams {
   syncId: string;
   days: number | null;
   orderBy: FlappingOrder;
+  /** Opened for its Stuck Rows section (from the health overview): the panel scrolls there. */
+  focus?: 'stuck';
 }
 
 export interface TimelineParams {
@@ -154,7 +156,7 @@ export type AnalysisHostMessage = StateMessage | ChartMessage | DrillMessage | R
 export type PanelTarget =
   | { panel: 'health'; days?: number | null }
   | { panel: 'breakdown'; syncId: string | null; syncRunId?: string | null; days?: number | null; source?: 'changelog' | 'snapshot' }
-  | { panel: 'flapping'; syncId: string; days?: number | null; orderBy?: FlappingOrder }
+  | { panel: 'flapping'; syncId: string; days?: number | null; orderBy?: FlappingOrder; focus?: 'stuck' }
   | { panel: 'timeline'; rowId: string; syncId: string | null }
   | { panel: 'model'; syncId: string; days?: number | null }
   | { panel: 'run'; syncId: string; syncRunId: string };
@@ -195,6 +197,7 @@ const isDays = (v: unknown): v is number | null => v === null || (typeof v === '
 const PANEL_KINDS: readonly PanelKind[] = ['health', 'breakdown', 'flapping', 'timeline', 'model', 'run'];
 const isPanelKind = (v: unknown): v is PanelKind => (PANEL_KINDS as readonly unknown[]).includes(v);
 const isOptDays = (v: unknown): boolean => v === undefined || isDays(v);
+const isFocus = (v: unknown): boolean => v === undefined || v === 'stuck';
 
 const FLAPPING_ORDERS: readonly FlappingOrder[] = ['flapping', 'retries', 'operations', 'changes', 'cycles'];
 const isFlappingOrder = (v: unknown): v is FlappingOrder => (FLAPPING_ORDERS as readonly unknown[]).includes(v);
@@ -205,7 +208,7 @@ export const PARAMS_GUARDS: { [K in PanelKind]: (p: unknown) => p is ParamsOf[K]
   breakdown: (p): p is BreakdownParams =>
     isObject(p) && isStrOrNull(p.syncId) && isStrOrNull(p.syncRunId) && (p.source === 'changelog' || p.source === 'snapshot') && isDays(p.days),
   flapping: (p): p is FlappingParams =>
-    isObject(p) && isStr(p.syncId) && isDays(p.days) && isFlappingOrder(p.orderBy),
+    isObject(p) && isStr(p.syncId) && isDays(p.days) && isFlappingOrder(p.orderBy) && isFocus(p.focus),
   timeline: (p): p is TimelineParams => isObject(p) && isStr(p.rowId) && p.rowId.length <= 1000 && isStrOrNull(p.syncId),
   model: (p): p is ModelParams => isObject(p) && isStr(p.syncId) && isDays(p.days),
 };
@@ -219,7 +222,7 @@ export function isPanelTarget(t: unknown): t is PanelTarget {
     case 'breakdown':
       return isStrOrNull(t.syncId) && (t.syncRunId === undefined || isStrOrNull(t.syncRunId)) && isOptDays(t.days) && (t.source === undefined || t.source === 'changelog' || t.source === 'snapshot');
     case 'flapping':
-      return isStr(t.syncId) && isOptDays(t.days) && (t.orderBy === undefined || isFlappingOrder(t.orderBy));
+      return isStr(t.syncId) && isOptDays(t.days) && (t.orderBy === undefined || isFlappingOrder(t.orderBy)) && isFocus(t.focus);
     case 'timeline':
       return isStr(t.rowId) && t.rowId.length <= 1000 && isStrOrNull(t.syncId);
     case 'model':

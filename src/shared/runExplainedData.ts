@@ -12,7 +12,10 @@ export interface RunOpFigures {
   attempted: number;
   succeeded: number;
   failed: number;
+  /** Planned but not attempted: status `aborted` (or any status neither succeeded nor failed). */
   aborted: number;
+  /** Operations behind `planned`: equal to it when the run has one operation per row, as it should. */
+  operations: number;
 }
 
 export interface RunHeader {
@@ -32,8 +35,14 @@ export interface RunComparison {
   recovered: number;
   /** Rows that failed in both. */
   stillFailing: number;
-  /** Failure templates of this run that never appeared before it in the sync's log. */
-  newTemplates: { template: string; rows: number }[];
+  /**
+   * Failure templates of this run that never appeared before it in the sync's log (none of the
+   * texts that fold into it failed an earlier run of the sync), most rows first; `example` is one
+   * raw text of it.
+   */
+  newTemplates: { template: string; rows: number; example: string }[];
+  /** The run had more distinct failure texts than were read: newTemplates may miss some. */
+  textsTruncated: boolean;
 }
 
 export interface RunExplainedData {
@@ -53,4 +62,6 @@ export interface RunRow {
   opType: string | null;
   status: string | null;
   failureReason: string | null;
+  /** Comparison rows: the row's failure text in the previous run (what a recovered row recovered from). */
+  previousFailureReason: string | null;
 }

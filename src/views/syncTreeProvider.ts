@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../warehouse/connectionManager';
 import { MAX_SYNCS, type SyncList } from '../services/syncList';
+import { treeHealthEnabled } from '../services/settingsReaders';
 import type { SyncLogLocation } from '../sql/syncLogTables';
 import { resultObjects } from '../shared/queryResult';
 import { listRunsQuery, runFailuresQuery } from '../sql/treeQueries';
@@ -11,6 +12,7 @@ import {
   pageOf,
   runErrorItem,
   runItem,
+  sortByHealth,
   syncItem,
   toFailureGroup,
   toReasonCount,
@@ -55,7 +57,11 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
 
   constructor(private readonly connections: ConnectionManager, private readonly syncList: SyncList, private readonly log: vscode.LogOutputChannel) {
     // The list is read again on Refresh and on a connection change: the runs below it go with it.
-    this.subscription = syncList.onDidChange(() => this.redraw());
+    this.subscription = vscode.Disposable.from(
+      syncList.onDidChange(() => this.redraw()),
+      // Health arrives after the list: re-sort and re-badge the syncs, keeping the runs read.
+      syncList.onDidChangeHealth(() => this.changeEmitter.fire(undefined)),
+    );
   }
 
   /** Reads everything again: the sync list (shared with the panels and commands) and the runs. */
@@ -91,8 +97,10 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
         item.tooltip = `Active connection "${isolate(node.name)}" (${node.kind}), schema ${node.schema}. Switch with "Sync Logs: Select Connection"${node.kind === 'demo' ? '' : '; right-click to edit or remove it'}.`;
         return item;
       }
-      case 'sync':
-        return withId(toTreeItem(syncItem(node.sync, this.formatOptions())), `${conn}/sync:${node.sync.syncId}`);
+      case 'sync': {
+        const state = this.syncList.currentHealth?.syncs.find((h) => h.syncId === node.sync.syncId);
+        return withId(toTreeItem(syncItem(node.sync, this.formatOptions(), state)), `${conn}/sync:${node.sync.syncId}`);
+      }
       case 'run':
         return withId(toTreeItem(runItem(node.run, this.formatOptions())), `${conn}/run:${node.sync.syncId}:${node.run.syncRunId}`);
       case 'failure':
@@ -125,7 +133,9 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
       }
       switch (node.type) {
         case 'connection': {
-          const syncs = await this.syncList.get();
+          const listed = await this.syncList.get();
+          if (treeHealthEnabled()) void this.syncList.health();
+          const syncs = sortByHealth(listed, this.syncList.currentHealth?.syncs);
           if (syncs.length === 0) return [{ type: 'message', text: `No sync runs in ${this.connections.schema}.sync_runs yet.`, detail: 'Enable warehouse sync logs on a sync in Hightouch (Sync Logs tab), then refresh after its next run.' }];
           const nodes: SyncTreeNode[] = syncs.map((sync) => {
             const syncNode: SyncTreeNode = { type: 'sync', sync };

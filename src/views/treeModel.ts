@@ -2,6 +2,7 @@ import type { ReasonCount, TemplateGroup } from '../analysis/failureTemplates';
 import { isolate } from '../shared/displayText';
 import { formatCount, formatDuration, formatRelative, formatTimestamp, oneLine, toDate } from './format';
 import type { Tooltip } from './tooltipMarkdown';
+import { SYNC_STATE_ORDER, type SyncHealth, type SyncState } from '../shared/healthData';
 
 /** What the sync-list query returns for one sync (its latest run plus totals). */
 export interface SyncSummary {
@@ -139,9 +140,58 @@ const HEALTH_ICON: Record<Health, { id: string; color?: string }> = {
   unknown: { id: 'circle-outline' },
 };
 
-export function syncItem(s: SyncSummary, opts: FormatOptions): ItemDescriptor {
+/** The tree's word and icon for each health state (the Health overview's states). */
+export const SYNC_STATE_TEXT: Record<SyncState, string> = {
+  failing: 'failing',
+  stuckRising: 'stuck rows rising',
+  stale: 'stale',
+  healthy: 'healthy',
+  noRuns: 'no runs',
+};
+
+const STATE_ICON: Record<SyncState, { id: string; color?: string }> = {
+  failing: { id: 'error', color: 'list.errorForeground' },
+  stuckRising: { id: 'arrow-circle-up', color: 'list.warningForeground' },
+  stale: { id: 'history', color: 'list.warningForeground' },
+  healthy: { id: 'pass', color: 'testing.iconPassed' },
+  noRuns: { id: 'circle-outline' },
+};
+
+/**
+ * The syncs worst first when their health is known (the Health overview's order), else as listed.
+ * Syncs the health does not know (listed after it was computed) keep their place after the others.
+ */
+export function sortByHealth(syncs: readonly SyncSummary[], health: readonly SyncHealth[] | undefined): SyncSummary[] {
+  if (!health) return [...syncs];
+  const rank = new Map(health.map((h, i) => [h.syncId, i]));
+  return syncs
+    .map((s, i) => ({ s, i, r: rank.get(s.syncId) ?? health.length + i }))
+    .sort((a, b) => a.r - b.r)
+    .map((x) => x.s);
+}
+
+export function syncItem(s: SyncSummary, opts: FormatOptions, state?: Pick<SyncHealth, 'state' | 'stateReason'>): ItemDescriptor {
   const health = s.runCount === 0 ? 'unknown' : runHealth({ status: s.lastStatus, planned: s.lastPlanned, attempted: s.lastAttempted, failed: s.lastFailed });
   const when = formatRelative(s.lastStartedAt, opts.now);
+  if (state) return withState(syncItemByRun(s, opts, health, when), s, state, when);
+  return syncItemByRun(s, opts, health, when);
+}
+
+/** The health state decides the icon and leads the description; its rule's verdict heads the tooltip. */
+function withState(item: ItemDescriptor, s: SyncSummary, state: Pick<SyncHealth, 'state' | 'stateReason'>, when: string): ItemDescriptor {
+  const tooltip = item.tooltip ? { ...item.tooltip, rows: [['State', `${SYNC_STATE_TEXT[state.state]}: ${state.stateReason}`] as [string, string], ...item.tooltip.rows] } : item.tooltip;
+  return {
+    ...item,
+    description: `${isolate(s.destination)} · ${SYNC_STATE_TEXT[state.state]} · last run ${when}`,
+    icon: STATE_ICON[state.state],
+    tooltip,
+  };
+}
+
+/** Orders states worst first (for tests and callers that sort by state alone). */
+export const stateRank = (state: SyncState): number => SYNC_STATE_ORDER.indexOf(state);
+
+function syncItemByRun(s: SyncSummary, opts: FormatOptions, health: Health, when: string): ItemDescriptor {
   const rows: [string, string][] = [
     ['Sync ID', s.syncId],
     ['Destination', s.destination],

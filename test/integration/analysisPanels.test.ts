@@ -250,7 +250,33 @@ describe('Analysis panels on the demo connection', function () {
     if (chart) assert.notStrictEqual(chart.view.phase, 'error', JSON.stringify(chart.view).slice(0, 300));
   });
 
-  it('exclude previously failed rows: the SQL runs and drops exactly the failed snapshot rows', async () => {
+  it('sync health: every sync, worst first; the worst sync’s rows failing now match the snapshot; the tree follows its order', async () => {
+    const api = await getApi();
+    const panel = await openPanel<'health'>('syncLogs.openHealth');
+    const data = await readyData(panel);
+    assert.strictEqual(data.syncs.length, await count(`select count(distinct sync_id) from ${RUNS}`));
+    const order = ['failing', 'stuckRising', 'stale', 'healthy', 'noRuns'];
+    const ranks = data.syncs.map((s) => order.indexOf(s.state));
+    assert.deepStrictEqual(ranks, [...ranks].sort((a, b) => a - b), 'worst first');
+    const worst = data.syncs[0];
+    assert.strictEqual(worst.rowsFailingNow, await count(`select count(*) from ${SNAPSHOT} where sync_id = $1 and status = 'failed'`, [worst.syncId]));
+    const failedInWindow = await count(
+      `select count(distinct c.row_id) from ${CHANGELOG} c join ${RUNS} r on r.sync_run_id = c.sync_run_id
+       where c.sync_id = $1 and c.status = 'failed' and r.started_at >= (select max(started_at) from ${RUNS}) - interval '1 day'`,
+      [worst.syncId],
+    );
+    assert.strictEqual(worst.rowsFailedInWindow, failedInWindow);
+    // The tree reads the same health (the last day) and lists the syncs in its order.
+    await api.container.syncs.health();
+    const [connection] = await api.container.tree.getChildren();
+    const nodes = await api.container.tree.getChildren(connection);
+    const treeOrder = nodes.flatMap((n) => (n.type === 'sync' ? [n.sync.syncId] : []));
+    assert.deepStrictEqual(treeOrder, api.container.syncs.currentHealth?.syncs.map((s) => s.syncId));
+    const item = api.container.tree.getTreeItem(nodes[0]);
+    assert.match(String(item.description), new RegExp(worst.state === 'failing' ? 'failing' : '.'));
+  });
+
+  it('exclude previously failed rows: the stable default drops exactly the rows whose latest attempt failed', async () => {
     const api = await getApi();
     const [busy] = await direct(`select sync_id, count(*) as n from ${SNAPSHOT} where status = 'failed' group by sync_id order by n desc, sync_id limit 1`);
     assert.ok(busy, 'some sync has failed snapshot rows');
@@ -266,6 +292,7 @@ describe('Analysis panels on the demo connection', function () {
     const script = scriptedPrompter([
       { expect: /^pick: Exclude previously failed rows/, answer: 'Type or paste the model’s SQL…' },
       { expect: /^input: Exclude previously failed rows \| The model’s SQL/, answer: modelSql },
+      { expect: /^pick: Exclude previously failed rows: which rows\?/, answer: 'Rows whose latest attempt failed' },
     ]);
     api.container.prompter = script;
     const doc = await vscode.commands.executeCommand<vscode.TextDocument>('syncLogs.excludeFailedRows', { syncId });
@@ -279,7 +306,16 @@ describe('Analysis panels on the demo connection', function () {
 
     const kept = await count(`select count(*) from (\n${text}\n) x`);
     const modelRows = await count(`select count(*) from (${modelSql}) m`);
-    const failedRows = await count(`select count(*) from ${SNAPSHOT} where sync_id = $1 and status = 'failed'`, [syncId]);
+    // Independently: model rows whose latest attempted add or change (removes and aborted ops aside) failed.
+    const failedRows = await count(
+      `select count(*) from (${modelSql}) m where m.${pk} in (
+        select row_id from (
+          select c.row_id, c.status, row_number() over (partition by c.row_id order by r.started_at desc, c.sync_run_id desc) as rn
+          from ${CHANGELOG} c join ${RUNS} r on r.sync_run_id = c.sync_run_id
+          where c.sync_id = $1 and c.status in ('succeeded', 'failed') and c.op_type in ('added', 'changed')
+        ) x where rn = 1 and status = 'failed')`,
+      [syncId],
+    );
     assert.ok(failedRows > 0 && modelRows > failedRows);
     assert.strictEqual(kept, modelRows - failedRows);
   });

@@ -142,8 +142,16 @@ function render(content: HTMLElement, data: FlappingData, p: FlappingParams): vo
       },
     }));
   }
-  content.append(stuckSection(data.stuck, open));
+  const stuck = stuckSection(data.stuck, open);
+  content.append(stuck);
+  // Opened for its stuck rows (the health overview's figure): shown once they are counted, once.
+  if (p.focus === 'stuck' && data.stuck && !focused) {
+    focused = true;
+    requestAnimationFrame(() => stuck.scrollIntoView({ block: 'start' }));
+  }
 }
+
+let focused = false;
 
 /** "12 min", "5 h 10 min", "3 d 4 h": how long a row took to recover. */
 function fmtDuration(ms: number | null): string {
