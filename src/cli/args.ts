@@ -1,5 +1,6 @@
 import { validateIdent } from '../sql/dialect';
 import { DEFAULT_SCHEMA } from '../shared/connection';
+import { ANALYSIS_NAMES, parseAnalysis, type AnalysisCommand, type AnalysisName } from './analysisArgs';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
 
@@ -7,7 +8,8 @@ export type CliCommand =
   | { kind: 'help'; text: string }
   | { kind: 'version' }
   | { kind: 'demoLoad'; url: string; scale: number; schema: string }
-  | { kind: 'query'; source: { url: string } | { demo: true }; format: OutputFormat; maxRows: number; sql: string };
+  | { kind: 'query'; source: { url: string } | { demo: true }; format: OutputFormat; maxRows: number; sql: string }
+  | AnalysisCommand;
 
 /** A mistake in how the CLI was called: printed with a pointer to the usage, exit code 2. */
 export class UsageError extends Error {
@@ -46,13 +48,23 @@ export const USAGE = `synclogs: explore Hightouch warehouse sync logs from the t
 Usage:
   synclogs query (--url <postgres-url> | --demo) [--format table|csv|json] [--max-rows N] "<sql>"
   synclogs demo load --url <postgres-url> [--scale N] [--schema S]
+  synclogs health   (--url <url> | --demo) [--window 24h|7d|30d|all] [--format table|csv|json]
+  synclogs errors   (--url <url> | --demo) [--sync ID] [--window W] [--categories FILE] [--format F]
+  synclogs flapping (--url <url> | --demo) --sync ID [--window W] [--format F]
+  synclogs stuck    (--url <url> | --demo) --sync ID [--min N] [--format F]
+  synclogs timeline ROW_ID (--url <url> | --demo) [--sync ID] [--format F]
+  synclogs run RUN_ID (--url <url> | --demo) [--format F]
+  synclogs check    (--url <url> | --demo) [--sync ID] [--window W] [--max-new-templates N]
+                    [--max-stuck-rows N] [--max-failure-rate P]    exit 0 ok, 1 tripped, 2 error
   synclogs --help | --version
   synclogs <command> --help
 
 Examples:
   synclogs query --demo "select status, count(*) from hightouch_audit.sync_changelog group by 1"
   PGPASSWORD=... synclogs query --url postgres://me@db:5432/analytics --format csv "select * from hightouch_audit.sync_runs" > runs.csv
-  synclogs demo load --url postgres://postgres@localhost:5432/postgres --scale 5`;
+  synclogs demo load --url postgres://postgres@localhost:5432/postgres --scale 5
+  synclogs errors --demo --sync 1 --window 7d --format json
+  synclogs check --url postgres://me@db:5432/analytics --max-stuck-rows 50 --max-failure-rate 5% || alert`;
 
 interface OptionSpec {
   /** Takes a value (`--name value` or `--name=value`), or is a flag. */
@@ -115,6 +127,7 @@ export function parseArgs(argv: readonly string[]): CliCommand {
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { kind: 'help', text: USAGE };
   if (first === '--version' || first === '-V' || first === '-v') return { kind: 'version' };
   if (first === 'query') return parseQuery(rest);
+  if ((ANALYSIS_NAMES as readonly string[]).includes(first)) return parseAnalysis(first as AnalysisName, rest);
   if (first === 'demo') {
     const [sub, ...more] = rest;
     if (sub === undefined || sub === '--help' || sub === '-h') return { kind: 'help', text: DEMO_LOAD_USAGE };

@@ -27,6 +27,10 @@ export interface CliIo {
   /** Calls `handler` on Ctrl-C; returns a function that stops listening. */
   onInterrupt(handler: () => void): () => void;
   version: string;
+  /** The built classifier worker; default: textClassifierWorker.js next to the running CLI. */
+  classifierWorkerPath?: string;
+  /** The health and Run Explained loaders, once built (src/loaders/healthLoader.ts, runExplainedLoader.ts). */
+  healthLoaders?: import('./analysisCommands').HealthLoaders;
 }
 
 export const EXIT_OK = 0;
@@ -37,10 +41,13 @@ export const EXIT_INTERRUPTED = 130;
 /** Runs one CLI invocation and returns its exit code. Never prints a password. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let secret: string | undefined;
+  let failedCode = EXIT_FAILED;
   try {
     const command = parseArgs(argv);
-    const url = command.kind === 'demoLoad' ? command.url : command.kind === 'query' && 'url' in command.source ? command.source.url : undefined;
+    const url = command.kind === 'demoLoad' ? command.url : (command.kind === 'query' || command.kind === 'analysis') && 'url' in command.source ? command.source.url : undefined;
     secret = url && urlPassword(url);
+    // check's 1 means "a limit tripped", so a check that could not run exits 2.
+    if (command.kind === 'analysis' && command.name === 'check') failedCode = EXIT_USAGE;
     switch (command.kind) {
       case 'help':
         await io.stdout(`${command.text}\n`);
@@ -52,6 +59,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await demoLoad(command, io);
       case 'query':
         return await query(command, io);
+      case 'analysis':
+        return await analysis(command, io);
     }
   } catch (err) {
     // The reader stopped reading (`synclogs query ... | head`): it has what it wanted.
@@ -66,7 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     // Server messages are third-party text: a control character in one must not reach the terminal.
     io.stderr(`synclogs: ${messageSafe(redactSecret((err as Error).message ?? String(err), secret))}\n`);
-    return EXIT_FAILED;
+    return failedCode;
   }
 }
 
@@ -98,6 +107,16 @@ async function query(command: Extract<CliCommand, { kind: 'query' }>, io: CliIo)
     return EXIT_OK;
   } finally {
     stopListening();
+    await warehouse.close();
+  }
+}
+
+async function analysis(command: Extract<CliCommand, { kind: 'analysis' }>, io: CliIo): Promise<number> {
+  const { runAnalysis } = await import('./analysisCommands');
+  const warehouse = await openSource(command.source, io);
+  try {
+    return await runAnalysis(command, warehouse, io, io.healthLoaders);
+  } finally {
     await warehouse.close();
   }
 }

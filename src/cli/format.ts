@@ -229,3 +229,19 @@ export function formatLoadSummary(stats: LoadStats, schema: string): string {
     `  ${count(rate)} changelog rows/s`,
   ].join('\n');
 }
+
+/** Records (one shape, these columns) as a result, so they print through the same table, CSV and JSON writers as queries. */
+export function recordsResult(records: readonly Record<string, unknown>[], columns: readonly string[]): QueryResult {
+  return {
+    columns: columns.map((name) => ({ name, type: 'text' })),
+    rows: records.map((r) => columns.map((c) => r[c] ?? null)),
+    rowCount: records.length,
+    truncated: false,
+    elapsedMs: 0,
+  };
+}
+
+/** One JSON value (an analysis's whole object), indented like the query output, exact for any text it holds. */
+export function jsonValueText(value: unknown): string {
+  return `${stringifyJson(value, { indent: 2 }) ?? 'null'}\n`;
+}

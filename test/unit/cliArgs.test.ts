@@ -92,3 +92,81 @@ test('usage errors exit 2 on stderr and never echo a password from a URL', async
   assert.match(stderr, /Usage: synclogs demo load/);
   assert.ok(!stderr.includes('hunter2secret'));
 });
+
+test('analysis commands: windows, sync, ids and defaults', () => {
+  const errors = parseArgs(['errors', '--demo', '--sync', '42', '--window', '24h', '--format=json', '--categories', 'cats.json']);
+  assert.deepEqual(errors, { kind: 'analysis', name: 'errors', source: { demo: true }, schema: 'hightouch_audit', format: 'json', days: 1, syncId: '42', minFailures: 3, categoriesFile: 'cats.json' });
+  const days = (w: string) => {
+    const c = parseArgs(['flapping', '--demo', '--sync', '1', '--window', w]);
+    return c.kind === 'analysis' ? c.days : undefined;
+  };
+  assert.equal(days('7d'), 7);
+  assert.equal(days('30d'), 30);
+  assert.equal(days('all'), null);
+  assert.equal(days('48h'), 2);
+  assert.equal(days('36h'), 2, 'hours round up: the window never covers less than asked');
+  const health = parseArgs(['health', '--url', 'postgres://u@h/db']);
+  assert.ok(health.kind === 'analysis' && health.days === 1 && health.syncId === null, 'health looks at the last day by default');
+  const flapping = parseArgs(['flapping', '--demo', '--sync', '7']);
+  assert.ok(flapping.kind === 'analysis' && flapping.days === 30);
+  const timeline = parseArgs(['timeline', 'row-9', '--demo']);
+  assert.ok(timeline.kind === 'analysis' && timeline.id === 'row-9' && timeline.syncId === null);
+  const stuck = parseArgs(['stuck', '--demo', '--sync', '7', '--min', '5']);
+  assert.ok(stuck.kind === 'analysis' && stuck.minFailures === 5);
+  const run = parseArgs(['run', '--demo', '--', '-123']);
+  assert.ok(run.kind === 'analysis' && run.id === '-123');
+  const help = parseArgs(['check', '--help']);
+  assert.ok(help.kind === 'help' && /exit 0|Exit 0/i.test(help.text) && /--max-failure-rate/.test(help.text));
+  assert.match(parseArgs(['--help']).kind === 'help' ? (parseArgs(['--help']) as { text: string }).text : '', /synclogs check/);
+});
+
+test('check limits: counts, and failure rates as fractions or percentages', () => {
+  const limits = (...args: string[]) => {
+    const c = parseArgs(['check', '--demo', ...args]);
+    return c.kind === 'analysis' ? c.limits : undefined;
+  };
+  assert.deepEqual(limits('--max-new-templates', '0', '--max-stuck-rows', '10', '--max-failure-rate', '0.05'), { maxNewTemplates: 0, maxStuckRows: 10, maxFailureRate: 0.05 });
+  assert.deepEqual(limits('--max-failure-rate', '5%'), { maxFailureRate: 0.05 });
+  assert.deepEqual(limits('--max-failure-rate=12.5%'), { maxFailureRate: 0.125 });
+  usageError(['check', '--demo'], /at least one limit/);
+  usageError(['check', '--demo', '--max-failure-rate', '5'], /between 0 and 1.*5%/);
+  usageError(['check', '--demo', '--max-failure-rate', 'lots'], /--max-failure-rate/);
+  usageError(['check', '--demo', '--max-stuck-rows', '-1'], /whole number of 0 or more/);
+  usageError(['check', '--demo', '--max-stuck-rows', '1.5'], /whole number/);
+});
+
+test('analysis usage errors say what is wrong', () => {
+  usageError(['errors'], /--url <postgres-url> or --demo/);
+  usageError(['errors', '--demo', '--url', 'postgres://h/db'], /either --url or --demo/);
+  usageError(['errors', '--demo', '--window', '2w'], /--window must be 24h, 7d, 30d, all/);
+  usageError(['errors', '--demo', '--window', '0d'], /--window/);
+  usageError(['errors', '--demo', '--format', 'xml'], /--format must be table, csv or json/);
+  usageError(['errors', '--demo', '--min', '3'], /Unknown option --min/);
+  usageError(['flapping', '--demo'], /needs --sync/);
+  usageError(['stuck', '--demo', '--window', '7d', '--sync', '1'], /Unknown option --window/);
+  usageError(['timeline', '--demo'], /Give the ROW_ID/);
+  usageError(['timeline', 'a', 'b', '--demo'], /Unexpected argument "b"/);
+  usageError(['run', '--demo'], /Give the RUN_ID/);
+  usageError(['health', '--demo', '--schema', 'bad-name; drop'], /Invalid schema name/);
+  usageError(['errors', '--demo', '--sync', ''], /--sync is empty/);
+  usageError(['stuck', '--demo', '--sync', '1', '--min', '0'], /--min must be at least 1/);
+});
+
+test('a check that cannot run exits 2, not 1 (1 means a limit tripped)', async () => {
+  let stderr = '';
+  const io = {
+    stdout: async () => undefined,
+    stderr: (t: string) => void (stderr += t),
+    stderrIsTTY: false,
+    env: {},
+    readStdin: async () => '',
+    onInterrupt: () => () => undefined,
+    version: '0.0.0-test',
+  };
+  // Nothing listens on port 1: the connection fails.
+  const code = await runCli(['check', '--url', 'postgres://u:pw-secret@127.0.0.1:1/db', '--max-stuck-rows', '1'], io);
+  assert.equal(code, 2);
+  assert.ok(!stderr.includes('pw-secret'));
+  const other = await runCli(['stuck', '--url', 'postgres://u@127.0.0.1:1/db', '--sync', '1'], io);
+  assert.equal(other, 1);
+});

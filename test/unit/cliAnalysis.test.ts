@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { trippedChecks, trippedLine } from '../../src/cli/healthCheck';
+import { errorsReport, flappingRecords, healthRecords, RECORD_COLUMNS } from '../../src/cli/analysisRecords';
+import { recordsResult, formatCsv, formatTable } from '../../src/cli/format';
+import type { HealthData, SyncHealth } from '../../src/shared/healthData';
+import type { BreakdownData, FlappingRow } from '../../src/shared/analysisData';
+
+const sync = (syncId: string, over: Partial<SyncHealth>): SyncHealth => ({
+  syncId,
+  modelName: `model ${syncId}`,
+  destination: 'braze',
+  primaryKey: 'id',
+  state: 'healthy',
+  stateReason: 'ok',
+  lastRun: null,
+  rowsFailingNow: 0,
+  rowsFailedInWindow: 0,
+  rowsAttemptedInWindow: 0,
+  failureRate: null,
+  runs: [],
+  runsInWindow: 0,
+  failedRuns: 0,
+  abortedRuns: 0,
+  stuckRows: 0,
+  stuckRowsBefore: 0,
+  newTemplates: [],
+  newTemplateCount: 0,
+  ...over,
+});
+
+const health = (syncs: SyncHealth[]): HealthData => ({
+  days: 1,
+  windowEnd: null,
+  windowStart: null,
+  logStale: false,
+  minFailures: 3,
+  syncs,
+  rules: { failing: '', stuckRising: '', stale: '', healthy: '', noRuns: '' },
+});
+
+test('check: a figure over its limit trips, one equal to it holds; per sync or all', () => {
+  const data = health([sync('a', { stuckRows: 10, failureRate: 0.05, newTemplateCount: 2 }), sync('b', { stuckRows: 11, failureRate: 0.0501, newTemplateCount: 0 })]);
+  const limits = { maxStuckRows: 10, maxFailureRate: 0.05, maxNewTemplates: 1 };
+  assert.deepEqual(
+    trippedChecks(data, limits, null).map((t) => [t.syncId, t.check, t.figure]),
+    [
+      ['a', 'new templates', 2],
+      ['b', 'stuck rows', 11],
+      ['b', 'failure rate', 0.0501],
+    ],
+  );
+  assert.deepEqual(trippedChecks(data, limits, 'a').map((t) => t.check), ['new templates']);
+  assert.deepEqual(trippedChecks(data, { maxStuckRows: 11 }, null), []);
+  // Nothing attempted: no rate, nothing to trip on.
+  assert.deepEqual(trippedChecks(health([sync('c', { failureRate: null })]), { maxFailureRate: 0 }, null), []);
+  assert.equal(trippedLine({ syncId: 'b', check: 'failure rate', figure: 0.0501, limit: 0.05 }), 'sync b: failure rate 5.01% > 5%');
+  assert.equal(trippedLine({ syncId: 'b', check: 'stuck rows', figure: 11, limit: 10 }), 'sync b: stuck rows 11 > 10');
+});
+
+test('health records carry the fields the issue names, in snake_case', () => {
+  const [r] = healthRecords(health([sync('a', { lastRun: { syncRunId: 'r1', startedAt: '2026-01-01T00:00:00.000Z', status: 'failed', planned: 1, attempted: 1, failed: 1, aborted: 0, finishedAt: null, error: null }, rowsFailingNow: 4, rowsFailedInWindow: 3, stuckRows: 2, newTemplateCount: 1, state: 'failing' })]));
+  for (const key of ['sync_id', 'model_name', 'destination', 'state', 'last_run_started_at', 'last_run_status', 'rows_failing', 'rows_failed_in_window', 'stuck_rows', 'new_templates']) assert.ok(key in r, key);
+  assert.deepEqual([r.state, r.last_run_status, r.rows_failing, r.rows_failed_in_window, r.stuck_rows, r.new_templates], ['failing', 'failed', 4, 3, 2, 1]);
+  assert.deepEqual(Object.keys(r), [...RECORD_COLUMNS.health]);
+});
+
+test('errors: rows and new come from the loader when it has them, else null (never a guess)', () => {
+  const base: BreakdownData = {
+    source: 'changelog',
+    totalFailures: 5,
+    distinctTexts: 2,
+    categories: [{ name: 'rate_limit', failures: 5, templates: 1, distinctTexts: 2, firstSeen: null, lastSeen: null, unexpected: false, pattern: '429', source: 'default' }],
+    templates: [{ template: '429 <n>', category: 'rate_limit', failures: 5, distinctTexts: 2, example: '429 1', sampleRowIds: [], firstSeen: 'f', lastSeen: 'l' }],
+    problems: [],
+    truncated: false,
+  };
+  const without = errorsReport(base);
+  assert.deepEqual(without, { failures: 5, rows: null, categories: [{ category: 'rate_limit', failures: 5, rows: null }], templates: [{ template: '429 <n>', category: 'rate_limit', failures: 5, rows: null, first_seen: 'f', last_seen: 'l', new: null }] });
+  const withRows = errorsReport({ ...base, rows: 2, categories: [{ ...base.categories[0], rows: 2 }], templates: [{ ...base.templates[0], rows: 2, isNew: true }] } as unknown as BreakdownData);
+  assert.equal(withRows.rows, 2);
+  assert.equal(withRows.categories[0].rows, 2);
+  assert.equal(withRows.templates[0].rows, 2);
+  assert.equal(withRows.templates[0].new, true);
+});
+
+test('records print as a table (hostile text escaped) and as exact CSV; an empty list keeps its header', () => {
+  const row: FlappingRow = { rowId: 'evil\x1b[31m,"x"', operations: 3, retries: 1, changes: 2, entries: 0, exits: 0, cycles: 0, flapping: 2, failures: null, ratePerRun: 1, firstRunAt: null, lastRunAt: null, activity: [] };
+  const result = recordsResult(flappingRecords([row]), RECORD_COLUMNS.flapping);
+  const table = formatTable(result);
+  assert.ok(!table.includes('\x1b'), 'no raw escape reaches the terminal');
+  assert.match(table, /evil\\x1B\[31m/);
+  assert.equal(formatCsv(result).split('\r\n')[1], '"evil\x1b[31m,""x""",3,2,0,1,0,0,2');
+  assert.equal(formatCsv(recordsResult([], RECORD_COLUMNS.stuck)), 'row_id,consecutive_failures,failing_since,last_failed_at,template\r\n');
+});
