@@ -1,90 +1,151 @@
-import { SYNC_STATE_ORDER, type HealthRun, type SyncHealth, type SyncState } from '../shared/healthData';
+import { failureTemplate } from './failureTemplates';
+import { SYNC_STATE_ORDER, type HealthData, type HealthRun, type SyncHealth, type SyncState } from '../shared/healthData';
 
-/** A run fails the sync's health when this share of the rows it attempted failed (or the run failed). */
-export const FAILING_ROW_SHARE = 0.1;
-/** Stale: no run for this many usual intervals (the median gap between its recent runs) before the log's end... */
+/** A run whose failed rows are at least this share of its attempted rows counts as failing. */
+export const FAILING_RUN_SHARE = 0.1;
+/** A sync is stale when its last run is more than this many median intervals before the window end... */
 export const STALE_INTERVALS = 3;
-/** ...and at least this long. */
+/** ...and at least this long before it. */
 export const STALE_MIN_MS = 86_400_000;
+/** Most new templates kept per sync. */
+export const MAX_NEW_TEMPLATES = 20;
 
 export const HEALTH_RULES: Record<SyncState, string> = {
-  failing: `Failing: the last run failed, or ${FAILING_ROW_SHARE * 100}% or more of the rows it attempted failed.`,
-  stuckRising: 'Stuck rows rising: some rows’ latest operations all failed, and there are more such rows than at the window’s first run.',
-  stale: `Stale: the sync’s last run started more than ${STALE_INTERVALS} times its usual interval between runs (and at least a day) before the sync log’s newest run.`,
-  healthy: 'Healthy: none of the rules above holds.',
-  noRuns: 'No runs: the sync has no run in the sync log.',
+  failing: `Failing: the last run failed, or its failed rows were at least ${FAILING_RUN_SHARE * 100}% of its attempted rows.`,
+  stuckRising: 'Stuck rows rising: some rows are stuck now (their latest K operations all failed), more than when the window began.',
+  stale: `Stale: the last run started more than ${STALE_INTERVALS} times the sync's median interval between runs (and at least a day) before the log's newest run.`,
+  healthy: 'Healthy: none of the rules above applies.',
+  noRuns: 'No runs: the sync has no run in the log.',
 };
 
-export type LastRun = NonNullable<SyncHealth['lastRun']>;
-
-/** What the rules read of one sync. */
-export interface HealthFacts {
-  lastRun: LastRun | null;
-  /** Run starts of its recent runs, newest first (for the usual interval). */
-  recentStarts: readonly string[];
+export interface HealthSyncInput {
+  syncId: string;
+  modelName: string;
+  destination: string;
+  primaryKey: string | null;
+  /** Newest first (as read); the window's ones flagged. */
+  runs: (HealthRun & { finishedAt: string | null; error: string | null; inWindow: boolean })[];
+  rowsFailingNow: number;
+  rowsFailedInWindow: number;
+  rowsAttemptedInWindow: number;
   stuckRows: number;
   stuckRowsBefore: number;
 }
 
-/** The median gap between consecutive run starts, in ms; undefined with fewer than two runs. */
-export function usualIntervalMs(startsNewestFirst: readonly string[]): number | undefined {
-  const times = startsNewestFirst.map((s) => Date.parse(s)).filter((t) => Number.isFinite(t));
-  if (times.length < 2) return undefined;
-  const gaps = times.slice(1).map((t, i) => times[i] - t).filter((g) => g >= 0).sort((a, b) => a - b);
-  if (gaps.length === 0) return undefined;
-  const mid = Math.floor(gaps.length / 2);
+export interface HealthText {
+  syncId: string;
+  reason: string;
+  firstSeen: string | null;
+  rowsInWindow: number;
+  failuresInWindow: number;
+}
+
+export interface HealthInput {
+  days: number | null;
+  windowEnd: string | null;
+  windowStart: string | null;
+  now: Date;
+  minFailures: number;
+  syncs: HealthSyncInput[];
+  texts: HealthText[];
+}
+
+const ms = (t: string | null) => (t === null ? NaN : Date.parse(t));
+
+export function medianInterval(startsNewestFirst: readonly (string | null)[]): number | null {
+  const t = startsNewestFirst.map(ms).filter(Number.isFinite).sort((a, b) => a - b);
+  if (t.length < 2) return null;
+  const gaps = t.slice(1).map((x, i) => x - t[i]).sort((a, b) => a - b);
+  const mid = gaps.length >> 1;
   return gaps.length % 2 ? gaps[mid] : (gaps[mid - 1] + gaps[mid]) / 2;
 }
 
-const fmtDays = (ms: number) => {
-  const h = ms / 3_600_000;
-  return h < 48 ? `${Math.round(h)} h` : `${Math.round(h / 24)} days`;
-};
-
-/** The state of one sync and the rule's verdict with its figures. `logEnd` is the newest run start of the whole log. */
-export function syncState(f: HealthFacts, logEnd: string | null): { state: SyncState; reason: string } {
-  const r = f.lastRun;
-  if (!r) return { state: 'noRuns', reason: 'no run in the sync log' };
-  if (r.status === 'failed') return { state: 'failing', reason: `the last run failed${r.error ? `: ${firstLine(r.error)}` : ''}` };
-  if (r.attempted > 0 && r.failed / r.attempted >= FAILING_ROW_SHARE) {
-    return { state: 'failing', reason: `the last run: ${r.failed} of ${r.attempted} rows failed (${Math.round((r.failed / r.attempted) * 100)}%)` };
-  }
-  if (f.stuckRows > 0 && f.stuckRows > f.stuckRowsBefore) {
-    return { state: 'stuckRising', reason: `${f.stuckRows} stuck rows, up from ${f.stuckRowsBefore} at the window’s first run` };
-  }
-  const end = logEnd ? Date.parse(logEnd) : NaN;
-  const last = r.startedAt ? Date.parse(r.startedAt) : NaN;
-  const usual = usualIntervalMs(f.recentStarts);
-  if (Number.isFinite(end) && Number.isFinite(last)) {
-    const limit = Math.max(STALE_MIN_MS, (usual ?? 0) * STALE_INTERVALS);
-    if (end - last > limit) return { state: 'stale', reason: `no run for ${fmtDays(end - last)} before the log’s newest run${usual ? ` (it usually runs every ${fmtDays(usual)})` : ''}` };
-  }
-  const failedNote = r.failed > 0 ? `the last run: ${r.failed} of ${r.attempted} rows failed` : 'the last run succeeded on every row it attempted';
-  return { state: 'healthy', reason: f.stuckRows > 0 ? `${failedNote}; ${f.stuckRows} stuck rows, not rising` : failedNote };
+/** The state and its reason, first rule that applies (in SYNC_STATE_ORDER). */
+export function syncState(s: HealthSyncInput, windowEnd: string | null): { state: SyncState; reason: string } {
+  const last = s.runs[0];
+  if (!last) return { state: 'noRuns', reason: 'no runs in the log' };
+  if (last.status === 'failed') return { state: 'failing', reason: `last run failed${last.error ? `: ${last.error}` : ''}` };
+  if (last.attempted > 0 && last.failed >= FAILING_RUN_SHARE * last.attempted) return { state: 'failing', reason: `last run: ${last.failed} of ${last.attempted} attempted rows failed` };
+  if (s.stuckRows > 0 && s.stuckRows > s.stuckRowsBefore) return { state: 'stuckRising', reason: `${s.stuckRows} stuck rows, ${s.stuckRowsBefore} when the window began` };
+  const median = medianInterval(s.runs.map((r) => r.startedAt));
+  const gap = ms(windowEnd) - ms(last.startedAt);
+  const limit = Math.max(STALE_INTERVALS * (median ?? 0), STALE_MIN_MS);
+  if (Number.isFinite(gap) && gap > limit) return { state: 'stale', reason: `last run ${(gap / 3_600_000).toFixed(1)} h before the log's newest run (limit ${(limit / 3_600_000).toFixed(1)} h)` };
+  return { state: 'healthy', reason: 'no rule applies' };
 }
 
-/** Worst first: state, then rows failing now, failure rate, model name. */
+/** Worst first: state, rows failing now, failure rate, model name (then sync id, for a stable order). */
 export function compareHealth(a: SyncHealth, b: SyncHealth): number {
   return (
     SYNC_STATE_ORDER.indexOf(a.state) - SYNC_STATE_ORDER.indexOf(b.state) ||
     b.rowsFailingNow - a.rowsFailingNow ||
     (b.failureRate ?? -1) - (a.failureRate ?? -1) ||
-    a.modelName.localeCompare(b.modelName, 'en-US') ||
-    a.syncId.localeCompare(b.syncId, 'en-US')
+    a.modelName.localeCompare(b.modelName) ||
+    a.syncId.localeCompare(b.syncId)
   );
 }
 
-/** The whole log is stale when its newest run is older than the window relative to now (never for "all runs"). */
-export function isLogStale(logEnd: string | null, days: number | null, now: Date): boolean {
-  if (days === null || !logEnd) return false;
-  const end = Date.parse(logEnd);
-  return Number.isFinite(end) && now.getTime() - end > days * 86_400_000;
+/** Templates first seen (in the whole log) at or after the window start; rows are summed over the template's texts (an upper bound when one row failed with two of them). */
+export function newTemplates(texts: readonly HealthText[], windowStart: string | null): Map<string, SyncHealth['newTemplates']> {
+  const bySync = new Map<string, Map<string, { template: string; rows: number; failures: number; firstSeen: string | null; first: number }>>();
+  for (const t of texts) {
+    const template = failureTemplate(t.reason);
+    const m = bySync.get(t.syncId) ?? new Map();
+    bySync.set(t.syncId, m);
+    const g = m.get(template) ?? { template, rows: 0, failures: 0, firstSeen: t.firstSeen, first: Infinity };
+    m.set(template, g);
+    g.rows += t.rowsInWindow;
+    g.failures += t.failuresInWindow;
+    const f = ms(t.firstSeen);
+    if (f < g.first) {
+      g.first = f;
+      g.firstSeen = t.firstSeen;
+    }
+  }
+  const start = windowStart === null ? -Infinity : ms(windowStart);
+  const out = new Map<string, SyncHealth['newTemplates']>();
+  for (const [syncId, m] of bySync) {
+    out.set(
+      syncId,
+      [...m.values()]
+        .filter((g) => g.first >= start)
+        .map(({ first: _f, ...g }) => g)
+        .sort((a, b) => b.rows - a.rows || b.failures - a.failures || a.template.localeCompare(b.template)),
+    );
+  }
+  return out;
 }
 
-/** Runs with operations planned but never attempted. */
-export const isAborted = (r: HealthRun): boolean => r.aborted > 0;
-
-function firstLine(text: string): string {
-  const line = text.split(/\r?\n/)[0];
-  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+export function buildHealth(input: HealthInput): HealthData {
+  const templates = newTemplates(input.texts, input.windowStart);
+  const syncs = input.syncs.map((s): SyncHealth => {
+    const { state, reason } = syncState(s, input.windowEnd);
+    const windowRuns = s.runs.filter((r) => r.inWindow);
+    const all = templates.get(s.syncId) ?? [];
+    const last = s.runs[0];
+    return {
+      syncId: s.syncId,
+      modelName: s.modelName,
+      destination: s.destination,
+      primaryKey: s.primaryKey,
+      state,
+      stateReason: reason,
+      lastRun: last ? { syncRunId: last.syncRunId, startedAt: last.startedAt, status: last.status, planned: last.planned, attempted: last.attempted, failed: last.failed, aborted: last.aborted, finishedAt: last.finishedAt, error: last.error } : null,
+      rowsFailingNow: s.rowsFailingNow,
+      rowsFailedInWindow: s.rowsFailedInWindow,
+      rowsAttemptedInWindow: s.rowsAttemptedInWindow,
+      failureRate: s.rowsAttemptedInWindow > 0 ? s.rowsFailedInWindow / s.rowsAttemptedInWindow : null,
+      runs: windowRuns.map(({ syncRunId, startedAt, status, planned, attempted, failed, aborted }) => ({ syncRunId, startedAt, status, planned, attempted, failed, aborted })).reverse(),
+      runsInWindow: windowRuns.length,
+      failedRuns: windowRuns.filter((r) => r.status === 'failed').length,
+      abortedRuns: windowRuns.filter((r) => r.aborted > 0).length,
+      stuckRows: s.stuckRows,
+      stuckRowsBefore: s.stuckRowsBefore,
+      newTemplates: all.slice(0, MAX_NEW_TEMPLATES),
+      newTemplateCount: all.length,
+    };
+  });
+  syncs.sort(compareHealth);
+  const logStale = input.days !== null && input.windowEnd !== null && input.now.getTime() - ms(input.windowEnd) > input.days * 86_400_000;
+  return { days: input.days, windowEnd: input.windowEnd, windowStart: input.windowStart, logStale, minFailures: input.minFailures, syncs, rules: HEALTH_RULES };
 }

@@ -2,126 +2,152 @@ import type { SqlQuery } from './dialect';
 import { binder, type Binder } from './binds';
 import { failureReasonExpr } from './analysisScope';
 import { sqlCount } from './ident';
-import { tableName, type SyncLogLocation } from './syncLogTables';
+import { counterSum, hasRunCounters, tableName, type SyncLogLocation } from './syncLogTables';
 
-/**
- * The Health overview's reads, for every sync at once. Bounded results: one row per sync, per
- * recent run, or per failure text. `since` is the window's start (ISO-8601), undefined for all runs.
- */
-
-const since = (loc: SyncLogLocation, b: Binder, at: string) => loc.dialect.timestampParam(b.bind(checkedSince(at)));
-
-/** The newest run start of the whole log: the window's end. */
-export function logEndQuery(loc: SyncLogLocation): SqlQuery {
-  return binder(loc.dialect).query(`select max(started_at) as newest from ${tableName(loc, 'sync_runs')}`);
+/** The health overview's window: runs that started at or after `since` (omitted: every run). */
+export interface HealthWindow {
+  since?: string;
 }
 
+/** Runs per sync read for the median interval between runs, whatever the window. */
+export const HEALTH_INTERVAL_RUNS = 50;
+/** Most runs of one sync read (as loadRuns: sync_runs rows are small, and the window counts need every run). */
+export const MAX_HEALTH_RUNS_PER_SYNC = 100_000;
+/** Most distinct failure texts read for new templates (all syncs). */
+export const MAX_HEALTH_TEXTS = 20_000;
+
+const checkedSince = (since: string): string => {
+  if (typeof since !== 'string' || Number.isNaN(Date.parse(since))) throw new Error(`Invalid "since" ${JSON.stringify(since)}: expected an ISO-8601 timestamp.`);
+  return since;
+};
+
+/** `<expr> >= since`, bound where it is written (Snowflake's `?` is positional); always true without a window. */
+const inWindow = (loc: SyncLogLocation, b: Binder, w: HealthWindow, expr: string) => (w.since === undefined ? '1 = 1' : `${expr} >= ${loc.dialect.timestampParam(b.bind(checkedSince(w.since)))}`);
+/** `<expr> < since`; never true without a window (nothing precedes "every run"). */
+const beforeWindow = (loc: SyncLogLocation, b: Binder, w: HealthWindow, expr: string) => (w.since === undefined ? '1 = 0' : `${expr} < ${loc.dialect.timestampParam(b.bind(checkedSince(w.since)))}`);
+
 /**
- * Each sync's latest `perSync` runs, newest first: the last run, the usual interval between runs
- * (for staleness) and the names. sync_runs only; no counters needed.
+ * Every sync's recent runs, newest first per sync: the latest HEALTH_INTERVAL_RUNS (last run, median
+ * interval) and every run of the window (sparkline), at most MAX_HEALTH_RUNS_PER_SYNC each. sync_runs
+ * only, unless it lacks its counters: then the figures of exactly these runs are counted in the
+ * changelog (one aggregate over those runs' operations). Columns: sync_id, sync_run_id, model_name,
+ * destination, primary_key, status, error, started_at, finished_at, rn (1 = latest), in_window,
+ * planned, attempted, failed.
  */
-export function recentRunsQuery(loc: SyncLogLocation, perSync: number): SqlQuery {
+export function healthRunsQuery(loc: SyncLogLocation, w: HealthWindow): SqlQuery {
   const b = binder(loc.dialect);
-  return b.query(`select sync_id, sync_run_id, model_name, destination, primary_key, status, error, started_at, finished_at
-from (
-  select r.sync_id, r.sync_run_id, r.model_name, r.destination, r.primary_key, r.status, r.error, r.started_at, r.finished_at,
-    row_number() over (partition by r.sync_id order by r.started_at desc, r.sync_run_id desc) as rn
-  from ${tableName(loc, 'sync_runs')} r
+  const runs = tableName(loc, 'sync_runs');
+  const counters = hasRunCounters(loc);
+  const counterCols = counters ? `,\n    ${counterSum('planned', 'r')} as planned, ${counterSum('attempted', 'r')} as attempted, ${counterSum('failed', 'r')} as failed` : '';
+  const ranked = `select r.sync_id, r.sync_run_id, r.model_name, r.destination, r.primary_key, r.status, r.error, r.started_at, r.finished_at,
+    row_number() over (partition by r.sync_id order by r.started_at desc, r.sync_run_id desc) as rn,
+    case when ${inWindow(loc, b, w, 'r.started_at')} then 1 else 0 end as in_window${counterCols}
+  from ${runs} r`;
+  const picked = `select * from (
+  ${ranked}
 ) ranked
-where rn <= ${sqlCount(perSync)}
-order by sync_id, started_at desc, sync_run_id desc`);
-}
-
-/**
- * Per run of the window (or of the whole log): operations planned, attempted, failed, aborted,
- * counted on the changelog (exact on every deployment, with or without sync_runs counters); per
- * sync, the distinct rows failed and attempted in the window. A run has at most one operation
- * per row, so a run's failed operations are its failed rows.
- * Columns: kind ('run' | 'sync'), sync_id, sync_run_id, started_at, status, planned, attempted, failed, aborted, rows_failed, rows_attempted.
- */
-export function windowFiguresQuery(loc: SyncLogLocation, windowStart: string | undefined): SqlQuery {
-  const b = binder(loc.dialect);
-  const where = windowStart === undefined ? '' : `where r.started_at >= ${since(loc, b, windowStart)}`;
-  return b.query(`with ops as (
-  select c.sync_id, c.sync_run_id, c.row_id, c.status, r.started_at, r.status as run_status
+where (rn <= ${sqlCount(HEALTH_INTERVAL_RUNS)} or in_window = 1) and rn <= ${sqlCount(MAX_HEALTH_RUNS_PER_SYNC)}`;
+  if (counters) return b.query(`${picked}\norder by sync_id, rn`);
+  return b.query(`with picked as (
+${picked}
+),
+figures as (
+  select c.sync_run_id, count(*) as planned,
+    sum(case when c.status in ('succeeded', 'failed') then 1 else 0 end) as attempted,
+    sum(case when c.status = 'failed' then 1 else 0 end) as failed
   from ${tableName(loc, 'sync_changelog')} c
-  join ${tableName(loc, 'sync_runs')} r on r.sync_run_id = c.sync_run_id
-  ${where}
+  where c.sync_run_id in (select picked.sync_run_id from picked)
+  group by c.sync_run_id
 )
-select 'run' as kind, sync_id, sync_run_id, max(started_at) as started_at, max(run_status) as status,
-  count(*) as planned,
-  sum(case when status in ('succeeded', 'failed') then 1 else 0 end) as attempted,
-  sum(case when status = 'failed' then 1 else 0 end) as failed,
-  sum(case when status not in ('succeeded', 'failed') then 1 else 0 end) as aborted,
-  0 as rows_failed, 0 as rows_attempted
-from ops
-group by sync_id, sync_run_id
-union all
-select 'sync' as kind, sync_id, null as sync_run_id, max(started_at) as started_at, null as status, 0, 0, 0, 0,
-  count(distinct case when status = 'failed' then row_id end) as rows_failed,
-  count(distinct case when status in ('succeeded', 'failed') then row_id end) as rows_attempted
-from ops
-group by sync_id`);
+select p.sync_id, p.sync_run_id, p.model_name, p.destination, p.primary_key, p.status, p.error, p.started_at, p.finished_at, p.rn, p.in_window,
+  coalesce(f.planned, 0) as planned, coalesce(f.attempted, 0) as attempted, coalesce(f.failed, 0) as failed
+from picked p
+left join figures f on f.sync_run_id = p.sync_run_id
+order by p.sync_id, p.rn`);
 }
 
-/** Rows failing now per sync: the snapshot's rows whose latest operation failed. */
-export function failingNowQuery(loc: SyncLogLocation): SqlQuery {
-  return binder(loc.dialect).query(`select s.sync_id, count(*) as rows_failing
+/** Rows failing now per sync: the snapshot's failed rows (their latest operation failed). Columns: sync_id, rows_failing. */
+export function healthSnapshotQuery(loc: SyncLogLocation): SqlQuery {
+  return binder(loc.dialect).query(`select s.sync_id, count(distinct s.row_id) as rows_failing
 from ${tableName(loc, 'sync_snapshot')} s
 where s.status = 'failed'
 group by s.sync_id`);
 }
 
 /**
- * Stuck rows per sync now and as of the window's start: rows whose latest K operations (by run
- * start, then sync_run_id) all failed. A row stuck now has failed its latest operation, so only
- * rows with a failure are numbered. Columns: sync_id, stuck_now, stuck_before.
+ * Per sync, from the changelog (time from sync_runs through sync_run_id): distinct rows with a failed
+ * and with an attempted operation in the window, and stuck rows (latest K operations all failed) now
+ * and as of the window's start (operations before it only). Without window functions: each row's
+ * latest non-failed operation (overall, and before the window) in one aggregate, then its failed
+ * operations after it counted on the rows that failed at all. A row's streak is every failed
+ * operation after its latest non-failed one, so "latest K all failed" is "streak >= K".
+ * Columns: sync_id, rows_failed, rows_attempted, stuck_rows, stuck_rows_before.
  */
-export function stuckCountsQuery(loc: SyncLogLocation, minFailures: number, windowStart: string | undefined): SqlQuery {
-  const b = binder(loc.dialect);
+export function healthRowsQuery(loc: SyncLogLocation, w: HealthWindow, minFailures: number): SqlQuery {
+  if (!Number.isSafeInteger(minFailures) || minFailures < 1) throw new Error(`Invalid minimum failures ${minFailures}: at least 1.`);
   const k = sqlCount(minFailures, 'minimum failures');
-  if (minFailures < 1) throw new Error(`Invalid minimum failures ${minFailures}: at least 1.`);
-  const changelog = tableName(loc, 'sync_changelog');
-  const runs = tableName(loc, 'sync_runs');
-  const before = windowStart === undefined ? undefined : since(loc, b, windowStart);
-  const failedRows = `select distinct f.sync_id, f.row_id from ${changelog} f where f.status = 'failed'`;
-  // Only rows with a failure can be stuck: joined (a tuple IN is not portable).
-  const scoped = (extra: string) => `select c.sync_id, c.row_id, c.status,
-    row_number() over (partition by c.sync_id, c.row_id order by r.started_at desc, c.sync_run_id desc) as rn
-  from ${changelog} c
-  join ${runs} r on r.sync_run_id = c.sync_run_id
-  join (${failedRows}) fr on fr.sync_id = c.sync_id and fr.row_id = c.row_id${extra}`;
-  const streaks = (source: string) => `select sync_id, row_id from (${source}) o
-    group by sync_id, row_id
-    having sum(case when rn <= ${k} and status = 'failed' then 1 else 0 end) = ${k}`;
-  const now = streaks(scoped(''));
-  const then = before === undefined ? undefined : streaks(scoped(`\n  where r.started_at < ${before}`));
-  return b.query(`select sync_id, sum(stuck_now) as stuck_now, sum(stuck_before) as stuck_before
-from (
-  select sync_id, 1 as stuck_now, 0 as stuck_before from (${now}) n
-  ${then ? `union all\n  select sync_id, 0 as stuck_now, 1 as stuck_before from (${then}) p` : ''}
-) x
-group by sync_id`);
+  const b = binder(loc.dialect);
+  const text = `with ops as (
+  select c.sync_id, c.row_id, c.status, r.started_at
+  from ${tableName(loc, 'sync_changelog')} c
+  join ${tableName(loc, 'sync_runs')} r on r.sync_run_id = c.sync_run_id
+),
+per_row as (
+  select o.sync_id, o.row_id,
+    max(case when o.status = 'failed' and ${inWindow(loc, b, w, 'o.started_at')} then 1 else 0 end) as failed_w,
+    max(case when o.status in ('succeeded', 'failed') and ${inWindow(loc, b, w, 'o.started_at')} then 1 else 0 end) as attempted_w,
+    max(case when o.status = 'failed' then 1 else 0 end) as ever_failed,
+    max(case when o.status <> 'failed' then o.started_at end) as last_ok,
+    max(case when o.status <> 'failed' and ${beforeWindow(loc, b, w, 'o.started_at')} then o.started_at end) as last_ok_before
+  from ops o
+  group by o.sync_id, o.row_id
+),
+streaks as (
+  select p.sync_id, p.row_id,
+    sum(case when p.last_ok is null or o.started_at > p.last_ok then 1 else 0 end) as streak_now,
+    sum(case when ${beforeWindow(loc, b, w, 'o.started_at')} and (p.last_ok_before is null or o.started_at > p.last_ok_before) then 1 else 0 end) as streak_before
+  from per_row p
+  join ops o on o.sync_id = p.sync_id and o.row_id = p.row_id and o.status = 'failed'
+  where p.ever_failed = 1
+  group by p.sync_id, p.row_id
+),
+stuck as (
+  select sync_id,
+    sum(case when streak_now >= ${k} then 1 else 0 end) as stuck_rows,
+    sum(case when streak_before >= ${k} then 1 else 0 end) as stuck_rows_before
+  from streaks
+  group by sync_id
+),
+window_rows as (
+  select sync_id, sum(failed_w) as rows_failed, sum(attempted_w) as rows_attempted
+  from per_row
+  group by sync_id
+)
+select wr.sync_id, wr.rows_failed, wr.rows_attempted, coalesce(s.stuck_rows, 0) as stuck_rows, coalesce(s.stuck_rows_before, 0) as stuck_rows_before
+from window_rows wr
+left join stuck s on s.sync_id = wr.sync_id
+order by wr.sync_id`;
+  return b.query(text);
 }
 
 /**
- * Every failure text per sync over the whole log, with its first appearance and rows: templated in
- * JS, the templates first seen inside the window are the new ones. Newest first appearances first,
- * bounded by `limit`. Columns: sync_id, failure_reason, first_seen, failures, row_count.
+ * Every distinct failure text per sync with its first appearance in the whole log and its rows and
+ * failures in the window, for new templates (templated in JS). Newest first appearance first, so the
+ * texts a bound cuts are the oldest (the least likely to be new). Asks for one extra row to tell truncation.
+ * Columns: sync_id, failure_reason, first_seen, rows_in_window, failures_in_window.
  */
-export function failureTextsFirstSeenQuery(loc: SyncLogLocation, limit: number): SqlQuery {
+export function healthTextsQuery(loc: SyncLogLocation, w: HealthWindow, limit = MAX_HEALTH_TEXTS): SqlQuery {
   const b = binder(loc.dialect);
   const reason = failureReasonExpr(loc, 'c');
-  return b.query(`select c.sync_id, ${reason} as failure_reason, min(r.started_at) as first_seen, count(*) as failures, count(distinct c.row_id) as row_count
+  const windowed = inWindow(loc, b, w, 'r.started_at');
+  const windowed2 = inWindow(loc, b, w, 'r.started_at');
+  return b.query(`select c.sync_id, ${reason} as failure_reason, min(r.started_at) as first_seen,
+  count(distinct case when ${windowed} then c.row_id end) as rows_in_window,
+  sum(case when ${windowed2} then 1 else 0 end) as failures_in_window
 from ${tableName(loc, 'sync_changelog')} c
 join ${tableName(loc, 'sync_runs')} r on r.sync_run_id = c.sync_run_id
-where c.status = 'failed'
+where c.status = 'failed' and ${reason} is not null
 group by c.sync_id, ${reason}
-order by min(r.started_at) desc
-limit ${sqlCount(limit)}`);
-}
-
-function checkedSince(at: string): string {
-  if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) throw new Error(`Invalid window start ${JSON.stringify(at)}: expected an ISO-8601 timestamp.`);
-  return at;
+order by first_seen desc, c.sync_id
+limit ${b.count(limit + 1)}`);
 }
