@@ -30,8 +30,15 @@ export type Incident =
   | { kind: 'backfill'; at: string; share: number }
   /** The first run after `at` is cancelled midway by a user. */
   | { kind: 'cancel'; at: string; by: string }
-  /** No runs are scheduled in [from, to) (the sync was paused). */
-  | { kind: 'pause'; from: string; to: string };
+  /** No runs are scheduled in [from, to) (the sync was paused; `to` at the anchor: never resumed, a stale sync). */
+  | { kind: 'pause'; from: string; to: string }
+  /**
+   * From `from` until `to` (someone fixed it; absent: not yet), the destination refuses every
+   * attempt to write one of `share` of the rows the template's ops touch: such a row fails, is
+   * retried each run and fails again (a stuck row) until the fix, when its next retry succeeds.
+   * Rows not written meanwhile are spared, so the count of stuck rows grows run by run.
+   */
+  | { kind: 'sticky'; from: string; to?: string; template: string; share: number };
 
 export interface SyncSpec {
   id: string;
@@ -96,6 +103,8 @@ export const SYNC_SPECS: readonly SyncSpec[] = [
     incidents: [
       { kind: 'outage', from: '2026-10-19T22:00:00Z', to: '2026-10-20T06:00:00Z', error: 'auth' },
       { kind: 'storm', from: '2026-10-25T15:00:00Z', to: '2026-10-25T18:00:00Z', template: 'hs_429', share: 0.7 },
+      // On the last morning an admin made Persona a calculated property: a failure text the log has never seen.
+      { kind: 'sticky', from: '2026-10-31T09:00:00Z', template: 'hs_persona_readonly', share: 0.12 },
     ],
   },
   {
@@ -107,6 +116,10 @@ export const SYNC_SPECS: readonly SyncSpec[] = [
     incidents: [
       { kind: 'storm', from: '2026-10-14T16:00:00Z', to: '2026-10-14T19:00:00Z', template: 'bz_500', share: 0.8 },
       { kind: 'backfill', at: '2026-10-22T03:00:00Z', share: 0.5 },
+      // A new model column (predicted_ltv_90d) rewrote many rows; it was 'NaN' for some, which
+      // Braze refused run after run until the model was fixed two days later: recovered rows.
+      { kind: 'backfill', at: '2026-10-26T10:00:00Z', share: 0.4 },
+      { kind: 'sticky', from: '2026-10-26T10:00:00Z', to: '2026-10-28T14:00:00Z', template: 'bz_attribute_type', share: 0.08 },
     ],
   },
   {
@@ -115,7 +128,11 @@ export const SYNC_SPECS: readonly SyncSpec[] = [
     growthPerDay: 0.001, exitPerDay: 0.008, changePerDay: 0.006, flappers: 5,
     transientRate: 0.005, stormChance: 0.16, planningFailureRate: 0.01, midwayFailureRate: 0.02,
     poolOffset: CONSUMERS + 3000,
-    incidents: [{ kind: 'outage', from: '2026-10-18T00:00:00Z', to: '2026-10-20T00:00:00Z', error: 'auth' }],
+    incidents: [
+      { kind: 'outage', from: '2026-10-18T00:00:00Z', to: '2026-10-20T00:00:00Z', error: 'auth' },
+      // Paused during an ad-account migration and never resumed: a stale sync.
+      { kind: 'pause', from: '2026-10-26T12:00:00Z', to: DEMO_ANCHOR_ISO },
+    ],
   },
   {
     id: '50018', destination: 'google_ads', modelName: 'Cart abandoners - last 7 days', primaryKey: 'user_id', shape: 'audience',
@@ -134,6 +151,9 @@ export const SYNC_SPECS: readonly SyncSpec[] = [
     incidents: [
       { kind: 'pause', from: '2026-10-11T08:00:00Z', to: '2026-10-12T10:00:00Z' },
       { kind: 'storm', from: '2026-10-22T13:00:00Z', to: '2026-10-22T17:00:00Z', template: 'it_proxy', share: 0.9 },
+      // A new SMS channel requires E.164 phone numbers and the model sends local ones for some
+      // users: each run, the rows it adds or updates join the stuck ones. Not fixed yet.
+      { kind: 'sticky', from: '2026-10-29T20:00:00Z', template: 'it_phone_format', share: 0.3 },
     ],
   },
   {

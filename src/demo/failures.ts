@@ -17,6 +17,12 @@ export interface Storm {
   share: number;
 }
 
+/** A `sticky` incident in force: the rows it picks fail on every attempt. */
+export interface StickyError {
+  template: RowErrorTemplate;
+  share: number;
+}
+
 /** Decides whether an attempted operation fails, and with which text, within one run. */
 export interface RunFailures {
   decide(ctx: FailureContext): string | null;
@@ -55,8 +61,17 @@ export class FailureModel {
     return { template: pick.template, share: 0.1 + 0.5 * this.rng.float() };
   }
 
-  forRun(atMs: number, storm: Storm | null): RunFailures {
+  /** A data error a `sticky` incident names; it must be one of the destination's. */
+  stickyError(key: string, share: number): StickyError {
+    const template = this.templateByKey(key);
+    if (template.kind !== 'data') throw new Error(`Demo catalog: sync ${this.spec.id} makes transient error "${key}" sticky; sticky incidents name data errors.`);
+    return { template, share };
+  }
+
+  forRun(atMs: number, storm: Storm | null, sticky: readonly StickyError[] = []): RunFailures {
     const data = this.data.filter((p) => p.sinceMs <= atMs);
+    // The draw is per (row, template) and stable, so a row picked once is picked on every retry.
+    const stuck = sticky.map((st) => ({ ...st, salt: hashString(`sticky:${st.template.key}`) }));
     const transient = this.transient.filter((p) => p.sinceMs <= atMs);
     const weights = transient.map((p) => p.weight);
     const { rng, spec } = this;
@@ -65,6 +80,9 @@ export class FailureModel {
         for (const p of data) {
           if (!p.template.ops.includes(ctx.op)) continue;
           if (p.template.applies?.(ctx, unit(hash32(ctx.rowSeed, p.salt, 0x3c)))) return p.template.text(ctx);
+        }
+        for (const st of stuck) {
+          if (st.template.ops.includes(ctx.op) && unit(hash32(ctx.rowSeed, st.salt, 0x571c)) < st.share) return st.template.text(ctx);
         }
         if (storm && storm.template.ops.includes(ctx.op) && rng.chance(storm.share)) return storm.template.text(ctx);
         if (transient.length > 0 && rng.chance(spec.transientRate)) {

@@ -31,6 +31,8 @@ export interface RowErrorTemplate {
   /**
    * For `data` errors: does this row's data trigger it? `draw` is a stable per-(row, template)
    * number in [0, 1), for errors that strike a share of rows (duplicates, deleted records).
+   * A `data` error without it strikes only while a catalog `sticky` incident names it, so the
+   * catalog says when it began and when it was fixed.
    */
   applies?(ctx: FailureContext, draw: number): boolean;
   text(ctx: FailureContext): string;
@@ -140,6 +142,12 @@ export const ROW_ERRORS: Record<DestinationSlug, readonly RowErrorTemplate[]> = 
         ),
     },
     {
+      // An admin turned Persona into a calculated property on the 31st (a `sticky` incident).
+      key: 'hs_persona_readonly', kind: 'data', ops: UPSERTS,
+      text: (c) =>
+        `READ_ONLY_VALUE: {"status":"error","message":"hs_persona is a calculated property and cannot be set by an integration","correlationId":"${uuid(c.attemptSeed)}","category":"VALIDATION_ERROR"}`,
+    },
+    {
       key: 'hs_not_found', kind: 'data', ops: ['changed', 'removed'],
       applies: (_c, draw) => draw < 0.0015,
       text: (c) => `resource not found: contact ${10000 + (c.rowSeed % 90000000)} does not exist`,
@@ -160,6 +168,12 @@ export const ROW_ERRORS: Record<DestinationSlug, readonly RowErrorTemplate[]> = 
       key: 'bz_too_large', kind: 'data', ops: UPSERTS,
       applies: (_c, draw) => draw < 0.0003,
       text: (c) => `413 Payload Too Large: attributes object for external_id ${c.rowId} exceeds 100KB`,
+    },
+    {
+      // A new model column was the string 'NaN' for users without purchases until the model was fixed (a `sticky` incident).
+      key: 'bz_attribute_type', kind: 'data', ops: UPSERTS,
+      text: (c) =>
+        `{"message":"success","errors":[{"type":"'predicted_ltv_90d' has an invalid type: expected a number, got the string 'NaN'","input_array":"attributes","index":0}]}`,
     },
     {
       key: 'bz_429', kind: 'transient', ops: ALL_OPS, weight: 5, storm: true,
@@ -224,6 +238,12 @@ export const ROW_ERRORS: Record<DestinationSlug, readonly RowErrorTemplate[]> = 
     {
       key: 'it_429', kind: 'transient', ops: ALL_OPS, weight: 4, storm: true,
       text: (c) => `429: Rate limit exceeded for API key ****${hex(c.attemptSeed, 4)}: 500 requests per second`,
+    },
+    {
+      // A new SMS channel wants E.164 numbers (a `sticky` incident).
+      key: 'it_phone_format', kind: 'data', ops: UPSERTS,
+      text: (c) =>
+        `400 Bad Request: invalid value for phoneNumber: the Onboarding SMS channel requires E.164 format (email ${c.person.email})`,
     },
     { key: 'it_socket', kind: 'transient', ops: ALL_OPS, weight: 1, text: () => 'socket hang up' },
     {

@@ -17,7 +17,7 @@ import { createRng, hash32 } from './random';
 import { AUTH_ERRORS, MIDWAY_ERRORS, SCHEMA_DRIFT_ERROR, WAREHOUSE_PLANNING_ERRORS, cancelledBy } from './runErrors';
 import type { ChangelogBatcher, SnapshotBatcher } from './batches';
 import type { Person } from './people';
-import type { Storm } from './failures';
+import type { StickyError, Storm } from './failures';
 import type { Incident, SyncSpec } from './catalog';
 import type { RunCounters, RunRecord, SyncLogChunk } from './types';
 
@@ -79,16 +79,19 @@ function conditionsOfRun(
   cancelled: Set<number>,
   authError: () => string,
   failures: FailureModel,
-): { fate: RunFate; storm: Storm | null; backfillShare: number } {
+): { fate: RunFate; storm: Storm | null; backfillShare: number; sticky: StickyError[] } {
   let fate: RunFate = { kind: 'run' };
   let storm: Storm | null = null;
   let backfillShare = 0;
+  const sticky: StickyError[] = [];
   for (const inc of incidents) {
     const inWindow = startedMs >= inc.fromMs && startedMs < inc.toMs;
     if (inc.kind === 'outage' && inWindow) {
       fate = { kind: 'planning', error: inc.error === 'auth' ? authError() : SCHEMA_DRIFT_ERROR };
     } else if (inc.kind === 'storm' && inWindow) {
       storm = { template: failures.templateByKey(inc.template), share: inc.share };
+    } else if (inc.kind === 'sticky' && inWindow) {
+      sticky.push(failures.stickyError(inc.template, inc.share));
     } else if (inc.kind === 'backfill' && inc.fromMs > previousPlannedMs && inc.fromMs <= startedMs) {
       // Lands on the first run that plans after it (a run failing at planning never saw it).
       backfillShare = inc.share;
@@ -97,7 +100,7 @@ function conditionsOfRun(
       fate = { kind: 'cancel', error: cancelledBy(inc.by) };
     }
   }
-  return { fate, storm, backfillShare };
+  return { fate, storm, backfillShare, sticky };
 }
 
 /**
@@ -131,7 +134,7 @@ export function* simulateSync(input: SimulationInput): Generator<SyncLogChunk, v
   const incidents: TimedIncident[] = spec.incidents.map((inc) => ({
     ...inc,
     fromMs: Date.parse('from' in inc ? inc.from : inc.at),
-    toMs: 'to' in inc ? Date.parse(inc.to) : Infinity,
+    toMs: 'to' in inc && inc.to !== undefined ? Date.parse(inc.to) : Infinity,
   }));
   const cancelled = new Set<number>();
   let previousMs = createdMs;
@@ -141,7 +144,7 @@ export function* simulateSync(input: SimulationInput): Generator<SyncLogChunk, v
     const runId = runIds[k];
     const counters = emptyCounters();
 
-    const { fate, storm, backfillShare } = conditionsOfRun(incidents, startedMs, previousMs, cancelled, () => AUTH_ERRORS[spec.destination](hash32(syncNum, k)), failures);
+    const { fate, storm, backfillShare, sticky } = conditionsOfRun(incidents, startedMs, previousMs, cancelled, () => AUTH_ERRORS[spec.destination](hash32(syncNum, k)), failures);
     // The sync's own random failure rates come after the scheduled incidents.
     let runFate = fate;
     let runStorm = storm;
@@ -197,7 +200,7 @@ export function* simulateSync(input: SimulationInput): Generator<SyncLogChunk, v
       abortAt = Math.floor(planned * (0.05 + 0.85 * rng.float()));
     }
 
-    const decider = failures.forRun(startedMs, runStorm);
+    const decider = failures.forRun(startedMs, runStorm, sticky);
     const runNum = Number(runId);
     let position = 0;
     const groups: Array<[number[], number]> = [

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { estimateChangelogRows, generateSyncLog } from '../../src/demo/generator';
 import { DEMO_ANCHOR_ISO } from '../../src/demo/catalog';
+import { DEFAULT_CATEGORIES, categorize as categorizeText, compileCategories } from '../../src/analysis/errorCategories';
 import type { RunRecord, SyncLogChunk } from '../../src/demo/types';
 
 // The generated sync log is checked from its output alone: every invariant below is
@@ -91,32 +92,9 @@ const runsBySync = new Map<string, RunRecord[]>();
 for (const r of data.runs) runsBySync.set(r.syncId, [...(runsBySync.get(r.syncId) ?? []), r]);
 for (const list of runsBySync.values()) list.sort((a, b) => time(a.startedAt) - time(b.startedAt));
 
-// The default categories of docs/error-categories.md (kept here: the app's categorizer is another module).
-const CATEGORIES: Array<[string, RegExp]> = [
-  ['rate_limit', /429|too many requests|rate.?limit|throttl|REQUEST_LIMIT_EXCEEDED|\b606\b/i],
-  ['daily_quota', /daily (limit|quota)|quota (exceeded|reached)|\b607\b/i],
-  ['ad_account_throttle', /too many calls (from|to) this ad.?account|\b(613|80000|80003)\b/i],
-  ['auth_expired', /invalid_grant|token.*expired|expired.*token|INVALID_SESSION_ID|EXPIRED_AUTHENTICATION|refresh token|\b(401|601|602)\b/i],
-  ['bad_credentials', /invalid (api key|credentials|client secret)|INVALID_LOGIN|auth(entication)? fail/i],
-  ['permission', /\b403\b|forbidden|permission denied|access denied|USER_PERMISSION_DENIED|\b603\b/i],
-  ['invalid_email', /INVALID_EMAIL|invalid email|looks fake or invalid|not a valid email/i],
-  ['required_missing', /REQUIRED_FIELD_MISSING|required field|cannot be blank|should not be blank|\b(1002|701)\b/i],
-  ['invalid_value', /INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST|STRING_TOO_LONG|Property values were not valid|invalid (value|data|type)|INVALID_ARGUMENT|\b(1001|1003)\b/i],
-  ['validation_rule', /FIELD_CUSTOM_VALIDATION_EXCEPTION|validation rule/i],
-  ['duplicate', /DUPLICATE_VALUE|DUPLICATES_DETECTED|already exists|already a list member|\b409\b|Existing ID|multiple leads match|\b(1005|1007)\b/i],
-  ['not_found', /\b404\b|not found|does not exist|ENTITY_IS_DELETED|INVALID_CROSS_REFERENCE_KEY|\b1004\b/i],
-  ['record_locked', /UNABLE_TO_LOCK_ROW|exclusive access|CONCURRENT_MODIFICATION|lock wait|\b(615|719)\b/i],
-  ['too_large', /\b413\b|payload too large|entity too large|TOO_MANY_USER_IDENTIFIERS/i],
-  ['missing_identifier', /NULL_EXTERNAL_ID|missing (user )?identifier|MISSING_USER_IDS/i],
-  ['duplicate_pk', /(DUPLICATE|NON_UNIQUE)_PRIMARY_KEY|duplicate primary key/i],
-  ['schema_drift', /QUERY_COLUMN_MISSING|WAREHOUSE_TABLE_MISSING|DUPLICATE_COLUMNS_DETECTED|Field '.*' not found/i],
-  ['consent', /compliance state|OPERATIONS_FOR_CUSTOMER_MATCH_NOT_ALLOWED/i],
-  ['event_too_old', /EVENT_TOO_OLD|too old/i],
-  ['destination_config', /not_in_channel|is_archived|INVALID_(LIST_ID|RANGE|BASE_URL)|MISSING_AD_ACCOUNT/i],
-  ['transient_5xx', /\b5\d\d\b|internal (server )?error|service unavailable|bad gateway|gateway timeout|temporarily unavailable/i],
-  ['network', /ETIMEDOUT|ECONNRESET|ECONNREFUSED|socket hang up|connection error/i],
-];
-const categorize = (text: string): string => CATEGORIES.find(([, re]) => re.test(text))?.[0] ?? 'unexpected';
+// The categories the extension ships: the demo's texts must read as the app files them.
+const DEFAULTS = compileCategories(DEFAULT_CATEGORIES).compiled;
+const categorize = (text: string): string => categorizeText(text, DEFAULTS);
 
 test('the workspace: syncs, destinations, models, and a month of runs before the anchor', () => {
   const syncs = new Set(data.runs.map((r) => r.syncId));
