@@ -103,6 +103,25 @@ for (const days of [1, 30]) {
   }
 }
 
+// Every run (no window): each row's ops are all in the "window", none precede it; the stuck-row
+// candidates are then every row with K failures, read from the whole log.
+for (const k of [1, 3]) {
+  test(`health over every run: row figures against a replay (K ${k})`, async () => {
+    const data = await loadHealth(run, { days: null, minFailures: k, now: new Date('2030-01-01T00:00:00Z') });
+    assert.equal(data.syncs.length, new Set(runsRaw.map((r) => String(r.sync_id))).size);
+    let sawStuck = 0;
+    for (const s of data.syncs) {
+      const lists = [...(ops.get(s.syncId) ?? new Map<string, Op[]>()).values()];
+      assert.equal(s.rowsFailedInWindow, lists.filter((l) => l.some((o) => o.status === 'failed')).length, `${s.syncId} failed`);
+      assert.equal(s.rowsAttemptedInWindow, lists.filter((l) => l.some((o) => o.status !== 'aborted')).length, `${s.syncId} attempted`);
+      assert.equal(s.stuckRows, lists.filter((l) => stuck(l, k)).length, `${s.syncId} stuck`);
+      assert.equal(s.stuckRowsBefore, 0, `${s.syncId} nothing precedes every run`);
+      sawStuck += s.stuckRows;
+    }
+    assert.ok(sawStuck > 0, 'the demo has stuck rows');
+  });
+}
+
 test('health without run counters: the same overview', async () => {
   const a = await loadHealth(run, { days: 1, minFailures: 3, now: new Date() });
   const b = await loadHealth(noCounters, { days: 1, minFailures: 3, now: new Date() });
