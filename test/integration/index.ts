@@ -14,6 +14,7 @@ import './runQuery.test';
 import './languageServer.test';
 import './analysisPanels.test';
 import './categoryBudget.test';
+import './healthWatch.test';
 
 /** Runs the suites; rejects when any test or hook fails, or when no test ran at all. */
 export function run(): Promise<void> {

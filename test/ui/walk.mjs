@@ -586,6 +586,100 @@ async function flappingToTimeline({ page, state, log, shot }) {
   await shot('timeline');
 }
 
+/**
+ * The on-call path: Sync Health from the view's title bar; its first line (the worst sync) is
+ * failing, and its rows failing now and stuck rows equal independent counts through the Results
+ * panel; its stuck-rows figure opens Flapping Rows at the Stuck rows section, and a stuck row opens
+ * a timeline whose repeated failures are folded into one entry.
+ */
+async function healthToStuckTimeline({ page, state, log, shot }) {
+  await runCommand(page, 'Sync Logs: Open Sync Health');
+  let frame = await analysisFrame(page, 'Sync health');
+  await waitReady(frame, 'the sync health overview');
+  const first = frame.locator('[data-testid="health-table"] tbody tr[data-key]').first();
+  const syncId = await first.getAttribute('data-key');
+  const stateLabel = await textOf(first.locator('[data-testid="state"]'));
+  const number = async (testid) => Number((await textOf(first.locator(`[data-testid="${testid}"]`))).replace(/[^\d]/g, ''));
+  const failingNow = await number('failing-now');
+  const stuck = await number('stuck');
+  log(`worst sync ${syncId}: ${stateLabel}, ${failingNow} rows failing now, ${stuck} stuck rows`);
+  assert.match(stateLabel, /failing/i, 'the worst sync of the demo is failing');
+  await shot('health');
+
+  const failingCounted = await countThroughResults(page, `from (select distinct row_id from hightouch_audit.sync_snapshot where sync_id = '${syncId}' and status = 'failed') f`, log);
+  assert.equal(failingNow, failingCounted, 'rows failing now equal the snapshot\'s failed rows');
+  // Stuck: the row's latest 3 operations (by run start) all failed.
+  const latest = `select c.row_id, c.status, row_number() over (partition by c.row_id order by r.started_at desc, c.sync_run_id desc) as rn from hightouch_audit.sync_changelog c join hightouch_audit.sync_runs r on r.sync_run_id = c.sync_run_id where c.sync_id = '${syncId}'`;
+  const stuckCounted = await countThroughResults(page, `from (select row_id from (${latest}) t where rn <= 3 group by row_id having count(*) = 3 and sum(case when status = 'failed' then 1 else 0 end) = 3) s`, log);
+  assert.equal(stuck, stuckCounted, 'stuck rows equal an independent count of rows whose latest 3 operations failed');
+
+  frame = await showTab(page, 'Sync health');
+  await frame.locator('[data-testid="health-table"] tbody tr[data-key]').first().locator('[data-testid="stuck"]').click();
+  const flapping = await analysisFrame(page, 'Flapping rows');
+  await waitReady(flapping, 'the flapping rows of the worst sync');
+  const stuckRows = flapping.locator('[data-testid="stuck-table"] tbody tr[data-key]');
+  await waitUntil(async () => (await stuckRows.count()) > 0, 'rows in the Stuck rows section');
+  const section = flapping.locator('[data-testid="stuck-section"]');
+  assert.ok(await section.evaluate((e) => { const r = e.getBoundingClientRect(); return r.top < window.innerHeight && r.bottom > 0; }), 'the Stuck rows section is scrolled into view');
+  log(`stuck section: ${await textOf(flapping.locator('[data-testid="stuck-count"]'))}`);
+  await shot('stuck');
+
+  const rowId = await stuckRows.first().getAttribute('data-key');
+  const streak = Number((await textOf(stuckRows.first().locator('td').nth(1))).replace(/[^\d]/g, ''));
+  await stuckRows.first().locator('td').first().locator('button').click();
+  const timeline = await analysisFrame(page, 'Row timeline');
+  await waitUntil(async () => (await timeline.locator('[data-testid="row-input"]').inputValue()) === rowId, `the timeline of row ${rowId}`);
+  await waitReady(timeline, 'the row timeline of a stuck row');
+  const folded = timeline.locator('[data-testid="timeline-entry"]').first();
+  await folded.waitFor({ state: 'visible', timeout: 15_000 });
+  const count = Number(await folded.getAttribute('data-count'));
+  const text = await textOf(folded.locator('[data-testid="entry-count"]'));
+  log(`timeline of ${rowId}: first folded entry "${text}" (${count} operations); streak ${streak}`);
+  assert.match(text, /failed \d[\d,]* times/, 'the folded entry says how many times it failed');
+  assert.ok(count >= Math.min(streak, 3), `the folded entry holds the streak's failures (${count} >= ${Math.min(streak, 3)})`);
+  await shot('timeline');
+}
+
+/**
+ * Explain Run on the newest run of the analysis sync: its waterfalls add up to the run's operations
+ * and failures counted through the Results panel, and the Failed bar lists that many rows.
+ */
+async function runExplained({ page, state, log, shot }) {
+  const run = viewTree(page, 'Syncs').locator('[role="treeitem"][aria-level="3"]').first();
+  await run.scrollIntoViewIfNeeded();
+  log(`explaining ${await textOf(run.locator('.label-name'))}`);
+  await contextMenu(page, run, 'Explain Run');
+  const frame = await analysisFrame(page, 'Run explained');
+  await waitReady(frame, 'the run explained');
+  const sum = async (kind) => {
+    const values = await frame.locator(`[data-testid="waterfalls"] [data-testid="bar-${kind}"] .bar-value`).allTextContents();
+    return values.reduce((t, v) => t + Number(v.replace(/[^\d]/g, '')), 0);
+  };
+  const planned = await sum('planned');
+  const failed = await sum('failed');
+  log(`waterfalls: ${planned} planned, ${failed} failed`);
+  const newest = `(select sync_run_id from hightouch_audit.sync_runs where sync_id = '${state.syncId}' order by started_at desc, sync_run_id desc limit 1)`;
+  assert.equal(planned, await countThroughResults(page, `from hightouch_audit.sync_changelog where sync_run_id = ${newest}`, log), 'planned = the run\'s operations');
+  assert.equal(failed, await countThroughResults(page, `from hightouch_audit.sync_changelog where sync_run_id = ${newest} and status = 'failed'`, log), 'failed = the run\'s failed operations');
+  // Hidden behind the Results panel, the webview was rebuilt: find it again.
+  const again = await showTab(page, 'Run explained');
+  await waitReady(again, 'the run explained, shown again');
+  if (failed > 0) {
+    const bar = again.locator('[data-testid="waterfalls"] [data-testid="bar-failed"] button.bar-fill:not([disabled])').first();
+    await bar.click();
+    const listed = again.locator('[data-testid="run-rows-table"] tbody tr[data-key]');
+    await waitUntil(async () => (await listed.count()) > 0, 'the failed rows of the bar');
+    const n = await listed.count();
+    log(`failed bar lists: ${await textOf(again.locator('[data-testid="run-rows-count"]'))}`);
+    const value = Number((await textOf(again.locator('[data-testid="waterfalls"] [data-testid="bar-failed"]', { has: again.locator('button.bar-fill:not([disabled])') }).first().locator('.bar-value'))).replace(/[^\d]/g, ''));
+    assert.equal(n, value, 'the Failed bar lists as many rows as it counts');
+  }
+  const last = await showTab(page, 'Run explained');
+  await waitReady(last, 'the run explained, shown again');
+  log(`against the previous run: ${await textOf(last.locator('[data-testid="comparison"]'))}`.slice(0, 300));
+  await shot('run');
+}
+
 /** Model Over Time from the context menu: rows in the model now equal the sync's snapshot rows. */
 async function modelOverTime({ page, state, log, shot }) {
   const row = syncRow(page, ANALYSIS_SYNC);
@@ -720,6 +814,8 @@ export const steps = [
   ['Flapping Rows from the context menu, then a Row Timeline', flappingToTimeline],
   ['Model Over Time from the context menu: membership equals the snapshot count', modelOverTime],
   ['Color theme: the panel follows a light/dark switch, and back', themeSwitch],
+  ['Sync Health: the worst sync checked against SQL, then its Stuck rows and a folded timeline', healthToStuckTimeline],
+  ['Explain Run from a run in the tree: the waterfalls equal counts in the Results panel', runExplained],
 ];
 
 // ---------------------------------------------------------------------------------------------

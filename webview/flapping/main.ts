@@ -10,6 +10,7 @@ import type { FlappingParams } from '../../src/shared/analysisProtocol';
 import type { FlappingData, FlappingOrder, FlappingRow, RecoveredRow, StuckRow, StuckRowsData } from '../../src/shared/analysisData';
 import { button, el, fmtBucket, fmtDate, fmtNumber, isolate, linkButton, select, sortableTable, summaryCard, valueText } from '../shared/dom';
 import { send, startPanel, syncAndWindowPickers, syncWindowScope } from '../shared/panelShell';
+import { chartTable } from '../shared/chartTable';
 import { exactLabel, numberTick, themedChart } from '../shared/charts';
 
 const ORDERS: { value: FlappingOrder; label: string }[] = [
@@ -102,6 +103,21 @@ function render(content: HTMLElement, data: FlappingData, p: FlappingParams): vo
     : undefined;
   content.append(cards, el('h2', {}, 'Rows', el('span', { className: 'count-note', text: `ordered by ${orderLabel}` })), table.element);
   if (chartSection) {
+    chartSection.append(
+      chartTable({
+        testid: 'flapping-chart-data',
+        caption: `Top ${chartRows.length} rows by ${orderLabel}`,
+        rowHeader: 'Row id',
+        rows: chartRows.map((r) => r.rowId),
+        series: [
+          { label: 'Changes', values: chartRows.map((r) => r.changes) },
+          { label: 'Entries', values: chartRows.map((r) => r.entries) },
+          { label: 'Exits', values: chartRows.map((r) => r.exits) },
+          { label: 'Retries', values: chartRows.map((r) => r.retries) },
+          { label: 'Operations', values: chartRows.map((r) => r.operations) },
+        ],
+      }),
+    );
     content.append(chartSection);
     const box = chartSection.querySelector('.chart-box') as HTMLElement;
     box.style.height = `${Math.max(160, chartRows.length * 22 + 60)}px`;

@@ -169,11 +169,12 @@ export function fmtMs(ms: number): string {
 // ------------------------------------------------------------------ summary cards
 
 /** A summary card: a big number with a label; the number carries data-testid="summary-<name>". */
-export function summaryCard(name: string, label: string, value: number | string, opts: { emphasis?: 'error' | 'warning' | 'ok'; hint?: string } = {}): HTMLElement {
+/** `compact`: a value that is a phrase (a date range), set at the label's size so it does not outshout the figures. */
+export function summaryCard(name: string, label: string, value: number | string, opts: { emphasis?: 'error' | 'warning' | 'ok'; hint?: string; compact?: boolean } = {}): HTMLElement {
   return el(
     'div',
     { className: `card${opts.emphasis ? ` ${opts.emphasis}` : ''}`, attrs: { title: opts.hint } },
-    el('div', { className: 'card-value', text: typeof value === 'number' ? fmtNumber(value) : value, testid: `summary-${name}` }),
+    el('div', { className: `card-value${opts.compact ? ' compact' : ''}`, text: typeof value === 'number' ? fmtNumber(value) : value, testid: `summary-${name}` }),
     el('div', { className: 'card-label', text: label }),
   );
 }

@@ -505,6 +505,12 @@ const checks = {
     assert.equal(await page.locator('[data-testid="flapping-table"] svg.sparkline').count(), d.rows.length, 'a sparkline per row');
     assert.ok((await page.locator('[data-testid="flapping-table"] svg.sparkline rect').count()) > 0, 'sparkline bars');
     await page.locator('[data-testid="flapping-chart"]').waitFor();
+    // The table toggle: the chart's numbers, the same top rows in the same order.
+    const ft = await chartTableCells(page, 'flapping-chart-data');
+    const top = d.rows.slice(0, 20);
+    assert.deepEqual(ft.head, ['Row id', 'Changes', 'Entries', 'Exits', 'Retries', 'Operations']);
+    assert.deepEqual(ft.rows, top.map((r) => [r.rowId, ...[r.changes, r.entries, r.exits, r.retries, r.operations].map(en)]));
+    await page.locator('[data-testid="flapping-chart-data-toggle"]').click();
     assert.ok((await text(page, 'flapping-table')).includes('0.96'), 'rate per run with 2 decimals');
     await page.locator('[data-testid="flapping-table"] button.link').first().click();
     assert.deepEqual((await posted(page)).at(-1), { type: 'openTimeline', syncId: '1043', rowId: d.rows[0].rowId });
