@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { SyncTreeNode, SyncTreeProvider } from '../views/syncTreeProvider';
 import { runChangelogSql } from '../sql/runQueryText';
+import { openVendorLink } from '../panels/vendorOpen';
 
 type NodeOf<T extends SyncTreeNode['type']> = Extract<SyncTreeNode, { type: T }>;
 
@@ -44,6 +45,20 @@ export function registerTreeCommands(container: Container, tree: SyncTreeProvide
       const doc = await vscode.workspace.openTextDocument({ language: 'sql', content });
       await vscode.window.showTextDocument(doc, { preview: false });
       return doc;
+    }),
+    // The vendor's pages have what the sync log lacks (the debugger's requests and responses).
+    vscode.commands.registerCommand('syncLogs.openInHightouch', async (node?: NodeOf<'sync'> | NodeOf<'run'>) => {
+      if (node?.type === 'run') return openVendorLink({ kind: 'run', syncId: node.sync.syncId, syncRunId: node.run.syncRunId }, container.log);
+      if (node?.type === 'sync') return openVendorLink({ kind: 'sync', syncId: node.sync.syncId }, container.log);
+      void vscode.window.showInformationMessage('Right-click a sync or a run in the Sync Logs view and choose "Open in Hightouch".');
+      return false;
+    }),
+    vscode.commands.registerCommand('syncLogs.openHightouchDebugger', async (node?: NodeOf<'run'>) => {
+      if (node?.type !== 'run') {
+        void vscode.window.showInformationMessage('Right-click a run in the Sync Logs view and choose "Open Live Debugger in Hightouch".');
+        return false;
+      }
+      return openVendorLink({ kind: 'debugger', syncId: node.sync.syncId, syncRunId: node.run.syncRunId }, container.log);
     }),
     vscode.commands.registerCommand('syncLogs.loadMoreRuns', async (node?: NodeOf<'loadMore'>) => {
       if (node?.type !== 'loadMore') return;

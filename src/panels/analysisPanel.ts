@@ -21,7 +21,9 @@ import { warehouseRunner, type QueryRunner } from '../loaders/queryRunner';
 import { describeFailure, isCancelled } from './failureText';
 import { isolate } from '../shared/displayText';
 import { WebviewHost } from './webviewHost';
-import type { ExtraMessage, Loaded, LoadSession, PanelDriver } from './panelLoad';
+import { QueryRecord, type ExtraMessage, type Loaded, type LoadSession, type PanelDriver, type RecordedQuery } from './panelLoad';
+import { showPanelSql } from './showSql';
+import { openVendorLink, vendorLinksEnabled } from './vendorOpen';
 
 /** What a panel needs from the registry that owns it. */
 export interface PanelOwner {
@@ -47,6 +49,10 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
   private generation = 0;
   private answer: Loaded<K> | undefined;
   private session: LoadSession<K> | undefined;
+  /** The queries of the current load, its follow-ups and drill-downs: what Show SQL opens. */
+  private record = new QueryRecord(0);
+  /** The connection the current load ran on, as of its start (Show SQL's header). */
+  private recordedOn = { name: '', kind: '' };
   private disposed = false;
   /** Loads under way, follow-ups included (between two queries none may be in flight). */
   private busy = 0;
@@ -95,6 +101,22 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
     return this.extras.get(type) as Extract<ExtraMessage, { type: T }> | undefined;
   }
 
+  /** The queries behind what the panel shows, in the order they ran. */
+  get recordedQueries(): readonly RecordedQuery[] {
+    return this.record.queries;
+  }
+
+  /** Opens the SQL of the current load in an editor (the panel's Show SQL button). */
+  async showSql(): Promise<unknown> {
+    return showPanelSql({
+      kind: this.driver.kind,
+      scope: this.driver.scopeLabel(this.params, this.context),
+      connectionName: this.recordedOn.name,
+      connectionKind: this.recordedOn.kind,
+      queries: this.record.queries,
+    });
+  }
+
   /** Resolves when no query of this panel is in flight. */
   async settled(): Promise<void> {
     while (this.inFlight.size > 0 || this.busy > 0) await new Promise((r) => setTimeout(r, 25));
@@ -117,7 +139,10 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
     this.answer = undefined;
     this.rekey();
     const generation = ++this.generation;
-    const session = this.newSession(generation);
+    const record = new QueryRecord(generation);
+    this.record = record;
+    this.recordedOn = { name: this.container.connections.activeName, kind: this.container.connections.active.kind };
+    const session = this.newSession(generation, record);
     this.session = session;
     const idle = this.driver.idleReason?.(this.params);
     if (idle) {
@@ -147,7 +172,7 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
       }
     }, (err) => {
       if (generation === this.generation) this.setView({ phase: 'error', message: describeFailure(err) });
-    });
+    }, (run) => record.wrap(run, 'the panel\'s load'));
     // The answer shows first; what refines it follows, under the same generation.
     const followUps = (answer as Loaded<K> | undefined)?.followUps ?? [];
     await Promise.all(followUps.map((f) => f(session).catch((err) => this.container.log.warn(`${this.driver.kind}: follow-up failed: ${describeFailure(err)}`))));
@@ -176,7 +201,7 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
     this.host.dispose();
   }
 
-  private newSession(generation: number): LoadSession<K> {
+  private newSession(generation: number, record: QueryRecord): LoadSession<K> {
     const isCurrent = () => generation === this.generation;
     const panel = this;
     return {
@@ -195,7 +220,8 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
       },
       task: async (send, work) => {
         if (!isCurrent()) return;
-        this.postExtra(send({ phase: 'loading', message: 'Querying the warehouse…' }));
+        const announced = send({ phase: 'loading', message: 'Querying the warehouse…' });
+        this.postExtra(announced);
         const began = Date.now();
         await this.withRunner(async (run, signal) => {
           try {
@@ -214,7 +240,7 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
           }
         }, (err) => {
           if (isCurrent()) this.postExtra(send({ phase: 'error', message: describeFailure(err) }));
-        });
+        }, (run) => record.wrap(run, stageOf(announced)));
       },
       quiet: async (work) => {
         if (!isCurrent()) return;
@@ -224,7 +250,7 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
           } catch (err) {
             if (!isCancelled(err) && isCurrent()) this.container.log.warn(`${this.driver.kind}: follow-up query failed: ${describeFailure(err)}`);
           }
-        }, () => undefined);
+        }, () => undefined, (run) => record.wrap(run, 'a follow-up that refines the answer'));
       },
     };
   }
@@ -233,7 +259,11 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
    * Runs `work` with a runner on the active connection whose queries Cancel (and a newer load)
    * stop in the warehouse; `failed` says why there is no runner (the connection's problem).
    */
-  private async withRunner(work: (run: QueryRunner, signal: AbortSignal) => Promise<void>, failed: (err: unknown) => void): Promise<void> {
+  private async withRunner(
+    work: (run: QueryRunner, signal: AbortSignal) => Promise<void>,
+    failed: (err: unknown) => void,
+    recorded: (run: QueryRunner) => QueryRunner,
+  ): Promise<void> {
     const controller = new AbortController();
     this.inFlight.add(controller);
     try {
@@ -241,7 +271,7 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
       try {
         const { warehouse, info } = await this.container.connections.getSyncLog();
         if (info.problem) throw new Error(info.problem);
-        run = warehouseRunner(warehouse, info.location, controller.signal);
+        run = recorded(warehouseRunner(warehouse, info.location, controller.signal));
       } catch (err) {
         failed(err);
         return;
@@ -274,6 +304,7 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
       connection: connections.activeName,
       syncs: list.map((s) => ({ syncId: s.syncId, label: `${isolate(s.modelName)} → ${isolate(s.destination)}`, primaryKey: s.primaryKey })),
       hasFields: fields,
+      vendorLinks: vendorLinksEnabled(),
     };
     this.host.panel.title = `${PANEL_TITLES[this.driver.kind]}: ${this.driver.scopeLabel(this.params, this.context)}`;
   }
@@ -320,9 +351,27 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
       case 'openCategories':
         await this.container.categories.edit();
         return;
+      case 'showSql':
+        await this.showSql();
+        return;
+      case 'openVendor':
+        await openVendorLink(m.target, this.container.log);
+        return;
       default:
         if (this.answer?.onMessage && this.session) await this.answer.onMessage(m, this.session);
     }
+  }
+}
+
+/** What a follow-up's queries are for, from the message it announces itself with. */
+function stageOf(m: ExtraMessage): string {
+  switch (m.type) {
+    case 'chart':
+      return 'the chart, which also refines the table';
+    case 'drill':
+      return `the drill-down into ${'template' in m.selector ? `category "${m.selector.category}", template "${m.selector.template}"` : `category "${m.selector.category}"`}`;
+    case 'runRows':
+      return `the rows behind ${m.selector.kind === 'op' ? `${m.selector.status} ${m.selector.opType} operations` : `the "${m.selector.which}" comparison`}`;
   }
 }
 

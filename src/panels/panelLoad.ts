@@ -1,4 +1,5 @@
 import type { QueryRunner } from '../loaders/queryRunner';
+import type { Dialect, SqlQuery } from '../sql/dialect';
 import type { AnalysisWebviewMessage, ChartMessage, DataOf, DrillMessage, PanelContext, PanelKind, ParamsOf, Phase, RunRowsMessage } from '../shared/analysisProtocol';
 
 /** Messages besides the state that a load's follow-ups post (the breakdown's chart, a drill-down). */
@@ -48,4 +49,38 @@ export interface PanelDriver<K extends PanelKind> {
   load(run: QueryRunner, params: ParamsOf[K], context: PanelContext): Promise<LoadAnswer<K>>;
   /** Whether params can run a query at all (the timeline needs a row id first). */
   idleReason?(params: ParamsOf[K]): string | undefined;
+}
+
+/** A query a panel ran, kept so "Show SQL" can open exactly what the panel shows. */
+export interface RecordedQuery {
+  query: SqlQuery;
+  /** Which part of the panel's work ran it: the load, a follow-up, a drill-down. */
+  stage: string;
+  /** The dialect it was written in (the connection may change before Show SQL is used). */
+  dialect: Dialect;
+}
+
+/**
+ * The queries of one load: replaced by a newer load, appended to by that load's follow-ups and
+ * drill-downs. Values are copied at the time of the call: a builder's array is never shared.
+ */
+export class QueryRecord {
+  private readonly list: RecordedQuery[] = [];
+  constructor(readonly generation: number) {}
+
+  get queries(): readonly RecordedQuery[] {
+    return this.list;
+  }
+
+  /** A runner that records each query before it runs it, failed and cancelled ones included. */
+  wrap(run: QueryRunner, stage: string): QueryRunner {
+    return {
+      loc: run.loc,
+      signal: run.signal,
+      rows: (query, maxRows) => {
+        this.list.push({ query: { text: query.text, values: [...query.values] }, stage, dialect: run.loc.dialect });
+        return run.rows(query, maxRows);
+      },
+    };
+  }
 }

@@ -11,3 +11,16 @@ export function stuckRowMinFailures(): number {
 export function treeHealthEnabled(): boolean {
   return vscode.workspace.getConfiguration('syncLogs').get<boolean>('treeHealth', true) !== false;
 }
+
+/** The Hightouch workspace slug the vendor links use; empty: the links are hidden. */
+export const HIGHTOUCH_WORKSPACE_SETTING = 'syncLogs.hightouchWorkspace';
+/** The app's address for EU or private hosts; empty: https://app.hightouch.com. */
+export const HIGHTOUCH_BASE_URL_SETTING = 'syncLogs.hightouchBaseUrl';
+
+/** The workspace slug and base URL as set (trimmed; validation is vendorLinks' job, with its messages). */
+export function hightouchLinkSettings(): { workspace: string; baseUrl: string } {
+  const config = vscode.workspace.getConfiguration();
+  const workspace = config.get<unknown>(HIGHTOUCH_WORKSPACE_SETTING, '');
+  const baseUrl = config.get<unknown>(HIGHTOUCH_BASE_URL_SETTING, '');
+  return { workspace: typeof workspace === 'string' ? workspace.trim() : '', baseUrl: typeof baseUrl === 'string' ? baseUrl.trim() : '' };
+}

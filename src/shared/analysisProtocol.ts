@@ -16,6 +16,7 @@ import type {
 } from './analysisData';
 import type { HealthData } from './healthData';
 import type { RunExplainedData, RunRow, RunRowsSelector } from './runExplainedData';
+import { isVendorTarget, type VendorTarget } from './vendorLinks';
 
 export type PanelKind = 'health' | 'breakdown' | 'flapping' | 'timeline' | 'model' | 'run';
 
@@ -108,6 +109,8 @@ export interface PanelContext {
   syncs: SyncOption[];
   /** The changelog has `fields` on this connection. */
   hasFields: boolean;
+  /** A Hightouch workspace is set: runs and rows offer links to the vendor's pages. */
+  vendorLinks?: boolean;
 }
 
 export type Phase<D> =
@@ -182,7 +185,11 @@ export type AnalysisWebviewMessage =
   | { type: 'openCategories' }
   | { type: 'openPanel'; panel: PanelKind; syncId: string }
   | { type: 'open'; target: PanelTarget }
-  | { type: 'runRows'; selector: RunRowsSelector };
+  | { type: 'runRows'; selector: RunRowsSelector }
+  /** Opens the SQL the panel's current load ran (and its follow-ups and drill-downs) in an editor. */
+  | { type: 'showSql' }
+  /** A link back to Hightouch: the host builds the URL from these ids and the settings. */
+  | { type: 'openVendor'; target: VendorTarget };
 
 /** What a webview saves for a restore after a window reload: its params only; the data is queried again. */
 export interface AnalysisWebviewState {
@@ -266,6 +273,10 @@ export function isAnalysisWebviewMessage(m: unknown): m is AnalysisWebviewMessag
       return isPanelTarget(m.target);
     case 'runRows':
       return isRunRowsSelector(m.selector);
+    case 'showSql':
+      return true;
+    case 'openVendor':
+      return isVendorTarget(m.target);
     default:
       return false;
   }

@@ -5,6 +5,7 @@ import { scriptedPrompter } from '../support/scriptedPrompter';
 import type { Prompter } from '../../src/connections/prompter';
 import type { AnalysisPanel } from '../../src/panels/analysisPanel';
 import type { DataOf, PanelKind } from '../../src/shared/analysisProtocol';
+import { inlineSql } from '../../src/sql/inlineSql';
 
 // The four analysis panels through their real commands on the embedded demo connection. Every
 // number a panel shows is checked against an independent plain SQL query on the same warehouse.
@@ -155,6 +156,34 @@ describe('Analysis panels on the demo connection', function () {
     assert.strictEqual(chartData.buckets.reduce((a, b) => a + b.runs, 0), runs);
     const charted = chartData.series.reduce((sum, s) => sum + s.counts.reduce((a, b) => a + b, 0), 0);
     assert.strictEqual(charted, data.totalFailures, 'the chart series add up to the total');
+  });
+
+  it('show SQL: the breakdown opens its queries in an editor, values inlined, and the load\'s query gives the panel\'s total', async () => {
+    const panel = await openPanel<'breakdown'>('syncLogs.openErrorBreakdown', { syncId: busiestSync, days: null });
+    const data = await readyData(panel);
+    const recorded = panel.recordedQueries;
+    assert.ok(recorded.length >= 2, `the load and its chart ran ${recorded.length} queries`);
+    // Posted as the webview's Show SQL button posts it.
+    await panel.handleMessage({ type: 'showSql' });
+    const doc = await waitFor('the Show SQL editor', () =>
+      vscode.workspace.textDocuments.find((d) => d.isUntitled && d.languageId === 'sql' && d.getText().startsWith('-- Error breakdown:')),
+    );
+    const text = doc.getText();
+    assert.ok(text.includes('Connection "Demo"'), text.slice(0, 300));
+    for (const { query, dialect } of recorded) assert.ok(text.includes(inlineSql(query, dialect)), `the editor holds:\n${query.text.slice(0, 300)}`);
+    assert.ok(text.includes(`'${busiestSync}'`), 'the sync id is a literal');
+    // The failure texts query of the load, run from the editor's text as it stands: its counts add
+    // up to the failures a plain count finds, and to the panel's total.
+    const api = await getApi();
+    const w = await api.container.connections.getWarehouse();
+    const texts = recorded.find(({ query }) => /\brow_count\b/.test(query.text));
+    assert.ok(texts, 'the load counted failures per text');
+    const result = await w.query(inlineSql(texts.query, texts.dialect), [], { maxRows: 100_000 });
+    const column = result.columns.findIndex((c) => c.name.toLowerCase() === 'row_count');
+    const summed = result.rows.reduce((sum, r) => sum + Number(r[column]), 0);
+    const failed = await count(`select count(*) from ${CHANGELOG} where status = 'failed' and sync_id = $1`, [busiestSync]);
+    assert.strictEqual(summed, failed);
+    assert.strictEqual(data.totalFailures, failed);
   });
 
   it('error breakdown with an invalid user category: reported as a problem, the valid one still counts', async () => {

@@ -6,10 +6,10 @@
 import '../shared/base.css';
 import '../shared/panel.css';
 import './health.css';
-import { WINDOW_CHOICES, windowLabel, type PanelTarget } from '../../src/shared/analysisProtocol';
+import { WINDOW_CHOICES, windowLabel, type PanelContext, type PanelTarget } from '../../src/shared/analysisProtocol';
 import type { HealthData, HealthRun, SyncHealth, SyncState } from '../../src/shared/healthData';
 import { badge, el, fmtDate, fmtNumber, isolate, linkButton, select, sortableTable, summaryCard, valueText, type Child } from '../shared/dom';
-import { send, startPanel } from '../shared/panelShell';
+import { send, startPanel, vendorLink } from '../shared/panelShell';
 
 const STATE_LABELS: Record<SyncState, string> = {
   failing: 'Failing',
@@ -54,11 +54,11 @@ startPanel({
     ),
   ],
   renderReady(content, data, m) {
-    render(content, data, m.params.days);
+    render(content, data, m.params.days, m.context);
   },
 });
 
-function render(content: HTMLElement, data: HealthData, days: number | null): void {
+function render(content: HTMLElement, data: HealthData, days: number | null, ctx: PanelContext): void {
   const count = (s: SyncState) => data.syncs.filter((x) => x.state === s).length;
   if (data.logStale) {
     content.append(
@@ -77,7 +77,7 @@ function render(content: HTMLElement, data: HealthData, days: number | null): vo
       summaryCard('stuck-rising', 'Stuck rows rising', count('stuckRising'), { emphasis: count('stuckRising') ? 'warning' : undefined, hint: data.rules.stuckRising }),
       summaryCard('stale', 'Stale', count('stale'), { emphasis: count('stale') ? 'warning' : undefined, hint: data.rules.stale }),
       summaryCard('healthy', 'Healthy', count('healthy'), { hint: data.rules.healthy }),
-      summaryCard('window', 'Window', data.windowStart ? `${fmtDate(data.windowStart)} – ${fmtDate(data.windowEnd)}` : 'All runs', { hint: 'The window ends at the newest run start of the whole sync log' }),
+      summaryCard('window', 'Window', data.windowStart ? `${fmtDate(data.windowStart)} – ${fmtDate(data.windowEnd)}` : 'All runs', { hint: 'The window ends at the newest run start of the whole sync log', compact: true }),
     ),
   );
   const table = sortableTable<SyncHealth>(
@@ -147,6 +147,7 @@ function render(content: HTMLElement, data: HealthData, days: number | null): vo
             linkButton('Flapping', () => open({ panel: 'flapping', syncId: s.syncId, days }), { title: 'Rows that flap, and stuck rows' }),
             ' · ',
             linkButton('Model', () => open({ panel: 'model', syncId: s.syncId, days }), { title: 'The model over time' }),
+            ...vendorLinks(ctx, s),
           ],
         },
       ],
@@ -165,6 +166,13 @@ function render(content: HTMLElement, data: HealthData, days: number | null): vo
       el('dl', {}, ...(Object.keys(STATE_LABELS) as SyncState[]).flatMap((s) => [el('dt', { text: STATE_LABELS[s] }), el('dd', { text: data.rules[s] })])),
     ),
   );
+}
+
+/** The sync's page and its last run's page in Hightouch, when a workspace is set. */
+function vendorLinks(ctx: PanelContext, s: SyncHealth): Child[] {
+  const sync = vendorLink(ctx, { kind: 'sync', syncId: s.syncId }, 'Hightouch');
+  const run = s.lastRun ? vendorLink(ctx, { kind: 'run', syncId: s.syncId, syncRunId: s.lastRun.syncRunId }, 'Last run in Hightouch') : undefined;
+  return [sync, run].flatMap((link) => (link ? [' · ', link] : []));
 }
 
 function lastRunCell(s: SyncHealth): Child[] {

@@ -11,7 +11,7 @@ import { isAnalysisHostMessage, type RunParams, type RunRowsMessage } from '../.
 import type { RunComparison, RunExplainedData, RunHeader, RunOpFigures, RunRow, RunRowsSelector } from '../../src/shared/runExplainedData';
 import { append, badge, button, clearChildren, el, fmtDate, fmtMs, fmtNumber, isolate, linkButton, sortableTable, valueText } from '../shared/dom';
 import { onMessage } from '../shared/messaging';
-import { send, startPanel } from '../shared/panelShell';
+import { send, startPanel, vendorLink } from '../shared/panelShell';
 import { chartTable } from '../shared/chartTable';
 
 const OP_LABELS: Record<RunOpFigures['opType'], string> = { added: 'Added', changed: 'Changed', removed: 'Removed' };
@@ -34,10 +34,12 @@ let params: RunParams | undefined;
 const shell = startPanel({
   panel: 'run',
   scope: (p) => `Sync ${isolate(p.syncId)} · run ${isolate(p.syncRunId)}`,
-  toolbar(p) {
+  toolbar(p, context) {
     return [
       button('Error breakdown of this run', () => send({ type: 'open', target: { panel: 'breakdown', syncId: p.syncId, syncRunId: p.syncRunId } }), { ctl: 'breakdown', title: 'The failures of this run by category and template' }),
       button('Model over time', () => send({ type: 'open', target: { panel: 'model', syncId: p.syncId } }), { ctl: 'model', title: 'Adds, changes and removes per run of this sync' }),
+      vendorLink(context, { kind: 'run', syncId: p.syncId, syncRunId: p.syncRunId }, 'Run in Hightouch'),
+      vendorLink(context, { kind: 'debugger', syncId: p.syncId, syncRunId: p.syncRunId }, 'Live debugger'),
     ];
   },
   onState(m) {

@@ -21,7 +21,8 @@ import {
   type Phase,
   type StateMessage,
 } from '../../src/shared/analysisProtocol';
-import { button, clearChildren, el, fmtDate, fmtMs, isolate, select, type Child } from './dom';
+import { button, clearChildren, el, fmtDate, fmtMs, isolate, linkButton, select, type Child } from './dom';
+import { DEBUGGER_NOTE, isVendorTarget, vendorLinkLabel, type VendorTarget } from '../../src/shared/vendorLinks';
 import { getState, onMessage, post, setState } from './messaging';
 
 export const send = (m: AnalysisWebviewMessage): void => post(m);
@@ -60,7 +61,8 @@ export function startPanel<K extends PanelKind>(spec: PanelSpec<K>): Shell<K> {
   const refresh = button('Refresh', () => send({ type: 'refresh' }), { testid: 'refresh', ctl: 'refresh', title: 'Run the queries again' });
   const cancel = button('Cancel', () => send({ type: 'cancel' }), { testid: 'cancel', ctl: 'cancel' });
   cancel.hidden = true;
-  const toolbar = el('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Panel controls' } }, controls, el('span', { className: 'spacer' }), refresh, cancel);
+  const showSql = button('Show SQL', () => send({ type: 'showSql' }), { testid: 'show-sql', ctl: 'show-sql', title: 'Open the queries behind this panel, values inlined, in an editor' });
+  const toolbar = el('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Panel controls' } }, controls, el('span', { className: 'spacer' }), showSql, refresh, cancel);
   const preamble = el('div', { className: 'preamble' });
   const phaseArea = el('div', { className: 'phase', testid: 'phase', attrs: { 'data-phase': 'idle', 'aria-live': 'polite' } });
   const content = el('main', { className: 'content', testid: 'content' });
@@ -231,6 +233,17 @@ export function syncAndWindowPickers<P extends { syncId: string; days: number | 
       { ctl: 'window', testid: 'window-select' },
     ),
   ];
+}
+
+/**
+ * A link back to Hightouch, or nothing when no workspace is set. The webview sends ids only; the
+ * host checks them and builds the URL.
+ */
+export function vendorLink(context: PanelContext, target: VendorTarget, label?: string): HTMLElement | undefined {
+  // Ids outside the link alphabet get no link: the host would refuse them anyway.
+  if (!context.vendorLinks || !isVendorTarget(target)) return undefined;
+  const title = target.kind === 'debugger' ? `${vendorLinkLabel(target)}. ${DEBUGGER_NOTE}` : vendorLinkLabel(target);
+  return linkButton(label ?? vendorLinkLabel(target), () => send({ type: 'openVendor', target }), { title, className: 'vendor-link', testid: `vendor-${target.kind}` });
 }
 
 export { PANEL_TITLES };

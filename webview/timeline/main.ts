@@ -10,7 +10,7 @@ import './timeline.css';
 import type { TimelineParams, PanelContext } from '../../src/shared/analysisProtocol';
 import type { FieldChange, TimelineData, TimelineEntry, TimelineEvent, TimelineOutcome, TimelineSummary } from '../../src/shared/analysisData';
 import { badge, el, fmtDate, fmtNumber, isolate, linkButton, sortableTable, summaryCard, valueText } from '../shared/dom';
-import { send, startPanel, syncLabel, syncOptions } from '../shared/panelShell';
+import { send, startPanel, syncLabel, syncOptions, vendorLink } from '../shared/panelShell';
 
 let draft: string | undefined;
 let draftFor: string | undefined;
@@ -247,6 +247,8 @@ function eventItem(e: TimelineEvent, data: TimelineData, ctx: PanelContext, show
     valueText(e.opType, 'op mono'),
     badge(e.status, failed ? 'failed' : e.status === 'aborted' ? 'aborted' : e.status === 'succeeded' ? 'succeeded' : 'subtle'),
     el('span', { className: 'muted' }, valueText(syncLabel(ctx, e.syncId)), ' · run ', valueText(e.syncRunId)),
+    // The debugger has this operation's request and response, which the changelog does not (for 7 days).
+    vendorLink(ctx, { kind: 'debugger', syncId: e.syncId, syncRunId: e.syncRunId }, 'Debugger'),
   );
   const item = el('li', { className: `event ${OUTCOME_KIND[e.outcome]}${failed ? ' failed' : ''}`, attrs: { 'data-key': `${e.syncId}:${e.syncRunId}` } }, el('span', { className: 'dot', attrs: { 'aria-hidden': 'true' } }), head);
   if (e.failureReason && e.failureReason !== shownReason) item.append(el('pre', { className: 'text-block failure error-text', testid: 'failure-text', text: e.failureReason }));
