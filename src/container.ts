@@ -6,6 +6,7 @@ import { AnalysisPanels } from './panels/panelRegistry';
 import { CategoryConfig } from './panels/categoryConfig';
 import { stuckRowMinFailures } from './services/settingsReaders';
 import { HealthWatch } from './services/healthWatch';
+import { QueryHistory } from './history/queryHistory';
 import { ConnectionStatusBar } from './views/connectionStatusBar';
 import { SyncLogsLanguageClient } from './lsp/languageClient';
 import type { Prompter } from './connections/prompter';
@@ -30,6 +31,8 @@ export class Container implements vscode.Disposable {
   readonly categories: CategoryConfig;
   /** syncLogs.watch: notifies when a sync turns failing, gets new templates or its stuck rows rise. */
   readonly watch: HealthWatch;
+  /** Every Run Query of this workspace (syncLogs.queryHistory.*), in global storage. */
+  readonly history: QueryHistory;
   /** How forms ask their questions; the integration tests put a scripted one here. */
   prompter: Prompter = vscodePrompter;
   private readonly disposables: vscode.Disposable[] = [];
@@ -44,6 +47,7 @@ export class Container implements vscode.Disposable {
     this.languageClient = this.track(new SyncLogsLanguageClient(context, this.connections, this.log));
     this.categories = new CategoryConfig(this.log);
     this.panels = this.track(new AnalysisPanels(this));
+    this.history = this.track(new QueryHistory(context.globalStorageUri.fsPath, this.log));
     this.watch = this.track(new HealthWatch(this.connections, () => this.syncs.readHealthNow(), () => this.panels.open({ panel: 'health' }), this.log));
   }
 

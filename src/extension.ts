@@ -4,6 +4,7 @@ import { registerConnectionCommands } from './commands/connectionCommands';
 import { registerTreeCommands } from './commands/treeCommands';
 import { registerQueryCommands } from './commands/queryCommands';
 import { registerAnalysisCommands } from './commands/analysisCommands';
+import { registerHistoryCommands } from './commands/historyCommands';
 
 /** What activate() returns: used by the integration tests to look inside. */
 export interface SyncLogsApi {
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): SyncLogsApi {
   context.subscriptions.push(registerTreeCommands(container, container.tree));
   context.subscriptions.push(registerQueryCommands(container));
   context.subscriptions.push(registerAnalysisCommands(container));
+  context.subscriptions.push(registerHistoryCommands(container));
   const activationMs = Math.round(performance.now() - started);
   container.log.info(`Activated in ${activationMs} ms.`);
   return { container, activationMs };

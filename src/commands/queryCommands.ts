@@ -82,6 +82,23 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
   let currentRun: AbortController | undefined;
 
   async function runAndShow(editor: vscode.TextEditor, picked: SqlToRun): Promise<RunQueryOutcome> {
+    const startedAt = Date.now();
+    const id = `${startedAt.toString(36)}-${runCount + 1}`;
+    const outcome = await runAndShowOnce(editor, picked);
+    await container.history.add({
+      id,
+      startedAt,
+      connection: outcome.connectionName,
+      sql: outcome.sql,
+      durationMs: outcome.status === 'ok' ? outcome.result.elapsedMs : Date.now() - startedAt,
+      status: outcome.status,
+      rows: outcome.status === 'ok' ? outcome.result.rowCount : null,
+      ...(outcome.status === 'error' ? { error: outcome.message, ...(outcome.code ? { code: outcome.code } : {}) } : {}),
+    });
+    return outcome;
+  }
+
+  async function runAndShowOnce(editor: vscode.TextEditor, picked: SqlToRun): Promise<RunQueryOutcome> {
     const connectionName = container.connections.activeName;
     const run: RunInfo = { runId: `${Date.now().toString(36)}-${++runCount}`, sql: picked.text, connectionName, startedAt: Date.now() };
     const base = { sql: picked.text, connectionName, source: picked.source };

@@ -15,6 +15,7 @@ import './languageServer.test';
 import './analysisPanels.test';
 import './categoryBudget.test';
 import './healthWatch.test';
+import './queryHistory.test';
 
 /** Runs the suites; rejects when any test or hook fails, or when no test ran at all. */
 export function run(): Promise<void> {
