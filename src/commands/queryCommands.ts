@@ -3,6 +3,7 @@ import type { Container } from '../container';
 import type { QueryResult } from '../shared/queryResult';
 import type { RunInfo } from '../shared/resultsProtocol';
 import { chooseSqlToRun, type SqlToRun } from '../sql/statementAtCursor';
+import { dialectFor } from '../sql/dialects';
 import { QueryCancelledError } from '../warehouse/warehouse';
 import { errorCode, errorMessage, isCancelled } from '../warehouse/errorText';
 import { ResultsPanel } from '../panels/resultsPanel';
@@ -161,7 +162,9 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
       }
       const doc = editor.document;
       const sel = editor.selection;
-      const picked = chooseSqlToRun(doc.getText(), { start: doc.offsetAt(sel.start), end: doc.offsetAt(sel.end), cursor: doc.offsetAt(sel.active) });
+      // Lexed as the active connection's SQL: where a BigQuery statement ends is not where a Postgres one would.
+      const lexical = dialectFor(container.connections.dialect).lexical;
+      const picked = chooseSqlToRun(doc.getText(), { start: doc.offsetAt(sel.start), end: doc.offsetAt(sel.end), cursor: doc.offsetAt(sel.active) }, lexical);
       if (!picked) {
         void vscode.window.showInformationMessage(
           'Nothing to run: write a SQL statement (or select one), then run "Sync Logs: Run Query" (Ctrl+Enter).',

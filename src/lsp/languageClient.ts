@@ -70,9 +70,8 @@ export class SyncLogsLanguageClient implements vscode.Disposable {
     const client = this.client;
     if (!client?.isRunning()) return;
     const seq = ++this.contextSeq;
-    const active = this.connections.active;
     const schema = this.connections.schema;
-    const dialect: SqlDialect = warehouse?.dialect.name ?? (active.kind === 'demo' ? 'postgres' : active.kind);
+    const dialect: SqlDialect = warehouse?.dialect.name ?? this.connections.dialect;
     const params: SetContextParams = { dialect, schema };
     if (warehouse) params.catalog = (await this.connections.syncLogOf(warehouse)).catalog;
     if (seq !== this.contextSeq || !client.isRunning()) return;

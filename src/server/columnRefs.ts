@@ -6,7 +6,7 @@ import type { ColumnModel, ServerOptions, TableModel } from './schemaModel';
 import { columnModel, findTable } from './schemaModel';
 import type { StatementScope, TableRef } from './sqlScope';
 import { RESERVED, resolveQualifier, visibleSources } from './sqlScope';
-import type { Token } from './sqlTokens';
+import type { Token } from '../sql/lexer';
 
 export interface ColumnRef {
   /** Token indices of the whole dotted chain, and of the column's own name. */

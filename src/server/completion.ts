@@ -8,9 +8,9 @@ import type { ServerOptions, TableModel } from './schemaModel';
 import { DIALECT_FUNCTIONS, columnsOf, findTable, schemaOfTable, visibleTables } from './schemaModel';
 import type { StatementScope } from './sqlScope';
 import { RESERVED, clauseAt, frameAtOffset, resolveQualifier, scopeAt, visibleSources } from './sqlScope';
-import type { Token } from './sqlTokens';
-import { indexBefore } from './sqlTokens';
+import { isLineComment, type Token } from '../sql/lexer';
 import type { StatementIndex } from './statementIndex';
+import { indexBefore } from './statements';
 
 export type CompletionKind = 'schema' | 'table' | 'column' | 'alias' | 'value' | 'function';
 
@@ -45,11 +45,11 @@ function statementStyle(scope: StatementScope): Style {
 
 /** Inside a comment; a line comment (or an unclosed block) still holds the cursor at its end. */
 const inComment = (c: Token, offset: number) =>
-  c.start < offset && (offset < c.end || (offset === c.end && (c.text.startsWith('--') || c.unterminated === true)));
+  c.start < offset && (offset < c.end || (offset === c.end && (isLineComment(c) || c.unterminated === true)));
 
 export function completions(source: string | StatementIndex, offset: number, options: ServerOptions): CompletionItem[] {
   const text = typeof source === 'string' ? source : source.text;
-  const scope = scopeAt(source, offset);
+  const scope = scopeAt(source, offset, options.dialect);
   if (scope.statement.comments.some((c) => inComment(c, offset))) return [];
   const tokens = scope.tokens;
   const last = indexBefore(tokens, offset);
@@ -144,8 +144,9 @@ function valueItems(scope: StatementScope, index: number, options: ServerOptions
   const ref = comparedColumn(scope, indexRefs(columnRefs(scope)), index);
   const values = ref ? allowedValues(scope, ref, options) : undefined;
   if (!ref || !values) return [];
-  const start = t.start + 1;
-  const end = t.unterminated ? t.end : t.end - 1;
+  // Between the quotes, whatever they are: 'x', E'x', '''x''', $$x$$.
+  const start = t.start + (t.open ?? 1);
+  const end = t.end - (t.close ?? 1);
   return values.map((v) => ({
     label: v,
     kind: 'value' as const,

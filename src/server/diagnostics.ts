@@ -10,7 +10,7 @@ import { columnMayExist, columnsOf } from './schemaModel';
 import type { StatementScope } from './sqlScope';
 import { analyzeStatement, matchCase, visibleSources } from './sqlScope';
 import type { Chunk, StatementIndex } from './statementIndex';
-import { indexStatements } from './statementIndex';
+import { indexStatements, lexicalOf } from './statementIndex';
 
 export type Severity = 'error' | 'warning' | 'information';
 
@@ -53,7 +53,7 @@ export function diagnostics(source: string | StatementIndex, options: ServerOpti
   if (memo.dialect !== options.dialect || memo.schema !== options.schema || memo.catalog !== options.catalog || memo.byText.size > MEMO_LIMIT) {
     memo = freshMemo(options);
   }
-  const index = typeof source === 'string' ? indexStatements(source) : source;
+  const index = typeof source === 'string' ? indexStatements(source, lexicalOf(options.dialect)) : source;
   const out: Diagnostic[] = [];
   index.chunks.forEach((chunk, k) => {
     for (const d of chunkDiagnostics(chunk, options)) out.push(shift(d, index.starts[k]));

@@ -28,7 +28,7 @@ function columnMarkdown(table: TableModel, column: ColumnModel, options: ServerO
 }
 
 export function hover(source: string | StatementIndex, offset: number, options: ServerOptions): Hover | undefined {
-  const scope = scopeAt(source, offset);
+  const scope = scopeAt(source, offset, options.dialect);
   const tokens = scope.tokens;
   const index = tokens.findIndex((t) => t.start <= offset && offset < t.end);
   if (index < 0) return undefined;

@@ -20,7 +20,7 @@ import { diagnostics, type Severity } from './diagnostics';
 import { hover } from './hover';
 import type { ServerOptions } from './schemaModel';
 import type { StatementIndex, Unchanged } from './statementIndex';
-import { UNTOUCHED, afterEdit, indexStatements, updateStatementIndex } from './statementIndex';
+import { UNTOUCHED, afterEdit, indexStatements, lexicalOf, updateStatementIndex } from './statementIndex';
 
 /** Diagnostics wait for a pause in typing; `initializationOptions.diagnosticsDebounceMs` overrides it (benchmarks set 0). */
 let debounceMs = 150;
@@ -84,9 +84,12 @@ connection.onInitialize((params) => {
 const indexes = new Map<string, { version: number; index: StatementIndex }>();
 
 function indexOf(doc: TextDocument): StatementIndex {
-  const known = indexes.get(doc.uri);
+  const lexical = lexicalOf(options.dialect);
+  // An index lexed for another dialect (the active connection changed) is of no use: strings and comments differ.
+  const entry = indexes.get(doc.uri);
+  const known = entry?.index.lexical === lexical ? entry : undefined;
   if (known?.version === doc.version) return known.index;
-  const index = known ? updateStatementIndex(known.index, doc.getText(), untouched.get(doc.uri)) : indexStatements(doc.getText());
+  const index = known ? updateStatementIndex(known.index, doc.getText(), untouched.get(doc.uri)) : indexStatements(doc.getText(), lexical);
   indexes.set(doc.uri, { version: doc.version, index });
   untouched.delete(doc.uri);
   return index;

@@ -3,10 +3,11 @@
  * parenthesised frames (subqueries, function calls) and the clause at each token. One pass
  * over the statement's tokens plus a paren-matching pass, so it stays linear.
  */
-import type { Statement, Token } from './sqlTokens';
-import { indexBefore } from './sqlTokens';
+import type { Token } from '../sql/lexer';
+import type { SqlDialect } from './schemaModel';
 import type { StatementIndex } from './statementIndex';
-import { absoluteStatement, chunkIndexAt, indexStatements } from './statementIndex';
+import { absoluteStatement, chunkIndexAt, indexStatements, lexicalOf } from './statementIndex';
+import { indexBefore, type Statement } from './statements';
 
 export type Clause = 'none' | 'with' | 'select' | 'from' | 'join' | 'on' | 'where' | 'group by' | 'order by' | 'having' | 'qualify' | 'limit' | 'set';
 
@@ -380,9 +381,9 @@ export function resolveQualifier(scope: StatementScope, frame: number, qualifier
   return scope.refs.find(matches);
 }
 
-/** The statement holding an offset, analysed, from a document's text or its kept-up index. */
-export function scopeAt(source: string | StatementIndex, offset: number): StatementScope {
-  const index = typeof source === 'string' ? indexStatements(source) : source;
+/** The statement holding an offset, analysed, from a document's text (lexed as `dialect`) or its kept-up index. */
+export function scopeAt(source: string | StatementIndex, offset: number, dialect: SqlDialect = 'postgres'): StatementScope {
+  const index = typeof source === 'string' ? indexStatements(source, lexicalOf(dialect)) : source;
   return analyzeStatement(absoluteStatement(index, chunkIndexAt(index, offset)));
 }
 

@@ -5,8 +5,10 @@
  * soon as a `;` lands on an old statement boundary past the edit (the lexer holds no state
  * after a `;`, so from there on the old tokens are still right).
  */
-import type { Statement, Token } from './sqlTokens';
-import { lexStatement } from './sqlTokens';
+import { lexStatement, type LexicalTraits, type Token } from '../sql/lexer';
+import { dialectFor } from '../sql/dialects';
+import type { SqlDialect } from './schemaModel';
+import type { Statement } from './statements';
 
 /** One statement and its `;`, lexed relative to its own start. Never mutated once built. */
 export interface Chunk {
@@ -21,18 +23,23 @@ export interface Chunk {
 
 export interface StatementIndex {
   text: string;
+  /** The dialect's lexical traits the text was lexed with; another dialect means lexing again from scratch. */
+  lexical: LexicalTraits;
   chunks: readonly Chunk[];
   /** Where each chunk starts in the text. */
   starts: readonly number[];
 }
 
-function lexChunk(text: string, from: number): Chunk {
-  const { end } = lexStatement(text, from);
+/** The lexical traits of a dialect: the server knows the active connection's dialect by name. */
+export const lexicalOf = (dialect: SqlDialect): LexicalTraits => dialectFor(dialect).lexical;
+
+function lexChunk(text: string, from: number, lexical: LexicalTraits): Chunk {
+  const { end } = lexStatement(text, from, lexical);
   // Lexed again from a private copy: token texts are slices, and slices of the whole document
   // would keep every edited version of it alive (and make each GC copy them). The leading `;`
   // is what precedes a statement in the document, so the lexer sees the same context.
   const own = ';' + text.slice(from, end);
-  const { tokens } = lexStatement(own, 1);
+  const { tokens } = lexStatement(own, 1, lexical);
   const last = tokens[tokens.length - 1];
   const terminated = last?.kind === 'semicolon';
   const statementEnd = terminated ? last.start : end - from;
@@ -46,10 +53,10 @@ function lexChunk(text: string, from: number): Chunk {
 }
 
 /** Lexes chunks from `from` on; stops early when `resync(start)` says the rest is known. */
-function lexFrom(text: string, from: number, chunks: Chunk[], starts: number[], resync: (start: number) => boolean): void {
+function lexFrom(text: string, lexical: LexicalTraits, from: number, chunks: Chunk[], starts: number[], resync: (start: number) => boolean): void {
   let at = from;
   for (;;) {
-    const chunk = lexChunk(text, at);
+    const chunk = lexChunk(text, at, lexical);
     chunks.push(chunk);
     starts.push(at);
     at += chunk.length;
@@ -58,11 +65,11 @@ function lexFrom(text: string, from: number, chunks: Chunk[], starts: number[], 
   }
 }
 
-export function indexStatements(text: string): StatementIndex {
+export function indexStatements(text: string, lexical: LexicalTraits): StatementIndex {
   const chunks: Chunk[] = [];
   const starts: number[] = [];
-  lexFrom(text, 0, chunks, starts, () => false);
-  return { text, chunks, starts };
+  lexFrom(text, lexical, 0, chunks, starts, () => false);
+  return { text, lexical, chunks, starts };
 }
 
 /** Index of the last start at or before the offset (0 when none is). */
@@ -114,6 +121,7 @@ function commonPrefixAndSuffix(old: string, text: string): Unchanged {
 export function updateStatementIndex(previous: StatementIndex, text: string, unchanged?: Unchanged): StatementIndex {
   const old = previous.text;
   if (old === text) return previous;
+  const lexical = previous.lexical;
   const limit = Math.min(old.length, text.length);
   const known = unchanged ?? commonPrefixAndSuffix(old, text);
   const prefix = Math.min(known.prefix, limit);
@@ -125,7 +133,7 @@ export function updateStatementIndex(previous: StatementIndex, text: string, unc
   const chunks = previous.chunks.slice(0, first);
   const starts = previous.starts.slice(0, first);
   let reuseFrom = -1;
-  lexFrom(text, previous.starts[first], chunks, starts, (start) => {
+  lexFrom(text, lexical, previous.starts[first], chunks, starts, (start) => {
     if (start < changedEnd) return false;
     const k = lastStartAtOrBefore(previous.starts, start - delta);
     if (previous.starts[k] !== start - delta) return false;
@@ -138,7 +146,7 @@ export function updateStatementIndex(previous: StatementIndex, text: string, unc
       starts.push(previous.starts[k] + delta);
     }
   }
-  return { text, chunks, starts };
+  return { text, lexical, chunks, starts };
 }
 
 /** Which chunk holds an offset (an offset right after a `;` belongs to the next statement). */

@@ -1,3 +1,5 @@
+import type { LexicalTraits } from './lexer';
+
 /** A parameterised statement: values are bound, never spliced into text. */
 export interface SqlQuery {
   text: string;
@@ -29,6 +31,8 @@ export interface Dialect {
   readonly stringType: 'varchar' | 'string';
   /** Redshift's sync logs have no `fields` column. */
   readonly hasFieldsColumn: boolean;
+  /** How the warehouse's SQL is lexed: quotes, escapes, comments (src/sql/lexer.ts reads them). */
+  readonly lexical: LexicalTraits;
   quoteIdent(name: string): string;
   /**
    * Qualified sync-log table name, e.g. `"hightouch_audit"."sync_runs"`. `database` is the

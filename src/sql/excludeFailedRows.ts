@@ -1,4 +1,5 @@
 import type { Dialect } from './dialect';
+import { tokenize, type Token } from './lexer';
 import { failureReasonExpr } from './analysisScope';
 import { sqlCount, validateIdent } from './ident';
 import { nulProblem, RefusedValueError } from './nulText';
@@ -210,108 +211,25 @@ function categoryLines(categories: readonly FailureCategoryText[] | undefined): 
 /**
  * The model's text without trailing `;`, whitespace and comments (a trailing `-- comment` would
  * otherwise swallow the closing parenthesis). Throws when it is empty or holds more than one
- * statement, or ends inside a string or comment.
+ * statement, or ends inside a string or comment. Read with the project's lexer under the
+ * warehouse's own quoting rules, as Run Query reads it.
  */
 export function modelBody(d: Dialect, modelSql: string): string {
   if (typeof modelSql !== 'string') throw new Error('The model SQL is empty: paste the model\'s query.');
-  const { codeEnd, semicolons } = scanSql(d, modelSql);
+  const tokens = tokenize(modelSql, d.lexical);
+  const open = tokens.find((t) => t.unterminated);
+  if (open) throw new Error(`The model SQL ends inside ${unterminatedWhat(open)}: check its quotes and comments.`);
+  const code = tokens.filter((t) => t.kind !== 'comment' && t.kind !== 'semicolon');
+  const codeEnd = code.length > 0 ? code[code.length - 1].end : 0;
   if (codeEnd === 0) throw new Error('The model SQL is empty: paste the model\'s query.');
-  if (semicolons.some((i) => i < codeEnd)) {
+  if (tokens.some((t) => t.kind === 'semicolon' && t.start < codeEnd)) {
     throw new Error('The model SQL holds more than one statement: use the single query that defines the model.');
   }
   return modelSql.slice(0, codeEnd);
 }
 
-interface Scan {
-  /** Index just past the last character of code (not whitespace, comment or `;`). */
-  codeEnd: number;
-  /** Indexes of `;` outside strings, quoted names and comments. */
-  semicolons: number[];
-}
-
-/** Just enough lexing to find statement ends and trailing comments; quoting rules per dialect. */
-function scanSql(d: Dialect, sql: string): Scan {
-  const backslashEscapes = d.name === 'snowflake' || d.name === 'bigquery' || d.name === 'databricks';
-  const dollarQuotes = d.name === 'postgres' || d.name === 'redshift' || d.name === 'snowflake';
-  const hashComments = d.name === 'bigquery';
-  const semicolons: number[] = [];
-  let codeEnd = 0;
-  let i = 0;
-  const unterminated = (what: string): never => {
-    throw new Error(`The model SQL ends inside ${what}: check its quotes and comments.`);
-  };
-  /** Index past the quote closing a quoted run that starts at `start` (the opening quote). */
-  const skipQuoted = (start: number, quote: string, backslash: boolean): number => {
-    let j = start + quote.length;
-    while (j < sql.length) {
-      if (backslash && sql[j] === '\\') {
-        j += 2;
-        continue;
-      }
-      if (sql.startsWith(quote, j)) {
-        // A doubled single-character quote is an escaped quote.
-        if (quote.length === 1 && sql[j + 1] === quote) {
-          j += 2;
-          continue;
-        }
-        return j + quote.length;
-      }
-      j++;
-    }
-    return unterminated(`a quoted ${quote === '`' ? 'name' : 'string or name'}`);
-  };
-  while (i < sql.length) {
-    const c = sql[i];
-    const next = sql[i + 1];
-    if (/\s/.test(c)) {
-      i++;
-    } else if ((c === '-' && next === '-') || (hashComments && c === '#')) {
-      const nl = sql.indexOf('\n', i);
-      i = nl < 0 ? sql.length : nl + 1;
-    } else if (c === '/' && next === '*') {
-      // Postgres nests block comments; the others end at the first */.
-      let depth = 1;
-      let j = i + 2;
-      while (depth > 0) {
-        if (j >= sql.length) unterminated('a /* comment */');
-        if (d.name === 'postgres' && sql.startsWith('/*', j)) {
-          depth++;
-          j += 2;
-        } else if (sql.startsWith('*/', j)) {
-          depth--;
-          j += 2;
-        } else j++;
-      }
-      i = j;
-    } else if (c === ';') {
-      semicolons.push(i);
-      i++;
-    } else {
-      let end: number;
-      if (d.name === 'bigquery' && (sql.startsWith("'''", i) || sql.startsWith('"""', i))) {
-        end = skipQuoted(i, sql.slice(i, i + 3), true);
-      } else if (c === "'") {
-        // Postgres E'...' strings honour backslashes; the E was already consumed as code.
-        const eString = (d.name === 'postgres' || d.name === 'redshift') && /[eE]/.test(sql[i - 1] ?? '') && !/[A-Za-z0-9_]/.test(sql[i - 2] ?? '');
-        end = skipQuoted(i, "'", backslashEscapes || eString);
-      } else if (c === '"') {
-        // An identifier in Postgres, Redshift and Snowflake; a string in BigQuery and Databricks.
-        end = skipQuoted(i, '"', d.name === 'bigquery' || d.name === 'databricks');
-      } else if (c === '`') {
-        end = skipQuoted(i, '`', false);
-      } else if (dollarQuotes && c === '$' && !/[A-Za-z0-9_]/.test(sql[i - 1] ?? '')) {
-        const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i));
-        if (tag) {
-          const close = sql.indexOf(tag[0], i + tag[0].length);
-          if (close < 0) unterminated('a dollar-quoted string');
-          end = close + tag[0].length;
-        } else end = i + 1;
-      } else {
-        end = i + 1;
-      }
-      codeEnd = end;
-      i = end;
-    }
-  }
-  return { codeEnd, semicolons };
+function unterminatedWhat(t: Token): string {
+  if (t.kind === 'comment') return 'a /* comment */';
+  if (t.kind === 'quoted') return 'a quoted name';
+  return t.text.startsWith('$') ? 'a dollar-quoted string' : 'a quoted string';
 }

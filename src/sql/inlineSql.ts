@@ -2,10 +2,11 @@
  * A bound query turned into text a person can read and run: each placeholder replaced by the
  * value as a literal of the query's dialect. For "Show SQL" only; executed queries stay bound.
  *
- * Placeholders are found with the project's one lexer (src/server/sqlTokens.ts), so a `$1`, `?`
- * or `:p1` inside a string literal, a quoted identifier or a comment is left alone.
+ * Placeholders are found with the project's one lexer (src/sql/lexer.ts) under the query's dialect,
+ * so a `$1`, `?` or `:p1` inside a string literal (backslash escapes included where the dialect has
+ * them), a quoted identifier or a comment is left alone.
  */
-import { tokenize, type Token } from '../server/sqlTokens';
+import { tokenize, type Token } from './lexer';
 import type { Dialect, SqlQuery } from './dialect';
 
 /** A query that cannot be shown with its values inlined; the message says why, for people. */
@@ -114,18 +115,12 @@ function placeholders(tokens: readonly Token[], dialect: Dialect): Placeholder[]
 /**
  * The query's text with every placeholder replaced by its value's literal. Throws InlineSqlError
  * when the text cannot be inlined faithfully: a placeholder without a value, a value no
- * placeholder uses (the lexer and the driver would disagree), an unterminated literal or comment,
- * or, in a dialect where backslashes escape inside quotes, a literal holding a backslash (the
- * project's lexer reads '' escapes only, so it could misplace where that literal ends).
+ * placeholder uses (the lexer and the driver would disagree), or an unterminated literal or comment.
  */
 export function inlineSql(query: SqlQuery, dialect: Dialect): string {
-  const tokens = tokenize(query.text);
-  const backslashQuotes = dialect.name === 'snowflake' || dialect.name === 'bigquery' || dialect.name === 'databricks';
-  for (const t of tokens) {
-    if (t.unterminated) throw new InlineSqlError('The query has an unterminated literal, quoted name or comment; its placeholders cannot be found reliably.');
-    if (backslashQuotes && (t.kind === 'string' || t.kind === 'quoted') && t.text.includes('\\')) {
-      throw new InlineSqlError(`The query holds a quoted text with a backslash, which ${dialect.name} reads as an escape; its placeholders cannot be found reliably.`);
-    }
+  const tokens = tokenize(query.text, dialect.lexical);
+  if (tokens.some((t) => t.unterminated)) {
+    throw new InlineSqlError('The query has an unterminated literal, quoted name or comment; its placeholders cannot be found reliably.');
   }
   const found = placeholders(tokens, dialect);
   const used = new Set<number>();

@@ -2,11 +2,11 @@
  * Splits SQL text into statements and finds the one under a cursor, the way a SQL editor's
  * "run statement" does. Pure: offsets are UTF-16 string indices, as `TextDocument.offsetAt` gives.
  *
- * Lexing is the language server's tokenizer (src/server/sqlTokens.ts), so Run Query and the
- * server's completions and diagnostics always agree on where a statement ends: it knows ''
- * and E'…' escapes, quoted identifiers, nested comments and dollar quotes.
+ * Lexing is the project's one lexer (src/sql/lexer.ts) with the connection's dialect, the one the
+ * language server uses too, so Run Query and the server's completions and diagnostics agree on
+ * where a statement ends: a `;` in BigQuery's 'it\'s; here' or after its `#` is no end.
  */
-import { tokenize } from '../server/sqlTokens';
+import { SqlScanner, type LexicalTraits } from './lexer';
 
 /** A statement without its trailing `;`, leading/trailing whitespace and comments: `text === sql.slice(start, end)`. */
 export interface SqlStatement {
@@ -21,7 +21,7 @@ interface Segment extends SqlStatement {
   segmentEnd: number;
 }
 
-function segments(sql: string): Segment[] {
+function segments(sql: string, lexical: LexicalTraits): Segment[] {
   const out: Segment[] = [];
   let segmentStart = 0;
   let start = -1;
@@ -32,11 +32,13 @@ function segments(sql: string): Segment[] {
     start = -1;
     end = -1;
   };
-  for (const t of tokenize(sql)) {
-    if (t.kind === 'semicolon') close(t.end);
-    else if (t.kind !== 'comment') {
-      if (start === -1) start = t.start;
-      end = t.end;
+  // Kinds and offsets are all it needs: the scanner builds no token objects (a 5,000-line file is split on every run).
+  const scan = new SqlScanner(sql, lexical);
+  while (scan.next()) {
+    if (scan.kind === 'semicolon') close(scan.end);
+    else if (scan.kind !== 'comment') {
+      if (start === -1) start = scan.start;
+      end = scan.end;
     }
   }
   close(sql.length);
@@ -44,8 +46,8 @@ function segments(sql: string): Segment[] {
 }
 
 /** Every statement in the text, in order. Empty statements (`;;`, comment-only stretches) are skipped. */
-export function splitStatements(sql: string): SqlStatement[] {
-  return segments(sql).map(({ text, start, end }) => ({ text, start, end }));
+export function splitStatements(sql: string, lexical: LexicalTraits): SqlStatement[] {
+  return segments(sql, lexical).map(({ text, start, end }) => ({ text, start, end }));
 }
 
 /**
@@ -54,8 +56,8 @@ export function splitStatements(sql: string): SqlStatement[] {
  * statements picks the nearest preceding one (the first statement if none precedes). A cursor in
  * the indentation on the line where a statement starts picks that statement.
  */
-export function statementAtOffset(sql: string, offset: number): SqlStatement | undefined {
-  const all = segments(sql);
+export function statementAtOffset(sql: string, offset: number, lexical: LexicalTraits): SqlStatement | undefined {
+  const all = segments(sql, lexical);
   if (all.length === 0) return undefined;
   const pos = Math.max(0, Math.min(offset, sql.length));
   for (let k = all.length - 1; k >= 0; k--) {
@@ -80,8 +82,8 @@ export interface SqlToRun extends SqlStatement {
 }
 
 /** True when the text holds something other than whitespace and comments. */
-export function hasCode(sql: string): boolean {
-  return splitStatements(sql).length > 0;
+export function hasCode(sql: string, lexical: LexicalTraits): boolean {
+  return splitStatements(sql, lexical).length > 0;
 }
 
 /** Trims whitespace and trailing `;` from `sql.slice(start, end)`, keeping offsets in step. */
@@ -97,15 +99,15 @@ export function trimStatement(sql: string, start: number, end: number): SqlState
  * Picks what to run: a non-empty selection, else the statement under the cursor, else the whole
  * text. Undefined when there is nothing but whitespace and comments to run.
  */
-export function chooseSqlToRun(sql: string, selection: { start: number; end: number; cursor?: number }): SqlToRun | undefined {
+export function chooseSqlToRun(sql: string, selection: { start: number; end: number; cursor?: number }, lexical: LexicalTraits): SqlToRun | undefined {
   const from = Math.min(selection.start, selection.end);
   const to = Math.max(selection.start, selection.end);
   if (to > from) {
     const picked = trimStatement(sql, from, to);
-    if (hasCode(picked.text)) return { ...picked, source: 'selection' };
+    if (hasCode(picked.text, lexical)) return { ...picked, source: 'selection' };
   }
-  const atCursor = statementAtOffset(sql, selection.cursor ?? selection.end);
+  const atCursor = statementAtOffset(sql, selection.cursor ?? selection.end, lexical);
   if (atCursor) return { ...atCursor, source: 'statement' };
-  if (!hasCode(sql)) return undefined;
+  if (!hasCode(sql, lexical)) return undefined;
   return { ...trimStatement(sql, 0, sql.length), source: 'file' };
 }

@@ -3,6 +3,7 @@ import { DEFAULT_SCHEMA, DEMO_CONNECTION_NAME, type ConnectionSettings, type Sec
 import { secretsFor, authOf } from './connectionKinds';
 import { openWarehouse } from './registry';
 import type { Warehouse } from './warehouse';
+import type { DialectKind } from '../sql/dialects';
 import { discoverSyncLog, type DiscoveryTarget, type SyncLogInfo } from './discovery';
 import { listConnections, type ConnectionOrigin } from './connectionSources';
 import { connectionIdentity, describeTarget, identityDigest, legacySecretKey, secretKey } from './connectionIdentity';
@@ -82,6 +83,12 @@ export class ConnectionManager implements vscode.Disposable {
   get active(): ConnectionSettings {
     const name = this.activeName;
     return this.list().find((c) => c.name === name) ?? { name: DEMO_CONNECTION_NAME, kind: 'demo' };
+  }
+
+  /** The SQL dialect of the active connection (the Demo is Postgres): how its SQL is written and lexed. */
+  get dialect(): DialectKind {
+    const kind = this.active.kind;
+    return kind === 'demo' ? 'postgres' : kind;
   }
 
   /** Schema of the sync-log tables on the active connection. */

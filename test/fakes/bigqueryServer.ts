@@ -30,7 +30,8 @@ export interface FakeError {
 
 /**
  * What the fake does with one query:
- * - rows: the job succeeds; cells are JS values in field order (strings go out as is, numbers and
+ * - rows: the job succeeds (`bytes`: what it processes, as a dry run reports it and
+ *   maximumBytesBilled is checked against, as BigQuery does before running); cells are JS values in field order (strings go out as is, numbers and
  *   booleans as their text, objects of RECORD columns keyed by field name, arrays for REPEATED).
  * - error: the job fails. `at: 'job'` (default) answers jobs.insert with a DONE job carrying the
  *   error, as BigQuery does for a bad query; `at: 'insert'` fails the HTTP request itself.
@@ -38,7 +39,7 @@ export interface FakeError {
  * - drop: the connection is destroyed without an answer.
  */
 export type FakeAnswer =
-  | { fields: FakeField[]; rows: unknown[][] }
+  | { fields: FakeField[]; rows: unknown[][]; bytes?: number }
   | { error: FakeError; at?: 'insert' | 'job' }
   | { hang: true }
   | { drop: true };
@@ -56,6 +57,10 @@ export interface FakeQuery {
   params: Record<string, { type: string; value: unknown }>;
   /** configuration.jobTimeoutMs as sent (a string on the wire). */
   jobTimeoutMs?: string;
+  /** configuration.dryRun: only planned, never run. */
+  dryRun?: boolean;
+  /** configuration.query.maximumBytesBilled as sent (a string). */
+  maximumBytesBilled?: string;
 }
 
 export interface RecordedRequest {
@@ -166,11 +171,27 @@ export async function startBigQueryFake(options: BigQueryFakeOptions = {}): Prom
     const location = ref.location ?? 'US';
     if (jobs.has(jobId)) return sendError(res, { status: 409, reason: 'duplicate', message: `Already Exists: Job ${projectId}:${location}.${jobId}` });
     const config = body?.configuration ?? {};
-    const q = describeQuery('jobs.insert', projectId, jobId, ref.location, config.query ?? {}, config.jobTimeoutMs);
+    const q = { ...describeQuery('jobs.insert', projectId, jobId, ref.location, config.query ?? {}, config.jobTimeoutMs), ...(config.dryRun ? { dryRun: true } : {}) };
     queries.push(q);
-    const answer = await handler(q);
+    let answer = await handler(q);
     if ('drop' in answer) return void req.socket.destroy();
-    if ('error' in answer && answer.at === 'insert') return sendError(res, answer.error);
+    // A dry run's errors come back on the request itself, and it creates no job.
+    if ('error' in answer && (answer.at === 'insert' || q.dryRun)) return sendError(res, answer.error);
+    if (q.dryRun) {
+      const bytes = String('fields' in answer ? answer.bytes ?? 0 : 0);
+      return sendJson(res, 200, {
+        kind: 'bigquery#job',
+        jobReference: { projectId, location },
+        configuration: { jobType: 'QUERY', dryRun: true, query: { query: q.sql } },
+        status: { state: 'DONE' },
+        statistics: { totalBytesProcessed: bytes, query: { totalBytesProcessed: bytes, statementType: 'SELECT' } },
+      });
+    }
+    const limit = q.maximumBytesBilled === undefined ? NaN : Number(q.maximumBytesBilled);
+    if ('fields' in answer && (answer.bytes ?? 0) > limit) {
+      const needed = Math.max(10 * 1024 * 1024, answer.bytes ?? 0);
+      answer = { error: { status: 400, reason: 'bytesBilledLimitExceeded', message: `Query exceeded limit for bytes billed: ${limit}. ${needed} or higher required.` } };
+    }
     const job: FakeJob = { projectId, jobId, location, query: q, answer, cancelled: false, waiters: new Set() };
     jobs.set(jobId, job);
     sendJson(res, 200, jobResource(job));
@@ -270,11 +291,12 @@ export async function startBigQueryFake(options: BigQueryFakeOptions = {}): Prom
 
 interface InsertBody {
   jobReference?: { projectId?: string; jobId?: string; location?: string };
-  configuration?: { query?: QueryConfig; jobTimeoutMs?: string };
+  configuration?: { query?: QueryConfig; jobTimeoutMs?: string; dryRun?: boolean };
 }
 
 interface QueryConfig {
   query?: string;
+  maximumBytesBilled?: string;
   useLegacySql?: boolean;
   parameterMode?: string;
   queryParameters?: WireParameter[];
@@ -311,6 +333,7 @@ function describeQuery(via: FakeQuery['via'], projectId: string, jobId: string, 
     parameterMode: config.parameterMode,
     params,
     jobTimeoutMs,
+    ...(config.maximumBytesBilled !== undefined ? { maximumBytesBilled: config.maximumBytesBilled } : {}),
   };
 }
 

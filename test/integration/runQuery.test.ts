@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { getApi, waitFor } from './api';
 import type { RunQueryOutcome } from '../../src/commands/queryCommands';
 import type { QueryResult } from '../../src/shared/queryResult';
+import { startBigQueryFake, type BigQueryFake } from '../fakes/bigqueryServer';
 
 const RUNS = 'hightouch_audit.sync_runs';
 
@@ -157,5 +158,63 @@ describe('Run Query and the results panel', function () {
     const result = assertOk(await runQuery());
     assert.ok(result.columns.some((c) => c.name === 'sync_run_id'));
     assert.ok(result.rows.length > 0);
+  });
+});
+
+// Where a statement ends depends on the warehouse: in BigQuery a backslash escapes a quote and #
+// starts a comment, in Postgres neither. Run Query lexes with the active connection's dialect; a
+// BigQuery protocol fake (as in fakeWarehouses.test.ts) shows what reaches the warehouse.
+describe('Run Query on BigQuery cuts statements by BigQuery\'s rules (protocol fake)', function () {
+  this.timeout(90_000);
+  const name = 'BQ statements';
+  const token = 'ya29.fake-token-for-run-query';
+  let bigquery: BigQueryFake | undefined;
+
+  before(async () => {
+    bigquery = await startBigQueryFake({
+      token,
+      handler: (q) => {
+        if (/INFORMATION_SCHEMA\.COLUMNS/.test(q.sql)) {
+          const columns = ['sync_changelog', 'sync_snapshot', 'sync_runs'].flatMap((t) => ['sync_id', 'sync_run_id', 'status'].map((c) => ['hightouch_audit', t, c, 'STRING']));
+          return { fields: ['table_schema', 'table_name', 'column_name', 'data_type'].map((n) => ({ name: n, type: 'STRING' })), rows: columns };
+        }
+        return { fields: [{ name: 'a', type: 'STRING' }], rows: [['x']] };
+      },
+    });
+    const api = await getApi();
+    await vscode.workspace.getConfiguration('syncLogs').update('connections', [{ name, kind: 'bigquery', database: 'my-project', auth: 'oauthToken', endpoint: bigquery.url }], vscode.ConfigurationTarget.Global);
+    await waitFor('the connection to be listed', () => (api.container.connections.list().some((c) => c.name === name) ? true : undefined));
+    await api.container.context.secrets.store(`syncLogs.token.${name}`, token);
+    await vscode.commands.executeCommand('syncLogs.selectConnection', name);
+    assert.strictEqual(api.container.connections.dialect, 'bigquery');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('syncLogs.selectConnection', 'Demo');
+    await vscode.workspace.getConfiguration('syncLogs').update('connections', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await bigquery?.close();
+  });
+
+  it("runs select 'it\\'s; here' whole, and the statement after a # comment holding a ; without the comment", async () => {
+    const first = "select 'it\\'s; here' as a";
+    const second = 'select 2 as b';
+    const text = `${first};\n# a; note\n${second};\n`;
+    const editor = await openSql(text);
+
+    await placeCursor(editor, text.indexOf('here'));
+    const one = await runQuery();
+    assertOk(one);
+    assert.strictEqual(one.connectionName, name);
+    assert.strictEqual(one.source, 'statement');
+    assert.strictEqual(one.sql, first, 'the \\\' did not end the string, so its ; did not end the statement');
+
+    await placeCursor(editor, text.indexOf(second) + 3);
+    const two = await runQuery();
+    assertOk(two);
+    assert.strictEqual(two.sql, second, 'the # comment, and the ; in it, are not part of the statement');
+
+    const sent = bigquery!.queries.filter((q) => !q.dryRun && !/INFORMATION_SCHEMA|^SELECT 1$/.test(q.sql)).map((q) => q.sql);
+    assert.deepStrictEqual(sent.slice(-2), [first, second], 'BigQuery received exactly those two statements');
   });
 });

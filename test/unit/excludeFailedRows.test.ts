@@ -226,6 +226,14 @@ comment */
   assert.equal(modelBody(bigqueryDialect, `select """a;\nb""" as x;`), `select """a;\nb""" as x`);
   assert.equal(modelBody(databricksDialect, 'select `a;b` from t;'), 'select `a;b` from t');
   assert.equal(modelBody(snowflakeDialect, "select 'a\\';b' as x;"), "select 'a\\';b' as x");
+  // Each warehouse's own comments and quotes, as Run Query reads them (src/sql/lexer.ts).
+  assert.equal(modelBody(bigqueryDialect, "select r'\\';' as x # a; b\n;"), "select r'\\';' as x");
+  assert.equal(modelBody(snowflakeDialect, 'select $$a;b$$ as x // c; d\n;'), 'select $$a;b$$ as x');
+  assert.equal(modelBody(databricksDialect, 'select "a;b" as x /* a /* b; */ c; */;'), 'select "a;b" as x');
+  // Nested comments: Postgres's ends at the second */; BigQuery's at the first, leaving `c */` as code.
+  assert.equal(modelBody(postgresDialect, 'select 1 /* a /* b */ c */'), 'select 1');
+  assert.equal(modelBody(bigqueryDialect, 'select 1 /* a /* b */ c */'), 'select 1 /* a /* b */ c */');
+  assert.equal(modelBody(redshiftDialect, "select 'a\\';b' as x;"), "select 'a\\';b' as x");
 });
 
 test('clear errors: empty model, empty key, several statements, unterminated quotes', () => {

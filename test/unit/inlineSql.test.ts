@@ -4,7 +4,7 @@ import { InlineSqlError, inlineSql, sqlValueLiteral } from '../../src/sql/inline
 import { binder } from '../../src/sql/binds';
 import { DIALECT_KINDS, bigqueryDialect, databricksDialect, dialectFor, postgresDialect, redshiftDialect, snowflakeDialect } from '../../src/sql/dialects';
 import type { Dialect } from '../../src/sql/dialect';
-import { tokenize } from '../../src/server/sqlTokens';
+import { tokenize } from '../../src/sql/lexer';
 import { QueryRecord } from '../../src/panels/panelLoad';
 import { panelSqlText } from '../../src/panels/panelSqlText';
 
@@ -104,7 +104,7 @@ describe('inlineSql: each dialect', () => {
       for (const h of HOSTILE) {
         const b = binder(d);
         const text = inlineSql(b.query(`select ${b.bind(h)} as v from t`), d);
-        const kinds = tokenize(text).map((t) => t.kind);
+        const kinds = tokenize(text, d.lexical).map((t) => t.kind);
         assert.ok(!kinds.includes('comment') && !kinds.includes('semicolon'), `${d.name}: ${JSON.stringify(h)} → ${text}`);
         assert.ok(text.endsWith(' as v from t'), text);
         assert.ok(!/[\n\r\u2028\u2029\u202e\u2066\u0085\u0007]/.test(text), `no raw line break or bidi control: ${JSON.stringify(text)}`);
@@ -130,6 +130,14 @@ describe('inlineSql: what is not a placeholder stays as written', () => {
     assert.equal(inlineSql({ text: 'select ?, ?', values: ['?', 'x'] }, snowflakeDialect), "select '?', 'x'");
   });
 
+  test('inside literals with backslash escapes, where the dialect has them', () => {
+    assert.equal(inlineSql({ text: "select 'it\\'s @p1', @p1", values: ['a'] }, bigqueryDialect), "select 'it\\'s @p1', 'a'");
+    assert.equal(inlineSql({ text: "select r'\\' @p1', \"\\\" @p1\", `\\` @p1`, @p1 # @p1", values: [1] }, bigqueryDialect), "select r'\\' @p1', \"\\\" @p1\", `\\` @p1`, 1 # @p1");
+    assert.equal(inlineSql({ text: "select 'a\\'?', ?", values: [2] }, snowflakeDialect), "select 'a\\'?', 2");
+    assert.equal(inlineSql({ text: "select 'a\\':p1', :p1", values: [3] }, databricksDialect), "select 'a\\':p1', 3");
+    assert.equal(inlineSql({ text: "select E'a\\'$1', $1", values: [4] }, postgresDialect), "select E'a\\'$1', 4");
+  });
+
   test('a dollar-quoted body is a string: its $1 stays', () => {
     assert.equal(inlineSql({ text: 'select $$ $1 $$, $1', values: [3] }, postgresDialect), 'select $$ $1 $$, 3');
   });
@@ -148,9 +156,11 @@ describe('inlineSql: refuses what it cannot write faithfully', () => {
     assert.throws(() => inlineSql({ text: "select '$1'", values: ['a'] }, postgresDialect), /binds 1 value/);
   });
 
-  test('an unterminated literal, and a backslash literal where backslashes escape', () => {
+  test('an unterminated literal, in the dialect\'s own quoting', () => {
     assert.throws(() => inlineSql({ text: "select 'open, $1", values: ['a'] }, postgresDialect), /unterminated/);
-    assert.throws(() => inlineSql({ text: "select 'it\\'s @p1', @p1", values: ['a'] }, bigqueryDialect), /backslash/);
+    // Where backslashes escape, \' does not close the literal; where they do not, it does.
+    assert.throws(() => inlineSql({ text: "select 'open\\', @p1", values: ['a'] }, bigqueryDialect), /unterminated/);
+    assert.throws(() => inlineSql({ text: "select 'a\\', $1, 'b", values: ['a'] }, postgresDialect), /unterminated/);
   });
 
   test('non-finite numbers, objects and arrays', () => {
@@ -205,6 +215,6 @@ describe('the recording runner and the Show SQL text', () => {
     assert.ok(text.includes("-- 1. For the panel's load. Reads sync_runs."), text);
     assert.ok(text.includes('-- 2. For the chart.'), text);
     // Every line is a comment, a blank or SQL the lexer reads without stray comments or statements.
-    assert.equal(tokenize(text).filter((t) => t.kind === 'semicolon').length, 2);
+    assert.equal(tokenize(text, postgresDialect.lexical).filter((t) => t.kind === 'semicolon').length, 2);
   });
 });

@@ -110,3 +110,21 @@ where c.status = 'fa /* unterminated ; select "q`;
     assert.deepEqual(labels('select * from hightouch_audit.sync_runs x; select r.| from hightouch_audit.sync_snapshot r').slice(0, 2), ['sync_id', 'op_type']);
   });
 });
+
+describe("completion: the connection's dialect decides what is a comment or a string", () => {
+  it('stays quiet in a BigQuery # comment, where Postgres reads # as an operator', () => {
+    assert.deepEqual(labels('select 1 # hightouch_audit.|', opts('bigquery')), []);
+    assert.deepEqual(labels('select 1 # hightouch_audit.|'), ['sync_changelog', 'sync_snapshot', 'sync_runs']);
+  });
+
+  it("offers values inside prefixed strings, replacing between the quotes (r'…', E'…')", () => {
+    const where = 'select * from hightouch_audit.sync_changelog c where c.op_type = ';
+    for (const [dialect, literal] of [['bigquery', "r'|'"], ['postgres', "E'ad|'"], ['bigquery', "'''|'''"]] as const) {
+      const text = where + literal.replace('|', '');
+      const items = completions(text, where.length + literal.indexOf('|'), opts(dialect));
+      assert.deepEqual(items.map((i) => i.insertText), ['added', 'changed', 'removed'], literal);
+      const quote = literal.startsWith("'''") ? 3 : 2;
+      assert.deepEqual([items[0].replaceStart, items[0].replaceEnd], [where.length + quote, text.length - (quote === 3 ? 3 : 1)], literal);
+    }
+  });
+});

@@ -220,3 +220,11 @@ describe('diagnostics: tolerance', () => {
     assert.doesNotThrow(() => diagnostics('select /* never closed', opts()));
   });
 });
+
+describe("diagnostics: statements cut by the connection's dialect", () => {
+  it("finds the misspelt column after BigQuery's 'it\\'s; here', which Postgres reads as an open string", () => {
+    const sql = "select 'it\\'s; here' as a, c.failed_reason from hightouch_audit.sync_changelog c";
+    assert.deepEqual(codes(sql, opts('bigquery')), ['unknown-column']);
+    assert.deepEqual(codes(sql), []);
+  });
+});

@@ -1,10 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { diagnostics } from '../../src/server/diagnostics';
-import type { ServerOptions } from '../../src/server/schemaModel';
-import { splitStatements, tokenize } from '../../src/server/sqlTokens';
+import type { ServerOptions, SqlDialect } from '../../src/server/schemaModel';
+import { splitStatements } from '../../src/server/statements';
 import type { StatementIndex } from '../../src/server/statementIndex';
-import { UNTOUCHED, absoluteStatement, afterEdit, chunkIndexAt, indexStatements, updateStatementIndex } from '../../src/server/statementIndex';
+import { UNTOUCHED, absoluteStatement, afterEdit, chunkIndexAt, indexStatements as indexAs, lexicalOf, updateStatementIndex } from '../../src/server/statementIndex';
+import { tokenize } from '../../src/sql/lexer';
+import { DIALECT_KINDS } from '../../src/sql/dialects';
+
+const indexStatements = (text: string, dialect: SqlDialect = 'postgres') => indexAs(text, lexicalOf(dialect));
 
 /** Seeded PRNG (mulberry32), so a failure replays exactly. */
 function seeded(seed: number): () => number {
@@ -31,6 +35,11 @@ const PIECES = [
   '$$',
   '$t$',
   '$1',
+  '#',
+  '//',
+  "'''",
+  "r'",
+  '\\\'',
   '/*',
   '*/',
   '--',
@@ -69,7 +78,7 @@ function randomEdit(rand: () => number, text: string): { text: string; start: nu
 /** The index must describe exactly the statements a from-scratch tokenize + split finds. */
 function assertMatchesScratch(index: StatementIndex, text: string, context: string): void {
   assert.equal(index.text, text);
-  const expected = splitStatements(tokenize(text), text.length);
+  const expected = splitStatements(tokenize(text, index.lexical), text.length);
   assert.equal(index.chunks.length, expected.length, `statement count, ${context}`);
   expected.forEach((s, k) => {
     assert.deepEqual(absoluteStatement(index, k), s, `statement ${k}, ${context}`);
@@ -77,8 +86,6 @@ function assertMatchesScratch(index: StatementIndex, text: string, context: stri
   });
 }
 
-const postgres: ServerOptions = { dialect: 'postgres', schema: 'hightouch_audit' };
-const redshift: ServerOptions = { dialect: 'redshift', schema: 'hightouch_audit' };
 
 describe('statement index', () => {
   it('cuts a document as tokenize + splitStatements does, an empty last statement included', () => {
@@ -121,33 +128,51 @@ describe('statement index', () => {
     assertMatchesScratch(index, after, 'replace across a `;`');
   });
 
-  it('after random edits, equals a from-scratch run: statements and diagnostics (seeded)', () => {
-    let reported = 0;
-    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
-      const rand = seeded(seed);
-      let text = randomText(rand, 40);
-      let index = indexStatements(text);
-      for (let step = 0; step < 120; step++) {
-        // One to three edits between updates; half the time the update is told their ranges.
-        let unchanged = UNTOUCHED;
-        for (let e = Math.floor(rand() * 3); e >= 0; e--) {
-          const edit = randomEdit(rand, text);
-          unchanged = afterEdit(unchanged, edit.start, edit.end, text.length);
-          text = edit.text;
-        }
-        const told = rand() < 0.5;
-        index = updateStatementIndex(index, text, told ? unchanged : undefined);
-        const context = `seed ${seed}, step ${step}, ranges ${told ? 'given' : 'found'}`;
-        assertMatchesScratch(index, text, context);
-        // Incremental first (its memo warm from earlier steps), then a from-scratch run on an
-        // empty memo (switching the dialect empties it).
-        const incremental = diagnostics(index, postgres);
-        diagnostics('', redshift);
-        assert.deepEqual(incremental, diagnostics(text, postgres), context);
-        reported += incremental.length;
-      }
-    }
-    // The generated files do hold mistakes, so the comparison above is not of empty lists.
-    assert.ok(reported > 100, `only ${reported} diagnostics over all steps`);
+  it('lexes with the dialect it was built for, and keeps it through edits', () => {
+    const text = "select 'it\\'s; here' as a; # x; y\nselect 2";
+    // Postgres: the backslash is an ordinary character, so the string ends after it.
+    assert.deepEqual(indexStatements(text).chunks.map((c) => c.source), ["select 'it\\'s", " here' as a; # x; y\nselect 2"]);
+    const bigquery = indexStatements(text, 'bigquery');
+    assert.deepEqual(bigquery.chunks.map((c) => c.source), ["select 'it\\'s; here' as a", ' # x; y\nselect 2']);
+    const edited = updateStatementIndex(bigquery, text.replace('select 2', 'select 3'));
+    assert.equal(edited.lexical, lexicalOf('bigquery'));
+    assertMatchesScratch(edited, text.replace('select 2', 'select 3'), 'bigquery edit');
+  });
+
+  it('after random edits, equals a from-scratch run: statements and diagnostics, in every dialect (seeded)', () => {
+    for (const dialect of DIALECT_KINDS) randomEdits(dialect, dialect === 'postgres' ? [1, 2, 3, 4, 5, 6, 7, 8] : [1, 2, 3]);
   });
 });
+
+/** Seeded random edits in one dialect: the index after each equals a from-scratch one, and so do the diagnostics. */
+function randomEdits(dialect: SqlDialect, seeds: readonly number[]): void {
+  const options: ServerOptions = { dialect, schema: 'hightouch_audit' };
+  const other: ServerOptions = { dialect: dialect === 'redshift' ? 'postgres' : 'redshift', schema: 'hightouch_audit' };
+  let reported = 0;
+  for (const seed of seeds) {
+    const rand = seeded(seed);
+    let text = randomText(rand, 40);
+    let index = indexStatements(text, dialect);
+    for (let step = 0; step < 120; step++) {
+      // One to three edits between updates; half the time the update is told their ranges.
+      let unchanged = UNTOUCHED;
+      for (let e = Math.floor(rand() * 3); e >= 0; e--) {
+        const edit = randomEdit(rand, text);
+        unchanged = afterEdit(unchanged, edit.start, edit.end, text.length);
+        text = edit.text;
+      }
+      const told = rand() < 0.5;
+      index = updateStatementIndex(index, text, told ? unchanged : undefined);
+      const context = `${dialect}, seed ${seed}, step ${step}, ranges ${told ? 'given' : 'found'}`;
+      assertMatchesScratch(index, text, context);
+      // Incremental first (its memo warm from earlier steps), then a from-scratch run on an
+      // empty memo (switching the dialect empties it).
+      const incremental = diagnostics(index, options);
+      diagnostics('', other);
+      assert.deepEqual(incremental, diagnostics(text, options), context);
+      reported += incremental.length;
+    }
+  }
+  // The generated files do hold mistakes, so the comparison above is not of empty lists.
+  assert.ok(reported > 100 * (seeds.length / 8), `${dialect}: only ${reported} diagnostics over all steps`);
+}

@@ -1,7 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { indexBefore, lexStatement, splitStatements, statementAt, tokenAt, tokenize } from '../../src/server/sqlTokens';
+import { lexStatement, tokenize as lex } from '../../src/sql/lexer';
+import { bigqueryDialect, postgresDialect } from '../../src/sql/dialects';
+import { indexBefore, splitStatements, statementAt, tokenAt } from '../../src/server/statements';
 
+// The language server's view of the lexer, on its default dialect (Postgres); every dialect's
+// rules are tested in lexer.test.ts.
+const PG = postgresDialect.lexical;
+const tokenize = (sql: string) => lex(sql, PG);
 const kinds = (sql: string) => tokenize(sql).map((t) => [t.kind, t.text]);
 
 describe('tokenize', () => {
@@ -30,10 +36,13 @@ describe('tokenize', () => {
   });
 
   it('lower-cases word values and unquotes strings and identifiers', () => {
-    const [w, q, s, b] = tokenize("SYNC_RUNS \"Mixed\" 'a''b' `bq`");
+    const [w, q, s] = tokenize("SYNC_RUNS \"Mixed\" 'a''b'");
     assert.equal(w.value, 'sync_runs');
     assert.equal(q.value, 'Mixed');
     assert.equal(s.value, "a'b");
+    // Backticks quote names where the dialect says so (BigQuery, Databricks), not in Postgres.
+    const [b] = lex('`bq`', bigqueryDialect.lexical);
+    assert.equal(b.kind, 'quoted');
     assert.equal(b.value, 'bq');
   });
 
@@ -46,12 +55,13 @@ describe('tokenize', () => {
   });
 
   it('knows backslash escapes in E-strings only', () => {
+    // The E is part of the string token: it decides how the string reads.
     assert.deepEqual(kinds("select E'a\\'b' x"), [
       ['word', 'select'],
-      ['word', 'E'],
-      ['string', "'a\\'b'"],
+      ['string', "E'a\\'b'"],
       ['word', 'x'],
     ]);
+    assert.equal(tokenize("E'a\\'b'")[0].value, "a'b");
     // In a plain string (or after a word ending in e) a backslash is an ordinary character.
     assert.deepEqual(kinds("select xe'a\\' x'").slice(2), [
       ['string', "'a\\'"],
@@ -132,7 +142,7 @@ describe('statements', () => {
 
   it('lexes one statement at a time, offsets relative to its start', () => {
     const sql = "select 1; select 'a;b' -- c;\n; select 3";
-    const second = lexStatement(sql, sql.indexOf(';') + 1);
+    const second = lexStatement(sql, sql.indexOf(';') + 1, PG);
     assert.deepEqual(
       second.tokens.map((t) => [t.kind, t.start]),
       [
@@ -143,6 +153,6 @@ describe('statements', () => {
       ],
     );
     assert.equal(second.end, sql.indexOf('; select 3') + 1);
-    assert.deepEqual(lexStatement(sql, second.end).tokens.map((t) => t.text), ['select', '3']);
+    assert.deepEqual(lexStatement(sql, second.end, PG).tokens.map((t) => t.text), ['select', '3']);
   });
 });

@@ -1,8 +1,33 @@
 import type { Dialect } from '../dialect';
+import type { LexicalTraits } from '../lexer';
 import { validateBigQueryProject, validateIdent } from '../ident';
 import { backslashLiteral } from './literals';
 
 const quote = (name: string): string => `\`${validateIdent(name)}\``;
+
+/**
+ * GoogleSQL's lexical structure (cloud.google.com/bigquery/docs/reference/standard-sql/lexical).
+ */
+const lexical: LexicalTraits = {
+  // Quoted strings: backslashes introduce escape sequences; a quote is written \', never doubled.
+  backslash: 'escape',
+  doubledQuotes: false,
+  // r/R: raw strings, where a backslash and the next character are both kept (the quote after it
+  // does not end the string); b/B bytes read like strings; rb/br combine them, in any case.
+  stringPrefixes: { r: 'raw', b: 'escape', rb: 'raw', br: 'raw' },
+  // Quoted identifiers are enclosed by backticks and "have the same escape sequences as string
+  // literals"; "…" is a string.
+  nameQuote: '`',
+  nameEscapes: 'backslash',
+  // '''…''' and """…""": triple-quoted strings, which may hold newlines and quotes.
+  tripleQuotes: true,
+  // Comments: # and -- to the end of the line, /* */ (which does not nest).
+  hashComments: true,
+  slashComments: false,
+  nestedComments: false,
+  dollarQuotes: 'none',
+  escapeContinuation: false,
+};
 
 export const bigqueryDialect: Dialect = {
   name: 'bigquery',
@@ -13,6 +38,7 @@ export const bigqueryDialect: Dialect = {
   supportsQualify: true,
   stringType: 'string',
   hasFieldsColumn: true,
+  lexical,
   quoteIdent: quote,
   // One backtick pair around the whole path: `project.dataset.table`. The schema is the dataset.
   table(schema, table, database) {

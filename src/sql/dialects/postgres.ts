@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect';
+import type { LexicalTraits } from '../lexer';
 import { dottedName, validateIdent } from '../ident';
 import { postgresLiteral } from './literals';
 
@@ -13,6 +14,31 @@ function pgQuote(name: string): string {
   return /^[a-z_][a-z0-9_]*$/.test(name) && !PG_RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
+/**
+ * PostgreSQL's lexical structure (postgresql.org/docs/current/sql-syntax-lexical.html, 4.1.2 and 4.1.5).
+ */
+const lexical: LexicalTraits = {
+  // 4.1.2.1: '' is a quote and a backslash is an ordinary character (standard_conforming_strings,
+  // on by default since 9.1; a server with it off is not supported by the lexer).
+  backslash: 'literal',
+  doubledQuotes: true,
+  // 4.1.2.2: E'…' strings take C-style backslash escapes.
+  stringPrefixes: { e: 'escape' },
+  // 4.1.1: "quoted identifiers", with "" for a quote inside; a backtick is not Postgres syntax.
+  nameQuote: '"',
+  nameEscapes: 'doubled',
+  tripleQuotes: false,
+  // 4.1.5: -- and /* */ comments only; # is the bitwise XOR operator (9.3).
+  hashComments: false,
+  slashComments: false,
+  // 4.1.5: "block comments nest, as specified in the SQL standard but unlike C".
+  nestedComments: true,
+  // 4.1.2.4: $$…$$ and $tag$…$tag$, the tag an identifier without $.
+  dollarQuotes: 'tagged',
+  // 4.1.2.2 with 4.1.2.1's continuation rule: scan.l keeps reading the continuation as an E'' string.
+  escapeContinuation: true,
+};
+
 export const postgresDialect: Dialect = {
   name: 'postgres',
   unquotedCase: 'lower',
@@ -21,6 +47,7 @@ export const postgresDialect: Dialect = {
   supportsQualify: false,
   stringType: 'varchar',
   hasFieldsColumn: true,
+  lexical,
   quoteIdent: pgQuote,
   // Postgres accepts a three-part name only for the current database; it says so clearly otherwise.
   table: (schema, table, database) => dottedName(pgQuote, schema, table, database),

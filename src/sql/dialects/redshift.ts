@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect';
+import type { LexicalTraits } from '../lexer';
 import { dottedName, validateIdent } from '../ident';
 import { redshiftLiteral } from './literals';
 
@@ -6,6 +7,30 @@ import { redshiftLiteral } from './literals';
 function quote(name: string): string {
   return `"${validateIdent(name)}"`;
 }
+
+/**
+ * Amazon Redshift (docs.aws.amazon.com/redshift/latest/dg/: r_names.html, r_QUOTE_LITERAL.html,
+ * r_CREATE_PROCEDURE.html). Redshift derives from PostgreSQL 8.0, and documents less; where it is
+ * silent the PostgreSQL 8.0 rule is taken.
+ */
+const lexical: LexicalTraits = {
+  // QUOTE_LITERAL "doubles any embedded single quotation marks and backslashes": a backslash in '…'
+  // escapes (as in PostgreSQL 8.0, before standard_conforming_strings). No E'' strings are documented.
+  backslash: 'escape',
+  doubledQuotes: true,
+  stringPrefixes: {},
+  // r_names.html: delimited identifiers in double quotes, "" for a quote inside.
+  nameQuote: '"',
+  nameEscapes: 'doubled',
+  tripleQuotes: false,
+  hashComments: false,
+  slashComments: false,
+  // Not documented by Redshift; PostgreSQL has nested block comments since 7.1, before Redshift's fork.
+  nestedComments: true,
+  // CREATE PROCEDURE/FUNCTION bodies are written AS $$ … $$; tags are PostgreSQL 8.0's rule.
+  dollarQuotes: 'tagged',
+  escapeContinuation: false,
+};
 
 export const redshiftDialect: Dialect = {
   name: 'redshift',
@@ -16,6 +41,7 @@ export const redshiftDialect: Dialect = {
   supportsQualify: true,
   stringType: 'varchar',
   hasFieldsColumn: false,
+  lexical,
   quoteIdent: quote,
   table: (schema, table, database) => dottedName(quote, schema, table, database),
   param: (index) => `$${index}`,

@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect';
+import type { LexicalTraits } from '../lexer';
 import { dottedName, validateIdent } from '../ident';
 import { backslashLiteral } from './literals';
 
@@ -12,6 +13,29 @@ function quote(name: string): string {
   return `"${validateIdent(name).toUpperCase()}"`;
 }
 
+/**
+ * Snowflake (docs.snowflake.com/en/sql-reference/data-types-text, "String & binary constants";
+ * identifiers-syntax).
+ */
+const lexical: LexicalTraits = {
+  // Single-quoted string constants take backslash escape sequences (\', \\, \n, …) and '' for a quote.
+  backslash: 'escape',
+  doubledQuotes: true,
+  stringPrefixes: {},
+  // Double-quoted identifiers, "" for a quote inside; no backslash escapes there.
+  nameQuote: '"',
+  nameEscapes: 'doubled',
+  tripleQuotes: false,
+  hashComments: false,
+  // Snowflake also takes // line comments (its worksheet's comment shortcut writes them).
+  slashComments: true,
+  // Block comments do not nest: /*/ closes one (SnowConvert's "ambiguous comments" note).
+  nestedComments: false,
+  // Dollar-quoted string constants are $$…$$, without tags; $name is a session variable.
+  dollarQuotes: 'untagged',
+  escapeContinuation: false,
+};
+
 export const snowflakeDialect: Dialect = {
   name: 'snowflake',
   unquotedCase: 'upper',
@@ -21,6 +45,7 @@ export const snowflakeDialect: Dialect = {
   supportsQualify: true,
   stringType: 'varchar',
   hasFieldsColumn: true,
+  lexical,
   quoteIdent: quote,
   table: (schema, table, database) => dottedName(quote, schema, table, database),
   param: () => '?',
