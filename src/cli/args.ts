@@ -3,12 +3,16 @@ import { DEFAULT_SCHEMA } from '../shared/connection';
 import { ANALYSIS_NAMES, parseAnalysis, type AnalysisCommand, type AnalysisName } from './analysisArgs';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
+/** Formats a streamed result can be written in (`--all`, `--out`): each row as it arrives. */
+export type StreamFormat = 'csv' | 'tsv' | 'json' | 'jsonl';
 
 export type CliCommand =
   | { kind: 'help'; text: string }
   | { kind: 'version' }
   | { kind: 'demoLoad'; url: string; scale: number; schema: string }
   | { kind: 'query'; source: { url: string } | { demo: true }; format: OutputFormat; maxRows: number; sql: string }
+  /** Every row, streamed to stdout or to `out` (a file), as fetched. */
+  | { kind: 'queryAll'; source: { url: string } | { demo: true }; format: StreamFormat; out?: string; sql: string }
   | AnalysisCommand;
 
 /** A mistake in how the CLI was called: printed with a pointer to the usage, exit code 2. */
@@ -33,6 +37,7 @@ Existing tables of those names in S are dropped and recreated.
   --schema <S>     schema to create the tables in (default ${DEFAULT_SCHEMA})`;
 
 const QUERY_USAGE = `Usage: synclogs query (--url <postgres-url> | --demo) [--format table|csv|json] [--max-rows N] "<sql>"
+       synclogs query (--url <postgres-url> | --demo) (--all | --out FILE) [--format csv|tsv|json|jsonl] "<sql>"
 
 Runs SQL and prints the result on stdout. Use "-" as the SQL to read it from stdin.
 
@@ -41,7 +46,16 @@ Runs SQL and prints the result on stdout. Use "-" as the SQL to read it from std
                      \${XDG_CACHE_HOME:-~/.cache}/sync-logs-explorer)
   --format <f>       table (default; control characters shown as \\x1B, as psql does),
                      csv (RFC 4180) or json (an array of objects); csv and json are exact
-  --max-rows <N>     print at most N rows (default ${DEFAULT_MAX_ROWS}); the total is still reported`;
+  --max-rows <N>     print at most N rows (default ${DEFAULT_MAX_ROWS}); no more is read from the
+                     warehouse, and the output says when the query has more
+  --all              every row, streamed as it is fetched (a result of any size in bounded
+                     memory; a slow reader holds the fetch back); csv unless --format says
+                     tsv, json or jsonl (one JSON object per line)
+  --out <FILE>       every row into FILE (as --all); the format from its extension (.csv, .tsv,
+                     .json, .jsonl) unless --format says; progress on stderr on a terminal`;
+
+const STREAM_FORMATS: readonly StreamFormat[] = ['csv', 'tsv', 'json', 'jsonl'];
+const EXTENSION_FORMATS: Record<string, StreamFormat> = { '.csv': 'csv', '.tsv': 'tsv', '.json': 'json', '.jsonl': 'jsonl', '.ndjson': 'jsonl' };
 
 export const USAGE = `synclogs: explore Hightouch warehouse sync logs from the terminal.
 
@@ -142,24 +156,44 @@ function parseQuery(argv: readonly string[]): CliCommand {
   if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help', text: usage };
   const { options, positionals } = splitArgs(
     argv,
-    { '--url': { value: true }, '--demo': { value: false }, '--format': { value: true }, '--max-rows': { value: true } },
+    { '--url': { value: true }, '--demo': { value: false }, '--format': { value: true }, '--max-rows': { value: true }, '--all': { value: false }, '--out': { value: true } },
     usage,
   );
   const url = options.get('--url');
   const demo = options.has('--demo');
   if (url !== undefined && demo) throw new UsageError('Give either --url or --demo, not both.', usage);
   if (url === undefined && !demo) throw new UsageError('Say where to run the query: --url <postgres-url> or --demo.', usage);
+  const out = options.get('--out');
+  if (options.has('--all') || out !== undefined) {
+    if (options.has('--max-rows')) throw new UsageError('--all and --out write every row: leave out --max-rows (or drop --all/--out to print the first rows).', usage);
+    const given = options.get('--format');
+    const fromName = out === undefined ? undefined : EXTENSION_FORMATS[/\.[^./\\]+$/.exec(out.toLowerCase())?.[0] ?? ''];
+    if (given === undefined && out !== undefined && fromName === undefined) {
+      throw new UsageError(`Cannot tell the format from "${out}": name it .csv, .tsv, .json or .jsonl, or give --format.`, usage);
+    }
+    const streamFormat = given ?? fromName ?? 'csv';
+    if (!(STREAM_FORMATS as readonly string[]).includes(streamFormat)) {
+      throw new UsageError(`--all and --out write csv, tsv, json or jsonl, got "${streamFormat}"${streamFormat === 'table' ? ' (a table needs every row before it can align its columns)' : ''}.`, usage);
+    }
+    const sql = querySql(positionals, usage);
+    return { kind: 'queryAll', source: url !== undefined ? { url: parseUrl(url, usage) } : { demo: true }, format: streamFormat as StreamFormat, ...(out !== undefined ? { out } : {}), sql };
+  }
   const format = options.get('--format') ?? 'table';
   if (format !== 'table' && format !== 'csv' && format !== 'json') throw new UsageError(`--format must be table, csv or json, got "${format}".`, usage);
   const maxRowsText = options.get('--max-rows');
   const maxRows = maxRowsText === undefined ? DEFAULT_MAX_ROWS : parsePositiveNumber(maxRowsText, '--max-rows', usage, true);
+  const sql = querySql(positionals, usage);
+  return { kind: 'query', source: url !== undefined ? { url: parseUrl(url, usage) } : { demo: true }, format, maxRows, sql };
+}
+
+function querySql(positionals: readonly string[], usage: string): string {
   if (positionals.length === 0) throw new UsageError('Give the SQL to run as the last argument (in quotes), or "-" to read it from stdin.', usage);
   if (positionals.length > 1) {
     throw new UsageError(`Expected one SQL argument, got ${positionals.length}: put the whole statement in quotes.`, usage);
   }
   const sql = positionals[0];
   if (sql.trim() === '') throw new UsageError('The SQL is empty.', usage);
-  return { kind: 'query', source: url !== undefined ? { url: parseUrl(url, usage) } : { demo: true }, format, maxRows, sql };
+  return sql;
 }
 
 function parseDemoLoad(argv: readonly string[]): CliCommand {

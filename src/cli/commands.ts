@@ -1,3 +1,5 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadProgress, SqlSink } from '../demo/loaderContract';
@@ -6,8 +8,8 @@ import { QueryCancelledError } from '../warehouse/warehouse';
 import { redactSecret } from '../warehouse/pgErrors';
 import { SYNC_LOG_TABLES } from '../sql/syncLogTables';
 import { parseArgs, UsageError, type CliCommand } from './args';
-import { formatLoadProgressLine, formatLoadSummary, writeResult } from './format';
-import { OutputClosedError } from './stdoutWriter';
+import { formatLoadProgressLine, formatLoadSummary, writeBatches, writeResult } from './format';
+import { OutputClosedError, streamWriter } from './stdoutWriter';
 import { messageSafe } from './terminalText';
 import { writeBehind } from './writeBehindSink';
 
@@ -44,7 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let failedCode = EXIT_FAILED;
   try {
     const command = parseArgs(argv);
-    const url = command.kind === 'demoLoad' ? command.url : (command.kind === 'query' || command.kind === 'analysis') && 'url' in command.source ? command.source.url : undefined;
+    const url = command.kind === 'demoLoad' ? command.url : (command.kind === 'query' || command.kind === 'queryAll' || command.kind === 'analysis') && 'url' in command.source ? command.source.url : undefined;
     secret = url && urlPassword(url);
     // check's 1 means "a limit tripped", so a check that could not run exits 2.
     if (command.kind === 'analysis' && command.name === 'check') failedCode = EXIT_USAGE;
@@ -59,6 +61,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await demoLoad(command, io);
       case 'query':
         return await query(command, io);
+      case 'queryAll':
+        return await queryAll(command, io);
       case 'analysis':
         return await analysis(command, io);
     }
@@ -102,9 +106,58 @@ async function query(command: Extract<CliCommand, { kind: 'query' }>, io: CliIo)
     const result = await warehouse.query(sql, [], { maxRows: command.maxRows, signal: controller.signal });
     await writeResult(result, command.format, (chunk) => io.stdout(chunk));
     if (result.truncated && command.format !== 'table') {
-      io.stderr(`synclogs: printed the first ${result.rows.length} of ${result.rowCount} rows; raise --max-rows for more.\n`);
+      const of = result.rowCountExact === false ? 'rows (the query has more, not read)' : `of ${result.rowCount} rows`;
+      io.stderr(`synclogs: printed the first ${result.rows.length} ${of}; raise --max-rows for more.\n`);
     }
     return EXIT_OK;
+  } finally {
+    stopListening();
+    await warehouse.close();
+  }
+}
+
+/**
+ * Every row of the query, fetched batch by batch and written as it comes: to stdout (with its
+ * back-pressure) or into a file, written as FILE.partial and renamed when complete, so a failed or
+ * interrupted export never leaves a file that looks whole.
+ */
+async function queryAll(command: Extract<CliCommand, { kind: 'queryAll' }>, io: CliIo): Promise<number> {
+  const sql = command.sql === '-' ? await io.readStdin() : command.sql;
+  if (!sql.trim()) throw new UsageError('The SQL read from stdin is empty.');
+  const warehouse = await openSource(command.source, io);
+  const controller = new AbortController();
+  const stopListening = io.onInterrupt(() => controller.abort());
+  const partial = command.out === undefined ? undefined : `${command.out}.partial`;
+  const file = partial === undefined ? undefined : createWriteStream(partial);
+  const write = file ? streamWriter(file) : (chunk: string) => io.stdout(chunk);
+  const started = Date.now();
+  let lastShown = 0;
+  const progress = (rows: number, final = false) => {
+    if (!io.stderrIsTTY || command.out === undefined) return;
+    const now = Date.now();
+    if (!final && now - lastShown < 250) return;
+    lastShown = now;
+    const rate = now > started ? Math.round((rows * 1000) / (now - started)) : 0;
+    io.stderr(`\r${rows.toLocaleString('en-US')} rows written${rate ? `, ${rate.toLocaleString('en-US')} rows/s` : ''}\x1b[K${final ? '\n' : ''}`);
+  };
+  try {
+    if (!warehouse.stream) throw new Error('This connection cannot stream a result yet: use --max-rows.');
+    const written = await writeBatches(warehouse.stream(sql, [], { signal: controller.signal, jsonAsText: true }), command.format, write, (rows) => progress(rows));
+    if (file && partial && command.out) {
+      await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      await rename(partial, command.out);
+      progress(written.rows, true);
+      io.stderr(`synclogs: wrote ${written.rows.toLocaleString('en-US')} rows to ${messageSafe(command.out)}.\n`);
+    }
+    if (written.command !== undefined) io.stderr(`synclogs: ${messageSafe(written.command)}${written.affected ? ` ${written.affected}` : ''}\n`);
+    return EXIT_OK;
+  } catch (err) {
+    if (file && partial) {
+      file.destroy();
+      await rm(partial, { force: true });
+    }
+    if (controller.signal.aborted && !(err instanceof QueryCancelledError)) throw new QueryCancelledError();
+    throw err;
   } finally {
     stopListening();
     await warehouse.close();

@@ -1,11 +1,12 @@
 import type { QueryResult } from '../shared/queryResult';
 import type { LoadProgress, LoadStats } from '../demo/loaderContract';
 
-import { cellText as sharedCellText, csvField } from '../shared/cellText';
+import { cellText as sharedCellText, csvField, tsvField } from '../shared/cellText';
+import type { RowBatch } from '../warehouse/warehouse';
 import { stringifyJson } from '../shared/jsonText';
 import { hasControls, terminalSafe } from './terminalText';
 
-import type { OutputFormat } from './args';
+import type { OutputFormat, StreamFormat } from './args';
 
 export { csvField } from '../shared/cellText';
 
@@ -133,6 +134,7 @@ function* tableLines(result: QueryResult, options: TableOptions): Generator<stri
 
 function rowCountLine(result: QueryResult): string {
   const noun = result.rowCount === 1 ? 'row' : 'rows';
+  if (result.rowCountExact === false) return `(first ${result.rows.length} rows shown; the query has more, not read)`;
   return result.truncated ? `(${result.rowCount} ${noun}, first ${result.rows.length} shown)` : `(${result.rowCount} ${noun})`;
 }
 
@@ -159,7 +161,7 @@ export function jsonChunks(result: QueryResult): Generator<string> {
   return chunked(jsonPieces(result));
 }
 
-function jsonKeys(result: QueryResult): string[] {
+function jsonKeys(result: Pick<QueryResult, 'columns'>): string[] {
   const used = new Set<string>();
   return result.columns.map((c) => {
     let key = c.name;
@@ -183,6 +185,69 @@ function* jsonPieces(result: QueryResult): Generator<string> {
     first = false;
   }
   yield '\n]\n';
+}
+
+/**
+ * Writes batches as they come, in chunks of about CHUNK_CHARS, waiting on `write` (the output's
+ * back-pressure) before asking for the next batch: the fetch never runs ahead of the output.
+ * CSV and JSON are byte for byte what the bounded writers above produce for the same rows.
+ * `onRows` hears the running count after each batch (progress).
+ */
+export async function writeBatches(
+  batches: AsyncIterable<RowBatch>,
+  format: StreamFormat,
+  write: (chunk: string) => Promise<void>,
+  onRows?: (rows: number) => void,
+): Promise<{ rows: number; command?: string; affected?: number }> {
+  let buffer = '';
+  const flush = async () => {
+    const out = buffer;
+    buffer = '';
+    for (const chunk of chunked([out])) await write(chunk);
+  };
+  // Awaited only when a chunk is full: an await per row cost more than formatting the row.
+  const put = (piece: string): Promise<void> | undefined => {
+    buffer += piece;
+    return buffer.length >= CHUNK_CHARS ? flush() : undefined;
+  };
+  let rows = 0;
+  let keys: string[] | undefined;
+  let command: string | undefined;
+  let affected: number | undefined;
+  for await (const batch of batches) {
+    if (batch.columns.length === 0) {
+      command = batch.command;
+      affected = batch.affected;
+      continue;
+    }
+    const n = batch.columns.length;
+    if (keys === undefined) {
+      keys = jsonKeys(batch);
+      if (format === 'csv') await put(`${batch.columns.map((c) => csvField(c.name)).join(',')}\r\n`);
+      if (format === 'tsv') await put(`${batch.columns.map((c) => tsvField(c.name)).join('\t')}\r\n`);
+    }
+    for (const row of batch.rows) {
+      let piece: string;
+      if (format === 'csv') {
+        // A loop, not map/join: this runs once per cell of millions of rows.
+        piece = '';
+        for (let i = 0; i < n; i++) piece += (i ? ',' : '') + csvField(row[i]);
+        piece += '\r\n';
+      } else if (format === 'tsv') piece = `${batch.columns.map((_, i) => tsvField(row[i])).join('\t')}\r\n`;
+      else if (format === 'jsonl') piece = `{${keys.map((k, i) => `${k}:${stringifyJson(row[i] ?? null) ?? 'null'}`).join(',')}}\n`;
+      else {
+        const fields = keys.map((k, i) => `\n    ${k}: ${stringifyJson(row[i] ?? null, { indent: 2, level: 2 }) ?? 'null'}`);
+        piece = `${rows === 0 ? '[' : ','}\n  ${n ? `{${fields.join(',')}\n  }` : '{}'}`;
+      }
+      const full = put(piece);
+      if (full) await full;
+      rows++;
+    }
+    onRows?.(rows);
+  }
+  if (format === 'json') await put(rows === 0 ? '[]\n' : '\n]\n');
+  if (buffer) for (const chunk of chunked([buffer])) await write(chunk);
+  return { rows, command, affected };
 }
 
 export function formatChunks(result: QueryResult, format: OutputFormat, options: TableOptions = {}): Generator<string> {

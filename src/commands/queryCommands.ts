@@ -9,6 +9,8 @@ import { errorCode, errorMessage, isCancelled } from '../warehouse/errorText';
 import { ResultsPanel } from '../panels/resultsPanel';
 import { offerDemoRebuildFor } from './demoRebuildOffer';
 import { commentText } from '../sql/sqlComment';
+import { confirmBytesAbove } from '../services/settingsReaders';
+import { costQuestion } from './costGuard';
 
 /** What `syncLogs.runQuery` showed; the command returns it so tests (and other commands) can look. */
 export type RunQueryOutcome = {
@@ -33,6 +35,22 @@ export async function runSql(container: Container, sql: string, options: { signa
   // Opening the demo can take seconds; a cancel during that must not start the query.
   if (options.signal?.aborted) throw new QueryCancelledError();
   return warehouse.query(sql, undefined, { signal: options.signal, maxRows: options.maxRows ?? maxResultRows() });
+}
+
+/**
+ * BigQuery bills by bytes scanned: before a user's query, a dry run (free) says how many, and above
+ * syncLogs.bigquery.confirmBytesAbove the user decides. Declining ends the run as cancelled, not run.
+ * Warehouses without an estimate skip this.
+ */
+async function confirmCost(container: Container, sql: string, connectionName: string): Promise<void> {
+  const threshold = confirmBytesAbove();
+  if (threshold < 0) return;
+  const warehouse = await container.connections.getWarehouse();
+  if (!warehouse.estimateBytes) return;
+  const question = costQuestion(await warehouse.estimateBytes(sql), threshold, connectionName);
+  if (!question) return;
+  const answer = await container.prompter.choose({ ...question, buttons: ['Run'], severity: 'warning' });
+  if (answer !== 'Run') throw new QueryCancelledError(`Not run: ${question.message.replace(/ Run it\?$/, '')}`);
 }
 
 /** The starter text of a new query: two statements over the runs table, and how to run them. */
@@ -119,6 +137,8 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
         async (_progress, token) => {
           const sub = token.onCancellationRequested(() => controller.abort());
           try {
+            await confirmCost(container, picked.text, connectionName);
+            if (controller.signal.aborted) throw new QueryCancelledError();
             return await runSql(container, picked.text, { signal: controller.signal, maxRows });
           } finally {
             sub.dispose();

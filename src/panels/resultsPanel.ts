@@ -110,6 +110,7 @@ export class ResultsPanel implements vscode.Disposable {
       ...run,
       columns: result.columns,
       rowCount: result.rowCount,
+      ...(result.rowCountExact === false ? { rowCountExact: false } : {}),
       keptRows: result.rows.length,
       truncated: result.truncated,
       maxRows,
@@ -187,7 +188,7 @@ export class ResultsPanel implements vscode.Disposable {
 
   private async copy(view: ShowResultMessage, format: CopyFormat): Promise<void> {
     await vscode.env.clipboard.writeText(toDelimited(view.columns, this.rows, format));
-    const partial = this.rows.length < view.rowCount ? ` of ${view.rowCount.toLocaleString('en-US')}` : '';
+    const partial = this.rows.length < view.rowCount ? ` of ${view.rowCountExact === false ? 'at least ' : ''}${view.rowCount.toLocaleString('en-US')}` : '';
     vscode.window.setStatusBarMessage(`Sync Logs: copied ${this.rows.length.toLocaleString('en-US')}${partial} rows as ${format.toUpperCase()}`, 5000);
     this.container.log.info(`Copied ${this.rows.length} rows of run ${view.runId} as ${format}.`);
   }

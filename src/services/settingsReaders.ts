@@ -24,3 +24,19 @@ export function hightouchLinkSettings(): { workspace: string; baseUrl: string } 
   const baseUrl = config.get<unknown>(HIGHTOUCH_BASE_URL_SETTING, '');
   return { workspace: typeof workspace === 'string' ? workspace.trim() : '', baseUrl: typeof baseUrl === 'string' ? baseUrl.trim() : '' };
 }
+
+/** BigQuery: every job's maximumBytesBilled; 0 (the default) sets none. */
+export const MAXIMUM_BYTES_BILLED_SETTING = 'syncLogs.bigquery.maximumBytesBilled';
+/** BigQuery: Run Query asks before a query whose dry run says it scans more; negative: never asks. */
+export const CONFIRM_BYTES_SETTING = 'syncLogs.bigquery.confirmBytesAbove';
+export const DEFAULT_CONFIRM_BYTES = 10 * 1024 ** 3;
+
+export function maximumBytesBilled(): number | undefined {
+  const n = vscode.workspace.getConfiguration().get<number>(MAXIMUM_BYTES_BILLED_SETTING, 0);
+  return Number.isFinite(n) && n > 0 ? Math.floor(n) : undefined;
+}
+
+export function confirmBytesAbove(): number {
+  const n = vscode.workspace.getConfiguration().get<number>(CONFIRM_BYTES_SETTING, DEFAULT_CONFIRM_BYTES);
+  return typeof n === 'number' && Number.isFinite(n) ? n : DEFAULT_CONFIRM_BYTES;
+}

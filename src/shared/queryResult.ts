@@ -16,6 +16,11 @@ export interface QueryResult {
   rows: unknown[][];
   /** Rows the statement produced; may exceed rows.length when `truncated`. */
   rowCount: number;
+  /**
+   * False when the warehouse was not read to the end (only the rows asked for, and one more):
+   * then the statement produced at least `rowCount` rows. Absent or true: exact.
+   */
+  rowCountExact?: boolean;
   truncated: boolean;
   elapsedMs: number;
   /** The statement's command tag when it returned no rows (e.g. `INSERT`, `CREATE`). */

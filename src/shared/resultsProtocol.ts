@@ -39,6 +39,8 @@ export interface ShowResultMessage extends RunInfo {
   columns: ResultColumn[];
   /** Rows the statement produced (may exceed `keptRows` when truncated). */
   rowCount: number;
+  /** False: the warehouse was read only as far as needed, so the statement produced at least `rowCount` rows. */
+  rowCountExact?: boolean;
   /** Rows the host holds and can page through (at most the maxResultRows setting). */
   keptRows: number;
   truncated: boolean;
@@ -138,6 +140,7 @@ export function isShowResult(m: unknown): m is ShowResultMessage {
     Array.isArray(m.columns) &&
     m.columns.every(isColumn) &&
     isCount(m.rowCount) &&
+    optional(m.rowCountExact, isBool) &&
     isCount(m.keptRows) &&
     isBool(m.truncated) &&
     isCount(m.maxRows) &&

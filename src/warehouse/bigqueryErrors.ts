@@ -76,6 +76,11 @@ export function toBigQueryError(err: unknown, ctx: BigQueryErrorContext = {}): W
   if ((reason && QUOTA_REASONS.has(reason)) || status === 429) {
     return make(`BigQuery refused the query for quota or rate limits: ${tagged(serverMessage, reason ?? status)} Wait a little and try again, or ask an administrator about the quotas of ${project}.`);
   }
+  if (reason === 'bytesBilledLimitExceeded') {
+    return make(
+      `BigQuery refused to run the query: it would bill more bytes than the limit set in syncLogs.bigquery.maximumBytesBilled. ${tagged(serverMessage, reason)} Narrow it (filter on the partition column, select fewer columns) or raise the setting.`,
+    );
+  }
   if (reason === 'billingNotEnabled') {
     return make(`Billing is not enabled for ${project}, which runs the queries: ${tagged(serverMessage, reason)} Choose a billing-enabled project for this connection.`);
   }

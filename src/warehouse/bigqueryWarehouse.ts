@@ -25,6 +25,8 @@ export interface BigQueryConfig {
 export interface BigQueryOpenOptions {
   /** Sent as the job's jobTimeoutMs, and enforced by a client-side timer that cancels the job. */
   statementTimeoutMs?: number;
+  /** Sent as every job's maximumBytesBilled: BigQuery refuses, before running, a query that would bill more. */
+  maximumBytesBilled?: number;
 }
 
 /** How long to wait for BigQuery to acknowledge a cancel before rejecting anyway. */
@@ -55,7 +57,7 @@ export async function openBigQueryWarehouse(config: BigQueryConfig, options: Big
     throw new WarehouseError('No BigQuery project is set for this connection. Set the project that runs the queries.', 'NO_PROJECT');
   }
   const client = new BigQuery(clientOptions(config));
-  const warehouse = new BigQueryWarehouse(client, config.location, ctx, options.statementTimeoutMs);
+  const warehouse = new BigQueryWarehouse(client, config.location, ctx, options.statementTimeoutMs, options.maximumBytesBilled);
   await warehouse.query('SELECT 1', [], { maxRows: 1 });
   return warehouse;
 }
@@ -110,7 +112,40 @@ class BigQueryWarehouse implements Warehouse {
     private readonly location: string | undefined,
     private readonly ctx: BigQueryErrorContext,
     private readonly statementTimeoutMs: number | undefined,
+    private readonly maximumBytesBilled: number | undefined,
   ) {}
+
+  /**
+   * The bytes the query would process, from a dry run (free: BigQuery plans it, reads nothing and
+   * bills nothing). On-demand billing charges for these bytes; the cost guard asks above a threshold.
+   */
+  async estimateBytes(sql: string, values: readonly unknown[] = []): Promise<number> {
+    let params: BigQueryParameter[];
+    try {
+      params = toQueryParameters(values);
+    } catch (err) {
+      throw new WarehouseError((err as Error).message, 'INVALID_PARAMETER', false, err);
+    }
+    try {
+      const [job] = await this.client.createQueryJob({ ...this.jobQuery(sql, params), dryRun: true });
+      const stats = (job.metadata as { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } } | undefined)?.statistics;
+      const bytes = Number(stats?.query?.totalBytesProcessed ?? stats?.totalBytesProcessed);
+      if (!Number.isFinite(bytes)) throw new WarehouseError('BigQuery\'s dry run did not say how many bytes the query would process.', 'NO_ESTIMATE');
+      return bytes;
+    } catch (err) {
+      throw err instanceof WarehouseError ? err : toBigQueryError(err, this.ctx);
+    }
+  }
+
+  private jobQuery(sql: string, params: BigQueryParameter[]): Query {
+    return {
+      query: sql,
+      useLegacySql: false,
+      location: this.location,
+      ...(params.length ? { parameterMode: 'NAMED', queryParameters: params as NonNullable<Query['queryParameters']> } : {}),
+      ...(this.maximumBytesBilled ? { maximumBytesBilled: String(Math.floor(this.maximumBytesBilled)) } : {}),
+    };
+  }
 
   /**
    * `readOnly` is ignored: BigQuery has no per-query read-only mode (a statement runs with the
@@ -182,11 +217,8 @@ class BigQueryWarehouse implements Warehouse {
 
   private async insert(jobId: string, sql: string, params: BigQueryParameter[]): Promise<Job> {
     const query: Query = {
-      query: sql,
-      useLegacySql: false,
+      ...this.jobQuery(sql, params),
       jobId,
-      location: this.location,
-      ...(params.length ? { parameterMode: 'NAMED', queryParameters: params as NonNullable<Query['queryParameters']> } : {}),
       ...(this.statementTimeoutMs ? { jobTimeoutMs: Math.max(1, Math.floor(this.statementTimeoutMs)) } : {}),
     };
     try {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { MAXIMUM_BYTES_BILLED_SETTING, maximumBytesBilled } from '../services/settingsReaders';
 import { DEFAULT_SCHEMA, DEMO_CONNECTION_NAME, type ConnectionSettings, type SecretName } from '../shared/connection';
 import { secretsFor, authOf } from './connectionKinds';
 import { openWarehouse } from './registry';
@@ -48,7 +49,7 @@ export class ConnectionManager implements vscode.Disposable {
     const reopen = () => void this.closeAll().then(() => this.changeEmitter.fire());
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('syncLogs.connections') || e.affectsConfiguration('syncLogs.schema') || e.affectsConfiguration('syncLogs.queryTimeoutSeconds')) reopen();
+        if (e.affectsConfiguration('syncLogs.connections') || e.affectsConfiguration('syncLogs.schema') || e.affectsConfiguration('syncLogs.queryTimeoutSeconds') || e.affectsConfiguration(MAXIMUM_BYTES_BILLED_SETTING)) reopen();
       }),
       // Trusting the workspace brings its connections in.
       vscode.workspace.onDidGrantWorkspaceTrust(reopen),
@@ -224,6 +225,7 @@ export class ConnectionManager implements vscode.Disposable {
     const warehouse = await openWarehouse(settings, {
       demoStorageDir: this.context.globalStorageUri.fsPath,
       statementTimeoutMs: this.statementTimeoutMs(),
+      maximumBytesBilled: maximumBytesBilled(),
       getSecret: async (_s, secret) => secrets[secret],
       log: (line) => this.log.info(line),
     });
@@ -279,6 +281,7 @@ export class ConnectionManager implements vscode.Disposable {
       openWarehouse(settings, {
         demoStorageDir: storageDir,
         statementTimeoutMs: this.statementTimeoutMs(),
+        maximumBytesBilled: maximumBytesBilled(),
         getSecret: async (s, secret) => {
           const stored = await this.readSecret(s, secret);
           if (stored !== undefined || !TYPEABLE.has(secret)) return stored;

@@ -11,9 +11,10 @@ import { postgresDialect } from '../sql/dialect';
 import { deleteDemoData, demoPaths } from './demoStorage';
 import { describeHolder, tryLock } from './demoLock';
 import { toWarehouseError } from './pgErrors';
-import { KNOWN_TYPE_OIDS, normalizeCell, pgTypeName, PG_SESSION_SETTINGS_SQL } from './pgTypes';
+import { KNOWN_TYPE_OIDS, normalizeCell, normalizeCellKeepingJson, pgTypeName, PG_SESSION_SETTINGS_SQL } from './pgTypes';
 import { PGLITE_SILENT_FAILURE_MESSAGE, pgliteFailedSilently } from './pgliteSilentFailure';
-import { QueryCancelledError, type QueryOptions, type Warehouse } from './warehouse';
+import { splitStatements } from '../sql/statementAtCursor';
+import { QueryCancelledError, type QueryOptions, type RowBatch, type StreamOptions, type Warehouse } from './warehouse';
 
 /** Cells arrive as Postgres text and are normalised by pgTypes, exactly as from a real server. */
 const TEXT_PARSERS = Object.fromEntries(KNOWN_TYPE_OIDS.map((oid) => [oid, (text: string) => text]));
@@ -213,9 +214,104 @@ class DemoWarehouse implements Warehouse {
     });
   }
 
+  /**
+   * Every row, a batch per FETCH from a SQL cursor, holding the engine (its one session) until the
+   * stream ends or the consumer stops: other queries wait their turn, as they do behind any query.
+   * What cannot be a cursor's query (a write, several statements, an error) runs as written and
+   * comes out in batches of its whole result (the demo is small; the error keeps its position).
+   */
+  async *stream(sql: string, values: readonly unknown[] = [], options: StreamOptions = {}): AsyncGenerator<RowBatch, void, undefined> {
+    const { signal } = options;
+    const batchRows = Math.max(1, Math.floor(options.batchRows ?? 5_000));
+    const toCell = options.jsonAsText ? normalizeCellKeepingJson : normalizeCell;
+    if (this.closed) throw new Error('The demo connection is closed.');
+    let release!: () => void;
+    const turn = this.queue;
+    this.queue = turn.then(() => new Promise<void>((resolve) => (release = resolve)));
+    await turn;
+    try {
+      if (signal?.aborted) throw new QueryCancelledError();
+      await this.db.exec('begin');
+      let declared = true;
+      try {
+        await this.db.query(`declare synclogs_stream no scroll cursor for ${sql}`, [...values], QUERY_OPTIONS);
+      } catch {
+        declared = false;
+        await this.db.exec('rollback');
+      }
+      if (!declared) {
+        const whole = await this.run(sql, values, {});
+        if (whole.columns.length === 0) {
+          yield { columns: [], rows: [], command: whole.command, affected: whole.rowCount };
+          return;
+        }
+        for (let i = 0; i < whole.rows.length || i === 0; i += batchRows) yield { columns: whole.columns, rows: whole.rows.slice(i, i + batchRows) };
+        return;
+      }
+      let first = true;
+      for (;;) {
+        if (signal?.aborted) throw new QueryCancelledError();
+        let page;
+        try {
+          page = await this.db.query<unknown[]>(`fetch forward ${batchRows} from synclogs_stream`, [], QUERY_OPTIONS);
+        } catch (err) {
+          throw toWarehouseError(err, { sql });
+        }
+        const columns: ResultColumn[] = page.fields.map((f) => ({ name: f.name, type: pgTypeName(f.dataTypeID) }));
+        const oids = page.fields.map((f) => f.dataTypeID);
+        const raw = page.rows as unknown as unknown[][];
+        // An empty result still says its columns (a CSV export writes its header).
+        if (raw.length === 0 && !first) return;
+        first = false;
+        yield { columns, rows: raw.map((row) => row.map((cell, i) => toCell(cell, oids[i]))) };
+        if (raw.length < batchRows) return;
+      }
+    } finally {
+      if (this.db.isInTransaction()) await this.db.exec('rollback').catch(() => undefined);
+      release();
+    }
+  }
+
+  /**
+   * The first maxRows rows (and one more, to know there are more) of a single query, as
+   * `select * from (<it>) limit maxRows + 1`: a capped `select *` of the whole changelog costs what a
+   * LIMIT costs, and the rest is never produced nor copied out of WebAssembly. Not a cursor: a
+   * FETCH of JSON nested past PGlite's stack hangs the engine, where a plain statement comes back
+   * empty (and is reported). Undefined for anything else (a write, several statements, an error):
+   * the caller runs the text as written, which reports a real error rightly.
+   */
+  private async firstRows(sql: string, values: readonly unknown[], maxRows: number, readOnly: boolean | undefined, started: number): Promise<QueryResult | undefined> {
+    const statements = splitStatements(sql, postgresDialect.lexical);
+    if (statements.length !== 1 || !/^(select|with|values|table)\b/i.test(statements[0].text)) return undefined;
+    let page;
+    try {
+      if (readOnly) await this.db.exec('begin transaction read only');
+      page = await this.db.query<unknown[]>(`select * from (\n${statements[0].text}\n) as synclogs_first_rows limit ${Math.floor(maxRows) + 1}`, [...values], QUERY_OPTIONS);
+    } catch {
+      if (this.db.isInTransaction()) await this.db.exec('rollback');
+      return undefined;
+    }
+    // No columns and no rows from a SELECT: PGlite's silent failure (its engine is unusable for a
+    // moment after it; running the text again would only report a confused error).
+    if (page.fields.length === 0 && page.rows.length === 0) throw new Error(PGLITE_SILENT_FAILURE_MESSAGE);
+    if (page.fields.length === 0) return undefined;
+    const columns: ResultColumn[] = page.fields.map((f) => ({ name: f.name, type: pgTypeName(f.dataTypeID) }));
+    const oids = page.fields.map((f) => f.dataTypeID);
+    const raw = page.rows as unknown as unknown[][];
+    const more = raw.length > maxRows;
+    const rows = (more ? raw.slice(0, maxRows) : raw).map((row) => row.map((cell, i) => normalizeCell(cell, oids[i])));
+    const elapsedMs = Math.round(performance.now() - started);
+    return more ? { columns, rows, rowCount: raw.length, rowCountExact: false, truncated: true, elapsedMs } : { columns, rows, rowCount: rows.length, truncated: false, elapsedMs };
+  }
+
   private async run(sql: string, values: readonly unknown[], { maxRows = Number.POSITIVE_INFINITY, readOnly }: QueryOptions): Promise<QueryResult> {
     const started = performance.now();
     try {
+      if (Number.isFinite(maxRows)) {
+        const first = await this.firstRows(sql, values, maxRows, readOnly, started);
+        if (first) return first;
+        if (this.db.isInTransaction()) await this.db.exec('rollback');
+      }
       if (readOnly) await this.db.exec('begin transaction read only');
       // exec runs every statement of a multi-statement text; bound values need the one-statement protocol.
       const results = values.length ? [await this.db.query<unknown[]>(sql, [...values], QUERY_OPTIONS)] : await this.db.exec(sql, QUERY_OPTIONS);

@@ -6,6 +6,7 @@
 
 /** Built-in scalar types by OID (pg_type.oid -> pg_type.typname). */
 import { bytesToHex, floatToJson, int8ToJson, numericToJson, parseJsonOrText, parsedJsonCell } from './jsonCells';
+import { jsonText } from '../shared/jsonText';
 
 export { int8ToJson, numericToJson };
 
@@ -243,4 +244,9 @@ export function parsePgArray(text: string): Nested[] | string {
   } catch {
     return text;
   }
+}
+
+/** normalizeCell, but json and jsonb stay their server text (`{ $jsonText }`, valid JSON as Postgres prints it), unparsed. */
+export function normalizeCellKeepingJson(value: unknown, oid: number): unknown {
+  return typeof value === 'string' && (oid === 114 || oid === 3802) ? jsonText(value) : normalizeCell(value, oid);
 }

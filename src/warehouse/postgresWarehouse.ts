@@ -1,11 +1,12 @@
 import { connect } from 'node:net';
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import type { SqlSink } from '../demo/loaderContract';
 import type { QueryResult, ResultColumn } from '../shared/queryResult';
 import { postgresDialect, type Dialect } from '../sql/dialect';
 import { redshiftDialect } from '../sql/dialects/redshift';
-import { QueryCancelledError, type QueryOptions, type Warehouse } from './warehouse';
-import { normalizeCell, pgTypeName, PG_SESSION_SETTINGS_SQL, REDSHIFT_SESSION_SETTINGS_SQL } from './pgTypes';
+import { QueryCancelledError, type QueryOptions, type RowBatch, type StreamOptions, type Warehouse } from './warehouse';
+import { normalizeCell, normalizeCellKeepingJson, pgTypeName, PG_SESSION_SETTINGS_SQL, REDSHIFT_SESSION_SETTINGS_SQL } from './pgTypes';
 import { toWarehouseError, WarehouseError, type PgErrorContext } from './pgErrors';
 
 export interface PostgresOpenOptions {
@@ -19,6 +20,9 @@ export interface PostgresOpenOptions {
 
 // Every value arrives as the server's text and is normalised by pgTypes, the same way as in the demo.
 const TEXT_TYPES = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
+
+/** Rows per round trip of a streamed result: about a megabyte of changelog rows. */
+const DEFAULT_BATCH_ROWS = 5_000;
 
 /** How long to wait for the server to acknowledge a cancel before dropping the connection instead. */
 const CANCEL_GRACE_MS = 2000;
@@ -131,7 +135,7 @@ class PostgresWarehouse implements Warehouse {
     try {
       if (signal?.aborted) throw new QueryCancelledError();
       if (readOnly) await client.query('begin transaction read only');
-      const result = await this.stream(client, sql, values, maxRows, signal);
+      const result = Number.isFinite(maxRows) ? await this.firstRows(client, sql, values, maxRows, signal) : await this.runWhole(client, sql, values, maxRows, signal);
       return { ...result, elapsedMs: Math.round(performance.now() - started) };
     } catch (err) {
       if (signal?.aborted) throw err instanceof QueryCancelledError ? err : new QueryCancelledError();
@@ -150,11 +154,129 @@ class PostgresWarehouse implements Warehouse {
     }
   }
 
+  async *stream(sql: string, values: readonly unknown[] = [], options: StreamOptions = {}): AsyncGenerator<RowBatch, void, undefined> {
+    const { signal } = options;
+    const batchRows = Math.max(1, Math.floor(options.batchRows ?? DEFAULT_BATCH_ROWS));
+    const toCell = options.jsonAsText ? normalizeCellKeepingJson : normalizeCell;
+    if (signal?.aborted) throw new QueryCancelledError();
+    const client = await this.acquire();
+    const cursor = client.query(new Cursor<unknown[]>(sql, values.length ? [...values] : undefined, { rowMode: 'array', types: TEXT_TYPES }));
+    let discard = false;
+    let done = false;
+    let pending: Promise<unknown[][]> | undefined;
+    const onAbort = () => {
+      discard = true;
+      void sendCancelRequest(client);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      let columns: ResultColumn[] | undefined;
+      let oids: number[] = [];
+      let first = true;
+      pending = cursor.read(batchRows);
+      for (;;) {
+        let raw: unknown[][];
+        try {
+          raw = await pending;
+          pending = undefined;
+        } catch (err) {
+          pending = undefined;
+          done = true;
+          if (signal?.aborted) throw new QueryCancelledError();
+          if (isMultiStatementError(err)) {
+            throw new WarehouseError('This text holds several statements; a streamed result (export, --all) takes one. Run them one at a time.', '42601');
+          }
+          const mapped = toWarehouseError(err, { ...this.ctx, sql });
+          if (mapped instanceof WarehouseError && mapped.connectionLost) discard = true;
+          throw mapped;
+        }
+        if (signal?.aborted) throw new QueryCancelledError();
+        if (columns === undefined) {
+          const result = (cursor as unknown as { _result: pg.ResultBuilder })._result;
+          oids = (result.fields ?? []).map((f) => f.dataTypeID);
+          columns = (result.fields ?? []).map((f) => ({ name: f.name, type: pgTypeName(f.dataTypeID) }));
+          if (columns.length === 0) {
+            done = true;
+            yield { columns, rows: [], command: result.command ?? undefined, affected: result.rowCount ?? 0 };
+            return;
+          }
+        }
+        if (raw.length === 0) {
+          done = true;
+          // An empty result still says its columns (a CSV export writes its header).
+          if (first) yield { columns, rows: [] };
+          return;
+        }
+        first = false;
+        // The next batch is asked for before this one is handed over: the server sends it while the
+        // consumer writes (without this, the export waited on the network half the time).
+        pending = cursor.read(batchRows);
+        pending.catch(() => undefined);
+        yield { columns, rows: raw.map((row) => row.map((cell, i) => toCell(cell, oids[i]))) };
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      // A read still in flight must land before the portal can be closed.
+      if (pending) await pending.catch(() => undefined);
+      // Stopped early (the consumer broke off): close the portal so the server stops producing rows.
+      if (!done && !discard) await cursor.close().catch(() => (discard = true));
+      if (!discard && inTransaction(client)) await client.query('rollback').catch(() => (discard = true));
+      client.release(discard || signal?.aborted ? true : undefined);
+    }
+  }
+
+  /**
+   * Reads only the rows asked for (and one more, to know there are more) through a portal, then
+   * closes it: the first page of a billion-row `select *` costs what a LIMIT costs, and the server
+   * never produces the rest. The count is then "at least" (rowCountExact false). A text of several
+   * statements cannot go through a portal (extended protocol, one statement): Postgres says so
+   * before running anything, and it runs whole, counted, as before.
+   */
+  private async firstRows(
+    client: pg.PoolClient,
+    sql: string,
+    values: readonly unknown[],
+    maxRows: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Omit<QueryResult, 'elapsedMs'>> {
+    const cursor = client.query(new Cursor<unknown[]>(sql, values.length ? [...values] : undefined, { rowMode: 'array', types: TEXT_TYPES }));
+    let graceTimer: NodeJS.Timeout | undefined;
+    const cancelled = new Promise<never>((_resolve, reject) => {
+      const onAbort = () => {
+        void sendCancelRequest(client);
+        graceTimer = setTimeout(() => reject(new QueryCancelledError()), CANCEL_GRACE_MS);
+      };
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    cancelled.catch(() => undefined);
+    try {
+      let raw: unknown[][];
+      try {
+        raw = await Promise.race([cursor.read(maxRows + 1), cancelled]);
+      } catch (err) {
+        if (values.length === 0 && isMultiStatementError(err)) return await this.runWhole(client, sql, values, maxRows, signal);
+        throw err;
+      }
+      if (signal?.aborted) throw new QueryCancelledError();
+      const result = (cursor as unknown as { _result: pg.ResultBuilder })._result;
+      const oids = (result.fields ?? []).map((f) => f.dataTypeID);
+      const columns: ResultColumn[] = (result.fields ?? []).map((f) => ({ name: f.name, type: pgTypeName(f.dataTypeID) }));
+      const more = raw.length > maxRows;
+      const rows = (more ? raw.slice(0, maxRows) : raw).map((row) => row.map((cell, i) => normalizeCell(cell, oids[i])));
+      await Promise.race([cursor.close(), cancelled]);
+      if (columns.length === 0) return { columns, rows: [], rowCount: result.rowCount ?? 0, truncated: false, command: result.command ?? undefined };
+      return more ? { columns, rows, rowCount: raw.length, rowCountExact: false, truncated: true } : { columns, rows, rowCount: rows.length, truncated: false };
+    } finally {
+      clearTimeout(graceTimer);
+    }
+  }
+
   /**
    * Runs one statement (or a multi-statement text without values), keeping at most maxRows rows of
    * the last result and counting the rest as they stream past, so a huge result never sits in memory.
    */
-  private stream(
+  private runWhole(
     client: pg.PoolClient,
     sql: string,
     values: readonly unknown[],
@@ -218,6 +340,12 @@ class PostgresWarehouse implements Warehouse {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** Postgres refuses several statements in one prepared statement (42601, before running any of them). */
+function isMultiStatementError(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  return e?.code === '42601' && typeof e.message === 'string' && /multiple commands/.test(e.message);
 }
 
 /** pg tracks the server's transaction status (ReadyForQuery) without typing it: 'I' idle, 'T' in a transaction, 'E' failed one. */

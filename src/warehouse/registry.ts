@@ -12,6 +12,8 @@ export interface OpenContext {
    */
   getSecret(settings: ConnectionSettings, secret: SecretName): Promise<string | undefined>;
   statementTimeoutMs?: number;
+  /** BigQuery: every job's maximumBytesBilled (syncLogs.bigquery.maximumBytesBilled); undefined: no limit. */
+  maximumBytesBilled?: number;
   onDemoProgress?(progress: LoadProgress): void;
   log?(line: string): void;
 }
@@ -92,7 +94,7 @@ export async function openWarehouse(settings: ConnectionSettings, ctx: OpenConte
           token: secrets.token,
           apiEndpoint: settings.endpoint,
         },
-        options,
+        { ...options, maximumBytesBilled: ctx.maximumBytesBilled },
       );
     }
     case 'databricks': {

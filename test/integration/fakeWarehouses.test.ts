@@ -4,6 +4,9 @@ import { getApi, waitFor } from './api';
 import { startSnowflakeFake, type SnowflakeFake, type WireCell } from '../fakes/snowflakeServer';
 import { startBigQueryFake, type BigQueryFake } from '../fakes/bigqueryServer';
 import { QueryCancelledError } from '../../src/warehouse/warehouse';
+import type { RunQueryOutcome } from '../../src/commands/queryCommands';
+import { scriptedPrompter } from '../support/scriptedPrompter';
+import { vscodePrompter } from '../../src/connections/vscodePrompter';
 
 // The same UI on warehouses that cannot run here: the extension (its registry, the adapter
 // bundle in dist/adapters, the real driver inside it) talks to a protocol fake on 127.0.0.1.
@@ -103,5 +106,50 @@ describe('Snowflake and BigQuery through the same UI (protocol fakes)', function
     assert.ok(bigquery.queries.some((q) => /`my-project\.hightouch_audit\.sync_runs`/.test(q.sql)), 'tables qualified by project and dataset');
     const settingsText = JSON.stringify(vscode.workspace.getConfiguration('syncLogs').inspect('connections'));
     assert.ok(!settingsText.includes(token), 'the token is not in settings');
+  });
+
+  it('BigQuery: Run Query dry-runs first and asks above syncLogs.bigquery.confirmBytesAbove; declining runs nothing', async () => {
+    assert.ok(bigquery, 'the BigQuery fake of the test before');
+    const api = await getApi();
+    const GiB = 1024 ** 3;
+    const previous = bigquery.queries.length;
+    const fallback = (q: { sql: string }) => (q.sql === 'SELECT 1' ? { fields: [{ name: 'f0_', type: 'INTEGER' }], rows: [['1']] } : undefined);
+    bigquery.setHandler((q) => fallback(q) ?? (/big_scan/.test(q.sql) ? { fields: [{ name: 'n', type: 'INTEGER' }], rows: [['3']], bytes: 40 * GiB } : { fields: [{ name: 'n', type: 'INTEGER' }], rows: [['1']], bytes: GiB }));
+    const run = async (sql: string): Promise<RunQueryOutcome> => {
+      const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: sql });
+      const editor = await vscode.window.showTextDocument(doc);
+      const all = new vscode.Selection(doc.positionAt(0), doc.positionAt(sql.length));
+      for (let i = 0; i < 30 && !editor.selection.isEqual(all); i++) {
+        editor.selection = all;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const outcome = await vscode.commands.executeCommand<RunQueryOutcome>('syncLogs.runQuery');
+      assert.ok(outcome);
+      return outcome;
+    };
+    const script = scriptedPrompter([
+      { expect: /scan 40\.0 GiB on BigQuery \("BQ fake"\).*about \$0\.24/, answer: undefined },
+      { expect: /scan 40\.0 GiB/, answer: 'Run' },
+    ]);
+    api.container.prompter = script;
+    try {
+      const declined = await run('select count(*) as n from big_scan');
+      assert.strictEqual(declined.status, 'cancelled');
+      assert.match(declined.status === 'cancelled' ? declined.message : '', /Not run: This query will scan 40\.0 GiB/);
+      const sent = bigquery.queries.slice(previous).filter((q) => /big_scan/.test(q.sql));
+      assert.deepStrictEqual(sent.map((q) => q.dryRun === true), [true], 'only the dry run reached BigQuery');
+
+      const accepted = await run('select count(*) as n from big_scan');
+      assert.strictEqual(accepted.status, 'ok');
+      assert.deepStrictEqual(accepted.status === 'ok' ? accepted.result.rows : [], [[3]]);
+      // Under the threshold (1 GiB < 10 GiB): no question, it just runs.
+      const small = await run('select 1 as n from small_scan');
+      assert.strictEqual(small.status, 'ok');
+      assert.deepStrictEqual(script.remaining, [], 'asked exactly twice');
+      assert.strictEqual(script.asked.length, 2);
+    } finally {
+      api.container.prompter = vscodePrompter;
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 });

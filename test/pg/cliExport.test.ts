@@ -179,3 +179,42 @@ test('the demo prints deep jsonb it can compute exactly, and fails with a messag
     return true;
   });
 });
+
+test('--all streams every row: CSV equal to psql --csv, JSON byte for byte what --max-rows prints', async () => {
+  const csvFile = join(dir, 'all.csv');
+  const streamed = await exportToFile(['query', '--url', server.url, '--all', EXPORT_SQL], csvFile);
+  assert.equal(streamed.code, 0, streamed.stderr);
+  assert.equal(streamed.stderr, '');
+  const psql = await run('psql', ['--csv', '-X', '-q', '-d', server.url, '-c', EXPORT_SQL], { maxBuffer: 256 * 1024 * 1024 });
+  assert.deepEqual(parseCsv(await readFile(csvFile, 'utf8')), parseCsv(psql.stdout));
+  const small = 'select g as id, md5(g::text) as hash, (g % 2 = 0) as even from generate_series(1, 2500) g';
+  const all = await cli(['query', '--url', server.url, '--all', '--format', 'json', small]);
+  const capped = await cli(['query', '--url', server.url, '--format', 'json', '--max-rows', '2500', small]);
+  assert.equal(all.stdout, capped.stdout);
+  assert.equal(JSON.parse(all.stdout).length, 2500);
+  const empty = await cli(['query', '--url', server.url, '--all', '--format', 'json', 'select 1 as n where false']);
+  assert.equal(empty.stdout, '[]\n');
+  const emptyCsv = await cli(['query', '--url', server.url, '--all', 'select 1 as n, 2 as m where false']);
+  assert.equal(emptyCsv.stdout, 'n,m\r\n', 'an empty result still has its header');
+});
+
+test('--out FILE writes every row in the format its name says, and a failed export leaves no file', async () => {
+  const jsonl = join(dir, 'rows.jsonl');
+  const done = await cli(['query', '--url', server.url, '--out', jsonl, "select g as id, case when g = 2 then null else 'x' || g end as t from generate_series(1, 30000) g"]);
+  assert.match(done.stderr, /wrote 30,000 rows to .*rows\.jsonl/);
+  const lines = (await readFile(jsonl, 'utf8')).split('\n').filter(Boolean);
+  assert.equal(lines.length, 30000);
+  assert.deepEqual(lines.slice(0, 3).map((l) => JSON.parse(l)), [{ id: 1, t: 'x1' }, { id: 2, t: null }, { id: 3, t: 'x3' }]);
+  assert.ok(!existsSync(`${jsonl}.partial`));
+  const tsv = join(dir, 'rows.tsv');
+  await cli(['query', '--url', server.url, '--out', tsv, "select 'a\tb' as \"x y\", 2 as n"]);
+  assert.equal(await readFile(tsv, 'utf8'), 'x y\tn\r\na b\t2\r\n');
+  // Fails after some rows were written (division by zero at row 20,000): nothing that looks whole is left.
+  const broken = join(dir, 'broken.csv');
+  await assert.rejects(cli(['query', '--url', server.url, '--out', broken, 'select g, 1 / (20000 - g) as x from generate_series(1, 30000) g']), (err: { code: number; stderr: string }) => {
+    assert.equal(err.code, 1);
+    assert.match(err.stderr, /division by zero/i);
+    return true;
+  });
+  assert.ok(!existsSync(broken) && !existsSync(`${broken}.partial`), 'no file, no partial');
+});

@@ -88,12 +88,27 @@ test('type names agree with the server catalog', async () => {
   }
 });
 
-test('maxRows keeps the first rows and reports the true row count', async () => {
-  const r = await wh.query('select g, md5(g::text) from generate_series(1, 200000) g', [], { maxRows: 25 });
+test('maxRows reads only the first rows (and one more) from the server, and says the count is "at least"', async () => {
+  await wh.query('create table if not exists t_many as select g from generate_series(1, 200000) g');
+  await wh.query('drop sequence if exists probe_seq; create sequence probe_seq');
+  // nextval() runs once per row the server produces: it counts how far the scan went.
+  const r = await wh.query('select g, nextval(\'probe_seq\') as n from t_many order by g', [], { maxRows: 25 });
   assert.equal(r.rows.length, 25);
-  assert.equal(r.rowCount, 200000);
-  assert.equal(r.truncated, true);
   assert.deepEqual(r.rows[24][0], 25);
+  assert.equal(r.truncated, true);
+  assert.equal(r.rowCountExact, false);
+  assert.equal(r.rowCount, 26, 'the rows read: 25 kept and the one that shows there are more');
+  const produced = await wh.query('select last_value from probe_seq');
+  assert.ok(Number(produced.rows[0][0]) <= 26, `the server produced ${produced.rows[0][0]} rows`);
+});
+
+test('a result that fits in maxRows is counted exactly; without maxRows every row is counted', async () => {
+  const fits = await wh.query('select g from t_many where g <= 25', [], { maxRows: 25 });
+  assert.deepEqual([fits.rows.length, fits.rowCount, fits.truncated, fits.rowCountExact], [25, 25, false, undefined]);
+  const all = await wh.query('select g, md5(g::text) from t_many', []);
+  assert.deepEqual([all.rows.length, all.rowCount, all.truncated], [200000, 200000, false]);
+  const params = await wh.query('select g from t_many where g > $1 order by g', [199_990], { maxRows: 5 });
+  assert.deepEqual(params.rows.map((row) => row[0]), [199_991, 199_992, 199_993, 199_994, 199_995]);
 });
 
 test('statements without rows report their command tag; multi-statement text returns the last result', async () => {
@@ -103,7 +118,7 @@ test('statements without rows report their command tag; multi-statement text ret
   const inserted = await wh.query('insert into t_cmd select generate_series(1, 3)');
   assert.equal(inserted.command, 'INSERT');
   assert.equal(inserted.rowCount, 3);
-  const multi = await wh.query('insert into t_cmd values (4); select count(*)::int as n from t_cmd');
+  const multi = await wh.query('insert into t_cmd values (4); select count(*)::int as n from t_cmd', [], { maxRows: 10 });
   assert.deepEqual(multi.columns, [{ name: 'n', type: 'int4' }]);
   assert.deepEqual(multi.rows, [[4]]);
 });
@@ -119,9 +134,9 @@ test('readOnly rejects a write and changes nothing', async () => {
   assert.deepEqual(r.rows, [[0]]);
 });
 
-test('abort cancels the statement in the server within a second; the pool stays usable', async () => {
+for (const maxRows of [undefined, 1000]) test(`abort cancels the statement in the server within a second; the pool stays usable (${maxRows === undefined ? 'every row' : 'first rows through a portal'})`, async () => {
   const controller = new AbortController();
-  const running = wh.query('select pg_sleep(30)', [], { signal: controller.signal });
+  const running = wh.query('select pg_sleep(30)', [], { signal: controller.signal, maxRows });
   running.catch(() => undefined);
   await eventually(async () => (await sleepers()) === 1);
   const aborted = Date.now();
@@ -231,4 +246,46 @@ test('a transaction a query leaves open is rolled back before its connection is 
   assert.equal(seen.rows[0].n, 0);
   const idleInTx = await admin.query("select count(*)::int n from pg_stat_activity where state like 'idle in transaction%'");
   assert.equal(idleInTx.rows[0].n, 0);
+});
+
+test('stream: every row in batches; stopping early closes the portal, so the server stops producing rows', async () => {
+  let seen = 0;
+  let batches = 0;
+  for await (const batch of wh.stream!('select g from t_many order by g', [], { batchRows: 7000 })) {
+    assert.deepEqual(batch.columns, [{ name: 'g', type: 'int4' }]);
+    if (batches === 0) assert.deepEqual(batch.rows[0], [1]);
+    seen += batch.rows.length;
+    batches++;
+  }
+  assert.equal(seen, 200000);
+  assert.equal(batches, Math.ceil(200000 / 7000));
+  await wh.query('drop sequence if exists stream_probe; create sequence stream_probe');
+  for await (const batch of wh.stream!("select g, nextval('stream_probe') from t_many", [], { batchRows: 1000 })) {
+    assert.equal(batch.rows.length, 1000);
+    break;
+  }
+  const produced = Number((await wh.query('select last_value from stream_probe')).rows[0][0]);
+  // One batch taken, and the one fetched ahead while it was consumed: never the other 198,000.
+  assert.ok(produced <= 2000, `the server produced ${produced} rows after one batch was taken`);
+  // A statement without rows says its command; an error is the warehouse's, mapped.
+  const written: unknown[] = [];
+  for await (const b of wh.stream!('create table if not exists t_stream (id int)')) written.push(b);
+  assert.deepEqual(written, [{ columns: [], rows: [], command: 'CREATE', affected: 0 }]);
+  await assert.rejects(async () => {
+    for await (const _ of wh.stream!('select nope from t_many')) void _;
+  }, (err: Error) => err instanceof WarehouseError && /nope/.test(err.message));
+  const again = await wh.query('select 1 as n');
+  assert.deepEqual(again.rows, [[1]], 'the pool is still usable');
+});
+
+test('stream: abort cancels in the server and ends the stream with QueryCancelledError', async () => {
+  const controller = new AbortController();
+  const consume = (async () => {
+    for await (const _ of wh.stream!('select pg_sleep(30)', [], { signal: controller.signal })) void _;
+  })();
+  consume.catch(() => undefined);
+  await eventually(async () => (await sleepers()) === 1);
+  controller.abort();
+  await assert.rejects(consume, QueryCancelledError);
+  await eventually(async () => (await sleepers()) === 0, 1000);
 });

@@ -170,3 +170,15 @@ test('a check that cannot run exits 2, not 1 (1 means a limit tripped)', async (
   const other = await runCli(['stuck', '--url', 'postgres://u@127.0.0.1:1/db', '--sync', '1'], io);
   assert.equal(other, 1);
 });
+
+test('query --all and --out: every row, in csv unless --format or the file name says otherwise', () => {
+  const url = 'postgres://me@db/x';
+  assert.deepEqual(parseArgs(['query', '--url', url, '--all', 'select 1']), { kind: 'queryAll', source: { url }, format: 'csv', sql: 'select 1' });
+  assert.deepEqual(parseArgs(['query', '--demo', '--all', '--format', 'jsonl', 'select 1']), { kind: 'queryAll', source: { demo: true }, format: 'jsonl', sql: 'select 1' });
+  assert.deepEqual(parseArgs(['query', '--demo', '--out', 'runs.TSV', 'select 1']), { kind: 'queryAll', source: { demo: true }, format: 'tsv', out: 'runs.TSV', sql: 'select 1' });
+  assert.deepEqual(parseArgs(['query', '--demo', '--out', 'a.ndjson', 'select 1']).kind, 'queryAll');
+  assert.equal((parseArgs(['query', '--demo', '--out', 'x.data', '--format', 'json', 'select 1']) as { format: string }).format, 'json');
+  assert.throws(() => parseArgs(['query', '--demo', '--out', 'x.data', 'select 1']), (e: UsageError) => e instanceof UsageError && /Cannot tell the format from "x\.data"/.test(e.message));
+  assert.throws(() => parseArgs(['query', '--demo', '--all', '--format', 'table', 'select 1']), (e: UsageError) => /needs every row before it can align/.test(e.message));
+  assert.throws(() => parseArgs(['query', '--demo', '--all', '--max-rows', '5', 'select 1']), (e: UsageError) => /leave out --max-rows/.test(e.message));
+});

@@ -92,8 +92,27 @@ test('queries: multi-statement text returns the last result; maxRows; bound valu
 
     const capped = await wh.query('select n from t order by n', [], { maxRows: 3 });
     assert.deepEqual(capped.rows, [[1], [2], [3]]);
-    assert.equal(capped.rowCount, 12);
+    assert.equal(capped.rowCount, 4, 'the rows read: 3 kept and the one that shows there are more');
+    assert.equal(capped.rowCountExact, false);
     assert.equal(capped.truncated, true);
+    // Through a cursor, the engine produces only what is fetched: nextval() counts the rows made.
+    await wh.query('create temp sequence probe');
+    const probed = await wh.query("select n, nextval('probe') from t", [], { maxRows: 3 });
+    assert.equal(probed.rows.length, 3);
+    assert.deepEqual((await wh.query("select last_value from probe")).rows, [[4]]);
+    const fits = await wh.query('select n from t where n > $1 order by n', [10], { maxRows: 5 });
+    assert.deepEqual([fits.rows, fits.rowCount, fits.truncated, fits.rowCountExact], [[[11], [12]], 2, false, undefined]);
+    // What a cursor cannot hold runs as written: several statements, a write, an error (with its own position).
+    const multiCapped = await wh.query('insert into t values (13); select count(*)::int from t', [], { maxRows: 5 });
+    assert.deepEqual(multiCapped.rows, [[13]]);
+    const written = await wh.query('delete from t where n = 13', [], { maxRows: 5 });
+    assert.deepEqual([written.command, written.rowCount], ['DELETE', 1]);
+    await assert.rejects(wh.query('select\n  failed_reason from hightouch_audit.sync_changelog', [], { maxRows: 5 }), (err: WarehouseError) => {
+      assert.equal(err.code, '42703');
+      assert.match(err.message, /failure_reason/);
+      assert.doesNotMatch(err.message, /cursor|declare|synclogs_first_rows/i, 'the cursor the adapter tried is not the user\'s concern');
+      return true;
+    });
 
     const bound = await wh.query('select count(*) from hightouch_audit.sync_changelog where status = $1', ['failed']);
     assert.ok((bound.rows[0][0] as number) > 0);

@@ -370,3 +370,42 @@ describe('BigQuery adapter against the REST fake', () => {
     assert.equal(f.requests.length, 0);
   });
 });
+
+describe('BigQuery cost guard: dry run and maximumBytesBilled', () => {
+  it('a dry run says the bytes the query would process, and runs nothing', async () => {
+    const f = await startFake(() => ({ fields: [{ name: 'n', type: 'INTEGER' }], rows: [['7']], bytes: 52_613_349_376 }));
+    const w = await open(f);
+    const before = f.queries.length;
+    const requestsBefore = f.requests.length;
+    const bytes = await w.estimateBytes!('select count(*) as n from `sync-proj.hightouch_audit.sync_changelog` where sync_id = @p1', ['48213']);
+    assert.equal(bytes, 52_613_349_376);
+    const sent = f.queries.slice(before);
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].dryRun, true);
+    assert.deepEqual(sent[0].params.p1, { type: 'STRING', value: '48213' });
+    assert.deepEqual(f.requests.slice(requestsBefore).map((r) => `${r.method} ${r.path.replace(/^.*\/projects\/[^/]+/, '')}`), ['POST /jobs'], 'one insert, no results read');
+  });
+
+  it('a dry run of a bad query fails with the query error, located', async () => {
+    const f = await startFake(() => ({ error: { status: 400, reason: 'invalidQuery', message: 'Unrecognized name: failed_reason at [1:8]' } }));
+    const w = await open(f);
+    const err = await rejection(w.estimateBytes!('select failed_reason from x'));
+    assert.ok(err instanceof WarehouseError);
+    assert.match(err.message, /Unrecognized name: failed_reason at line 1, column 8 \(invalidQuery\)/);
+  });
+
+  it('sends maximumBytesBilled with every job, and says which setting refused a query over it', async () => {
+    const f = await startFake(() => ({ fields: [{ name: 'n', type: 'INTEGER' }], rows: [['1']], bytes: 5_000_000_000 }));
+    warehouse = await openBigQueryWarehouse(config(f), { maximumBytesBilled: 1_000_000_000 });
+    const err = await rejection(warehouse.query('select * from big'));
+    assert.equal(f.queries.at(-1)?.maximumBytesBilled, '1000000000');
+    assert.ok(err instanceof WarehouseError);
+    assert.equal((err as WarehouseError).code, 'bytesBilledLimitExceeded');
+    assert.match(err.message, /syncLogs\.bigquery\.maximumBytesBilled/);
+    assert.match(err.message, /Query exceeded limit for bytes billed: 1000000000/);
+    // Under the limit the same query runs.
+    f.setHandler((q) => (q.sql === 'SELECT 1' ? { fields: [{ name: 'f0_', type: 'INTEGER' }], rows: [['1']] } : { fields: [{ name: 'n', type: 'INTEGER' }], rows: [['1']], bytes: 999 }));
+    const ok = await warehouse.query('select * from small');
+    assert.deepEqual(ok.rows, [[1]]);
+  });
+});

@@ -153,7 +153,9 @@ function renderResult(view: ShowResultMessage, page: RowsPage): void {
     app.replaceChildren(...header(view, actions), summary);
     return;
   }
+  const atLeast = view.rowCountExact === false;
   summary.append(
+    ...(atLeast ? [el('span', { text: 'at least' })] : []),
     el('span', { className: 'count', text: fmt(view.rowCount) }),
     el('span', { text: `${view.rowCount === 1 ? 'row' : 'rows'} in ${formatMs(view.elapsedMs)}` }),
   );
@@ -163,6 +165,13 @@ function renderResult(view: ShowResultMessage, page: RowsPage): void {
       el('span', {
         className: 'note muted',
         text: `Restored after a window reload: showing ${fmt(view.keptRows)} of ${fmt(view.rowCount)} rows. Run the query again to see them all.`,
+      }),
+    );
+  } else if (atLeast) {
+    summary.append(
+      el('span', {
+        className: 'note',
+        text: `Showing the first ${fmt(view.keptRows)} rows; the query has more, which were not read (the syncLogs.maxResultRows setting, ${fmt(view.maxRows)}, caps what is fetched).`,
       }),
     );
   } else if (view.truncated || view.keptRows < view.rowCount) {

@@ -1,0 +1,89 @@
+// Results that scale (issue 13), on a real Postgres with the demo at about 1M and 10M changelog
+// rows (BENCH_SCALES, as the analysis benchmark):
+// - the first page of `select * from sync_changelog` costs about what the same query with
+//   `limit <page>` costs, through the extension's Run Query path (the Postgres adapter) and the CLI;
+// - `synclogs query --out FILE.csv` of every row against `psql --csv` into a file, and its peak
+//   memory (bounded: near the same at 1M and 10M).
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { check, printTable } from './lib/report.mjs';
+import { sideBySide } from './lib/sideBySide.mjs';
+import { demoDatabase, startBenchPostgres } from './lib/benchPostgres.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = join(root, 'out', 'bench', 'queryPath.cjs');
+await esbuild.build({
+  stdin: { contents: `export { openPostgresWarehouse } from './src/warehouse/postgresWarehouse';`, resolveDir: root, loader: 'ts' },
+  outfile: bundle,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['vscode', 'pg-native'],
+  logLevel: 'error',
+});
+const { openPostgresWarehouse } = createRequire(import.meta.url)(bundle);
+const run = promisify(execFile);
+
+const SCALES = (process.env.BENCH_SCALES ?? '3.7,39').split(',').map(Number);
+const PAGE = 1000;
+const TARGET = 1.5;
+const SQL = 'select * from hightouch_audit.sync_changelog';
+const log = (line) => console.log(line);
+const ms = (x) => `${Math.round(x)} ms`;
+
+const server = await startBenchPostgres();
+const rows = [];
+const peaks = [];
+// Runs argv, then prints the peak resident set of the children in KiB (Linux ru_maxrss).
+const MAXRSS_PY = 'import resource,subprocess,sys\nr=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL)\nsys.exit(r.returncode) if r.returncode else print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)';
+try {
+  for (const scale of SCALES) {
+    const db = await demoDatabase(root, server.url, scale, log);
+    const label = `${(db.rows / 1e6).toFixed(2)}M`;
+    const warehouse = await openPostgresWarehouse({ connectionString: db.url }, { poolSize: 2 });
+    try {
+      const capped = () => warehouse.query(SQL, [], { maxRows: PAGE });
+      const limited = () => warehouse.query(`${SQL} limit ${PAGE}`, [], { maxRows: PAGE });
+      const first = await capped();
+      if (first.rows.length !== PAGE || first.rowCountExact !== false) throw new Error(`the capped query kept ${first.rows.length} rows (exact: ${first.rowCountExact})`);
+      const host = await sideBySide(capped, limited, 9);
+      rows.push([label, 'Run Query path (Postgres adapter)', ms(host.a), ms(host.b), `${host.ratio.toFixed(2)}x`, `≤ ${TARGET}x`]);
+      check(`first page, Run Query path @ ${label}`, host.ratio, TARGET, 'x');
+      const cli = (sql) => () => run(process.execPath, [join(root, 'dist', 'cli.js'), 'query', '--url', db.url, '--format', 'csv', sql], { maxBuffer: 64 * 1024 * 1024 });
+      const viaCli = await sideBySide(cli(SQL), cli(`${SQL} limit ${PAGE}`), 5);
+      rows.push([label, 'synclogs query (default cap 1,000)', ms(viaCli.a), ms(viaCli.b), `${viaCli.ratio.toFixed(2)}x`, `≤ ${TARGET}x`]);
+      check(`first page, CLI @ ${label}`, viaCli.ratio, TARGET, 'x');
+      // Every row into a file: against psql --csv, with each side's peak memory (resident set, from
+      // getrusage of the child, read through python3 so both are measured the same way).
+      const file = join(tmpdir(), `synclogs-bench-${process.pid}.csv`);
+      const measured = async (argv) => {
+        const { stdout } = await run('python3', ['-c', MAXRSS_PY, ...argv], { maxBuffer: 1024 * 1024 });
+        return Number(stdout.trim().split('\n').pop()) / 1024;
+      };
+      let oursMb = 0;
+      let psqlMb = 0;
+      const ours = () => measured([process.execPath, join(root, 'dist', 'cli.js'), 'query', '--url', db.url, '--out', file, SQL]).then((mb) => (oursMb = Math.max(oursMb, mb)));
+      const psql = () => measured(['sh', '-c', `psql --csv -X -q -d '${db.url}' -c '${SQL}' > '${file}'`]).then((mb) => (psqlMb = Math.max(psqlMb, mb)));
+      const exp = await sideBySide(ours, psql, db.rows > 3_000_000 ? 1 : 3);
+      rm(file, { force: true });
+      rows.push([label, 'synclogs query --out FILE.csv (every row)', ms(exp.a), ms(exp.b), `${exp.ratio.toFixed(2)}x`, `≤ ${TARGET}x`]);
+      rows.push([label, '  peak memory: synclogs / psql', `${Math.round(oursMb)} MB`, `${Math.round(psqlMb)} MB`, '', '≤ 300 MB']);
+      peaks.push(oursMb);
+      check(`export every row to CSV vs psql @ ${label}`, exp.ratio, TARGET, 'x');
+      check(`export peak memory @ ${label}`, oursMb, 300, 'MB');
+    } finally {
+      await warehouse.close();
+    }
+  }
+  if (peaks.length > 1) rows.push(['', 'peak memory, largest / smallest scale', `${(Math.max(...peaks) / Math.min(...peaks)).toFixed(2)}x`, '', '', 'near 1']);
+} finally {
+  await server.stop();
+}
+printTable(`First page of "${SQL}" against the same query with "limit ${PAGE}" (medians of alternating runs; ratio: median of pairs)`, ['rows', 'path', 'capped', 'with limit', 'ratio', 'target'], rows);
