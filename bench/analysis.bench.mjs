@@ -21,7 +21,7 @@ import { demoDatabase, startBenchPostgres } from './lib/benchPostgres.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MEASURED = {
   openPostgresWarehouse: 'warehouse/postgresWarehouse',
-  'loadBreakdown, loadBreakdownDetails': 'loaders/breakdownLoader',
+  'loadBreakdown, loadBreakdownDetails, loadBreakdownHistory': 'loaders/breakdownLoader',
   'loadFlapping, loadFlappingActivity': 'loaders/flappingLoader',
   loadStuckRows: 'loaders/stuckRowsLoader',
   loadModelOverTime: 'loaders/modelOverTimeLoader',
@@ -46,6 +46,7 @@ const {
   openPostgresWarehouse,
   loadBreakdown,
   loadBreakdownDetails,
+  loadBreakdownHistory,
   loadFlapping,
   loadFlappingActivity,
   loadStuckRows,
@@ -142,15 +143,32 @@ try {
     const flapping = await loadFlapping(run, { syncId, days: null, orderBy: 'flapping' });
     const cases = [
       {
-        name: 'error breakdown: categories + templates (the table)',
+        // Issue 12: rows (distinct sync and row id) and failures per text, the exact total and the
+        // overlaps of rows with several texts, templated and categorised: the panel's first paint.
+        name: 'error breakdown by rows: categories + templates (the table)',
         analysis: () => loadBreakdown(run, everything, cats),
         baseline: seedGroupBy,
         baselineName: 'seed: group by failure_reason',
         target: TARGET,
       },
       {
-        name: 'breakdown follow-up: chart per run, first/last seen',
+        // For reference: one sync (the panel opened from the tree), against the seed's query on that sync.
+        name: 'error breakdown by rows, one sync (the table)',
+        analysis: () => loadBreakdown(run, { ...everything, syncId }, cats),
+        baseline: () => all(`select failure_reason, count(*) as c from ${CL} where sync_id = $1 and failure_reason is not null group by failure_reason order by c desc`, [syncId]),
+        baselineName: 'seed: group by failure_reason, that sync',
+        target: undefined,
+      },
+      {
+        name: 'breakdown follow-up: chart per run, sample rows',
         analysis: () => loadBreakdownDetails(run, breakdown, 'changelog', cats),
+        baseline: seedGroupBy,
+        baselineName: 'seed: group by failure_reason',
+        target: undefined,
+      },
+      {
+        name: 'breakdown follow-up: whole-log first/last seen (new templates)',
+        analysis: () => loadBreakdownHistory(run, breakdown, cats),
         baseline: seedGroupBy,
         baselineName: 'seed: group by failure_reason',
         target: undefined,

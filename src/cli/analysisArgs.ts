@@ -53,10 +53,11 @@ ${WINDOW('24h')}
   --min <N>          a row is stuck when its latest N operations all failed (default ${DEFAULT_STUCK_MIN_FAILURES})`,
   errors: `Usage: synclogs errors (--url <url> | --demo) [--sync ID] [--window 24h|7d|30d|all] [--categories FILE] [--format table|csv|json]
 
-Failures of the changelog by error category and template. json prints one object
-{ failures, rows, categories: [{ category, failures, rows }], templates: [{ template, category,
-failures, rows, first_seen, last_seen, new }] }; table and csv print the templates as records.
-rows are distinct row ids, failures are failed operations (retries included).
+Failed rows and failures of the changelog by error category and template. json prints one object
+{ failures, rows, rows_upper_bound, categories: [{ category, rows, failures }], templates: [{ template,
+category, rows, failures, first_seen, last_seen, new }] }; table and csv print the templates as records.
+rows are distinct row ids (a sync and row id), failures are failed operations (retries included).
+first_seen and last_seen are over the whole log; new: first seen inside the window (never with "all").
 
 ${SOURCE}
   --sync <ID>        one sync (default: all syncs)

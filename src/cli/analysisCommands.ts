@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_CATEGORIES, compileCategories, forbidUserPatternsOnThisThread, isUserCategory, mergeCategories, parseWorkspaceCategories } from '../analysis/errorCategories';
-import { loadBreakdown, loadBreakdownDetails, type Categories } from '../loaders/breakdownLoader';
+import { loadBreakdown, loadBreakdownDetails, loadBreakdownHistory, withHistory, type Categories } from '../loaders/breakdownLoader';
 import { loadFlapping } from '../loaders/flappingLoader';
 import { loadStuckRows, MAX_STUCK_ROWS } from '../loaders/stuckRowsLoader';
 import { loadTimeline } from '../loaders/timelineLoader';
@@ -115,10 +115,17 @@ async function errors(run: QueryRunner, command: AnalysisCommand, io: AnalysisIo
   try {
     const cats = { ...categories, classifier };
     const first = await loadBreakdown(run, { syncId: command.syncId, syncRunId: null, source: 'changelog', days: command.days }, cats);
-    // The per-run pass is what gives each template its first and last seen, as the panel refines its table.
-    const result = first.data.totalFailures === 0 ? first : (await loadBreakdownDetails(run, first, 'changelog', cats)).result;
+    // As the panel's follow-ups: the per-run pass (sample rows), then the whole-log history, which
+    // gives each template its first and last seen unclipped by --window and its `new` flag.
+    let result = first;
+    if (first.data.totalFailures > 0) {
+      result = (await loadBreakdownDetails(run, first, 'changelog', cats)).result;
+      result = withHistory(result, await loadBreakdownHistory(run, result, cats), 'changelog', cats);
+    }
     for (const s of result.skipped) io.stderr(`synclogs: error category stopped: ${messageSafe(s.message)}\n`);
     if (result.data.truncated) io.stderr('synclogs: more distinct failure texts than are read; the least frequent are left out.\n');
+    if (result.data.rowsUpperBound) io.stderr('synclogs: more rows with several failure texts than are read; rows of templates and categories are upper bounds (the total is exact).\n');
+    if (result.data.history?.truncated) io.stderr('synclogs: more distinct failure texts in the whole log than are read for first seen; the oldest are left out, so a template marked new may be older.\n');
     const report = errorsReport(result.data);
     if (command.format === 'json') await io.stdout(jsonValueText(report));
     else await writeRecords(errorTemplateRecords(report), RECORD_COLUMNS.errors, command, io);

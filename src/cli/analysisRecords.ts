@@ -9,41 +9,33 @@ import type { RunExplainedData } from '../shared/runExplainedData';
 
 export type CliRecord = Record<string, string | number | boolean | null>;
 
-/**
- * A figure the breakdown carries once it counts rows (`rows`, `isNew`): read by name so the CLI
- * prints it as soon as the loader gives it, and null until then (never a guess).
- */
-function optional<T>(value: object, key: string, is: (v: unknown) => v is T): T | null {
-  const v = (value as Record<string, unknown>)[key];
-  return is(v) ? v : null;
-}
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
-
 export interface ErrorsReport {
   failures: number;
-  rows: number | null;
-  categories: { category: string; failures: number; rows: number | null }[];
-  templates: { template: string; category: string; failures: number; rows: number | null; first_seen: string | null; last_seen: string | null; new: boolean | null }[];
+  rows: number;
+  /** True when template and category rows are upper bounds (see BreakdownData.rowsUpperBound); the total is exact. */
+  rows_upper_bound: boolean;
+  categories: { category: string; rows: number; failures: number }[];
+  templates: { template: string; category: string; rows: number; failures: number; first_seen: string | null; last_seen: string | null; new: boolean | null }[];
 }
 
 /**
- * `new` is the loader's own flag: a first seen clipped to the window cannot tell it (every
- * template would look new in a 24-hour window), so without the flag it is null.
+ * First and last seen are the whole log's (the history follow-up); `new` is the loader's own flag,
+ * null when the history was not read (never a guess from a first seen clipped to the window).
  */
 export function errorsReport(data: BreakdownData): ErrorsReport {
   return {
     failures: data.totalFailures,
-    rows: optional(data, 'rows', isNumber) ?? optional(data, 'totalRows', isNumber),
-    categories: data.categories.map((c) => ({ category: c.name, failures: c.failures, rows: optional(c, 'rows', isNumber) })),
+    rows: data.totalRows,
+    rows_upper_bound: data.rowsUpperBound,
+    categories: data.categories.map((c) => ({ category: c.name, rows: c.rows, failures: c.failures })),
     templates: data.templates.map((t) => ({
       template: t.template,
       category: t.category,
+      rows: t.rows,
       failures: t.failures,
-      rows: optional(t, 'rows', isNumber),
       first_seen: t.firstSeen,
       last_seen: t.lastSeen,
-      new: optional(t, 'isNew', isBoolean) ?? optional(t, 'new', isBoolean) ?? null,
+      new: t.isNew,
     })),
   };
 }
@@ -125,7 +117,7 @@ export const runRecords = (data: RunExplainedData): CliRecord[] =>
 
 /** Each command's columns, in order: the header of an empty table or CSV. */
 export const RECORD_COLUMNS = {
-  errors: ['template', 'category', 'failures', 'rows', 'first_seen', 'last_seen', 'new'],
+  errors: ['template', 'category', 'rows', 'failures', 'first_seen', 'last_seen', 'new'],
   flapping: ['row_id', 'operations', 'changes', 'cycles', 'retries', 'entries', 'exits', 'flapping'],
   stuck: ['row_id', 'consecutive_failures', 'failing_since', 'last_failed_at', 'template'],
   timeline: ['sync_id', 'sync_run_id', 'started_at', 'op_type', 'status', 'outcome', 'label', 'failure_reason', 'changed_fields'],

@@ -1,11 +1,13 @@
 import type { BreakdownData, CategoryChart, CategoryProblem, FailedRow } from '../shared/analysisData';
 import type { BreakdownParams, DrillSelector } from '../shared/analysisProtocol';
 import type { AnalysisScope } from '../sql/analysisScope';
-import { failedRowsQuery, failuresPerRunQuery, failureTextsQuery, snapshotFailureTextsQuery } from '../sql/errorBreakdownQueries';
-import { buildBreakdown, buildCategoryChart, textsFor, type FailureTextCount } from '../analysis/errorBreakdown';
+import { failedRowsQuery, failuresPerRunQuery, failureTextHistoryQuery, failureTextsQuery, snapshotFailureTextsQuery } from '../sql/errorBreakdownQueries';
+import { buildBreakdown, buildCategoryChart, textsFor, type BreakdownRows, type FailureTextCount } from '../analysis/errorBreakdown';
+import { rowKey, rowsWithTexts, type RowTextPair } from '../analysis/rowOverlaps';
+import type { TextHistory } from '../analysis/templateHistory';
 import type { CompiledCategory } from '../analysis/errorCategories';
 import { withRunDetails } from '../analysis/failureTextRuns';
-import { isBlank, type TextClasses } from '../analysis/textClasses';
+import { isBlank, type TextClass, type TextClasses } from '../analysis/textClasses';
 import { inlineClassifier, type TextClassifier } from './textClassifier';
 import { windowStart } from './analysisWindow';
 import { MAX_RUNS, loadRuns } from './runs';
@@ -13,6 +15,14 @@ import { num, str, strOrNull, time, type QueryRunner } from './queryRunner';
 
 /** Distinct failure texts read per breakdown; past this the least frequent are left out (and the panel says so). */
 export const MAX_FAILURE_TEXTS = 50_000;
+/**
+ * (row, text) pairs read for rows that failed with more than one text: past this, the rows of
+ * templates and categories are upper bounds (and the panel says so). A row whose text embeds a
+ * request id has one pair per failed attempt, so this is generous.
+ */
+export const MAX_OVERLAP_PAIRS = 200_000;
+/** Distinct texts read for first and last seen over the whole log (newest first appearance first). */
+export const MAX_HISTORY_TEXTS = 50_000;
 /** (run, text) pairs read for the chart. */
 export const MAX_RUN_TEXT_PAIRS = 500_000;
 /** Texts one drill-down asks for, and rows it shows. */
@@ -36,6 +46,10 @@ export interface Categories {
 export interface BreakdownResult {
   scope: AnalysisScope;
   texts: FailureTextCount[];
+  /** The exact totals and the texts of multi-text rows: what turns per-text rows into rows of templates and categories. */
+  rows: BreakdownRows;
+  /** First and last seen of each text over the whole log, once the history follow-up has read them. */
+  history?: TextHistory;
   /** Each text's template and category, computed once for the table, the chart and drill-downs. */
   classes: TextClasses;
   data: BreakdownData;
@@ -66,27 +80,60 @@ export async function breakdownScope(run: QueryRunner, p: BreakdownParams): Prom
   return scope;
 }
 
-export async function loadBreakdown(run: QueryRunner, p: BreakdownParams, categories: Categories): Promise<BreakdownResult> {
+/** Read limits of the breakdown's first query (tests lower them). */
+export interface BreakdownLimits {
+  texts: number;
+  pairs: number;
+}
+
+/** Parses the texts query's three kinds of lines (see failureTextsQuery); the snapshot's are all texts. */
+function readTexts(rows: readonly Record<string, unknown>[], limits: BreakdownLimits): { texts: FailureTextCount[]; truncated: boolean; rows: BreakdownRows } {
+  const texts: FailureTextCount[] = [];
+  const pairs: RowTextPair[] = [];
+  let textLines = 0;
+  let pairLines = 0;
+  let totals: { totalRows: number; totalFailures: number } | undefined;
+  for (const r of rows) {
+    const kind = str(r.kind);
+    if (kind === 'total') totals = { totalRows: num(r.failed_rows), totalFailures: num(r.failures) };
+    else if (kind === 'pair') {
+      if (++pairLines <= limits.pairs) pairs.push({ rowKey: rowKey(str(r.sync_id), str(r.row_id)), reason: strOrNull(r.failure_reason) });
+    } else if (++textLines <= limits.texts) {
+      texts.push({
+        reason: strOrNull(r.failure_reason),
+        count: num(r.failures),
+        rows: num(r.failed_rows),
+        sampleRowId: strOrNull(r.sample_row_id ?? null),
+        firstSeen: time(r.first_seen ?? null),
+        lastSeen: time(r.last_seen ?? null),
+      });
+    }
+  }
+  return { texts, truncated: textLines > limits.texts, rows: { ...totals, multiTextRows: rowsWithTexts(pairs), pairsTruncated: pairLines > limits.pairs } };
+}
+
+/** The breakdown's data from what the loads so far have read (the table, then the per-run pass and the history, in any order). */
+function rebuild(result: Omit<BreakdownResult, 'data'>, source: BreakdownParams['source'], truncated: boolean, categories: Categories): BreakdownData {
+  const data = buildBreakdown(result.texts, categories.compiled, [], source, truncated, result.classes, {
+    rows: result.rows,
+    windowStart: result.scope.since ?? null,
+    history: result.history,
+  });
+  return withProblems(data, categories, result.skipped);
+}
+
+export async function loadBreakdown(run: QueryRunner, p: BreakdownParams, categories: Categories, limits: BreakdownLimits = { texts: MAX_FAILURE_TEXTS, pairs: MAX_OVERLAP_PAIRS }): Promise<BreakdownResult> {
   void categories.classifier?.prepare?.(categories.compiled);
   const scope = await breakdownScope(run, p);
   const query =
     p.source === 'snapshot'
-      ? snapshotFailureTextsQuery(run.loc, { syncId: p.syncId ?? undefined }, MAX_FAILURE_TEXTS)
-      : failureTextsQuery(run.loc, scope, MAX_FAILURE_TEXTS);
-  const rows = await run.rows(query);
-  const truncated = rows.length > MAX_FAILURE_TEXTS;
-  const texts: FailureTextCount[] = rows.slice(0, MAX_FAILURE_TEXTS).map((r) => ({
-    reason: strOrNull(r.failure_reason),
-    count: num(r.row_count),
-    sampleRowId: strOrNull(r.sample_row_id ?? null),
-    firstSeen: time(r.first_seen ?? null),
-    lastSeen: time(r.last_seen ?? null),
-  }));
-  const reasons = texts.flatMap((t) => (isBlank(t.reason) ? [] : [t.reason]));
+      ? snapshotFailureTextsQuery(run.loc, { syncId: p.syncId ?? undefined }, limits.texts)
+      : failureTextsQuery(run.loc, scope, limits.texts, limits.pairs);
+  const read = readTexts(await run.rows(query), limits);
+  const reasons = read.texts.flatMap((t) => (isBlank(t.reason) ? [] : [t.reason]));
   const classes = await (categories.classifier ?? inlineClassifier).classify(reasons, categories.compiled, { signal: run.signal });
-  const skipped = [...classes.skipped];
-  const data = withProblems(buildBreakdown(texts, categories.compiled, [], p.source, truncated, classes), categories, skipped);
-  return { scope, texts, classes, data, skipped };
+  const partial = { scope, texts: read.texts, rows: read.rows, classes, skipped: [...classes.skipped] };
+  return { ...partial, data: rebuild(partial, p.source, read.truncated, categories) };
 }
 
 /**
@@ -125,14 +172,43 @@ export async function loadBreakdownDetails(
   const { classes, skipped } = await perRunClasses(run, result, perRun.map((r) => r.reason), categories);
   const chart = { ...buildCategoryChart(perRun, runs, categories.compiled, undefined, classes), capped };
   if (source === 'snapshot') return { chart, result: { ...result, classes, skipped, data: withProblems(result.data, categories, skipped) } };
-  const texts = withRunDetails(result.texts, perRun, runs);
-  const data = withProblems(buildBreakdown(texts, categories.compiled, [], 'changelog', result.data.truncated, classes), categories, skipped);
-  return { chart, result: { ...result, texts, classes, skipped, data } };
+  const refined = { ...result, texts: withRunDetails(result.texts, perRun, runs), classes, skipped };
+  return { chart, result: { ...refined, data: rebuild(refined, 'changelog', result.data.truncated, categories) } };
+}
+
+/**
+ * The breakdown's history follow-up: each text's first and last run start in the whole log of the
+ * scope's sync (or of all syncs), without the window, so templates get their first and last seen
+ * unclipped and the new ones are flagged. Texts the table lacks are templated by the classifier
+ * (with no categories: only their template matters), off this thread when they are many.
+ */
+export async function loadBreakdownHistory(run: QueryRunner, result: BreakdownResult, categories: Categories, limit = MAX_HISTORY_TEXTS): Promise<TextHistory> {
+  const rows = await run.rows(failureTextHistoryQuery(run.loc, { syncId: result.scope.syncId }, limit));
+  // As ISO instants with milliseconds, as the per-run pass writes them: one format whichever source wins a tie.
+  const instant = (v: unknown) => {
+    const t = time(v);
+    const ms = t === null ? NaN : Date.parse(t);
+    return Number.isFinite(ms) ? new Date(ms).toISOString() : t;
+  };
+  const texts = rows.slice(0, limit).map((r) => ({ reason: strOrNull(r.failure_reason), firstSeen: instant(r.first_seen), lastSeen: instant(r.last_seen) }));
+  const missing = [...new Set(texts.flatMap((t) => (isBlank(t.reason) || result.classes.has(t.reason) ? [] : [t.reason])))];
+  const classes = missing.length ? await (categories.classifier ?? inlineClassifier).classify(missing, [], { signal: run.signal }) : new Map<string, TextClass>();
+  return { texts, truncated: rows.length > limit, templates: new Map([...classes].map(([text, c]) => [text, c.template])) };
+}
+
+/**
+ * The result with a history read added: the table's templates get whole-log first and last seen
+ * and their `new` flags. Kept apart from the table's classes, which the chart and drill-downs
+ * trust for categories: the history's texts were templated only.
+ */
+export function withHistory(result: BreakdownResult, history: TextHistory, source: BreakdownParams['source'], categories: Categories): BreakdownResult {
+  const next = { ...result, history };
+  return { ...next, data: rebuild(next, source, result.data.truncated, categories) };
 }
 
 /** The chart alone (tests and the benchmark use it). */
 export async function loadCategoryChart(run: QueryRunner, scope: AnalysisScope, categories: Categories): Promise<CategoryChart> {
-  const empty: BreakdownResult = { scope, texts: [], classes: new Map(), data: buildBreakdown([], categories.compiled, [], 'changelog', false), skipped: [] };
+  const empty: BreakdownResult = { scope, texts: [], rows: {}, classes: new Map(), data: buildBreakdown([], categories.compiled, [], 'changelog', false), skipped: [] };
   return (await loadBreakdownDetails(run, empty, 'snapshot', categories)).chart;
 }
 

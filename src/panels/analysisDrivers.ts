@@ -1,6 +1,6 @@
 import type { Container } from '../container';
 import { windowLabel, type PanelContext } from '../shared/analysisProtocol';
-import { loadBreakdown, loadBreakdownDetails, loadDrill, type BreakdownResult, type DrillResult } from '../loaders/breakdownLoader';
+import { loadBreakdown, loadBreakdownDetails, loadBreakdownHistory, loadDrill, withHistory, type BreakdownResult, type DrillResult } from '../loaders/breakdownLoader';
 import type { CategoryChart } from '../shared/analysisData';
 import { loadFlapping, loadFlappingActivity } from '../loaders/flappingLoader';
 import { loadStuckRows } from '../loaders/stuckRowsLoader';
@@ -12,6 +12,7 @@ import type { CategoryConfig } from './categoryConfig';
 import type { TextClassifier } from '../loaders/textClassifier';
 import type { QueryRunner } from '../loaders/queryRunner';
 import { refuseNul } from '../sql/nulText';
+import { describeFailure, isCancelled } from './failureText';
 // Tab titles and messages put ids next to our words: isolated, so a bidi override stays inside.
 import { isolate } from '../shared/displayText';
 
@@ -28,7 +29,11 @@ const windowText = (days: number | null) => windowLabel(days).toLowerCase();
  */
 const refuseNulIn = (run: QueryRunner, values: Record<string, unknown>) => refuseNul(values, run.loc.dialect.name);
 
-/** The error breakdown: the table first, then the chart (which refines first and last seen) and the drill-downs. */
+/**
+ * The error breakdown: the table first (rows and failures), then two follow-ups in parallel: the
+ * chart (which adds sample rows) and the whole-log history (first and last seen, new templates).
+ * Each merges into the latest result, so whichever answers second keeps the other's refinement.
+ */
 export function breakdownDriver(container: Container, categories: CategoryConfig, classifier?: TextClassifier): PanelDriver<'breakdown'> {
   return {
     kind: 'breakdown',
@@ -61,14 +66,27 @@ export function breakdownDriver(container: Container, categories: CategoryConfig
               async (r) => {
                 const details = await loadBreakdownDetails(r, first, p.source, cats);
                 logSkipped(details.result.skipped, first.skipped.length);
-                // First and last seen and sample rows come with the per-run counts: the table refines.
+                // Sample rows come with the per-run counts: the table refines (keeping a history already read).
                 if (session.current) {
-                  result = details.result;
-                  session.update(details.result.data);
+                  result = result.history ? withHistory(details.result, result.history, p.source, cats) : details.result;
+                  session.update(result.data);
                 }
                 return details.chart.series.length === 0 ? { empty: 'No failed operations in the changelog for this scope.' } : details.chart;
               },
             ),
+          (session) =>
+            session.quiet(async (r) => {
+              try {
+                const history = await loadBreakdownHistory(r, first, cats);
+                if (!session.current) return;
+                result = withHistory(result, history, p.source, cats);
+                session.update(result.data);
+              } catch (err) {
+                // The table stays; first and last seen say why they are missing rather than load forever.
+                if (!isCancelled(err) && session.current) session.update({ ...result.data, history: { truncated: false, error: describeFailure(err) } });
+                throw err;
+              }
+            }),
         ],
         async onMessage(m, session) {
           if (m.type !== 'drill') return;

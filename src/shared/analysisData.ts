@@ -48,6 +48,9 @@ export interface TemplateRow {
   template: string;
   /** The first matching category, or UNEXPECTED. */
   category: string;
+  /** Distinct rows (sync and row id) that failed with this template's texts: what a person reads first. */
+  rows: number;
+  /** Failed operations (attempts, retries included), beside the rows. */
   failures: number;
   /** Distinct raw failure texts folded into this template. */
   distinctTexts: number;
@@ -55,13 +58,21 @@ export interface TemplateRow {
   example: string;
   /** A few row ids that failed this way (from the most frequent texts). */
   sampleRowIds: string[];
-  /** Earliest and latest run start among the failures (null on the snapshot, which has no time). */
+  /**
+   * Earliest and latest run start of the template's failures in the whole retained log (its
+   * texts outside the window included): never clipped to the window. Null until the history
+   * follow-up has read them (and when the changelog holds none of its texts).
+   */
   firstSeen: string | null;
   lastSeen: string | null;
+  /** First seen at or after the window's start; false for every template without a window; null until the history is read. */
+  isNew: boolean | null;
 }
 
 export interface CategoryRow {
   name: string;
+  /** Distinct rows with a failure of this category. */
+  rows: number;
   failures: number;
   templates: number;
   distinctTexts: number;
@@ -96,11 +107,27 @@ export interface ChartBucket {
 
 export interface BreakdownData {
   source: 'changelog' | 'snapshot';
+  /** Distinct rows with a failure in scope (sync and row id: one id in two syncs is two rows). */
+  totalRows: number;
   totalFailures: number;
+  /**
+   * True when the rows that failed with several texts were more than the panel reads: the rows
+   * of templates and categories are then upper bounds (a row may be counted twice). The total is exact.
+   */
+  rowsUpperBound: boolean;
+  /** Start of the window the breakdown covers (null: every run, or a single run, or the snapshot): templates first seen at or after it are new. */
+  windowStart: string | null;
+  /**
+   * First and last seen over the whole log come from a follow-up: null until it answers;
+   * `truncated` when the log held more distinct texts than it reads (the oldest left out, so a
+   * template's first seen may be earlier and a "new" one older than shown); `error` when the
+   * read failed (first and last seen then stay unknown).
+   */
+  history: { truncated: boolean; error?: string } | null;
   distinctTexts: number;
-  /** Categories with failures, UNEXPECTED first when it has any, then by failures. */
+  /** Categories with failures, UNEXPECTED first when it has any, then by rows, then failures. */
   categories: CategoryRow[];
-  /** All templates, most failures first. */
+  /** All templates, most rows first (then failures). */
   templates: TemplateRow[];
   problems: CategoryProblem[];
   /** User patterns that may be slow (nested quantifiers and the like): they run, under a time budget, and are shown as a warning. */

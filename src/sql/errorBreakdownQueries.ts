@@ -13,38 +13,95 @@ import { tableName, type SyncLogLocation } from './syncLogTables';
 /** Most failure texts one drill-down may ask for: a bound IN list, kept well under every driver's parameter cap. */
 export const MAX_DRILL_TEXTS = 500;
 
+/** Overlap pairs one breakdown reads by default (the loader passes its own cap). */
+export const DEFAULT_OVERLAP_PAIRS = 200_000;
+
 /**
- * Failed changelog operations in scope grouped by their exact failure text, most frequent first;
- * templating and categorising happen in JavaScript on this bounded result. Benchmark hot path:
- * the seed's own `group by failure_reason` and nothing more (no join, no extra aggregate): first
- * and last seen and sample rows come with the chart's per-run query, which the panel runs next.
- * Asks for limit + 1 rows so the caller sees truncation.
+ * The breakdown's one pass over the failed changelog operations in scope, grouped once by
+ * (failure text, row) and read three ways, told apart by `kind`:
+ * - `text`: per exact text, `failures` (operations) and `failed_rows` (distinct rows), most rows
+ *   first, limit + 1 of them so the caller sees truncation;
+ * - `total`: one line, every failure and every distinct row in scope (exact, whatever the limits);
+ * - `pair`: (row, text) for each row that failed with more than one text, pairLimit + 1 of them,
+ *   whole rows first (ordered by row). Per-text row counts overlap exactly there, so a template's
+ *   or category's rows are the sum of its texts' rows minus those overlaps (analysis/rowOverlaps.ts).
+ * A row is (sync_id, row_id): the same id in two syncs is two rows. Each group learns its row's
+ * number of texts from a window over the grouped result (small: one line per row and text), not
+ * from a join, so the changelog is read once. Templating and categorising happen in JavaScript on
+ * this bounded result. Plain CTEs, union all and typed NULLs: one text for every dialect.
  */
-export function failureTextsQuery(loc: SyncLogLocation, scope: AnalysisScope, limit: number): SqlQuery {
+export function failureTextsQuery(loc: SyncLogLocation, scope: AnalysisScope, limit: number, pairLimit = DEFAULT_OVERLAP_PAIRS): SqlQuery {
   const b = binder(loc.dialect);
+  const str = loc.dialect.stringType;
   const reason = failureReasonExpr(loc, 'c');
   const where = whereLines([`c.status = 'failed'`, ...scopeConditions(loc, b, scope, { rows: 'c' })]);
-  return b.query(`select ${selectFailureReason(loc, 'c')}, count(*) as row_count
-from ${tableName(loc, 'sync_changelog')} c${where}
-group by ${reason}
-order by row_count desc, ${reason}
-limit ${b.count(limit + 1)}`);
+  const nullStr = `cast(null as ${str})`;
+  // Typed, so every dialect resolves the union's first column the same way (no padded CHAR).
+  const kind = (k: string) => `cast('${k}' as ${str})`;
+  return b.query(`with per_row as (
+  select ${selectFailureReason(loc, 'c')}, c.sync_id, c.row_id, count(*) as n,
+    count(*) over (partition by c.sync_id, c.row_id) as texts,
+    row_number() over (partition by c.sync_id, c.row_id order by ${reason}) as nth
+  from ${tableName(loc, 'sync_changelog')} c${where.replace(/\n/g, '\n  ')}
+  group by ${reason}, c.sync_id, c.row_id
+)
+select * from (
+  select ${kind('text')} as kind, failure_reason, sum(n) as failures, count(*) as failed_rows, ${nullStr} as sync_id, ${nullStr} as row_id
+  from per_row
+  group by failure_reason
+  order by failed_rows desc, failures desc, failure_reason
+  limit ${b.count(limit + 1)}
+) texts_part
+union all
+select ${kind('total')}, ${nullStr}, sum(n), sum(case when nth = 1 then 1 else 0 end), ${nullStr}, ${nullStr}
+from per_row
+union all
+select * from (
+  select ${kind('pair')} as kind, failure_reason, n as failures, texts as failed_rows, cast(sync_id as ${str}) as sync_id, cast(row_id as ${str}) as row_id
+  from per_row
+  where texts > 1
+  order by per_row.sync_id, per_row.row_id, failure_reason
+  limit ${b.count(pairLimit + 1)}
+) pairs_part`);
 }
 
 /**
- * The same grouping over the snapshot (rows whose latest operation failed: "failing now").
- * The snapshot has no time, so first_seen/last_seen are typed NULLs to keep one result shape.
+ * The same texts over the snapshot (rows whose latest operation failed: "failing now"). A
+ * snapshot row is one row with one text, so per text rows and failures are both count(*) and
+ * no row overlaps another text. first_seen/last_seen are typed NULLs (the snapshot has no time).
  */
 export function snapshotFailureTextsQuery(loc: SyncLogLocation, scope: { syncId?: string }, limit: number): SqlQuery {
   const b = binder(loc.dialect);
   const reason = failureReasonExpr(loc, 's');
   const conditions = [`s.status = 'failed'`];
   if (scope.syncId !== undefined) conditions.push(`s.sync_id = ${b.bind(scope.syncId)}`);
-  return b.query(`select ${selectFailureReason(loc, 's')}, count(*) as row_count, min(s.row_id) as sample_row_id,
+  return b.query(`select 'text' as kind, ${selectFailureReason(loc, 's')}, count(*) as failures, count(*) as failed_rows, min(s.row_id) as sample_row_id,
   cast(null as timestamp) as first_seen, cast(null as timestamp) as last_seen
 from ${tableName(loc, 'sync_snapshot')} s${whereLines(conditions)}
 group by ${reason}
-order by row_count desc, ${reason}
+order by failed_rows desc, ${reason}
+limit ${b.count(limit + 1)}`);
+}
+
+/** Distinct failure texts one history read returns at most (newest first appearance first). */
+export const DEFAULT_HISTORY_TEXTS = 50_000;
+
+/**
+ * Each failure text's first and last appearance in the whole retained log of one sync (or of all
+ * syncs): no window, so a template's first seen is never clipped to it. Time comes from sync_runs
+ * joined on sync_run_id. Newest first appearance first, limit + 1 rows, as the health overview
+ * reads its texts: what a cap leaves out is the oldest texts, which cannot make a template new.
+ */
+export function failureTextHistoryQuery(loc: SyncLogLocation, scope: { syncId?: string }, limit = DEFAULT_HISTORY_TEXTS): SqlQuery {
+  const b = binder(loc.dialect);
+  const reason = failureReasonExpr(loc, 'c');
+  const conditions = [`c.status = 'failed'`];
+  if (scope.syncId !== undefined) conditions.push(`c.sync_id = ${b.bind(scope.syncId)}`);
+  return b.query(`select ${selectFailureReason(loc, 'c')}, min(r.started_at) as first_seen, max(r.started_at) as last_seen
+from ${tableName(loc, 'sync_changelog')} c
+join ${tableName(loc, 'sync_runs')} r on r.sync_run_id = c.sync_run_id${whereLines(conditions)}
+group by ${reason}
+order by first_seen desc, ${reason}
 limit ${b.count(limit + 1)}`);
 }
 

@@ -99,6 +99,11 @@ describe('Analysis panels on the demo connection', function () {
     assert.ok(failed > 0, 'the demo has failures');
     assert.strictEqual(data.totalFailures, failed);
     assert.strictEqual(data.truncated, false);
+    // Rows: a row is its sync and row id. The history follow-up has answered: whole-log first seen, nothing new without a window.
+    const failedRows = await count(`select count(*) from (select distinct sync_id, row_id from ${CHANGELOG} where status = 'failed') x`);
+    assert.strictEqual(data.totalRows, failedRows);
+    assert.deepStrictEqual(data.history, { truncated: false });
+    assert.ok(data.templates.every((t) => t.isNew === false && t.firstSeen !== null), 'all runs: first seen known, nothing new');
     assert.strictEqual(
       data.templates.reduce((s, t) => s + t.failures, 0),
       failed,
@@ -176,14 +181,19 @@ describe('Analysis panels on the demo connection', function () {
     // up to the failures a plain count finds, and to the panel's total.
     const api = await getApi();
     const w = await api.container.connections.getWarehouse();
-    const texts = recorded.find(({ query }) => /\brow_count\b/.test(query.text));
-    assert.ok(texts, 'the load counted failures per text');
+    const texts = recorded.find(({ query }) => /\bfailed_rows\b/.test(query.text));
+    assert.ok(texts, 'the load counted failures and rows per text');
     const result = await w.query(inlineSql(texts.query, texts.dialect), [], { maxRows: 100_000 });
-    const column = result.columns.findIndex((c) => c.name.toLowerCase() === 'row_count');
-    const summed = result.rows.reduce((sum, r) => sum + Number(r[column]), 0);
+    const col = (name: string) => result.columns.findIndex((c) => c.name.toLowerCase() === name);
+    const [kind, failures, rows] = [col('kind'), col('failures'), col('failed_rows')];
+    const summed = result.rows.filter((r) => r[kind] === 'text').reduce((sum, r) => sum + Number(r[failures]), 0);
+    const total = result.rows.filter((r) => r[kind] === 'total');
     const failed = await count(`select count(*) from ${CHANGELOG} where status = 'failed' and sync_id = $1`, [busiestSync]);
+    const failedRows = await count(`select count(distinct row_id) from ${CHANGELOG} where status = 'failed' and sync_id = $1`, [busiestSync]);
     assert.strictEqual(summed, failed);
+    assert.deepStrictEqual(total.map((r) => [Number(r[failures]), Number(r[rows])]), [[failed, failedRows]]);
     assert.strictEqual(data.totalFailures, failed);
+    assert.strictEqual(data.totalRows, failedRows);
   });
 
   it('error breakdown with an invalid user category: reported as a problem, the valid one still counts', async () => {

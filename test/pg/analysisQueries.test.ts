@@ -9,7 +9,7 @@ import { documentedShape } from '../../src/sql/syncLogShape';
 import type { SyncLogLocation } from '../../src/sql/syncLogTables';
 import { resultObjects } from '../../src/shared/queryResult';
 import { newestRunQuery, scopeRunsQuery } from '../../src/sql/scopeRunsQuery';
-import { failedRowsQuery, failureTextsQuery, failuresPerRunQuery, snapshotFailureTextsQuery } from '../../src/sql/errorBreakdownQueries';
+import { failedRowsQuery, failureTextHistoryQuery, failureTextsQuery, failuresPerRunQuery, snapshotFailureTextsQuery } from '../../src/sql/errorBreakdownQueries';
 import { flappingRowsQuery, rowActivityQuery, rowsWithOperationsQuery } from '../../src/sql/flappingQueries';
 import { modelOpsPerRunQuery, snapshotCountQuery } from '../../src/sql/modelOverTimeQueries';
 import { rowSnapshotQuery, rowTimelineQuery } from '../../src/sql/rowTimelineQuery';
@@ -31,6 +31,8 @@ const plain = async (sql: string, values: unknown[] = []) => resultObjects(await
 const run = async (q: SqlQuery) => resultObjects(await wh.query(q.text, q.values, { readOnly: true }));
 const num = (v: unknown) => Number(v);
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
+/** The per-text lines of the breakdown's query (it also returns a total and overlap pairs). */
+const textLines = (rows: Record<string, unknown>[]) => rows.filter((r) => r.kind === 'text');
 
 before(async () => {
   // A deployment that uses the vendor page's column name and has no fields.
@@ -77,30 +79,48 @@ for (const dialect of [postgresDialect, redshiftDialect] as Dialect[]) {
       assert.deepEqual((await run(scopeRunsQuery(loc, { syncId, since }, 1000))).map((r) => String(r.sync_run_id)).sort(), [...runIds].sort());
     });
 
-    test('failure texts: counts match a plain group by', async () => {
-      const groups = await run(failureTextsQuery(loc, { syncId }, 100000));
-      const expected = await plain(`select failure_reason, count(*)::int as n
+    test('failure texts: failures and distinct rows match a plain group by; the total and the multi-text rows too', async () => {
+      const all = await run(failureTextsQuery(loc, { syncId }, 100000));
+      const groups = textLines(all);
+      const expected = await plain(`select failure_reason, count(*)::int as n, count(distinct row_id)::int as r
         from hightouch_audit.sync_changelog where sync_id = $1 and status = 'failed' group by failure_reason`, [syncId]);
       assert.ok(expected.length > 1);
       assert.equal(groups.length, expected.length);
       for (const e of expected) {
         const g = groups.find((x) => x.failure_reason === e.failure_reason);
         assert.ok(g, String(e.failure_reason));
-        assert.equal(num(g.row_count), e.n);
+        assert.deepEqual([num(g.failures), num(g.failed_rows)], [e.n, e.r], String(e.failure_reason));
       }
-      for (let i = 1; i < groups.length; i++) assert.ok(num(groups[i - 1].row_count) >= num(groups[i].row_count), 'most frequent first');
+      assert.ok(expected.some((e) => num(e.n) > num(e.r)), 'retries: some text has more failures than rows');
+      for (let i = 1; i < groups.length; i++) {
+        const [a, b] = [groups[i - 1], groups[i]];
+        assert.ok(num(a.failed_rows) > num(b.failed_rows) || (num(a.failed_rows) === num(b.failed_rows) && num(a.failures) >= num(b.failures)), 'most rows first, then failures');
+      }
+      const totals = all.filter((r) => r.kind === 'total');
+      const [{ n, r }] = await plain(`select count(*)::int as n, count(distinct row_id)::int as r from hightouch_audit.sync_changelog where sync_id = $1 and status = 'failed'`, [syncId]);
+      assert.deepEqual(totals.map((t) => [num(t.failures), num(t.failed_rows)]), [[n, r]]);
+      // Pairs: exactly the (row, text) of rows that failed with more than one text.
+      const pairs = all.filter((x) => x.kind === 'pair').map((x) => `${String(x.row_id)}|${String(x.failure_reason)}`).sort();
+      const multi = await plain(`select distinct row_id::text as row_id, failure_reason from hightouch_audit.sync_changelog c
+        where sync_id = $1 and status = 'failed' and row_id in (
+          select row_id from hightouch_audit.sync_changelog where sync_id = $1 and status = 'failed' group by row_id having count(distinct coalesce(failure_reason, '<null>')) > 1)`, [syncId]);
+      assert.ok(multi.length > 0, 'the demo has rows whose failure text changed');
+      assert.deepEqual(pairs, multi.map((x) => `${String(x.row_id)}|${String(x.failure_reason)}`).sort());
       // Per run: a sample row of each (run, text), the smallest id.
-      const pairs = await run(failuresPerRunQuery(loc, { syncId }, 1000000));
-      const p0 = pairs[0];
+      const perRun = await run(failuresPerRunQuery(loc, { syncId }, 1000000));
+      const p0 = perRun[0];
       const [sample] = await plain(`select min(row_id) as s from hightouch_audit.sync_changelog where sync_id = $1 and sync_run_id = $2 and status = 'failed' and failure_reason = $3`, [syncId, p0.sync_run_id, p0.failure_reason]);
       assert.equal(p0.sample_row_id, sample.s);
-      // limit + 1: the caller sees that more texts exist.
-      assert.equal((await run(failureTextsQuery(loc, { syncId }, 2))).length, 3);
+      // limit + 1: the caller sees that more texts (and more pairs) exist.
+      const limited = await run(failureTextsQuery(loc, { syncId }, 2, 1));
+      assert.equal(textLines(limited).length, 3);
+      assert.equal(limited.filter((x) => x.kind === 'pair').length, 2);
+      assert.deepEqual(limited.filter((x) => x.kind === 'total').map((t) => num(t.failed_rows)), [r], 'the total does not depend on the limits');
       // One run only.
-      const [r] = await plain(`select sync_run_id::text as id, count(*)::int as n from hightouch_audit.sync_changelog
+      const [oneRunExpected] = await plain(`select sync_run_id::text as id, count(*)::int as n from hightouch_audit.sync_changelog
         where sync_id = $1 and status = 'failed' group by 1 order by 2 desc limit 1`, [syncId]);
-      const oneRun = await run(failureTextsQuery(loc, { syncId, syncRunId: String(r.id) }, 100000));
-      assert.equal(oneRun.reduce((s, g) => s + num(g.row_count), 0), r.n);
+      const oneRun = textLines(await run(failureTextsQuery(loc, { syncId, syncRunId: String(oneRunExpected.id) }, 100000)));
+      assert.equal(oneRun.reduce((s, g) => s + num(g.failures), 0), oneRunExpected.n);
     });
 
     test('snapshot failure texts match a plain group by on the snapshot', async () => {
@@ -108,11 +128,15 @@ for (const dialect of [postgresDialect, redshiftDialect] as Dialect[]) {
       const expected = await plain(`select failure_reason, count(*)::int as n from hightouch_audit.sync_snapshot
         where status = 'failed' and sync_id = $1 group by 1`, [snapshotSyncId]);
       assert.equal(groups.length, expected.length);
-      for (const e of expected) assert.equal(num(groups.find((g) => g.failure_reason === e.failure_reason)?.row_count), e.n);
-      assert.ok(groups.every((g) => g.first_seen === null && g.last_seen === null));
+      // One snapshot row per row: rows and failures are both its rows.
+      for (const e of expected) {
+        const g = groups.find((x) => x.failure_reason === e.failure_reason);
+        assert.deepEqual([num(g?.failures), num(g?.failed_rows)], [e.n, e.n]);
+      }
+      assert.ok(groups.every((g) => g.first_seen === null && g.last_seen === null && g.kind === 'text'));
       const all = await run(snapshotFailureTextsQuery(loc, {}, 100000));
       const [{ n }] = await plain(`select count(*)::int as n from hightouch_audit.sync_snapshot where status = 'failed'`);
-      assert.equal(all.reduce((s, g) => s + num(g.row_count), 0), n);
+      assert.equal(all.reduce((s, g) => s + num(g.failed_rows), 0), n);
     });
 
     test('failures per run equal the sync_runs failed counters', async () => {
@@ -126,9 +150,9 @@ for (const dialect of [postgresDialect, redshiftDialect] as Dialect[]) {
     });
 
     test('failed rows drill-down returns exactly the rows of the chosen texts', async () => {
-      const groups = await run(failureTextsQuery(loc, { syncId }, 100000));
+      const groups = textLines(await run(failureTextsQuery(loc, { syncId }, 100000)));
       const texts = groups.slice(0, 2).map((g) => String(g.failure_reason));
-      const expectedCount = groups.slice(0, 2).reduce((s, g) => s + num(g.row_count), 0);
+      const expectedCount = groups.slice(0, 2).reduce((s, g) => s + num(g.failures), 0);
       const rows = await run(failedRowsQuery(loc, { scope: { syncId }, source: 'changelog', texts, limit: 100000 }));
       assert.equal(rows.length, expectedCount);
       assert.deepEqual(Object.keys(rows[0]), ['row_id', 'sync_id', 'sync_run_id', 'started_at', 'op_type', 'failure_reason']);
@@ -137,7 +161,7 @@ for (const dialect of [postgresDialect, redshiftDialect] as Dialect[]) {
 
       const snap = await run(snapshotFailureTextsQuery(loc, { syncId: snapshotSyncId }, 100000));
       const snapRows = await run(failedRowsQuery(loc, { scope: { syncId: snapshotSyncId }, source: 'snapshot', texts: [String(snap[0].failure_reason)], limit: 100000 }));
-      assert.equal(snapRows.length, num(snap[0].row_count));
+      assert.equal(snapRows.length, num(snap[0].failures));
       assert.ok(snapRows.every((r) => r.sync_run_id === null && r.started_at === null));
     });
 
@@ -216,11 +240,14 @@ for (const dialect of [postgresDialect, redshiftDialect] as Dialect[]) {
 
     test('a `since` window gives the same answers as filtering by the list of run ids', async () => {
       const { since, runIds } = await windowOf(5);
-      const texts = await run(failureTextsQuery(loc, { syncId, since }, 100000));
-      const expectedTexts = await plain(`select failure_reason, count(*)::int as n from hightouch_audit.sync_changelog
+      const texts = textLines(await run(failureTextsQuery(loc, { syncId, since }, 100000)));
+      const expectedTexts = await plain(`select failure_reason, count(*)::int as n, count(distinct row_id)::int as r from hightouch_audit.sync_changelog
         where sync_id = $1 and status = 'failed' and sync_run_id::text = any($2) group by 1`, [syncId, runIds]);
       assert.equal(texts.length, expectedTexts.length);
-      for (const e of expectedTexts) assert.equal(num(texts.find((t) => t.failure_reason === e.failure_reason)?.row_count), e.n);
+      for (const e of expectedTexts) {
+        const t = texts.find((x) => x.failure_reason === e.failure_reason);
+        assert.deepEqual([num(t?.failures), num(t?.failed_rows)], [e.n, e.r]);
+      }
 
       const perRun = await run(failuresPerRunQuery(loc, { syncId, since }, 100000));
       assert.ok(perRun.every((r) => runIds.includes(String(r.sync_run_id))));
@@ -243,7 +270,7 @@ for (const dialect of [postgresDialect, redshiftDialect] as Dialect[]) {
       assert.ok(ops.every((o) => runIds.includes(String(o.sync_run_id))));
 
       const drill = await run(failedRowsQuery(loc, { scope: { syncId, since }, source: 'changelog', texts: [String(texts[0].failure_reason)], limit: 100000 }));
-      assert.equal(drill.length, num(texts[0].row_count));
+      assert.equal(drill.length, num(texts[0].failures));
     });
   });
 }
@@ -260,6 +287,7 @@ describe('deployment variants and the exclude-failed-rows SQL on the real server
     assert.deepEqual(pairs, await run(failuresPerRunQuery(modern, { syncId }, 100000)));
     const events = await run(rowTimelineQuery(legacy, { rowId: String(pairs[0].sample_row_id), limit: 100 }));
     assert.ok(events.length > 0 && !('fields' in events[0]) && 'failure_reason' in events[0]);
+    assert.deepEqual(await run(failureTextHistoryQuery(legacy, { syncId }, 100000)), await run(failureTextHistoryQuery(modern, { syncId }, 100000)));
     const drill = await run(failedRowsQuery(legacy, { scope: { syncId }, source: 'snapshot', texts: ['no such text', String(a[0].failure_reason)], limit: 10 }));
     assert.ok(drill.every((r) => r.failure_reason === a[0].failure_reason));
   });

@@ -22,6 +22,7 @@ import { loadStuckRows } from '../../src/loaders/stuckRowsLoader';
 import { loadTimeline } from '../../src/loaders/timelineLoader';
 import { runCli } from '../../src/cli/commands';
 import type { HealthData } from '../../src/shared/healthData';
+import { failureTemplate } from '../../src/analysis/failureTemplates';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 const exec = promisify(execFile);
@@ -57,25 +58,63 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-test('errors: failures in all and per category equal a count of failed operations in SQL', async () => {
+test('errors: failures and rows in all and per category equal counts of failed operations and distinct rows in SQL', async () => {
   const report = await json(['errors', '--sync', syncId, '--window', 'all']);
-  const [{ n }] = await sql(`select count(*)::int as n from hightouch_audit.sync_changelog where status = 'failed' and sync_id::text = $1`, [syncId]);
+  const [{ n, r }] = await sql(`select count(*)::int as n, count(distinct row_id)::int as r from hightouch_audit.sync_changelog where status = 'failed' and sync_id::text = $1`, [syncId]);
   assert.ok(Number(n) > 0);
   assert.equal(report.failures, n);
+  assert.equal(report.rows, r);
+  assert.ok(Number(r) < Number(n), 'retries: fewer rows than failures');
+  assert.equal(report.rows_upper_bound, false);
   assert.equal(report.categories.reduce((s: number, c: { failures: number }) => s + c.failures, 0), n);
   assert.equal(report.templates.reduce((s: number, t: { failures: number }) => s + t.failures, 0), n);
-  for (const t of report.templates) for (const key of ['template', 'category', 'failures', 'rows', 'first_seen', 'last_seen', 'new']) assert.ok(key in t, key);
-  // first/last seen come from the per-run pass: the earliest failure's run start, in SQL.
+  for (const t of report.templates) for (const key of ['template', 'category', 'rows', 'failures', 'first_seen', 'last_seen', 'new']) assert.ok(key in t, key);
+  // A template's rows: distinct rows over its texts, in SQL (the top one, whose texts the loader classified).
+  const top = report.templates[0];
+  const texts = (await sql(`select distinct failure_reason from hightouch_audit.sync_changelog where status = 'failed' and sync_id::text = $1 and failure_reason is not null`, [syncId]))
+    .map((x) => String(x.failure_reason))
+    .filter((x) => failureTemplate(x) === top.template);
+  const [{ tr }] = await sql(`select count(distinct row_id)::int as tr from hightouch_audit.sync_changelog where status = 'failed' and sync_id::text = $1 and failure_reason = any($2)`, [syncId, texts]);
+  assert.equal(top.rows, tr, top.template);
+  // No window: nothing is new.
+  assert.ok(report.templates.every((t: { new: boolean | null }) => t.new === false));
   const [{ first }] = await sql(
     `select min(r.started_at) as first from hightouch_audit.sync_changelog c join hightouch_audit.sync_runs r on r.sync_run_id = c.sync_run_id where c.status = 'failed' and c.sync_id::text = $1`,
     [syncId],
   );
   const firsts = report.templates.map((t: { first_seen: string | null }) => (t.first_seen === null ? Infinity : Date.parse(t.first_seen)));
   assert.equal(Math.min(...firsts), Date.parse(String(first)), JSON.stringify(report.templates.filter((t: { first_seen: unknown }) => t.first_seen === null).slice(0, 3)));
-  // The CSV has one record per template, in the same order.
+  // The CSV has one record per template, in the same order, rows before failures.
   const csv = (await cli(['errors', '--sync', syncId, '--window', 'all', '--url', server.url, '--format', 'csv'])).stdout.trimEnd().split('\r\n');
-  assert.equal(csv[0], 'template,category,failures,rows,first_seen,last_seen,new');
+  assert.equal(csv[0], 'template,category,rows,failures,first_seen,last_seen,new');
   assert.equal(csv.length - 1, report.templates.length);
+});
+
+test('errors --window: first and last seen over the whole log, not the window; new when first seen is in it', async () => {
+  const report = await json(['errors', '--sync', syncId, '--window', '1d']);
+  const [{ newest }] = await sql(`select max(started_at) as newest from hightouch_audit.sync_runs where sync_id::text = $1`, [syncId]);
+  const since = new Date(String(newest)).getTime() - 86_400_000;
+  const seen = await sql(
+    `select c.failure_reason, min(r.started_at) as f, max(r.started_at) as l from hightouch_audit.sync_changelog c
+     join hightouch_audit.sync_runs r on r.sync_run_id = c.sync_run_id where c.status = 'failed' and c.sync_id::text = $1 group by 1`,
+    [syncId],
+  );
+  const byTemplate = new Map<string, { f: number; l: number }>();
+  for (const s of seen) {
+    const t = s.failure_reason === null ? '(no failure reason)' : failureTemplate(String(s.failure_reason));
+    const g = byTemplate.get(t) ?? { f: Infinity, l: -Infinity };
+    byTemplate.set(t, { f: Math.min(g.f, Date.parse(String(s.f))), l: Math.max(g.l, Date.parse(String(s.l))) });
+  }
+  assert.ok(report.templates.length > 0);
+  let older = 0;
+  for (const t of report.templates) {
+    const g = byTemplate.get(t.template)!;
+    assert.equal(Date.parse(t.first_seen), g.f, t.template);
+    assert.equal(Date.parse(t.last_seen), g.l, t.template);
+    assert.equal(t.new, g.f >= since, t.template);
+    if (g.f < since) older++;
+  }
+  assert.ok(older > 0, 'some template is older than the window: its first seen is not clipped');
 });
 
 test('errors --categories: a user category from a JSONC file wins over the defaults, matched in the worker', async () => {

@@ -8,7 +8,7 @@ import type { SyncLogLocation } from '../../src/sql/syncLogTables';
 import { scopeConditions, type AnalysisScope } from '../../src/sql/analysisScope';
 import { binder } from '../../src/sql/binds';
 import { newestRunQuery, scopeRunsQuery } from '../../src/sql/scopeRunsQuery';
-import { failedRowsQuery, failureTextsQuery, failuresPerRunQuery, MAX_DRILL_TEXTS, snapshotFailureTextsQuery } from '../../src/sql/errorBreakdownQueries';
+import { failedRowsQuery, failureTextHistoryQuery, failureTextsQuery, failuresPerRunQuery, MAX_DRILL_TEXTS, snapshotFailureTextsQuery } from '../../src/sql/errorBreakdownQueries';
 import { flappingRowsQuery, MAX_ACTIVITY_ROWS, rowActivityQuery, rowsWithOperationsQuery } from '../../src/sql/flappingQueries';
 import { modelOpsPerRunQuery, snapshotCountQuery } from '../../src/sql/modelOverTimeQueries';
 import { rowSnapshotQuery, rowTimelineQuery } from '../../src/sql/rowTimelineQuery';
@@ -38,6 +38,8 @@ function allQueries(loc: SyncLogLocation): Record<string, SqlQuery> {
     failureTexts: failureTextsQuery(loc, scope, 1000),
     failureTextsSince: failureTextsQuery(loc, { syncId: '4', since: SINCE }, 1000),
     snapshotFailureTexts: snapshotFailureTextsQuery(loc, { syncId: '4' }, 1000),
+    failureTextHistory: failureTextHistoryQuery(loc, { syncId: '4' }, 1000),
+    failureTextHistoryAll: failureTextHistoryQuery(loc, {}, 1000),
     failuresPerRun: failuresPerRunQuery(loc, { syncId: '4', since: SINCE }, 5000),
     failedRowsChangelog: failedRowsQuery(loc, { scope, source: 'changelog', texts: ['a', "b'c"], limit: 200 }),
     failedRowsSnapshot: failedRowsQuery(loc, { scope: { syncId: '4' }, source: 'snapshot', texts: ['a'], limit: 200 }),
@@ -91,14 +93,17 @@ test('values are bound, never spliced: hostile ids and texts stay out of the SQL
 
 test('limits: bound on Postgres, literals elsewhere; +1 where the caller detects truncation', () => {
   const pg = locFor(postgresDialect);
-  assert.equal(failureTextsQuery(pg, {}, 1000).values.at(-1), 1001);
+  // Texts, then overlap pairs: each asks for one more than it reads.
+  assert.deepEqual(failureTextsQuery(pg, {}, 1000, 50).values, [1001, 51]);
+  assert.equal(failureTextHistoryQuery(pg, {}, 10).values.at(-1), 11);
   assert.equal(failuresPerRunQuery(pg, {}, 10).values.at(-1), 11);
   assert.equal(snapshotFailureTextsQuery(pg, {}, 10).values.at(-1), 11);
   assert.equal(rowTimelineQuery(pg, { rowId: 'r', limit: 10 }).values.at(-1), 11);
   assert.equal(flappingRowsQuery(pg, { syncId: 's', orderBy: 'operations', limit: 10 }).values.at(-1), 10);
   assert.equal(scopeRunsQuery(pg, {}, 10).values.at(-1), 10);
   for (const d of [redshiftDialect, snowflakeDialect, bigqueryDialect, databricksDialect]) {
-    assert.match(failureTextsQuery(locFor(d), {}, 1000).text, /\nlimit 1001$/, d.name);
+    assert.match(failureTextsQuery(locFor(d), {}, 1000, 50).text, /\n  limit 1001\n\) texts_part\n[^]*\n  limit 51\n\) pairs_part$/, d.name);
+    assert.match(failureTextHistoryQuery(locFor(d), {}, 1000).text, /\nlimit 1001$/, d.name);
     assert.match(flappingRowsQuery(locFor(d), { syncId: 's', orderBy: 'cycles', limit: 25 }).text, /\nlimit 25$/, d.name);
     assert.throws(() => failureTextsQuery(locFor(d), {}, 1.5), /Invalid limit/, d.name);
   }
@@ -108,7 +113,8 @@ test('identifiers: tables qualified and quoted per dialect', () => {
   for (const d of DIALECTS) {
     const t = (table: string) => d.table('hightouch_audit', table, DATABASE[d.name]);
     const q = allQueries(locFor(d));
-    assert.ok(q.failureTexts.text.includes(`from ${t('sync_changelog')} c\nwhere`), d.name);
+    assert.ok(q.failureTexts.text.includes(`from ${t('sync_changelog')} c\n  where`), d.name);
+    assert.ok(q.failureTextHistory.text.includes(`from ${t('sync_changelog')} c\njoin ${t('sync_runs')} r on r.sync_run_id = c.sync_run_id\nwhere`), d.name);
     assert.ok(q.snapshotFailureTexts.text.includes(`from ${t('sync_snapshot')} s`), d.name);
     assert.ok(q.scopeRuns.text.includes(`from ${t('sync_runs')} r`), d.name);
     assert.ok(q.flappingOps.text.includes(`from ${t('sync_changelog')} c`), d.name);
@@ -154,25 +160,46 @@ test('scopeConditions binds in text order (Snowflake `?` is positional)', () => 
   assert.deepEqual(b.query('').values, ['s', 'r', 's', SINCE]);
 });
 
-test('failureTextsQuery: the hot path stays one scan and one aggregate (golden Postgres SQL)', () => {
+test('failureTextsQuery: one changelog scan, grouped once by (text, row) and read three ways (golden Postgres SQL)', () => {
   const q = failureTextsQuery(locFor(postgresDialect), { syncId: '4', since: SINCE }, 1000);
   assert.equal(
     q.text,
-    `select c.failure_reason, count(*) as row_count
-from hightouch_audit.sync_changelog c
-where c.status = 'failed'
-  and c.sync_id = $1
-  and c.sync_run_id in (select wr.sync_run_id from hightouch_audit.sync_runs wr where wr.sync_id = $2 and wr.started_at >= cast($3 as timestamptz))
-group by c.failure_reason
-order by row_count desc, c.failure_reason
-limit $4`,
+    `with per_row as (
+  select c.failure_reason, c.sync_id, c.row_id, count(*) as n,
+    count(*) over (partition by c.sync_id, c.row_id) as texts,
+    row_number() over (partition by c.sync_id, c.row_id order by c.failure_reason) as nth
+  from hightouch_audit.sync_changelog c
+  where c.status = 'failed'
+    and c.sync_id = $1
+    and c.sync_run_id in (select wr.sync_run_id from hightouch_audit.sync_runs wr where wr.sync_id = $2 and wr.started_at >= cast($3 as timestamptz))
+  group by c.failure_reason, c.sync_id, c.row_id
+)
+select * from (
+  select cast('text' as varchar) as kind, failure_reason, sum(n) as failures, count(*) as failed_rows, cast(null as varchar) as sync_id, cast(null as varchar) as row_id
+  from per_row
+  group by failure_reason
+  order by failed_rows desc, failures desc, failure_reason
+  limit $4
+) texts_part
+union all
+select cast('total' as varchar), cast(null as varchar), sum(n), sum(case when nth = 1 then 1 else 0 end), cast(null as varchar), cast(null as varchar)
+from per_row
+union all
+select * from (
+  select cast('pair' as varchar) as kind, failure_reason, n as failures, texts as failed_rows, cast(sync_id as varchar) as sync_id, cast(row_id as varchar) as row_id
+  from per_row
+  where texts > 1
+  order by per_row.sync_id, per_row.row_id, failure_reason
+  limit $5
+) pairs_part`,
   );
-  assert.deepEqual(q.values, ['4', '4', SINCE, 1001]);
+  assert.deepEqual(q.values, ['4', '4', SINCE, 1001, 200_001]);
   for (const d of DIALECTS) {
     const text = failureTextsQuery(locFor(d), { syncId: '4', since: SINCE }, 10).text;
     assert.equal(text.match(/sync_changelog/gi)?.length, 1, `${d.name}: one changelog scan`);
-    assert.equal(text.match(/group by/g)?.length, 1, d.name);
-    assert.doesNotMatch(text, / over \(|regexp|rlike| ~ /i, d.name);
+    // One aggregate over the changelog; the others read its small result.
+    assert.equal(text.match(/group by c\./g)?.length, 1, d.name);
+    assert.doesNotMatch(text, /regexp|rlike| ~ |\bjoin\b/i, d.name);
     // The window is a semi-join on the small runs table, never a second changelog scan.
     assert.doesNotMatch(text, /\(select[^)]*sync_changelog/i, `${d.name}: no changelog subquery`);
   }
@@ -181,13 +208,17 @@ limit $4`,
 test('failed_reason deployments: the column is read by its name and returned as failure_reason', () => {
   for (const d of DIALECTS) {
     const q = allQueries(locFor(d, legacyShape));
-    for (const name of ['failureTexts', 'snapshotFailureTexts', 'failuresPerRun', 'failedRowsChangelog', 'failedRowsSnapshot', 'rowTimeline']) {
+    for (const name of ['failureTexts', 'snapshotFailureTexts', 'failureTextHistory', 'failuresPerRun', 'failedRowsChangelog', 'failedRowsSnapshot', 'rowTimeline']) {
       const text = q[name].text;
       assert.match(text, /[cs]\.failed_reason as failure_reason/, `${d.name} ${name}`);
-      // failure_reason appears only as the output alias, never as a column read.
-      assert.doesNotMatch(text.replace(/as failure_reason/g, ''), /failure_reason/, `${d.name} ${name}`);
+      // failure_reason appears only as an output alias (and, in the breakdown, as its CTE's
+      // column read back by name), never as a column of a table.
+      assert.doesNotMatch(text, /[a-z]\.failure_reason/, `${d.name} ${name}`);
+      if (name !== 'failureTexts') assert.doesNotMatch(text.replace(/as failure_reason/g, ''), /failure_reason/, `${d.name} ${name}`);
     }
-    assert.match(q.failureTexts.text, /group by c\.failed_reason\norder by row_count desc, c\.failed_reason/, d.name);
+    assert.match(q.failureTexts.text, /group by c\.failed_reason, c\.sync_id, c\.row_id\n/, d.name);
+    assert.match(q.failureTexts.text, /order by c\.failed_reason\) as nth/, d.name);
+    assert.match(q.failureTextHistory.text, /group by c\.failed_reason\norder by first_seen desc, c\.failed_reason/, d.name);
     assert.match(q.failedRowsChangelog.text, /and c\.failed_reason in \(/, d.name);
   }
 });

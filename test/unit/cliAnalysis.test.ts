@@ -65,23 +65,33 @@ test('health records carry the fields the issue names, in snake_case', () => {
   assert.deepEqual(Object.keys(r), [...RECORD_COLUMNS.health]);
 });
 
-test('errors: rows and new come from the loader when it has them, else null (never a guess)', () => {
+test('errors: rows beside failures, whole-log first and last seen and the loader\'s new flag, null only when unknown', () => {
   const base: BreakdownData = {
     source: 'changelog',
+    totalRows: 3,
     totalFailures: 5,
+    rowsUpperBound: false,
+    windowStart: '2026-01-01T00:00:00.000Z',
+    history: { truncated: false },
     distinctTexts: 2,
-    categories: [{ name: 'rate_limit', failures: 5, templates: 1, distinctTexts: 2, firstSeen: null, lastSeen: null, unexpected: false, pattern: '429', source: 'default' }],
-    templates: [{ template: '429 <n>', category: 'rate_limit', failures: 5, distinctTexts: 2, example: '429 1', sampleRowIds: [], firstSeen: 'f', lastSeen: 'l' }],
+    categories: [{ name: 'rate_limit', rows: 2, failures: 5, templates: 1, distinctTexts: 2, firstSeen: null, lastSeen: null, unexpected: false, pattern: '429', source: 'default' }],
+    templates: [{ template: '429 <n>', category: 'rate_limit', rows: 2, failures: 5, distinctTexts: 2, example: '429 1', sampleRowIds: [], firstSeen: 'f', lastSeen: 'l', isNew: true }],
     problems: [],
     truncated: false,
   };
-  const without = errorsReport(base);
-  assert.deepEqual(without, { failures: 5, rows: null, categories: [{ category: 'rate_limit', failures: 5, rows: null }], templates: [{ template: '429 <n>', category: 'rate_limit', failures: 5, rows: null, first_seen: 'f', last_seen: 'l', new: null }] });
-  const withRows = errorsReport({ ...base, rows: 2, categories: [{ ...base.categories[0], rows: 2 }], templates: [{ ...base.templates[0], rows: 2, isNew: true }] } as unknown as BreakdownData);
-  assert.equal(withRows.rows, 2);
-  assert.equal(withRows.categories[0].rows, 2);
-  assert.equal(withRows.templates[0].rows, 2);
-  assert.equal(withRows.templates[0].new, true);
+  assert.deepEqual(errorsReport(base), {
+    failures: 5,
+    rows: 3,
+    rows_upper_bound: false,
+    categories: [{ category: 'rate_limit', rows: 2, failures: 5 }],
+    templates: [{ template: '429 <n>', category: 'rate_limit', rows: 2, failures: 5, first_seen: 'f', last_seen: 'l', new: true }],
+  });
+  // Before (or without) the history, `new` is unknown: null, not false.
+  const before = errorsReport({ ...base, history: null, templates: [{ ...base.templates[0], firstSeen: null, lastSeen: null, isNew: null }] });
+  assert.deepEqual([before.templates[0].first_seen, before.templates[0].new], [null, null]);
+  assert.equal(errorsReport({ ...base, rowsUpperBound: true }).rows_upper_bound, true);
+  // The CSV columns follow the record's keys, rows before failures.
+  assert.deepEqual(Object.keys(errorsReport(base).templates[0]), [...RECORD_COLUMNS.errors]);
 });
 
 test('records print as a table (hostile text escaped) and as exact CSV; an empty list keeps its header', () => {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CATEGORIES, categorize, compileCategories, forbidUserPatternsOnThisThread } from '../../src/analysis/errorCategories';
 import { workerClassifier, type TextClassifier } from '../../src/loaders/textClassifier';
-import { loadBreakdown, loadBreakdownDetails, loadDrill } from '../../src/loaders/breakdownLoader';
+import { loadBreakdown, loadBreakdownDetails, loadBreakdownHistory, loadDrill, withHistory } from '../../src/loaders/breakdownLoader';
 import type { QueryRunner } from '../../src/loaders/queryRunner';
 import { postgresDialect } from '../../src/sql/dialect';
 import { UNEXPECTED, type CategoryDef } from '../../src/shared/analysisData';
@@ -141,7 +141,14 @@ function fakeRunner(texts: [string | null, number][], perRun: [string, string | 
       if (/from hightouch_audit\.sync_runs/.test(sql) && !/sync_changelog/.test(sql)) {
         return ['R2', 'R1'].map((id, i) => ({ sync_id: '1', sync_run_id: id, started_at: `2025-01-0${2 - i}T00:00:00.000Z`, status: 'succeeded', error: null }));
       }
-      if (/count\(\*\) as row_count/.test(sql)) return texts.map(([reason, n]) => ({ failure_reason: reason, row_count: n }));
+      if (/as failed_rows/.test(sql)) {
+        // Each failure its own row here: rows equal failures, and the total is their sum.
+        const sum = texts.reduce((s, [, n]) => s + n, 0);
+        return [...texts.map(([reason, n]) => ({ kind: 'text', failure_reason: reason, failures: n, failed_rows: n })), { kind: 'total', failure_reason: null, failures: sum, failed_rows: sum }];
+      }
+      if (/min\(r\.started_at\) as first_seen/.test(sql)) {
+        return [...texts, [`${'a'.repeat(30)}!`, 1] as const].map(([reason], i) => ({ failure_reason: reason, first_seen: `2025-01-0${1 + (i % 2)}T00:00:00.000Z`, last_seen: '2025-01-02T00:00:00.000Z' }));
+      }
       if (/failure_reason in|= any/.test(sql)) return [{ row_id: 'r1', sync_id: '1', sync_run_id: 'R1', started_at: '2025-01-01T00:00:00.000Z', op_type: 'added', failure_reason: 'aaa' }];
       throw new Error(`unexpected query: ${sql}`);
     },
@@ -168,4 +175,11 @@ test('the breakdown, its chart (texts only the per-run query has) and a drill-do
   assert.deepEqual(result.data.categories.map((k) => [k.name, k.failures]), [[UNEXPECTED, 9], ['rate_limit', 2]]);
   const drill = await loadDrill(runner, result, 'changelog', cats, { category: UNEXPECTED });
   assert.equal(drill.textsTotal, 2);
+  // The history's texts are templated only (no category, so no user pattern runs on any of them).
+  const history = await loadBreakdownHistory(runner, result, cats);
+  assert.equal(history.templates?.get(`${'a'.repeat(30)}!`), `${'a'.repeat(30)}!`);
+  const refined = withHistory(result, history, 'changelog', cats);
+  assert.deepEqual(refined.data.problems.map((p) => p.name), ['nested']);
+  assert.deepEqual(refined.data.categories.map((k) => [k.name, k.rows, k.failures]), [[UNEXPECTED, 9, 9], ['rate_limit', 2, 2]]);
+  assert.ok(refined.data.templates.every((t) => t.firstSeen !== null && t.isNew === false), 'one run: no window, nothing new');
 });

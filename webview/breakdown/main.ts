@@ -1,6 +1,7 @@
 /**
- * Error breakdown: failures grouped into templates and categories (first matching regular
- * expression wins; the rest are "unexpected"), a chart of categories over time, and a drill-down
+ * Error breakdown: failed rows and failures grouped into templates and categories (first
+ * matching regular expression wins; the rest are "unexpected"), each template's first and last
+ * seen over the whole log with a `new` badge, a chart of categories over time, and a drill-down
  * to the failed rows. Every warehouse string is shown as text.
  */
 import '../shared/base.css';
@@ -9,7 +10,8 @@ import './breakdown.css';
 import { WINDOW_CHOICES, windowLabel, type BreakdownParams, type ChartMessage, type DrillMessage, type DrillSelector, type PanelContext, type StateMessage } from '../../src/shared/analysisProtocol';
 import { UNEXPECTED, type BreakdownData, type CategoryChart, type CategoryRow, type FailedRow, type TemplateRow } from '../../src/shared/analysisData';
 import { badge, button, el, fmtBucket, fmtDate, fmtNumber, fmtPercent, isolate, linkButton, select, sortableTable, summaryCard, valueText, type Child, type TableHandle } from '../shared/dom';
-import { send, startPanel, syncLabel, syncOptions } from '../shared/panelShell';
+import { send, startPanel, syncLabel, syncOptions, vendorLink } from '../shared/panelShell';
+import { definitions, historyNote, newBadge, rowsAndFailures, seenCell } from './figures';
 import { categoryColor, destroyChartsIn, exactLabel, numberTick, themedChart } from '../shared/charts';
 import { chartTable } from '../shared/chartTable';
 
@@ -62,8 +64,12 @@ const shell = startPanel({
       },
     );
     const edit = button('Edit categories…', () => send({ type: 'openCategories' }), { ctl: 'categories', testid: 'edit-categories' });
-    return [scope, run, source, windowSelect, edit];
+    // Links to the vendor's pages where the scope names them (and a workspace is set).
+    const sync = p.syncId ? vendorLink(ctx, { kind: 'sync', syncId: p.syncId }, 'Sync in Hightouch') : undefined;
+    const runLink = p.syncId && p.syncRunId ? vendorLink(ctx, { kind: 'run', syncId: p.syncId, syncRunId: p.syncRunId }, 'Run in Hightouch') : undefined;
+    return [scope, run, source, windowSelect, edit, sync, runLink];
   },
+  preamble: () => [definitions()],
   onState(m) {
     const paramsChanged = current !== undefined && JSON.stringify(current.params) !== JSON.stringify(m.params);
     current = m;
@@ -93,7 +99,7 @@ const shell = startPanel({
 function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMessage<'breakdown'>, update: (p: BreakdownParams) => void): void {
   const p = m.params;
   const unexpected = data.categories.find((c) => c.unexpected || c.name === UNEXPECTED);
-  const unexpectedFailures = unexpected?.failures ?? 0;
+  const unexpectedRows = unexpected?.rows ?? 0;
 
   // Category definitions that could not be used.
   const problems = data.problems.length
@@ -140,20 +146,30 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
     : undefined;
 
   const truncated = data.truncated
-    ? el('div', { className: 'box warning', testid: 'truncated' }, 'The warehouse returned more distinct failure texts than the panel reads: the least frequent were left out, so counts are lower bounds.')
+    ? el('div', { className: 'box warning', testid: 'truncated' }, 'The warehouse returned more distinct failure texts than the panel reads: the least frequent were left out, so the figures of categories and templates are lower bounds.')
+    : undefined;
+  const upperBound = data.rowsUpperBound
+    ? el('div', { className: 'box warning', testid: 'rows-upper-bound' }, 'More rows failed with several texts than the panel reads: the rows of templates and categories are at most the figure shown (≤), as a row may be counted twice. The total is exact.')
     : undefined;
 
+  const atMost = data.rowsUpperBound;
+  const noWindow = data.windowStart === null;
+  const newTemplates = data.templates.filter((t) => t.isNew === true);
   const cards = el(
     'div',
     { className: 'cards', testid: 'summary' },
-    summaryCard('total-failures', data.source === 'snapshot' ? 'Rows failing now' : 'Failures', data.totalFailures),
-    summaryCard('distinct-texts', 'Distinct texts', data.distinctTexts),
+    summaryCard('total-rows', data.source === 'snapshot' ? 'Rows failing now' : 'Rows failed', data.totalRows, { hint: 'Distinct row ids with a failure in scope' }),
+    summaryCard('total-failures', 'Failures', data.totalFailures, { hint: 'Failed operations (attempts): a row retried on every run counts once per run' }),
     summaryCard('templates', 'Templates', data.templates.length),
     summaryCard('categories', 'Categories', data.categories.filter((c) => !c.unexpected).length),
-    summaryCard('unexpected', 'Unexpected', unexpectedFailures, {
-      emphasis: unexpectedFailures > 0 ? 'error' : 'ok',
-      hint: 'Failures that no category matches: new kinds of error worth a look',
+    summaryCard('unexpected', 'Unexpected rows', unexpectedRows, {
+      emphasis: unexpectedRows > 0 ? 'error' : 'ok',
+      hint: 'Rows whose failures no category matches: new kinds of error worth a look',
     }),
+    summaryCard('new-templates', 'New templates', noWindow ? '—' : data.history === null ? '…' : newTemplates.length, {
+      hint: noWindow ? 'No window: nothing is new' : 'Templates first seen in the whole log inside the window',
+    }),
+    summaryCard('distinct-texts', 'Distinct texts', data.distinctTexts),
   );
 
   // The chart (its own phase: it comes from a second query).
@@ -166,29 +182,51 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
   const unexpectedSection = el(
     'section',
     { className: `unexpected-section${unexpectedTemplates.length ? ' has-failures' : ''}`, testid: 'unexpected-section' },
-    el('h2', {}, 'Unexpected: no category matches', el('span', { className: 'count-note', text: `${fmtNumber(unexpectedFailures)} failures in ${fmtNumber(unexpectedTemplates.length)} templates` })),
+    el(
+      'h2',
+      {},
+      'Unexpected: no category matches',
+      el('span', { className: 'count-note' }, rowsAndFailures(unexpectedRows, unexpected?.failures ?? 0, atMost), ` in ${fmtNumber(unexpectedTemplates.length)} templates`),
+    ),
   );
   if (!unexpectedTemplates.length) {
     unexpectedSection.append(el('p', { className: 'muted', text: 'Every failure matches a category.' }));
   } else {
     unexpectedSection.append(
       el('p', { className: 'muted', text: 'New kinds of error land here. Add a category for the ones you expect with "Edit categories…".' }),
-      el('div', { className: 'unexpected-list' }, ...unexpectedTemplates.map((t) => unexpectedCard(t, p))),
+      el('div', { className: 'unexpected-list' }, ...unexpectedTemplates.map((t) => unexpectedCard(t, p, data))),
     );
   }
 
-  // Categories table: click filters the templates and drills down.
+  // Categories table: click filters the templates and drills down. "New only" narrows them further.
   let filter: string | undefined;
+  let newOnly = false;
   const templatesHeading = el('h2', { text: 'Templates' });
   const filterNote = el('span', { className: 'count-note' });
-  templatesHeading.append(filterNote);
-  const templates = templatesTable(data.templates, p);
+  const newToggle = el('button', {
+    className: 'link new-toggle',
+    testid: 'new-only',
+    text: noWindow ? 'New only: no window' : data.history === null ? 'New only (…)' : `New only (${fmtNumber(newTemplates.length)})`,
+    attrs: {
+      type: 'button',
+      'aria-pressed': 'false',
+      title: noWindow ? 'All runs: there is no window, so no template is new' : 'Show only templates first seen (in the whole log) inside the window',
+    },
+  });
+  if (noWindow || data.history === null || newTemplates.length === 0) newToggle.setAttribute('disabled', '');
+  newToggle.addEventListener('click', () => {
+    newOnly = !newOnly;
+    newToggle.setAttribute('aria-pressed', String(newOnly));
+    applyFilter();
+  });
+  templatesHeading.append(filterNote, newToggle);
+  const templates = templatesTable(data.templates, p, data);
   const categories = sortableTable<CategoryRow>(
     {
       testid: 'categories-table',
       label: 'Categories',
       key: (c) => c.name,
-      // No initial sort: the data's order (UNEXPECTED first, then by failures).
+      // No initial sort: the data's order (UNEXPECTED first, then by rows).
       rowClass: (c) => (c.unexpected ? 'unexpected-row' : undefined),
       columns: [
         {
@@ -201,12 +239,12 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
             c.source && c.source !== 'default' ? badge(c.source, 'subtle') : undefined,
           ],
         },
-        { id: 'failures', label: 'Failures', numeric: true, sortValue: (c) => c.failures },
-        { id: 'share', label: 'Share', numeric: true, sortValue: (c) => c.failures, render: (c) => fmtPercent(c.failures, data.totalFailures) },
+        { id: 'rows', label: 'Rows · failures', numeric: true, sortValue: (c) => c.rows, render: (c) => rowsAndFailures(c.rows, c.failures, atMost), title: 'Distinct rows, then failed operations' },
+        { id: 'share', label: 'Share of rows', numeric: true, sortValue: (c) => c.rows, render: (c) => fmtPercent(c.rows, data.totalRows), title: 'Of the rows that failed (a row can fail in two categories)' },
         { id: 'templates', label: 'Templates', numeric: true, sortValue: (c) => c.templates },
         { id: 'texts', label: 'Texts', numeric: true, sortValue: (c) => c.distinctTexts, title: 'Distinct failure texts' },
-        { id: 'first', label: 'First seen', sortValue: (c) => c.firstSeen, render: (c) => fmtDate(c.firstSeen), className: 'nowrap' },
-        { id: 'last', label: 'Last seen', sortValue: (c) => c.lastSeen, render: (c) => fmtDate(c.lastSeen), className: 'nowrap' },
+        { id: 'first', label: 'First seen', sortValue: (c) => c.firstSeen, render: (c) => seenCell(c.firstSeen, data), className: 'nowrap', title: 'Over the whole log' },
+        { id: 'last', label: 'Last seen', sortValue: (c) => c.lastSeen, render: (c) => seenCell(c.lastSeen, data), className: 'nowrap', title: 'Over the whole log' },
       ],
       onRowClick: (c) => {
         filter = filter === c.name ? undefined : c.name;
@@ -223,8 +261,10 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
   });
   const applyFilter = () => {
     categories.select(filter);
-    templates.setRows(filter ? data.templates.filter((t) => t.category === filter) : data.templates);
-    filterNote.replaceChildren(...(filter ? ['in ', valueText(categoryLabel(filter)), ' · ', clear] : [`${fmtNumber(data.templates.length)}, most failures first`]));
+    const shown = data.templates.filter((t) => (!filter || t.category === filter) && (!newOnly || t.isNew === true));
+    templates.setRows(shown);
+    const what = newOnly ? `${fmtNumber(shown.length)} new` : fmtNumber(shown.length);
+    filterNote.replaceChildren(...(filter ? [`${what} in `, valueText(categoryLabel(filter)), ' · ', clear] : [`${what}, most rows first`]));
   };
   applyFilter();
 
@@ -233,7 +273,7 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
   else drillSlot.append(el('p', { className: 'muted', text: 'Click a category or a template to see the rows that failed that way.' }));
 
   content.append(
-    ...([problems, warnings, customLine, truncated, cards, chartHeading, chartSlot, unexpectedSection, el('h2', { text: 'Categories' }), categories.element, templatesHeading, templates.element, el('h2', { text: 'Failed rows' }), drillSlot].filter(
+    ...([problems, warnings, customLine, truncated, upperBound, cards, historyNote(data), chartHeading, chartSlot, unexpectedSection, el('h2', { text: 'Categories' }), categories.element, templatesHeading, templates.element, el('h2', { text: 'Failed rows' }), drillSlot].filter(
       Boolean,
     ) as HTMLElement[]),
   );
@@ -263,7 +303,7 @@ function sampleButtons(t: TemplateRow, p: BreakdownParams): Child {
   );
 }
 
-function unexpectedCard(t: TemplateRow, p: BreakdownParams): HTMLElement {
+function unexpectedCard(t: TemplateRow, p: BreakdownParams, data: BreakdownData): HTMLElement {
   return el(
     'article',
     { className: 'unexpected-card', attrs: { 'data-key': t.template } },
@@ -271,8 +311,9 @@ function unexpectedCard(t: TemplateRow, p: BreakdownParams): HTMLElement {
     el(
       'div',
       { className: 'meta' },
-      el('span', {}, el('strong', { text: fmtNumber(t.failures) }), ` failures · ${fmtNumber(t.distinctTexts)} distinct texts`),
-      el('span', { className: 'muted', text: `first ${fmtDate(t.firstSeen)} · last ${fmtDate(t.lastSeen)}` }),
+      el('span', {}, rowsAndFailures(t.rows, t.failures, data.rowsUpperBound), ` · ${fmtNumber(t.distinctTexts)} distinct ${t.distinctTexts === 1 ? 'text' : 'texts'}`),
+      t.isNew ? newBadge(data.windowStart) : undefined,
+      el('span', { className: 'muted', text: `first ${seenCell(t.firstSeen, data)} · last ${seenCell(t.lastSeen, data)}` }),
       linkButton('show failed rows', () => drill({ category: t.category, template: t.template })),
     ),
     t.example && t.example !== t.template ? el('details', {}, el('summary', { text: 'Example text' }), el('pre', { className: 'text-block', text: t.example })) : undefined,
@@ -280,13 +321,13 @@ function unexpectedCard(t: TemplateRow, p: BreakdownParams): HTMLElement {
   );
 }
 
-function templatesTable(rows: TemplateRow[], p: BreakdownParams): TableHandle<TemplateRow> {
+function templatesTable(rows: TemplateRow[], p: BreakdownParams, data: BreakdownData): TableHandle<TemplateRow> {
   return sortableTable<TemplateRow>(
     {
       testid: 'templates-table',
       label: 'Failure templates',
       key: (t) => t.template,
-      sort: { column: 'failures', descending: true },
+      sort: { column: 'rows', descending: true },
       columns: [
         {
           id: 'template',
@@ -297,17 +338,23 @@ function templatesTable(rows: TemplateRow[], p: BreakdownParams): TableHandle<Te
             el(
               'details',
               { className: 'template-details' },
-              el('summary', { className: 'mono', text: t.template, attrs: { title: t.example ? `Example: ${isolate(t.example.slice(0, 1000))}` : undefined } }),
+              el(
+                'summary',
+                { attrs: { title: t.example ? `Example: ${isolate(t.example.slice(0, 1000))}` : undefined } },
+                valueText(t.template, 'mono'),
+                t.isNew ? ' ' : undefined,
+                t.isNew ? newBadge(data.windowStart) : undefined,
+              ),
               el('div', { className: 'muted', text: 'Most frequent text:' }),
               el('pre', { className: 'text-block', text: t.example }),
               sampleButtons(t, p),
             ),
         },
         { id: 'category', label: 'Category', sortValue: (t) => t.category, render: (t) => (t.category === UNEXPECTED ? badge('unexpected', 'unexpected') : t.category) },
-        { id: 'failures', label: 'Failures', numeric: true, sortValue: (t) => t.failures },
+        { id: 'rows', label: 'Rows · failures', numeric: true, sortValue: (t) => t.rows, render: (t) => rowsAndFailures(t.rows, t.failures, data.rowsUpperBound), title: 'Distinct rows, then failed operations' },
         { id: 'texts', label: 'Texts', numeric: true, sortValue: (t) => t.distinctTexts, title: 'Distinct failure texts' },
-        { id: 'first', label: 'First seen', sortValue: (t) => t.firstSeen, render: (t) => fmtDate(t.firstSeen), className: 'nowrap' },
-        { id: 'last', label: 'Last seen', sortValue: (t) => t.lastSeen, render: (t) => fmtDate(t.lastSeen), className: 'nowrap' },
+        { id: 'first', label: 'First seen', sortValue: (t) => t.firstSeen, render: (t) => seenCell(t.firstSeen, data), className: 'nowrap', title: 'Over the whole log, not only the window' },
+        { id: 'last', label: 'Last seen', sortValue: (t) => t.lastSeen, render: (t) => seenCell(t.lastSeen, data), className: 'nowrap', title: 'Over the whole log' },
       ],
       onRowClick: (t) => drill({ category: t.category, template: t.template }),
       empty: 'No failure templates',
@@ -500,10 +547,29 @@ function renderDrill(slot: HTMLElement, m: DrillMessage): void {
         },
         d.rows,
       );
-      slot.replaceChildren(heading, el('p', { className: 'muted', text: `${fmtNumber(d.rows.length)} ${d.rows.length === 1 ? 'row' : 'rows'}` }), ...(notes as Node[]), table.element);
+      slot.replaceChildren(heading, drillSummary(s, d.rows, d.truncated), ...(notes as Node[]), table.element);
       return;
     }
   }
+}
+
+/**
+ * What the drill-down lists, in rows: its lines are failed operations (one row may fail in many
+ * runs), so it says how many distinct rows they hold, and the selection's own figures in all.
+ */
+function drillSummary(s: DrillSelector, listed: readonly FailedRow[], truncated: boolean): HTMLElement {
+  const rows = new Set(listed.map((r) => `${r.syncId}\u0000${r.rowId}`)).size;
+  const data = current?.view.phase === 'ready' ? current.view.data : undefined;
+  const figures = data && ('template' in s ? data.templates.find((t) => t.template === s.template && t.category === s.category) : data.categories.find((c) => c.name === s.category));
+  return el(
+    'p',
+    { className: 'muted', testid: 'drill-summary' },
+    `${truncated ? 'The latest ' : ''}${fmtNumber(listed.length)} failed ${listed.length === 1 ? 'operation' : 'operations'} of `,
+    el('strong', { text: `${fmtNumber(rows)} ${rows === 1 ? 'row' : 'rows'}` }),
+    ' (distinct row ids)',
+    figures ? el('span', {}, '; in all ', rowsAndFailures(figures.rows, figures.failures, data?.rowsUpperBound)) : undefined,
+    '.',
+  );
 }
 
 function syncLabelShort(ctx: PanelContext, syncId: string): string {

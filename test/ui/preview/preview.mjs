@@ -401,14 +401,65 @@ const checks = {
     await postToPage(page, f.state);
     await phaseIs(page, 'ready');
     const d = f.state.view.data;
+    const newOnes = d.templates.filter((t) => t.isNew);
+    assert.ok(newOnes.length > 0 && newOnes.length < d.templates.length, 'the fixture has new and older templates');
     await checkSummary(page, {
+      'total-rows': d.totalRows,
       'total-failures': d.totalFailures,
       'distinct-texts': d.distinctTexts,
       templates: d.templates.length,
-      unexpected: d.categories.find((c) => c.unexpected).failures,
+      unexpected: d.categories.find((c) => c.unexpected).rows,
+      'new-templates': newOnes.length,
     });
     await checkTable(page, 'categories-table', d.categories.map((c) => c.name));
     await checkTable(page, 'templates-table', d.templates.map((t) => t.template));
+    // Rows first (bold), failures beside them, in every template and category line.
+    const figure = (t) => `${en(t.rows)} ${t.rows === 1 ? 'row' : 'rows'} · ${en(t.failures)} ${t.failures === 1 ? 'failure' : 'failures'}`;
+    for (const t of d.templates) {
+      const row = page.locator('[data-testid="templates-table"] tbody tr').filter({ has: page.locator('summary', { hasText: t.template }) }).first();
+      assert.equal((await row.locator('.figure').textContent()).trim(), figure(t), t.template);
+      assert.equal((await row.locator('.figure strong').textContent()).trim(), `${en(t.rows)} ${t.rows === 1 ? 'row' : 'rows'}`);
+      // The new badge: the word itself, on new templates only.
+      assert.equal(await row.locator('[data-testid="new-badge"]').count(), t.isNew ? 1 : 0, `${t.template}: new badge`);
+      if (t.isNew) assert.equal((await row.locator('[data-testid="new-badge"]').textContent()).trim(), 'new');
+    }
+    for (const c of d.categories) {
+      assert.equal((await page.locator(`[data-testid="categories-table"] tr[data-key="${c.name}"] .figure`).textContent()).trim(), figure(c), c.name);
+    }
+    // Whole-log first seen, older than the window, is shown as is (not clipped).
+    const oldest = d.templates.find((t) => t.template.startsWith('INVALID_EMAIL'));
+    const oldRow = page.locator('[data-testid="templates-table"] tbody tr').filter({ has: page.locator('summary', { hasText: 'INVALID_EMAIL' }) });
+    const shownFirst = await oldRow.locator('td.nowrap').first().textContent();
+    assert.equal(shownFirst, await page.evaluate((iso) => new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)), oldest.firstSeen));
+    // New only: the toggle says how many, filters to them, and back.
+    assert.equal((await text(page, 'new-only')).trim(), `New only (${newOnes.length})`);
+    await page.locator('[data-testid="new-only"]').click();
+    assert.equal(await page.locator('[data-testid="new-only"]').getAttribute('aria-pressed'), 'true');
+    await checkTable(page, 'templates-table', newOnes.map((t) => t.template));
+    await page.locator('[data-testid="new-only"]').click();
+    await checkTable(page, 'templates-table', d.templates.map((t) => t.template));
+    assert.ok((await text(page, 'definitions')).includes('first appearance in the whole log falls inside the window'), 'the help defines new templates');
+    // Before the history answers: "…" where first seen and the new count will be, the toggle waiting.
+    await postToPage(page, { ...f.state, view: { ...f.state.view, data: { ...d, history: null, templates: d.templates.map((t) => ({ ...t, firstSeen: null, lastSeen: null, isNew: null })) } } });
+    assert.equal((await text(page, 'summary-new-templates')).trim(), '…');
+    assert.equal(await page.locator('[data-testid="new-only"]').isDisabled(), true);
+    assert.equal(await page.locator('[data-testid="new-badge"]').count(), 0);
+    assert.match(await text(page, 'history-note'), /Reading first and last seen over the whole log/);
+    // No window: nothing is new, and the panel says so.
+    await postToPage(page, { ...f.state, params: { ...f.state.params, days: null }, view: { ...f.state.view, data: { ...d, windowStart: null, templates: d.templates.map((t) => ({ ...t, isNew: false })) } } });
+    assert.match(await text(page, 'new-only'), /no window/);
+    assert.equal(await page.locator('[data-testid="new-only"]').isDisabled(), true);
+    // Upper bounds are marked, in words too.
+    await postToPage(page, { ...f.state, view: { ...f.state.view, data: { ...d, rowsUpperBound: true } } });
+    assert.match(await text(page, 'rows-upper-bound'), /at most/);
+    assert.equal((await page.locator('[data-testid="categories-table"] tr[data-key="rate limit"] .figure strong').getAttribute('aria-label')), `at most ${en(240)} rows`);
+    // The vendor link, with a workspace set: the sync's page.
+    assert.equal(await page.locator('[data-testid="vendor-sync"]').count(), 0, 'no link without a workspace');
+    await postToPage(page, { ...f.state, context: { ...f.state.context, vendorLinks: true } });
+    await page.locator('[data-testid="vendor-sync"]').click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'openVendor', target: { kind: 'sync', syncId: '1043' } });
+    await postToPage(page, f.state);
+    await phaseIs(page, 'ready');
     assert.equal(await page.locator('[data-testid="category-problems"] li').count(), d.problems.length, 'category problems');
     assert.match(await text(page, 'unexpected-section'), /Unexpected: no category matches/);
     // Chart after the table.
@@ -461,6 +512,13 @@ const checks = {
     await page.locator('[data-testid="drill-table"]').waitFor();
     await checkTable(page, 'drill-table', f.drill.view.data.rows.map((r) => `${r.syncId}\u0000${r.syncRunId ?? ''}\u0000${r.rowId}`));
     assert.match(await text(page, 'drill-texts'), /2 of 5 texts/);
+    // The drill says rows (distinct row ids), not operations; and the category's figures in all.
+    const drillRows = new Set(f.drill.view.data.rows.map((r) => `${r.syncId}|${r.rowId}`)).size;
+    const unexpectedCat = d.categories.find((c) => c.unexpected);
+    assert.equal(
+      (await text(page, 'drill-summary')).trim(),
+      `${f.drill.view.data.rows.length} failed operations of ${drillRows} rows (distinct row ids); in all ${figure(unexpectedCat)}.`,
+    );
     assert.ok((await page.locator('[data-testid="drill"]').textContent()).includes(XSS), 'the hostile text is shown as text');
     await page.locator('[data-testid="drill-table"] button.link', { hasText: 'contact-0042' }).click();
     last = (await posted(page)).at(-1);
