@@ -5,6 +5,7 @@ import { registerTreeCommands } from './commands/treeCommands';
 import { registerQueryCommands } from './commands/queryCommands';
 import { registerAnalysisCommands } from './commands/analysisCommands';
 import { registerHistoryCommands } from './commands/historyCommands';
+import { registerNotebookCommands } from './commands/notebookCommands';
 
 /** What activate() returns: used by the integration tests to look inside. */
 export interface SyncLogsApi {
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): SyncLogsApi {
   context.subscriptions.push(registerQueryCommands(container));
   context.subscriptions.push(registerAnalysisCommands(container));
   context.subscriptions.push(registerHistoryCommands(container));
+  context.subscriptions.push(registerNotebookCommands(container));
   const activationMs = Math.round(performance.now() - started);
   container.log.info(`Activated in ${activationMs} ms.`);
   return { container, activationMs };

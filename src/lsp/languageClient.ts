@@ -48,6 +48,8 @@ export class SyncLogsLanguageClient implements vscode.Disposable {
       documentSelector: [
         { scheme: 'file', language: 'sql' },
         { scheme: 'untitled', language: 'sql' },
+        // SQL cells of sync-log notebooks: completion, hover and checks there too.
+        { scheme: 'vscode-notebook-cell', language: 'sql' },
       ],
       outputChannelName: 'Sync Logs Language Server',
     };

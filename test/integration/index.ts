@@ -16,6 +16,7 @@ import './analysisPanels.test';
 import './categoryBudget.test';
 import './healthWatch.test';
 import './queryHistory.test';
+import './notebook.test';
 
 /** Runs the suites; rejects when any test or hook fails, or when no test ran at all. */
 export function run(): Promise<void> {
