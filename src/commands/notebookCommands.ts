@@ -3,6 +3,17 @@ import type { Container } from '../container';
 import { NotebookRunner } from '../notebook/notebookController';
 import { NOTEBOOK_TYPE, SyncLogsNotebookSerializer } from '../notebook/notebookSerializer';
 import { starterNotebook } from '../notebook/starterNotebook';
+import { runbookText } from '../notebook/runbook';
+import { stuckRowMinFailures } from '../services/settingsReaders';
+
+async function pickSync(container: Container) {
+  const syncs = await container.syncs.getOrEmpty();
+  return container.prompter.pick({
+    title: 'Investigate in a Notebook',
+    placeholder: 'The sync to investigate',
+    items: syncs.map((s) => ({ label: s.modelName, description: `${s.destination} · sync ${s.syncId}`, value: s })),
+  });
+}
 
 export function registerNotebookCommands(container: Container): vscode.Disposable {
   const runner = new NotebookRunner(container);
@@ -13,6 +24,16 @@ export function registerNotebookCommands(container: Container): vscode.Disposabl
     vscode.commands.registerCommand('syncLogs.newNotebook', async (): Promise<vscode.NotebookEditor> => {
       const data = serializer.deserializeNotebook(new TextEncoder().encode(starterNotebook(container.connections.schema)));
       const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
+      return vscode.window.showNotebookDocument(doc);
+    }),
+    vscode.commands.registerCommand('syncLogs.investigateInNotebook', async (node?: { sync?: { syncId: string; modelName: string; destination: string }; run?: { syncRunId: string } }): Promise<vscode.NotebookEditor | undefined> => {
+      const sync = node?.sync ?? (await pickSync(container));
+      if (!sync) return undefined;
+      const { info } = await container.connections.getSyncLog();
+      const syncRunId = node?.run?.syncRunId;
+      const text = runbookText(info.location, { syncId: sync.syncId, modelName: sync.modelName, destination: sync.destination, syncRunId, minFailures: stuckRowMinFailures() });
+      const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, serializer.deserializeNotebook(new TextEncoder().encode(text)));
+      await runner.resetParameters(doc, { sync_id: sync.syncId, ...(syncRunId ? { sync_run_id: syncRunId } : {}) });
       return vscode.window.showNotebookDocument(doc);
     }),
     vscode.commands.registerCommand('syncLogs.setNotebookParameters', async (values?: Record<string, string>) => {

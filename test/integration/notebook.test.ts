@@ -74,4 +74,28 @@ describe('Sync-log notebooks', function () {
     const broken = await runCell(editor, 4);
     assert.match(broken, /^ERROR .*failed_reason/);
   });
+
+  it('Investigate in a Notebook: a runbook for a sync and its run runs top to bottom on the demo, its numbers the panels\'', async () => {
+    const { container } = await getApi();
+    const health = await container.syncs.readHealthNow();
+    const worst = health.syncs[0];
+    const sync = await container.syncs.find(worst.syncId);
+    assert.ok(sync && worst.lastRun, 'the worst sync and its last run');
+    const editor = await vscode.commands.executeCommand<vscode.NotebookEditor>('syncLogs.investigateInNotebook', { sync, run: { syncRunId: worst.lastRun.syncRunId } });
+    const code = editor.notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+    assert.ok(code.length >= 6, `${code.length} SQL cells`);
+    assert.ok(code.every((c) => !c.document.getText().includes(worst.syncId)), 'the sync id is a parameter, not pasted in');
+    const outputs: string[] = [];
+    for (const cell of code) outputs.push(await runCell(editor, cell.index));
+    outputs.forEach((o, i) => assert.ok(!o.startsWith('ERROR'), `cell ${i}: ${o.slice(0, 300)}`));
+    // The stuck-rows cell lists the health overview's stuck rows (up to its limit of 100).
+    const stuckCell = code.findIndex((c) => /stuck/.test(c.document.getText()) && /breaks/.test(c.document.getText()));
+    assert.ok(stuckCell >= 0, 'a stuck-rows cell');
+    const stuckLines = outputs[stuckCell].split('\n').filter((l) => /^\s*stuck\s*\|/.test(l)).length;
+    assert.strictEqual(stuckLines, Math.min(100, worst.stuckRows), outputs[stuckCell].slice(0, 400));
+    // The run cell's counts are the run's counters.
+    const runCellText = outputs[outputs.length - 1];
+    assert.match(runCellText, /rows? in \d+ ms/);
+  });
 });
+
