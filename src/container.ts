@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { VIEWS } from './shared/ids';
 import { ConnectionManager } from './warehouse/connectionManager';
 import { SyncTreeProvider } from './views/syncTreeProvider';
 import { SyncList } from './services/syncList';
@@ -42,7 +43,7 @@ export class Container implements vscode.Disposable {
     this.connections = this.track(new ConnectionManager(context, this.log, () => this.prompter));
     this.syncs = this.track(new SyncList(this.connections, stuckRowMinFailures, this.log));
     this.tree = this.track(new SyncTreeProvider(this.connections, this.syncs, this.log));
-    this.treeView = this.track(vscode.window.createTreeView('syncLogs.syncs', { treeDataProvider: this.tree, showCollapseAll: true }));
+    this.treeView = this.track(vscode.window.createTreeView(VIEWS.syncs, { treeDataProvider: this.tree, showCollapseAll: true }));
     this.statusBar = this.track(new ConnectionStatusBar(this.connections));
     this.languageClient = this.track(new SyncLogsLanguageClient(context, this.connections, this.log));
     this.categories = new CategoryConfig(this.log);

@@ -1,7 +1,7 @@
 import { validateIdent } from '../sql/dialect';
 import { DEFAULT_SCHEMA } from '../shared/connection';
 import { DEFAULT_STUCK_MIN_FAILURES } from '../sql/stuckRowsQueries';
-import { UsageError, type OutputFormat } from './args';
+import { UsageError, type OutputFormat } from './usage';
 import { parseWindow } from './window';
 
 export type AnalysisName = 'health' | 'errors' | 'flapping' | 'stuck' | 'timeline' | 'run' | 'check';

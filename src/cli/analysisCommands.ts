@@ -10,24 +10,14 @@ import { warehouseRunner, type QueryRunner } from '../loaders/queryRunner';
 import { discoverSyncLog } from '../warehouse/discovery';
 import type { Warehouse } from '../warehouse/warehouse';
 import { analysisUsage, type AnalysisCommand } from './analysisArgs';
-import { UsageError } from './args';
+import type { AnalysisIo, HealthLoaders } from './analysisIo';
+import { UsageError } from './usage';
 import { errorsReport, errorTemplateRecords, flappingRecords, RECORD_COLUMNS, stuckRecords, timelineRecords, type CliRecord } from './analysisRecords';
 import { formatChunks, jsonValueText, recordsResult } from './format';
 import { messageSafe } from './terminalText';
 
-export interface AnalysisIo {
-  stdout(chunk: string): Promise<void>;
-  stderr(text: string): void;
-  onInterrupt(handler: () => void): () => void;
-  /** The built classifier worker (dist/textClassifierWorker.js next to dist/cli.js). */
-  classifierWorkerPath?: string;
-}
-
-/** The health, run and check commands' loaders (other modules'), handed in so this file builds without them. */
-export interface HealthLoaders {
-  loadHealth?: (run: QueryRunner, opts: { days: number | null; minFailures: number; now: Date }) => Promise<import('../shared/healthData').HealthData>;
-  loadRunExplained?: (run: QueryRunner, syncRunId: string) => Promise<import('../shared/runExplainedData').RunExplainedData | undefined>;
-}
+// Declared in analysisIo.ts (which healthCommands.ts imports without importing this file); kept importable from here.
+export type { AnalysisIo, HealthLoaders };
 
 /** The user's categories file (the workspace file's format), then the defaults they do not override. */
 export async function cliCategories(file: string | undefined, io: Pick<AnalysisIo, 'stderr'>): Promise<Categories> {

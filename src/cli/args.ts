@@ -1,10 +1,10 @@
 import { validateIdent } from '../sql/dialect';
 import { DEFAULT_SCHEMA } from '../shared/connection';
 import { ANALYSIS_NAMES, parseAnalysis, type AnalysisCommand, type AnalysisName } from './analysisArgs';
+import { USAGE, UsageError, type OutputFormat, type StreamFormat } from './usage';
 
-export type OutputFormat = 'table' | 'csv' | 'json';
-/** Formats a streamed result can be written in (`--all`, `--out`): each row as it arrives. */
-export type StreamFormat = 'csv' | 'tsv' | 'json' | 'jsonl';
+// Declared in usage.ts (which the analysis parsers import without importing this file); kept importable from here.
+export { USAGE, UsageError, type OutputFormat, type StreamFormat };
 
 export type CliCommand =
   | { kind: 'help'; text: string }
@@ -14,14 +14,6 @@ export type CliCommand =
   /** Every row, streamed to stdout or to `out` (a file), as fetched. */
   | { kind: 'queryAll'; source: { url: string } | { demo: true }; format: StreamFormat; out?: string; sql: string }
   | AnalysisCommand;
-
-/** A mistake in how the CLI was called: printed with a pointer to the usage, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string, readonly usage: string = USAGE) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 export const DEFAULT_MAX_ROWS = 1000;
 export const DEFAULT_DEMO_SCALE = 1;
@@ -56,29 +48,6 @@ Runs SQL and prints the result on stdout. Use "-" as the SQL to read it from std
 
 const STREAM_FORMATS: readonly StreamFormat[] = ['csv', 'tsv', 'json', 'jsonl'];
 const EXTENSION_FORMATS: Record<string, StreamFormat> = { '.csv': 'csv', '.tsv': 'tsv', '.json': 'json', '.jsonl': 'jsonl', '.ndjson': 'jsonl' };
-
-export const USAGE = `synclogs: explore Hightouch warehouse sync logs from the terminal.
-
-Usage:
-  synclogs query (--url <postgres-url> | --demo) [--format table|csv|json] [--max-rows N] "<sql>"
-  synclogs demo load --url <postgres-url> [--scale N] [--schema S]
-  synclogs health   (--url <url> | --demo) [--window 24h|7d|30d|all] [--format table|csv|json]
-  synclogs errors   (--url <url> | --demo) [--sync ID] [--window W] [--categories FILE] [--format F]
-  synclogs flapping (--url <url> | --demo) --sync ID [--window W] [--format F]
-  synclogs stuck    (--url <url> | --demo) --sync ID [--min N] [--format F]
-  synclogs timeline ROW_ID (--url <url> | --demo) [--sync ID] [--format F]
-  synclogs run RUN_ID (--url <url> | --demo) [--format F]
-  synclogs check    (--url <url> | --demo) [--sync ID] [--window W] [--max-new-templates N]
-                    [--max-stuck-rows N] [--max-failure-rate P]    exit 0 ok, 1 tripped, 2 error
-  synclogs --help | --version
-  synclogs <command> --help
-
-Examples:
-  synclogs query --demo "select status, count(*) from hightouch_audit.sync_changelog group by 1"
-  PGPASSWORD=... synclogs query --url postgres://me@db:5432/analytics --format csv "select * from hightouch_audit.sync_runs" > runs.csv
-  synclogs demo load --url postgres://postgres@localhost:5432/postgres --scale 5
-  synclogs errors --demo --sync 1 --window 7d --format json
-  synclogs check --url postgres://me@db:5432/analytics --max-stuck-rows 50 --max-failure-rate 5% || alert`;
 
 interface OptionSpec {
   /** Takes a value (`--name value` or `--name=value`), or is a flag. */

@@ -32,7 +32,7 @@ export interface CliIo {
   /** The built classifier worker; default: textClassifierWorker.js next to the running CLI. */
   classifierWorkerPath?: string;
   /** The health and Run Explained loaders, once built (src/loaders/healthLoader.ts, runExplainedLoader.ts). */
-  healthLoaders?: import('./analysisCommands').HealthLoaders;
+  healthLoaders?: import('./analysisIo').HealthLoaders;
 }
 
 export const EXIT_OK = 0;

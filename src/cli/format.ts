@@ -6,7 +6,7 @@ import type { RowBatch } from '../warehouse/warehouse';
 import { stringifyJson } from '../shared/jsonText';
 import { hasControls, terminalSafe } from './terminalText';
 
-import type { OutputFormat, StreamFormat } from './args';
+import type { OutputFormat, StreamFormat } from './usage';
 
 export { csvField } from '../shared/cellText';
 

@@ -2,7 +2,7 @@ import type { QueryRunner } from '../loaders/queryRunner';
 import { loadRunExplained } from '../loaders/runExplainedLoader';
 import { loadHealth } from '../loaders/healthLoader';
 import type { AnalysisCommand } from './analysisArgs';
-import type { AnalysisIo, HealthLoaders } from './analysisCommands';
+import type { AnalysisIo, HealthLoaders } from './analysisIo';
 import { healthRecords, RECORD_COLUMNS, runRecords, runReport, type CliRecord } from './analysisRecords';
 import { trippedChecks, trippedLine } from './healthCheck';
 import { jsonValueText } from './format';

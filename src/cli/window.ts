@@ -1,4 +1,4 @@
-import { UsageError } from './args';
+import { UsageError } from './usage';
 
 const DAY_HOURS = 24;
 

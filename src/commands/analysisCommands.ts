@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../shared/ids';
 import type { Container } from '../container';
 import type { SyncSummary } from '../views/treeModel';
 import { pickText } from '../shared/displayText';
 import { DEFAULT_EXCLUDE_LAST_RUNS, excludeFailedRowsSql, type ExcludeVariant } from '../sql/excludeFailedRows';
 import { nulProblem } from '../sql/nulText';
-import { stuckRowMinFailures } from '../services/settingsReaders';
+import { affectsSettings, stuckRowMinFailures } from '../services/settingsReaders';
 import { breakdownDriver, flappingDriver, modelDriver, timelineDriver } from '../panels/analysisDrivers';
 import { healthDriver } from '../panels/healthDriver';
 import { runDriver } from '../panels/runDriver';
@@ -78,7 +79,7 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
   categoryFile.onDidCreate(reloadBreakdowns);
   categoryFile.onDidDelete(reloadBreakdowns);
   const categorySettings = vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('syncLogs.errorCategories') || e.affectsConfiguration('syncLogs.includeDefaultErrorCategories')) reloadBreakdowns();
+    if (affectsSettings(e, 'errorCategories', 'includeDefaultErrorCategories')) reloadBreakdowns();
   });
 
   return vscode.Disposable.from(
@@ -91,31 +92,31 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
     panels.register(drivers.flapping),
     panels.register(drivers.timeline),
     panels.register(drivers.model),
-    vscode.commands.registerCommand('syncLogs.openHealth', (target?: Target) => panels.open({ panel: 'health', days: target?.days })),
-    vscode.commands.registerCommand('syncLogs.openRunExplained', async (target?: Target) => {
+    vscode.commands.registerCommand(COMMANDS.openHealth, (target?: Target) => panels.open({ panel: 'health', days: target?.days })),
+    vscode.commands.registerCommand(COMMANDS.openRunExplained, async (target?: Target) => {
       const syncRunId = target?.run?.syncRunId ?? target?.syncRunId;
       const syncId = target?.sync?.syncId ?? target?.syncId ?? undefined;
       if (syncRunId && syncId) return panels.open({ panel: 'run', syncId, syncRunId });
       void vscode.window.showInformationMessage('Right-click a run in the Sync Logs view and choose "Explain Run".');
       return undefined;
     }),
-    vscode.commands.registerCommand('syncLogs.openErrorBreakdown', async (target?: Target) => {
+    vscode.commands.registerCommand(COMMANDS.openErrorBreakdown, async (target?: Target) => {
       const syncId = await syncOf(target, 'Error breakdown: which sync?', true);
       if (syncId === undefined) return undefined;
       const syncRunId = target?.run?.syncRunId ?? target?.syncRunId ?? null;
       return panels.open({ panel: 'breakdown', syncId, syncRunId, source: target?.source, days: target?.days });
     }),
-    vscode.commands.registerCommand('syncLogs.openFlappingRows', async (target?: Target) => {
+    vscode.commands.registerCommand(COMMANDS.openFlappingRows, async (target?: Target) => {
       const syncId = await syncOf(target, 'Flapping rows: which sync?');
       if (!syncId) return undefined;
       return panels.open({ panel: 'flapping', syncId, days: target?.days });
     }),
-    vscode.commands.registerCommand('syncLogs.openModelOverTime', async (target?: Target) => {
+    vscode.commands.registerCommand(COMMANDS.openModelOverTime, async (target?: Target) => {
       const syncId = await syncOf(target, 'Model over time: which sync?');
       if (!syncId) return undefined;
       return panels.open({ panel: 'model', syncId, days: target?.days });
     }),
-    vscode.commands.registerCommand('syncLogs.openRowTimeline', async (target?: Target) => {
+    vscode.commands.registerCommand(COMMANDS.openRowTimeline, async (target?: Target) => {
       const syncId = target?.sync?.syncId ?? target?.syncId ?? null;
       let rowId = target?.rowId ?? target?.group?.sampleRowId ?? undefined;
       if (rowId === undefined) {
@@ -129,8 +130,8 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
       }
       return panels.open({ panel: 'timeline', rowId, syncId });
     }),
-    vscode.commands.registerCommand('syncLogs.editErrorCategories', () => categories.edit()),
-    vscode.commands.registerCommand('syncLogs.excludeFailedRows', async (target?: Target) => {
+    vscode.commands.registerCommand(COMMANDS.editErrorCategories, () => categories.edit()),
+    vscode.commands.registerCommand(COMMANDS.excludeFailedRows, async (target?: Target) => {
       const syncId = await syncOf(target, 'Exclude previously failed rows: which sync?');
       if (!syncId) return undefined;
       const sync = target?.sync ?? (await syncList.find(syncId));

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS, SETTINGS } from '../shared/ids';
 import type { Container } from '../container';
 import type { ConnectionSettings, SecretName } from '../shared/connection';
 import { collectConnection, type ConnectionForm, type FormContext } from '../connections/connectionForm';
@@ -19,7 +20,7 @@ type ConnectionRef = { type: 'connection'; name: string } | string | undefined;
 export function registerConnectionCommands(container: Container): vscode.Disposable {
   const { connections } = container;
   return vscode.Disposable.from(
-    vscode.commands.registerCommand('syncLogs.selectConnection', async (name?: string) => {
+    vscode.commands.registerCommand(COMMANDS.selectConnection, async (name?: string) => {
       // Tests and other commands may name the connection directly.
       if (typeof name === 'string') {
         await connections.setActive(name);
@@ -39,16 +40,16 @@ export function registerConnectionCommands(container: Container): vscode.Disposa
       );
       const pick = await vscode.window.showQuickPick(items, { title: 'Sync Logs: Select Connection', placeHolder: `Active: ${active}` });
       if (!pick) return undefined;
-      if (pick.add) return vscode.commands.executeCommand('syncLogs.addConnection');
+      if (pick.add) return vscode.commands.executeCommand(COMMANDS.addConnection);
       if (pick.openSettings) {
-        await vscode.commands.executeCommand('workbench.action.openSettings', 'syncLogs.connections');
+        await vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS.connections);
         return undefined;
       }
       if (pick.connectionName) await connections.setActive(pick.connectionName);
       return pick.connectionName;
     }),
 
-    vscode.commands.registerCommand('syncLogs.addConnection', async (kind?: UserKind) => {
+    vscode.commands.registerCommand(COMMANDS.addConnection, async (kind?: UserKind) => {
       const taken = connections.list().map((c) => c.name);
       const saved = await formLoop(container, { takenNames: taken, kind });
       if (!saved) return undefined;
@@ -57,7 +58,7 @@ export function registerConnectionCommands(container: Container): vscode.Disposa
       return saved.name;
     }),
 
-    vscode.commands.registerCommand('syncLogs.editConnection', async (ref?: ConnectionRef) => {
+    vscode.commands.registerCommand(COMMANDS.editConnection, async (ref?: ConnectionRef) => {
       const existing = await resolveConnection(container, ref, 'Edit which connection?');
       if (!existing) return undefined;
       const taken = connections.list().map((c) => c.name).filter((n) => n !== existing.name);
@@ -68,7 +69,7 @@ export function registerConnectionCommands(container: Container): vscode.Disposa
       return saved.name;
     }),
 
-    vscode.commands.registerCommand('syncLogs.removeConnection', async (ref?: ConnectionRef) => {
+    vscode.commands.registerCommand(COMMANDS.removeConnection, async (ref?: ConnectionRef) => {
       const existing = await resolveConnection(container, ref, 'Remove which connection?');
       if (!existing) return false;
       const answer = await container.prompter.choose({

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { offersDemoRebuild, REBUILD_DEMO_COMMAND } from '../warehouse/demoDataErrors';
+import { COMMANDS } from '../shared/ids';
+import { offersDemoRebuild } from '../warehouse/demoDataErrors';
 
 const REBUILD = 'Rebuild Demo Data';
 
@@ -10,6 +11,6 @@ const REBUILD = 'Rebuild Demo Data';
 export function offerDemoRebuildFor(err: unknown, message: string): void {
   if (!offersDemoRebuild(err)) return;
   void vscode.window.showErrorMessage(`Sync Logs: ${message}`, REBUILD).then((choice) => {
-    if (choice === REBUILD) void vscode.commands.executeCommand(REBUILD_DEMO_COMMAND);
+    if (choice === REBUILD) void vscode.commands.executeCommand(COMMANDS.rebuildDemo);
   });
 }

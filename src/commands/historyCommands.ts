@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
+import { COMMANDS, VIEWS } from '../shared/ids';
 import type { Container } from '../container';
 import { ageText, outcomeText, sqlSummary, type HistoryEntry } from '../history/historyEntries';
-import { HISTORY_VIEW_ID, HistoryViewProvider } from '../history/historyView';
+import { HistoryViewProvider } from '../history/historyView';
 import type { RunQueryOutcome } from './queryCommands';
 
 /** The tree passes the entry, the item's click and the QuickPick pass its id. */
@@ -46,7 +47,7 @@ export function registerHistoryCommands(container: Container): vscode.Disposable
     if (entry.connection !== container.connections.activeName) {
       void vscode.window.showInformationMessage(`Running on "${container.connections.activeName}", the active connection (this query last ran on "${entry.connection}"). Sync Logs: Select Connection switches.`);
     }
-    return vscode.commands.executeCommand<RunQueryOutcome | undefined>('syncLogs.runQuery');
+    return vscode.commands.executeCommand<RunQueryOutcome | undefined>(COMMANDS.runQuery);
   }
 
   async function copySql(ref: EntryRef): Promise<void> {
@@ -97,16 +98,16 @@ export function registerHistoryCommands(container: Container): vscode.Disposable
 
   return vscode.Disposable.from(
     view,
-    vscode.window.registerTreeDataProvider(HISTORY_VIEW_ID, view),
-    vscode.commands.registerCommand('syncLogs.showQueryHistory', showPicker),
-    vscode.commands.registerCommand('syncLogs.history.open', openInEditor),
-    vscode.commands.registerCommand('syncLogs.history.rerun', runAgain),
-    vscode.commands.registerCommand('syncLogs.history.copy', copySql),
-    vscode.commands.registerCommand('syncLogs.history.delete', async (ref: EntryRef) => {
+    vscode.window.registerTreeDataProvider(VIEWS.history, view),
+    vscode.commands.registerCommand(COMMANDS.showQueryHistory, showPicker),
+    vscode.commands.registerCommand(COMMANDS.historyOpen, openInEditor),
+    vscode.commands.registerCommand(COMMANDS.historyRerun, runAgain),
+    vscode.commands.registerCommand(COMMANDS.historyCopy, copySql),
+    vscode.commands.registerCommand(COMMANDS.historyDelete, async (ref: EntryRef) => {
       const entry = await entryOf(ref);
       if (entry) await history.remove(entry.id);
     }),
-    vscode.commands.registerCommand('syncLogs.history.clear', async (confirmed?: boolean) => {
+    vscode.commands.registerCommand(COMMANDS.historyClear, async (confirmed?: boolean) => {
       const yes = confirmed === true || (await vscode.window.showWarningMessage('Clear the query history of this workspace?', { modal: true }, 'Clear')) === 'Clear';
       if (yes) await history.clear();
     }),

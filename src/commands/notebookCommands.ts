@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../shared/ids';
 import type { Container } from '../container';
 import { NotebookRunner } from '../notebook/notebookController';
 import { NOTEBOOK_TYPE, SyncLogsNotebookSerializer } from '../notebook/notebookSerializer';
@@ -21,12 +22,12 @@ export function registerNotebookCommands(container: Container): vscode.Disposabl
   return vscode.Disposable.from(
     runner,
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: true }),
-    vscode.commands.registerCommand('syncLogs.newNotebook', async (): Promise<vscode.NotebookEditor> => {
+    vscode.commands.registerCommand(COMMANDS.newNotebook, async (): Promise<vscode.NotebookEditor> => {
       const data = serializer.deserializeNotebook(new TextEncoder().encode(starterNotebook(container.connections.schema)));
       const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
       return vscode.window.showNotebookDocument(doc);
     }),
-    vscode.commands.registerCommand('syncLogs.investigateInNotebook', async (node?: { sync?: { syncId: string; modelName: string; destination: string }; run?: { syncRunId: string } }): Promise<vscode.NotebookEditor | undefined> => {
+    vscode.commands.registerCommand(COMMANDS.investigateInNotebook, async (node?: { sync?: { syncId: string; modelName: string; destination: string }; run?: { syncRunId: string } }): Promise<vscode.NotebookEditor | undefined> => {
       const sync = node?.sync ?? (await pickSync(container));
       if (!sync) return undefined;
       const { info } = await container.connections.getSyncLog();
@@ -36,7 +37,7 @@ export function registerNotebookCommands(container: Container): vscode.Disposabl
       await runner.resetParameters(doc, { sync_id: sync.syncId, ...(syncRunId ? { sync_run_id: syncRunId } : {}) });
       return vscode.window.showNotebookDocument(doc);
     }),
-    vscode.commands.registerCommand('syncLogs.setNotebookParameters', async (values?: Record<string, string>) => {
+    vscode.commands.registerCommand(COMMANDS.setNotebookParameters, async (values?: Record<string, string>) => {
       const notebook = vscode.window.activeNotebookEditor?.notebook;
       if (!notebook || notebook.notebookType !== NOTEBOOK_TYPE) {
         void vscode.window.showInformationMessage('Open a sync-log notebook (*.synclogs.sql) to set its parameters.');

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../shared/ids';
 import type { Container } from '../container';
 import type { QueryResult } from '../shared/queryResult';
 import type { RunInfo } from '../shared/resultsProtocol';
@@ -9,8 +10,9 @@ import { errorCode, errorMessage, isCancelled } from '../warehouse/errorText';
 import { ResultsPanel } from '../panels/resultsPanel';
 import { offerDemoRebuildFor } from './demoRebuildOffer';
 import { commentText } from '../sql/sqlComment';
-import { confirmBytesAbove } from '../services/settingsReaders';
+import { confirmBytesAbove, maxResultRows } from '../services/settingsReaders';
 import { costQuestion } from './costGuard';
+import { exportQueryResult, type ExportOutcome } from './exportResult';
 
 /** What `syncLogs.runQuery` showed; the command returns it so tests (and other commands) can look. */
 export type RunQueryOutcome = {
@@ -23,11 +25,8 @@ export type RunQueryOutcome = {
   | { status: 'cancelled'; message: string }
 );
 
-/** The syncLogs.maxResultRows setting. */
-export function maxResultRows(): number {
-  const n = vscode.workspace.getConfiguration('syncLogs').get<number>('maxResultRows', 1000);
-  return Number.isInteger(n) && n > 0 ? n : 1000;
-}
+// Read with the other settings (services/settingsReaders.ts); kept importable from here.
+export { maxResultRows };
 
 /** Runs SQL on the active connection, without any UI. Aborting `signal` cancels it in the warehouse. */
 export async function runSql(container: Container, sql: string, options: { signal?: AbortSignal; maxRows?: number } = {}): Promise<QueryResult> {
@@ -174,7 +173,7 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
     running,
     ResultsPanel.register(container),
     new vscode.Disposable(() => currentRun?.abort()),
-    vscode.commands.registerCommand('syncLogs.runQuery', async (): Promise<RunQueryOutcome | undefined> => {
+    vscode.commands.registerCommand(COMMANDS.runQuery, async (): Promise<RunQueryOutcome | undefined> => {
       const editor = sqlEditor();
       if (!editor) {
         void vscode.window.showInformationMessage('Open a SQL editor to run a query: "Sync Logs: New Query" starts one.');
@@ -193,7 +192,21 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
       }
       return runAndShow(editor, picked);
     }),
-    vscode.commands.registerCommand('syncLogs.newQuery', async (): Promise<vscode.TextEditor> => {
+    vscode.commands.registerCommand(COMMANDS.exportResult, async (sql?: string, target?: vscode.Uri): Promise<ExportOutcome | undefined> => {
+      const text = sql ?? (() => {
+        const editor = sqlEditor();
+        if (!editor) return undefined;
+        const doc = editor.document;
+        const sel = editor.selection;
+        return chooseSqlToRun(doc.getText(), { start: doc.offsetAt(sel.start), end: doc.offsetAt(sel.end), cursor: doc.offsetAt(sel.active) }, dialectFor(container.connections.dialect).lexical)?.text;
+      })();
+      if (!text) {
+        void vscode.window.showInformationMessage('Put the cursor in a SQL statement (or run it first) to export its full result.');
+        return undefined;
+      }
+      return exportQueryResult(container, text, target);
+    }),
+    vscode.commands.registerCommand(COMMANDS.newQuery, async (): Promise<vscode.TextEditor> => {
       const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: newQueryText(container.connections.schema, container.connections.activeName) });
       const editor = await vscode.window.showTextDocument(doc);
       // Put the cursor in the first statement, ready for Ctrl+Enter.

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../shared/ids';
 import { tooltipMarkdown } from '../views/tooltipMarkdown';
 import { ageText, outcomeText, sqlSummary, type HistoryEntry } from './historyEntries';
 import type { QueryHistory } from './queryHistory';
 
-export const HISTORY_VIEW_ID = 'syncLogs.history';
 /** contextValue of an entry, for the view's menus. */
 export const HISTORY_ITEM_CONTEXT = 'historyEntry';
 
@@ -34,7 +34,7 @@ export function historyItem(e: HistoryEntry, now: number): vscode.TreeItem {
     }),
     false,
   );
-  item.command = { command: 'syncLogs.history.open', title: 'Open in Editor', arguments: [e.id] };
+  item.command = { command: COMMANDS.historyOpen, title: 'Open in Editor', arguments: [e.id] };
   return item;
 }
 

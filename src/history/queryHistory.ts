@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { readSetting } from '../services/settingsReaders';
 import { DEFAULT_HISTORY_SIZE, parseHistory, serializeHistory, withEntry, type HistoryEntry } from './historyEntries';
-
-export const HISTORY_ENABLED_SETTING = 'syncLogs.queryHistory.enabled';
-export const HISTORY_SIZE_SETTING = 'syncLogs.queryHistory.maxEntries';
 
 /** Which workspace a history belongs to: the .code-workspace file, else the first folder, else none. */
 export function workspaceKey(): string {
@@ -33,11 +31,11 @@ export class QueryHistory implements vscode.Disposable {
   }
 
   get enabled(): boolean {
-    return vscode.workspace.getConfiguration().get<boolean>(HISTORY_ENABLED_SETTING, true) !== false;
+    return readSetting('queryHistoryEnabled') !== false;
   }
 
   private get maxEntries(): number {
-    const n = vscode.workspace.getConfiguration().get<number>(HISTORY_SIZE_SETTING, DEFAULT_HISTORY_SIZE);
+    const n = readSetting('queryHistoryMaxEntries');
     return Number.isInteger(n) && n >= 1 ? n : DEFAULT_HISTORY_SIZE;
   }
 

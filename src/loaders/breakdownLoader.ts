@@ -14,7 +14,7 @@ import { MAX_RUNS, loadRuns } from './runs';
 import { num, str, strOrNull, time, type QueryRunner } from './queryRunner';
 
 /** Distinct failure texts read per breakdown; past this the least frequent are left out (and the panel says so). */
-export const MAX_FAILURE_TEXTS = 50_000;
+export const MAX_BREAKDOWN_TEXTS = 50_000;
 /**
  * (row, text) pairs read for rows that failed with more than one text: past this, the rows of
  * templates and categories are upper bounds (and the panel says so). A row whose text embeds a
@@ -25,8 +25,8 @@ export const MAX_OVERLAP_PAIRS = 200_000;
 export const MAX_HISTORY_TEXTS = 50_000;
 /** (run, text) pairs read for the chart. */
 export const MAX_RUN_TEXT_PAIRS = 500_000;
-/** Texts one drill-down asks for, and rows it shows. */
-export const MAX_DRILL_TEXTS = 200;
+/** Texts one drill-down asks for (within failedRowsQuery's MAX_FAILED_ROWS_TEXTS), and rows it shows. */
+export const MAX_TEXTS_PER_DRILL = 200;
 export const MAX_DRILL_ROWS = 500;
 
 export interface Categories {
@@ -122,7 +122,7 @@ function rebuild(result: Omit<BreakdownResult, 'data'>, source: BreakdownParams[
   return withProblems(data, categories, result.skipped);
 }
 
-export async function loadBreakdown(run: QueryRunner, p: BreakdownParams, categories: Categories, limits: BreakdownLimits = { texts: MAX_FAILURE_TEXTS, pairs: MAX_OVERLAP_PAIRS }): Promise<BreakdownResult> {
+export async function loadBreakdown(run: QueryRunner, p: BreakdownParams, categories: Categories, limits: BreakdownLimits = { texts: MAX_BREAKDOWN_TEXTS, pairs: MAX_OVERLAP_PAIRS }): Promise<BreakdownResult> {
   void categories.classifier?.prepare?.(categories.compiled);
   const scope = await breakdownScope(run, p);
   const query =
@@ -228,7 +228,7 @@ export async function loadDrill(
   selector: DrillSelector,
 ): Promise<DrillResult> {
   const all = textsFor(result.texts, categories.compiled, selector, Number.MAX_SAFE_INTEGER, result.classes);
-  const used = all.slice(0, MAX_DRILL_TEXTS);
+  const used = all.slice(0, MAX_TEXTS_PER_DRILL);
   if (used.length === 0) return { rows: [], truncated: false, textsUsed: 0, textsTotal: 0 };
   const rows = await run.rows(failedRowsQuery(run.loc, { scope: result.scope, source, texts: used, limit: MAX_DRILL_ROWS }));
   return {

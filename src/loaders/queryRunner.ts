@@ -1,3 +1,4 @@
+import { resultObjects } from '../shared/queryResult';
 import type { SqlQuery } from '../sql/dialect';
 import type { SyncLogLocation } from '../sql/syncLogTables';
 import type { Warehouse } from '../warehouse/warehouse';
@@ -33,13 +34,7 @@ export function warehouseRunner(warehouse: Warehouse, loc: SyncLogLocation, sign
     signal,
     async rows(query: SqlQuery, maxRows = MAX_ANALYSIS_ROWS) {
       const result = await warehouse.query(query.text, query.values, { signal, readOnly: true, maxRows });
-      // Names lower-cased once per result, not once per row: breakdowns read tens of thousands of rows.
-      const names = result.columns.map((c) => c.name.toLowerCase());
-      return result.rows.map((row) => {
-        const obj: Record<string, unknown> = {};
-        for (let i = 0; i < names.length; i++) obj[names[i]] = row[i];
-        return obj;
-      });
+      return resultObjects(result, { lowerCaseNames: true });
     },
   };
 }

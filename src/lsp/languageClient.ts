@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-import { SET_CONTEXT_METHOD, type SetContextParams } from '../shared/lspProtocol';
-import type { SqlDialect } from '../server/schemaModel';
+import type { DialectKind } from '../shared/connection';
+import { setContextNotification, type SetContextParams } from '../shared/lspProtocol';
 import type { ConnectionManager } from '../warehouse/connectionManager';
 import type { Warehouse } from '../warehouse/warehouse';
 
@@ -73,11 +73,11 @@ export class SyncLogsLanguageClient implements vscode.Disposable {
     if (!client?.isRunning()) return;
     const seq = ++this.contextSeq;
     const schema = this.connections.schema;
-    const dialect: SqlDialect = warehouse?.dialect.name ?? this.connections.dialect;
+    const dialect: DialectKind = warehouse?.dialect.name ?? this.connections.dialect;
     const params: SetContextParams = { dialect, schema };
     if (warehouse) params.catalog = (await this.connections.syncLogOf(warehouse)).catalog;
     if (seq !== this.contextSeq || !client.isRunning()) return;
-    await client.sendNotification(SET_CONTEXT_METHOD, params);
+    await client.sendNotification(setContextNotification, params);
   }
 
   dispose(): void {

@@ -1,5 +1,4 @@
 import type * as vscode from 'vscode';
-import type { Container } from '../container';
 import {
   PANEL_TITLES,
   PANEL_VIEW_TYPES,
@@ -24,6 +23,18 @@ import { WebviewHost } from './webviewHost';
 import { QueryRecord, type ExtraMessage, type Loaded, type LoadSession, type PanelDriver, type RecordedQuery } from './panelLoad';
 import { showPanelSql } from './showSql';
 import { openVendorLink, vendorLinksEnabled } from './vendorOpen';
+import type { CategoryConfig } from './categoryConfig';
+import type { ConnectionManager } from '../warehouse/connectionManager';
+import type { SyncList } from '../services/syncList';
+
+/** What the analysis panels use of the extension's services (the Container has them; named here so panels need not import it). */
+export interface PanelServices {
+  readonly context: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly connections: ConnectionManager;
+  readonly syncs: SyncList;
+  readonly categories: CategoryConfig;
+}
 
 /** What a panel needs from the registry that owns it. */
 export interface PanelOwner {
@@ -58,7 +69,7 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
   private busy = 0;
 
   constructor(
-    private readonly container: Container,
+    private readonly container: PanelServices,
     private readonly owner: PanelOwner,
     private readonly driver: PanelDriver<K>,
     panel: vscode.WebviewPanel,

@@ -9,6 +9,8 @@ import {
 } from '../analysis/errorCategories';
 import type { CategoryDef, CategoryProblem } from '../shared/analysisData';
 import type { Categories } from '../loaders/breakdownLoader';
+import { SETTINGS } from '../shared/ids';
+import { readSetting } from '../services/settingsReaders';
 
 /** The workspace file users keep their team's categories in (committed with the project). */
 export const CATEGORIES_FILE = '.vscode/sync-logs-categories.json';
@@ -22,10 +24,9 @@ export class CategoryConfig {
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
   async load(): Promise<Categories> {
-    const config = vscode.workspace.getConfiguration('syncLogs');
-    const settings = parseSettingsCategories(config.get<unknown>('errorCategories', []));
+    const settings = parseSettingsCategories(readSetting('errorCategories'));
     const workspace = await this.readWorkspaceFile();
-    const defs: CategoryDef[] = mergeCategories(workspace.categories, settings.categories, DEFAULT_CATEGORIES, config.get<boolean>('includeDefaultErrorCategories', true));
+    const defs: CategoryDef[] = mergeCategories(workspace.categories, settings.categories, DEFAULT_CATEGORIES, readSetting('includeDefaultErrorCategories'));
     const { compiled, problems, warnings } = compileCategories(defs);
     const all: CategoryProblem[] = [...workspace.problems, ...settings.problems, ...problems];
     for (const p of all) this.log.warn(`Error category skipped: ${p.message}`);
@@ -37,7 +38,7 @@ export class CategoryConfig {
   async edit(): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) {
-      await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'syncLogs.errorCategories', edit: true } });
+      await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: SETTINGS.errorCategories, edit: true } });
       return;
     }
     const uri = vscode.Uri.joinPath(folder.uri, CATEGORIES_FILE);

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import type { Container } from '../container';
 import { PANEL_TITLES, PANEL_VIEW_TYPES, PARAMS_GUARDS, isAnalysisWebviewState, type PanelKind, type PanelTarget, type ParamsOf } from '../shared/analysisProtocol';
-import { AnalysisPanel, type PanelOwner } from './analysisPanel';
+import { AnalysisPanel, type PanelOwner, type PanelServices } from './analysisPanel';
 import type { PanelDriver } from './panelLoad';
 import { panelOpenOf } from './panelTargets';
 import { createWebviewPanel, registerPanelSerializer } from './webviewHost';
@@ -16,7 +15,7 @@ export class AnalysisPanels implements PanelOwner, vscode.Disposable {
   private readonly panels = new Map<string, AnalysisPanel<PanelKind>>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly container: Container) {
+  constructor(private readonly container: PanelServices) {
     // The sync list (constructed before) has dropped the old connection's syncs by now.
     this.disposables.push(container.connections.onDidChange(() => this.reload()));
   }

@@ -1,3 +1,4 @@
+import { COMMANDS } from '../shared/ids';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import type { QueryResult } from '../shared/queryResult';
@@ -182,6 +183,9 @@ export class ResultsPanel implements vscode.Disposable {
         return;
       case 'copy':
         if (view.type === 'showResult') await this.copy(view, m.format);
+        return;
+      case 'export':
+        if (view.type === 'showResult') await vscode.commands.executeCommand(COMMANDS.exportResult, view.sql);
         return;
     }
   }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DEBUGGER_NOTE, VendorLinkError, isVendorTarget, slugProblem, vendorUrl, type VendorTarget } from '../shared/vendorLinks';
-import { HIGHTOUCH_WORKSPACE_SETTING, hightouchLinkSettings } from '../services/settingsReaders';
+import { SETTINGS } from '../shared/ids';
+import { hightouchLinkSettings } from '../services/settingsReaders';
 
 /**
  * Opens a Hightouch page in the browser, from the host only: the target's ids are checked again
@@ -17,7 +18,7 @@ export async function openVendorLink(target: unknown, log?: { warn(message: stri
   if (problem) {
     const open = 'Open Setting';
     const answer = await vscode.window.showInformationMessage(`Sync Logs: ${problem} Set it to your workspace's slug to open Hightouch from here.`, open);
-    if (answer === open) await vscode.commands.executeCommand('workbench.action.openSettings', HIGHTOUCH_WORKSPACE_SETTING);
+    if (answer === open) await vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS.hightouchWorkspace);
     return false;
   }
   let url: string;

@@ -3,28 +3,11 @@
  * and the merge with a live catalog: the catalog is authoritative when it knows a table,
  * because Hightouch does not promise schema stability across deployments.
  */
-
-export type SqlDialect = 'postgres' | 'redshift' | 'snowflake' | 'bigquery' | 'databricks';
-
-export interface CatalogColumn {
-  name: string;
-  /** The warehouse's own type name, shown as-is in hovers. */
-  type: string;
-}
-
-export interface CatalogTable {
-  schema: string;
-  name: string;
-  columns: readonly CatalogColumn[];
-}
-
-/** What a live connection reports from information_schema (names in any case). */
-export interface Catalog {
-  tables: readonly CatalogTable[];
-}
+import type { Catalog, CatalogTable } from '../shared/catalog';
+import type { DialectKind } from '../shared/connection';
 
 export interface ServerOptions {
-  dialect: SqlDialect;
+  dialect: DialectKind;
   /** Schema holding the sync-log tables (the `syncLogs.schema` setting). */
   schema: string;
   catalog?: Catalog;
@@ -39,7 +22,7 @@ export interface ColumnModel {
   values?: readonly string[];
   /** Some deployments lack it: never report it unknown, never assume it exists. */
   optional?: boolean;
-  absentOn?: readonly SqlDialect[];
+  absentOn?: readonly DialectKind[];
 }
 
 export interface TableModel {
@@ -179,7 +162,7 @@ export interface ResolvedColumn {
 }
 
 interface ColumnsCache {
-  dialect: SqlDialect;
+  dialect: DialectKind;
   schema: string;
   catalog?: Catalog;
   byTable: Map<TableModel, ResolvedColumn[]>;
@@ -229,7 +212,7 @@ export function columnModel(table: TableModel, name: string): ColumnModel | unde
 /** Common functions per dialect, offered by completion; a small curated list, not a full catalog. */
 const COMMON_FUNCTIONS = ['count', 'sum', 'min', 'max', 'avg', 'coalesce', 'nullif', 'cast', 'lag', 'lead', 'row_number', 'rank', 'lower', 'upper', 'trim', 'length', 'concat'];
 
-export const DIALECT_FUNCTIONS: Record<SqlDialect, readonly string[]> = {
+export const DIALECT_FUNCTIONS: Record<DialectKind, readonly string[]> = {
   postgres: [...COMMON_FUNCTIONS, 'date_trunc', 'now', 'regexp_replace', 'regexp_match', 'jsonb_extract_path_text', 'string_agg', 'extract'],
   redshift: [...COMMON_FUNCTIONS, 'date_trunc', 'getdate', 'dateadd', 'datediff', 'regexp_replace', 'regexp_substr', 'listagg', 'json_extract_path_text'],
   snowflake: [...COMMON_FUNCTIONS, 'date_trunc', 'dateadd', 'datediff', 'current_timestamp', 'regexp_replace', 'regexp_substr', 'listagg', 'parse_json', 'iff', 'array_agg'],

@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { CodeAction, CompletionItem, Diagnostic, TextEdit } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { SET_CONTEXT_METHOD, type SetContextParams } from '../shared/lspProtocol';
+import { setContextNotification } from '../shared/lspProtocol';
 import { completions, type CompletionKind } from './completion';
 import { diagnostics, type Severity } from './diagnostics';
 import { hover } from './hover';
@@ -171,7 +171,7 @@ connection.onCodeAction(({ textDocument, context }): CodeAction[] =>
   }),
 );
 
-connection.onNotification(SET_CONTEXT_METHOD, (params: SetContextParams) => {
+connection.onNotification(setContextNotification, (params) => {
   options = { dialect: params.dialect, schema: params.schema, catalog: params.catalog };
   for (const doc of documents.all()) schedule(doc, 0);
 });

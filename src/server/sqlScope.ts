@@ -4,7 +4,7 @@
  * over the statement's tokens plus a paren-matching pass, so it stays linear.
  */
 import type { Token } from '../sql/lexer';
-import type { SqlDialect } from './schemaModel';
+import type { DialectKind } from '../shared/connection';
 import type { StatementIndex } from './statementIndex';
 import { absoluteStatement, chunkIndexAt, indexStatements, lexicalOf } from './statementIndex';
 import { indexBefore, type Statement } from './statements';
@@ -382,7 +382,7 @@ export function resolveQualifier(scope: StatementScope, frame: number, qualifier
 }
 
 /** The statement holding an offset, analysed, from a document's text (lexed as `dialect`) or its kept-up index. */
-export function scopeAt(source: string | StatementIndex, offset: number, dialect: SqlDialect = 'postgres'): StatementScope {
+export function scopeAt(source: string | StatementIndex, offset: number, dialect: DialectKind = 'postgres'): StatementScope {
   const index = typeof source === 'string' ? indexStatements(source, lexicalOf(dialect)) : source;
   return analyzeStatement(absoluteStatement(index, chunkIndexAt(index, offset)));
 }

@@ -7,7 +7,7 @@
  */
 import { lexStatement, type LexicalTraits, type Token } from '../sql/lexer';
 import { dialectFor } from '../sql/dialects';
-import type { SqlDialect } from './schemaModel';
+import type { DialectKind } from '../shared/connection';
 import type { Statement } from './statements';
 
 /** One statement and its `;`, lexed relative to its own start. Never mutated once built. */
@@ -31,7 +31,7 @@ export interface StatementIndex {
 }
 
 /** The lexical traits of a dialect: the server knows the active connection's dialect by name. */
-export const lexicalOf = (dialect: SqlDialect): LexicalTraits => dialectFor(dialect).lexical;
+export const lexicalOf = (dialect: DialectKind): LexicalTraits => dialectFor(dialect).lexical;
 
 function lexChunk(text: string, from: number, lexical: LexicalTraits): Chunk {
   const { end } = lexStatement(text, from, lexical);

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../warehouse/connectionManager';
+import { affectsSettings, readSetting } from './settingsReaders';
+import { SETTING_DEFAULTS } from './settingDefaults';
 import type { HealthData } from '../shared/healthData';
 import { healthAlerts, nextDelayMs, type HealthAlert } from '../analysis/healthChanges';
 import { isolate } from '../shared/displayText';
@@ -26,7 +28,7 @@ export class HealthWatch implements vscode.Disposable {
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('syncLogs.watch') || e.affectsConfiguration('syncLogs.watchIntervalMinutes')) this.restart();
+        if (affectsSettings(e, 'watch', 'watchIntervalMinutes')) this.restart();
       }),
       connections.onDidChange(() => {
         this.baseline = undefined;
@@ -37,12 +39,12 @@ export class HealthWatch implements vscode.Disposable {
   }
 
   get enabled(): boolean {
-    return vscode.workspace.getConfiguration('syncLogs').get<boolean>('watch', false) === true;
+    return readSetting('watch') === true;
   }
 
   private intervalMs(): number {
-    const m = vscode.workspace.getConfiguration('syncLogs').get<number>('watchIntervalMinutes', 10);
-    return (Number.isFinite(m) && m >= 1 ? m : 10) * 60_000;
+    const m = readSetting('watchIntervalMinutes');
+    return (Number.isFinite(m) && m >= 1 ? m : SETTING_DEFAULTS.watchIntervalMinutes) * 60_000;
   }
 
   /** Runs one check now (for tests, and the first check when the watch is turned on). */

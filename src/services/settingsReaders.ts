@@ -1,42 +1,67 @@
 import * as vscode from 'vscode';
-import { DEFAULT_STUCK_MIN_FAILURES } from '../sql/stuckRowsQueries';
+import { SETTINGS, type SettingName } from '../shared/ids';
+import { DEFAULT_CONFIRM_BYTES, SETTING_DEFAULTS, type SettingValues } from './settingDefaults';
+
+/**
+ * The one way the extension reads its settings: a setting's value as VS Code resolves it (workspace
+ * over user over package.json's default), read at each use so a change applies at once. The
+ * fallback (SETTING_DEFAULTS, equal to package.json's) only shows where the setting is not
+ * registered. Typed as package.json declares it, not checked: the readers below check theirs.
+ */
+export function readSetting<K extends SettingName>(name: K): SettingValues[K] {
+  return vscode.workspace.getConfiguration().get<SettingValues[K]>(SETTINGS[name], SETTING_DEFAULTS[name]);
+}
+
+/** A setting's value at each level (user, workspace, ...), for the settings that treat them apart. */
+export function inspectSetting<K extends SettingName>(name: K) {
+  return vscode.workspace.getConfiguration().inspect<SettingValues[K]>(SETTINGS[name]);
+}
+
+/** Writes a setting at one level (undefined removes it there). */
+export function updateSetting<K extends SettingName>(name: K, value: SettingValues[K] | undefined, target: vscode.ConfigurationTarget): Thenable<void> {
+  return vscode.workspace.getConfiguration().update(SETTINGS[name], value, target);
+}
+
+/** Whether a configuration change touches any of these settings. */
+export function affectsSettings(e: vscode.ConfigurationChangeEvent, ...names: SettingName[]): boolean {
+  return names.some((name) => e.affectsConfiguration(SETTINGS[name]));
+}
 
 /** K of the stuck-row rule (syncLogs.stuckRowMinFailures), read at each use; a bad value falls back to the default. */
 export function stuckRowMinFailures(): number {
-  const k = vscode.workspace.getConfiguration('syncLogs').get<number>('stuckRowMinFailures', DEFAULT_STUCK_MIN_FAILURES);
-  return Number.isInteger(k) && k >= 1 ? k : DEFAULT_STUCK_MIN_FAILURES;
+  const k = readSetting('stuckRowMinFailures');
+  return Number.isInteger(k) && k >= 1 ? k : SETTING_DEFAULTS.stuckRowMinFailures;
 }
 
 /** syncLogs.treeHealth: the Syncs view sorts worst first by health (one more read of the changelog per refresh). */
 export function treeHealthEnabled(): boolean {
-  return vscode.workspace.getConfiguration('syncLogs').get<boolean>('treeHealth', true) !== false;
+  return readSetting('treeHealth') !== false;
 }
 
-/** The Hightouch workspace slug the vendor links use; empty: the links are hidden. */
-export const HIGHTOUCH_WORKSPACE_SETTING = 'syncLogs.hightouchWorkspace';
-/** The app's address for EU or private hosts; empty: https://app.hightouch.com. */
-export const HIGHTOUCH_BASE_URL_SETTING = 'syncLogs.hightouchBaseUrl';
+/** The syncLogs.maxResultRows setting: most rows Run Query reads; a bad value falls back to the default. */
+export function maxResultRows(): number {
+  const n = readSetting('maxResultRows');
+  return Number.isInteger(n) && n > 0 ? n : SETTING_DEFAULTS.maxResultRows;
+}
 
-/** The workspace slug and base URL as set (trimmed; validation is vendorLinks' job, with its messages). */
+/**
+ * The Hightouch workspace slug the vendor links use (empty: the links are hidden) and the app's
+ * address for EU or private hosts, as set (trimmed; validation is vendorLinks' job, with its messages).
+ */
 export function hightouchLinkSettings(): { workspace: string; baseUrl: string } {
-  const config = vscode.workspace.getConfiguration();
-  const workspace = config.get<unknown>(HIGHTOUCH_WORKSPACE_SETTING, '');
-  const baseUrl = config.get<unknown>(HIGHTOUCH_BASE_URL_SETTING, '');
+  const workspace: unknown = readSetting('hightouchWorkspace');
+  const baseUrl: unknown = readSetting('hightouchBaseUrl');
   return { workspace: typeof workspace === 'string' ? workspace.trim() : '', baseUrl: typeof baseUrl === 'string' ? baseUrl.trim() : '' };
 }
 
-/** BigQuery: every job's maximumBytesBilled; 0 (the default) sets none. */
-export const MAXIMUM_BYTES_BILLED_SETTING = 'syncLogs.bigquery.maximumBytesBilled';
-/** BigQuery: Run Query asks before a query whose dry run says it scans more; negative: never asks. */
-export const CONFIRM_BYTES_SETTING = 'syncLogs.bigquery.confirmBytesAbove';
-export const DEFAULT_CONFIRM_BYTES = 10 * 1024 ** 3;
-
+/** BigQuery: every job's maximumBytesBilled (syncLogs.bigquery.maximumBytesBilled); 0 (the default) sets none. */
 export function maximumBytesBilled(): number | undefined {
-  const n = vscode.workspace.getConfiguration().get<number>(MAXIMUM_BYTES_BILLED_SETTING, 0);
+  const n = readSetting('bigqueryMaximumBytesBilled');
   return Number.isFinite(n) && n > 0 ? Math.floor(n) : undefined;
 }
 
+/** BigQuery: Run Query asks before a query whose dry run says it scans more (syncLogs.bigquery.confirmBytesAbove); negative: never asks. */
 export function confirmBytesAbove(): number {
-  const n = vscode.workspace.getConfiguration().get<number>(CONFIRM_BYTES_SETTING, DEFAULT_CONFIRM_BYTES);
+  const n = readSetting('bigqueryConfirmBytesAbove');
   return typeof n === 'number' && Number.isFinite(n) ? n : DEFAULT_CONFIRM_BYTES;
 }

@@ -16,17 +16,18 @@ import type {
 } from './analysisData';
 import type { HealthData } from './healthData';
 import type { RunExplainedData, RunRow, RunRowsSelector } from './runExplainedData';
+import { WEBVIEW_TYPES } from './ids';
 import { isVendorTarget, type VendorTarget } from './vendorLinks';
 
 export type PanelKind = 'health' | 'breakdown' | 'flapping' | 'timeline' | 'model' | 'run';
 
 export const PANEL_VIEW_TYPES: Record<PanelKind, string> = {
-  health: 'syncLogs.health',
-  breakdown: 'syncLogs.errorBreakdown',
-  flapping: 'syncLogs.flappingRows',
-  timeline: 'syncLogs.rowTimeline',
-  model: 'syncLogs.modelOverTime',
-  run: 'syncLogs.runExplained',
+  health: WEBVIEW_TYPES.health,
+  breakdown: WEBVIEW_TYPES.errorBreakdown,
+  flapping: WEBVIEW_TYPES.flappingRows,
+  timeline: WEBVIEW_TYPES.rowTimeline,
+  model: WEBVIEW_TYPES.modelOverTime,
+  run: WEBVIEW_TYPES.runExplained,
 };
 
 export const PANEL_TITLES: Record<PanelKind, string> = {

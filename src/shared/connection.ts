@@ -1,5 +1,8 @@
+/** The SQL dialects: how a warehouse's SQL is written and lexed (the Demo's is Postgres). */
+export type DialectKind = 'postgres' | 'redshift' | 'snowflake' | 'bigquery' | 'databricks';
+
 /** Kinds of warehouse connections. `demo` is the embedded PGlite sync log. */
-export type WarehouseKind = 'demo' | 'postgres' | 'redshift' | 'snowflake' | 'bigquery' | 'databricks';
+export type WarehouseKind = 'demo' | DialectKind;
 
 /** How a connection proves who it is; which ones apply depends on the kind. */
 export type AuthMethod =

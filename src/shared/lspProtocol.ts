@@ -1,14 +1,20 @@
 /**
  * Custom LSP messages between the extension (client) and the language server, declared once
- * here and imported by both sides. Plain strings and types: no `vscode` import.
+ * here and imported by both sides: the method name and its params' type travel together, so
+ * neither side names the method or types the params on its own. No `vscode` import.
  */
-import type { Catalog, SqlDialect } from '../server/schemaModel';
-
-/** Client → server notification: the active connection's dialect, schema and (when read) catalog. */
-export const SET_CONTEXT_METHOD = 'syncLogs/setContext';
+import { NotificationType } from 'vscode-languageserver-protocol';
+import type { Catalog } from './catalog';
+import type { DialectKind } from './connection';
 
 export interface SetContextParams {
-  dialect: SqlDialect;
+  dialect: DialectKind;
   schema: string;
   catalog?: Catalog;
 }
+
+/** The method name on the wire (for clients that speak JSON-RPC by hand, as the protocol test does). */
+export const SET_CONTEXT_METHOD = 'syncLogs/setContext';
+
+/** Client → server notification: the active connection's dialect, schema and (when read) catalog. */
+export const setContextNotification = new NotificationType<SetContextParams>(SET_CONTEXT_METHOD);

@@ -27,13 +27,21 @@ export interface QueryResult {
   command?: string;
 }
 
-/** Reads one column of a result by name, as an array of objects keyed by column name. */
-export function resultObjects<T = Record<string, unknown>>(result: QueryResult): T[] {
+export interface ResultObjectsOptions {
+  /**
+   * Key each object by the column name lower-cased, as the loaders read them (Snowflake answers
+   * unquoted names in upper case). Off: the names exactly as the warehouse gave them.
+   */
+  lowerCaseNames?: boolean;
+}
+
+/** A result's rows as objects keyed by column name (a later column of the same name wins). */
+export function resultObjects<T = Record<string, unknown>>(result: QueryResult, options: ResultObjectsOptions = {}): T[] {
+  // Names worked out once per result, not once per row: breakdowns read tens of thousands of rows.
+  const names = result.columns.map((c) => (options.lowerCaseNames ? c.name.toLowerCase() : c.name));
   return result.rows.map((row) => {
     const obj: Record<string, unknown> = {};
-    result.columns.forEach((c, i) => {
-      obj[c.name] = row[i];
-    });
+    for (let i = 0; i < names.length; i++) obj[names[i]] = row[i];
     return obj as T;
   });
 }

@@ -7,8 +7,9 @@
 import type { ResultColumn } from './queryResult';
 import type { CopyFormat } from './cellText';
 import type { ReadyMessage } from './webviewProtocol';
+import { WEBVIEW_TYPES } from './ids';
 
-export const RESULTS_VIEW_TYPE = 'syncLogs.results';
+export const RESULTS_VIEW_TYPE = WEBVIEW_TYPES.results;
 
 /** Rows per page sent to the grid; the host keeps the rest and sends pages on request. */
 export const RESULT_PAGE_SIZE = 200;
@@ -96,7 +97,13 @@ export interface CopyMessage {
   format: CopyFormat;
 }
 
-export type ResultsWebviewMessage = ReadyMessage | CancelMessage | RequestRowsMessage | CopyMessage;
+/** Run the query again and write every row into a file the user chooses. */
+export interface ExportMessage {
+  type: 'export';
+  runId: string;
+}
+
+export type ResultsWebviewMessage = ReadyMessage | CancelMessage | RequestRowsMessage | CopyMessage | ExportMessage;
 
 /** What the webview saves with setState; VS Code hands it to the serializer after a reload. */
 export interface ResultsWebviewState {
@@ -180,6 +187,8 @@ export function isResultsWebviewMessage(m: unknown): m is ResultsWebviewMessage 
       return isStr(m.runId) && isCount(m.offset) && isCount(m.count) && m.count > 0;
     case 'copy':
       return isStr(m.runId) && (m.format === 'csv' || m.format === 'tsv');
+    case 'export':
+      return isStr(m.runId);
     default:
       return false;
   }

@@ -1,5 +1,5 @@
 import type { Dialect, SqlQuery } from './dialect';
-import type { Catalog, CatalogColumn, CatalogTable } from '../server/schemaModel';
+import type { Catalog, CatalogColumn, CatalogTable } from '../shared/catalog';
 import { binder } from './binds';
 import { validateBigQueryProject, validateIdent } from './ident';
 import { CATALOG_TABLES } from './syncLogTables';

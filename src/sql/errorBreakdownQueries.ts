@@ -10,8 +10,8 @@ import {
 } from './analysisScope';
 import { tableName, type SyncLogLocation } from './syncLogTables';
 
-/** Most failure texts one drill-down may ask for: a bound IN list, kept well under every driver's parameter cap. */
-export const MAX_DRILL_TEXTS = 500;
+/** Most failure texts failedRowsQuery binds (its IN list), kept well under every driver's parameter cap. */
+export const MAX_FAILED_ROWS_TEXTS = 500;
 
 /** Overlap pairs one breakdown reads by default (the loader passes its own cap). */
 export const DEFAULT_OVERLAP_PAIRS = 200_000;
@@ -121,7 +121,7 @@ limit ${b.count(limit + 1)}`);
 export interface FailedRowsSpec {
   scope: AnalysisScope;
   source: 'changelog' | 'snapshot';
-  /** Exact failure texts (those of a template or category); 1..MAX_DRILL_TEXTS, bound. */
+  /** Exact failure texts (those of a template or category); 1..MAX_FAILED_ROWS_TEXTS, bound. */
   texts: string[];
   limit: number;
 }
@@ -133,7 +133,7 @@ export interface FailedRowsSpec {
  * sync_run_id/started_at are NULL unless the deployment's snapshot has sync_run_id.
  */
 export function failedRowsQuery(loc: SyncLogLocation, spec: FailedRowsSpec): SqlQuery {
-  const texts = checkedList(spec.texts, MAX_DRILL_TEXTS, 'failure texts');
+  const texts = checkedList(spec.texts, MAX_FAILED_ROWS_TEXTS, 'failure texts');
   const b = binder(loc.dialect);
   const inList = (expr: string) => `${expr} in (${texts.map((t) => b.bind(t)).join(', ')})`;
   if (spec.source === 'changelog') {

@@ -1,7 +1,7 @@
-import type { Dialect } from './dialect';
+import type { WarehouseKind } from '../shared/connection';
 
 /** The warehouse a message speaks of: a dialect, or 'demo' (Postgres, embedded). */
-export type TextStore = Dialect['name'] | 'demo';
+export type TextStore = WarehouseKind;
 
 /** Postgres text (Redshift's too) cannot hold U+0000: binding it fails with a protocol or encoding error. */
 export function storesNoNul(where: TextStore | undefined): boolean {

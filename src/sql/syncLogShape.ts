@@ -1,26 +1,8 @@
-import type { Catalog, CatalogTable } from '../server/schemaModel';
-import { SYNC_LOG_TABLES, type SyncLogTable } from './syncLogTables';
+import type { Catalog, CatalogTable } from '../shared/catalog';
+import { SYNC_LOG_TABLES, type SyncLogShape } from './syncLogTables';
 
-/**
- * What a deployment's sync-log tables really hold. Hightouch does not promise schema stability
- * (schema.md), so builders follow the catalog rather than the documentation where they differ.
- */
-export interface SyncLogShape {
-  /** Required tables the catalog does not have. */
-  missingTables: SyncLogTable[];
-  /** The failure-text column: `failure_reason` everywhere we know of; `failed_reason` if a deployment really uses the vendor page's name. */
-  failureReason: 'failure_reason' | 'failed_reason';
-  /** The changelog has `fields` (every warehouse but Redshift). */
-  hasFields: boolean;
-  /** The snapshot has `sync_run_id` (some deployments). */
-  snapshotHasRunId: boolean;
-  /** sync_runs has the twelve num_{planned,attempted,succeeded,failed}_{add,change,remove} counters. */
-  runCounters: boolean;
-  /** `audience_holdout` exists next to the sync logs. */
-  hasAudienceHoldout: boolean;
-  /** Whether this came from a catalog read (false: the documented schema, assumed). */
-  fromCatalog: boolean;
-}
+// Declared with the tables it describes (syncLogTables.ts imports nothing from here); kept importable from here.
+export type { SyncLogShape };
 
 /** sync_runs' per-run counters, as schema.md lists them. */
 export const RUN_COUNTERS = (['planned', 'attempted', 'succeeded', 'failed'] as const).flatMap((family) =>

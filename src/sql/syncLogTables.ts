@@ -1,5 +1,4 @@
 import type { Dialect } from './dialect';
-import type { SyncLogShape } from './syncLogShape';
 
 export const SYNC_LOG_TABLES = ['sync_changelog', 'sync_snapshot', 'sync_runs'] as const;
 export type SyncLogTable = (typeof SYNC_LOG_TABLES)[number];
@@ -7,6 +6,27 @@ export type SyncLogTable = (typeof SYNC_LOG_TABLES)[number];
 export const OPTIONAL_TABLES = ['audience_holdout'] as const;
 /** Every table the catalog read looks for. */
 export const CATALOG_TABLES = [...SYNC_LOG_TABLES, ...OPTIONAL_TABLES] as const;
+
+/**
+ * What a deployment's sync-log tables really hold. Hightouch does not promise schema stability
+ * (schema.md), so builders follow the catalog rather than the documentation where they differ.
+ */
+export interface SyncLogShape {
+  /** Required tables the catalog does not have. */
+  missingTables: SyncLogTable[];
+  /** The failure-text column: `failure_reason` everywhere we know of; `failed_reason` if a deployment really uses the vendor page's name. */
+  failureReason: 'failure_reason' | 'failed_reason';
+  /** The changelog has `fields` (every warehouse but Redshift). */
+  hasFields: boolean;
+  /** The snapshot has `sync_run_id` (some deployments). */
+  snapshotHasRunId: boolean;
+  /** sync_runs has the twelve num_{planned,attempted,succeeded,failed}_{add,change,remove} counters. */
+  runCounters: boolean;
+  /** `audience_holdout` exists next to the sync logs. */
+  hasAudienceHoldout: boolean;
+  /** Whether this came from a catalog read (false: the documented schema, assumed). */
+  fromCatalog: boolean;
+}
 
 /** Where the sync-log tables live on a connection, and how to write their names in its dialect. */
 export interface SyncLogLocation {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../warehouse/connectionManager';
+import { COMMANDS } from '../shared/ids';
 import { isolate, noIcons } from '../shared/displayText';
 
 /** Shows the active connection; clicking it switches. */
@@ -9,7 +10,7 @@ export class ConnectionStatusBar implements vscode.Disposable {
 
   constructor(private readonly connections: ConnectionManager) {
     this.item.name = 'Sync Logs Connection';
-    this.item.command = 'syncLogs.selectConnection';
+    this.item.command = COMMANDS.selectConnection;
     this.subscription = connections.onDidChange(() => this.update());
     this.update();
     this.item.show();

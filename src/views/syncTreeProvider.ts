@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../shared/ids';
 import type { ConnectionManager } from '../warehouse/connectionManager';
 import { MAX_SYNCS, type SyncList } from '../services/syncList';
-import { treeHealthEnabled } from '../services/settingsReaders';
+import { readSetting, treeHealthEnabled } from '../services/settingsReaders';
 import type { SyncLogLocation } from '../sql/syncLogTables';
 import { resultObjects } from '../shared/queryResult';
 import { listRunsQuery, runFailuresQuery } from '../sql/treeQueries';
@@ -36,7 +37,7 @@ export type SyncTreeNode =
 
 const MAX_FAILURE_GROUPS = 100;
 /** Distinct failure texts read per run before folding them into templates. */
-const MAX_FAILURE_TEXTS = 1000;
+const MAX_RUN_FAILURE_TEXTS = 1000;
 
 interface RunPages {
   runs: RunSummary[];
@@ -112,7 +113,7 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
         item.description = `${node.shown} shown`;
         item.iconPath = new vscode.ThemeIcon('ellipsis');
         item.contextValue = 'loadMore';
-        item.command = { command: 'syncLogs.loadMoreRuns', title: 'Load More Runs', arguments: [node] };
+        item.command = { command: COMMANDS.loadMoreRuns, title: 'Load More Runs', arguments: [node] };
         return item;
       }
       case 'message': {
@@ -160,12 +161,12 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
           const nodes: SyncTreeNode[] = [];
           if (node.run.error) nodes.push({ type: 'runError', run: node.run, error: node.run.error });
           if (node.run.failed > 0) {
-            const result = await this.run(runFailuresQuery(await this.location(), node.sync.syncId, node.run.syncRunId, MAX_FAILURE_TEXTS));
-            const texts = pageOf(resultObjects(result).map(toReasonCount), MAX_FAILURE_TEXTS);
+            const result = await this.run(runFailuresQuery(await this.location(), node.sync.syncId, node.run.syncRunId, MAX_RUN_FAILURE_TEXTS));
+            const texts = pageOf(resultObjects(result).map(toReasonCount), MAX_RUN_FAILURE_TEXTS);
             const { items, hasMore } = pageOf(groupByTemplate(texts.items).map(toFailureGroup), MAX_FAILURE_GROUPS);
             nodes.push(...items.map((group): SyncTreeNode => ({ type: 'failure', sync: node.sync, run: node.run, group })));
             if (hasMore || texts.hasMore) {
-              nodes.push({ type: 'message', text: `Showing the most frequent failure reasons (${MAX_FAILURE_TEXTS} distinct texts read).`, detail: 'Open Run Query for every failed row of this run.' });
+              nodes.push({ type: 'message', text: `Showing the most frequent failure reasons (${MAX_RUN_FAILURE_TEXTS} distinct texts read).`, detail: 'Open Run Query for every failed row of this run.' });
             }
           }
           return nodes;
@@ -197,7 +198,7 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
   }
 
   private async fetchRuns(syncId: string, offset: number): Promise<RunPages> {
-    const pageSize = vscode.workspace.getConfiguration('syncLogs').get<number>('runsPageSize', 50);
+    const pageSize = readSetting('runsPageSize');
     const result = await this.run(listRunsQuery(await this.location(), syncId, offset, pageSize));
     const { items, hasMore } = pageOf(resultObjects(result).map(toRunSummary), pageSize);
     return { runs: items, hasMore };

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
-import { MAXIMUM_BYTES_BILLED_SETTING, maximumBytesBilled } from '../services/settingsReaders';
-import { DEFAULT_SCHEMA, DEMO_CONNECTION_NAME, type ConnectionSettings, type SecretName } from '../shared/connection';
+import { affectsSettings, inspectSetting, maximumBytesBilled, readSetting, updateSetting } from '../services/settingsReaders';
+import { DEMO_CONNECTION_NAME, type ConnectionSettings, type DialectKind, type SecretName } from '../shared/connection';
 import { secretsFor, authOf } from './connectionKinds';
 import { openWarehouse } from './registry';
 import type { Warehouse } from './warehouse';
-import type { DialectKind } from '../sql/dialects';
 import { discoverSyncLog, type DiscoveryTarget, type SyncLogInfo } from './discovery';
 import { listConnections, type ConnectionOrigin } from './connectionSources';
 import { connectionIdentity, describeTarget, identityDigest, legacySecretKey, secretKey } from './connectionIdentity';
@@ -49,7 +48,7 @@ export class ConnectionManager implements vscode.Disposable {
     const reopen = () => void this.closeAll().then(() => this.changeEmitter.fire());
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('syncLogs.connections') || e.affectsConfiguration('syncLogs.schema') || e.affectsConfiguration('syncLogs.queryTimeoutSeconds') || e.affectsConfiguration(MAXIMUM_BYTES_BILLED_SETTING)) reopen();
+        if (affectsSettings(e, 'connections', 'schema', 'queryTimeoutSeconds', 'bigqueryMaximumBytesBilled')) reopen();
       }),
       // Trusting the workspace brings its connections in.
       vscode.workspace.onDidGrantWorkspaceTrust(reopen),
@@ -66,7 +65,7 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   private listed() {
-    const inspected = vscode.workspace.getConfiguration('syncLogs').inspect<unknown>('connections');
+    const inspected = inspectSetting('connections');
     const listed = listConnections({ user: inspected?.globalValue, workspace: inspected?.workspaceValue, workspaceTrusted: vscode.workspace.isTrusted });
     for (const p of listed.problems) {
       if (this.loggedProblems.has(p)) continue;
@@ -108,12 +107,12 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** syncLogs.queryTimeoutSeconds in ms; 0 means no timeout. */
   private statementTimeoutMs(): number | undefined {
-    const seconds = vscode.workspace.getConfiguration('syncLogs').get<number>('queryTimeoutSeconds', 300);
+    const seconds = readSetting('queryTimeoutSeconds');
     return seconds > 0 ? seconds * 1000 : undefined;
   }
 
   private schemaOf(settings: ConnectionSettings): string {
-    return settings.schema ?? vscode.workspace.getConfiguration('syncLogs').get<string>('schema', DEFAULT_SCHEMA);
+    return settings.schema ?? readSetting('schema');
   }
 
   /**
@@ -241,8 +240,7 @@ export class ConnectionManager implements vscode.Disposable {
    * It stays where it was defined (workspace or user settings); new ones go to user settings.
    */
   async saveConnection(settings: ConnectionSettings, previousName?: string): Promise<void> {
-    const config = vscode.workspace.getConfiguration('syncLogs');
-    const inspected = config.inspect<unknown[]>('connections');
+    const inspected = inspectSetting('connections');
     const inWorkspace = previousName !== undefined && hasNamed(inspected?.workspaceValue, previousName);
     const target = inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
     const current = (inWorkspace ? inspected?.workspaceValue : inspected?.globalValue) ?? [];
@@ -252,7 +250,7 @@ export class ConnectionManager implements vscode.Disposable {
     if (index >= 0) next[index] = clean;
     else next.push(clean);
     const previous = previousName === undefined ? undefined : this.list().find((c) => c.name === previousName);
-    await config.update('connections', next, target);
+    await updateSetting('connections', next, target);
     // The old target's secrets are not the new target's: they are not carried over, and go.
     if (previous && connectionIdentity(previous) !== connectionIdentity(settings)) await this.forgetSecrets(previous);
   }
@@ -260,13 +258,12 @@ export class ConnectionManager implements vscode.Disposable {
   /** Removes a connection from settings (wherever it is defined) and forgets its secrets. */
   async removeConnection(name: string): Promise<void> {
     const removed = this.list().find((c) => c.name === name);
-    const config = vscode.workspace.getConfiguration('syncLogs');
-    const inspected = config.inspect<unknown[]>('connections');
+    const inspected = inspectSetting('connections');
     for (const [value, target] of [
       [inspected?.workspaceValue, vscode.ConfigurationTarget.Workspace],
       [inspected?.globalValue, vscode.ConfigurationTarget.Global],
     ] as const) {
-      if (hasNamed(value, name)) await config.update('connections', value!.filter((c) => (c as ConnectionSettings)?.name !== name), target);
+      if (hasNamed(value, name)) await updateSetting('connections', value!.filter((c) => (c as ConnectionSettings)?.name !== name), target);
     }
     if (removed) await this.forgetSecrets(removed);
     if (this.context.globalState.get<string>(ACTIVE_KEY) === name) await this.context.globalState.update(ACTIVE_KEY, DEMO_CONNECTION_NAME);

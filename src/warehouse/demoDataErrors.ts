@@ -1,7 +1,6 @@
 import { WarehouseError } from './warehouseError';
 
-/** The command that deletes the demo's data dir so the next open builds it again. */
-export const REBUILD_DEMO_COMMAND = 'syncLogs.rebuildDemo';
+/** The title of COMMANDS.rebuildDemo, which deletes the demo's data dir so the next open builds it again. */
 export const REBUILD_DEMO_TITLE = 'Sync Logs: Rebuild Demo Data';
 
 /** What the worker reports about a failed statement (see SerializedError). */
@@ -35,7 +34,7 @@ export function isEngineAbort(f: DemoFailure): boolean {
 
 /** An error whose message says to rebuild the demo, and that the UI can offer to rebuild for. */
 export class DemoDataDamagedError extends WarehouseError {
-  /** Read by the UI to offer REBUILD_DEMO_COMMAND next to the message. */
+  /** Read by the UI to offer Rebuild Demo Data (COMMANDS.rebuildDemo) next to the message. */
   readonly rebuildDemo = true;
 
   constructor(original: string, code: string | undefined) {

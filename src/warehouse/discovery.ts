@@ -1,4 +1,4 @@
-import type { Catalog } from '../server/schemaModel';
+import type { Catalog } from '../shared/catalog';
 import { resultObjects } from '../shared/queryResult';
 import { CATALOG_MAX_ROWS, catalogColumnsQuery, catalogFromRows } from '../sql/catalogQuery';
 import { RUN_COUNTERS, documentedShape, missingTablesMessage, shapeFromCatalog } from '../sql/syncLogShape';

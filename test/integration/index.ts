@@ -17,6 +17,7 @@ import './categoryBudget.test';
 import './healthWatch.test';
 import './queryHistory.test';
 import './notebook.test';
+import './exportResult.test';
 
 /** Runs the suites; rejects when any test or hook fails, or when no test ran at all. */
 export function run(): Promise<void> {

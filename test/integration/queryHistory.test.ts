@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { getApi } from './api';
 import type { RunQueryOutcome } from '../../src/commands/queryCommands';
-import { HISTORY_ENABLED_SETTING } from '../../src/history/queryHistory';
+import { SETTINGS } from '../../src/shared/ids';
+
+const HISTORY_ENABLED_SETTING = SETTINGS.queryHistoryEnabled;
 
 async function runAll(sql: string): Promise<RunQueryOutcome> {
   const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: sql });

@@ -8,7 +8,7 @@ import type { SyncLogLocation } from '../../src/sql/syncLogTables';
 import { scopeConditions, type AnalysisScope } from '../../src/sql/analysisScope';
 import { binder } from '../../src/sql/binds';
 import { newestRunQuery, scopeRunsQuery } from '../../src/sql/scopeRunsQuery';
-import { failedRowsQuery, failureTextHistoryQuery, failureTextsQuery, failuresPerRunQuery, MAX_DRILL_TEXTS, snapshotFailureTextsQuery } from '../../src/sql/errorBreakdownQueries';
+import { failedRowsQuery, failureTextHistoryQuery, failureTextsQuery, failuresPerRunQuery, MAX_FAILED_ROWS_TEXTS, snapshotFailureTextsQuery } from '../../src/sql/errorBreakdownQueries';
 import { flappingRowsQuery, MAX_ACTIVITY_ROWS, rowActivityQuery, rowsWithOperationsQuery } from '../../src/sql/flappingQueries';
 import { modelOpsPerRunQuery, snapshotCountQuery } from '../../src/sql/modelOverTimeQueries';
 import { rowSnapshotQuery, rowTimelineQuery } from '../../src/sql/rowTimelineQuery';
@@ -236,8 +236,8 @@ test('fields: selected where the deployment has them, absent on Redshift and wit
 
 test('bound IN lists are capped: 500 failure texts, 200 row ids; empty lists are refused', () => {
   const loc = locFor(postgresDialect);
-  const texts = Array.from({ length: MAX_DRILL_TEXTS }, (_, i) => `t${i}`);
-  assert.equal(MAX_DRILL_TEXTS, 500);
+  const texts = Array.from({ length: MAX_FAILED_ROWS_TEXTS }, (_, i) => `t${i}`);
+  assert.equal(MAX_FAILED_ROWS_TEXTS, 500);
   const q = failedRowsQuery(loc, { scope: {}, source: 'changelog', texts, limit: 10 });
   assert.equal(q.values.length, 501);
   assert.throws(() => failedRowsQuery(loc, { scope: {}, source: 'changelog', texts: [...texts, 'one more'], limit: 10 }), /Too many failure texts: 501 \(at most 500/);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { categoryColor, categorySlot, contrast, hashName, MIN_CONTRAST, parseColor, SLOT_COUNT, SLOT_HUES } from '../../src/analysis/chartColors';
+import { categoryColor, categorySlot, contrast, hashName, MIN_CONTRAST, parseColor, SLOT_COUNT, SLOT_HUES } from '../../src/shared/chartColors';
 import { DEFAULT_CATEGORIES } from '../../src/analysis/errorCategories';
 
 // The editor backgrounds of VS Code's Light+, Dark+ (and Dark Modern), High Contrast and High Contrast Light.

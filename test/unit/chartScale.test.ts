@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clippedAxis, niceCeil } from '../../src/analysis/chartScale';
+import { clippedAxis, niceCeil } from '../../src/shared/chartScale';
 
 test('a first load of 50,000 among runs of 20-80: the axis is cut just above the typical runs', () => {
   const values = [50_000, ...Array.from({ length: 27 }, (_, i) => 20 + ((i * 37) % 61))];

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnostics } from '../../src/server/diagnostics';
-import type { ServerOptions, SqlDialect } from '../../src/server/schemaModel';
+import type { DialectKind } from '../../src/shared/connection';
+import type { ServerOptions } from '../../src/server/schemaModel';
 
-const opts = (dialect: SqlDialect = 'postgres', extra: Partial<ServerOptions> = {}): ServerOptions => ({ dialect, schema: 'hightouch_audit', ...extra });
+const opts = (dialect: DialectKind = 'postgres', extra: Partial<ServerOptions> = {}): ServerOptions => ({ dialect, schema: 'hightouch_audit', ...extra });
 const codes = (sql: string, o = opts()) => diagnostics(sql, o).map((d) => d.code);
 /** Applies a diagnostic's fix to the text, as the quick fix would. */
 const applyFix = (sql: string, o = opts()) => {

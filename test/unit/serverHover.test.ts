@@ -1,9 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { hover } from '../../src/server/hover';
-import type { Catalog, ServerOptions, SqlDialect } from '../../src/server/schemaModel';
+import type { Catalog } from '../../src/shared/catalog';
+import type { DialectKind } from '../../src/shared/connection';
+import type { ServerOptions } from '../../src/server/schemaModel';
 
-const opts = (dialect: SqlDialect = 'postgres', catalog?: Catalog): ServerOptions => ({ dialect, schema: 'hightouch_audit', catalog });
+const opts = (dialect: DialectKind = 'postgres', catalog?: Catalog): ServerOptions => ({ dialect, schema: 'hightouch_audit', catalog });
 
 /** Hover at the `|` in the text, with the hovered text. */
 function at(withCursor: string, o = opts()) {

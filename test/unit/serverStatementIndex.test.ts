@@ -1,14 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { diagnostics } from '../../src/server/diagnostics';
-import type { ServerOptions, SqlDialect } from '../../src/server/schemaModel';
+import type { DialectKind } from '../../src/shared/connection';
+import type { ServerOptions } from '../../src/server/schemaModel';
 import { splitStatements } from '../../src/server/statements';
 import type { StatementIndex } from '../../src/server/statementIndex';
 import { UNTOUCHED, absoluteStatement, afterEdit, chunkIndexAt, indexStatements as indexAs, lexicalOf, updateStatementIndex } from '../../src/server/statementIndex';
 import { tokenize } from '../../src/sql/lexer';
 import { DIALECT_KINDS } from '../../src/sql/dialects';
 
-const indexStatements = (text: string, dialect: SqlDialect = 'postgres') => indexAs(text, lexicalOf(dialect));
+const indexStatements = (text: string, dialect: DialectKind = 'postgres') => indexAs(text, lexicalOf(dialect));
 
 /** Seeded PRNG (mulberry32), so a failure replays exactly. */
 function seeded(seed: number): () => number {
@@ -145,7 +146,7 @@ describe('statement index', () => {
 });
 
 /** Seeded random edits in one dialect: the index after each equals a from-scratch one, and so do the diagnostics. */
-function randomEdits(dialect: SqlDialect, seeds: readonly number[]): void {
+function randomEdits(dialect: DialectKind, seeds: readonly number[]): void {
   const options: ServerOptions = { dialect, schema: 'hightouch_audit' };
   const other: ServerOptions = { dialect: dialect === 'redshift' ? 'postgres' : 'redshift', schema: 'hightouch_audit' };
   let reported = 0;

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { documentedShape, missingTablesMessage, RUN_COUNTERS, shapeFromCatalog } from '../../src/sql/syncLogShape';
-import type { Catalog } from '../../src/server/schemaModel';
+import type { Catalog } from '../../src/shared/catalog';
 import { runFailuresQuery } from '../../src/sql/treeQueries';
 import { runChangelogSql } from '../../src/sql/runQueryText';
 import { postgresDialect } from '../../src/sql/dialect';

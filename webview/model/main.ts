@@ -11,7 +11,7 @@ import { append, badge, button, el, fmtBucket, fmtDate, fmtNumber, isolate, sort
 import { send, startPanel, syncAndWindowPickers, syncWindowScope } from '../shared/panelShell';
 import { clippedBarsPlugin, exactLabel, numberTick, themedChart, withAlpha } from '../shared/charts';
 import { chartTable } from '../shared/chartTable';
-import { clippedAxis } from '../../src/analysis/chartScale';
+import { clippedAxis } from '../../src/shared/chartScale';
 
 startPanel({
   panel: 'model',

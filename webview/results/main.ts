@@ -145,7 +145,8 @@ function renderResult(view: ShowResultMessage, page: RowsPage): void {
   shownResult = view;
   const hasGrid = view.columns.length > 0;
   const copy = (format: 'csv' | 'tsv') => () => send({ type: 'copy', runId: view.runId, format });
-  const actions = hasGrid && view.keptRows > 0 ? [button('Copy as CSV', copy('csv')), button('Copy as TSV', copy('tsv'))] : [];
+  const exportAll = () => send({ type: 'export', runId: view.runId });
+  const actions = hasGrid && view.keptRows > 0 ? [button('Copy as CSV', copy('csv')), button('Copy as TSV', copy('tsv')), button('Export all rows…', exportAll)] : [];
   const summary = el('div', { className: 'summary', attrs: { role: 'status' } });
   if (!hasGrid) {
     const what = view.command ? `${view.command} finished` : 'Statement finished';

@@ -19,8 +19,8 @@ import {
 } from 'chart.js';
 import { beforeClear, fmtNumber } from './dom';
 import { UNEXPECTED } from '../../src/shared/analysisData';
-import { categoryColor as colorOfName } from '../../src/analysis/chartColors';
-import type { ClippedAxis } from '../../src/analysis/chartScale';
+import { categoryColor as colorOfName } from '../../src/shared/chartColors';
+import type { ClippedAxis } from '../../src/shared/chartScale';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
@@ -91,7 +91,7 @@ export function palette(n: number, t: ThemeColors = themeColors()): string[] {
 
 /**
  * The colour of an error category, the same in every panel and chart (a function of its name and
- * the background, see src/analysis/chartColors.ts); the unexpected bucket alone is the theme's red.
+ * the background, see src/shared/chartColors.ts); the unexpected bucket alone is the theme's red.
  */
 export function categoryColor(name: string, t: ThemeColors = themeColors()): string {
   return name === UNEXPECTED ? t.red : colorOfName(name, t.background, t.light);
@@ -138,7 +138,7 @@ export function exactLabel(ctx: { dataset: { label?: string }; parsed: { x?: num
 }
 
 /**
- * Draws "clipped: 50,000" above each bar cut off by a clipped axis (src/analysis/chartScale.ts),
+ * Draws "clipped: 50,000" above each bar cut off by a clipped axis (src/shared/chartScale.ts),
  * with a break mark across the top of the bar, so the cut is never silent. `values` are the real
  * totals by x index. Labels of neighbouring cut bars alternate between two lines.
  */

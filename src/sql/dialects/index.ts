@@ -1,11 +1,12 @@
-import type { Dialect } from '../dialect';
+import type { DialectKind } from '../../shared/connection';
+import type { Dialect } from '../dialectTypes';
 import { bigqueryDialect } from './bigquery';
 import { databricksDialect } from './databricks';
 import { postgresDialect } from './postgres';
 import { redshiftDialect } from './redshift';
 import { snowflakeDialect } from './snowflake';
 
-export type DialectKind = Dialect['name'];
+export type { DialectKind };
 
 const DIALECTS: Record<DialectKind, Dialect> = {
   postgres: postgresDialect,

@@ -1,4 +1,4 @@
-import type { Dialect } from '../dialect';
+import type { Dialect } from '../dialectTypes';
 import type { LexicalTraits } from '../lexer';
 import { dottedName, validateIdent } from '../ident';
 import { backslashLiteral } from './literals';

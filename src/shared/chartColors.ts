@@ -13,7 +13,7 @@
  * colour keeps at least 3:1 against it (WCAG 2.1 non-text contrast, 1.4.11) in light, dark and
  * high-contrast themes.
  */
-import { DEFAULT_CATEGORIES } from './errorCategories';
+import { DEFAULT_PATTERNS } from './defaultCategories';
 
 /** Hues in degrees, clear of red (0) by at least 35 degrees either side (with the tone's shift). */
 export const SLOT_HUES: readonly number[] = Object.freeze(Array.from({ length: 12 }, (_, i) => 35 + i * 24));
@@ -35,7 +35,7 @@ export const SLOT_COUNT = SLOT_HUES.length * TONES;
  * neighbours in the list are five hue steps (120 degrees) apart and the first 12 use every hue
  * once before the second tone is used.
  */
-const FIXED = new Map<string, number>(DEFAULT_CATEGORIES.slice(0, SLOT_COUNT).map((c, k) => [c.name, ((k * 5) % SLOT_HUES.length) + SLOT_HUES.length * Math.floor(k / SLOT_HUES.length)]));
+const FIXED = new Map<string, number>(DEFAULT_PATTERNS.slice(0, SLOT_COUNT).map(([name], k) => [name, ((k * 5) % SLOT_HUES.length) + SLOT_HUES.length * Math.floor(k / SLOT_HUES.length)]));
 
 /** FNV-1a over UTF-16 code units: small, stable across runs and platforms. */
 export function hashName(name: string): number {
