@@ -10,7 +10,8 @@ async function time(fn) {
 /**
  * Alternating runs (A then B, then B then A, ...) after one warm-up each: the median times, and
  * the ratio as the median of each pair's ratio. A and B of a pair run back to back, so a slow
- * spell of a shared machine slows both.
+ * spell of a shared machine slows both; a ratio of medians taken from different spells moved by
+ * ±10% from one run of a benchmark to the next.
  */
 export async function sideBySide(a, b, reps) {
   await a();
