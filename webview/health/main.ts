@@ -6,10 +6,10 @@
 import '../shared/base.css';
 import '../shared/panel.css';
 import './health.css';
-import { WINDOW_CHOICES, windowLabel, type PanelContext, type PanelTarget } from '../../src/shared/analysisProtocol';
+import { windowLabel, type PanelContext, type PanelTarget } from '../../src/shared/analysisProtocol';
 import type { HealthData, HealthRun, SyncHealth, SyncState } from '../../src/shared/healthData';
-import { badge, el, fmtDate, fmtNumber, isolate, linkButton, select, sortableTable, summaryCard, valueText, type Child } from '../shared/dom';
-import { send, startPanel, vendorLink } from '../shared/panelShell';
+import { badge, el, fmtDate, fmtNumber, isolate, linkButton, sortableTable, summaryCard, valueText, type Child } from '../shared/dom';
+import { send, startPanel, vendorLink, windowPicker } from '../shared/panelShell';
 
 const STATE_LABELS: Record<SyncState, string> = {
   failing: 'Failing',
@@ -27,15 +27,7 @@ startPanel({
   panel: 'health',
   scope: (p) => `All syncs · ${windowLabel(p.days)} before the newest run`,
   toolbar(p, _ctx, update) {
-    return [
-      select(
-        'Window',
-        WINDOW_CHOICES.map((d) => ({ value: d === null ? '' : String(d), label: windowLabel(d) })),
-        p.days === null ? '' : String(p.days),
-        (v) => update({ ...p, days: v ? Number(v) : null }),
-        { ctl: 'window', testid: 'window-select' },
-      ),
-    ];
+    return [windowPicker(p, update)];
   },
   preamble: () => [
     el(

@@ -223,16 +223,18 @@ export function syncWindowScope(p: { syncId: string; days: number | null }, cont
 export function syncAndWindowPickers<P extends { syncId: string; days: number | null }>(p: P, context: PanelContext, update: (next: P) => void): HTMLElement[] {
   const options = syncOptions(context, { current: p.syncId || null });
   if (!p.syncId) options.unshift({ value: '', label: 'Choose a sync…' });
-  return [
-    select('Sync', options, p.syncId, (v) => v && update({ ...p, syncId: v }), { ctl: 'sync', testid: 'sync-select' }),
-    select(
-      'Window',
-      WINDOW_CHOICES.map((d) => ({ value: d === null ? '' : String(d), label: windowLabel(d) })),
-      p.days === null ? '' : String(p.days),
-      (v) => update({ ...p, days: v ? Number(v) : null }),
-      { ctl: 'window', testid: 'window-select' },
-    ),
-  ];
+  return [select('Sync', options, p.syncId, (v) => v && update({ ...p, syncId: v }), { ctl: 'sync', testid: 'sync-select' }), windowPicker(p, update)];
+}
+
+/** The Window picker (last day … all runs), alone for panels of all syncs. */
+export function windowPicker<P extends { days: number | null }>(p: P, update: (next: P) => void): HTMLElement {
+  return select(
+    'Window',
+    WINDOW_CHOICES.map((d) => ({ value: d === null ? '' : String(d), label: windowLabel(d) })),
+    p.days === null ? '' : String(p.days),
+    (v) => update({ ...p, days: v ? Number(v) : null }),
+    { ctl: 'window', testid: 'window-select' },
+  );
 }
 
 /**
