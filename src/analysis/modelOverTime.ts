@@ -38,9 +38,9 @@ export interface OpCounts {
 
 /**
  * A run's operations from its counters, which equal the changelog counts by op_type and status
- * (schema.md): planned is every operation, planned - attempted the aborted ones, planned -
- * succeeded the ones to retry. Reading sync_runs instead of scanning the changelog makes the
- * panel cost one small table read.
+ * (ARCHITECTURE.md, "The sync-log tables"): planned is every operation, planned - attempted the
+ * aborted ones, planned - succeeded the ones to retry. Reading sync_runs instead of scanning the
+ * changelog makes the panel cost one small table read.
  */
 export function opsFromCounters(syncRunId: string, c: RunCounters): ModelOpsPerRun {
   const sum = (x: OpCounts) => x.add + x.change + x.remove;

@@ -12,11 +12,11 @@
 const code = (codes: string): string => String.raw`(?<![\w-]|\d\.)(?:${codes})(?![\w-]|\.\d)`;
 
 /**
- * The defaults from docs/error-categories.md, first match wins. A pattern naming a specific
- * cause goes before a generic word it contains: an ad account's throttle before rate limits
- * (Facebook's texts link to a "rate-limiting" page), rate limits before the generic 5xx codes,
- * duplicates before not-found, and a missing field or column (schema drift: `1006: Field
- * 'Lead_Score__c' not found`) before not-found. Codes are matched as codes (see `code`).
+ * The defaults (ARCHITECTURE.md, "Default error categories"), first match wins. A pattern
+ * naming a specific cause goes before a generic word it contains: an ad account's throttle
+ * before rate limits (Facebook's texts link to a "rate-limiting" page), rate limits before the
+ * generic 5xx codes, duplicates before not-found, and a missing field or column (schema drift:
+ * `1006: Field 'Lead_Score__c' not found`) before not-found. Codes are matched as codes (see `code`).
  */
 export const DEFAULT_PATTERNS: readonly (readonly [name: string, pattern: string])[] = [
   ['ad_account_throttle', String.raw`too many calls (from|to) this ad.?account|${code('613|80000|80003')}`],

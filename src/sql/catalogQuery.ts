@@ -8,7 +8,7 @@ import { CATALOG_TABLES } from './syncLogTables';
 export const CATALOG_MAX_ROWS = 500;
 
 /**
- * Where each warehouse lists columns (see docs/warehouses.md, "catalog"). Each view has
+ * Where each warehouse lists columns (see ARCHITECTURE.md, "Dialects"). Each view has
  * table_schema, table_name, column_name and data_type; scoping differs:
  * Snowflake and Databricks per database/catalog, BigQuery per dataset.
  */

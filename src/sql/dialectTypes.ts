@@ -16,7 +16,7 @@ export type ParamStyle =
 
 export type TimeUnit = 'hour' | 'day';
 
-/** What query builders need to know about a warehouse's SQL (see docs/warehouses.md, "Dialects"). */
+/** What query builders need to know about a warehouse's SQL (see ARCHITECTURE.md, "Dialects"). */
 export interface Dialect {
   readonly name: DialectKind;
   /**

@@ -44,7 +44,7 @@ const FIRST_TRY = "(o.prev_status is null or o.prev_status not in ('failed', 'ab
  * operation in the window of a row that was failing before it is still a retry; `since` filters
  * after the window function. Run order is started_at, then sync_run_id (the changelog has no time).
  * Counts are count(case when ... then 1 end), with no else (count(... else 0 end) would count
- * every row, the dbt package's bug, schema.md).
+ * every row, the dbt package's bug; ARCHITECTURE.md, "The sync-log tables").
  * Failures, first/last run and sparklines follow for the top rows (rowActivityQuery); how many
  * rows had an operation is rowsWithOperationsQuery.
  */

@@ -9,7 +9,10 @@ export interface ModelOpsSpec {
   since?: string;
 }
 
-/** sum(case when <cond> then 1 else 0 end): never count(... else 0), which counts every row (schema.md). */
+/**
+ * sum(case when <cond> then 1 else 0 end): never count(... else 0), which counts every row
+ * (ARCHITECTURE.md, "The sync-log tables").
+ */
 const countWhere = (condition: string) => `sum(case when ${condition} then 1 else 0 end)`;
 
 /**

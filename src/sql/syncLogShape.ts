@@ -4,7 +4,7 @@ import { SYNC_LOG_TABLES, type SyncLogShape } from './syncLogTables';
 // Declared with the tables it describes (syncLogTables.ts imports nothing from here); kept importable from here.
 export type { SyncLogShape };
 
-/** sync_runs' per-run counters, as schema.md lists them. */
+/** sync_runs' per-run counters (ARCHITECTURE.md, "The sync-log tables"). */
 export const RUN_COUNTERS = (['planned', 'attempted', 'succeeded', 'failed'] as const).flatMap((family) =>
   (['add', 'change', 'remove'] as const).map((op) => `num_${family}_${op}` as const),
 );

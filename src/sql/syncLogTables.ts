@@ -2,14 +2,15 @@ import type { Dialect } from './dialect';
 
 export const SYNC_LOG_TABLES = ['sync_changelog', 'sync_snapshot', 'sync_runs'] as const;
 export type SyncLogTable = (typeof SYNC_LOG_TABLES)[number];
-/** Related tables some deployments have (schema.md): detected, never required. */
+/** Related tables some deployments have (ARCHITECTURE.md, "The sync-log tables"): detected, never required. */
 export const OPTIONAL_TABLES = ['audience_holdout'] as const;
 /** Every table the catalog read looks for. */
 export const CATALOG_TABLES = [...SYNC_LOG_TABLES, ...OPTIONAL_TABLES] as const;
 
 /**
  * What a deployment's sync-log tables really hold. Hightouch does not promise schema stability
- * (schema.md), so builders follow the catalog rather than the documentation where they differ.
+ * (ARCHITECTURE.md, "The sync-log tables"), so builders follow the catalog rather than the
+ * documentation where they differ.
  */
 export interface SyncLogShape {
   /** Required tables the catalog does not have. */

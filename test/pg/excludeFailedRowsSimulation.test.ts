@@ -10,7 +10,7 @@ import { excludeFailedRowsSql, type ExcludeVariant } from '../../src/sql/exclude
 // anti-join, on a real Postgres. The planner is a small stand-in for the product's: it diffs the
 // (filtered) model against sync_snapshot, a destination rejects rows with a bad e-mail on every
 // add or change (permanently), and each run appends to sync_changelog, rewrites sync_snapshot and
-// adds its sync_runs row, as the sync-log tables record them (docs: schema.md).
+// adds its sync_runs row, as the sync-log tables record them (ARCHITECTURE.md, "The sync-log tables").
 
 const RUNS = 8;
 const SYNC = '1';

@@ -114,7 +114,7 @@ async function check(r: Run, what: string): Promise<RunExplainedData> {
       operations: ops.length,
     };
     assert.deepEqual(f, want, `${what} ${f.opType}`);
-    // The run's own counters: a second, independent source (schema.md's invariant).
+    // The run's own counters: a second, independent source (the invariant in ARCHITECTURE.md, "The sync-log tables").
     const op = COUNTER_OP[f.opType];
     for (const k of ['planned', 'attempted', 'succeeded', 'failed'] as const) assert.equal(f[k], r.counters[`num_${k}_${op}`], `${what} ${f.opType} ${k} = num_${k}_${op}`);
   }

@@ -4,8 +4,8 @@ import { DEFAULT_CATEGORIES, categorize, compileCategories } from '../../src/ana
 import { UNEXPECTED } from '../../src/shared/analysisData';
 
 // Every default category on real-looking failure texts, in each destination's own wording (the
-// demo's texts, src/demo/rowErrors.ts, and the vendors' documented errors: see
-// docs/error-categories.md): texts it must catch, and texts it must leave to another category
+// demo's texts, src/demo/rowErrors.ts, and the vendors' documented errors: see ARCHITECTURE.md,
+// "Default error categories"): texts it must catch, and texts it must leave to another category
 // or to unexpected. The first match wins, so a case passes only if the whole order is right.
 
 const { compiled } = compileCategories(DEFAULT_CATEGORIES);

@@ -19,7 +19,8 @@ const SNIPPETS = JSON.parse(readFileSync(join(__dirname, '../../snippets/sql.jso
 /** A snippet as inserted with every placeholder left at its default. */
 const expand = (body: string[]) => body.join('\n').replace(/\$\{\d+:([^}]*)\}/g, '$1');
 
-// The seed page's example queries, with the changelog joined to runs on sync_run_id as docs/schema.md requires.
+// The seed page's example queries, with the changelog joined to runs on sync_run_id as
+// ARCHITECTURE.md ("The sync-log tables") requires.
 const SEED_TOP_ERRORS = `select
 failure_reason,
 count(*) as c
