@@ -6,6 +6,7 @@ import type { ColumnModel, ServerOptions, TableModel } from './schemaModel';
 import { columnModel, findTable } from './schemaModel';
 import type { StatementScope, TableRef } from './sqlScope';
 import { RESERVED, resolveQualifier, visibleSources } from './sqlScope';
+import { sourceColumns } from './frameColumns';
 import type { Token } from '../sql/lexer';
 
 export interface ColumnRef {
@@ -105,11 +106,23 @@ export function candidateTables(scope: StatementScope, frame: number, name: stri
 
 /** The (table, column) pairs a reference can mean; empty when unknown. */
 export function resolveColumn(scope: StatementScope, ref: ColumnRef, options: ServerOptions): { table: TableModel; column: ColumnModel }[] {
+  if (ref.qualified && ref.source && ref.source.kind !== 'table') {
+    // A CTE or derived table: the sync-log column its output passes on, if any.
+    const origin = sourceColumns(scope, ref.source, options)?.columns.find((c) => c.name === ref.name)?.origin;
+    return origin ? [origin] : [];
+  }
   const tables = ref.qualified ? [tableModelOf(ref.source, options)].filter((t): t is TableModel => !!t) : candidateTables(scope, ref.frame, ref.name, options).tables;
-  return tables.flatMap((table) => {
+  const hits = tables.flatMap((table) => {
     const column = columnModel(table, ref.name);
     return column ? [{ table, column }] : [];
   });
+  if (hits.length > 0 || ref.qualified) return hits;
+  // Unqualified, from a CTE or derived table: only when exactly one source in scope produces the name.
+  const producing = visibleSources(scope, ref.frame)
+    .filter((s) => s.kind !== 'table')
+    .map((s) => sourceColumns(scope, s, options)?.columns.find((c) => c.name === ref.name))
+    .filter((c) => c !== undefined);
+  return producing.length === 1 && producing[0].origin ? [producing[0].origin] : [];
 }
 
 /** Allowed values of an enumerated reference; undefined when it is not enumerated or not certain. */

@@ -6,7 +6,9 @@
 import { allowedValues, comparedColumn, columnRefs, indexRefs, tableModelOf } from './columnRefs';
 import type { ServerOptions, TableModel } from './schemaModel';
 import { DIALECT_FUNCTIONS, columnsOf, findTable, schemaOfTable, visibleTables } from './schemaModel';
-import type { StatementScope } from './sqlScope';
+import type { StatementScope, TableRef } from './sqlScope';
+import { sourceColumns } from './frameColumns';
+import { functionDoc } from './functions';
 import { RESERVED, clauseAt, frameAtOffset, resolveQualifier, scopeAt, visibleSources } from './sqlScope';
 import { isLineComment, type Token } from '../sql/lexer';
 import type { StatementIndex } from './statementIndex';
@@ -120,21 +122,40 @@ function qualifiedItems(scope: StatementScope, dot: number, offset: number, opti
   const schema = tokens[dot - 2]?.text === '.' && isIdent(outer) ? outer.value.toLowerCase() : undefined;
   const frame = frameAtOffset(scope, offset);
   const source = resolveQualifier(scope, frame, q, schema);
+  if (source && source.kind !== 'table') return derivedItems(scope, source, options, style, make);
   const table = tableModelOf(source, options) ?? findTable(q, schema, options);
   return table ? columnItems(table, options, style, make) : [];
+}
+
+/** Columns of a CTE or derived table (nothing when they are unknown). */
+function derivedItems(scope: StatementScope, source: TableRef, options: ServerOptions, style: Style, make: Make): CompletionItem[] {
+  const owner = source.alias ?? (source.name || 'subquery');
+  return (sourceColumns(scope, source, options)?.columns ?? []).map((c) => {
+    const model = c.origin?.column;
+    const values = model?.values ? ` One of: ${model.values.map((v) => `\`${v}\``).join(', ')}.` : '';
+    const from = c.origin ? ` From ${c.origin.table.name}.${c.origin.column.name}.` : '';
+    return make(styled(c.name, style), 'column', `${owner}.${c.name}${c.type ? `: ${c.type}` : ''}`, ((model?.description ?? '') + values + from).trim());
+  });
 }
 
 function expressionItems(scope: StatementScope, frame: number, options: ServerOptions, style: Style, make: Make): CompletionItem[] {
   const sources = visibleSources(scope, frame);
   const tables = sources.map((s) => tableModelOf(s, options)).filter((t): t is TableModel => !!t);
-  // With no sync-log table in scope yet (FROM not typed), offer every sync-log column.
-  const offered = tables.length > 0 ? [...new Set(tables)] : visibleTables(options).filter((t) => !t.optional);
+  const derived = sources.filter((s) => s.kind !== 'table');
+  // With no sync-log table in scope yet (FROM not typed), offer every sync-log column; a CTE or
+  // subquery in scope offers only what it produces.
+  const offered = tables.length > 0 || derived.length > 0 ? [...new Set(tables)] : visibleTables(options).filter((t) => !t.optional);
   const seen = new Set<string>();
-  const columns = offered.flatMap((t) => columnItems(t, options, style, make)).filter((item) => !seen.has(item.label) && seen.add(item.label));
+  const columns = [...offered.flatMap((t) => columnItems(t, options, style, make)), ...derived.flatMap((s) => derivedItems(scope, s, options, style, make))].filter(
+    (item) => !seen.has(item.label) && seen.add(item.label),
+  );
   const aliases = sources
     .filter((s) => s.alias)
     .map((s) => make(styled(s.alias as string, style), 'alias', s.kind === 'table' ? `${s.schema ? s.schema + '.' : ''}${s.name}` : s.kind, 'Alias of a source in this query.'));
-  const functions = DIALECT_FUNCTIONS[options.dialect].map((f) => make(styled(f, style), 'function', `${options.dialect} function`, '', `${styled(f, style)}(`));
+  const functions = DIALECT_FUNCTIONS[options.dialect].map((f) => {
+    const d = functionDoc(f, options.dialect);
+    return make(styled(f, style), 'function', d?.signature ?? `${options.dialect} function`, d ? `${d.summary} (${options.dialect})` : '', `${styled(f, style)}(`);
+  });
   return [...columns, ...aliases, ...functions];
 }
 

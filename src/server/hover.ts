@@ -5,7 +5,10 @@
 import { allowedValues, columnRefs, comparedColumn, indexRefs, resolveColumn, tableModelOf } from './columnRefs';
 import type { ServerOptions, TableModel, ColumnModel } from './schemaModel';
 import { columnsOf, schemaOfTable } from './schemaModel';
+import type { StatementScope, TableRef } from './sqlScope';
 import { scopeAt } from './sqlScope';
+import { sourceColumns } from './frameColumns';
+import { functionMarkdown } from './functions';
 import type { StatementIndex } from './statementIndex';
 
 export interface Hover {
@@ -25,6 +28,15 @@ function columnMarkdown(table: TableModel, column: ColumnModel, options: ServerO
   const values = column.values ? `\n\nValues: ${column.values.map((v) => `\`${v}\``).join(', ')}` : '';
   const absent = column.absentOn?.includes(options.dialect) ? `\n\nAbsent on ${options.dialect}.` : '';
   return `**${table.name}.${column.name}**: ${type}\n\n${column.description}${values}${absent}`;
+}
+
+/** A CTE or derived table: what it is and the columns it produces, when known. */
+function derivedMarkdown(scope: StatementScope, ref: TableRef, options: ServerOptions): string | undefined {
+  const produced = sourceColumns(scope, ref, options);
+  const title = ref.kind === 'cte' ? `**${ref.name}** (common table expression)` : `**${ref.alias ?? 'subquery'}** (derived table)`;
+  if (!produced) return undefined;
+  const columns = produced.columns.map((c) => `\`${c.name}\``).join(', ');
+  return `${title}\n\nColumns: ${columns || '(none known)'}${produced.complete ? '' : ' (and unnamed expressions)'}`;
 }
 
 export function hover(source: string | StatementIndex, offset: number, options: ServerOptions): Hover | undefined {
@@ -47,13 +59,28 @@ export function hover(source: string | StatementIndex, offset: number, options: 
   const ref = scope.refs.find((r) => (index >= r.nameStart && index < r.nameEnd) || r.aliasIndex === index);
   if (ref) {
     const table = tableModelOf(ref, options);
-    return table ? { ...range, markdown: tableMarkdown(table, options) } : undefined;
+    if (table) return { ...range, markdown: tableMarkdown(table, options) };
+    const derived = ref.kind !== 'table' ? derivedMarkdown(scope, ref, options) : undefined;
+    return derived ? { ...range, markdown: derived } : undefined;
+  }
+  const cte = [...scope.cteDefs.values()].find((d) => d.nameIndex === index);
+  if (cte) {
+    const markdown = derivedMarkdown(scope, { kind: 'cte', name: cte.name, nameStart: index, nameEnd: index + 1, frame: 0 }, options);
+    return markdown ? { ...range, markdown } : undefined;
+  }
+  // A function call (not a qualified name's last part: `x.count(` is no built-in).
+  const next = tokens[index + 1];
+  if (token.kind === 'word' && next?.kind === 'punct' && next.text === '(' && tokens[index - 1]?.text !== '.') {
+    const markdown = functionMarkdown(token.value, options.dialect);
+    return markdown ? { ...range, markdown } : undefined;
   }
   const columnRef = columnRefs(scope).find((r) => r.start <= index && index <= r.end);
   if (!columnRef) return undefined;
   if (index < columnRef.nameIndex) {
     const table = tableModelOf(columnRef.source, options);
-    return table ? { ...range, markdown: tableMarkdown(table, options) } : undefined;
+    if (table) return { ...range, markdown: tableMarkdown(table, options) };
+    const derived = columnRef.source && columnRef.source.kind !== 'table' ? derivedMarkdown(scope, columnRef.source, options) : undefined;
+    return derived ? { ...range, markdown: derived } : undefined;
   }
   if (index !== columnRef.nameIndex) return undefined;
   const hits = resolveColumn(scope, columnRef, options);

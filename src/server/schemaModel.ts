@@ -210,7 +210,7 @@ export function columnModel(table: TableModel, name: string): ColumnModel | unde
 }
 
 /** Common functions per dialect, offered by completion; a small curated list, not a full catalog. */
-const COMMON_FUNCTIONS = ['count', 'sum', 'min', 'max', 'avg', 'coalesce', 'nullif', 'cast', 'lag', 'lead', 'row_number', 'rank', 'lower', 'upper', 'trim', 'length', 'concat'];
+const COMMON_FUNCTIONS = ['count', 'sum', 'min', 'max', 'avg', 'coalesce', 'nullif', 'cast', 'lag', 'lead', 'row_number', 'rank', 'first_value', 'last_value', 'lower', 'upper', 'trim', 'length', 'concat'];
 
 export const DIALECT_FUNCTIONS: Record<DialectKind, readonly string[]> = {
   postgres: [...COMMON_FUNCTIONS, 'date_trunc', 'now', 'regexp_replace', 'regexp_match', 'jsonb_extract_path_text', 'string_agg', 'extract'],

@@ -23,6 +23,23 @@ export interface TableRef {
   nameEnd: number;
   aliasIndex?: number;
   frame: number;
+  /** A derived table: the frame of its subquery (or table function arguments). */
+  body?: number;
+  /** A derived table's column list, `(select ...) x(a, b)`. */
+  columns?: string[];
+}
+
+/** A WITH entry: the paren opening its body, its frame, and its column list when it has one. */
+export interface CteDef {
+  name: string;
+  /** Token index of the name where it is defined. */
+  nameIndex: number;
+  /** Token index of the `(` opening the body. */
+  paren: number;
+  /** The frame of the body (-1 while the body paren has not been reached). */
+  frame: number;
+  /** `with f(a, b) as (...)`: the names given to the body's columns, in order. */
+  columns?: string[];
 }
 
 export interface Frame {
@@ -34,6 +51,9 @@ export interface Frame {
   sources: TableRef[];
   /** The enclosing clause when the frame opened (a function call inherits it). */
   openClause: Clause;
+  /** Token indices of the frame's `(` and `)` (-1 and the token count for the statement's own frame, or when unclosed). */
+  open: number;
+  close: number;
 }
 
 export interface JoinCondition {
@@ -54,6 +74,8 @@ export interface StatementScope {
   clauseOf: Clause[];
   refs: TableRef[];
   ctes: Set<string>;
+  /** The WITH entries by name (the first definition of a name wins). */
+  cteDefs: Map<string, CteDef>;
   joins: JoinCondition[];
   /** Token indices that belong to table names or alias definitions (not column references). */
   nonColumn: Set<number>;
@@ -108,15 +130,30 @@ function matchParens(tokens: readonly Token[]): number[] {
 }
 
 /** Records CTE names and marks the parens of their bodies, so those frames are isolated. */
-function scanWith(tokens: readonly Token[], at: number, match: readonly number[], ctes: Set<string>, bodies: Set<number>, nonColumn: Set<number>): void {
+function scanWith(
+  tokens: readonly Token[],
+  at: number,
+  match: readonly number[],
+  ctes: Set<string>,
+  bodies: Set<number>,
+  nonColumn: Set<number>,
+  defs: Map<string, CteDef>,
+): void {
   let j = at + 1;
   if (isWord(tokens[j], 'recursive')) j++;
   while (isName(tokens[j])) {
-    ctes.add(nameOf(tokens[j]));
+    const name = nameOf(tokens[j]);
+    const nameIndex = j;
+    ctes.add(name);
     nonColumn.add(j);
     j++;
+    let columns: string[] | undefined;
     if (isPunct(tokens[j], '(')) {
-      for (let k = j + 1; k < (match[j] < 0 ? tokens.length : match[j]); k++) nonColumn.add(k);
+      columns = [];
+      for (let k = j + 1; k < (match[j] < 0 ? tokens.length : match[j]); k++) {
+        nonColumn.add(k);
+        if (isName(tokens[k])) columns.push(nameOf(tokens[k]));
+      }
       if (match[j] < 0) return;
       j = match[j] + 1;
     }
@@ -126,6 +163,7 @@ function scanWith(tokens: readonly Token[], at: number, match: readonly number[]
     if (isWord(tokens[j], 'materialized')) j++;
     if (!isPunct(tokens[j], '(')) return;
     bodies.add(j);
+    if (!defs.has(name)) defs.set(name, { name, nameIndex, paren: j, frame: -1, columns });
     if (match[j] < 0) return;
     j = match[j] + 1;
     if (!isPunct(tokens[j], ',')) return;
@@ -136,11 +174,12 @@ function scanWith(tokens: readonly Token[], at: number, match: readonly number[]
 export function analyzeStatement(statement: Statement): StatementScope {
   const tokens = statement.tokens;
   const match = matchParens(tokens);
-  const frames: Frame[] = [{ id: 0, parent: -1, hasSelect: false, isolated: true, sources: [], openClause: 'none' }];
+  const frames: Frame[] = [{ id: 0, parent: -1, hasSelect: false, isolated: true, sources: [], openClause: 'none', open: -1, close: tokens.length }];
   const frameOf = new Array<number>(tokens.length).fill(0);
   const clauseOf = new Array<Clause>(tokens.length).fill('none');
   const refs: TableRef[] = [];
   const ctes = new Set<string>();
+  const cteDefs = new Map<string, CteDef>();
   const cteBodies = new Set<number>();
   const joins: JoinCondition[] = [];
   const nonColumn = new Set<number>();
@@ -221,7 +260,8 @@ export function analyzeStatement(statement: Statement): StatementScope {
     if (isPunct(t, '(')) {
       const id = frames.length;
       const isolated = cteBodies.has(i) || expectTable[f];
-      frames.push({ id, parent: f, hasSelect: false, isolated, sources: [], openClause: effective(f) });
+      frames.push({ id, parent: f, hasSelect: false, isolated, sources: [], openClause: effective(f), open: i, close: match[i] < 0 ? tokens.length : match[i] });
+      if (cteBodies.has(i)) for (const def of cteDefs.values()) if (def.paren === i) def.frame = id;
       clause.push('none');
       expectTable.push(false);
       derivedParen.push(expectTable[f]);
@@ -242,7 +282,7 @@ export function analyzeStatement(statement: Statement): StatementScope {
       clauseOf[i] = effective(parent);
       i++;
       if (derivedParen[f]) {
-        const ref: TableRef = { kind: 'derived', name: '', nameStart: i, nameEnd: i, frame: parent };
+        const ref: TableRef = { kind: 'derived', name: '', nameStart: i, nameEnd: i, frame: parent, body: f };
         if (isWord(tokens[i], 'as')) i++;
         if (isName(tokens[i])) {
           ref.alias = nameOf(tokens[i]);
@@ -251,6 +291,14 @@ export function analyzeStatement(statement: Statement): StatementScope {
           frameOf[i] = parent;
           clauseOf[i] = effective(parent);
           i++;
+          if (isPunct(tokens[i], '(') && match[i] > i) {
+            // `(...) x(a, b)`: names for the derived table's columns, which are no references.
+            ref.columns = [];
+            for (let k = i + 1; k < match[i]; k++) {
+              nonColumn.add(k);
+              if (isName(tokens[k])) ref.columns.push(nameOf(tokens[k]));
+            }
+          }
         }
         refs.push(ref);
         frames[parent].sources.push(ref);
@@ -264,7 +312,7 @@ export function analyzeStatement(statement: Statement): StatementScope {
       const next = tokens[i + 1];
       if (w === 'with') {
         clause[f] = 'with';
-        scanWith(tokens, i, match, ctes, cteBodies, nonColumn);
+        scanWith(tokens, i, match, ctes, cteBodies, nonColumn, cteDefs);
       } else if (w === 'select') {
         frames[f].hasSelect = true;
         closeCondition(f, i);
@@ -332,7 +380,7 @@ export function analyzeStatement(statement: Statement): StatementScope {
     clauseOf[i] = effective(f);
     i++;
   }
-  return { statement, tokens, frames, frameOf, clauseOf, refs, ctes, joins, nonColumn, selectAliases };
+  return { statement, tokens, frames, frameOf, clauseOf, refs, ctes, cteDefs, joins, nonColumn, selectAliases };
 }
 
 /** The frame a cursor at this offset is in (after `(` it is the frame that paren opens). */
