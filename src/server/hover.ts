@@ -1,5 +1,5 @@
 /**
- * Hover for sync-log SQL: what a table or column means (docs/schema.md), its type on the
+ * Hover for sync-log SQL: what a table or column means (ARCHITECTURE.md, "SQL dialects, the sync-log tables, error categories"), its type on the
  * active connection (the catalog's when given), and the values an enumerated column holds.
  */
 import { allowedValues, columnRefs, comparedColumn, indexRefs, resolveColumn, tableModelOf } from './columnRefs';

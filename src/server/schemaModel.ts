@@ -1,5 +1,5 @@
 /**
- * The documented sync-log schema (see docs/schema.md) as data for the language server,
+ * The documented sync-log schema (see ARCHITECTURE.md, "SQL dialects, the sync-log tables, error categories") as data for the language server,
  * and the merge with a live catalog: the catalog is authoritative when it knows a table,
  * because Hightouch does not promise schema stability across deployments.
  */
