@@ -1,7 +1,11 @@
 import { failureTemplate } from './failureTemplates';
 import { SYNC_STATE_ORDER, type HealthData, type HealthRun, type SyncHealth, type SyncState } from '../shared/healthData';
 
-/** A run whose failed rows are at least this share of its attempted rows counts as failing. */
+/**
+ * A last run whose failed rows are at least this share of its attempted rows counts as failing, not
+ * counting rows already stuck before it: their retries fail run after run and are what "stuck rows"
+ * shows, so they would otherwise make every sync with a few stuck rows read as failing.
+ */
 export const FAILING_RUN_SHARE = 0.1;
 /** A sync is stale when its last run is more than this many median intervals before the window end... */
 export const STALE_INTERVALS = 3;
@@ -11,7 +15,7 @@ export const STALE_MIN_MS = 86_400_000;
 export const MAX_NEW_TEMPLATES = 20;
 
 export const HEALTH_RULES: Record<SyncState, string> = {
-  failing: `Failing: the last run failed, or its failed rows were at least ${FAILING_RUN_SHARE * 100}% of its attempted rows.`,
+  failing: `Failing: the last run failed, or at least ${FAILING_RUN_SHARE * 100}% of the rows it attempted failed, not counting rows already stuck (latest K operations failed) before it.`,
   stuckRising: 'Stuck rows rising: some rows are stuck now (their latest K operations all failed), more than when the window began.',
   stale: `Stale: the last run started more than ${STALE_INTERVALS} times the sync's median interval between runs (and at least a day) before the log's newest run.`,
   healthy: 'Healthy: none of the rules above applies.',
@@ -30,12 +34,16 @@ export interface HealthSyncInput {
   rowsAttemptedInWindow: number;
   stuckRows: number;
   stuckRowsBefore: number;
+  /** The last run's attempted and failed rows among those not stuck before it, and its attempted rows that were (retries of stuck rows). */
+  lastRunRows: { attempted: number; failed: number; stuckRetries: number };
 }
 
 export interface HealthText {
   syncId: string;
   reason: string;
+  /** First failure with this text, when it is in the window; null when it failed before (seenBefore). */
   firstSeen: string | null;
+  seenBefore: boolean;
   rowsInWindow: number;
   failuresInWindow: number;
 }
@@ -65,7 +73,10 @@ export function syncState(s: HealthSyncInput, windowEnd: string | null): { state
   const last = s.runs[0];
   if (!last) return { state: 'noRuns', reason: 'no runs in the log' };
   if (last.status === 'failed') return { state: 'failing', reason: `last run failed${last.error ? `: ${last.error}` : ''}` };
-  if (last.attempted > 0 && last.failed >= FAILING_RUN_SHARE * last.attempted) return { state: 'failing', reason: `last run: ${last.failed} of ${last.attempted} attempted rows failed` };
+  const { attempted, failed, stuckRetries } = s.lastRunRows;
+  if (attempted > 0 && failed >= FAILING_RUN_SHARE * attempted) {
+    return { state: 'failing', reason: `last run: ${failed} of ${attempted} attempted rows failed, not counting ${stuckRetries} retries of stuck rows` };
+  }
   if (s.stuckRows > 0 && s.stuckRows > s.stuckRowsBefore) return { state: 'stuckRising', reason: `${s.stuckRows} stuck rows, ${s.stuckRowsBefore} when the window began` };
   const median = medianInterval(s.runs.map((r) => r.startedAt));
   const gap = ms(windowEnd) - ms(last.startedAt);
@@ -85,7 +96,7 @@ export function compareHealth(a: SyncHealth, b: SyncHealth): number {
   );
 }
 
-/** Templates first seen (in the whole log) at or after the window start; rows are summed over the template's texts (an upper bound when one row failed with two of them). */
+/** Templates first seen (in the whole log) at or after the window start (none of their texts seen before it); rows are summed over the template's texts (an upper bound when one row failed with two of them). */
 export function newTemplates(texts: readonly HealthText[], windowStart: string | null): Map<string, SyncHealth['newTemplates']> {
   const bySync = new Map<string, Map<string, { template: string; rows: number; failures: number; firstSeen: string | null; first: number }>>();
   for (const t of texts) {
@@ -96,7 +107,7 @@ export function newTemplates(texts: readonly HealthText[], windowStart: string |
     m.set(template, g);
     g.rows += t.rowsInWindow;
     g.failures += t.failuresInWindow;
-    const f = ms(t.firstSeen);
+    const f = t.seenBefore ? -Infinity : ms(t.firstSeen);
     if (f < g.first) {
       g.first = f;
       g.firstSeen = t.firstSeen;
@@ -131,6 +142,7 @@ export function buildHealth(input: HealthInput): HealthData {
       state,
       stateReason: reason,
       lastRun: last ? { syncRunId: last.syncRunId, startedAt: last.startedAt, status: last.status, planned: last.planned, attempted: last.attempted, failed: last.failed, aborted: last.aborted, finishedAt: last.finishedAt, error: last.error } : null,
+      lastRunRows: last ? { ...s.lastRunRows } : null,
       rowsFailingNow: s.rowsFailingNow,
       rowsFailedInWindow: s.rowsFailedInWindow,
       rowsAttemptedInWindow: s.rowsAttemptedInWindow,

@@ -152,8 +152,10 @@ export const SYNC_SPECS: readonly SyncSpec[] = [
       { kind: 'pause', from: '2026-10-11T08:00:00Z', to: '2026-10-12T10:00:00Z' },
       { kind: 'storm', from: '2026-10-22T13:00:00Z', to: '2026-10-22T17:00:00Z', template: 'it_proxy', share: 0.9 },
       // A new SMS channel requires E.164 phone numbers and the model sends local ones for some
-      // users: each run, the rows it adds or updates join the stuck ones. Not fixed yet.
-      { kind: 'sticky', from: '2026-10-29T20:00:00Z', template: 'it_phone_format', share: 0.3 },
+      // users: each run, the rows it adds or updates join the stuck ones. Not fixed yet. A few
+      // (8%): the run's new failures stay under the 10% that reads as failing, so the overview
+      // shows this sync's stuck rows rising rather than a failing sync.
+      { kind: 'sticky', from: '2026-10-29T20:00:00Z', template: 'it_phone_format', share: 0.08 },
     ],
   },
   {

@@ -30,6 +30,11 @@ export interface SyncHealth {
   /** The rule that gave the state, with this sync's figures ("last run failed: 180 of 228 rows"). */
   stateReason: string;
   lastRun: (HealthRun & { finishedAt: string | null; error: string | null }) | null;
+  /**
+   * The last run's rows (the failing rule's figures): attempted and failed among the rows that
+   * were not stuck before it, and stuckRetries, the rows it attempted that were (their retries).
+   */
+  lastRunRows: { attempted: number; failed: number; stuckRetries: number } | null;
   /** Rows whose snapshot status is failed (their latest operation failed). */
   rowsFailingNow: number;
   /** Distinct rows with a failed operation in the window, and with any attempted operation. */

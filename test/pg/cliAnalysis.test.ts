@@ -222,7 +222,7 @@ test('check: exit 0 when every limit holds, 1 with the tripped check, its sync, 
     rules: { failing: '', stuckRising: '', stale: '', healthy: '', noRuns: '' },
     syncs: [
       {
-        syncId, modelName: 'm', destination: 'd', primaryKey: null, state: 'failing', stateReason: '', lastRun: null, rowsFailingNow: 0,
+        syncId, modelName: 'm', destination: 'd', primaryKey: null, state: 'failing', stateReason: '', lastRun: null, lastRunRows: null, rowsFailingNow: 0,
         rowsFailedInWindow: 0, rowsAttemptedInWindow: 0, failureRate: null, runs: [], runsInWindow: 0, failedRuns: 0, abortedRuns: 0,
         stuckRows, stuckRowsBefore: 0, newTemplates: [], newTemplateCount: 0,
       },

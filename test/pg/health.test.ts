@@ -51,6 +51,21 @@ const stuck = (list: Op[], k: number, until = Infinity) => {
   return seen.length >= k && seen.slice(-k).every((o) => o.status === 'failed');
 };
 
+/** The last run's attempted and failed rows not stuck before it, and its attempted rows that were (the failing rule's figures). */
+const lastRunRows = (lists: Op[][], last: Record<string, unknown>, k: number) => {
+  const out = { attempted: 0, failed: 0, stuckRetries: 0 };
+  for (const l of lists) {
+    const op = l.find((o) => o.runId === String(last.sync_run_id));
+    if (!op || op.status === 'aborted') continue;
+    if (stuck(l, k, Date.parse(String(last.started_at)))) out.stuckRetries++;
+    else {
+      out.attempted++;
+      if (op.status === 'failed') out.failed++;
+    }
+  }
+  return out;
+};
+
 for (const days of [1, 30]) {
   for (const k of [3, 5]) {
     test(`health: every sync's figures against a replay (days ${days}, K ${k})`, async () => {
@@ -86,6 +101,7 @@ for (const days of [1, 30]) {
         const runOps = (id: string) => lists.flat().filter((o) => o.runId === id);
         assert.equal(s.abortedRuns, windowRuns.filter((r) => runOps(String(r.sync_run_id)).some((o) => o.status === 'aborted')).length, `${s.syncId} aborted runs`);
         assert.equal(s.lastRun?.failed, runOps(s.lastRun!.syncRunId).filter((o) => o.status === 'failed').length);
+        assert.deepEqual(s.lastRunRows, lastRunRows(lists, runs[0], k), `${s.syncId} last run rows`);
         // New templates: first seen over the whole log.
         const first = new Map<string, number>();
         for (const o of lists.flat()) if (o.status === 'failed' && o.reason !== null) {
@@ -116,6 +132,8 @@ for (const k of [1, 3]) {
       assert.equal(s.rowsAttemptedInWindow, lists.filter((l) => l.some((o) => o.status !== 'aborted')).length, `${s.syncId} attempted`);
       assert.equal(s.stuckRows, lists.filter((l) => stuck(l, k)).length, `${s.syncId} stuck`);
       assert.equal(s.stuckRowsBefore, 0, `${s.syncId} nothing precedes every run`);
+      const runs = runsRaw.filter((r) => String(r.sync_id) === s.syncId).sort((a, b) => Date.parse(String(b.started_at)) - Date.parse(String(a.started_at)) || (String(a.sync_run_id) < String(b.sync_run_id) ? 1 : -1));
+      assert.deepEqual(s.lastRunRows, lastRunRows(lists, runs[0], k), `${s.syncId} last run rows`);
       sawStuck += s.stuckRows;
     }
     assert.ok(sawStuck > 0, 'the demo has stuck rows');

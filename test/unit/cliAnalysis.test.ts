@@ -14,6 +14,7 @@ const sync = (syncId: string, over: Partial<SyncHealth>): SyncHealth => ({
   state: 'healthy',
   stateReason: 'ok',
   lastRun: null,
+  lastRunRows: null,
   rowsFailingNow: 0,
   rowsFailedInWindow: 0,
   rowsAttemptedInWindow: 0,

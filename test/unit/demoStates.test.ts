@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateSyncLog } from '../../src/demo/generator';
+import { buildHealth, type HealthSyncInput } from '../../src/analysis/syncHealth';
 
 // The demo must show every state a person triages: a stale sync, a failure text new in the last
 // day, stuck rows rising, and streaks that recovered. Each is checked here by replaying the
-// generated operations (the schema's definitions, written out again), not by the analysis code.
+// generated operations (the schema's definitions, written out again), not by the analysis code;
+// the overview's states too, by its real rules over the replayed figures.
 
 const SCALE = 0.05;
 const DAY = 86_400_000;
@@ -20,33 +22,42 @@ interface Op {
 }
 interface Run {
   syncId: string;
+  syncRunId: string;
+  modelName: string;
   at: number;
   status: string;
   attempted: number;
   failed: number;
 }
 
-const runs: Run[] = [];
-/** Start of each run by sync_run_id: the changelog has no time of its own. */
-const runStart = new Map<string, number>();
-const raw: Array<Omit<Op, 'at'> & { syncId: string }> = [];
-for (const c of generateSyncLog({ scale: SCALE })) {
-  if (c.kind === 'changelog') {
-    for (let i = 0; i < c.count; i++) {
-      raw.push({ syncId: c.rows.syncId[i], runId: c.rows.syncRunId[i], rowId: c.rows.rowId[i], op: c.rows.opType[i], status: c.rows.status[i], reason: c.rows.failureReason[i] });
+/** The generated log at a scale: its operations, runs, and each run's start by sync_run_id (the changelog has no time of its own). */
+function replayLog(scale: number) {
+  const runs: Run[] = [];
+  const runStart = new Map<string, number>();
+  const raw: Array<Omit<Op, 'at'> & { syncId: string }> = [];
+  for (const c of generateSyncLog({ scale })) {
+    if (c.kind === 'changelog') {
+      for (let i = 0; i < c.count; i++) {
+        raw.push({ syncId: c.rows.syncId[i], runId: c.rows.syncRunId[i], rowId: c.rows.rowId[i], op: c.rows.opType[i], status: c.rows.status[i], reason: c.rows.failureReason[i] });
+      }
+    } else if (c.kind === 'run') {
+      const r = c.run;
+      runStart.set(r.syncRunId, Date.parse(r.startedAt));
+      runs.push({
+        syncId: r.syncId,
+        syncRunId: r.syncRunId,
+        modelName: r.modelName,
+        at: Date.parse(r.startedAt),
+        status: r.status,
+        attempted: r.attemptedAdd + r.attemptedChange + r.attemptedRemove,
+        failed: r.failedAdd + r.failedChange + r.failedRemove,
+      });
     }
-  } else if (c.kind === 'run') {
-    const r = c.run;
-    runStart.set(r.syncRunId, Date.parse(r.startedAt));
-    runs.push({
-      syncId: r.syncId,
-      at: Date.parse(r.startedAt),
-      status: r.status,
-      attempted: r.attemptedAdd + r.attemptedChange + r.attemptedRemove,
-      failed: r.failedAdd + r.failedChange + r.failedRemove,
-    });
   }
+  return { raw, runs, runStart };
 }
+
+const { raw, runs, runStart } = replayLog(SCALE);
 /** The window's end: the newest run start of the whole log. */
 const end = Math.max(...runs.map((r) => r.at));
 
@@ -158,3 +169,61 @@ test('recovered streaks: High LTV rows that failed 3+ times in a row, then succe
   assert.ok(lastFailure < firstRecovery, 'the text stops when the rows recover');
   assert.ok(firstRecovery >= end - 7 * DAY && firstRecovery < end - DAY, `fixed ${new Date(firstRecovery).toISOString()}, inside the last week`);
 });
+
+/** The scale of the demo the extension and `--demo` open (warehouse/demoWarehouse.ts). */
+const EMBEDDED_SCALE = 1;
+
+/**
+ * The overview's state of every sync, by the real rules (buildHealth) over figures replayed from
+ * the generated operations: stuck rows now and a day before the log's end, and the last run's
+ * attempted and failed rows apart from the rows already stuck before it.
+ */
+function demoStates(scale: number): Map<string, { state: string; reason: string }> {
+  const log = scale === SCALE ? { raw, runs, runStart } : replayLog(scale);
+  const end = Math.max(...log.runs.map((r) => r.at));
+  const since = end - DAY;
+  const lists = new Map<string, Op[][]>();
+  const bySync = new Map<string, Map<string, Op[]>>();
+  for (const o of log.raw) {
+    const rows = bySync.get(o.syncId) ?? new Map<string, Op[]>();
+    bySync.set(o.syncId, rows);
+    rows.set(o.rowId, [...(rows.get(o.rowId) ?? []), { runId: o.runId, rowId: o.rowId, op: o.op, status: o.status, reason: o.reason, at: log.runStart.get(o.runId)! }]);
+  }
+  for (const [syncId, rows] of bySync) lists.set(syncId, [...rows.values()].map((l) => l.sort((a, b) => a.at - b.at)));
+  const syncs: HealthSyncInput[] = [...new Set(log.runs.map((r) => r.syncId))].map((syncId) => {
+    const history = log.runs.filter((r) => r.syncId === syncId).sort((a, b) => b.at - a.at);
+    const last = history[0];
+    const rows = lists.get(syncId) ?? [];
+    const lastRunRows = { attempted: 0, failed: 0, stuckRetries: 0 };
+    for (const l of rows) {
+      const op = l.find((o) => o.runId === last.syncRunId);
+      if (!op || op.status === 'aborted') continue;
+      if (stuckAt(l, last.at)) lastRunRows.stuckRetries++;
+      else {
+        lastRunRows.attempted++;
+        if (op.status === 'failed') lastRunRows.failed++;
+      }
+    }
+    return {
+      syncId, modelName: last.modelName, destination: '', primaryKey: null, rowsFailingNow: 0, rowsFailedInWindow: 0, rowsAttemptedInWindow: 0,
+      stuckRows: rows.filter((l) => stuckAt(l, Infinity)).length,
+      stuckRowsBefore: rows.filter((l) => stuckAt(l, since)).length,
+      lastRunRows,
+      runs: history.map((r) => ({ syncRunId: r.syncRunId, startedAt: new Date(r.at).toISOString(), status: r.status, planned: r.attempted, attempted: r.attempted, failed: r.failed, aborted: 0, finishedAt: null, error: null, inWindow: r.at >= since })),
+    };
+  });
+  const data = buildHealth({ days: 1, windowEnd: new Date(end).toISOString(), windowStart: new Date(since).toISOString(), now: new Date(end), minFailures: K, syncs, texts: [] });
+  return new Map(data.syncs.map((s) => [s.syncId, { state: s.state, reason: `${s.modelName}: ${s.stateReason}` }]));
+}
+
+for (const scale of [EMBEDDED_SCALE, SCALE]) {
+  test(`every state shows (demo scale ${scale}): failing, stuck rows rising on Onboarding, stale on the lookalike seed, healthy`, () => {
+    const states = demoStates(scale);
+    const shown = [...states.values()];
+    for (const state of ['failing', 'stuckRising', 'stale', 'healthy']) assert.ok(shown.some((s) => s.state === state), `${state} in ${JSON.stringify(shown)}`);
+    // Onboarding's stuck rows rise while its new failures stay under the failing share: the
+    // retries of its stuck rows alone no longer make it read as failing.
+    assert.equal(states.get('50231')?.state, 'stuckRising', states.get('50231')?.reason);
+    assert.equal(states.get('49655')?.state, 'stale', states.get('49655')?.reason);
+  });
+}

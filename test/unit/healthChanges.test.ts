@@ -11,6 +11,7 @@ const sync = (over: Partial<SyncHealth>): SyncHealth => ({
   state: 'healthy',
   stateReason: 'no rule tripped',
   lastRun: null,
+  lastRunRows: null,
   rowsFailingNow: 0,
   rowsFailedInWindow: 0,
   rowsAttemptedInWindow: 10,

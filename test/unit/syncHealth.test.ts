@@ -8,7 +8,11 @@ const END = '2026-10-31T12:00:00.000Z';
 const at = (hoursBeforeEnd: number) => new Date(Date.parse(END) - hoursBeforeEnd * H).toISOString();
 
 function sync(over: Partial<HealthSyncInput> & { runs?: HealthSyncInput['runs'] } = {}): HealthSyncInput {
-  return { syncId: '1', modelName: 'm', destination: 'd', primaryKey: 'id', runs: [run(0)], rowsFailingNow: 0, rowsFailedInWindow: 0, rowsAttemptedInWindow: 0, stuckRows: 0, stuckRowsBefore: 0, ...over };
+  return { syncId: '1', modelName: 'm', destination: 'd', primaryKey: 'id', runs: [run(0)], rowsFailingNow: 0, rowsFailedInWindow: 0, rowsAttemptedInWindow: 0, stuckRows: 0, stuckRowsBefore: 0, lastRunRows: rows(100, 0), ...over };
+}
+/** The last run's rows: attempted and failed among rows not stuck before it, and retries of stuck rows. */
+function rows(attempted: number, failed: number, stuckRetries = 0): HealthSyncInput['lastRunRows'] {
+  return { attempted, failed, stuckRetries };
 }
 function run(hoursBeforeEnd: number, over: Partial<HealthSyncInput['runs'][number]> = {}): HealthSyncInput['runs'][number] {
   return { syncRunId: `r${hoursBeforeEnd}`, startedAt: at(hoursBeforeEnd), status: 'succeeded', planned: 100, attempted: 100, failed: 0, aborted: 0, finishedAt: null, error: null, inWindow: hoursBeforeEnd <= 24, ...over };
@@ -16,10 +20,22 @@ function run(hoursBeforeEnd: number, over: Partial<HealthSyncInput['runs'][numbe
 
 test('failing: the last run failed, or its failed rows reach the threshold (boundary included)', () => {
   assert.equal(syncState(sync({ runs: [run(0, { status: 'failed' })] }), END).state, 'failing');
-  assert.equal(syncState(sync({ runs: [run(0, { failed: FAILING_RUN_SHARE * 100 })] }), END).state, 'failing');
-  assert.equal(syncState(sync({ runs: [run(0, { failed: FAILING_RUN_SHARE * 100 - 1 })] }), END).state, 'healthy');
+  assert.equal(syncState(sync({ lastRunRows: rows(100, FAILING_RUN_SHARE * 100) }), END).state, 'failing');
+  assert.equal(syncState(sync({ lastRunRows: rows(100, FAILING_RUN_SHARE * 100 - 1) }), END).state, 'healthy');
+  assert.equal(syncState(sync({ lastRunRows: rows(0, 0) }), END).state, 'healthy');
   // Only the last run counts.
   assert.equal(syncState(sync({ runs: [run(0), run(1, { status: 'failed' })] }), END).state, 'healthy');
+});
+
+test('failing ignores retries of rows stuck before the last run: those show as stuck rows', () => {
+  // 154 of 159 operations failed, but 150 were retries of stuck rows: 4 of the 9 others failed.
+  const s = sync({ runs: [run(0, { attempted: 159, failed: 154 })], stuckRows: 160, stuckRowsBefore: 150, lastRunRows: rows(9, 4, 150) });
+  assert.deepEqual(syncState(s, END), { state: 'failing', reason: 'last run: 4 of 9 attempted rows failed, not counting 150 retries of stuck rows' });
+  // With none of the others failing, the rise of stuck rows is what shows.
+  const rising = sync({ runs: [run(0, { attempted: 159, failed: 150 })], stuckRows: 160, stuckRowsBefore: 150, lastRunRows: rows(9, 0, 150) });
+  assert.equal(syncState(rising, END).state, 'stuckRising');
+  // The operation counters of the run do not decide it.
+  assert.equal(syncState(sync({ runs: [run(0, { attempted: 10, failed: 10 })], lastRunRows: rows(0, 0, 10) }), END).state, 'healthy');
 });
 
 test('stuckRising: stuck now > 0 and more than before', () => {
@@ -57,9 +73,11 @@ test('new templates: first seen of the template (any of its texts) at or after t
   const since = at(24);
   const m = newTemplates(
     [
-      { syncId: '1', reason: 'Invalid email a@b.com', firstSeen: at(2), rowsInWindow: 1, failuresInWindow: 1 },
-      { syncId: '1', reason: 'Invalid email c@d.com', firstSeen: at(30), rowsInWindow: 0, failuresInWindow: 0 },
-      { syncId: '1', reason: 'Rate limited', firstSeen: at(24), rowsInWindow: 3, failuresInWindow: 4 },
+      { syncId: '1', reason: 'Invalid email a@b.com', firstSeen: at(2), seenBefore: false, rowsInWindow: 1, failuresInWindow: 1 },
+      { syncId: '1', reason: 'Invalid email c@d.com', firstSeen: null, seenBefore: true, rowsInWindow: 0, failuresInWindow: 0 },
+      { syncId: '1', reason: 'Rate limited', firstSeen: at(24), seenBefore: false, rowsInWindow: 3, failuresInWindow: 4 },
+      // Seen before the window and in it: not new, whatever its window figures.
+      { syncId: '1', reason: 'Timeout after 30 s', firstSeen: null, seenBefore: true, rowsInWindow: 2, failuresInWindow: 2 },
     ],
     since,
   );

@@ -1,0 +1,62 @@
+import type { Binder } from './binds';
+import { tableName, type SyncLogLocation } from './syncLogTables';
+
+/** Most runs before the window named one by one in a slice; beyond it the slice starts at a time instead. */
+export const MAX_SLICE_RUN_IDS = 1_000;
+
+/**
+ * The runs whose operations the health figures read by sync_run_id (an index scan on Postgres,
+ * pruned reads elsewhere): the window's runs plus `priorRunIds` before it, or every run since
+ * `priorFrom` when those are too many to list. Without `since`, every run.
+ */
+export interface HealthSlice {
+  since?: string;
+  priorRunIds?: readonly string[];
+  priorFrom?: string;
+}
+
+export const checkedTime = (t: string, what: string): string => {
+  if (typeof t !== 'string' || Number.isNaN(Date.parse(t))) throw new Error(`Invalid "${what}" ${JSON.stringify(t)}: expected an ISO-8601 timestamp.`);
+  return t;
+};
+
+export const timeParam = (loc: SyncLogLocation, b: Binder, t: string, what: string): string => loc.dialect.timestampParam(b.bind(checkedTime(t, what)));
+
+/** The slice's runs as a condition on sync_runs alias `r`, bound where it is written (Snowflake's `?` is positional). */
+export function sliceCondition(loc: SyncLogLocation, b: Binder, s: HealthSlice, r: string): string {
+  if (s.since === undefined) return '1 = 1';
+  // Before the window's runs, so every run since it is in the slice too.
+  if (s.priorFrom !== undefined) return `${r}.started_at >= ${timeParam(loc, b, s.priorFrom, 'priorFrom')}`;
+  const window = `${r}.started_at >= ${timeParam(loc, b, s.since, 'since')}`;
+  if (!s.priorRunIds || s.priorRunIds.length === 0) return window;
+  if (s.priorRunIds.length > MAX_SLICE_RUN_IDS) throw new Error(`Too many runs before the window: ${s.priorRunIds.length} (at most ${MAX_SLICE_RUN_IDS}).`);
+  return `(${window} or ${r}.sync_run_id in (${s.priorRunIds.map((id) => b.bind(id)).join(', ')}))`;
+}
+
+/**
+ * CTEs `slice_runs0` (the slice's runs: sync_id, sync_run_id, started_at, in_w: in the window) and
+ * `ops`: the slice's operations with their run's started_at, in_w, last_at (the start of the sync's
+ * newest run) and is_last (its run started then: two runs of one sync never start at the same
+ * instant). The changelog is restricted by a plain filter on sync_runs, which the planner can size
+ * (so Postgres reads a short window's runs by index rather than the whole table).
+ */
+export function sliceCtes(loc: SyncLogLocation, b: Binder, s: HealthSlice, opsColumns: string): string {
+  const runs = tableName(loc, 'sync_runs');
+  const inWindow = s.since === undefined ? '1' : `case when r.started_at >= ${timeParam(loc, b, s.since, 'since')} then 1 else 0 end`;
+  const runsWhere = sliceCondition(loc, b, s, 'r');
+  const opsInWindow = s.since === undefined ? '1' : `case when r.started_at >= ${timeParam(loc, b, s.since, 'since')} then 1 else 0 end`;
+  const opsWhere = s.since === undefined ? '' : `\n  where c.sync_run_id in (select x.sync_run_id from ${runs} x where ${sliceCondition(loc, b, s, 'x')})`;
+  // Each operation's run is joined from sync_runs itself (and each sync's newest start beside it),
+  // not from slice_runs0: sized by the planner, it is hashed rather than sorted against millions of rows.
+  return `slice_runs0 as (
+  select r.sync_id, r.sync_run_id, r.started_at, ${inWindow} as in_w
+  from ${runs} r
+  where ${runsWhere}
+),
+ops as (
+  select ${opsColumns}, r.started_at, ${opsInWindow} as in_w, case when r.started_at = l.last_at then 1 else 0 end as is_last, l.last_at
+  from ${tableName(loc, 'sync_changelog')} c
+  join ${runs} r on r.sync_run_id = c.sync_run_id
+  join (select n.sync_id, max(n.started_at) as last_at from ${runs} n group by n.sync_id) l on l.sync_id = r.sync_id${opsWhere}
+)`;
+}
