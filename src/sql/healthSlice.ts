@@ -34,29 +34,30 @@ export function sliceCondition(loc: SyncLogLocation, b: Binder, s: HealthSlice, 
 }
 
 /**
- * CTEs `slice_runs0` (the slice's runs: sync_id, sync_run_id, started_at, in_w: in the window) and
- * `ops`: the slice's operations with their run's started_at, in_w, last_at (the start of the sync's
- * newest run) and is_last (its run started then: two runs of one sync never start at the same
- * instant). The changelog is restricted by a plain filter on sync_runs, which the planner can size
- * (so Postgres reads a short window's runs by index rather than the whole table).
+ * CTEs `slice_runs0` (the slice's runs: sync_id, sync_run_id, started_at, in_w: in the window),
+ * `slice_runs` (with last_at, the start of the sync's newest run, and is_last: the run started
+ * then; two runs of one sync never start at the same instant) and `ops`: the slice's operations
+ * with those flags. The changelog is also restricted by a plain filter on sync_runs, which the
+ * planner can size (so Postgres reads a short window's runs by index, not the whole table).
  */
 export function sliceCtes(loc: SyncLogLocation, b: Binder, s: HealthSlice, opsColumns: string): string {
   const runs = tableName(loc, 'sync_runs');
   const inWindow = s.since === undefined ? '1' : `case when r.started_at >= ${timeParam(loc, b, s.since, 'since')} then 1 else 0 end`;
   const runsWhere = sliceCondition(loc, b, s, 'r');
-  const opsInWindow = s.since === undefined ? '1' : `case when r.started_at >= ${timeParam(loc, b, s.since, 'since')} then 1 else 0 end`;
   const opsWhere = s.since === undefined ? '' : `\n  where c.sync_run_id in (select x.sync_run_id from ${runs} x where ${sliceCondition(loc, b, s, 'x')})`;
-  // Each operation's run is joined from sync_runs itself (and each sync's newest start beside it),
-  // not from slice_runs0: sized by the planner, it is hashed rather than sorted against millions of rows.
   return `slice_runs0 as (
   select r.sync_id, r.sync_run_id, r.started_at, ${inWindow} as in_w
   from ${runs} r
   where ${runsWhere}
 ),
+slice_runs as (
+  select s.sync_run_id, s.started_at, s.in_w, l.last_at, case when s.started_at = l.last_at then 1 else 0 end as is_last
+  from slice_runs0 s
+  join (select sync_id, max(started_at) as last_at from slice_runs0 group by sync_id) l on l.sync_id = s.sync_id
+),
 ops as (
-  select ${opsColumns}, r.started_at, ${opsInWindow} as in_w, case when r.started_at = l.last_at then 1 else 0 end as is_last, l.last_at
+  select ${opsColumns}, r.started_at, r.in_w, r.is_last, r.last_at
   from ${tableName(loc, 'sync_changelog')} c
-  join ${runs} r on r.sync_run_id = c.sync_run_id
-  join (select n.sync_id, max(n.started_at) as last_at from ${runs} n group by n.sync_id) l on l.sync_id = r.sync_id${opsWhere}
+  join slice_runs r on r.sync_run_id = c.sync_run_id${opsWhere}
 )`;
 }
