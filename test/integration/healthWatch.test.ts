@@ -5,35 +5,14 @@ import { HealthWatch } from '../../src/services/healthWatch';
 import type { ConnectionManager } from '../../src/warehouse/connectionManager';
 import type { HealthAlert } from '../../src/analysis/healthChanges';
 import type { HealthData, SyncHealth } from '../../src/shared/healthData';
+import { syncHealth } from '../support/syncHealth';
 
 // syncLogs.watch wired to VS Code: the setting starts and stops the polling, a state change
 // notifies once and its action opens the health overview, a connection change starts a new
 // baseline, and a failed check is logged and notifies nothing. The checks are scripted so each
 // transition is known; the real container's watch is checked against the real setting.
 
-const sync = (over: Partial<SyncHealth>): SyncHealth => ({
-  syncId: '50744',
-  modelName: 'MQL leads',
-  destination: 'marketo',
-  primaryKey: 'id',
-  state: 'healthy',
-  stateReason: 'no rule tripped',
-  lastRun: null,
-  lastRunRows: null,
-  rowsFailingNow: 0,
-  rowsFailedInWindow: 0,
-  rowsAttemptedInWindow: 10,
-  failureRate: 0,
-  runs: [],
-  runsInWindow: 1,
-  failedRuns: 0,
-  abortedRuns: 0,
-  stuckRows: 0,
-  stuckRowsBefore: 0,
-  newTemplates: [],
-  newTemplateCount: 0,
-  ...over,
-});
+const sync = (over: Partial<SyncHealth>): SyncHealth => syncHealth({ syncId: '50744', modelName: 'MQL leads', destination: 'marketo', ...over });
 
 const health = (s: SyncHealth): HealthData => ({
   days: 1,

@@ -5,30 +5,10 @@ import { errorsReport, flappingRecords, healthRecords, RECORD_COLUMNS } from '..
 import { recordsResult, formatCsv, formatTable } from '../../src/cli/format';
 import type { HealthData, SyncHealth } from '../../src/shared/healthData';
 import type { BreakdownData, FlappingRow } from '../../src/shared/analysisData';
+import { syncHealth } from '../support/syncHealth';
 
-const sync = (syncId: string, over: Partial<SyncHealth>): SyncHealth => ({
-  syncId,
-  modelName: `model ${syncId}`,
-  destination: 'braze',
-  primaryKey: 'id',
-  state: 'healthy',
-  stateReason: 'ok',
-  lastRun: null,
-  lastRunRows: null,
-  rowsFailingNow: 0,
-  rowsFailedInWindow: 0,
-  rowsAttemptedInWindow: 0,
-  failureRate: null,
-  runs: [],
-  runsInWindow: 0,
-  failedRuns: 0,
-  abortedRuns: 0,
-  stuckRows: 0,
-  stuckRowsBefore: 0,
-  newTemplates: [],
-  newTemplateCount: 0,
-  ...over,
-});
+const sync = (syncId: string, over: Partial<SyncHealth>): SyncHealth =>
+  syncHealth({ syncId, modelName: `model ${syncId}`, destination: 'braze', stateReason: 'ok', rowsAttemptedInWindow: 0, failureRate: null, runsInWindow: 0, ...over });
 
 const health = (syncs: SyncHealth[]): HealthData => ({
   days: 1,

@@ -2,30 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { healthAlerts, nextDelayMs } from '../../src/analysis/healthChanges';
 import type { HealthData, SyncHealth } from '../../src/shared/healthData';
+import { syncHealth } from '../support/syncHealth';
 
-const sync = (over: Partial<SyncHealth>): SyncHealth => ({
-  syncId: '1',
-  modelName: 'Active customers',
-  destination: 'salesforce',
-  primaryKey: 'id',
-  state: 'healthy',
-  stateReason: 'no rule tripped',
-  lastRun: null,
-  lastRunRows: null,
-  rowsFailingNow: 0,
-  rowsFailedInWindow: 0,
-  rowsAttemptedInWindow: 10,
-  failureRate: 0,
-  runs: [],
-  runsInWindow: 1,
-  failedRuns: 0,
-  abortedRuns: 0,
-  stuckRows: 0,
-  stuckRowsBefore: 0,
-  newTemplates: [],
-  newTemplateCount: 0,
-  ...over,
-});
+const sync = syncHealth;
 
 const health = (...syncs: SyncHealth[]): HealthData => ({
   days: 1,
