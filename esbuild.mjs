@@ -53,7 +53,17 @@ const node = {
 };
 
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension.ts', demoWorker: 'src/warehouse/demoWorker.ts', textClassifierWorker: 'src/loaders/textClassifierWorker.ts' }, outdir: 'dist', plugins: [separateAdapters], supported: { 'dynamic-import': false } },
+  {
+    ...node,
+    entryPoints: {
+      extension: 'src/extension.ts',
+      demoWorker: 'src/warehouse/demoWorker.ts',
+      textClassifierWorker: 'src/loaders/textClassifierWorker.ts',
+    },
+    outdir: 'dist',
+    plugins: [separateAdapters],
+    supported: { 'dynamic-import': false },
+  },
   {
     ...node,
     entryPoints: Object.fromEntries(Object.entries(adapters).map(([kind, file]) => [kind, `src/warehouse/${file}.ts`])),
@@ -76,7 +86,12 @@ const builds = [
   },
 ];
 if (existsSync('src/server/server.ts')) {
-  builds.push({ ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
+  builds.push({
+    ...node,
+    entryPoints: { server: 'src/server/server.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+  });
 }
 if (withTests) {
   builds.push({

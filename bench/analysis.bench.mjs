@@ -33,7 +33,13 @@ const MEASURED = {
 };
 const bundle = join(root, 'out', 'bench', 'analysisLoaders.cjs');
 await esbuild.build({
-  stdin: { contents: Object.entries(MEASURED).map(([names, file]) => `export { ${names} } from './src/${file}';`).join('\n'), resolveDir: root, loader: 'ts' },
+  stdin: {
+    contents: Object.entries(MEASURED)
+      .map(([names, file]) => `export { ${names} } from './src/${file}';`)
+      .join('\n'),
+    resolveDir: root,
+    loader: 'ts',
+  },
   outfile: bundle,
   bundle: true,
   platform: 'node',
@@ -80,23 +86,43 @@ try {
     const warehouse = await openPostgresWarehouse({ connectionString: db.url }, { poolSize: 4 });
     const all = (sql, values = []) => warehouse.query(sql, values, { maxRows: 50_000_000 });
     const run = warehouseRunner(warehouse, { dialect: warehouse.dialect, schema: 'hightouch_audit' });
-    const noCounters = warehouseRunner(warehouse, { dialect: warehouse.dialect, schema: 'hightouch_audit', shape: { ...documentedShape(), runCounters: false } });
+    const noCounters = warehouseRunner(warehouse, {
+      dialect: warehouse.dialect,
+      schema: 'hightouch_audit',
+      shape: { ...documentedShape(), runCounters: false },
+    });
     // As in the extension: half of the texts classified in the bundled worker (npm run bench builds first).
-    const cats = { ...compileCategories(DEFAULT_CATEGORIES), classifier: workerClassifier(join(root, 'dist', 'textClassifierWorker.js')) };
+    const cats = {
+      ...compileCategories(DEFAULT_CATEGORIES),
+      classifier: workerClassifier(join(root, 'dist', 'textClassifierWorker.js')),
+    };
     // The sync with the most operations: the heaviest per-sync panel.
-    const [{ sync_id: syncId }] = (await run.rows({ text: `select sync_id, count(*) as n from ${CL} group by sync_id order by n desc limit 1`, values: [] }));
+    const [{ sync_id: syncId }] = await run.rows({
+      text: `select sync_id, count(*) as n from ${CL} group by sync_id order by n desc limit 1`,
+      values: [],
+    });
     // Medians of many runs at 1M: a shared 2-vCPU machine moves single runs by 10-20%.
     const reps = db.rows > 3_000_000 ? 5 : 15;
     const label = `${(db.rows / 1e6).toFixed(2)}M`;
     const everything = { syncId: null, syncRunId: null, source: 'changelog', days: null };
 
-    const seedGroupBy = () => all(`select failure_reason, count(*) as c from ${CL} where failure_reason is not null group by failure_reason order by c desc`);
+    const seedGroupBy = () =>
+      all(
+        `select failure_reason, count(*) as c from ${CL} where failure_reason is not null group by failure_reason order by c desc`,
+      );
     // The flapping baseline counts a column of the changelog's rows (op_type), as the ranking
     // must: count(*) alone is answered from the demo's (sync_id, row_id) index without reading the
     // table, a shortcut no query that tells changes from entries and exits can take (and that
     // warehouses without indexes do not have). That index-only figure is printed for reference.
-    const flappingScan = () => all(`select row_id, count(op_type) as n from ${CL} where sync_id = $1 group by row_id order by n desc limit 100`, [syncId]);
-    const flappingIndexOnly = () => all(`select row_id, count(*) as n from ${CL} where sync_id = $1 group by row_id order by n desc limit 100`, [syncId]);
+    const flappingScan = () =>
+      all(
+        `select row_id, count(op_type) as n from ${CL} where sync_id = $1 group by row_id order by n desc limit 100`,
+        [syncId],
+      );
+    const flappingIndexOnly = () =>
+      all(`select row_id, count(*) as n from ${CL} where sync_id = $1 group by row_id order by n desc limit 100`, [
+        syncId,
+      ]);
     const breakdown = await loadBreakdown(run, everything, cats);
     // Issue 12's baseline for the retry-aware analyses: one window-function scan of the sync's
     // changelog (each row's operations in run order, with the previous status and a position),
@@ -126,7 +152,11 @@ try {
         // For reference: one sync (the panel opened from the tree), against the seed's query on that sync.
         name: 'error breakdown by rows, one sync (the table)',
         analysis: () => loadBreakdown(run, { ...everything, syncId }, cats),
-        baseline: () => all(`select failure_reason, count(*) as c from ${CL} where sync_id = $1 and failure_reason is not null group by failure_reason order by c desc`, [syncId]),
+        baseline: () =>
+          all(
+            `select failure_reason, count(*) as c from ${CL} where sync_id = $1 and failure_reason is not null group by failure_reason order by c desc`,
+            [syncId],
+          ),
         baselineName: 'seed: group by failure_reason, that sync',
         target: undefined,
       },
@@ -176,14 +206,16 @@ try {
       {
         name: 'model over time (one sync, run counters)',
         analysis: () => loadModelOverTime(run, { syncId, days: null }),
-        baseline: () => all(`select sync_run_id, count(*) as n from ${CL} where sync_id = $1 group by sync_run_id`, [syncId]),
+        baseline: () =>
+          all(`select sync_run_id, count(*) as n from ${CL} where sync_id = $1 group by sync_run_id`, [syncId]),
         baselineName: 'one aggregate scan: count per sync_run_id',
         target: TARGET,
       },
       {
         name: 'model over time, sync_runs without counters (changelog)',
         analysis: () => loadModelOverTime(noCounters, { syncId, days: null }),
-        baseline: () => all(`select sync_run_id, count(*) as n from ${CL} where sync_id = $1 group by sync_run_id`, [syncId]),
+        baseline: () =>
+          all(`select sync_run_id, count(*) as n from ${CL} where sync_id = $1 group by sync_run_id`, [syncId]),
         baselineName: 'one aggregate scan: count per sync_run_id',
         target: undefined,
       },
@@ -204,7 +236,15 @@ try {
     ].filter((c) => ONLY === undefined || ONLY.some((only) => c.name.includes(only)));
     for (const c of cases) {
       const { a, b, ratio } = await sideBySide(c.analysis, c.baseline, reps);
-      rows.push([label, c.name, ms(a), c.baselineName, ms(b), `${ratio.toFixed(2)}x`, c.target ? `≤ ${c.target}x` : 'reported']);
+      rows.push([
+        label,
+        c.name,
+        ms(a),
+        c.baselineName,
+        ms(b),
+        `${ratio.toFixed(2)}x`,
+        c.target ? `≤ ${c.target}x` : 'reported',
+      ]);
       if (c.target !== undefined && !check(`${c.name} @ ${label}`, ratio, c.target, 'x')) failures++;
     }
     // For scale: the cheapest possible passes over the same sync's rows.
@@ -213,7 +253,11 @@ try {
       await warehouse.close();
       continue;
     }
-    const { a: count, b: indexOnly } = await sideBySide(() => all(`select count(*) from ${CL} where sync_id = $1`, [syncId]), flappingIndexOnly, reps);
+    const { a: count, b: indexOnly } = await sideBySide(
+      () => all(`select count(*) from ${CL} where sync_id = $1`, [syncId]),
+      flappingIndexOnly,
+      reps,
+    );
     rows.push([label, 'reference: count(*) of that sync', ms(count), '', '', '', '']);
     rows.push([label, 'reference: top 100 count(*) per row_id (index only)', ms(indexOnly), '', '', '', '']);
     cats.classifier.dispose();
@@ -222,5 +266,9 @@ try {
 } finally {
   await server.stop();
 }
-printTable('Analysis loaders vs plain queries (median times of alternating runs; ratio: median of pairs; real Postgres)', ['rows', 'analysis', 'time', 'baseline', 'time', 'ratio', 'target'], rows);
+printTable(
+  'Analysis loaders vs plain queries (median times of alternating runs; ratio: median of pairs; real Postgres)',
+  ['rows', 'analysis', 'time', 'baseline', 'time', 'ratio', 'target'],
+  rows,
+);
 if (failures > 0) console.log(`\n${failures} analysis(es) above their target.`);

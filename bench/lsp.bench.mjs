@@ -24,7 +24,12 @@ const SPLITS = 60;
 async function startServer(initializationOptions, dialect) {
   const began = performance.now();
   const client = new LspClient(SERVER);
-  const { at } = await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions });
+  const { at } = await client.request('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+    initializationOptions,
+  });
   client.notify('initialized', {});
   // The extension tells the server the active connection's dialect (default: Postgres, the Demo's).
   if (dialect) client.notify('syncLogs/setContext', { dialect, schema: 'hightouch_audit' });
@@ -48,7 +53,11 @@ function* typing(sites, seed, autoClose = true) {
       if (autoClose && k === typed.length - 1) continue;
       const at = { line: site.line, character: site.character + k };
       const text = autoClose && k === open ? "''" : typed[k];
-      yield { version: ++version, change: { range: { start: at, end: at }, text }, cursor: { line: site.line, character: site.character + k + 1 } };
+      yield {
+        version: ++version,
+        change: { range: { start: at, end: at }, text },
+        cursor: { line: site.line, character: site.character + k + 1 },
+      };
     }
     // Undo the whole condition at once, as the user would with a line edit, so the file stays the same size.
     const start = { line: site.line, character: site.character };
@@ -58,7 +67,10 @@ function* typing(sites, seed, autoClose = true) {
 }
 
 const didChange = (client, step) =>
-  client.notify('textDocument/didChange', { textDocument: { uri: URI, version: step.version }, contentChanges: [step.change] });
+  client.notify('textDocument/didChange', {
+    textDocument: { uri: URI, version: step.version },
+    contentChanges: [step.change],
+  });
 
 async function measureStart() {
   const samples = [];
@@ -83,7 +95,10 @@ async function measureCompletion(text, sites, dialect) {
     didChange(client, step);
     if (step.undo) continue;
     const sent = performance.now();
-    const { result, at } = await client.request('textDocument/completion', { textDocument: { uri: URI }, position: step.cursor });
+    const { result, at } = await client.request('textDocument/completion', {
+      textDocument: { uri: URI },
+      position: step.cursor,
+    });
     samples.push(at - sent);
     items += (Array.isArray(result) ? result : result.items).length;
   }
@@ -93,7 +108,10 @@ async function measureCompletion(text, sites, dialect) {
   for (let k = 0; k < HOVERS; k++) {
     const site = sites[(k * 37) % sites.length];
     const sent = performance.now();
-    const { result, at } = await client.request('textDocument/hover', { textDocument: { uri: URI }, position: { line: site.line, character: 9 } });
+    const { result, at } = await client.request('textDocument/hover', {
+      textDocument: { uri: URI },
+      position: { line: site.line, character: 9 },
+    });
     hovers.push(at - sent);
     if (result) shown++;
   }
@@ -108,7 +126,8 @@ async function measureCompletion(text, sites, dialect) {
  */
 async function measureDiagnostics(text, sites, { edits = EDITS, autoClose = true } = {}) {
   const { client } = await startServer({ diagnosticsDebounceMs: 0 });
-  const forVersion = (v) => client.next((m) => m.method === 'textDocument/publishDiagnostics' && m.params.version === v);
+  const forVersion = (v) =>
+    client.next((m) => m.method === 'textDocument/publishDiagnostics' && m.params.version === v);
   let opened = forVersion(1);
   const openSent = performance.now();
   client.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'sql', version: 1, text } });
@@ -134,9 +153,13 @@ if (!existsSync(SERVER)) {
 }
 // The server bundles its own sources and the lexer with the dialects' lexical traits.
 const sourceDirs = ['../src/server/', '../src/sql/dialects/'].map((d) => fileURLToPath(new URL(d, import.meta.url)));
-const sourceFiles = [...sourceDirs.flatMap((d) => readdirSync(d).map((f) => join(d, f))), fileURLToPath(new URL('../src/sql/lexer.ts', import.meta.url))];
+const sourceFiles = [
+  ...sourceDirs.flatMap((d) => readdirSync(d).map((f) => join(d, f))),
+  fileURLToPath(new URL('../src/sql/lexer.ts', import.meta.url)),
+];
 const newestSource = Math.max(...sourceFiles.map((f) => statSync(f).mtimeMs));
-if (statSync(SERVER).mtimeMs < newestSource) console.log(`WARNING: ${SERVER} is older than its sources: these figures are for a stale build.`);
+if (statSync(SERVER).mtimeMs < newestSource)
+  console.log(`WARNING: ${SERVER} is older than its sources: these figures are for a stale build.`);
 /**
  * Run Query's statement split (src/sql/statementAtCursor.ts) of the whole file, as it runs on each
  * Ctrl+Enter: bundled the way the extension ships it, and timed in this process, per dialect.
@@ -145,7 +168,12 @@ async function measureSplit(text) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   const bundle = join(root, 'out', 'bench', 'statementSplit.cjs');
   await esbuild.build({
-    stdin: { contents: "export { chooseSqlToRun } from './src/sql/statementAtCursor'; export { DIALECT_KINDS, dialectFor } from './src/sql/dialects';", resolveDir: root, loader: 'ts' },
+    stdin: {
+      contents:
+        "export { chooseSqlToRun } from './src/sql/statementAtCursor'; export { DIALECT_KINDS, dialectFor } from './src/sql/dialects';",
+      resolveDir: root,
+      loader: 'ts',
+    },
     outfile: bundle,
     bundle: true,
     platform: 'node',
@@ -189,19 +217,43 @@ const u = summarize(unclosed.samples);
 const h = summarize(completion.hovers);
 const cb = summarize(bigqueryCompletion.samples);
 const worstSplit = split.slice(1).reduce((a, b) => (b.p95 > a.p95 ? b : a));
-console.log(`lsp: node ${process.version}, file of 5,000 lines (${(text.length / 1024).toFixed(0)} KiB, ${diags.count} diagnostics on open)`);
-printTable('Language server over stdio (client write -> client parse of the answer)', ['measure', 'n', 'p50', 'p95', 'max'], [
-  ['start: spawn -> initialize reply', start.length, ms(percentile(start, 50)), '', ms(startSorted.max)],
-  [`completion while typing (${completion.meanItems.toFixed(0)} items avg)`, c.n, ms(c.p50), ms(c.p95), ms(c.max)],
-  [`completion, BigQuery dialect (${bigqueryCompletion.meanItems.toFixed(0)} items avg)`, cb.n, ms(cb.p50), ms(cb.p95), ms(cb.max)],
-  [`hover (${completion.shown} of ${h.n} with content; no target)`, h.n, ms(h.p50), ms(h.p95), ms(h.max)],
-  ['diagnostics: didChange -> publish (debounce 0)', d.n, ms(d.p50), ms(d.p95), ms(d.max)],
-  ['diagnostics: didOpen -> first publish (cold)', 1, ms(diags.coldMs), '', ''],
-  ['diagnostics, quotes not auto-closed (no target)', u.n, ms(u.p50), ms(u.p95), ms(u.max)],
-]);
-printTable(`Run Query's statement split of the whole file (in process, no transport)`, ['dialect', 'n', 'p50', 'p95', 'max'], split.map((r) => [r.kind, r.n, ms(r.p50), Number.isNaN(r.p95) ? '' : ms(r.p95), Number.isNaN(r.max) ? '' : ms(r.max)]));
+console.log(
+  `lsp: node ${process.version}, file of 5,000 lines (${(text.length / 1024).toFixed(0)} KiB, ${diags.count} diagnostics on open)`,
+);
+printTable(
+  'Language server over stdio (client write -> client parse of the answer)',
+  ['measure', 'n', 'p50', 'p95', 'max'],
+  [
+    ['start: spawn -> initialize reply', start.length, ms(percentile(start, 50)), '', ms(startSorted.max)],
+    [`completion while typing (${completion.meanItems.toFixed(0)} items avg)`, c.n, ms(c.p50), ms(c.p95), ms(c.max)],
+    [
+      `completion, BigQuery dialect (${bigqueryCompletion.meanItems.toFixed(0)} items avg)`,
+      cb.n,
+      ms(cb.p50),
+      ms(cb.p95),
+      ms(cb.max),
+    ],
+    [`hover (${completion.shown} of ${h.n} with content; no target)`, h.n, ms(h.p50), ms(h.p95), ms(h.max)],
+    ['diagnostics: didChange -> publish (debounce 0)', d.n, ms(d.p50), ms(d.p95), ms(d.max)],
+    ['diagnostics: didOpen -> first publish (cold)', 1, ms(diags.coldMs), '', ''],
+    ['diagnostics, quotes not auto-closed (no target)', u.n, ms(u.p50), ms(u.p95), ms(u.max)],
+  ],
+);
+printTable(
+  `Run Query's statement split of the whole file (in process, no transport)`,
+  ['dialect', 'n', 'p50', 'p95', 'max'],
+  split.map((r) => [
+    r.kind,
+    r.n,
+    ms(r.p50),
+    Number.isNaN(r.p95) ? '' : ms(r.p95),
+    Number.isNaN(r.max) ? '' : ms(r.max),
+  ]),
+);
 console.log('Typing simulates VS Code: a condition typed key by key at a WHERE line, quotes auto-closed, then undone.');
-console.log('Diagnostics are timed with the debounce set to 0 through initializationOptions: the server\'s own work plus');
+console.log(
+  "Diagnostics are timed with the debounce set to 0 through initializationOptions: the server's own work plus",
+);
 console.log('transport. The shipped 150 ms debounce adds to what a user waits.');
 check('server start median', percentile(start, 50), 300);
 check('server start max', startSorted.max, 300);

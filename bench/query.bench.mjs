@@ -19,7 +19,11 @@ import { demoDatabase, startBenchPostgres } from './lib/benchPostgres.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'out', 'bench', 'queryPath.cjs');
 await esbuild.build({
-  stdin: { contents: `export { openPostgresWarehouse } from './src/warehouse/postgresWarehouse';`, resolveDir: root, loader: 'ts' },
+  stdin: {
+    contents: `export { openPostgresWarehouse } from './src/warehouse/postgresWarehouse';`,
+    resolveDir: root,
+    loader: 'ts',
+  },
   outfile: bundle,
   bundle: true,
   platform: 'node',
@@ -42,7 +46,8 @@ const server = await startBenchPostgres();
 const rows = [];
 const peaks = [];
 // Runs argv, then prints the peak resident set of the children in KiB (Linux ru_maxrss).
-const MAXRSS_PY = 'import resource,subprocess,sys\nr=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL)\nsys.exit(r.returncode) if r.returncode else print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)';
+const MAXRSS_PY =
+  'import resource,subprocess,sys\nr=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL)\nsys.exit(r.returncode) if r.returncode else print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)';
 try {
   for (const scale of SCALES) {
     const db = await demoDatabase(root, server.url, scale, log);
@@ -52,13 +57,31 @@ try {
       const capped = () => warehouse.query(SQL, [], { maxRows: PAGE });
       const limited = () => warehouse.query(`${SQL} limit ${PAGE}`, [], { maxRows: PAGE });
       const first = await capped();
-      if (first.rows.length !== PAGE || first.rowCountExact !== false) throw new Error(`the capped query kept ${first.rows.length} rows (exact: ${first.rowCountExact})`);
+      if (first.rows.length !== PAGE || first.rowCountExact !== false)
+        throw new Error(`the capped query kept ${first.rows.length} rows (exact: ${first.rowCountExact})`);
       const host = await sideBySide(capped, limited, 9);
-      rows.push([label, 'Run Query path (Postgres adapter)', ms(host.a), ms(host.b), `${host.ratio.toFixed(2)}x`, `≤ ${TARGET}x`]);
+      rows.push([
+        label,
+        'Run Query path (Postgres adapter)',
+        ms(host.a),
+        ms(host.b),
+        `${host.ratio.toFixed(2)}x`,
+        `≤ ${TARGET}x`,
+      ]);
       check(`first page, Run Query path @ ${label}`, host.ratio, TARGET, 'x');
-      const cli = (sql) => () => run(process.execPath, [join(root, 'dist', 'cli.js'), 'query', '--url', db.url, '--format', 'csv', sql], { maxBuffer: 64 * 1024 * 1024 });
+      const cli = (sql) => () =>
+        run(process.execPath, [join(root, 'dist', 'cli.js'), 'query', '--url', db.url, '--format', 'csv', sql], {
+          maxBuffer: 64 * 1024 * 1024,
+        });
       const viaCli = await sideBySide(cli(SQL), cli(`${SQL} limit ${PAGE}`), 5);
-      rows.push([label, 'synclogs query (default cap 1,000)', ms(viaCli.a), ms(viaCli.b), `${viaCli.ratio.toFixed(2)}x`, `≤ ${TARGET}x`]);
+      rows.push([
+        label,
+        'synclogs query (default cap 1,000)',
+        ms(viaCli.a),
+        ms(viaCli.b),
+        `${viaCli.ratio.toFixed(2)}x`,
+        `≤ ${TARGET}x`,
+      ]);
       check(`first page, CLI @ ${label}`, viaCli.ratio, TARGET, 'x');
       // Every row into a file: against psql --csv, with each side's peak memory (resident set, from
       // getrusage of the child, read through python3 so both are measured the same way).
@@ -69,12 +92,32 @@ try {
       };
       let oursMb = 0;
       let psqlMb = 0;
-      const ours = () => measured([process.execPath, join(root, 'dist', 'cli.js'), 'query', '--url', db.url, '--out', file, SQL]).then((mb) => (oursMb = Math.max(oursMb, mb)));
-      const psql = () => measured(['sh', '-c', `psql --csv -X -q -d '${db.url}' -c '${SQL}' > '${file}'`]).then((mb) => (psqlMb = Math.max(psqlMb, mb)));
+      const ours = () =>
+        measured([process.execPath, join(root, 'dist', 'cli.js'), 'query', '--url', db.url, '--out', file, SQL]).then(
+          (mb) => (oursMb = Math.max(oursMb, mb)),
+        );
+      const psql = () =>
+        measured(['sh', '-c', `psql --csv -X -q -d '${db.url}' -c '${SQL}' > '${file}'`]).then(
+          (mb) => (psqlMb = Math.max(psqlMb, mb)),
+        );
       const exp = await sideBySide(ours, psql, db.rows > 3_000_000 ? 1 : 3);
       rm(file, { force: true });
-      rows.push([label, 'synclogs query --out FILE.csv (every row)', ms(exp.a), ms(exp.b), `${exp.ratio.toFixed(2)}x`, `≤ ${TARGET}x`]);
-      rows.push([label, '  peak memory: synclogs / psql', `${Math.round(oursMb)} MB`, `${Math.round(psqlMb)} MB`, '', '≤ 300 MB']);
+      rows.push([
+        label,
+        'synclogs query --out FILE.csv (every row)',
+        ms(exp.a),
+        ms(exp.b),
+        `${exp.ratio.toFixed(2)}x`,
+        `≤ ${TARGET}x`,
+      ]);
+      rows.push([
+        label,
+        '  peak memory: synclogs / psql',
+        `${Math.round(oursMb)} MB`,
+        `${Math.round(psqlMb)} MB`,
+        '',
+        '≤ 300 MB',
+      ]);
       peaks.push(oursMb);
       check(`export every row to CSV vs psql @ ${label}`, exp.ratio, TARGET, 'x');
       check(`export peak memory @ ${label}`, oursMb, 300, 'MB');
@@ -82,8 +125,20 @@ try {
       await warehouse.close();
     }
   }
-  if (peaks.length > 1) rows.push(['', 'peak memory, largest / smallest scale', `${(Math.max(...peaks) / Math.min(...peaks)).toFixed(2)}x`, '', '', 'near 1']);
+  if (peaks.length > 1)
+    rows.push([
+      '',
+      'peak memory, largest / smallest scale',
+      `${(Math.max(...peaks) / Math.min(...peaks)).toFixed(2)}x`,
+      '',
+      '',
+      'near 1',
+    ]);
 } finally {
   await server.stop();
 }
-printTable(`First page of "${SQL}" against the same query with "limit ${PAGE}" (medians of alternating runs; ratio: median of pairs)`, ['rows', 'path', 'capped', 'with limit', 'ratio', 'target'], rows);
+printTable(
+  `First page of "${SQL}" against the same query with "limit ${PAGE}" (medians of alternating runs; ratio: median of pairs)`,
+  ['rows', 'path', 'capped', 'with limit', 'ratio', 'target'],
+  rows,
+);

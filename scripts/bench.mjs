@@ -35,10 +35,16 @@ function runBench(file) {
 }
 
 const only = parseOnly(process.argv.slice(2));
-const all = existsSync(benchDir) ? readdirSync(benchDir).filter((f) => f.endsWith('.bench.mjs')).sort() : [];
+const all = existsSync(benchDir)
+  ? readdirSync(benchDir)
+      .filter((f) => f.endsWith('.bench.mjs'))
+      .sort()
+  : [];
 const chosen = all.filter((f) => !only || only.has(f.replace(/\.bench\.mjs$/, '')));
 if (only && chosen.length < only.size) {
-  console.error(`No benchmark named ${[...only].filter((n) => !all.includes(`${n}.bench.mjs`)).join(', ')} (have: ${all.map((f) => f.replace(/\.bench\.mjs$/, '')).join(', ')})`);
+  console.error(
+    `No benchmark named ${[...only].filter((n) => !all.includes(`${n}.bench.mjs`)).join(', ')} (have: ${all.map((f) => f.replace(/\.bench\.mjs$/, '')).join(', ')})`,
+  );
   process.exit(2);
 }
 
@@ -47,7 +53,14 @@ if (only && chosen.length < only.size) {
 // each benchmark checks that the outputs it measures are newer than their sources.
 const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, encoding: 'utf8' });
 if (build.status !== 0) {
-  const errors = [...new Set(`${build.stdout}${build.stderr}`.split('\n').filter((l) => l.includes('[ERROR]')).map((l) => l.trim()))];
+  const errors = [
+    ...new Set(
+      `${build.stdout}${build.stderr}`
+        .split('\n')
+        .filter((l) => l.includes('[ERROR]'))
+        .map((l) => l.trim()),
+    ),
+  ];
   console.log(`WARNING: node esbuild.mjs failed (${errors.length} errors), benchmarks may measure stale outputs:`);
   for (const line of errors.slice(0, 5)) console.log(`  ${line}`);
 }
@@ -59,7 +72,10 @@ for (const file of chosen) {
   const { checks, code } = await runBench(join(benchDir, file));
   const missed = checks.filter((c) => !c.pass);
   const figures = checks
-    .map((c) => `${c.name} ${c.value} ${c.unit} (target < ${c.target}, ${(c.value / c.target).toFixed(2)}x${c.pass ? '' : ', MISSED'})`)
+    .map(
+      (c) =>
+        `${c.name} ${c.value} ${c.unit} (target < ${c.target}, ${(c.value / c.target).toFixed(2)}x${c.pass ? '' : ', MISSED'})`,
+    )
     .join('; ');
   const verdict = code !== 0 ? 'ERROR' : checks.length === 0 ? 'NO CHECKS' : missed.length ? 'MISS' : 'PASS';
   summary.push(`${verdict.padEnd(9)} ${name}: ${code !== 0 ? `exited with ${code}` : figures}`);

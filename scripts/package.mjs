@@ -51,8 +51,22 @@ export function checkVsix(file, pkg) {
   };
 
   check('has extension.vsixmanifest', names.includes('extension.vsixmanifest'));
-  for (const f of ['package.json', 'dist/extension.js', 'dist/cli.js', 'dist/server.js', 'dist/adapters/snowflake.js', 'dist/adapters/bigquery.js', 'dist/adapters/databricks.js', 'dist/demoWorker.js', 'dist/textClassifierWorker.js']) check(`has ${f}`, has(f));
-  check('has README.md', files.some((f) => f.toLowerCase() === 'readme.md')); // vsce stores it as readme.md
+  for (const f of [
+    'package.json',
+    'dist/extension.js',
+    'dist/cli.js',
+    'dist/server.js',
+    'dist/adapters/snowflake.js',
+    'dist/adapters/bigquery.js',
+    'dist/adapters/databricks.js',
+    'dist/demoWorker.js',
+    'dist/textClassifierWorker.js',
+  ])
+    check(`has ${f}`, has(f));
+  check(
+    'has README.md',
+    files.some((f) => f.toLowerCase() === 'readme.md'),
+  ); // vsce stores it as readme.md
   check('has dist/webview/*.js', some(/^dist\/webview\/[^/]+\.js$/));
   check('has pglite package.json', has('dist/node_modules/@electric-sql/pglite/package.json'));
   check('has pglite .wasm', some(/^dist\/node_modules\/@electric-sql\/pglite\/.+\.wasm$/));
@@ -67,10 +81,16 @@ export function checkVsix(file, pkg) {
     ...Object.values(typeof pkg.bin === 'string' ? { bin: pkg.bin } : (pkg.bin ?? {})),
     pkg.icon,
     ...(pkg.contributes?.snippets ?? []).map((s) => s.path),
-    ...Object.values(pkg.contributes?.viewsContainers ?? {}).flat().map((c) => c.icon),
-    ...(Object.values(pkg.contributes?.views ?? {}).flat().map((v) => v.icon)),
+    ...Object.values(pkg.contributes?.viewsContainers ?? {})
+      .flat()
+      .map((c) => c.icon),
+    ...Object.values(pkg.contributes?.views ?? {})
+      .flat()
+      .map((v) => v.icon),
   ].filter((r) => typeof r === 'string' && !r.startsWith('$('));
-  const missingRefs = [...new Set(referenced)].map((r) => r.replace(/^\.\//, '')).filter((r) => !has(r) && !has(`${r}.js`));
+  const missingRefs = [...new Set(referenced)]
+    .map((r) => r.replace(/^\.\//, ''))
+    .filter((r) => !has(r) && !has(`${r}.js`));
   check('has every file package.json refers to', missingRefs.length === 0, missingRefs.join(', '));
 
   none('no src/', /^src\//);
@@ -80,11 +100,16 @@ export function checkVsix(file, pkg) {
   none('no node_modules outside dist', /^node_modules\//);
   none('no TypeScript sources', /\.(ts|tsx|mts|cts)$/);
   none('no source maps', /\.map$/);
-  none('no build or lock files', /(^|\/)(tsconfig[^/]*\.json|esbuild\.mjs|package-lock\.json|\.vscodeignore|\.gitignore)$/);
+  none(
+    'no build or lock files',
+    /(^|\/)(tsconfig[^/]*\.json|esbuild\.mjs|package-lock\.json|\.vscodeignore|\.gitignore)$/,
+  );
   const devDeps = Object.keys(pkg.devDependencies ?? {});
   none(
     'no dev dependency',
-    new RegExp(`(^|/)node_modules/(${devDeps.map((d) => d.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|') || '$^'})/`),
+    new RegExp(
+      `(^|/)node_modules/(${devDeps.map((d) => d.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|') || '$^'})/`,
+    ),
   );
   return { checks, files };
 }
@@ -103,7 +128,8 @@ async function main() {
   const vsceArgs = ['package', '--no-dependencies', '--out', out];
   // Without a public repository, README images stay relative: VS Code shows them from the installed extension.
   if (!pkg.repository) vsceArgs.push('--allow-missing-repository', '--no-rewrite-relative-links');
-  if (!existsSync(join(repoRoot, 'LICENSE')) && !existsSync(join(repoRoot, 'LICENSE.md'))) vsceArgs.push('--skip-license');
+  if (!existsSync(join(repoRoot, 'LICENSE')) && !existsSync(join(repoRoot, 'LICENSE.md')))
+    vsceArgs.push('--skip-license');
   console.log(`[package] vsce ${vsceArgs.join(' ')}`);
   const res = await run(join(repoRoot, 'node_modules', '.bin', 'vsce'), vsceArgs, {
     env: { ...process.env, CI: 'true' },
@@ -119,9 +145,12 @@ async function main() {
     return;
   }
   const { checks, files } = checkVsix(out, pkg);
-  for (const c of checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${!c.ok && c.detail ? `: ${c.detail}` : ''}`);
+  for (const c of checks)
+    console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${!c.ok && c.detail ? `: ${c.detail}` : ''}`);
   const size = statSync(out).size;
-  console.log(`[package] ${relative(process.cwd(), out) || out}: ${(size / 1024 / 1024).toFixed(2)} MB, ${files.length} files, in ${formatMs(Date.now() - started)}`);
+  console.log(
+    `[package] ${relative(process.cwd(), out) || out}: ${(size / 1024 / 1024).toFixed(2)} MB, ${files.length} files, in ${formatMs(Date.now() - started)}`,
+  );
   const failed = checks.filter((c) => !c.ok).length;
   console.log(`package: ${checks.length - failed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);

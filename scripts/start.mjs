@@ -17,7 +17,16 @@ import {
   startCodeServer,
   writeUserSettings,
 } from './lib/codeServer.mjs';
-import { exitQuietlyOnSignals, exitWhenOrphaned, formatMs, onCleanup, removeQuietly, repoRoot, run, SystemError } from './lib/system.mjs';
+import {
+  exitQuietlyOnSignals,
+  exitWhenOrphaned,
+  formatMs,
+  onCleanup,
+  removeQuietly,
+  repoRoot,
+  run,
+  SystemError,
+} from './lib/system.mjs';
 
 const EXTENSION_ID = 'sync-logs.sync-logs-explorer';
 

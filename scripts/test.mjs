@@ -44,7 +44,9 @@ function parseNodeTest(output) {
 /** A "<word>: N passed, N failed[, N skipped]" line printed by our own runners. */
 function parsePlain(word) {
   return (output) => {
-    const all = [...output.matchAll(new RegExp(`^${word}: (\\d+) passed, (\\d+) failed(?:, (\\d+) skipped)?\\s*$`, 'gm'))];
+    const all = [
+      ...output.matchAll(new RegExp(`^${word}: (\\d+) passed, (\\d+) failed(?:, (\\d+) skipped)?\\s*$`, 'gm')),
+    ];
     if (!all.length) return undefined;
     const m = all[all.length - 1];
     return { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3] ?? 0) };
@@ -59,24 +61,34 @@ async function step(label, command, args, { timeoutMs = 10 * MIN, env = process.
     timeoutMs,
     onLine: (l, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(`${l}\n`),
   });
-  if (res.timedOut) console.log(`\n[test] TIMEOUT: "${label}" was still running after ${formatMs(timeoutMs)}: stopped it`);
+  if (res.timedOut)
+    console.log(`\n[test] TIMEOUT: "${label}" was still running after ${formatMs(timeoutMs)}: stopped it`);
   return res;
 }
 
 /** A stage that counts as one check: passed when the command exits 0. */
 async function singleCheck(label, command, args, opts) {
   const r = await step(label, command, args, opts);
-  return r.code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0, note: `${label} exited ${r.code}` };
+  return r.code === 0
+    ? { passed: 1, failed: 0, skipped: 0 }
+    : { passed: 0, failed: 1, skipped: 0, note: `${label} exited ${r.code}` };
 }
 
 /** A stage whose command reports counts; exit code and counts must agree. */
 async function countedStage(label, command, args, parse, opts) {
   const r = await step(label, command, args, opts);
   const counts = parse(r.output);
-  if (r.timedOut) return { passed: counts?.passed ?? 0, failed: Math.max(1, counts?.failed ?? 0), skipped: counts?.skipped ?? 0, note: 'timed out' };
+  if (r.timedOut)
+    return {
+      passed: counts?.passed ?? 0,
+      failed: Math.max(1, counts?.failed ?? 0),
+      skipped: counts?.skipped ?? 0,
+      note: 'timed out',
+    };
   if (!counts) return { passed: 0, failed: 1, skipped: 0, note: `no test summary found (exit ${r.code})` };
   if (counts.passed + counts.failed === 0) return { ...counts, failed: 1, note: 'ran no test' };
-  if (r.code !== 0 && counts.failed === 0) return { ...counts, failed: 1, note: `exit ${r.code} with no failing test reported` };
+  if (r.code !== 0 && counts.failed === 0)
+    return { ...counts, failed: 1, note: `exit ${r.code} with no failing test reported` };
   return { ...counts, note: r.code === 0 ? undefined : `exit ${r.code}` };
 }
 
@@ -105,9 +117,24 @@ const stages = [
     name: 'typecheck',
     title: 'typecheck (tsc --noEmit)',
     run: async () => {
-      const a = await singleCheck('tsc --noEmit -p tsconfig.json', node, [bin('tsc'), '--noEmit', '-p', 'tsconfig.json']);
-      const b = await singleCheck('tsc --noEmit -p webview/tsconfig.json', node, [bin('tsc'), '--noEmit', '-p', 'webview/tsconfig.json']);
-      return { passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: 0, note: [a.note, b.note].filter(Boolean).join('; ') || undefined };
+      const a = await singleCheck('tsc --noEmit -p tsconfig.json', node, [
+        bin('tsc'),
+        '--noEmit',
+        '-p',
+        'tsconfig.json',
+      ]);
+      const b = await singleCheck('tsc --noEmit -p webview/tsconfig.json', node, [
+        bin('tsc'),
+        '--noEmit',
+        '-p',
+        'webview/tsconfig.json',
+      ]);
+      return {
+        passed: a.passed + b.passed,
+        failed: a.failed + b.failed,
+        skipped: 0,
+        note: [a.note, b.note].filter(Boolean).join('; ') || undefined,
+      };
     },
   },
   {
@@ -147,26 +174,39 @@ const stages = [
     title: 'integration suite in VS Code (code-server + Chromium)',
     needsBuild: true,
     run: () =>
-      countedStage('node test/harness/runIntegration.mjs', node, ['test/harness/runIntegration.mjs'], parsePlain('integration'), {
-        timeoutMs: 8 * MIN,
-      }),
+      countedStage(
+        'node test/harness/runIntegration.mjs',
+        node,
+        ['test/harness/runIntegration.mjs'],
+        parsePlain('integration'),
+        {
+          timeoutMs: 8 * MIN,
+        },
+      ),
   },
   {
     name: 'ui',
     title: 'UI walk in Chromium',
     needsBuild: true,
-    run: () => countedStage('node test/ui/walk.mjs', node, ['test/ui/walk.mjs'], parsePlain('ui'), { timeoutMs: 8 * MIN }),
+    run: () =>
+      countedStage('node test/ui/walk.mjs', node, ['test/ui/walk.mjs'], parsePlain('ui'), { timeoutMs: 8 * MIN }),
   },
   {
     name: 'preview',
     title: 'the four analysis webviews in Chromium with sample data, light and dark',
     needsBuild: true,
-    run: () => countedStage('node test/ui/preview/preview.mjs', node, ['test/ui/preview/preview.mjs'], parsePlain('preview'), { timeoutMs: 5 * MIN }),
+    run: () =>
+      countedStage('node test/ui/preview/preview.mjs', node, ['test/ui/preview/preview.mjs'], parsePlain('preview'), {
+        timeoutMs: 5 * MIN,
+      }),
   },
   {
     name: 'package',
     title: 'package the .vsix and check it',
-    run: () => countedStage('node scripts/package.mjs', node, ['scripts/package.mjs'], parsePlain('package'), { timeoutMs: 5 * MIN }),
+    run: () =>
+      countedStage('node scripts/package.mjs', node, ['scripts/package.mjs'], parsePlain('package'), {
+        timeoutMs: 5 * MIN,
+      }),
   },
 ];
 
@@ -176,10 +216,15 @@ function parseArgs(argv) {
     const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
     if (i < 0) return undefined;
     const value = argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
-    const items = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const items = (value ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = items.filter((s) => !names.includes(s));
     if (!items.length || unknown.length) {
-      console.error(`${flag}: unknown stage(s) ${unknown.join(', ') || '(none given)'}; stages are: ${names.join(', ')}`);
+      console.error(
+        `${flag}: unknown stage(s) ${unknown.join(', ') || '(none given)'}; stages are: ${names.join(', ')}`,
+      );
       process.exit(2);
     }
     return items;
@@ -192,7 +237,11 @@ function parseArgs(argv) {
   const only = list('--only');
   const skip = list('--skip') ?? [];
   let selected = names.filter((n) => (only ? only.includes(n) : true) && !skip.includes(n));
-  if (!selected.includes('build') && !skip.includes('build') && stages.some((s) => s.needsBuild && selected.includes(s.name))) {
+  if (
+    !selected.includes('build') &&
+    !skip.includes('build') &&
+    stages.some((s) => s.needsBuild && selected.includes(s.name))
+  ) {
     console.log('[test] integration/ui need a fresh build: adding the build stage');
     selected = ['build', ...selected];
   }
@@ -223,14 +272,19 @@ async function main() {
     if (stage.name === 'build' && r.failed) buildFailed = true;
     const ms = Date.now() - t;
     results.push({ name: stage.name, ms, ...r });
-    console.log(`\n== ${stage.name}: ${r.failed ? 'FAILED' : 'ok'} (${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}) in ${formatMs(ms)}`);
+    console.log(
+      `\n== ${stage.name}: ${r.failed ? 'FAILED' : 'ok'} (${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}) in ${formatMs(ms)}`,
+    );
   }
 
-  const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), {
-    passed: 0,
-    failed: 0,
-    skipped: 0,
-  });
+  const total = results.reduce(
+    (a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }),
+    {
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+    },
+  );
   console.log(`\n${'='.repeat(100)}\nSummary (${formatMs(Date.now() - started)} in all)`);
   for (const r of results) {
     const status = r.failed ? 'FAILED' : 'ok';

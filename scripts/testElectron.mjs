@@ -40,7 +40,10 @@ async function main() {
     vscodeExecutablePath = await Promise.race([
       testElectron.downloadAndUnzipVSCode({ version: VSCODE_VERSION, cachePath }),
       new Promise((_, rej) => {
-        timer = setTimeout(() => rej(new Error(`no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s`)), DOWNLOAD_TIMEOUT_MS);
+        timer = setTimeout(
+          () => rej(new Error(`no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s`)),
+          DOWNLOAD_TIMEOUT_MS,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
   } catch (err) {
@@ -54,7 +57,9 @@ async function main() {
   }
 
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    console.error('[test:electron] No display: desktop VS Code needs one. Run it under Xvfb: xvfb-run -a npm run test:electron');
+    console.error(
+      '[test:electron] No display: desktop VS Code needs one. Run it under Xvfb: xvfb-run -a npm run test:electron',
+    );
     return 1;
   }
 
@@ -75,8 +80,10 @@ async function main() {
         '--disable-workspace-trust',
         '--skip-welcome',
         '--skip-release-notes',
-        '--user-data-dir', join(runDir, 'user-data'),
-        '--extensions-dir', join(runDir, 'extensions'),
+        '--user-data-dir',
+        join(runDir, 'user-data'),
+        '--extensions-dir',
+        join(runDir, 'extensions'),
       ],
     });
     return code;

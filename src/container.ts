@@ -43,13 +43,22 @@ export class Container implements vscode.Disposable {
     this.connections = this.track(new ConnectionManager(context, this.log, () => this.prompter));
     this.syncs = this.track(new SyncList(this.connections, stuckRowMinFailures, this.log));
     this.tree = this.track(new SyncTreeProvider(this.connections, this.syncs, this.log));
-    this.treeView = this.track(vscode.window.createTreeView(VIEWS.syncs, { treeDataProvider: this.tree, showCollapseAll: true }));
+    this.treeView = this.track(
+      vscode.window.createTreeView(VIEWS.syncs, { treeDataProvider: this.tree, showCollapseAll: true }),
+    );
     this.statusBar = this.track(new ConnectionStatusBar(this.connections));
     this.languageClient = this.track(new SyncLogsLanguageClient(context, this.connections, this.log));
     this.categories = new CategoryConfig(this.log);
     this.panels = this.track(new AnalysisPanels(this));
     this.history = this.track(new QueryHistory(context.globalStorageUri.fsPath, this.log));
-    this.watch = this.track(new HealthWatch(this.connections, () => this.syncs.readHealthNow(), () => this.panels.open({ panel: 'health' }), this.log));
+    this.watch = this.track(
+      new HealthWatch(
+        this.connections,
+        () => this.syncs.readHealthNow(),
+        () => this.panels.open({ panel: 'health' }),
+        this.log,
+      ),
+    );
   }
 
   /** Registers something to dispose with the container and returns it. */

@@ -19,12 +19,16 @@ const CACHE =
 function postgresBin() {
   const base = '/usr/lib/postgresql';
   if (existsSync(base)) {
-    const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(base)
+      .filter((v) => existsSync(join(base, v, 'bin', 'initdb')))
+      .sort((a, b) => Number(b) - Number(a));
     if (versions.length) return join(base, versions[0], 'bin');
   }
   const which = spawnSync('which', ['initdb'], { encoding: 'utf8' });
   if (which.status === 0) return join(which.stdout.trim(), '..');
-  throw new Error('No PostgreSQL server binaries (initdb) found: apt-get install postgresql, or set SYNCLOGS_BENCH_PG_URL.');
+  throw new Error(
+    'No PostgreSQL server binaries (initdb) found: apt-get install postgresql, or set SYNCLOGS_BENCH_PG_URL.',
+  );
 }
 
 const freePort = () =>
@@ -39,11 +43,14 @@ const freePort = () =>
 
 /** Starts (initialising once) the cached server; returns its URL base and a stop function. */
 export async function startBenchPostgres() {
-  if (process.env.SYNCLOGS_BENCH_PG_URL) return { url: process.env.SYNCLOGS_BENCH_PG_URL.replace(/\/[^/]*$/, ''), stop: async () => {} };
+  if (process.env.SYNCLOGS_BENCH_PG_URL)
+    return { url: process.env.SYNCLOGS_BENCH_PG_URL.replace(/\/[^/]*$/, ''), stop: async () => {} };
   const bin = postgresBin();
   const asRoot = process.getuid?.() === 0;
   const run = (tool, args) =>
-    asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args], { stdio: 'pipe', encoding: 'utf8' }) : execFileSync(join(bin, tool), args, { stdio: 'pipe', encoding: 'utf8' });
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args], { stdio: 'pipe', encoding: 'utf8' })
+      : execFileSync(join(bin, tool), args, { stdio: 'pipe', encoding: 'utf8' });
   const data = join(CACHE, 'data');
   mkdirSync(CACHE, { recursive: true });
   if (asRoot) {
@@ -92,20 +99,27 @@ export async function demoDatabase(root, serverUrl, scale, log) {
   await db.connect();
   try {
     const marker = await db
-      .query("select version from bench_meta.loaded where scale = $1", [String(scale)])
+      .query('select version from bench_meta.loaded where scale = $1', [String(scale)])
       .then((r) => r.rows[0]?.version)
       .catch(() => undefined);
     if (marker !== version) {
       log(`Loading the demo at scale ${scale} into ${name} (once; reused by later runs)…`);
       const began = Date.now();
-      const load = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'demo', 'load', '--url', url, '--scale', String(scale)], { encoding: 'utf8' });
+      const load = spawnSync(
+        process.execPath,
+        [join(root, 'dist', 'cli.js'), 'demo', 'load', '--url', url, '--scale', String(scale)],
+        { encoding: 'utf8' },
+      );
       if (load.status !== 0) throw new Error(`synclogs demo load failed: ${load.stderr || load.stdout}`);
       // Settled, as a table that has been read before: hint bits set and the visibility map built
       // (right after a load, the index-only reference scan took 1.7 s at 10M rows against 0.5 s settled).
       await db.query('vacuum analyze');
       await db.query('create schema if not exists bench_meta');
       await db.query('create table if not exists bench_meta.loaded (scale text primary key, version text)');
-      await db.query('insert into bench_meta.loaded values ($1, $2) on conflict (scale) do update set version = excluded.version', [String(scale), version]);
+      await db.query(
+        'insert into bench_meta.loaded values ($1, $2) on conflict (scale) do update set version = excluded.version',
+        [String(scale), version],
+      );
       log(`  loaded in ${Math.round((Date.now() - began) / 1000)} s`);
     }
     const rows = Number((await db.query('select count(*) as n from hightouch_audit.sync_changelog')).rows[0].n);

@@ -45,7 +45,9 @@ export class LspClient {
   request(method, params) {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#replies.set(id, (m, at) => (m.error ? reject(new Error(m.error.message)) : resolve({ result: m.result, at })));
+      this.#replies.set(id, (m, at) =>
+        m.error ? reject(new Error(m.error.message)) : resolve({ result: m.result, at }),
+      );
       this.#write({ id, method, params });
     });
   }

@@ -27,5 +27,12 @@ export async function sideBySide(a, b, reps) {
       ta.push(await time(a));
     }
   }
-  return { a: percentile(ta, 50), b: percentile(tb, 50), ratio: percentile(ta.map((x, i) => x / tb[i]), 50) };
+  return {
+    a: percentile(ta, 50),
+    b: percentile(tb, 50),
+    ratio: percentile(
+      ta.map((x, i) => x / tb[i]),
+      50,
+    ),
+  };
 }

@@ -2,10 +2,28 @@
 // into a cache folder outside the repo, then started on a free 127.0.0.1 port with every folder
 // it writes to (user data, extensions, XDG, TMPDIR) inside one run folder.
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { cleanEnv, ensureSystem, formatMs, freePort, removeQuietly, run, spawnGroup, SystemError, which } from './system.mjs';
+import {
+  cleanEnv,
+  ensureSystem,
+  formatMs,
+  freePort,
+  removeQuietly,
+  run,
+  spawnGroup,
+  SystemError,
+  which,
+} from './system.mjs';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 // What code-server 4.100.3's @vscode/ripgrep looks for before downloading from GitHub.
@@ -58,7 +76,16 @@ export async function ensureCodeServer(log = console.log) {
     delete env.npm_config_prefix;
     const res = await run(
       'npm',
-      ['install', '--prefix', staging, '--unsafe-perm', '--no-save', '--no-package-lock', '--loglevel=warn', `code-server@${CODE_SERVER_VERSION}`],
+      [
+        'install',
+        '--prefix',
+        staging,
+        '--unsafe-perm',
+        '--no-save',
+        '--no-package-lock',
+        '--loglevel=warn',
+        `code-server@${CODE_SERVER_VERSION}`,
+      ],
       { cwd: staging, env, onLine: (l) => out.write(`${l}\n`) },
     );
     out.end();
@@ -135,8 +162,10 @@ function serverEnv(layout, extra = {}) {
 }
 
 const commonArgs = (layout) => [
-  '--user-data-dir', layout.userData,
-  '--extensions-dir', layout.extensions,
+  '--user-data-dir',
+  layout.userData,
+  '--extensions-dir',
+  layout.extensions,
   '--disable-telemetry',
   '--disable-update-check',
 ];
@@ -182,7 +211,10 @@ export async function listExtensions(entry, layout) {
     env: serverEnv(layout),
     capture: true,
   });
-  return res.output.trim().split('\n').filter((l) => /^[\w-]+\.[\w-]+@/.test(l));
+  return res.output
+    .trim()
+    .split('\n')
+    .filter((l) => /^[\w-]+\.[\w-]+@/.test(l));
 }
 
 /**
@@ -214,8 +246,10 @@ export async function startCodeServer({ entry, layout, folder, env = {}, onOutpu
 function startOnce({ entry, layout, folder, env, onOutput, timeoutMs, port }) {
   const args = [
     entry,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     ...commonArgs(layout),
     '--disable-workspace-trust',
     '--disable-getting-started-override',
@@ -232,7 +266,10 @@ function startOnce({ entry, layout, folder, env, onOutput, timeoutMs, port }) {
   return new Promise((resolvePromise, reject) => {
     let settled = false;
     let seen = '';
-    const timer = setTimeout(() => fail(new Error(`code-server did not start within ${formatMs(timeoutMs)}; log: ${logFile}\n${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`code-server did not start within ${formatMs(timeoutMs)}; log: ${logFile}\n${seen}`)),
+      timeoutMs,
+    );
     const fail = async (err) => {
       if (settled) return;
       settled = true;
@@ -263,7 +300,9 @@ function startOnce({ entry, layout, folder, env, onOutput, timeoutMs, port }) {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    exited.then(({ code, signal }) => fail(new Error(`code-server exited early (code ${code}, signal ${signal}):\n${seen}`)));
+    exited.then(({ code, signal }) =>
+      fail(new Error(`code-server exited early (code ${code}, signal ${signal}):\n${seen}`)),
+    );
   });
 }
 

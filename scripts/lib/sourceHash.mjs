@@ -7,11 +7,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 function files(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 export function sourceHash(dir) {
   const hash = createHash('sha256');
-  for (const file of files(dir).sort()) hash.update(relative(dir, file).split('\\').join('/')).update(readFileSync(file));
+  for (const file of files(dir).sort())
+    hash.update(relative(dir, file).split('\\').join('/')).update(readFileSync(file));
   return hash.digest('hex').slice(0, 16);
 }

@@ -323,7 +323,12 @@ export function removeQuietly(path) {
 export function cleanEnv(extra = {}) {
   const env = { ...process.env };
   for (const k of Object.keys(env)) {
-    if (/^(VSCODE_|ELECTRON_|CODE_SERVER_|npm_(?!config_))/.test(k) || k === 'PASSWORD' || k === 'HASHED_PASSWORD' || k === 'PORT') {
+    if (
+      /^(VSCODE_|ELECTRON_|CODE_SERVER_|npm_(?!config_))/.test(k) ||
+      k === 'PASSWORD' ||
+      k === 'HASHED_PASSWORD' ||
+      k === 'PORT'
+    ) {
       delete env[k];
     }
   }

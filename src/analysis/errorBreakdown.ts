@@ -77,13 +77,21 @@ function usableTexts(texts: readonly FailureTextCount[]): FailureTextCount[] {
 }
 
 /** UNEXPECTED first when it has any (finding those is the point), then by `first`, then `second`, ties in category order. */
-function categoryOrder(compiled: readonly CompiledCategory[], first: Map<string, number>, second?: Map<string, number>): string[] {
+function categoryOrder(
+  compiled: readonly CompiledCategory[],
+  first: Map<string, number>,
+  second?: Map<string, number>,
+): string[] {
   const rank = new Map(compiled.map((c, i) => [c.name, i] as const));
   return [...first.keys()]
     .filter((name) => (first.get(name) ?? 0) > 0)
     .sort((a, b) => {
       if (a === UNEXPECTED || b === UNEXPECTED) return a === UNEXPECTED ? -1 : 1;
-      return (first.get(b) ?? 0) - (first.get(a) ?? 0) || (second?.get(b) ?? 0) - (second?.get(a) ?? 0) || (rank.get(a) ?? 0) - (rank.get(b) ?? 0);
+      return (
+        (first.get(b) ?? 0) - (first.get(a) ?? 0) ||
+        (second?.get(b) ?? 0) - (second?.get(a) ?? 0) ||
+        (rank.get(a) ?? 0) - (rank.get(b) ?? 0)
+      );
     });
 }
 
@@ -92,7 +100,8 @@ const templateKey = (category: string, template: string) => `${category}\u0000${
 
 /** The template of any text: known classes first, else templated here (no category: user patterns never run on this thread). */
 function templateLookup(known?: TextClasses, more?: ReadonlyMap<string, string>): (text: string | null) => string {
-  return (text) => (isBlank(text) ? NO_REASON : known?.get(text)?.template ?? more?.get(text) ?? failureTemplate(text));
+  return (text) =>
+    isBlank(text) ? NO_REASON : (known?.get(text)?.template ?? more?.get(text) ?? failureTemplate(text));
 }
 
 export function buildBreakdown(
@@ -115,12 +124,28 @@ export function buildBreakdown(
     classes.set(t.reason, { key, category });
     let row = rows.get(key);
     if (!row) {
-      row = { template, category, rows: 0, failures: 0, distinctTexts: 0, example: isBlank(t.reason) ? NO_REASON : t.reason, sampleRowIds: [], firstSeen: null, lastSeen: null, isNew: null };
+      row = {
+        template,
+        category,
+        rows: 0,
+        failures: 0,
+        distinctTexts: 0,
+        example: isBlank(t.reason) ? NO_REASON : t.reason,
+        sampleRowIds: [],
+        firstSeen: null,
+        lastSeen: null,
+        isNew: null,
+      };
       rows.set(key, row);
     }
     row.failures += t.count;
     row.distinctTexts += 1;
-    if (t.sampleRowId !== null && row.sampleRowIds.length < MAX_SAMPLE_ROW_IDS && !row.sampleRowIds.includes(t.sampleRowId)) row.sampleRowIds.push(t.sampleRowId);
+    if (
+      t.sampleRowId !== null &&
+      row.sampleRowIds.length < MAX_SAMPLE_ROW_IDS &&
+      !row.sampleRowIds.includes(t.sampleRowId)
+    )
+      row.sampleRowIds.push(t.sampleRowId);
   }
 
   // Rows: each text's own, less the rows counted under two texts of the same group.
@@ -143,7 +168,8 @@ export function buildBreakdown(
   }
 
   const templates = [...rows.values()].sort(
-    (a, b) => b.rows - a.rows || b.failures - a.failures || byText(a.template, b.template) || byText(a.category, b.category),
+    (a, b) =>
+      b.rows - a.rows || b.failures - a.failures || byText(a.template, b.template) || byText(a.category, b.category),
   );
 
   const byName = new Map(compiled.map((c) => [c.name, c] as const));
@@ -173,7 +199,11 @@ export function buildBreakdown(
     c.firstSeen = earlier(c.firstSeen, t.firstSeen);
     c.lastSeen = later(c.lastSeen, t.lastSeen);
   }
-  const order = categoryOrder(compiled, new Map([...cats].map(([name, c]) => [name, c.rows])), new Map([...cats].map(([name, c]) => [name, c.failures])));
+  const order = categoryOrder(
+    compiled,
+    new Map([...cats].map(([name, c]) => [name, c.rows])),
+    new Map([...cats].map(([name, c]) => [name, c.failures])),
+  );
 
   // Without the warehouse's total (tests, tools): the same arithmetic over every text read.
   const sumRows = distinctRowsByGroup(sorted, multi, (r) => (classes.has(r) ? 'all' : undefined)).get('all') ?? 0;
@@ -241,6 +271,9 @@ export function buildCategoryChart(
     series[i] += r.count;
     totals.set(category, (totals.get(category) ?? 0) + r.count);
   }
-  const series = categoryOrder(compiled, totals).map((category) => ({ category, counts: counts.get(category) as number[] }));
+  const series = categoryOrder(compiled, totals).map((category) => ({
+    category,
+    counts: counts.get(category) as number[],
+  }));
   return { unit, buckets, series };
 }

@@ -11,7 +11,9 @@ import { describeRisk, patternRisk } from './patternRisk';
 
 /** The built-in categories (shared/defaultCategories.ts) as definitions, in order. */
 export const DEFAULT_CATEGORIES: readonly CategoryDef[] = Object.freeze(
-  DEFAULT_PATTERNS.map(([name, pattern]): CategoryDef => Object.freeze({ name, pattern, source: 'default', origin: 'default' })),
+  DEFAULT_PATTERNS.map(([name, pattern]): CategoryDef =>
+    Object.freeze({ name, pattern, source: 'default', origin: 'default' }),
+  ),
 );
 
 /** Longer patterns are refused: nobody writes them by hand, and they are where runaway backtracking hides. */
@@ -57,7 +59,8 @@ export const isUserCategory = (c: { def: CategoryDef }): boolean => c.def.source
 export const compilePattern = (pattern: string): RegExp => new RegExp(pattern, 'i');
 
 /** The part of a failure text that patterns see. */
-export const matchSubject = (text: string): string => (text.length > MAX_MATCHED_TEXT ? text.slice(0, MAX_MATCHED_TEXT) : text);
+export const matchSubject = (text: string): string =>
+  text.length > MAX_MATCHED_TEXT ? text.slice(0, MAX_MATCHED_TEXT) : text;
 
 let userPatternsForbiddenHere = false;
 
@@ -72,7 +75,9 @@ export function forbidUserPatternsOnThisThread(): void {
 
 export class UserPatternOnHostError extends Error {
   constructor(name: string) {
-    super(`Category "${name}" was about to be matched on the extension host's thread; user patterns run only in the classifier worker. This is a bug in Sync Logs Explorer.`);
+    super(
+      `Category "${name}" was about to be matched on the extension host's thread; user patterns run only in the classifier worker. This is a bug in Sync Logs Explorer.`,
+    );
     this.name = 'UserPatternOnHostError';
   }
 }
@@ -93,19 +98,30 @@ function shapeProblem(where: string, message: string): CategoryProblem {
 }
 
 /** One entry's name and pattern, or the problem with it. */
-function checkEntry(name: unknown, pattern: unknown, origin: string, source: CategorySource): CategoryDef | CategoryProblem {
+function checkEntry(
+  name: unknown,
+  pattern: unknown,
+  origin: string,
+  source: CategorySource,
+): CategoryDef | CategoryProblem {
   const shownName = typeof name === 'string' ? name : '';
   const shownPattern = typeof pattern === 'string' ? pattern : '';
   const problem = (message: string): CategoryProblem => ({ name: shownName, pattern: shownPattern, origin, message });
   if (typeof name !== 'string' || name.trim() === '') {
-    return problem(`${origin}: the category has no name (got ${kindOf(name)}); it is skipped. Give it a "name", e.g. "rate_limit".`);
+    return problem(
+      `${origin}: the category has no name (got ${kindOf(name)}); it is skipped. Give it a "name", e.g. "rate_limit".`,
+    );
   }
   // The UNEXPECTED bucket is where nothing matched; a category of that name would blur the one signal the panel exists for.
   if (name.trim().toLowerCase() === UNEXPECTED) {
-    return problem(`${origin}: "${UNEXPECTED}" is reserved for failures no category matches; the category is skipped. Rename it.`);
+    return problem(
+      `${origin}: "${UNEXPECTED}" is reserved for failures no category matches; the category is skipped. Rename it.`,
+    );
   }
   if (typeof pattern !== 'string') {
-    return problem(`${origin}: category "${name}" has ${kindOf(pattern)} as its pattern; it is skipped. Write the pattern as a string, e.g. "429|too many requests".`);
+    return problem(
+      `${origin}: category "${name}" has ${kindOf(pattern)} as its pattern; it is skipped. Write the pattern as a string, e.g. "429|too many requests".`,
+    );
   }
   return { name: name.trim(), pattern, source, origin };
 }
@@ -126,14 +142,20 @@ export function parseCategoryValue(value: unknown, source: CategorySource, where
     value.forEach((item, i) => {
       const origin = `${where}[${i}]`;
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        problems.push(shapeProblem(origin, `${origin} is ${kindOf(item)}, not a category; it is skipped. ${SHAPE_HELP}`));
+        problems.push(
+          shapeProblem(origin, `${origin} is ${kindOf(item)}, not a category; it is skipped. ${SHAPE_HELP}`),
+        );
       } else {
         const o = item as Record<string, unknown>;
         entries.push([origin, o.name, o.pattern]);
       }
     });
   } else if (typeof value === 'object') {
-    entries = Object.entries(value as Record<string, unknown>).map(([name, pattern]) => [`${where}[${JSON.stringify(name)}]`, name, pattern]);
+    entries = Object.entries(value as Record<string, unknown>).map(([name, pattern]) => [
+      `${where}[${JSON.stringify(name)}]`,
+      name,
+      pattern,
+    ]);
   } else {
     problems.push(shapeProblem(where, `${where} is ${kindOf(value)}, so no user category was read. ${SHAPE_HELP}`));
     return { categories, problems };
@@ -141,7 +163,12 @@ export function parseCategoryValue(value: unknown, source: CategorySource, where
 
   for (const [origin, name, pattern] of entries) {
     if (categories.length >= MAX_CATEGORIES) {
-      problems.push(shapeProblem(where, `${where} has more than ${MAX_CATEGORIES} categories; the rest are skipped. Keep the list to the causes you act on.`));
+      problems.push(
+        shapeProblem(
+          where,
+          `${where} has more than ${MAX_CATEGORIES} categories; the rest are skipped. Keep the list to the causes you act on.`,
+        ),
+      );
       break;
     }
     const checked = checkEntry(name, pattern, origin, source);
@@ -152,7 +179,10 @@ export function parseCategoryValue(value: unknown, source: CategorySource, where
 }
 
 /** User categories from the `syncLogs.errorCategories` setting's value. */
-export function parseSettingsCategories(value: unknown, settingName: string = SETTINGS.errorCategories): ParsedCategories {
+export function parseSettingsCategories(
+  value: unknown,
+  settingName: string = SETTINGS.errorCategories,
+): ParsedCategories {
   return parseCategoryValue(value, 'settings', `settings: ${settingName}`);
 }
 
@@ -209,7 +239,10 @@ export function stripJsonComments(text: string): string {
 }
 
 /** User categories from the text of a workspace file (e.g. `.vscode/sync-logs-categories.json`): JSON, comments allowed. */
-export function parseWorkspaceCategories(text: string, fileLabel = '.vscode/sync-logs-categories.json'): ParsedCategories {
+export function parseWorkspaceCategories(
+  text: string,
+  fileLabel = '.vscode/sync-logs-categories.json',
+): ParsedCategories {
   let value: unknown;
   try {
     value = JSON.parse(stripJsonComments(text));
@@ -217,7 +250,12 @@ export function parseWorkspaceCategories(text: string, fileLabel = '.vscode/sync
     const reason = err instanceof Error ? err.message : String(err);
     return {
       categories: [],
-      problems: [shapeProblem(fileLabel, `${fileLabel} is not valid JSON (${reason}), so none of its categories were read. Fix the file (JSON: // and /* */ comments are fine, trailing commas are not). ${SHAPE_HELP}`)],
+      problems: [
+        shapeProblem(
+          fileLabel,
+          `${fileLabel} is not valid JSON (${reason}), so none of its categories were read. Fix the file (JSON: // and /* */ comments are fine, trailing commas are not). ${SHAPE_HELP}`,
+        ),
+      ],
     };
   }
   return parseCategoryValue(value, 'workspace', fileLabel);
@@ -262,12 +300,18 @@ export function compileCategories(defs: readonly CategoryDef[]): CompiledCategor
       });
     };
     if (def.pattern.length > MAX_PATTERN_LENGTH) {
-      problem(`the pattern is ${def.pattern.length} characters long, over the limit of ${MAX_PATTERN_LENGTH}.`, 'Split it into several categories or shorten it.');
+      problem(
+        `the pattern is ${def.pattern.length} characters long, over the limit of ${MAX_PATTERN_LENGTH}.`,
+        'Split it into several categories or shorten it.',
+      );
       continue;
     }
     // An empty pattern matches every text: it would swallow every failure, including the unexpected ones.
     if (def.pattern === '') {
-      problem('the pattern is empty, so it would match every failure.', 'Write a pattern, e.g. "429|too many requests".');
+      problem(
+        'the pattern is empty, so it would match every failure.',
+        'Write a pattern, e.g. "429|too many requests".',
+      );
       continue;
     }
     let regex: RegExp;

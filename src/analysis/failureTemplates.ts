@@ -3,7 +3,15 @@
  * dates, URLs) into placeholders, so one cause reads as one line. Short numbers stay: HTTP
  * statuses and vendor codes (429, 606, 1003) are what categories match on.
  */
-import { isRegExpSpace, keepQuoted, replaceEmails, replaceIds, replaceJoinedNumbers, replaceQuoted, replaceUuids } from './failureTextScan';
+import {
+  isRegExpSpace,
+  keepQuoted,
+  replaceEmails,
+  replaceIds,
+  replaceJoinedNumbers,
+  replaceQuoted,
+  replaceUuids,
+} from './failureTextScan';
 
 /**
  * How much of one text is templated. Destinations' failure reasons are a line or a JSON error
@@ -30,7 +38,8 @@ export const CUT_MARKER = '\u00a0…';
 // \b or [ (templaterLinear.test.ts measures each on 1 MB texts).
 const hasDigit = (t: string) => /\d/.test(t);
 /** Tabs, newlines, doubled, leading or trailing spaces: most texts are single-spaced, and rebuilding them costs. */
-const hasOddSpace = (t: string) => t.charCodeAt(0) === 32 || t.charCodeAt(t.length - 1) === 32 || t.includes('  ') || /[^\S ]/.test(t);
+const hasOddSpace = (t: string) =>
+  t.charCodeAt(0) === 32 || t.charCodeAt(t.length - 1) === 32 || t.includes('  ') || /[^\S ]/.test(t);
 
 const LINK = /\bhttps?:\/\/[^\s"'<>]+/gi;
 const DATE = /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g;
@@ -94,7 +103,8 @@ export function templateWhole(text: string): string {
 /** Where a text longer than TEMPLATED_LENGTH is cut: at a space near the limit, else at it (not inside a surrogate pair). */
 export function templatedEnd(text: string): number {
   if (text.length <= TEMPLATED_LENGTH) return text.length;
-  for (let i = TEMPLATED_LENGTH; i > TEMPLATED_LENGTH - CUT_BACKOFF; i--) if (isRegExpSpace(text.charCodeAt(i))) return i;
+  for (let i = TEMPLATED_LENGTH; i > TEMPLATED_LENGTH - CUT_BACKOFF; i--)
+    if (isRegExpSpace(text.charCodeAt(i))) return i;
   const c = text.charCodeAt(TEMPLATED_LENGTH - 1);
   return c >= 0xd800 && c <= 0xdbff ? TEMPLATED_LENGTH - 1 : TEMPLATED_LENGTH;
 }

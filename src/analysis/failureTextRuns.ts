@@ -14,7 +14,11 @@ export interface FailureTextInRun {
  * and a sample row, from the per-run counts. The counts stay those of the texts query, so the
  * table does not change when the details arrive; texts the per-run rows lack keep nulls.
  */
-export function withRunDetails(texts: readonly FailureTextCount[], perRun: readonly FailureTextInRun[], runs: readonly RunPoint[]): FailureTextCount[] {
+export function withRunDetails(
+  texts: readonly FailureTextCount[],
+  perRun: readonly FailureTextInRun[],
+  runs: readonly RunPoint[],
+): FailureTextCount[] {
   const startOf = new Map<string, number>();
   for (const r of runs) {
     const ms = r.startedAt === null ? NaN : Date.parse(r.startedAt);
@@ -36,6 +40,11 @@ export function withRunDetails(texts: readonly FailureTextCount[], perRun: reado
   return texts.map((t) => {
     const d = details.get(t.reason);
     if (!d) return t;
-    return { ...t, firstSeen: iso(d.first) ?? t.firstSeen, lastSeen: iso(d.last) ?? t.lastSeen, sampleRowId: d.sample ?? t.sampleRowId };
+    return {
+      ...t,
+      firstSeen: iso(d.first) ?? t.firstSeen,
+      lastSeen: iso(d.last) ?? t.lastSeen,
+      sampleRowId: d.sample ?? t.sampleRowId,
+    };
   });
 }

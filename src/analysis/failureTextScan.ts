@@ -21,7 +21,17 @@ const isAlnum = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 3
 export function isRegExpSpace(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
   if (c < 160) return false;
-  return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return (
+    c === 160 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 function hexRun(text: string, from: number, length: number): boolean {
@@ -96,7 +106,12 @@ const pendingUnits = new Int32Array(PENDING_SIZE);
  * `keep(text, open, close)` may leave a match as it is (a name, a key: see keepQuoted); it is
  * asked once per match, on the original text.
  */
-export function replaceQuoted(text: string, quote: string, placeholder: string, keep?: (text: string, open: number, close: number) => boolean): string {
+export function replaceQuoted(
+  text: string,
+  quote: string,
+  placeholder: string,
+  keep?: (text: string, open: number, close: number) => boolean,
+): string {
   const q = quote.charCodeAt(0);
   const n = text.length;
   let out = '';
@@ -190,7 +205,7 @@ export function replaceIds(text: string, placeholder: string): string {
   let out = '';
   let copied = 0;
   let steps = n;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const start = i;
     let digit = false;
     let letter = false;
@@ -216,7 +231,7 @@ export function replaceIds(text: string, placeholder: string): string {
     } else if (letter && i - start >= 16) {
       steps += 2 * (i - start);
       // Stretches of letters between dashes or the run's ends (a digit or _ next to them is a word character: no \b).
-      for (let s = start; s < i; ) {
+      for (let s = start; s < i;) {
         let e = s;
         while (e < i && isLetter(text.charCodeAt(e))) e++;
         if (e === s) {
@@ -320,9 +335,32 @@ export function replaceJoinedNumbers(text: string, placeholder: string): string 
 }
 
 /** Words after which a quoted value is the name of a field or an object, which tells causes apart: `Field 'Lead_Score__c' not found`. */
-const NAME_WORDS = new Set(['field', 'fieldname', 'column', 'property', 'propertyname', 'attribute', 'object', 'entity', 'table', 'sobject']);
+const NAME_WORDS = new Set([
+  'field',
+  'fieldname',
+  'column',
+  'property',
+  'propertyname',
+  'attribute',
+  'object',
+  'entity',
+  'table',
+  'sobject',
+]);
 /** JSON keys whose values are names or codes rather than data: `"error":"INVALID_EMAIL"`, `"name":"email"`. */
-const NAME_KEYS = new Set([...NAME_WORDS, 'name', 'code', 'error', 'errorcode', 'errortype', 'error_code', 'type', 'status', 'category', 'subcategory']);
+const NAME_KEYS = new Set([
+  ...NAME_WORDS,
+  'name',
+  'code',
+  'error',
+  'errorcode',
+  'errortype',
+  'error_code',
+  'type',
+  'status',
+  'category',
+  'subcategory',
+]);
 /** Spaces skipped around a key's colon: the spaces rule collapses longer runs, and a kept value must stay kept on a second pass. */
 const MAX_GAP = 3;
 const MAX_WORD = 16;

@@ -79,7 +79,8 @@ export function diffFields(before: unknown, after: unknown): FieldChange[] {
   for (const field of names) {
     if (!has(a, field)) changes.push({ field, kind: 'added', after: renderValue(b[field]) });
     else if (!has(b, field)) changes.push({ field, kind: 'removed', before: renderValue(a[field]) });
-    else if (!deepEqual(a[field], b[field])) changes.push({ field, kind: 'changed', before: renderValue(a[field]), after: renderValue(b[field]) });
+    else if (!deepEqual(a[field], b[field]))
+      changes.push({ field, kind: 'changed', before: renderValue(a[field]), after: renderValue(b[field]) });
   }
   return changes;
 }

@@ -91,7 +91,10 @@ export function buildFlapping(
   });
 
   // The same order as the query's (ties: more operations, then row id), kept when rows come from elsewhere (tests, the CLI).
-  out.sort((a, b) => b[orderBy] - a[orderBy] || b.operations - a.operations || (a.rowId < b.rowId ? -1 : a.rowId > b.rowId ? 1 : 0));
+  out.sort(
+    (a, b) =>
+      b[orderBy] - a[orderBy] || b.operations - a.operations || (a.rowId < b.rowId ? -1 : a.rowId > b.rowId ? 1 : 0),
+  );
 
   return {
     runsInWindow,

@@ -22,15 +22,23 @@ export function healthAlerts(previous: HealthData | undefined, next: HealthData)
   for (const s of next.syncs) {
     const was = before.get(s.syncId);
     if (!was) continue;
-    if (s.state === 'failing' && was.state !== 'failing') alerts.push(alert(s, 'failing', `${s.modelName} is failing: ${s.stateReason}`));
+    if (s.state === 'failing' && was.state !== 'failing')
+      alerts.push(alert(s, 'failing', `${s.modelName} is failing: ${s.stateReason}`));
     const known = new Set(was.newTemplates.map((t) => t.template));
     const fresh = s.newTemplates.filter((t) => !known.has(t.template));
     if (fresh.length > 0) {
       const first = fresh[0];
       const more = fresh.length > 1 ? ` (and ${fresh.length - 1} more)` : '';
-      alerts.push(alert(s, 'newTemplates', `${s.modelName} has a new error: ${first.template} on ${first.rows} ${first.rows === 1 ? 'row' : 'rows'}${more}`));
+      alerts.push(
+        alert(
+          s,
+          'newTemplates',
+          `${s.modelName} has a new error: ${first.template} on ${first.rows} ${first.rows === 1 ? 'row' : 'rows'}${more}`,
+        ),
+      );
     }
-    if (s.stuckRows > was.stuckRows && s.stuckRows > 0) alerts.push(alert(s, 'stuckRising', `${s.modelName}: stuck rows rose from ${was.stuckRows} to ${s.stuckRows}`));
+    if (s.stuckRows > was.stuckRows && s.stuckRows > 0)
+      alerts.push(alert(s, 'stuckRising', `${s.modelName}: stuck rows rose from ${was.stuckRows} to ${s.stuckRows}`));
   }
   return alerts;
 }

@@ -59,7 +59,15 @@ export function opsFromCounters(syncRunId: string, c: RunCounters): ModelOpsPerR
 }
 
 const NO_OPS: Omit<ModelOpsPerRun, 'syncRunId'> = {
-  added: 0, changed: 0, removed: 0, failed: 0, aborted: 0, okAdded: 0, okRemoved: 0, pendingAdded: 0, pendingRemoved: 0,
+  added: 0,
+  changed: 0,
+  removed: 0,
+  failed: 0,
+  aborted: 0,
+  okAdded: 0,
+  okRemoved: 0,
+  pendingAdded: 0,
+  pendingRemoved: 0,
 };
 
 /** Oldest first; runs without a start time last (in the order given), since their place is unknown. */
@@ -101,7 +109,11 @@ function chronological(runs: readonly RunPoint[]): RunPoint[] {
  * Membership is not clamped at 0: a negative number means the log and the snapshot disagree,
  * and hiding that would hide the problem.
  */
-export function buildModelOverTime(perRun: readonly ModelOpsPerRun[], runs: readonly RunPoint[], snapshotCount: number): ModelOverTimeData {
+export function buildModelOverTime(
+  perRun: readonly ModelOpsPerRun[],
+  runs: readonly RunPoint[],
+  snapshotCount: number,
+): ModelOverTimeData {
   const opsOf = new Map(perRun.map((p) => [p.syncRunId, p] as const));
   const seen = new Set<string>();
   const ordered = chronological(runs).filter((r) => !seen.has(r.syncRunId) && seen.add(r.syncRunId));

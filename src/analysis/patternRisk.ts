@@ -121,19 +121,32 @@ function parse(src: string): Alt {
     const c = src[i++];
     if (c === undefined) throw new GiveUp();
     switch (c) {
-      case 'd': return DIGITS;
-      case 'D': return DIGITS.complement();
-      case 'w': return WORD;
-      case 'W': return WORD.complement();
-      case 's': return SPACE;
-      case 'S': return SPACE.complement();
-      case 'b': return inClass ? 8 : 'assert';
-      case 'B': return inClass ? 0x42 : 'assert';
-      case 'n': return 10;
-      case 'r': return 13;
-      case 't': return 9;
-      case 'v': return 11;
-      case 'f': return 12;
+      case 'd':
+        return DIGITS;
+      case 'D':
+        return DIGITS.complement();
+      case 'w':
+        return WORD;
+      case 'W':
+        return WORD.complement();
+      case 's':
+        return SPACE;
+      case 'S':
+        return SPACE.complement();
+      case 'b':
+        return inClass ? 8 : 'assert';
+      case 'B':
+        return inClass ? 0x42 : 'assert';
+      case 'n':
+        return 10;
+      case 'r':
+        return 13;
+      case 't':
+        return 9;
+      case 'v':
+        return 11;
+      case 'f':
+        return 12;
       case 'c': {
         const l = src[i];
         if (l !== undefined && /[a-zA-Z]/.test(l)) {
@@ -285,7 +298,8 @@ function parse(src: string): Alt {
     while (i < src.length && peek() !== '|' && peek() !== ')') {
       const from = i;
       let node = atom();
-      for (let q = quantifier(); q; q = quantifier()) node = { t: 'repeat', body: node, min: q.min, max: q.max, from, to: i };
+      for (let q = quantifier(); q; q = quantifier())
+        node = { t: 'repeat', body: node, min: q.min, max: q.max, from, to: i };
       seq.push(node);
     }
     return seq;
@@ -312,10 +326,20 @@ function nullable(n: Node): boolean {
   let v = nullableCache.get(n);
   if (v !== undefined) return v;
   switch (n.t) {
-    case 'char': v = false; break;
-    case 'assert': case 'look': case 'backref': v = true; break;
-    case 'group': v = n.body.some(nullableSeq); break;
-    case 'repeat': v = n.min === 0 || nullable(n.body); break;
+    case 'char':
+      v = false;
+      break;
+    case 'assert':
+    case 'look':
+    case 'backref':
+      v = true;
+      break;
+    case 'group':
+      v = n.body.some(nullableSeq);
+      break;
+    case 'repeat':
+      v = n.min === 0 || nullable(n.body);
+      break;
   }
   nullableCache.set(n, v);
   return v;
@@ -328,11 +352,22 @@ function first(n: Node): CharSet {
   let v = firstCache.get(n);
   if (v !== undefined) return v;
   switch (n.t) {
-    case 'char': v = n.set; break;
-    case 'assert': case 'look': v = EMPTY; break;
-    case 'backref': v = CharSet.all(); break;
-    case 'group': v = n.body.reduce((acc, seq) => acc.union(firstSeq(seq)), new CharSet()); break;
-    case 'repeat': v = n.max === 0 ? EMPTY : first(n.body); break;
+    case 'char':
+      v = n.set;
+      break;
+    case 'assert':
+    case 'look':
+      v = EMPTY;
+      break;
+    case 'backref':
+      v = CharSet.all();
+      break;
+    case 'group':
+      v = n.body.reduce((acc, seq) => acc.union(firstSeq(seq)), new CharSet());
+      break;
+    case 'repeat':
+      v = n.max === 0 ? EMPTY : first(n.body);
+      break;
   }
   firstCache.set(n, v);
   return v;
@@ -380,7 +415,12 @@ function walkAlt(w: Walk, alts: Alt, follow: CharSet, outer: Extract<Node, { t: 
   }
 }
 
-function walkSeq(w: Walk, seq: readonly Node[], follow: CharSet, outer: Extract<Node, { t: 'repeat' }> | undefined): void {
+function walkSeq(
+  w: Walk,
+  seq: readonly Node[],
+  follow: CharSet,
+  outer: Extract<Node, { t: 'repeat' }> | undefined,
+): void {
   const follows: CharSet[] = new Array<CharSet>(seq.length);
   let after = follow;
   for (let k = seq.length - 1; k >= 0; k--) {
@@ -408,7 +448,8 @@ function walkNode(w: Walk, n: Node, follow: CharSet, outer: Extract<Node, { t: '
       }
       walkNode(w, n.body, repeats ? follow.union(starts) : follow, repeats ? n : outer);
       // Checked after the body, so that (a*)* is called nested, its better-known name.
-      if (!w.risk && repeats && nullable(n.body) && !starts.isEmpty()) w.risk = { kind: 'empty', fragment: fragmentOf(w, n) };
+      if (!w.risk && repeats && nullable(n.body) && !starts.isEmpty())
+        w.risk = { kind: 'empty', fragment: fragmentOf(w, n) };
       return;
     }
     default:

@@ -3,7 +3,14 @@
  * destination, which fields changed since the previous operation, the operations folded where
  * they repeat (a rejected row is retried every run), and where the row stands now.
  */
-import type { FieldChange, TimelineData, TimelineEntry, TimelineEvent, TimelineOutcome, TimelineSummary } from '../shared/analysisData';
+import type {
+  FieldChange,
+  TimelineData,
+  TimelineEntry,
+  TimelineEvent,
+  TimelineOutcome,
+  TimelineSummary,
+} from '../shared/analysisData';
 import { isJsonText, stringifyJson } from '../shared/jsonText';
 import { asFields, diffFields } from './fieldsDiff';
 import { failureTemplate } from './failureTemplates';
@@ -132,12 +139,21 @@ function chronological(rows: readonly TimelineRowInput[]): TimelineRowInput[] {
       const fa = Number.isFinite(a.t);
       const fb = Number.isFinite(b.t);
       if (fa !== fb) return fa ? -1 : 1;
-      return (fa && fb ? a.t - b.t : 0) || cmp(a.row.syncId, b.row.syncId) || cmp(a.row.syncRunId, b.row.syncRunId) || a.i - b.i;
+      return (
+        (fa && fb ? a.t - b.t : 0) ||
+        cmp(a.row.syncId, b.row.syncId) ||
+        cmp(a.row.syncRunId, b.row.syncRunId) ||
+        a.i - b.i
+      );
     })
     .map((x) => x.row);
 }
 
-export function buildTimeline(rows: readonly TimelineRowInput[], snapshotRows: readonly SnapshotRowInput[], opts: TimelineOptions): TimelineData {
+export function buildTimeline(
+  rows: readonly TimelineRowInput[],
+  snapshotRows: readonly SnapshotRowInput[],
+  opts: TimelineOptions,
+): TimelineData {
   const anyFields = opts.hasFields && rows.some((r) => hasObjectFields(r.fields));
   const previousBySync = new Map<string, TimelineRowInput>();
 
@@ -168,7 +184,8 @@ export function buildTimeline(rows: readonly TimelineRowInput[], snapshotRows: r
 
   let fieldsNote: string | null = null;
   if (!opts.hasFields) {
-    fieldsNote = opts.fieldsNote ?? 'The sync logs on this connection have no fields column, so there is no field-level diff.';
+    fieldsNote =
+      opts.fieldsNote ?? 'The sync logs on this connection have no fields column, so there is no field-level diff.';
   } else if (rows.length > 0 && !anyFields) {
     fieldsNote = "None of this row's operations carry fields values, so there is no field-level diff.";
   }
@@ -229,7 +246,11 @@ function standsAlone(e: TimelineEvent): boolean {
  * status and failure template, newest first. Folding is per sync: operations of another sync
  * went to another destination, so they neither join nor break a run.
  */
-function foldEvents(events: readonly TimelineEvent[], bySync: ReadonlyMap<string, number[]>, template: (r: string | null) => string | null): TimelineEntry[] {
+function foldEvents(
+  events: readonly TimelineEvent[],
+  bySync: ReadonlyMap<string, number[]>,
+  template: (r: string | null) => string | null,
+): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
   for (const indices of bySync.values()) {
     let current: { entry: TimelineEntry; reasons: Set<string>; alone: boolean } | undefined;
@@ -237,7 +258,14 @@ function foldEvents(events: readonly TimelineEvent[], bySync: ReadonlyMap<string
       const e = events[i];
       const t = template(e.failureReason);
       const alone = standsAlone(e);
-      if (current && !current.alone && !alone && current.entry.opType === e.opType && current.entry.status === e.status && current.entry.template === t) {
+      if (
+        current &&
+        !current.alone &&
+        !alone &&
+        current.entry.opType === e.opType &&
+        current.entry.status === e.status &&
+        current.entry.template === t
+      ) {
         const c = current.entry;
         c.count++;
         c.events.push(i);
@@ -342,5 +370,15 @@ function summarize(
 
   // With the oldest operations left out, an answer that reached back to the first loaded one may go further.
   const cut = truncated && ops.length > 0 && ((inDestination !== null && !transitionFound) || streak === ops.length);
-  return { syncId: snap.syncId, inModel, snapshotStatus: snap.status, snapshotOpType: snap.opType, inDestination, since, neverAdded, failing, cut };
+  return {
+    syncId: snap.syncId,
+    inModel,
+    snapshotStatus: snap.status,
+    snapshotOpType: snap.opType,
+    inDestination,
+    since,
+    neverAdded,
+    failing,
+    cut,
+  };
 }

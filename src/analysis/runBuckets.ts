@@ -40,7 +40,9 @@ export function bucketRuns(runs: readonly RunPoint[], maxBuckets: number): RunBu
     const ms = run.startedAt === null ? NaN : Date.parse(run.startedAt);
     if (Number.isFinite(ms)) timed.push({ run, ms });
   }
-  timed.sort((a, b) => a.ms - b.ms || (a.run.syncRunId < b.run.syncRunId ? -1 : a.run.syncRunId > b.run.syncRunId ? 1 : 0));
+  timed.sort(
+    (a, b) => a.ms - b.ms || (a.run.syncRunId < b.run.syncRunId ? -1 : a.run.syncRunId > b.run.syncRunId ? 1 : 0),
+  );
 
   const index = new Map<string, number>();
   const indexOf = (syncRunId: string): number => index.get(syncRunId) ?? -1;

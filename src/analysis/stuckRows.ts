@@ -42,8 +42,20 @@ export function buildStuckRows(rows: readonly StreakRow[], minFailures: number):
       });
     } else {
       recoveredRows = Math.max(recoveredRows, r.kindRows);
-      recovered.push({ rowId: r.rowId, failures: r.failures, failingSince: r.failingSince, recoveredAt: r.recoveredAt, recoverMs: msBetween(r.failingSince, r.recoveredAt) });
+      recovered.push({
+        rowId: r.rowId,
+        failures: r.failures,
+        failingSince: r.failingSince,
+        recoveredAt: r.recoveredAt,
+        recoverMs: msBetween(r.failingSince, r.recoveredAt),
+      });
     }
   }
-  return { minFailures, stuckRows: Math.max(stuckRows, stuck.length), stuck, recoveredRows: Math.max(recoveredRows, recovered.length), recovered };
+  return {
+    minFailures,
+    stuckRows: Math.max(stuckRows, stuck.length),
+    stuck,
+    recoveredRows: Math.max(recoveredRows, recovered.length),
+    recovered,
+  };
 }

@@ -1,5 +1,11 @@
 import { failureTemplate } from './failureTemplates';
-import { SYNC_STATE_ORDER, type HealthData, type HealthRun, type SyncHealth, type SyncState } from '../shared/healthData';
+import {
+  SYNC_STATE_ORDER,
+  type HealthData,
+  type HealthRun,
+  type SyncHealth,
+  type SyncState,
+} from '../shared/healthData';
 
 /**
  * A last run whose failed rows are at least this share of its attempted rows counts as failing, not
@@ -16,7 +22,8 @@ export const MAX_NEW_TEMPLATES = 20;
 
 export const HEALTH_RULES: Record<SyncState, string> = {
   failing: `Failing: the last run failed, or at least ${FAILING_RUN_SHARE * 100}% of the rows it attempted failed, not counting rows already stuck (latest K operations failed) before it.`,
-  stuckRising: 'Stuck rows rising: some rows are stuck now (their latest K operations all failed), more than when the window began.',
+  stuckRising:
+    'Stuck rows rising: some rows are stuck now (their latest K operations all failed), more than when the window began.',
   stale: `Stale: the last run started more than ${STALE_INTERVALS} times the sync's median interval between runs (and at least a day) before the log's newest run.`,
   healthy: 'Healthy: none of the rules above applies.',
   noRuns: 'No runs: the sync has no run in the log.',
@@ -61,9 +68,15 @@ export interface HealthInput {
 const ms = (t: string | null) => (t === null ? NaN : Date.parse(t));
 
 export function medianInterval(startsNewestFirst: readonly (string | null)[]): number | null {
-  const t = startsNewestFirst.map(ms).filter(Number.isFinite).sort((a, b) => a - b);
+  const t = startsNewestFirst
+    .map(ms)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   if (t.length < 2) return null;
-  const gaps = t.slice(1).map((x, i) => x - t[i]).sort((a, b) => a - b);
+  const gaps = t
+    .slice(1)
+    .map((x, i) => x - t[i])
+    .sort((a, b) => a - b);
   const mid = gaps.length >> 1;
   return gaps.length % 2 ? gaps[mid] : (gaps[mid - 1] + gaps[mid]) / 2;
 }
@@ -72,16 +85,25 @@ export function medianInterval(startsNewestFirst: readonly (string | null)[]): n
 export function syncState(s: HealthSyncInput, windowEnd: string | null): { state: SyncState; reason: string } {
   const last = s.runs[0];
   if (!last) return { state: 'noRuns', reason: 'no runs in the log' };
-  if (last.status === 'failed') return { state: 'failing', reason: `last run failed${last.error ? `: ${last.error}` : ''}` };
+  if (last.status === 'failed')
+    return { state: 'failing', reason: `last run failed${last.error ? `: ${last.error}` : ''}` };
   const { attempted, failed, stuckRetries } = s.lastRunRows;
   if (attempted > 0 && failed >= FAILING_RUN_SHARE * attempted) {
-    return { state: 'failing', reason: `last run: ${failed} of ${attempted} attempted rows failed, not counting ${stuckRetries} retries of stuck rows` };
+    return {
+      state: 'failing',
+      reason: `last run: ${failed} of ${attempted} attempted rows failed, not counting ${stuckRetries} retries of stuck rows`,
+    };
   }
-  if (s.stuckRows > 0 && s.stuckRows > s.stuckRowsBefore) return { state: 'stuckRising', reason: `${s.stuckRows} stuck rows, ${s.stuckRowsBefore} when the window began` };
+  if (s.stuckRows > 0 && s.stuckRows > s.stuckRowsBefore)
+    return { state: 'stuckRising', reason: `${s.stuckRows} stuck rows, ${s.stuckRowsBefore} when the window began` };
   const median = medianInterval(s.runs.map((r) => r.startedAt));
   const gap = ms(windowEnd) - ms(last.startedAt);
   const limit = Math.max(STALE_INTERVALS * (median ?? 0), STALE_MIN_MS);
-  if (Number.isFinite(gap) && gap > limit) return { state: 'stale', reason: `last run ${(gap / 3_600_000).toFixed(1)} h before the log's newest run (limit ${(limit / 3_600_000).toFixed(1)} h)` };
+  if (Number.isFinite(gap) && gap > limit)
+    return {
+      state: 'stale',
+      reason: `last run ${(gap / 3_600_000).toFixed(1)} h before the log's newest run (limit ${(limit / 3_600_000).toFixed(1)} h)`,
+    };
   return { state: 'healthy', reason: 'no rule applies' };
 }
 
@@ -97,8 +119,14 @@ export function compareHealth(a: SyncHealth, b: SyncHealth): number {
 }
 
 /** Templates first seen (in the whole log) at or after the window start (none of their texts seen before it); rows are summed over the template's texts (an upper bound when one row failed with two of them). */
-export function newTemplates(texts: readonly HealthText[], windowStart: string | null): Map<string, SyncHealth['newTemplates']> {
-  const bySync = new Map<string, Map<string, { template: string; rows: number; failures: number; firstSeen: string | null; first: number }>>();
+export function newTemplates(
+  texts: readonly HealthText[],
+  windowStart: string | null,
+): Map<string, SyncHealth['newTemplates']> {
+  const bySync = new Map<
+    string,
+    Map<string, { template: string; rows: number; failures: number; firstSeen: string | null; first: number }>
+  >();
   for (const t of texts) {
     const template = failureTemplate(t.reason);
     const m = bySync.get(t.syncId) ?? new Map();
@@ -141,13 +169,35 @@ export function buildHealth(input: HealthInput): HealthData {
       primaryKey: s.primaryKey,
       state,
       stateReason: reason,
-      lastRun: last ? { syncRunId: last.syncRunId, startedAt: last.startedAt, status: last.status, planned: last.planned, attempted: last.attempted, failed: last.failed, aborted: last.aborted, finishedAt: last.finishedAt, error: last.error } : null,
+      lastRun: last
+        ? {
+            syncRunId: last.syncRunId,
+            startedAt: last.startedAt,
+            status: last.status,
+            planned: last.planned,
+            attempted: last.attempted,
+            failed: last.failed,
+            aborted: last.aborted,
+            finishedAt: last.finishedAt,
+            error: last.error,
+          }
+        : null,
       lastRunRows: last ? { ...s.lastRunRows } : null,
       rowsFailingNow: s.rowsFailingNow,
       rowsFailedInWindow: s.rowsFailedInWindow,
       rowsAttemptedInWindow: s.rowsAttemptedInWindow,
       failureRate: s.rowsAttemptedInWindow > 0 ? s.rowsFailedInWindow / s.rowsAttemptedInWindow : null,
-      runs: windowRuns.map(({ syncRunId, startedAt, status, planned, attempted, failed, aborted }) => ({ syncRunId, startedAt, status, planned, attempted, failed, aborted })).reverse(),
+      runs: windowRuns
+        .map(({ syncRunId, startedAt, status, planned, attempted, failed, aborted }) => ({
+          syncRunId,
+          startedAt,
+          status,
+          planned,
+          attempted,
+          failed,
+          aborted,
+        }))
+        .reverse(),
       runsInWindow: windowRuns.length,
       failedRuns: windowRuns.filter((r) => r.status === 'failed').length,
       abortedRuns: windowRuns.filter((r) => r.aborted > 0).length,
@@ -158,6 +208,17 @@ export function buildHealth(input: HealthInput): HealthData {
     };
   });
   syncs.sort(compareHealth);
-  const logStale = input.days !== null && input.windowEnd !== null && input.now.getTime() - ms(input.windowEnd) > input.days * 86_400_000;
-  return { days: input.days, windowEnd: input.windowEnd, windowStart: input.windowStart, logStale, minFailures: input.minFailures, syncs, rules: HEALTH_RULES };
+  const logStale =
+    input.days !== null &&
+    input.windowEnd !== null &&
+    input.now.getTime() - ms(input.windowEnd) > input.days * 86_400_000;
+  return {
+    days: input.days,
+    windowEnd: input.windowEnd,
+    windowStart: input.windowStart,
+    logStale,
+    minFailures: input.minFailures,
+    syncs,
+    rules: HEALTH_RULES,
+  };
 }

@@ -33,11 +33,16 @@ function compareInstants(a: string, b: string): number {
   if (Number.isFinite(da) && Number.isFinite(db) && da !== db) return da - db;
   return a < b ? -1 : a > b ? 1 : 0;
 }
-export const earlier = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : compareInstants(a, b) <= 0 ? a : b);
-export const later = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : compareInstants(a, b) >= 0 ? a : b);
+export const earlier = (a: string | null, b: string | null): string | null =>
+  a === null ? b : b === null ? a : compareInstants(a, b) <= 0 ? a : b;
+export const later = (a: string | null, b: string | null): string | null =>
+  a === null ? b : b === null ? a : compareInstants(a, b) >= 0 ? a : b;
 
 /** First and last seen per template, over every text read (`templateOf` folds a text into its template). */
-export function seenByTemplate(texts: readonly TextSeen[], templateOf: (reason: string | null) => string): Map<string, TemplateSeen> {
+export function seenByTemplate(
+  texts: readonly TextSeen[],
+  templateOf: (reason: string | null) => string,
+): Map<string, TemplateSeen> {
   const out = new Map<string, TemplateSeen>();
   for (const t of texts) {
     const template = templateOf(t.reason);

@@ -37,7 +37,10 @@ export function classifyAll(texts: readonly string[], compiled: readonly Compile
 }
 
 /** A lookup that uses `known` and computes (once) what it lacks: chart rows repeat texts across runs. */
-export function classLookup(compiled: readonly CompiledCategory[], known?: TextClasses): (text: string | null) => TextClass {
+export function classLookup(
+  compiled: readonly CompiledCategory[],
+  known?: TextClasses,
+): (text: string | null) => TextClass {
   const computed = new Map<string, TextClass>();
   return (text) => {
     if (isBlank(text)) return NO_REASON_CLASS;
@@ -51,7 +54,10 @@ export function classLookup(compiled: readonly CompiledCategory[], known?: TextC
 }
 
 /** Like classLookup, for callers that need only the category (no templating of unknown texts). */
-export function categoryLookup(compiled: readonly CompiledCategory[], known?: TextClasses): (text: string | null) => string {
+export function categoryLookup(
+  compiled: readonly CompiledCategory[],
+  known?: TextClasses,
+): (text: string | null) => string {
   const computed = new Map<string, string>();
   return (text) => {
     if (isBlank(text)) return UNEXPECTED;

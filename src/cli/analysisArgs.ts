@@ -5,7 +5,15 @@ import { UsageError, type OutputFormat } from './usage';
 import { parseWindow } from './window';
 
 export type AnalysisName = 'health' | 'errors' | 'flapping' | 'stuck' | 'timeline' | 'run' | 'check';
-export const ANALYSIS_NAMES: readonly AnalysisName[] = ['health', 'errors', 'flapping', 'stuck', 'timeline', 'run', 'check'];
+export const ANALYSIS_NAMES: readonly AnalysisName[] = [
+  'health',
+  'errors',
+  'flapping',
+  'stuck',
+  'timeline',
+  'run',
+  'check',
+];
 
 export interface CheckLimits {
   maxNewTemplates?: number;
@@ -32,13 +40,23 @@ export interface AnalysisCommand {
 }
 
 /** The panels' default windows: the overview answers "what is broken now", the others look back a month. */
-const DEFAULT_WINDOW: Record<AnalysisName, number | null> = { health: 1, check: 1, errors: 30, flapping: 30, stuck: 30, timeline: null, run: null };
+const DEFAULT_WINDOW: Record<AnalysisName, number | null> = {
+  health: 1,
+  check: 1,
+  errors: 30,
+  flapping: 30,
+  stuck: 30,
+  timeline: null,
+  run: null,
+};
 
 const SOURCE = `  --url <url>        postgres://user@host:5432/database (put the password in PGPASSWORD)
   --demo             the embedded demo sync log
   --schema <S>       the sync-log schema (default ${DEFAULT_SCHEMA}); its shape is read from the catalog
   --format <f>       table (default), csv or json`;
-const WINDOW = (d: string) => `  --window <w>       24h, 7d, 30d, all, or Nh / Nd: runs that started that long before the
+const WINDOW = (
+  d: string,
+) => `  --window <w>       24h, 7d, 30d, all, or Nh / Nd: runs that started that long before the
                      newest run of the log (default ${d})`;
 
 const USAGES: Record<AnalysisName, string> = {
@@ -127,7 +145,8 @@ const POSITIONAL: Partial<Record<AnalysisName, string>> = { timeline: 'ROW_ID', 
 
 function nonNegativeInteger(text: string, name: string, usage: string): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number of 0 or more, got "${text}".`, usage);
+  if (text.trim() === '' || !Number.isSafeInteger(n) || n < 0)
+    throw new UsageError(`${name} must be a whole number of 0 or more, got "${text}".`, usage);
   return n;
 }
 
@@ -138,13 +157,20 @@ export function parseRate(text: string, usage: string): number {
   const n = Number(percent ? t.slice(0, -1).trim() : t);
   const rate = percent ? n / 100 : n;
   if (t === '' || t === '%' || !Number.isFinite(rate) || rate < 0 || rate > 1) {
-    throw new UsageError(`--max-failure-rate must be a fraction between 0 and 1 (0.05) or a percentage (5%), got "${text}".`, usage);
+    throw new UsageError(
+      `--max-failure-rate must be a fraction between 0 and 1 (0.05) or a percentage (5%), got "${text}".`,
+      usage,
+    );
   }
   return rate;
 }
 
 /** Splits argv by the command's options (all take a value except --demo); positionals are ids. */
-function split(argv: readonly string[], allowed: readonly string[], usage: string): { options: Map<string, string>; positionals: string[] } {
+function split(
+  argv: readonly string[],
+  allowed: readonly string[],
+  usage: string,
+): { options: Map<string, string>; positionals: string[] } {
   const options = new Map<string, string>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -175,17 +201,23 @@ function split(argv: readonly string[], allowed: readonly string[], usage: strin
   return { options, positionals };
 }
 
-export function parseAnalysis(name: AnalysisName, argv: readonly string[]): AnalysisCommand | { kind: 'help'; text: string } {
+export function parseAnalysis(
+  name: AnalysisName,
+  argv: readonly string[],
+): AnalysisCommand | { kind: 'help'; text: string } {
   const usage = USAGES[name];
   if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help', text: usage };
   const { options, positionals } = split(argv, OPTIONS[name], usage);
   const url = options.get('--url');
   const demo = options.has('--demo');
   if (url !== undefined && demo) throw new UsageError('Give either --url or --demo, not both.', usage);
-  if (url === undefined && !demo) throw new UsageError('Say which sync log to read: --url <postgres-url> or --demo.', usage);
-  if (url !== undefined && !/^postgres(ql)?:\/\//i.test(url)) throw new UsageError('--url must be a postgres:// URL, e.g. postgres://user@localhost:5432/database.', usage);
+  if (url === undefined && !demo)
+    throw new UsageError('Say which sync log to read: --url <postgres-url> or --demo.', usage);
+  if (url !== undefined && !/^postgres(ql)?:\/\//i.test(url))
+    throw new UsageError('--url must be a postgres:// URL, e.g. postgres://user@localhost:5432/database.', usage);
   const format = options.get('--format') ?? 'table';
-  if (format !== 'table' && format !== 'csv' && format !== 'json') throw new UsageError(`--format must be table, csv or json, got "${format}".`, usage);
+  if (format !== 'table' && format !== 'csv' && format !== 'json')
+    throw new UsageError(`--format must be table, csv or json, got "${format}".`, usage);
   const schema = options.get('--schema') ?? DEFAULT_SCHEMA;
   try {
     validateIdent(schema, 'schema name');
@@ -194,18 +226,31 @@ export function parseAnalysis(name: AnalysisName, argv: readonly string[]): Anal
   }
   const wanted = POSITIONAL[name];
   if (wanted && positionals.length === 0) throw new UsageError(`Give the ${wanted}.`, usage);
-  if (positionals.length > (wanted ? 1 : 0)) throw new UsageError(`Unexpected argument "${positionals[wanted ? 1 : 0]}".`, usage);
+  if (positionals.length > (wanted ? 1 : 0))
+    throw new UsageError(`Unexpected argument "${positionals[wanted ? 1 : 0]}".`, usage);
   const id = wanted ? positionals[0] : undefined;
-  if (id !== undefined && (id.trim() === '' || id.includes('\u0000'))) throw new UsageError(`The ${wanted} is empty or holds a NUL character.`, usage);
+  if (id !== undefined && (id.trim() === '' || id.includes('\u0000')))
+    throw new UsageError(`The ${wanted} is empty or holds a NUL character.`, usage);
   const syncId = options.get('--sync') ?? null;
-  if (syncId !== null && (syncId.trim() === '' || syncId.includes('\u0000'))) throw new UsageError('--sync is empty or holds a NUL character.', usage);
-  if ((name === 'flapping' || name === 'stuck') && syncId === null) throw new UsageError(`${name} needs --sync <ID>: it ranks the rows of one sync.`, usage);
+  if (syncId !== null && (syncId.trim() === '' || syncId.includes('\u0000')))
+    throw new UsageError('--sync is empty or holds a NUL character.', usage);
+  if ((name === 'flapping' || name === 'stuck') && syncId === null)
+    throw new UsageError(`${name} needs --sync <ID>: it ranks the rows of one sync.`, usage);
   const windowText = options.get('--window');
   const days = windowText === undefined ? DEFAULT_WINDOW[name] : parseWindow(windowText, usage);
   const minText = options.get('--min');
   const minFailures = minText === undefined ? DEFAULT_STUCK_MIN_FAILURES : nonNegativeInteger(minText, '--min', usage);
   if (minFailures < 1) throw new UsageError('--min must be at least 1.', usage);
-  const command: AnalysisCommand = { kind: 'analysis', name, source: url !== undefined ? { url } : { demo: true }, schema, format, days, syncId, minFailures };
+  const command: AnalysisCommand = {
+    kind: 'analysis',
+    name,
+    source: url !== undefined ? { url } : { demo: true },
+    schema,
+    format,
+    days,
+    syncId,
+    minFailures,
+  };
   if (id !== undefined) command.id = id;
   const categories = options.get('--categories');
   if (categories !== undefined) command.categoriesFile = categories;
@@ -217,7 +262,11 @@ export function parseAnalysis(name: AnalysisName, argv: readonly string[]): Anal
     if (t !== undefined) limits.maxNewTemplates = nonNegativeInteger(t, '--max-new-templates', usage);
     if (s !== undefined) limits.maxStuckRows = nonNegativeInteger(s, '--max-stuck-rows', usage);
     if (r !== undefined) limits.maxFailureRate = parseRate(r, usage);
-    if (Object.keys(limits).length === 0) throw new UsageError('check needs at least one limit: --max-new-templates, --max-stuck-rows or --max-failure-rate.', usage);
+    if (Object.keys(limits).length === 0)
+      throw new UsageError(
+        'check needs at least one limit: --max-new-templates, --max-stuck-rows or --max-failure-rate.',
+        usage,
+      );
     command.limits = limits;
   }
   return command;

@@ -15,7 +15,15 @@ export interface ErrorsReport {
   /** True when template and category rows are upper bounds (see BreakdownData.rowsUpperBound); the total is exact. */
   rows_upper_bound: boolean;
   categories: { category: string; rows: number; failures: number }[];
-  templates: { template: string; category: string; rows: number; failures: number; first_seen: string | null; last_seen: string | null; new: boolean | null }[];
+  templates: {
+    template: string;
+    category: string;
+    rows: number;
+    failures: number;
+    first_seen: string | null;
+    last_seen: string | null;
+    new: boolean | null;
+  }[];
 }
 
 /**
@@ -120,10 +128,32 @@ export const RECORD_COLUMNS = {
   errors: ['template', 'category', 'rows', 'failures', 'first_seen', 'last_seen', 'new'],
   flapping: ['row_id', 'operations', 'changes', 'cycles', 'retries', 'entries', 'exits', 'flapping'],
   stuck: ['row_id', 'consecutive_failures', 'failing_since', 'last_failed_at', 'template'],
-  timeline: ['sync_id', 'sync_run_id', 'started_at', 'op_type', 'status', 'outcome', 'label', 'failure_reason', 'changed_fields'],
+  timeline: [
+    'sync_id',
+    'sync_run_id',
+    'started_at',
+    'op_type',
+    'status',
+    'outcome',
+    'label',
+    'failure_reason',
+    'changed_fields',
+  ],
   health: [
-    'sync_id', 'model_name', 'destination', 'state', 'state_reason', 'last_run_started_at', 'last_run_status', 'rows_failing',
-    'rows_failed_in_window', 'rows_attempted_in_window', 'failure_rate', 'stuck_rows', 'new_templates', 'aborted_runs',
+    'sync_id',
+    'model_name',
+    'destination',
+    'state',
+    'state_reason',
+    'last_run_started_at',
+    'last_run_status',
+    'rows_failing',
+    'rows_failed_in_window',
+    'rows_attempted_in_window',
+    'failure_rate',
+    'stuck_rows',
+    'new_templates',
+    'aborted_runs',
   ],
   run: ['sync_id', 'sync_run_id', 'op_type', 'planned', 'attempted', 'succeeded', 'failed', 'aborted'],
 } as const;

@@ -47,7 +47,13 @@ Runs SQL and prints the result on stdout. Use "-" as the SQL to read it from std
                      .json, .jsonl) unless --format says; progress on stderr on a terminal`;
 
 const STREAM_FORMATS: readonly StreamFormat[] = ['csv', 'tsv', 'json', 'jsonl'];
-const EXTENSION_FORMATS: Record<string, StreamFormat> = { '.csv': 'csv', '.tsv': 'tsv', '.json': 'json', '.jsonl': 'jsonl', '.ndjson': 'jsonl' };
+const EXTENSION_FORMATS: Record<string, StreamFormat> = {
+  '.csv': 'csv',
+  '.tsv': 'tsv',
+  '.json': 'json',
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+};
 
 interface OptionSpec {
   /** Takes a value (`--name value` or `--name=value`), or is a flag. */
@@ -55,7 +61,11 @@ interface OptionSpec {
 }
 
 /** Splits argv into options and positionals; `--` ends options (SQL may start with `--` comments). */
-function splitArgs(argv: readonly string[], spec: Record<string, OptionSpec>, usage: string): { options: Map<string, string>; positionals: string[] } {
+function splitArgs(
+  argv: readonly string[],
+  spec: Record<string, OptionSpec>,
+  usage: string,
+): { options: Map<string, string>; positionals: string[] } {
   const options = new Map<string, string>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -81,7 +91,8 @@ function splitArgs(argv: readonly string[], spec: Record<string, OptionSpec>, us
       options.set(name, arg.slice(eq + 1));
     } else {
       const value = argv[i + 1];
-      if (value === undefined || (value.startsWith('--') && !/\s/.test(value))) throw new UsageError(`${name} needs a value.`, usage);
+      if (value === undefined || (value.startsWith('--') && !/\s/.test(value)))
+        throw new UsageError(`${name} needs a value.`, usage);
       options.set(name, value);
       i++;
     }
@@ -92,7 +103,10 @@ function splitArgs(argv: readonly string[], spec: Record<string, OptionSpec>, us
 function parsePositiveNumber(text: string, name: string, usage: string, integer: boolean): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`${name} must be a ${integer ? 'whole number' : 'number'} greater than 0, got "${text}".`, usage);
+    throw new UsageError(
+      `${name} must be a ${integer ? 'whole number' : 'number'} greater than 0, got "${text}".`,
+      usage,
+    );
   }
   return n;
 }
@@ -107,14 +121,16 @@ function parseUrl(text: string, usage: string): string {
 /** Parses the CLI's arguments (without `node` and the script). Throws UsageError on mistakes. */
 export function parseArgs(argv: readonly string[]): CliCommand {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { kind: 'help', text: USAGE };
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help')
+    return { kind: 'help', text: USAGE };
   if (first === '--version' || first === '-V' || first === '-v') return { kind: 'version' };
   if (first === 'query') return parseQuery(rest);
   if ((ANALYSIS_NAMES as readonly string[]).includes(first)) return parseAnalysis(first as AnalysisName, rest);
   if (first === 'demo') {
     const [sub, ...more] = rest;
     if (sub === undefined || sub === '--help' || sub === '-h') return { kind: 'help', text: DEMO_LOAD_USAGE };
-    if (sub !== 'load') throw new UsageError(`Unknown demo command "${sub}". Did you mean "synclogs demo load"?`, DEMO_LOAD_USAGE);
+    if (sub !== 'load')
+      throw new UsageError(`Unknown demo command "${sub}". Did you mean "synclogs demo load"?`, DEMO_LOAD_USAGE);
     return parseDemoLoad(more);
   }
   throw new UsageError(first.startsWith('-') ? `Unknown option ${first}.` : `Unknown command "${first}".`);
@@ -125,40 +141,77 @@ function parseQuery(argv: readonly string[]): CliCommand {
   if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help', text: usage };
   const { options, positionals } = splitArgs(
     argv,
-    { '--url': { value: true }, '--demo': { value: false }, '--format': { value: true }, '--max-rows': { value: true }, '--all': { value: false }, '--out': { value: true } },
+    {
+      '--url': { value: true },
+      '--demo': { value: false },
+      '--format': { value: true },
+      '--max-rows': { value: true },
+      '--all': { value: false },
+      '--out': { value: true },
+    },
     usage,
   );
   const url = options.get('--url');
   const demo = options.has('--demo');
   if (url !== undefined && demo) throw new UsageError('Give either --url or --demo, not both.', usage);
-  if (url === undefined && !demo) throw new UsageError('Say where to run the query: --url <postgres-url> or --demo.', usage);
+  if (url === undefined && !demo)
+    throw new UsageError('Say where to run the query: --url <postgres-url> or --demo.', usage);
   const out = options.get('--out');
   if (options.has('--all') || out !== undefined) {
-    if (options.has('--max-rows')) throw new UsageError('--all and --out write every row: leave out --max-rows (or drop --all/--out to print the first rows).', usage);
+    if (options.has('--max-rows'))
+      throw new UsageError(
+        '--all and --out write every row: leave out --max-rows (or drop --all/--out to print the first rows).',
+        usage,
+      );
     const given = options.get('--format');
-    const fromName = out === undefined ? undefined : EXTENSION_FORMATS[/\.[^./\\]+$/.exec(out.toLowerCase())?.[0] ?? ''];
+    const fromName =
+      out === undefined ? undefined : EXTENSION_FORMATS[/\.[^./\\]+$/.exec(out.toLowerCase())?.[0] ?? ''];
     if (given === undefined && out !== undefined && fromName === undefined) {
-      throw new UsageError(`Cannot tell the format from "${out}": name it .csv, .tsv, .json or .jsonl, or give --format.`, usage);
+      throw new UsageError(
+        `Cannot tell the format from "${out}": name it .csv, .tsv, .json or .jsonl, or give --format.`,
+        usage,
+      );
     }
     const streamFormat = given ?? fromName ?? 'csv';
     if (!(STREAM_FORMATS as readonly string[]).includes(streamFormat)) {
-      throw new UsageError(`--all and --out write csv, tsv, json or jsonl, got "${streamFormat}"${streamFormat === 'table' ? ' (a table needs every row before it can align its columns)' : ''}.`, usage);
+      throw new UsageError(
+        `--all and --out write csv, tsv, json or jsonl, got "${streamFormat}"${streamFormat === 'table' ? ' (a table needs every row before it can align its columns)' : ''}.`,
+        usage,
+      );
     }
     const sql = querySql(positionals, usage);
-    return { kind: 'queryAll', source: url !== undefined ? { url: parseUrl(url, usage) } : { demo: true }, format: streamFormat as StreamFormat, ...(out !== undefined ? { out } : {}), sql };
+    return {
+      kind: 'queryAll',
+      source: url !== undefined ? { url: parseUrl(url, usage) } : { demo: true },
+      format: streamFormat as StreamFormat,
+      ...(out !== undefined ? { out } : {}),
+      sql,
+    };
   }
   const format = options.get('--format') ?? 'table';
-  if (format !== 'table' && format !== 'csv' && format !== 'json') throw new UsageError(`--format must be table, csv or json, got "${format}".`, usage);
+  if (format !== 'table' && format !== 'csv' && format !== 'json')
+    throw new UsageError(`--format must be table, csv or json, got "${format}".`, usage);
   const maxRowsText = options.get('--max-rows');
-  const maxRows = maxRowsText === undefined ? DEFAULT_MAX_ROWS : parsePositiveNumber(maxRowsText, '--max-rows', usage, true);
+  const maxRows =
+    maxRowsText === undefined ? DEFAULT_MAX_ROWS : parsePositiveNumber(maxRowsText, '--max-rows', usage, true);
   const sql = querySql(positionals, usage);
-  return { kind: 'query', source: url !== undefined ? { url: parseUrl(url, usage) } : { demo: true }, format, maxRows, sql };
+  return {
+    kind: 'query',
+    source: url !== undefined ? { url: parseUrl(url, usage) } : { demo: true },
+    format,
+    maxRows,
+    sql,
+  };
 }
 
 function querySql(positionals: readonly string[], usage: string): string {
-  if (positionals.length === 0) throw new UsageError('Give the SQL to run as the last argument (in quotes), or "-" to read it from stdin.', usage);
+  if (positionals.length === 0)
+    throw new UsageError('Give the SQL to run as the last argument (in quotes), or "-" to read it from stdin.', usage);
   if (positionals.length > 1) {
-    throw new UsageError(`Expected one SQL argument, got ${positionals.length}: put the whole statement in quotes.`, usage);
+    throw new UsageError(
+      `Expected one SQL argument, got ${positionals.length}: put the whole statement in quotes.`,
+      usage,
+    );
   }
   const sql = positionals[0];
   if (sql.trim() === '') throw new UsageError('The SQL is empty.', usage);
@@ -168,10 +221,15 @@ function querySql(positionals: readonly string[], usage: string): string {
 function parseDemoLoad(argv: readonly string[]): CliCommand {
   const usage = DEMO_LOAD_USAGE;
   if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help', text: usage };
-  const { options, positionals } = splitArgs(argv, { '--url': { value: true }, '--scale': { value: true }, '--schema': { value: true } }, usage);
+  const { options, positionals } = splitArgs(
+    argv,
+    { '--url': { value: true }, '--scale': { value: true }, '--schema': { value: true } },
+    usage,
+  );
   if (positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}".`, usage);
   const url = options.get('--url');
-  if (url === undefined) throw new UsageError('demo load needs --url <postgres-url>: the Postgres to load into.', usage);
+  if (url === undefined)
+    throw new UsageError('demo load needs --url <postgres-url>: the Postgres to load into.', usage);
   const scaleText = options.get('--scale');
   const scale = scaleText === undefined ? DEFAULT_DEMO_SCALE : parsePositiveNumber(scaleText, '--scale', usage, false);
   const schema = options.get('--schema') ?? DEFAULT_SCHEMA;

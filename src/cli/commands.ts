@@ -46,7 +46,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let failedCode = EXIT_FAILED;
   try {
     const command = parseArgs(argv);
-    const url = command.kind === 'demoLoad' ? command.url : (command.kind === 'query' || command.kind === 'queryAll' || command.kind === 'analysis') && 'url' in command.source ? command.source.url : undefined;
+    const url =
+      command.kind === 'demoLoad'
+        ? command.url
+        : (command.kind === 'query' || command.kind === 'queryAll' || command.kind === 'analysis') &&
+            'url' in command.source
+          ? command.source.url
+          : undefined;
     secret = url && urlPassword(url);
     // check's 1 means "a limit tripped", so a check that could not run exits 2.
     if (command.kind === 'analysis' && command.name === 'check') failedCode = EXIT_USAGE;
@@ -138,18 +144,26 @@ async function queryAll(command: Extract<CliCommand, { kind: 'queryAll' }>, io: 
     if (!final && now - lastShown < 250) return;
     lastShown = now;
     const rate = now > started ? Math.round((rows * 1000) / (now - started)) : 0;
-    io.stderr(`\r${rows.toLocaleString('en-US')} rows written${rate ? `, ${rate.toLocaleString('en-US')} rows/s` : ''}\x1b[K${final ? '\n' : ''}`);
+    io.stderr(
+      `\r${rows.toLocaleString('en-US')} rows written${rate ? `, ${rate.toLocaleString('en-US')} rows/s` : ''}\x1b[K${final ? '\n' : ''}`,
+    );
   };
   try {
     if (!warehouse.stream) throw new Error('This connection cannot stream a result yet: use --max-rows.');
-    const written = await writeBatches(warehouse.stream(sql, [], { signal: controller.signal, jsonAsText: true }), command.format, write, (rows) => progress(rows));
+    const written = await writeBatches(
+      warehouse.stream(sql, [], { signal: controller.signal, jsonAsText: true }),
+      command.format,
+      write,
+      (rows) => progress(rows),
+    );
     if (file && partial && command.out) {
       await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
       await rename(partial, command.out);
       progress(written.rows, true);
       io.stderr(`synclogs: wrote ${written.rows.toLocaleString('en-US')} rows to ${messageSafe(command.out)}.\n`);
     }
-    if (written.command !== undefined) io.stderr(`synclogs: ${messageSafe(written.command)}${written.affected ? ` ${written.affected}` : ''}\n`);
+    if (written.command !== undefined)
+      io.stderr(`synclogs: ${messageSafe(written.command)}${written.affected ? ` ${written.affected}` : ''}\n`);
     return EXIT_OK;
   } catch (err) {
     if (file && partial) {
@@ -182,7 +196,9 @@ async function openSource(source: { url: string } | { demo: true }, io: CliIo): 
   const { openDemoWarehouse } = await import('../warehouse/demoWarehouse');
   const progress = progressPrinter(io, 'Building the demo sync log (first use only)');
   try {
-    return await openDemoWarehouse(demoCacheDir(io.env), progress.report, (line) => io.stderr(`synclogs: ${messageSafe(line)}\n`));
+    return await openDemoWarehouse(demoCacheDir(io.env), progress.report, (line) =>
+      io.stderr(`synclogs: ${messageSafe(line)}\n`),
+    );
   } finally {
     progress.done();
   }
@@ -193,20 +209,31 @@ async function demoLoad(command: Extract<CliCommand, { kind: 'demoLoad' }>, io: 
   const { loadSyncLog } = await import('../demo/loader');
   const sink = await connectPostgresSink({ connectionString: command.url });
   const stopListening = io.onInterrupt(() => {
-    io.stderr(`\nsynclogs: interrupted; the tables in ${command.schema} are incomplete. Run demo load again to replace them.\n`);
+    io.stderr(
+      `\nsynclogs: interrupted; the tables in ${command.schema} are incomplete. Run demo load again to replace them.\n`,
+    );
     process.exit(EXIT_INTERRUPTED);
   });
   try {
-    io.stderr(`Loading the demo sync log (scale ${command.scale}) into ${messageSafe(redactSecret(command.url))}, schema ${command.schema}.\n`);
+    io.stderr(
+      `Loading the demo sync log (scale ${command.scale}) into ${messageSafe(redactSecret(command.url))}, schema ${command.schema}.\n`,
+    );
     const existing = await existingTables(sink, command.schema);
     if (existing.length) {
-      io.stderr(`Replacing existing tables ${existing.map((t) => `${command.schema}.${t}`).join(', ')}: they are dropped and recreated.\n`);
+      io.stderr(
+        `Replacing existing tables ${existing.map((t) => `${command.schema}.${t}`).join(', ')}: they are dropped and recreated.\n`,
+      );
     }
     const progress = progressPrinter(io);
     let stats;
     try {
       const writer = writeBehind(sink);
-      stats = await loadSyncLog(writer, { schema: command.schema, scale: command.scale, replace: true, onProgress: progress.report });
+      stats = await loadSyncLog(writer, {
+        schema: command.schema,
+        scale: command.scale,
+        replace: true,
+        onProgress: progress.report,
+      });
       await writer.flush();
     } finally {
       progress.done();

@@ -81,7 +81,7 @@ function* chunked(pieces: Iterable<string>): Generator<string> {
     }
     if (buffer) yield buffer;
     buffer = '';
-    for (let i = 0; i < piece.length; ) {
+    for (let i = 0; i < piece.length;) {
       let end = Math.min(piece.length, i + CHUNK_CHARS);
       const last = piece.charCodeAt(end - 1);
       if (end < piece.length && last >= 0xd800 && last <= 0xdbff) end--;
@@ -128,14 +128,17 @@ function* tableLines(result: QueryResult, options: TableOptions): Generator<stri
   };
   yield `${` ${header.map((h, i) => h + ' '.repeat(widths[i] - textWidth(h))).join(' | ')}`.trimEnd()}\n`;
   yield `${widths.map((w) => '-'.repeat(w + 2)).join('+')}\n`;
-  for (const row of result.rows) yield `${` ${result.columns.map((_, i) => pad(shown(row[i]), i)).join(' | ')}`.trimEnd()}\n`;
+  for (const row of result.rows)
+    yield `${` ${result.columns.map((_, i) => pad(shown(row[i]), i)).join(' | ')}`.trimEnd()}\n`;
   yield `${rowCountLine(result)}\n`;
 }
 
 function rowCountLine(result: QueryResult): string {
   const noun = result.rowCount === 1 ? 'row' : 'rows';
   if (result.rowCountExact === false) return `(first ${result.rows.length} rows shown; the query has more, not read)`;
-  return result.truncated ? `(${result.rowCount} ${noun}, first ${result.rows.length} shown)` : `(${result.rowCount} ${noun})`;
+  return result.truncated
+    ? `(${result.rowCount} ${noun}, first ${result.rows.length} shown)`
+    : `(${result.rowCount} ${noun})`;
 }
 
 /** RFC 4180 CSV: a header line, then one record per row, each line ending in CRLF. Exact: nothing is escaped for the terminal. */
@@ -180,7 +183,9 @@ function* jsonPieces(result: QueryResult): Generator<string> {
   yield '[';
   let first = true;
   for (const row of result.rows) {
-    const fields = keys.map((k, i) => `\n    ${k}: ${stringifyJson(row[i] ?? null, { indent: 2, level: 2 }) ?? 'null'}`);
+    const fields = keys.map(
+      (k, i) => `\n    ${k}: ${stringifyJson(row[i] ?? null, { indent: 2, level: 2 }) ?? 'null'}`,
+    );
     yield `${first ? '' : ','}\n  ${fields.length ? `{${fields.join(',')}\n  }` : '{}'}`;
     first = false;
   }
@@ -234,9 +239,12 @@ export async function writeBatches(
         for (let i = 0; i < n; i++) piece += (i ? ',' : '') + csvField(row[i]);
         piece += '\r\n';
       } else if (format === 'tsv') piece = `${batch.columns.map((_, i) => tsvField(row[i])).join('\t')}\r\n`;
-      else if (format === 'jsonl') piece = `{${keys.map((k, i) => `${k}:${stringifyJson(row[i] ?? null) ?? 'null'}`).join(',')}}\n`;
+      else if (format === 'jsonl')
+        piece = `{${keys.map((k, i) => `${k}:${stringifyJson(row[i] ?? null) ?? 'null'}`).join(',')}}\n`;
       else {
-        const fields = keys.map((k, i) => `\n    ${k}: ${stringifyJson(row[i] ?? null, { indent: 2, level: 2 }) ?? 'null'}`);
+        const fields = keys.map(
+          (k, i) => `\n    ${k}: ${stringifyJson(row[i] ?? null, { indent: 2, level: 2 }) ?? 'null'}`,
+        );
         piece = `${rows === 0 ? '[' : ','}\n  ${n ? `{${fields.join(',')}\n  }` : '{}'}`;
       }
       const full = put(piece);
@@ -257,21 +265,29 @@ export function formatChunks(result: QueryResult, format: OutputFormat, options:
 }
 
 /** Writes a result as it is produced, waiting on `write` (the output's back-pressure) between chunks. */
-export async function writeResult(result: QueryResult, format: OutputFormat, write: (chunk: string) => Promise<void>): Promise<void> {
+export async function writeResult(
+  result: QueryResult,
+  format: OutputFormat,
+  write: (chunk: string) => Promise<void>,
+): Promise<void> {
   for (const chunk of formatChunks(result, format)) await write(chunk);
 }
 
 // Whole strings, for small results (tests, messages); the CLI writes chunks.
-export const formatTable = (result: QueryResult, options: TableOptions = {}): string => [...tableChunks(result, options)].join('');
+export const formatTable = (result: QueryResult, options: TableOptions = {}): string =>
+  [...tableChunks(result, options)].join('');
 export const formatCsv = (result: QueryResult): string => [...csvChunks(result)].join('');
 export const formatJson = (result: QueryResult): string => [...jsonChunks(result)].join('');
-export const formatResult = (result: QueryResult, format: OutputFormat): string => [...formatChunks(result, format)].join('');
+export const formatResult = (result: QueryResult, format: OutputFormat): string =>
+  [...formatChunks(result, format)].join('');
 
 function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+  return m < 60
+    ? `${m}m${String(s % 60).padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -282,7 +298,8 @@ export function formatLoadProgressLine(p: LoadProgress, elapsedMs: number): stri
   const parts = [`${p.phase}: ${count(p.rowsWritten)}${p.rowsExpected ? ` / ${count(p.rowsExpected)}` : ''} rows`];
   if (p.rowsExpected) parts[0] += ` (${Math.min(100, Math.floor((p.rowsWritten / p.rowsExpected) * 100))}%)`;
   if (rate > 0) parts.push(`${count(rate)} rows/s`);
-  if (rate > 0 && p.rowsExpected && p.rowsExpected > p.rowsWritten) parts.push(`ETA ${formatDuration(((p.rowsExpected - p.rowsWritten) / rate) * 1000)}`);
+  if (rate > 0 && p.rowsExpected && p.rowsExpected > p.rowsWritten)
+    parts.push(`ETA ${formatDuration(((p.rowsExpected - p.rowsWritten) / rate) * 1000)}`);
   return parts.join(', ');
 }
 

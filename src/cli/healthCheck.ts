@@ -15,8 +15,10 @@ export function trippedChecks(data: HealthData, limits: CheckLimits, syncId: str
   const out: TrippedCheck[] = [];
   for (const s of data.syncs) {
     if (syncId !== null && s.syncId !== syncId) continue;
-    if (limits.maxNewTemplates !== undefined && s.newTemplateCount > limits.maxNewTemplates) out.push({ syncId: s.syncId, check: 'new templates', figure: s.newTemplateCount, limit: limits.maxNewTemplates });
-    if (limits.maxStuckRows !== undefined && s.stuckRows > limits.maxStuckRows) out.push({ syncId: s.syncId, check: 'stuck rows', figure: s.stuckRows, limit: limits.maxStuckRows });
+    if (limits.maxNewTemplates !== undefined && s.newTemplateCount > limits.maxNewTemplates)
+      out.push({ syncId: s.syncId, check: 'new templates', figure: s.newTemplateCount, limit: limits.maxNewTemplates });
+    if (limits.maxStuckRows !== undefined && s.stuckRows > limits.maxStuckRows)
+      out.push({ syncId: s.syncId, check: 'stuck rows', figure: s.stuckRows, limit: limits.maxStuckRows });
     if (limits.maxFailureRate !== undefined && s.failureRate !== null && s.failureRate > limits.maxFailureRate) {
       out.push({ syncId: s.syncId, check: 'failure rate', figure: s.failureRate, limit: limits.maxFailureRate });
     }

@@ -25,14 +25,22 @@ export async function runHealthCommand(
     else await write(runRecords(data), RECORD_COLUMNS.run);
     return 0;
   }
-  const data = await (loaders.loadHealth ?? loadHealth)(run, { days: command.days, minFailures: command.minFailures, now: new Date() });
+  const data = await (loaders.loadHealth ?? loadHealth)(run, {
+    days: command.days,
+    minFailures: command.minFailures,
+    now: new Date(),
+  });
   if (command.name === 'health') {
     await write(healthRecords(data), RECORD_COLUMNS.health);
     return 0;
   }
-  if (command.syncId !== null && !data.syncs.some((s) => s.syncId === command.syncId)) throw new Error(`No sync "${command.syncId}" in the sync log.`);
+  if (command.syncId !== null && !data.syncs.some((s) => s.syncId === command.syncId))
+    throw new Error(`No sync "${command.syncId}" in the sync log.`);
   const tripped = trippedChecks(data, command.limits ?? {}, command.syncId);
   for (const t of tripped) await io.stdout(`${messageSafe(trippedLine(t))}\n`);
-  if (tripped.length === 0) io.stderr(`synclogs: every check holds (${command.syncId === null ? `${data.syncs.length} syncs` : `sync ${messageSafe(command.syncId)}`}).\n`);
+  if (tripped.length === 0)
+    io.stderr(
+      `synclogs: every check holds (${command.syncId === null ? `${data.syncs.length} syncs` : `sync ${messageSafe(command.syncId)}`}).\n`,
+    );
   return tripped.length ? EXIT_CHECK_TRIPPED : 0;
 }

@@ -10,7 +10,8 @@
  * the line and paragraph separators, and the bidi controls (embeddings, overrides, isolates,
  * marks) that would reorder the text around a value on a terminal that applies the bidi algorithm.
  */
-const UNSAFE_CLASS = '[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]';
+const UNSAFE_CLASS =
+  '[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]';
 const UNSAFE = new RegExp(UNSAFE_CLASS, 'g');
 const UNSAFE_ANY = new RegExp(UNSAFE_CLASS);
 

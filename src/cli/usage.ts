@@ -10,7 +10,10 @@ export type StreamFormat = 'csv' | 'tsv' | 'json' | 'jsonl';
 
 /** A mistake in how the CLI was called: printed with a pointer to the usage, exit code 2. */
 export class UsageError extends Error {
-  constructor(message: string, readonly usage: string = USAGE) {
+  constructor(
+    message: string,
+    readonly usage: string = USAGE,
+  ) {
     super(message);
     this.name = 'UsageError';
   }

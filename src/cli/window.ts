@@ -12,7 +12,10 @@ export function parseWindow(text: string, usage: string): number | null {
   const m = /^(\d+)([hd])$/.exec(t);
   const n = m ? Number(m[1]) : NaN;
   if (!m || !Number.isSafeInteger(n) || n <= 0) {
-    throw new UsageError(`--window must be 24h, 7d, 30d, all, or a number of hours or days such as 48h or 90d, got "${text}".`, usage);
+    throw new UsageError(
+      `--window must be 24h, 7d, 30d, all, or a number of hours or days such as 48h or 90d, got "${text}".`,
+      usage,
+    );
   }
   const days = m[2] === 'h' ? Math.ceil(n / DAY_HOURS) : n;
   if (days > 3650) throw new UsageError(`--window is at most 3650 days (or "all"), got "${text}".`, usage);

@@ -46,7 +46,11 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
   };
 
   /** The sync a command is about: from its argument, else picked from the active connection's syncs. */
-  async function syncOf(target: Target | undefined, title: string, allowAll = false): Promise<string | null | undefined> {
+  async function syncOf(
+    target: Target | undefined,
+    title: string,
+    allowAll = false,
+  ): Promise<string | null | undefined> {
     if (target?.sync) return target.sync.syncId;
     if (target && 'syncId' in target && target.syncId !== undefined) return target.syncId;
     let syncs: SyncSummary[];
@@ -57,7 +61,9 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
       return undefined;
     }
     if (syncs.length === 0) {
-      void vscode.window.showWarningMessage(`Sync Logs: no syncs on "${container.connections.activeName}". Choose another connection from the Sync Logs view.`);
+      void vscode.window.showWarningMessage(
+        `Sync Logs: no syncs on "${container.connections.activeName}". Choose another connection from the Sync Logs view.`,
+      );
       return undefined;
     }
     const items: { label: string; description?: string; value: string | null }[] = syncs.map((s) => ({
@@ -92,7 +98,9 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
     panels.register(drivers.flapping),
     panels.register(drivers.timeline),
     panels.register(drivers.model),
-    vscode.commands.registerCommand(COMMANDS.openHealth, (target?: Target) => panels.open({ panel: 'health', days: target?.days })),
+    vscode.commands.registerCommand(COMMANDS.openHealth, (target?: Target) =>
+      panels.open({ panel: 'health', days: target?.days }),
+    ),
     vscode.commands.registerCommand(COMMANDS.openRunExplained, async (target?: Target) => {
       const syncRunId = target?.run?.syncRunId ?? target?.syncRunId;
       const syncId = target?.sync?.syncId ?? target?.syncId ?? undefined;
@@ -124,7 +132,11 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
           title: 'Row timeline',
           prompt: 'The row ID (the model’s primary-key value) to follow across runs',
           validate: (v) =>
-            v.trim() === '' ? 'Enter a row ID.' : v.length > 1000 ? 'A row ID is at most 1000 characters.' : nulProblem(v, 'row ID', container.connections.active.kind),
+            v.trim() === ''
+              ? 'Enter a row ID.'
+              : v.length > 1000
+                ? 'A row ID is at most 1000 characters.'
+                : nulProblem(v, 'row ID', container.connections.active.kind),
         });
         if (rowId === undefined) return undefined;
       }
@@ -150,16 +162,34 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
         title: 'Exclude previously failed rows: which rows?',
         placeholder: 'Which failed rows to keep out of the model',
         items: [
-          { label: 'Rows whose latest attempt failed', description: 'stable: an excluded row stays out, it never flaps', value: 'latestAttemptFailed' },
-          { label: `Rows that failed in the last ${DEFAULT_EXCLUDE_LAST_RUNS} runs`, description: 'stable: a row is tried again after that many runs', value: 'failedInLastRuns' },
-          { label: 'The snapshot’s failed rows (the vendor’s example)', description: 'flaps: an excluded row leaves the snapshot and comes back', value: 'snapshotFailed' },
+          {
+            label: 'Rows whose latest attempt failed',
+            description: 'stable: an excluded row stays out, it never flaps',
+            value: 'latestAttemptFailed',
+          },
+          {
+            label: `Rows that failed in the last ${DEFAULT_EXCLUDE_LAST_RUNS} runs`,
+            description: 'stable: a row is tried again after that many runs',
+            value: 'failedInLastRuns',
+          },
+          {
+            label: 'The snapshot’s failed rows (the vendor’s example)',
+            description: 'flaps: an excluded row leaves the snapshot and comes back',
+            value: 'snapshotFailed',
+          },
         ],
       });
       if (variant === undefined) return undefined;
       const { info } = await container.connections.getSyncLog();
       let content: string;
       try {
-        content = excludeFailedRowsSql(info.location, { modelSql, syncId, primaryKey: primaryKey.trim(), variant, lastRuns: DEFAULT_EXCLUDE_LAST_RUNS });
+        content = excludeFailedRowsSql(info.location, {
+          modelSql,
+          syncId,
+          primaryKey: primaryKey.trim(),
+          variant,
+          lastRuns: DEFAULT_EXCLUDE_LAST_RUNS,
+        });
       } catch (err) {
         void vscode.window.showErrorMessage(`Sync Logs: ${(err as Error).message}`);
         return undefined;
@@ -175,13 +205,20 @@ export function registerAnalysisCommands(container: Container): vscode.Disposabl
 async function modelSqlOf(container: Container): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
   const items: { label: string; description?: string; value: 'selection' | 'editor' | 'type' }[] = [];
-  if (editor && !editor.selection.isEmpty) items.push({ label: 'The selected SQL', description: editor.document.fileName, value: 'selection' });
+  if (editor && !editor.selection.isEmpty)
+    items.push({ label: 'The selected SQL', description: editor.document.fileName, value: 'selection' });
   if (editor && editor.document.languageId === 'sql' && editor.document.getText().trim()) {
     items.push({ label: 'The whole SQL editor', description: editor.document.fileName, value: 'editor' });
   }
   items.push({ label: 'Type or paste the model’s SQL…', value: 'type' });
   const choice =
-    items.length === 1 ? 'type' : await container.prompter.pick({ title: 'Exclude previously failed rows: the model’s SQL', placeholder: 'Where is the model’s query?', items });
+    items.length === 1
+      ? 'type'
+      : await container.prompter.pick({
+          title: 'Exclude previously failed rows: the model’s SQL',
+          placeholder: 'Where is the model’s query?',
+          items,
+        });
   if (choice === undefined) return undefined;
   if (choice === 'selection' && editor) return editor.document.getText(editor.selection);
   if (choice === 'editor' && editor) return editor.document.getText();

@@ -38,7 +38,10 @@ export function registerConnectionCommands(container: Container): vscode.Disposa
         { label: '$(add) Add Connection…', add: true },
         { label: '$(gear) Edit connections in settings…', openSettings: true },
       );
-      const pick = await vscode.window.showQuickPick(items, { title: 'Sync Logs: Select Connection', placeHolder: `Active: ${active}` });
+      const pick = await vscode.window.showQuickPick(items, {
+        title: 'Sync Logs: Select Connection',
+        placeHolder: `Active: ${active}`,
+      });
       if (!pick) return undefined;
       if (pick.add) return vscode.commands.executeCommand(COMMANDS.addConnection);
       if (pick.openSettings) {
@@ -61,10 +64,18 @@ export function registerConnectionCommands(container: Container): vscode.Disposa
     vscode.commands.registerCommand(COMMANDS.editConnection, async (ref?: ConnectionRef) => {
       const existing = await resolveConnection(container, ref, 'Edit which connection?');
       if (!existing) return undefined;
-      const taken = connections.list().map((c) => c.name).filter((n) => n !== existing.name);
-      const saved = await formLoop(container, { takenNames: taken, initial: existing, kind: existing.kind as UserKind }, existing);
+      const taken = connections
+        .list()
+        .map((c) => c.name)
+        .filter((n) => n !== existing.name);
+      const saved = await formLoop(
+        container,
+        { takenNames: taken, initial: existing, kind: existing.kind as UserKind },
+        existing,
+      );
       if (!saved) return undefined;
-      if (connections.activeName === existing.name || saved.name !== existing.name) await connections.setActive(saved.name);
+      if (connections.activeName === existing.name || saved.name !== existing.name)
+        await connections.setActive(saved.name);
       void vscode.window.showInformationMessage(`Sync Logs: saved "${saved.name}".`);
       return saved.name;
     }),
@@ -74,7 +85,8 @@ export function registerConnectionCommands(container: Container): vscode.Disposa
       if (!existing) return false;
       const answer = await container.prompter.choose({
         message: `Remove the connection "${existing.name}"?`,
-        detail: 'Its settings entry and its stored secrets are deleted. The warehouse and its sync logs are not touched.',
+        detail:
+          'Its settings entry and its stored secrets are deleted. The warehouse and its sync logs are not touched.',
         buttons: ['Remove'],
         severity: 'warning',
       });
@@ -86,12 +98,21 @@ export function registerConnectionCommands(container: Container): vscode.Disposa
 }
 
 /** The connection a command is about: the tree node's, the named one, or one the user picks. */
-async function resolveConnection(container: Container, ref: ConnectionRef, question: string): Promise<ConnectionSettings | undefined> {
+async function resolveConnection(
+  container: Container,
+  ref: ConnectionRef,
+  question: string,
+): Promise<ConnectionSettings | undefined> {
   const editable = container.connections.list().filter((c) => c.kind !== 'demo');
   const name = typeof ref === 'string' ? ref : ref?.name;
   if (name !== undefined) {
     const found = editable.find((c) => c.name === name);
-    if (!found) void vscode.window.showWarningMessage(name === 'Demo' ? 'The built-in Demo connection cannot be edited or removed.' : `No connection named "${name}" in settings.`);
+    if (!found)
+      void vscode.window.showWarningMessage(
+        name === 'Demo'
+          ? 'The built-in Demo connection cannot be edited or removed.'
+          : `No connection named "${name}" in settings.`,
+      );
     return found;
   }
   if (editable.length === 0) {
@@ -101,7 +122,11 @@ async function resolveConnection(container: Container, ref: ConnectionRef, quest
   const picked = await container.prompter.pick({
     title: 'Sync Logs',
     placeholder: question,
-    items: editable.map((c) => ({ label: pickText(c.name), description: `${c.kind} · ${pickText(describeConnection(c))}`, value: c })),
+    items: editable.map((c) => ({
+      label: pickText(c.name),
+      description: `${c.kind} · ${pickText(describeConnection(c))}`,
+      value: c,
+    })),
   });
   return picked;
 }
@@ -112,12 +137,19 @@ async function resolveConnection(container: Container, ref: ConnectionRef, quest
  * belong to a target (connectionIdentity): a secret stored or typed for one target is never
  * tested against, or saved for, another one the answers point at.
  */
-async function formLoop(container: Container, ctx: FormContext, previous?: ConnectionSettings): Promise<ConnectionSettings | undefined> {
+async function formLoop(
+  container: Container,
+  ctx: FormContext,
+  previous?: ConnectionSettings,
+): Promise<ConnectionSettings | undefined> {
   const { connections, prompter } = container;
   const typed = new Map<string, Partial<Record<SecretName, string>>>();
   if (previous) typed.set(connectionIdentity(previous), await connections.readSecrets(previous));
   const secretsOf = (settings: ConnectionSettings) => typed.get(connectionIdentity(settings)) ?? {};
-  const formContext: FormContext = { ...ctx, knownSecrets: (settings) => new Set(Object.keys(secretsOf(settings)) as SecretName[]) };
+  const formContext: FormContext = {
+    ...ctx,
+    knownSecrets: (settings) => new Set(Object.keys(secretsOf(settings)) as SecretName[]),
+  };
   let form: ConnectionForm | undefined;
   let context = formContext;
   for (;;) {

@@ -28,7 +28,11 @@ export function costText(bytes: number): string {
  * The question to ask before a query that would scan `bytes`, or undefined when it is under the
  * threshold (syncLogs.bigquery.confirmBytesAbove; a negative threshold never asks).
  */
-export function costQuestion(bytes: number, threshold: number, connectionName: string): { message: string; detail: string } | undefined {
+export function costQuestion(
+  bytes: number,
+  threshold: number,
+  connectionName: string,
+): { message: string; detail: string } | undefined {
   if (!(threshold >= 0) || bytes <= threshold) return undefined;
   return {
     message: `This query will scan ${bytesText(bytes)} on BigQuery ("${connectionName}"). Run it?`,

@@ -21,13 +21,21 @@ export interface ExportOutcome {
 }
 
 /** A warehouse without a stream (the demo's worker) gives its whole result as one batch: the demo is small. */
-async function* batchesOf(warehouse: Warehouse, sql: string, signal: AbortSignal): AsyncGenerator<RowBatch, void, undefined> {
+async function* batchesOf(
+  warehouse: Warehouse,
+  sql: string,
+  signal: AbortSignal,
+): AsyncGenerator<RowBatch, void, undefined> {
   if (warehouse.stream) {
     yield* warehouse.stream(sql, [], { signal, jsonAsText: true });
     return;
   }
   const whole = await warehouse.query(sql, [], { signal });
-  yield { columns: whole.columns, rows: whole.rows, ...(whole.columns.length === 0 ? { command: whole.command, affected: whole.rowCount } : {}) };
+  yield {
+    columns: whole.columns,
+    rows: whole.rows,
+    ...(whole.columns.length === 0 ? { command: whole.command, affected: whole.rowCount } : {}),
+  };
 }
 
 /**
@@ -36,7 +44,11 @@ async function* batchesOf(warehouse: Warehouse, sql: string, signal: AbortSignal
  * Written as FILE.partial and renamed when complete: a failed or cancelled export leaves nothing
  * that looks whole. `target` skips the save dialog (tests, other commands).
  */
-export async function exportQueryResult(container: Container, sql: string, target?: vscode.Uri): Promise<ExportOutcome> {
+export async function exportQueryResult(
+  container: Container,
+  sql: string,
+  target?: vscode.Uri,
+): Promise<ExportOutcome> {
   const uri =
     target ??
     (await vscode.window.showSaveDialog({
@@ -51,7 +63,11 @@ export async function exportQueryResult(container: Container, sql: string, targe
   const partial = `${file}.partial`;
   let rows = 0;
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Sync Logs: exporting to ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Sync Logs: exporting to ${vscode.workspace.asRelativePath(uri)}`,
+      cancellable: true,
+    },
     async (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
@@ -59,28 +75,48 @@ export async function exportQueryResult(container: Container, sql: string, targe
       let shown = 0;
       try {
         const warehouse = await container.connections.getWarehouse();
-        const written = await writeBatches(batchesOf(warehouse, sql, controller.signal), format, streamWriter(out), (n) => {
-          rows = n;
-          if (n - shown >= 10_000 || shown === 0) {
-            progress.report({ message: `${n.toLocaleString('en-US')} rows written` });
-            shown = n;
-          }
-        });
+        const written = await writeBatches(
+          batchesOf(warehouse, sql, controller.signal),
+          format,
+          streamWriter(out),
+          (n) => {
+            rows = n;
+            if (n - shown >= 10_000 || shown === 0) {
+              progress.report({ message: `${n.toLocaleString('en-US')} rows written` });
+              shown = n;
+            }
+          },
+        );
         await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
         await rename(partial, file);
         rows = written.rows;
         container.log.info(`Exported ${rows} rows to ${file}.`);
-        const excel = (format === 'csv' || format === 'tsv') && rows + 1 > EXCEL_MAX_ROWS ? ` Excel opens only the first ${EXCEL_MAX_ROWS.toLocaleString('en-US')} rows of a sheet.` : '';
-        void vscode.window.showInformationMessage(`Exported ${rows.toLocaleString('en-US')} rows to ${vscode.workspace.asRelativePath(uri)}.${excel}`, 'Reveal').then((choice) => {
-          if (choice === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', uri);
-        });
+        const excel =
+          (format === 'csv' || format === 'tsv') && rows + 1 > EXCEL_MAX_ROWS
+            ? ` Excel opens only the first ${EXCEL_MAX_ROWS.toLocaleString('en-US')} rows of a sheet.`
+            : '';
+        void vscode.window
+          .showInformationMessage(
+            `Exported ${rows.toLocaleString('en-US')} rows to ${vscode.workspace.asRelativePath(uri)}.${excel}`,
+            'Reveal',
+          )
+          .then((choice) => {
+            if (choice === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', uri);
+          });
         return { status: 'ok' as const, rows, file };
       } catch (err) {
         out.destroy();
         await rm(partial, { force: true });
-        if (controller.signal.aborted || isCancelled(err)) return { status: 'cancelled' as const, rows, message: `Export cancelled after ${rows.toLocaleString('en-US')} rows; no file written.` };
+        if (controller.signal.aborted || isCancelled(err))
+          return {
+            status: 'cancelled' as const,
+            rows,
+            message: `Export cancelled after ${rows.toLocaleString('en-US')} rows; no file written.`,
+          };
         const message = errorMessage(err);
-        void vscode.window.showErrorMessage(`Export failed after ${rows.toLocaleString('en-US')} rows, and no file was written: ${message}`);
+        void vscode.window.showErrorMessage(
+          `Export failed after ${rows.toLocaleString('en-US')} rows, and no file was written: ${message}`,
+        );
         return { status: 'error' as const, rows, message };
       } finally {
         sub.dispose();

@@ -37,7 +37,9 @@ export function registerHistoryCommands(container: Container): vscode.Disposable
     const entry = await entryOf(ref);
     if (!entry) return undefined;
     if (entry.sqlCut) {
-      void vscode.window.showWarningMessage('This query was longer than 100,000 characters and the history kept only its start: open it, complete it, and run it from the editor.');
+      void vscode.window.showWarningMessage(
+        'This query was longer than 100,000 characters and the history kept only its start: open it, complete it, and run it from the editor.',
+      );
       return undefined;
     }
     const editor = await openInEditor(entry);
@@ -45,7 +47,9 @@ export function registerHistoryCommands(container: Container): vscode.Disposable
     const doc = editor.document;
     editor.selection = new vscode.Selection(doc.positionAt(0), doc.positionAt(doc.getText().length));
     if (entry.connection !== container.connections.activeName) {
-      void vscode.window.showInformationMessage(`Running on "${container.connections.activeName}", the active connection (this query last ran on "${entry.connection}"). Sync Logs: Select Connection switches.`);
+      void vscode.window.showInformationMessage(
+        `Running on "${container.connections.activeName}", the active connection (this query last ran on "${entry.connection}"). Sync Logs: Select Connection switches.`,
+      );
     }
     return vscode.commands.executeCommand<RunQueryOutcome | undefined>(COMMANDS.runQuery);
   }
@@ -61,7 +65,9 @@ export function registerHistoryCommands(container: Container): vscode.Disposable
     const entries = await history.list();
     if (entries.length === 0) {
       void vscode.window.showInformationMessage(
-        history.enabled ? 'No queries in the history yet: every Run Query is kept here.' : 'Query history is off (syncLogs.queryHistory.enabled).',
+        history.enabled
+          ? 'No queries in the history yet: every Run Query is kept here.'
+          : 'Query history is off (syncLogs.queryHistory.enabled).',
       );
       return;
     }
@@ -108,7 +114,13 @@ export function registerHistoryCommands(container: Container): vscode.Disposable
       if (entry) await history.remove(entry.id);
     }),
     vscode.commands.registerCommand(COMMANDS.historyClear, async (confirmed?: boolean) => {
-      const yes = confirmed === true || (await vscode.window.showWarningMessage('Clear the query history of this workspace?', { modal: true }, 'Clear')) === 'Clear';
+      const yes =
+        confirmed === true ||
+        (await vscode.window.showWarningMessage(
+          'Clear the query history of this workspace?',
+          { modal: true },
+          'Clear',
+        )) === 'Clear';
       if (yes) await history.clear();
     }),
   );

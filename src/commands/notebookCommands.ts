@@ -23,20 +23,37 @@ export function registerNotebookCommands(container: Container): vscode.Disposabl
     runner,
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: true }),
     vscode.commands.registerCommand(COMMANDS.newNotebook, async (): Promise<vscode.NotebookEditor> => {
-      const data = serializer.deserializeNotebook(new TextEncoder().encode(starterNotebook(container.connections.schema)));
+      const data = serializer.deserializeNotebook(
+        new TextEncoder().encode(starterNotebook(container.connections.schema)),
+      );
       const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
       return vscode.window.showNotebookDocument(doc);
     }),
-    vscode.commands.registerCommand(COMMANDS.investigateInNotebook, async (node?: { sync?: { syncId: string; modelName: string; destination: string }; run?: { syncRunId: string } }): Promise<vscode.NotebookEditor | undefined> => {
-      const sync = node?.sync ?? (await pickSync(container));
-      if (!sync) return undefined;
-      const { info } = await container.connections.getSyncLog();
-      const syncRunId = node?.run?.syncRunId;
-      const text = runbookText(info.location, { syncId: sync.syncId, modelName: sync.modelName, destination: sync.destination, syncRunId, minFailures: stuckRowMinFailures() });
-      const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, serializer.deserializeNotebook(new TextEncoder().encode(text)));
-      await runner.resetParameters(doc, { sync_id: sync.syncId, ...(syncRunId ? { sync_run_id: syncRunId } : {}) });
-      return vscode.window.showNotebookDocument(doc);
-    }),
+    vscode.commands.registerCommand(
+      COMMANDS.investigateInNotebook,
+      async (node?: {
+        sync?: { syncId: string; modelName: string; destination: string };
+        run?: { syncRunId: string };
+      }): Promise<vscode.NotebookEditor | undefined> => {
+        const sync = node?.sync ?? (await pickSync(container));
+        if (!sync) return undefined;
+        const { info } = await container.connections.getSyncLog();
+        const syncRunId = node?.run?.syncRunId;
+        const text = runbookText(info.location, {
+          syncId: sync.syncId,
+          modelName: sync.modelName,
+          destination: sync.destination,
+          syncRunId,
+          minFailures: stuckRowMinFailures(),
+        });
+        const doc = await vscode.workspace.openNotebookDocument(
+          NOTEBOOK_TYPE,
+          serializer.deserializeNotebook(new TextEncoder().encode(text)),
+        );
+        await runner.resetParameters(doc, { sync_id: sync.syncId, ...(syncRunId ? { sync_run_id: syncRunId } : {}) });
+        return vscode.window.showNotebookDocument(doc);
+      },
+    ),
     vscode.commands.registerCommand(COMMANDS.setNotebookParameters, async (values?: Record<string, string>) => {
       const notebook = vscode.window.activeNotebookEditor?.notebook;
       if (!notebook || notebook.notebookType !== NOTEBOOK_TYPE) {
@@ -45,7 +62,8 @@ export function registerNotebookCommands(container: Container): vscode.Disposabl
       }
       // Forgotten now, asked again at the next run (tests pass the values straight in).
       await runner.resetParameters(notebook, values);
-      if (!values) void vscode.window.showInformationMessage('The notebook will ask for its parameters at the next run.');
+      if (!values)
+        void vscode.window.showInformationMessage('The notebook will ask for its parameters at the next run.');
     }),
   );
 }

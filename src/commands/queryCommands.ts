@@ -29,7 +29,11 @@ export type RunQueryOutcome = {
 export { maxResultRows };
 
 /** Runs SQL on the active connection, without any UI. Aborting `signal` cancels it in the warehouse. */
-export async function runSql(container: Container, sql: string, options: { signal?: AbortSignal; maxRows?: number } = {}): Promise<QueryResult> {
+export async function runSql(
+  container: Container,
+  sql: string,
+  options: { signal?: AbortSignal; maxRows?: number } = {},
+): Promise<QueryResult> {
   const warehouse = await container.connections.getWarehouse();
   // Opening the demo can take seconds; a cancel during that must not start the query.
   if (options.signal?.aborted) throw new QueryCancelledError();
@@ -111,14 +115,21 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
       durationMs: outcome.status === 'ok' ? outcome.result.elapsedMs : Date.now() - startedAt,
       status: outcome.status,
       rows: outcome.status === 'ok' ? outcome.result.rowCount : null,
-      ...(outcome.status === 'error' ? { error: outcome.message, ...(outcome.code ? { code: outcome.code } : {}) } : {}),
+      ...(outcome.status === 'error'
+        ? { error: outcome.message, ...(outcome.code ? { code: outcome.code } : {}) }
+        : {}),
     });
     return outcome;
   }
 
   async function runAndShowOnce(editor: vscode.TextEditor, picked: SqlToRun): Promise<RunQueryOutcome> {
     const connectionName = container.connections.activeName;
-    const run: RunInfo = { runId: `${Date.now().toString(36)}-${++runCount}`, sql: picked.text, connectionName, startedAt: Date.now() };
+    const run: RunInfo = {
+      runId: `${Date.now().toString(36)}-${++runCount}`,
+      sql: picked.text,
+      connectionName,
+      startedAt: Date.now(),
+    };
     const base = { sql: picked.text, connectionName, source: picked.source };
     // One results panel shows one run: a new run replaces (and cancels) the one still going.
     currentRun?.abort();
@@ -132,7 +143,11 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
     const maxRows = maxResultRows();
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Sync Logs: running query on ${connectionName}`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Sync Logs: running query on ${connectionName}`,
+          cancellable: true,
+        },
         async (_progress, token) => {
           const sub = token.onCancellationRequested(() => controller.abort());
           try {
@@ -176,14 +191,20 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
     vscode.commands.registerCommand(COMMANDS.runQuery, async (): Promise<RunQueryOutcome | undefined> => {
       const editor = sqlEditor();
       if (!editor) {
-        void vscode.window.showInformationMessage('Open a SQL editor to run a query: "Sync Logs: New Query" starts one.');
+        void vscode.window.showInformationMessage(
+          'Open a SQL editor to run a query: "Sync Logs: New Query" starts one.',
+        );
         return undefined;
       }
       const doc = editor.document;
       const sel = editor.selection;
       // Lexed as the active connection's SQL: where a BigQuery statement ends is not where a Postgres one would.
       const lexical = dialectFor(container.connections.dialect).lexical;
-      const picked = chooseSqlToRun(doc.getText(), { start: doc.offsetAt(sel.start), end: doc.offsetAt(sel.end), cursor: doc.offsetAt(sel.active) }, lexical);
+      const picked = chooseSqlToRun(
+        doc.getText(),
+        { start: doc.offsetAt(sel.start), end: doc.offsetAt(sel.end), cursor: doc.offsetAt(sel.active) },
+        lexical,
+      );
       if (!picked) {
         void vscode.window.showInformationMessage(
           'Nothing to run: write a SQL statement (or select one), then run "Sync Logs: Run Query" (Ctrl+Enter).',
@@ -192,25 +213,42 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
       }
       return runAndShow(editor, picked);
     }),
-    vscode.commands.registerCommand(COMMANDS.exportResult, async (sql?: string, target?: vscode.Uri): Promise<ExportOutcome | undefined> => {
-      const text = sql ?? (() => {
-        const editor = sqlEditor();
-        if (!editor) return undefined;
-        const doc = editor.document;
-        const sel = editor.selection;
-        return chooseSqlToRun(doc.getText(), { start: doc.offsetAt(sel.start), end: doc.offsetAt(sel.end), cursor: doc.offsetAt(sel.active) }, dialectFor(container.connections.dialect).lexical)?.text;
-      })();
-      if (!text) {
-        void vscode.window.showInformationMessage('Put the cursor in a SQL statement (or run it first) to export its full result.');
-        return undefined;
-      }
-      return exportQueryResult(container, text, target);
-    }),
+    vscode.commands.registerCommand(
+      COMMANDS.exportResult,
+      async (sql?: string, target?: vscode.Uri): Promise<ExportOutcome | undefined> => {
+        const text =
+          sql ??
+          (() => {
+            const editor = sqlEditor();
+            if (!editor) return undefined;
+            const doc = editor.document;
+            const sel = editor.selection;
+            return chooseSqlToRun(
+              doc.getText(),
+              { start: doc.offsetAt(sel.start), end: doc.offsetAt(sel.end), cursor: doc.offsetAt(sel.active) },
+              dialectFor(container.connections.dialect).lexical,
+            )?.text;
+          })();
+        if (!text) {
+          void vscode.window.showInformationMessage(
+            'Put the cursor in a SQL statement (or run it first) to export its full result.',
+          );
+          return undefined;
+        }
+        return exportQueryResult(container, text, target);
+      },
+    ),
     vscode.commands.registerCommand(COMMANDS.newQuery, async (): Promise<vscode.TextEditor> => {
-      const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: newQueryText(container.connections.schema, container.connections.activeName) });
+      const doc = await vscode.workspace.openTextDocument({
+        language: 'sql',
+        content: newQueryText(container.connections.schema, container.connections.activeName),
+      });
       const editor = await vscode.window.showTextDocument(doc);
       // Put the cursor in the first statement, ready for Ctrl+Enter.
-      const line = doc.getText().split('\n').findIndex((l) => l.startsWith('select'));
+      const line = doc
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.startsWith('select'));
       const at = new vscode.Position(Math.max(0, line), 0);
       editor.selection = new vscode.Selection(at, at);
       return editor;

@@ -27,7 +27,9 @@ export function registerTreeCommands(container: Container, tree: SyncTreeProvide
     }),
     vscode.commands.registerCommand(COMMANDS.openRunQuery, async (node?: NodeOf<'run'>) => {
       if (node?.type !== 'run') {
-        void vscode.window.showInformationMessage('Right-click a run in the Sync Logs view and choose "Open Run Query".');
+        void vscode.window.showInformationMessage(
+          'Right-click a run in the Sync Logs view and choose "Open Run Query".',
+        );
         return undefined;
       }
       const { info } = await connections.getSyncLog();
@@ -49,17 +51,25 @@ export function registerTreeCommands(container: Container, tree: SyncTreeProvide
     }),
     // The vendor's pages have what the sync log lacks (the debugger's requests and responses).
     vscode.commands.registerCommand(COMMANDS.openInHightouch, async (node?: NodeOf<'sync'> | NodeOf<'run'>) => {
-      if (node?.type === 'run') return openVendorLink({ kind: 'run', syncId: node.sync.syncId, syncRunId: node.run.syncRunId }, container.log);
+      if (node?.type === 'run')
+        return openVendorLink({ kind: 'run', syncId: node.sync.syncId, syncRunId: node.run.syncRunId }, container.log);
       if (node?.type === 'sync') return openVendorLink({ kind: 'sync', syncId: node.sync.syncId }, container.log);
-      void vscode.window.showInformationMessage('Right-click a sync or a run in the Sync Logs view and choose "Open in Hightouch".');
+      void vscode.window.showInformationMessage(
+        'Right-click a sync or a run in the Sync Logs view and choose "Open in Hightouch".',
+      );
       return false;
     }),
     vscode.commands.registerCommand(COMMANDS.openHightouchDebugger, async (node?: NodeOf<'run'>) => {
       if (node?.type !== 'run') {
-        void vscode.window.showInformationMessage('Right-click a run in the Sync Logs view and choose "Open Live Debugger in Hightouch".');
+        void vscode.window.showInformationMessage(
+          'Right-click a run in the Sync Logs view and choose "Open Live Debugger in Hightouch".',
+        );
         return false;
       }
-      return openVendorLink({ kind: 'debugger', syncId: node.sync.syncId, syncRunId: node.run.syncRunId }, container.log);
+      return openVendorLink(
+        { kind: 'debugger', syncId: node.sync.syncId, syncRunId: node.run.syncRunId },
+        container.log,
+      );
     }),
     vscode.commands.registerCommand(COMMANDS.loadMoreRuns, async (node?: NodeOf<'loadMore'>) => {
       if (node?.type !== 'loadMore') return;

@@ -1,6 +1,21 @@
-import { DEFAULT_SCHEMA, DEMO_CONNECTION_NAME, type AuthMethod, type ConnectionSettings, type SecretName } from '../shared/connection';
+import {
+  DEFAULT_SCHEMA,
+  DEMO_CONNECTION_NAME,
+  type AuthMethod,
+  type ConnectionSettings,
+  type SecretName,
+} from '../shared/connection';
 import { validateBigQueryProject, validateIdent } from '../sql/ident';
-import { AUTH_LABELS, AUTH_METHODS, FIELDS, KIND_LABELS, secretsFor, USER_KINDS, type FieldSpec, type UserKind } from '../warehouse/connectionKinds';
+import {
+  AUTH_LABELS,
+  AUTH_METHODS,
+  FIELDS,
+  KIND_LABELS,
+  secretsFor,
+  USER_KINDS,
+  type FieldSpec,
+  type UserKind,
+} from '../warehouse/connectionKinds';
 import type { Prompter } from './prompter';
 
 export interface ConnectionForm {
@@ -37,7 +52,9 @@ export function validateField(kind: UserKind, field: FieldSpec, value: string): 
   try {
     switch (field.key) {
       case 'port':
-        return /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 ? undefined : 'Enter a port number from 1 to 65535.';
+        return /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535
+          ? undefined
+          : 'Enter a port number from 1 to 65535.';
       case 'schema':
         validateIdent(v, kind === 'bigquery' ? 'dataset' : 'schema');
         return undefined;
@@ -47,7 +64,9 @@ export function validateField(kind: UserKind, field: FieldSpec, value: string): 
         else validateIdent(v, kind === 'databricks' ? 'catalog' : 'database');
         return undefined;
       case 'httpPath':
-        return v.startsWith('/') ? undefined : 'The HTTP path starts with "/", e.g. /sql/1.0/warehouses/abc123 (see the warehouse\'s Connection details).';
+        return v.startsWith('/')
+          ? undefined
+          : 'The HTTP path starts with "/", e.g. /sql/1.0/warehouses/abc123 (see the warehouse\'s Connection details).';
       case 'host':
         return /^[^\s/:]+$/.test(v) ? undefined : 'Enter only the host name, without https:// or a path.';
       default:
@@ -85,7 +104,12 @@ export async function collectConnection(prompter: Prompter, ctx: FormContext): P
     totalSteps,
     prompt: 'A name for this connection (shown in the status bar and the Sync Logs view)',
     value: initial?.name ?? KIND_LABELS[kind],
-    validate: (v) => (!v.trim() ? 'Enter a name.' : taken.has(v.trim()) ? `"${v.trim()}" is already used; choose another name.` : undefined),
+    validate: (v) =>
+      !v.trim()
+        ? 'Enter a name.'
+        : taken.has(v.trim())
+          ? `"${v.trim()}" is already used; choose another name.`
+          : undefined,
   });
   if (name === undefined) return undefined;
 
@@ -99,7 +123,11 @@ export async function collectConnection(prompter: Prompter, ctx: FormContext): P
         step: step++,
         totalSteps,
         placeholder: 'TLS mode',
-        items: SSL_MODES.map((m) => ({ label: m.label, description: `${m.description}${m.value === current ? ' (current)' : ''}`, value: m.value })),
+        items: SSL_MODES.map((m) => ({
+          label: m.label,
+          description: `${m.description}${m.value === current ? ' (current)' : ''}`,
+          value: m.value,
+        })),
       });
       if (!ssl) return undefined;
       settings.ssl = ssl;
@@ -110,7 +138,7 @@ export async function collectConnection(prompter: Prompter, ctx: FormContext): P
       step: step++,
       totalSteps,
       prompt: field.prompt,
-      value: previous !== undefined ? String(previous) : field.default ?? '',
+      value: previous !== undefined ? String(previous) : (field.default ?? ''),
       placeholder: field.placeholder,
       validate: (v) => validateField(kind, field, v),
     });
@@ -132,7 +160,11 @@ export async function collectConnection(prompter: Prompter, ctx: FormContext): P
       step: step++,
       totalSteps,
       placeholder: 'How does this connection sign in?',
-      items: methods.map((m) => ({ label: AUTH_LABELS[m], description: m === current ? '(current)' : undefined, value: m })),
+      items: methods.map((m) => ({
+        label: AUTH_LABELS[m],
+        description: m === current ? '(current)' : undefined,
+        value: m,
+      })),
     });
     if (!picked) return undefined;
     auth = picked;
@@ -158,7 +190,10 @@ export async function collectConnection(prompter: Prompter, ctx: FormContext): P
         if (keep === undefined) return undefined;
         if (keep) continue;
       }
-      const text = await prompter.readFile({ title: spec.prompt, filters: spec.name === 'serviceAccountKey' ? { 'JSON key': ['json'] } : { 'Private key': ['p8', 'pem', 'key'] } });
+      const text = await prompter.readFile({
+        title: spec.prompt,
+        filters: spec.name === 'serviceAccountKey' ? { 'JSON key': ['json'] } : { 'Private key': ['p8', 'pem', 'key'] },
+      });
       if (text === undefined) return undefined;
       secrets[spec.name] = text;
       continue;

@@ -31,5 +31,10 @@ export interface Prompter {
   /** The text of a file the user chooses (a key file). */
   readFile(options: { title: string; filters?: Record<string, string[]> }): Promise<string | undefined>;
   /** A decision after a message; resolves to the chosen button's text. */
-  choose(options: { message: string; detail?: string; buttons: string[]; severity: 'info' | 'warning' | 'error' }): Promise<string | undefined>;
+  choose(options: {
+    message: string;
+    detail?: string;
+    buttons: string[];
+    severity: 'info' | 'warning' | 'error';
+  }): Promise<string | undefined>;
 }

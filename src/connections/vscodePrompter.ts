@@ -14,7 +14,16 @@ export const vscodePrompter: Prompter = {
   input({ title, prompt, value, placeholder, password, validate, step, totalSteps }) {
     return new Promise((resolve) => {
       const box = vscode.window.createInputBox();
-      Object.assign(box, { title, prompt, value: value ?? '', placeholder, password: password ?? false, step, totalSteps, ignoreFocusOut: true });
+      Object.assign(box, {
+        title,
+        prompt,
+        value: value ?? '',
+        placeholder,
+        password: password ?? false,
+        step,
+        totalSteps,
+        ignoreFocusOut: true,
+      });
       let done = false;
       const finish = (answer: string | undefined) => {
         if (done) return;
@@ -34,11 +43,14 @@ export const vscodePrompter: Prompter = {
   },
 
   async readFile({ title, filters }) {
-    const [uri] = (await vscode.window.showOpenDialog({ title, canSelectMany: false, openLabel: 'Use this key', filters })) ?? [];
+    const [uri] =
+      (await vscode.window.showOpenDialog({ title, canSelectMany: false, openLabel: 'Use this key', filters })) ?? [];
     if (!uri) return undefined;
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.size > MAX_KEY_FILE_BYTES) {
-      void vscode.window.showErrorMessage(`${uri.fsPath} is ${Math.round(stat.size / 1024)} KB: too big for a key file. Choose the key file itself.`);
+      void vscode.window.showErrorMessage(
+        `${uri.fsPath} is ${Math.round(stat.size / 1024)} KB: too big for a key file. Choose the key file itself.`,
+      );
       return undefined;
     }
     return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
@@ -46,12 +58,22 @@ export const vscodePrompter: Prompter = {
 
   async choose({ message, detail, buttons, severity }) {
     const show =
-      severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      severity === 'error'
+        ? vscode.window.showErrorMessage
+        : severity === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
     return show(message, { modal: true, detail }, ...buttons);
   },
 };
 
-function showPick<T>(title: string, placeholder: string | undefined, items: { label: string; description?: string; detail?: string; value: T }[], step?: number, totalSteps?: number) {
+function showPick<T>(
+  title: string,
+  placeholder: string | undefined,
+  items: { label: string; description?: string; detail?: string; value: T }[],
+  step?: number,
+  totalSteps?: number,
+) {
   return new Promise<{ value: T } | undefined>((resolve) => {
     const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { value: T }>();
     Object.assign(qp, { title, placeholder, items, step, totalSteps, ignoreFocusOut: true });

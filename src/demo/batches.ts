@@ -24,7 +24,15 @@ export class ChangelogBatcher {
   }
 
   /** Returns true when the batch is full and should be taken. */
-  push(syncId: string, runId: string, op: OpType, rowId: string, status: RowStatus, reason: string | null, fields: string): boolean {
+  push(
+    syncId: string,
+    runId: string,
+    op: OpType,
+    rowId: string,
+    status: RowStatus,
+    reason: string | null,
+    fields: string,
+  ): boolean {
     const c = this.cols;
     c.syncId.push(syncId);
     c.syncRunId.push(runId);
@@ -53,7 +61,14 @@ export class SnapshotBatcher {
     return this.n;
   }
 
-  push(syncId: string, op: SnapshotOpType, rowId: string, status: RowStatus, reason: string | null, fields: string): boolean {
+  push(
+    syncId: string,
+    op: SnapshotOpType,
+    rowId: string,
+    status: RowStatus,
+    reason: string | null,
+    fields: string,
+  ): boolean {
     const c = this.cols;
     c.syncId.push(syncId);
     c.opType.push(op);

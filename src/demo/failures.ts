@@ -57,14 +57,23 @@ export class FailureModel {
   randomStorm(atMs: number): Storm | null {
     const candidates = this.transient.filter((p) => p.template.storm && p.sinceMs <= atMs);
     if (candidates.length === 0) return null;
-    const pick = candidates[weightedIndex(candidates.map((p) => p.weight), this.rng.float())];
+    const pick =
+      candidates[
+        weightedIndex(
+          candidates.map((p) => p.weight),
+          this.rng.float(),
+        )
+      ];
     return { template: pick.template, share: 0.1 + 0.5 * this.rng.float() };
   }
 
   /** A data error a `sticky` incident names; it must be one of the destination's. */
   stickyError(key: string, share: number): StickyError {
     const template = this.templateByKey(key);
-    if (template.kind !== 'data') throw new Error(`Demo catalog: sync ${this.spec.id} makes transient error "${key}" sticky; sticky incidents name data errors.`);
+    if (template.kind !== 'data')
+      throw new Error(
+        `Demo catalog: sync ${this.spec.id} makes transient error "${key}" sticky; sticky incidents name data errors.`,
+      );
     return { template, share };
   }
 
@@ -82,7 +91,8 @@ export class FailureModel {
           if (p.template.applies?.(ctx, unit(hash32(ctx.rowSeed, p.salt, 0x3c)))) return p.template.text(ctx);
         }
         for (const st of stuck) {
-          if (st.template.ops.includes(ctx.op) && unit(hash32(ctx.rowSeed, st.salt, 0x571c)) < st.share) return st.template.text(ctx);
+          if (st.template.ops.includes(ctx.op) && unit(hash32(ctx.rowSeed, st.salt, 0x571c)) < st.share)
+            return st.template.text(ctx);
         }
         if (storm && storm.template.ops.includes(ctx.op) && rng.chance(storm.share)) return storm.template.text(ctx);
         if (transient.length > 0 && rng.chance(spec.transientRate)) {

@@ -25,7 +25,15 @@ interface FieldShape {
 const money = (cents: number): number => Math.round(cents) / 100;
 const REPS = ['avery.jones', 'blake.kim', 'casey.rivera', 'devon.shah', 'emery.clark'];
 const PLANS = ['free', 'starter', 'pro', 'business', 'enterprise'];
-const STAGES = ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist'];
+const STAGES = [
+  'subscriber',
+  'lead',
+  'marketingqualifiedlead',
+  'salesqualifiedlead',
+  'opportunity',
+  'customer',
+  'evangelist',
+];
 const INDUSTRIES = ['Retail', 'Healthcare', 'Financial Services', 'Logistics', 'Media', 'Manufacturing', 'Software'];
 const TAGS = ['weekly-digest', 'vip', 'promo', 'product-updates', 'webinar-2026', 'churn-winback'];
 

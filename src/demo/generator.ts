@@ -68,7 +68,10 @@ export function estimateSyncChangelogRows(spec: SyncSpec, scale: number, runs: n
 
 export function estimateChangelogRows(scale: number, seed = DEFAULT_SEED): number {
   const anchorMs = Date.parse(DEMO_ANCHOR_ISO);
-  return SYNC_SPECS.reduce((sum, spec) => sum + estimateSyncChangelogRows(spec, scale, scheduleSlots(spec, anchorMs).length, seed), 0);
+  return SYNC_SPECS.reduce(
+    (sum, spec) => sum + estimateSyncChangelogRows(spec, scale, scheduleSlots(spec, anchorMs).length, seed),
+    0,
+  );
 }
 
 export function* generateSyncLog(options: GenerateOptions): Generator<SyncLogChunk, GenerateTotals> {
@@ -98,9 +101,23 @@ export function* generateSyncLog(options: GenerateOptions): Generator<SyncLogChu
   for (current = 0; current < SYNC_SPECS.length; current++) {
     const spec = SYNC_SPECS[current];
     producedBeforeCurrent = produced();
-    yield { kind: 'sync', syncId: spec.id, index: current, total: SYNC_SPECS.length, destination: spec.destination, modelName: spec.modelName };
+    yield {
+      kind: 'sync',
+      syncId: spec.id,
+      index: current,
+      total: SYNC_SPECS.length,
+      destination: spec.destination,
+      modelName: spec.modelName,
+    };
     for (const chunk of simulateSync({
-      spec, scale, seed, anchorMs, slots: slots[current], runIds: runIds[current], changelog, snapshot,
+      spec,
+      scale,
+      seed,
+      anchorMs,
+      slots: slots[current],
+      runIds: runIds[current],
+      changelog,
+      snapshot,
       changelogChunk: (batch) => {
         totals.changelogRows += batch.count;
         return { kind: 'changelog', ...batch, rowsEmitted: totals.changelogRows, rowsExpected: expected() };

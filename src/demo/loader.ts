@@ -70,7 +70,15 @@ export async function loadSyncLog(db: SqlSink, options: LoadOptions): Promise<Lo
         break;
       case 'changelog': {
         const r = chunk.rows;
-        await db.query(insertChangelog, [r.syncId, r.syncRunId, r.opType, r.rowId, r.status, r.failureReason, jsonArrayText(r.fields)]);
+        await db.query(insertChangelog, [
+          r.syncId,
+          r.syncRunId,
+          r.opType,
+          r.rowId,
+          r.status,
+          r.failureReason,
+          jsonArrayText(r.fields),
+        ]);
         stats.changelogRows += chunk.count;
         rowsExpected = chunk.rowsExpected;
         report({
@@ -83,7 +91,14 @@ export async function loadSyncLog(db: SqlSink, options: LoadOptions): Promise<Lo
       }
       case 'snapshot': {
         const r = chunk.rows;
-        await db.query(insertSnapshot, [r.syncId, r.opType, r.rowId, r.status, r.failureReason, jsonArrayText(r.fields)]);
+        await db.query(insertSnapshot, [
+          r.syncId,
+          r.opType,
+          r.rowId,
+          r.status,
+          r.failureReason,
+          jsonArrayText(r.fields),
+        ]);
         stats.snapshotRows += chunk.count;
         report({
           phase: 'snapshot',
@@ -100,14 +115,24 @@ export async function loadSyncLog(db: SqlSink, options: LoadOptions): Promise<Lo
     }
   }
 
-  report({ phase: 'runs', rowsWritten: stats.changelogRows, rowsExpected: stats.changelogRows, message: `Writing ${runs.length.toLocaleString('en-US')} runs…` });
+  report({
+    phase: 'runs',
+    rowsWritten: stats.changelogRows,
+    rowsExpected: stats.changelogRows,
+    message: `Writing ${runs.length.toLocaleString('en-US')} runs…`,
+  });
   const insertRuns = insertRunsSql(schema);
   for (let from = 0; from < runs.length; from += RUN_BATCH) {
     await db.query(insertRuns, runColumns(runs.slice(from, from + RUN_BATCH)));
   }
   stats.runs = runs.length;
 
-  report({ phase: 'indexes', rowsWritten: stats.changelogRows, rowsExpected: stats.changelogRows, message: 'Creating indexes and statistics…' });
+  report({
+    phase: 'indexes',
+    rowsWritten: stats.changelogRows,
+    rowsExpected: stats.changelogRows,
+    message: 'Creating indexes and statistics…',
+  });
   for (const sql of createIndexesSql(schema)) await db.exec(sql);
   for (const sql of analyzeSql(schema)) await db.exec(sql);
   await db.exec(markerSql(schema, demoMarker({ scale, seed })));
@@ -126,11 +151,26 @@ export async function loadSyncLog(db: SqlSink, options: LoadOptions): Promise<Lo
 function runColumns(runs: readonly RunRecord[]): unknown[] {
   const col = <K extends keyof RunRecord>(key: K): Array<RunRecord[K]> => runs.map((r) => r[key]);
   return [
-    col('syncId'), col('syncRunId'), col('primaryKey'), col('destination'), col('modelName'), col('status'), col('error'),
-    col('startedAt'), col('finishedAt'),
-    col('plannedAdd'), col('plannedChange'), col('plannedRemove'),
-    col('attemptedAdd'), col('attemptedChange'), col('attemptedRemove'),
-    col('succeededAdd'), col('succeededChange'), col('succeededRemove'),
-    col('failedAdd'), col('failedChange'), col('failedRemove'),
+    col('syncId'),
+    col('syncRunId'),
+    col('primaryKey'),
+    col('destination'),
+    col('modelName'),
+    col('status'),
+    col('error'),
+    col('startedAt'),
+    col('finishedAt'),
+    col('plannedAdd'),
+    col('plannedChange'),
+    col('plannedRemove'),
+    col('attemptedAdd'),
+    col('attemptedChange'),
+    col('attemptedRemove'),
+    col('succeededAdd'),
+    col('succeededChange'),
+    col('succeededRemove'),
+    col('failedAdd'),
+    col('failedChange'),
+    col('failedRemove'),
   ];
 }

@@ -12,12 +12,17 @@ type RunErrorText = (h: number) => string;
 export const WAREHOUSE_PLANNING_ERRORS: ReadonlyArray<{ text: RunErrorText; slow?: boolean }> = [
   { text: () => "SQL compilation error: Object 'ANALYTICS.MARTS.DIM_CUSTOMERS' does not exist or not authorized." },
   {
-    text: (h) => `Statement reached its statement or warehouse timeout and was canceled (query id 01b${token(h, 5).toLowerCase()}-0000-${digits(h, 4)}-0000-${digits(h ^ 3, 12)}).`,
+    text: (h) =>
+      `Statement reached its statement or warehouse timeout and was canceled (query id 01b${token(h, 5).toLowerCase()}-0000-${digits(h, 4)}-0000-${digits(h ^ 3, 12)}).`,
     slow: true,
   },
-  { text: (h) => `DUPLICATE_PRIMARY_KEY: ${2 + (h % 5)} rows in the model query results share the primary key value '${digits(h, 7)}'` },
   {
-    text: () => 'Warehouse connection error: could not connect to server: Connection timed out. Is the server running on host "warehouse.internal" and accepting TCP/IP connections on port 5432?',
+    text: (h) =>
+      `DUPLICATE_PRIMARY_KEY: ${2 + (h % 5)} rows in the model query results share the primary key value '${digits(h, 7)}'`,
+  },
+  {
+    text: () =>
+      'Warehouse connection error: could not connect to server: Connection timed out. Is the server running on host "warehouse.internal" and accepting TCP/IP connections on port 5432?',
     slow: true,
   },
 ];
@@ -27,7 +32,8 @@ export const AUTH_ERRORS: Record<DestinationSlug, RunErrorText> = {
   salesforce: () => 'INVALID_SESSION_ID: Session expired or invalid',
   hubspot: (h) => `EXPIRED_AUTHENTICATION: The OAuth token used to make this call expired ${1 + (h % 9)} hour(s) ago.`,
   braze: () => '401 Unauthorized: Invalid API key: ****3f9a',
-  facebook_custom_audiences: () => '(#190) Error validating access token: Session has expired on Sunday, 18-Oct-26 09:00:00 PDT.',
+  facebook_custom_audiences: () =>
+    '(#190) Error validating access token: Session has expired on Sunday, 18-Oct-26 09:00:00 PDT.',
   google_ads: () => 'invalid_grant: Token has been expired or revoked.',
   iterable: () => '401: Invalid API key',
   marketo: () => '601: Access token invalid',

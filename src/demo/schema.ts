@@ -9,16 +9,27 @@ export const SNAPSHOT_TABLE = 'sync_snapshot';
 export const RUNS_TABLE = 'sync_runs';
 
 const COUNTER_COLUMNS = [
-  'num_planned_add', 'num_planned_change', 'num_planned_remove',
-  'num_attempted_add', 'num_attempted_change', 'num_attempted_remove',
-  'num_succeeded_add', 'num_succeeded_change', 'num_succeeded_remove',
-  'num_failed_add', 'num_failed_change', 'num_failed_remove',
+  'num_planned_add',
+  'num_planned_change',
+  'num_planned_remove',
+  'num_attempted_add',
+  'num_attempted_change',
+  'num_attempted_remove',
+  'num_succeeded_add',
+  'num_succeeded_change',
+  'num_succeeded_remove',
+  'num_failed_add',
+  'num_failed_change',
+  'num_failed_remove',
 ] as const;
 
-const table = (schema: string, name: string): string => postgresDialect.table(validateIdent(schema, 'schema name'), name);
+const table = (schema: string, name: string): string =>
+  postgresDialect.table(validateIdent(schema, 'schema name'), name);
 
 export function dropTablesSql(schema: string): string {
-  return [CHANGELOG_TABLE, SNAPSHOT_TABLE, RUNS_TABLE].map((t) => `drop table if exists ${table(schema, t)};`).join('\n');
+  return [CHANGELOG_TABLE, SNAPSHOT_TABLE, RUNS_TABLE]
+    .map((t) => `drop table if exists ${table(schema, t)};`)
+    .join('\n');
 }
 
 /** Plain `create table`: loading into existing tables would silently double the data. */

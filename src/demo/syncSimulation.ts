@@ -58,16 +58,22 @@ export function rowIdFor(primaryKey: string, person: Person, seed: number): stri
 }
 
 const emptyCounters = (): RunCounters => ({
-  plannedAdd: 0, plannedChange: 0, plannedRemove: 0,
-  attemptedAdd: 0, attemptedChange: 0, attemptedRemove: 0,
-  succeededAdd: 0, succeededChange: 0, succeededRemove: 0,
-  failedAdd: 0, failedChange: 0, failedRemove: 0,
+  plannedAdd: 0,
+  plannedChange: 0,
+  plannedRemove: 0,
+  attemptedAdd: 0,
+  attemptedChange: 0,
+  attemptedRemove: 0,
+  succeededAdd: 0,
+  succeededChange: 0,
+  succeededRemove: 0,
+  failedAdd: 0,
+  failedChange: 0,
+  failedRemove: 0,
 });
 
 type RunFate =
-  | { kind: 'planning'; error: string; slow?: boolean }
-  | { kind: 'cancel'; error: string }
-  | { kind: 'run' };
+  { kind: 'planning'; error: string; slow?: boolean } | { kind: 'cancel'; error: string } | { kind: 'run' };
 
 type TimedIncident = Incident & { fromMs: number; toMs: number };
 
@@ -126,7 +132,8 @@ export function* simulateSync(input: SimulationInput): Generator<SyncLogChunk, v
   // hostile text, whatever the scale. It lies past the pool, so it is no other row's person.
   const hostileFlapper = regular + 1;
   const hostilePerson = firstImgPersonFrom(poolOffset + regular + flappers);
-  const person = (i: number): Person => personAt(i === hostileFlapper ? hostilePerson : poolOffset + i, seed, anchorSec);
+  const person = (i: number): Person =>
+    personAt(i === hostileFlapper ? hostilePerson : poolOffset + i, seed, anchorSec);
   const rowIdOf = (p: Person): string => rowIdFor(spec.primaryKey, p, seed);
   const fieldsOf = (p: Person, rowId: string, version: number, changedAt: number): string =>
     fieldsJson(spec.shape, spec.primaryKey, rowId, p, version, changedAt, fieldSalt);
@@ -144,7 +151,14 @@ export function* simulateSync(input: SimulationInput): Generator<SyncLogChunk, v
     const runId = runIds[k];
     const counters = emptyCounters();
 
-    const { fate, storm, backfillShare, sticky } = conditionsOfRun(incidents, startedMs, previousMs, cancelled, () => AUTH_ERRORS[spec.destination](hash32(syncNum, k)), failures);
+    const { fate, storm, backfillShare, sticky } = conditionsOfRun(
+      incidents,
+      startedMs,
+      previousMs,
+      cancelled,
+      () => AUTH_ERRORS[spec.destination](hash32(syncNum, k)),
+      failures,
+    );
     // The sync's own random failure rates come after the scheduled incidents.
     let runFate = fate;
     let runStorm = storm;
@@ -220,7 +234,13 @@ export function* simulateSync(input: SimulationInput): Generator<SyncLogChunk, v
         let status = STATUS_ABORTED;
         let reason: string | null = null;
         if (position < abortAt) {
-          reason = decider.decide({ rowId, person: p, op, rowSeed: hash32(seed, syncNum, i, 0x5eed), attemptSeed: hash32(runNum, position) });
+          reason = decider.decide({
+            rowId,
+            person: p,
+            op,
+            rowSeed: hash32(seed, syncNum, i, 0x5eed),
+            attemptSeed: hash32(runNum, position),
+          });
           status = reason === null ? STATUS_SUCCEEDED : STATUS_FAILED;
         }
         position++;

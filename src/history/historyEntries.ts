@@ -56,9 +56,14 @@ export function withEntry(entries: readonly HistoryEntry[], entry: HistoryEntry,
 const isEntry = (x: unknown): x is HistoryEntry => {
   const e = x as Partial<HistoryEntry> | null;
   return (
-    typeof e === 'object' && e !== null &&
-    typeof e.id === 'string' && typeof e.startedAt === 'number' && Number.isFinite(e.startedAt) &&
-    typeof e.connection === 'string' && typeof e.sql === 'string' && typeof e.durationMs === 'number' &&
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.id === 'string' &&
+    typeof e.startedAt === 'number' &&
+    Number.isFinite(e.startedAt) &&
+    typeof e.connection === 'string' &&
+    typeof e.sql === 'string' &&
+    typeof e.durationMs === 'number' &&
     (e.status === 'ok' || e.status === 'error' || e.status === 'cancelled') &&
     (e.rows === null || typeof e.rows === 'number')
   );
@@ -88,7 +93,8 @@ export function parseHistory(text: string): { entries: HistoryEntry[]; skipped: 
   return { entries, skipped };
 }
 
-export const serializeHistory = (entries: readonly HistoryEntry[]): string => entries.map((e) => JSON.stringify(e)).join('\n') + (entries.length ? '\n' : '');
+export const serializeHistory = (entries: readonly HistoryEntry[]): string =>
+  entries.map((e) => JSON.stringify(e)).join('\n') + (entries.length ? '\n' : '');
 
 /**
  * Entries matching every word of `query` (case-insensitive) in their SQL, connection, status or
@@ -105,7 +111,10 @@ export function searchHistory(entries: readonly HistoryEntry[], query: string): 
 
 /** The SQL on one line, for a label: comments-only lines dropped, whitespace folded, cut at `max`. */
 export function sqlSummary(sql: string, max = 80): string {
-  const lines = sql.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('--'));
+  const lines = sql
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('--'));
   const one = (lines.length ? lines.join(' ') : sql.trim()).replace(/\s+/g, ' ');
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }

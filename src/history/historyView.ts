@@ -28,7 +28,9 @@ export function historyItem(e: HistoryEntry, now: number): vscode.TreeItem {
         ['Started', new Date(e.startedAt).toISOString()],
         ['Outcome', outcomeText(e)],
         ...(e.error ? ([['Error', e.error]] as [string, string][]) : []),
-        ...(e.sqlCut ? ([['Note', 'SQL cut to 100,000 characters; it cannot be run again from here']] as [string, string][]) : []),
+        ...(e.sqlCut
+          ? ([['Note', 'SQL cut to 100,000 characters; it cannot be run again from here']] as [string, string][])
+          : []),
       ],
       body: e.sql,
     }),

@@ -7,7 +7,10 @@ import { DEFAULT_HISTORY_SIZE, parseHistory, serializeHistory, withEntry, type H
 
 /** Which workspace a history belongs to: the .code-workspace file, else the first folder, else none. */
 export function workspaceKey(): string {
-  const id = vscode.workspace.workspaceFile?.toString() ?? vscode.workspace.workspaceFolders?.[0]?.uri.toString() ?? 'no-workspace';
+  const id =
+    vscode.workspace.workspaceFile?.toString() ??
+    vscode.workspace.workspaceFolders?.[0]?.uri.toString() ??
+    'no-workspace';
   return createHash('sha256').update(id).digest('hex').slice(0, 16);
 }
 
@@ -26,7 +29,11 @@ export class QueryHistory implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly file: string;
 
-  constructor(storageDir: string, private readonly log: vscode.LogOutputChannel, key = workspaceKey()) {
+  constructor(
+    storageDir: string,
+    private readonly log: vscode.LogOutputChannel,
+    key = workspaceKey(),
+  ) {
     this.file = join(storageDir, 'query-history', `${key}.jsonl`);
   }
 
@@ -47,7 +54,8 @@ export class QueryHistory implements vscode.Disposable {
         if (skipped) this.log.warn(`Query history: skipped ${skipped} damaged line(s) in ${this.file}.`);
       },
       (err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') this.log.warn(`Query history: cannot read ${this.file} (${err.code ?? err.message}); starting empty.`);
+        if (err.code !== 'ENOENT')
+          this.log.warn(`Query history: cannot read ${this.file} (${err.code ?? err.message}); starting empty.`);
       },
     );
     return this.loaded;

@@ -7,7 +7,11 @@ const DAY_MS = 86_400_000;
  * The start of a window of `days` before the newest run in scope (not before "now": a sync log
  * that stopped a month ago still shows its last week). Undefined: every run.
  */
-export async function windowStart(run: QueryRunner, syncId: string | null, days: number | null): Promise<string | undefined> {
+export async function windowStart(
+  run: QueryRunner,
+  syncId: string | null,
+  days: number | null,
+): Promise<string | undefined> {
   if (days === null) return undefined;
   const [row] = await run.rows(newestRunQuery(run.loc, syncId ?? undefined));
   const newest = row?.newest;

@@ -1,8 +1,20 @@
 import type { BreakdownData, CategoryChart, CategoryProblem, FailedRow } from '../shared/analysisData';
 import type { BreakdownParams, DrillSelector } from '../shared/analysisProtocol';
 import type { AnalysisScope } from '../sql/analysisScope';
-import { failedRowsQuery, failuresPerRunQuery, failureTextHistoryQuery, failureTextsQuery, snapshotFailureTextsQuery } from '../sql/errorBreakdownQueries';
-import { buildBreakdown, buildCategoryChart, textsFor, type BreakdownRows, type FailureTextCount } from '../analysis/errorBreakdown';
+import {
+  failedRowsQuery,
+  failuresPerRunQuery,
+  failureTextHistoryQuery,
+  failureTextsQuery,
+  snapshotFailureTextsQuery,
+} from '../sql/errorBreakdownQueries';
+import {
+  buildBreakdown,
+  buildCategoryChart,
+  textsFor,
+  type BreakdownRows,
+  type FailureTextCount,
+} from '../analysis/errorBreakdown';
 import { rowKey, rowsWithTexts, type RowTextPair } from '../analysis/rowOverlaps';
 import type { TextHistory } from '../analysis/templateHistory';
 import type { CompiledCategory } from '../analysis/errorCategories';
@@ -58,11 +70,17 @@ export interface BreakdownResult {
 }
 
 /** The data with the load's problems: the definitions' own, then the categories skipped while classifying. */
-const withProblems = (data: BreakdownData, categories: Categories, skipped: readonly CategoryProblem[]): BreakdownData => ({
+const withProblems = (
+  data: BreakdownData,
+  categories: Categories,
+  skipped: readonly CategoryProblem[],
+): BreakdownData => ({
   ...data,
   problems: [...categories.problems, ...skipped],
   warnings: [...(categories.warnings ?? [])],
-  customCategories: categories.compiled.filter((c) => c.def.source !== 'default').map((c) => ({ name: c.name, source: c.def.source, origin: c.def.origin })),
+  customCategories: categories.compiled
+    .filter((c) => c.def.source !== 'default')
+    .map((c) => ({ name: c.name, source: c.def.source, origin: c.def.origin })),
 });
 
 /** The scope a breakdown covers: a run ignores the window; the snapshot has no time. */
@@ -87,7 +105,10 @@ export interface BreakdownLimits {
 }
 
 /** Parses the texts query's three kinds of lines (see failureTextsQuery); the snapshot's are all texts. */
-function readTexts(rows: readonly Record<string, unknown>[], limits: BreakdownLimits): { texts: FailureTextCount[]; truncated: boolean; rows: BreakdownRows } {
+function readTexts(
+  rows: readonly Record<string, unknown>[],
+  limits: BreakdownLimits,
+): { texts: FailureTextCount[]; truncated: boolean; rows: BreakdownRows } {
   const texts: FailureTextCount[] = [];
   const pairs: RowTextPair[] = [];
   let textLines = 0;
@@ -97,7 +118,8 @@ function readTexts(rows: readonly Record<string, unknown>[], limits: BreakdownLi
     const kind = str(r.kind);
     if (kind === 'total') totals = { totalRows: num(r.failed_rows), totalFailures: num(r.failures) };
     else if (kind === 'pair') {
-      if (++pairLines <= limits.pairs) pairs.push({ rowKey: rowKey(str(r.sync_id), str(r.row_id)), reason: strOrNull(r.failure_reason) });
+      if (++pairLines <= limits.pairs)
+        pairs.push({ rowKey: rowKey(str(r.sync_id), str(r.row_id)), reason: strOrNull(r.failure_reason) });
     } else if (++textLines <= limits.texts) {
       texts.push({
         reason: strOrNull(r.failure_reason),
@@ -109,11 +131,20 @@ function readTexts(rows: readonly Record<string, unknown>[], limits: BreakdownLi
       });
     }
   }
-  return { texts, truncated: textLines > limits.texts, rows: { ...totals, multiTextRows: rowsWithTexts(pairs), pairsTruncated: pairLines > limits.pairs } };
+  return {
+    texts,
+    truncated: textLines > limits.texts,
+    rows: { ...totals, multiTextRows: rowsWithTexts(pairs), pairsTruncated: pairLines > limits.pairs },
+  };
 }
 
 /** The breakdown's data from what the loads so far have read (the table, then the per-run pass and the history, in any order). */
-function rebuild(result: Omit<BreakdownResult, 'data'>, source: BreakdownParams['source'], truncated: boolean, categories: Categories): BreakdownData {
+function rebuild(
+  result: Omit<BreakdownResult, 'data'>,
+  source: BreakdownParams['source'],
+  truncated: boolean,
+  categories: Categories,
+): BreakdownData {
   const data = buildBreakdown(result.texts, categories.compiled, [], source, truncated, result.classes, {
     rows: result.rows,
     windowStart: result.scope.since ?? null,
@@ -122,7 +153,12 @@ function rebuild(result: Omit<BreakdownResult, 'data'>, source: BreakdownParams[
   return withProblems(data, categories, result.skipped);
 }
 
-export async function loadBreakdown(run: QueryRunner, p: BreakdownParams, categories: Categories, limits: BreakdownLimits = { texts: MAX_BREAKDOWN_TEXTS, pairs: MAX_OVERLAP_PAIRS }): Promise<BreakdownResult> {
+export async function loadBreakdown(
+  run: QueryRunner,
+  p: BreakdownParams,
+  categories: Categories,
+  limits: BreakdownLimits = { texts: MAX_BREAKDOWN_TEXTS, pairs: MAX_OVERLAP_PAIRS },
+): Promise<BreakdownResult> {
   void categories.classifier?.prepare?.(categories.compiled);
   const scope = await breakdownScope(run, p);
   const query =
@@ -131,7 +167,9 @@ export async function loadBreakdown(run: QueryRunner, p: BreakdownParams, catego
       : failureTextsQuery(run.loc, scope, limits.texts, limits.pairs);
   const read = readTexts(await run.rows(query), limits);
   const reasons = read.texts.flatMap((t) => (isBlank(t.reason) ? [] : [t.reason]));
-  const classes = await (categories.classifier ?? inlineClassifier).classify(reasons, categories.compiled, { signal: run.signal });
+  const classes = await (categories.classifier ?? inlineClassifier).classify(reasons, categories.compiled, {
+    signal: run.signal,
+  });
   const partial = { scope, texts: read.texts, rows: read.rows, classes, skipped: [...classes.skipped] };
   return { ...partial, data: rebuild(partial, p.source, read.truncated, categories) };
 }
@@ -140,7 +178,12 @@ export async function loadBreakdown(run: QueryRunner, p: BreakdownParams, catego
  * Classes for the per-run rows' texts: the table's, plus those only the per-run query returned
  * (when the table was truncated), classified the same way, without the categories already skipped.
  */
-async function perRunClasses(run: QueryRunner, result: BreakdownResult, reasons: readonly (string | null)[], categories: Categories): Promise<{ classes: TextClasses; skipped: CategoryProblem[] }> {
+async function perRunClasses(
+  run: QueryRunner,
+  result: BreakdownResult,
+  reasons: readonly (string | null)[],
+  categories: Categories,
+): Promise<{ classes: TextClasses; skipped: CategoryProblem[] }> {
   const missing = [...new Set(reasons.filter((r): r is string => !isBlank(r) && !result.classes.has(r)))];
   if (missing.length === 0) return { classes: result.classes, skipped: result.skipped };
   const gone = new Set(result.skipped.map((s) => s.name));
@@ -161,17 +204,29 @@ export async function loadBreakdownDetails(
   categories: Categories,
   limits: { runs: number; pairs: number } = { runs: MAX_RUNS, pairs: MAX_RUN_TEXT_PAIRS },
 ): Promise<{ chart: CategoryChart; result: BreakdownResult }> {
-  const [runs, pairs] = await Promise.all([loadRuns(run, result.scope, limits.runs), run.rows(failuresPerRunQuery(run.loc, result.scope, limits.pairs))]);
+  const [runs, pairs] = await Promise.all([
+    loadRuns(run, result.scope, limits.runs),
+    run.rows(failuresPerRunQuery(run.loc, result.scope, limits.pairs)),
+  ]);
   const perRun = pairs.slice(0, limits.pairs).map((r) => ({
     syncRunId: str(r.sync_run_id),
     reason: strOrNull(r.failure_reason),
     count: num(r.row_count),
     sampleRowId: strOrNull(r.sample_row_id),
   }));
-  const capped = { runs: runs.length >= limits.runs ? limits.runs : null, pairs: pairs.length > limits.pairs ? limits.pairs : null };
-  const { classes, skipped } = await perRunClasses(run, result, perRun.map((r) => r.reason), categories);
+  const capped = {
+    runs: runs.length >= limits.runs ? limits.runs : null,
+    pairs: pairs.length > limits.pairs ? limits.pairs : null,
+  };
+  const { classes, skipped } = await perRunClasses(
+    run,
+    result,
+    perRun.map((r) => r.reason),
+    categories,
+  );
   const chart = { ...buildCategoryChart(perRun, runs, categories.compiled, undefined, classes), capped };
-  if (source === 'snapshot') return { chart, result: { ...result, classes, skipped, data: withProblems(result.data, categories, skipped) } };
+  if (source === 'snapshot')
+    return { chart, result: { ...result, classes, skipped, data: withProblems(result.data, categories, skipped) } };
   const refined = { ...result, texts: withRunDetails(result.texts, perRun, runs), classes, skipped };
   return { chart, result: { ...refined, data: rebuild(refined, 'changelog', result.data.truncated, categories) } };
 }
@@ -182,7 +237,12 @@ export async function loadBreakdownDetails(
  * unclipped and the new ones are flagged. Texts the table lacks are templated by the classifier
  * (with no categories: only their template matters), off this thread when they are many.
  */
-export async function loadBreakdownHistory(run: QueryRunner, result: BreakdownResult, categories: Categories, limit = MAX_HISTORY_TEXTS): Promise<TextHistory> {
+export async function loadBreakdownHistory(
+  run: QueryRunner,
+  result: BreakdownResult,
+  categories: Categories,
+  limit = MAX_HISTORY_TEXTS,
+): Promise<TextHistory> {
   const rows = await run.rows(failureTextHistoryQuery(run.loc, { syncId: result.scope.syncId }, limit));
   // As ISO instants with milliseconds, as the per-run pass writes them: one format whichever source wins a tie.
   const instant = (v: unknown) => {
@@ -190,10 +250,24 @@ export async function loadBreakdownHistory(run: QueryRunner, result: BreakdownRe
     const ms = t === null ? NaN : Date.parse(t);
     return Number.isFinite(ms) ? new Date(ms).toISOString() : t;
   };
-  const texts = rows.slice(0, limit).map((r) => ({ reason: strOrNull(r.failure_reason), firstSeen: instant(r.first_seen), lastSeen: instant(r.last_seen) }));
-  const missing = [...new Set(texts.flatMap((t) => (isBlank(t.reason) || result.classes.has(t.reason) ? [] : [t.reason])))];
-  const classes = missing.length ? await (categories.classifier ?? inlineClassifier).classify(missing, [], { signal: run.signal }) : new Map<string, TextClass>();
-  return { texts, truncated: rows.length > limit, templates: new Map([...classes].map(([text, c]) => [text, c.template])) };
+  const texts = rows
+    .slice(0, limit)
+    .map((r) => ({
+      reason: strOrNull(r.failure_reason),
+      firstSeen: instant(r.first_seen),
+      lastSeen: instant(r.last_seen),
+    }));
+  const missing = [
+    ...new Set(texts.flatMap((t) => (isBlank(t.reason) || result.classes.has(t.reason) ? [] : [t.reason]))),
+  ];
+  const classes = missing.length
+    ? await (categories.classifier ?? inlineClassifier).classify(missing, [], { signal: run.signal })
+    : new Map<string, TextClass>();
+  return {
+    texts,
+    truncated: rows.length > limit,
+    templates: new Map([...classes].map(([text, c]) => [text, c.template])),
+  };
 }
 
 /**
@@ -201,14 +275,30 @@ export async function loadBreakdownHistory(run: QueryRunner, result: BreakdownRe
  * and their `new` flags. Kept apart from the table's classes, which the chart and drill-downs
  * trust for categories: the history's texts were templated only.
  */
-export function withHistory(result: BreakdownResult, history: TextHistory, source: BreakdownParams['source'], categories: Categories): BreakdownResult {
+export function withHistory(
+  result: BreakdownResult,
+  history: TextHistory,
+  source: BreakdownParams['source'],
+  categories: Categories,
+): BreakdownResult {
   const next = { ...result, history };
   return { ...next, data: rebuild(next, source, result.data.truncated, categories) };
 }
 
 /** The chart alone (tests and the benchmark use it). */
-export async function loadCategoryChart(run: QueryRunner, scope: AnalysisScope, categories: Categories): Promise<CategoryChart> {
-  const empty: BreakdownResult = { scope, texts: [], rows: {}, classes: new Map(), data: buildBreakdown([], categories.compiled, [], 'changelog', false), skipped: [] };
+export async function loadCategoryChart(
+  run: QueryRunner,
+  scope: AnalysisScope,
+  categories: Categories,
+): Promise<CategoryChart> {
+  const empty: BreakdownResult = {
+    scope,
+    texts: [],
+    rows: {},
+    classes: new Map(),
+    data: buildBreakdown([], categories.compiled, [], 'changelog', false),
+    skipped: [],
+  };
   return (await loadBreakdownDetails(run, empty, 'snapshot', categories)).chart;
 }
 
@@ -230,7 +320,9 @@ export async function loadDrill(
   const all = textsFor(result.texts, categories.compiled, selector, Number.MAX_SAFE_INTEGER, result.classes);
   const used = all.slice(0, MAX_TEXTS_PER_DRILL);
   if (used.length === 0) return { rows: [], truncated: false, textsUsed: 0, textsTotal: 0 };
-  const rows = await run.rows(failedRowsQuery(run.loc, { scope: result.scope, source, texts: used, limit: MAX_DRILL_ROWS }));
+  const rows = await run.rows(
+    failedRowsQuery(run.loc, { scope: result.scope, source, texts: used, limit: MAX_DRILL_ROWS }),
+  );
   return {
     rows: rows.slice(0, MAX_DRILL_ROWS).map((r) => ({
       rowId: str(r.row_id),

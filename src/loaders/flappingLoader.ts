@@ -25,7 +25,10 @@ export interface FlappingResult {
  */
 export async function loadFlapping(run: QueryRunner, p: FlappingParams): Promise<FlappingResult> {
   const scope = await syncWindowScope(run, p.syncId, p.days);
-  const [runs, found] = await Promise.all([loadRuns(run, scope), run.rows(flappingRowsQuery(run.loc, { ...scope, orderBy: p.orderBy, limit: MAX_FLAPPING_ROWS }))]);
+  const [runs, found] = await Promise.all([
+    loadRuns(run, scope),
+    run.rows(flappingRowsQuery(run.loc, { ...scope, orderBy: p.orderBy, limit: MAX_FLAPPING_ROWS })),
+  ]);
   const rows = found.slice(0, MAX_FLAPPING_ROWS).map((r) => ({
     rowId: str(r.row_id),
     operations: num(r.operations),
@@ -35,7 +38,13 @@ export async function loadFlapping(run: QueryRunner, p: FlappingParams): Promise
     exits: num(r.exits),
   }));
   const rowsWithOperations = rows.length < MAX_FLAPPING_ROWS ? rows.length : null;
-  return { data: buildFlapping(rows, null, runs, p.orderBy, rowsWithOperations), scope, runs, rows, rowsWithOperations };
+  return {
+    data: buildFlapping(rows, null, runs, p.orderBy, rowsWithOperations),
+    scope,
+    runs,
+    rows,
+    rowsWithOperations,
+  };
 }
 
 /**
@@ -47,7 +56,8 @@ export async function loadFlappingActivity(run: QueryRunner, result: FlappingRes
   if (result.rows.length === 0) return result.data;
   const [found, rowsWithOperations] = await Promise.all([
     run.rows(rowActivityQuery(run.loc, { ...result.scope, rowIds: result.rows.map((r) => r.rowId) })),
-    result.rowsWithOperations ?? run.rows(rowsWithOperationsQuery(run.loc, result.scope)).then(([touched]) => num(touched?.row_count)),
+    result.rowsWithOperations ??
+      run.rows(rowsWithOperationsQuery(run.loc, result.scope)).then(([touched]) => num(touched?.row_count)),
   ]);
   const activity = found.map((r) => ({
     rowId: str(r.row_id),

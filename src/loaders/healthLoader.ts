@@ -47,9 +47,20 @@ export async function loadHealth(run: QueryRunner, opts: HealthOptions): Promise
     run.rows(healthTextsQuery(run.loc, w)),
     (async () => {
       const runs = await run.rows(healthRunsQuery(run.loc, w, slicePriorRuns(opts.minFailures)));
-      const stuckSlice = slice(w, runs.filter((r) => num(r.in_slice) === 1));
+      const stuckSlice = slice(
+        w,
+        runs.filter((r) => num(r.in_slice) === 1),
+      );
       const [windowRows, stuckRows] = await Promise.all([
-        run.rows(healthWindowQuery(run.loc, slice(w, runs.filter((r) => num(r.rn) === 1 && num(r.in_window) === 0)))),
+        run.rows(
+          healthWindowQuery(
+            run.loc,
+            slice(
+              w,
+              runs.filter((r) => num(r.rn) === 1 && num(r.in_window) === 0),
+            ),
+          ),
+        ),
         stuckFigures(run, stuckSlice, opts.minFailures),
       ]);
       return [runs, windowRows, stuckRows] as const;
@@ -77,7 +88,11 @@ export async function loadHealth(run: QueryRunner, opts: HealthOptions): Promise
         rowsAttemptedInWindow: num(f?.rows_attempted),
         stuckRows: k?.stuckRows ?? 0,
         stuckRowsBefore: k?.stuckRowsBefore ?? 0,
-        lastRunRows: { attempted: num(f?.last_attempted) - stuckRetries, failed: num(f?.last_failed) - (k?.lastStuckFailed ?? 0), stuckRetries },
+        lastRunRows: {
+          attempted: num(f?.last_attempted) - stuckRetries,
+          failed: num(f?.last_failed) - (k?.lastStuckFailed ?? 0),
+          stuckRetries,
+        },
       };
       syncs.set(syncId, s);
     }
@@ -99,7 +114,10 @@ export async function loadHealth(run: QueryRunner, opts: HealthOptions): Promise
     });
   }
   // Rows arrive ordered by sync and newest first; kept so whatever the runner does.
-  for (const s of syncs.values()) s.runs.sort((a, b) => Date.parse(b.startedAt ?? '') - Date.parse(a.startedAt ?? '') || (a.syncRunId < b.syncRunId ? 1 : -1));
+  for (const s of syncs.values())
+    s.runs.sort(
+      (a, b) => Date.parse(b.startedAt ?? '') - Date.parse(a.startedAt ?? '') || (a.syncRunId < b.syncRunId ? 1 : -1),
+    );
   // A text's window figures come from the window's query; whether it failed before, from the whole log.
   const key = (r: Row) => `${str(r.sync_id)}\u0000${str(r.failure_reason)}`;
   const inWindow = new Map(ofKind(windowRows, 'text').map((r) => [key(r), r]));
@@ -130,6 +148,9 @@ export async function loadHealth(run: QueryRunner, opts: HealthOptions): Promise
 function slice(w: HealthWindow, prior: Row[]): HealthSlice {
   if (w.since === undefined) return {};
   if (prior.length <= MAX_SLICE_RUN_IDS) return { since: w.since, priorRunIds: prior.map((r) => str(r.sync_run_id)) };
-  const starts = prior.map((r) => time(r.started_at)).filter((t): t is string => t !== null).sort();
+  const starts = prior
+    .map((r) => time(r.started_at))
+    .filter((t): t is string => t !== null)
+    .sort();
   return { since: w.since, priorFrom: starts[0] };
 }

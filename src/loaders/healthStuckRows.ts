@@ -20,10 +20,16 @@ export interface StuckFigures {
  * then each point's streak is its failures in the slice plus that one when the slice has no success
  * before the point.
  */
-export async function stuckFigures(run: QueryRunner, s: HealthSlice, minFailures: number): Promise<Map<string, StuckFigures>> {
+export async function stuckFigures(
+  run: QueryRunner,
+  s: HealthSlice,
+  minFailures: number,
+): Promise<Map<string, StuckFigures>> {
   const rows = await run.rows(healthStuckQuery(run.loc, s, minFailures));
   const out = new Map<string, StuckFigures>();
-  const of = (syncId: string) => out.get(syncId) ?? out.set(syncId, { stuckRows: 0, stuckRowsBefore: 0, lastStuckAttempted: 0, lastStuckFailed: 0 }).get(syncId)!;
+  const of = (syncId: string) =>
+    out.get(syncId) ??
+    out.set(syncId, { stuckRows: 0, stuckRowsBefore: 0, lastStuckAttempted: 0, lastStuckFailed: 0 }).get(syncId)!;
   for (const r of ofKind(rows, 'sync')) {
     const f = of(str(r.sync_id));
     f.stuckRows += num(r.stuck_rows);
@@ -34,7 +40,20 @@ export async function stuckFigures(run: QueryRunner, s: HealthSlice, minFailures
   const pending = ofKind(rows, 'row');
   const batches: Row[][] = [];
   for (let i = 0; i < pending.length; i += MAX_STREAK_ROWS) batches.push(pending.slice(i, i + MAX_STREAK_ROWS));
-  const streakRows = (await Promise.all(batches.map((b) => run.rows(healthRowStreakQuery(run.loc, s, b.map((r) => ({ syncId: str(r.sync_id), rowId: str(r.row_id) })), minFailures))))).flat();
+  const streakRows = (
+    await Promise.all(
+      batches.map((b) =>
+        run.rows(
+          healthRowStreakQuery(
+            run.loc,
+            s,
+            b.map((r) => ({ syncId: str(r.sync_id), rowId: str(r.row_id) })),
+            minFailures,
+          ),
+        ),
+      ),
+    )
+  ).flat();
   const key = (r: Row) => `${str(r.sync_id)}\u0000${str(r.row_id)}`;
   const streaks = new Map(streakRows.map((r) => [key(r), num(r.streak)]));
   for (const r of pending) {
@@ -48,4 +67,3 @@ export async function stuckFigures(run: QueryRunner, s: HealthSlice, minFailures
   }
   return out;
 }
-

@@ -35,7 +35,12 @@ async function opsFromRunCounters(run: QueryRunner, scope: SyncWindowScope): Pro
   return {
     runs: rows.map((r) => r.point),
     ops: rows.map(({ point, row }) =>
-      opsFromCounters(point.syncRunId, { planned: counts(row, 'planned'), attempted: counts(row, 'attempted'), succeeded: counts(row, 'succeeded'), failed: counts(row, 'failed') }),
+      opsFromCounters(point.syncRunId, {
+        planned: counts(row, 'planned'),
+        attempted: counts(row, 'attempted'),
+        succeeded: counts(row, 'succeeded'),
+        failed: counts(row, 'failed'),
+      }),
     ),
   };
 }

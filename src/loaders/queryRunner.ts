@@ -22,7 +22,8 @@ export const num = (v: unknown): number => {
   return Number.isFinite(n) ? n : 0;
 };
 /** Timestamps arrive as ISO strings from every adapter; anything else is kept as text. */
-export const time = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v));
+export const time = (v: unknown): string | null =>
+  v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v);
 
 /** Most rows any analysis query may return (each builder has its own, lower LIMIT). */
 const MAX_ANALYSIS_ROWS = 1_000_000;

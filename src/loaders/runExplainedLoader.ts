@@ -1,5 +1,13 @@
 import type { RunExplainedData, RunHeader, RunRow, RunRowsSelector } from '../shared/runExplainedData';
-import { MAX_RUN_ROWS, MAX_RUN_TEXTS, runAndPreviousQuery, runComparisonQuery, runFailureTextsQuery, runOpCountsQuery, runRowsQuery } from '../sql/runExplainedQueries';
+import {
+  MAX_RUN_ROWS,
+  MAX_RUN_TEXTS,
+  runAndPreviousQuery,
+  runComparisonQuery,
+  runFailureTextsQuery,
+  runOpCountsQuery,
+  runRowsQuery,
+} from '../sql/runExplainedQueries';
 import { buildRunExplained } from '../analysis/runExplained';
 import { num, str, strOrNull, time, type QueryRunner } from './queryRunner';
 
@@ -12,7 +20,10 @@ const header = (r: Record<string, unknown>): RunHeader => ({
   error: strOrNull(r.error),
 });
 
-async function runAndPrevious(run: QueryRunner, syncRunId: string): Promise<{ run: RunHeader; previous: RunHeader | null } | undefined> {
+async function runAndPrevious(
+  run: QueryRunner,
+  syncRunId: string,
+): Promise<{ run: RunHeader; previous: RunHeader | null } | undefined> {
   const found = await run.rows(runAndPreviousQuery(run.loc, syncRunId));
   const self = found.find((r) => str(r.which) === 'run');
   if (!self) return undefined;
@@ -35,14 +46,21 @@ export async function loadRunExplained(run: QueryRunner, syncRunId: string): Pro
     rows: num(r.row_count),
     operations: num(r.op_count),
   }));
-  if (runs.previous === null) return buildRunExplained({ ...runs, counts, comparison: null, texts: [], textsTruncated: false });
+  if (runs.previous === null)
+    return buildRunExplained({ ...runs, counts, comparison: null, texts: [], textsTruncated: false });
   const [compared] = await run.rows(runComparisonQuery(run.loc, syncId, syncRunId, runs.previous.syncRunId));
   const found = await run.rows(runFailureTextsQuery(run.loc, syncId, syncRunId, MAX_RUN_TEXTS));
-  const texts = found.slice(0, MAX_RUN_TEXTS).map((r) => ({ reason: str(r.failure_reason), rows: num(r.row_count), seenBefore: num(r.seen_before) > 0 }));
+  const texts = found
+    .slice(0, MAX_RUN_TEXTS)
+    .map((r) => ({ reason: str(r.failure_reason), rows: num(r.row_count), seenBefore: num(r.seen_before) > 0 }));
   return buildRunExplained({
     ...runs,
     counts,
-    comparison: { newlyFailing: num(compared?.newly_failing), recovered: num(compared?.recovered), stillFailing: num(compared?.still_failing) },
+    comparison: {
+      newlyFailing: num(compared?.newly_failing),
+      recovered: num(compared?.recovered),
+      stillFailing: num(compared?.still_failing),
+    },
     texts,
     textsTruncated: found.length > MAX_RUN_TEXTS,
   });

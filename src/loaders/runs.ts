@@ -20,6 +20,11 @@ export async function loadRuns(run: QueryRunner, scope: AnalysisScope, limit = M
 }
 
 /** The runs in scope, oldest first, each with its query row (which holds the counters). */
-export async function loadRunsWithCounters(run: QueryRunner, scope: AnalysisScope): Promise<{ point: RunPoint; row: Record<string, unknown> }[]> {
-  return (await run.rows(scopeRunsQuery(run.loc, scope, MAX_RUNS, { counters: true }))).map((row) => ({ point: runPoint(row), row })).reverse();
+export async function loadRunsWithCounters(
+  run: QueryRunner,
+  scope: AnalysisScope,
+): Promise<{ point: RunPoint; row: Record<string, unknown> }[]> {
+  return (await run.rows(scopeRunsQuery(run.loc, scope, MAX_RUNS, { counters: true })))
+    .map((row) => ({ point: runPoint(row), row }))
+    .reverse();
 }

@@ -11,7 +11,12 @@ export const MAX_STUCK_ROWS = 100;
  * The stuck rows of a sync (the whole log: being stuck is the current state) and the rows that
  * recovered in the scope's window: one window-function scan of the sync's changelog.
  */
-export async function loadStuckRows(run: QueryRunner, scope: SyncWindowScope, minFailures = DEFAULT_STUCK_MIN_FAILURES, limit = MAX_STUCK_ROWS): Promise<StuckRowsData> {
+export async function loadStuckRows(
+  run: QueryRunner,
+  scope: SyncWindowScope,
+  minFailures = DEFAULT_STUCK_MIN_FAILURES,
+  limit = MAX_STUCK_ROWS,
+): Promise<StuckRowsData> {
   const found = await run.rows(stuckRowsQuery(run.loc, { ...scope, minFailures, limit }));
   return buildStuckRows(
     found.map((r) => ({

@@ -3,7 +3,15 @@ import { isUserCategory, type CompiledCategory } from '../analysis/errorCategori
 import { classifyAll, classifyText, isBlank, type TextClass, type TextClasses } from '../analysis/textClasses';
 import { UNEXPECTED, type CategoryProblem } from '../shared/analysisData';
 import { QueryCancelledError } from '../warehouse/warehouse';
-import { NO_CATEGORY, NO_MATCH, pack, takeChunk, unpack, type ClassifyReply, type ClassifyRequest } from './textClassifierProtocol';
+import {
+  NO_CATEGORY,
+  NO_MATCH,
+  pack,
+  takeChunk,
+  unpack,
+  type ClassifyReply,
+  type ClassifyRequest,
+} from './textClassifierProtocol';
 import { userPatternRunner, type PatternLimits } from './userPatternRunner';
 
 /** Each text's class, and the user categories that were skipped while classifying (a pattern over its time budget). */
@@ -16,7 +24,11 @@ export interface ClassifyOptions {
 
 /** Templates and categorizes a breakdown's distinct failure texts. */
 export interface TextClassifier {
-  classify(texts: readonly string[], compiled: readonly CompiledCategory[], options?: ClassifyOptions): Promise<ClassifiedTexts>;
+  classify(
+    texts: readonly string[],
+    compiled: readonly CompiledCategory[],
+    options?: ClassifyOptions,
+  ): Promise<ClassifiedTexts>;
   /**
    * Gets ready for a classify call soon with these categories: the breakdown calls it before its
    * query, so a worker starts while the warehouse works. Resolves when ready (or when there is
@@ -30,7 +42,8 @@ export interface TextClassifier {
   readonly userPatternWorkers?: number;
 }
 
-const classified = (classes: Map<string, TextClass>, skipped: readonly CategoryProblem[] = []): ClassifiedTexts => Object.assign(classes, { skipped });
+const classified = (classes: Map<string, TextClass>, skipped: readonly CategoryProblem[] = []): ClassifiedTexts =>
+  Object.assign(classes, { skipped });
 
 const toMap = (texts: readonly string[], classes: readonly TextClass[]): Map<string, TextClass> => {
   const out = new Map<string, TextClass>();
@@ -74,7 +87,11 @@ interface WorkerShare {
  * time budget (userPatternRunner.ts) while this thread templates the texts and matches the
  * defaults; the first match in list order wins, as on one thread.
  */
-export function workerClassifier(workerPath: string, minParallel = MIN_PARALLEL_TEXTS, limits: Partial<PatternLimits> = {}): TextClassifier {
+export function workerClassifier(
+  workerPath: string,
+  minParallel = MIN_PARALLEL_TEXTS,
+  limits: Partial<PatternLimits> = {},
+): TextClassifier {
   const users = userPatternRunner(workerPath, limits);
   let worker: Worker | undefined;
   let broken = false;
@@ -109,7 +126,11 @@ export function workerClassifier(workerPath: string, minParallel = MIN_PARALLEL_
     w.on('exit', () => failAll(new Error('The text classifier worker stopped.')));
     return w;
   };
-  const inWorker = (texts: readonly string[], compiled: readonly CompiledCategory[], next: Int32Array): Promise<WorkerShare> =>
+  const inWorker = (
+    texts: readonly string[],
+    compiled: readonly CompiledCategory[],
+    next: Int32Array,
+  ): Promise<WorkerShare> =>
     new Promise((resolve, reject) => {
       worker ??= start();
       const id = nextId++;
@@ -120,7 +141,11 @@ export function workerClassifier(workerPath: string, minParallel = MIN_PARALLEL_
     });
 
   /** User patterns in the worker, templates and defaults here, combined by list order. */
-  async function withUserPatterns(texts: readonly string[], compiled: readonly CompiledCategory[], signal: AbortSignal | undefined): Promise<ClassifiedTexts> {
+  async function withUserPatterns(
+    texts: readonly string[],
+    compiled: readonly CompiledCategory[],
+    signal: AbortSignal | undefined,
+  ): Promise<ClassifiedTexts> {
     if (signal?.aborted) throw new QueryCancelledError('Cancelled.');
     const subjects = texts.filter((t) => !isBlank(t));
     const remote = users.match(subjects, compiled, signal);
@@ -134,7 +159,10 @@ export function workerClassifier(workerPath: string, minParallel = MIN_PARALLEL_
       const local = here[i];
       const user = first[i];
       const d = local.category === UNEXPECTED ? Infinity : (rank.get(local.category) ?? Infinity);
-      out.set(subjects[i], user !== NO_MATCH && user < d ? { template: local.template, category: compiled[user].name } : local);
+      out.set(
+        subjects[i],
+        user !== NO_MATCH && user < d ? { template: local.template, category: compiled[user].name } : local,
+      );
     }
     return classified(out, skipped);
   }
@@ -143,7 +171,8 @@ export function workerClassifier(workerPath: string, minParallel = MIN_PARALLEL_
     async classify(texts, compiled, options = {}) {
       if (compiled.some(isUserCategory)) return withUserPatterns(texts, compiled, options.signal);
       // The threads share their chunk counter through memory; a host without SharedArrayBuffer classifies here.
-      if (broken || texts.length < minParallel || typeof SharedArrayBuffer !== 'function') return inlineClassifier.classify(texts, compiled);
+      if (broken || texts.length < minParallel || typeof SharedArrayBuffer !== 'function')
+        return inlineClassifier.classify(texts, compiled);
       // Texts with a character beyond Latin-1 stay here: one of them would make the packed
       // string two-byte, and with it every text the worker slices from it, which doubles the
       // cost of its regular expressions.
@@ -156,7 +185,11 @@ export function workerClassifier(workerPath: string, minParallel = MIN_PARALLEL_
       const out = new Map<string, TextClass>();
       for (const t of local) out.set(t, classifyText(t, compiled));
       let takenHere = 0;
-      for (let first = takeChunk(next, CHUNK, shared.length); first >= 0; first = takeChunk(next, CHUNK, shared.length)) {
+      for (
+        let first = takeChunk(next, CHUNK, shared.length);
+        first >= 0;
+        first = takeChunk(next, CHUNK, shared.length)
+      ) {
         const end = Math.min(shared.length, first + CHUNK);
         for (let i = first; i < end; i++) out.set(shared[i], classifyText(shared[i], compiled));
         takenHere += end - first;

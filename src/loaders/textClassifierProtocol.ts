@@ -18,7 +18,8 @@ export interface ClassifyRequest {
 }
 
 /** From the worker: the chunks it took (their first text's index), and per text in those chunks its template and its category as an index into defs (NO_CATEGORY: unexpected). */
-export type ClassifyReply = { id: number; starts: Uint32Array; templates: Packed; categories: Uint16Array } | { id: number; error: string };
+export type ClassifyReply =
+  { id: number; starts: Uint32Array; templates: Packed; categories: Uint16Array } | { id: number; error: string };
 
 export const NO_CATEGORY = 0xffff;
 

@@ -40,11 +40,23 @@ function share(m: ClassifyRequest): void {
         categories.push(index.get(c.category) ?? NO_CATEGORY);
       }
     }
-    reply = { id: m.id, starts: Uint32Array.from(starts), templates: pack(templates), categories: Uint16Array.from(categories) };
+    reply = {
+      id: m.id,
+      starts: Uint32Array.from(starts),
+      templates: pack(templates),
+      categories: Uint16Array.from(categories),
+    };
   } catch (err) {
     reply = { id: m.id, error: err instanceof Error ? err.message : String(err) };
   }
-  const transfer = 'categories' in reply ? [reply.starts.buffer as ArrayBuffer, reply.categories.buffer as ArrayBuffer, reply.templates.lengths.buffer as ArrayBuffer] : [];
+  const transfer =
+    'categories' in reply
+      ? [
+          reply.starts.buffer as ArrayBuffer,
+          reply.categories.buffer as ArrayBuffer,
+          reply.templates.lengths.buffer as ArrayBuffer,
+        ]
+      : [];
   parentPort?.postMessage(reply, transfer);
 }
 
@@ -74,7 +86,10 @@ function matchUser(m: UserMatchRequest): void {
       Atomics.store(results, order[k], hit);
     }
   } catch (err) {
-    const reply: UserMatchReply = { id: m.id, failed: { index: current, message: err instanceof Error ? err.message : String(err) } };
+    const reply: UserMatchReply = {
+      id: m.id,
+      failed: { index: current, message: err instanceof Error ? err.message : String(err) },
+    };
     parentPort?.postMessage(reply);
     return;
   }

@@ -22,16 +22,23 @@ export async function loadTimeline(run: QueryRunner, p: TimelineParams): Promise
     run.rows(rowSnapshotQuery(run.loc, { rowId: p.rowId, syncId })),
   ]);
   // The query returns the newest first; the timeline reads oldest first.
-  const events = rows.slice(0, MAX_TIMELINE_EVENTS).reverse().map((r) => ({
+  const events = rows
+    .slice(0, MAX_TIMELINE_EVENTS)
+    .reverse()
+    .map((r) => ({
+      syncId: str(r.sync_id),
+      syncRunId: str(r.sync_run_id),
+      startedAt: time(r.started_at),
+      opType: str(r.op_type),
+      status: str(r.status),
+      failureReason: strOrNull(r.failure_reason),
+      fields: r.fields,
+    }));
+  const snap = snapshot.map((r) => ({
     syncId: str(r.sync_id),
-    syncRunId: str(r.sync_run_id),
-    startedAt: time(r.started_at),
-    opType: str(r.op_type),
-    status: str(r.status),
-    failureReason: strOrNull(r.failure_reason),
-    fields: r.fields,
+    opType: strOrNull(r.op_type),
+    status: strOrNull(r.status),
   }));
-  const snap = snapshot.map((r) => ({ syncId: str(r.sync_id), opType: strOrNull(r.op_type), status: strOrNull(r.status) }));
   return buildTimeline(events, snap, {
     rowId: p.rowId,
     syncId: p.syncId,

@@ -1,5 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { PATTERN_BUDGET_MS, PATTERN_TOTAL_BUDGET_MS, isUserCategory, type CompiledCategory } from '../analysis/errorCategories';
+import {
+  PATTERN_BUDGET_MS,
+  PATTERN_TOTAL_BUDGET_MS,
+  isUserCategory,
+  type CompiledCategory,
+} from '../analysis/errorCategories';
 import type { CategoryProblem } from '../shared/analysisData';
 import { QueryCancelledError } from '../warehouse/warehouse';
 import {
@@ -36,7 +41,11 @@ export interface PatternLimits {
   startMs: number;
 }
 
-export const DEFAULT_LIMITS: PatternLimits = { budgetMs: PATTERN_BUDGET_MS, totalBudgetMs: PATTERN_TOTAL_BUDGET_MS, startMs: 30_000 };
+export const DEFAULT_LIMITS: PatternLimits = {
+  budgetMs: PATTERN_BUDGET_MS,
+  totalBudgetMs: PATTERN_TOTAL_BUDGET_MS,
+  startMs: 30_000,
+};
 
 export interface UserMatches {
   /** Per text: the index (in the compiled list) of the first user category that matched, or NO_MATCH. */
@@ -109,7 +118,15 @@ export function userPatternRunner(workerPath: string, limits: Partial<PatternLim
   };
 
   /** One request on one worker, watched until it ends one way or another. */
-  function run(w: Worker, texts: Packed, order: Uint32Array, patterns: { index: number; pattern: string }[], results: Int32Array, totals: Map<number, number>, signal: AbortSignal | undefined): Promise<Outcome> {
+  function run(
+    w: Worker,
+    texts: Packed,
+    order: Uint32Array,
+    patterns: { index: number; pattern: string }[],
+    results: Int32Array,
+    totals: Map<number, number>,
+    signal: AbortSignal | undefined,
+  ): Promise<Outcome> {
     const progress = new Int32Array(new SharedArrayBuffer(4 * PROGRESS_SLOTS));
     const id = nextId++;
     return new Promise<Outcome>((resolve, reject) => {
@@ -171,7 +188,12 @@ export function userPatternRunner(workerPath: string, limits: Partial<PatternLim
         if (Atomics.load(progress, PROGRESS_STATE) === STATE_RUNNING) {
           const index = Atomics.load(progress, PROGRESS_PATTERN);
           cleanup();
-          resolve({ kind: 'blame', index, why: () => `the worker stopped while matching its pattern (${detail}).`, pos: Atomics.load(progress, PROGRESS_POS) });
+          resolve({
+            kind: 'blame',
+            index,
+            why: () => `the worker stopped while matching its pattern (${detail}).`,
+            pos: Atomics.load(progress, PROGRESS_POS),
+          });
         } else {
           unavailable(`the worker stopped before it started (${detail})`);
         }
@@ -197,11 +219,19 @@ export function userPatternRunner(workerPath: string, limits: Partial<PatternLim
           stepSince = now;
         } else if (now - stepSince >= budgetMs) {
           // The step was already running when first seen, so it has run at least this long.
-          blame(index, (length) => `its pattern took over ${seconds(budgetMs)} on one text (of ${length} characters), so it was stopped; the breakdown counts without it.`);
+          blame(
+            index,
+            (length) =>
+              `its pattern took over ${seconds(budgetMs)} on one text (of ${length} characters), so it was stopped; the breakdown counts without it.`,
+          );
           return;
         }
         if (total > totalBudgetMs) {
-          blame(index, () => `its pattern took over ${seconds(totalBudgetMs)} in total on this breakdown's texts, so it was stopped; the breakdown counts without it.`);
+          blame(
+            index,
+            () =>
+              `its pattern took over ${seconds(totalBudgetMs)} in total on this breakdown's texts, so it was stopped; the breakdown counts without it.`,
+          );
         }
       };
 
@@ -230,7 +260,12 @@ export function userPatternRunner(workerPath: string, limits: Partial<PatternLim
         // Every user category is skipped now (those stopped earlier too): no user match stands.
         results?.fill(NO_MATCH);
         for (const i of indexes) {
-          skipped.push(skippedProblem(compiled[i], `user categories are matched in a worker thread, so that a slow pattern cannot freeze the editor, and ${why}.`));
+          skipped.push(
+            skippedProblem(
+              compiled[i],
+              `user categories are matched in a worker thread, so that a slow pattern cannot freeze the editor, and ${why}.`,
+            ),
+          );
         }
       };
       if (signal?.aborted) throw new QueryCancelledError('Cancelled.');
@@ -267,7 +302,8 @@ export function userPatternRunner(workerPath: string, limits: Partial<PatternLim
         active = active.filter((i) => i !== index);
         // Matched again without the pattern: the texts it had matched, and those not reached yet.
         const redo: number[] = [];
-        for (let k = 0; k < Math.min(pos, order.length); k++) if (Atomics.load(results, order[k]) === index) redo.push(order[k]);
+        for (let k = 0; k < Math.min(pos, order.length); k++)
+          if (Atomics.load(results, order[k]) === index) redo.push(order[k]);
         for (let k = pos; k < order.length; k++) redo.push(order[k]);
         for (const t of redo) Atomics.store(results, t, NO_MATCH);
         order = Uint32Array.from(redo);

@@ -18,7 +18,12 @@ export function findParameters(sql: string, dialect: Dialect): { name: string; s
       continue;
     }
     // A name right after a lone `:` (no space between), and not after a word or `]` (slices, `a:b`).
-    if (scan.kind === 'word' && colonAt >= 0 && scan.start === colonAt + 1 && !/[\w\]")]/.test(sql[colonAt - 1] ?? '')) {
+    if (
+      scan.kind === 'word' &&
+      colonAt >= 0 &&
+      scan.start === colonAt + 1 &&
+      !/[\w\]")]/.test(sql[colonAt - 1] ?? '')
+    ) {
       out.push({ name: sql.slice(scan.start, scan.end), start: colonAt, end: scan.end });
     }
     colonAt = -1;
@@ -26,7 +31,9 @@ export function findParameters(sql: string, dialect: Dialect): { name: string; s
   return out;
 }
 
-export const parameterNames = (sql: string, dialect: Dialect): string[] => [...new Set(findParameters(sql, dialect).map((p) => p.name))];
+export const parameterNames = (sql: string, dialect: Dialect): string[] => [
+  ...new Set(findParameters(sql, dialect).map((p) => p.name)),
+];
 
 /** The cell's SQL with each `:name` replaced by a bound placeholder; a name without a value is an error naming it. */
 export function bindParameters(sql: string, dialect: Dialect, values: Readonly<Record<string, string>>): SqlQuery {
@@ -34,7 +41,8 @@ export function bindParameters(sql: string, dialect: Dialect, values: Readonly<R
   let text = '';
   let at = 0;
   for (const p of findParameters(sql, dialect)) {
-    if (!(p.name in values)) throw new Error(`The cell uses :${p.name}, which has no value: run "Sync Logs: Set Notebook Parameters".`);
+    if (!(p.name in values))
+      throw new Error(`The cell uses :${p.name}, which has no value: run "Sync Logs: Set Notebook Parameters".`);
     text += sql.slice(at, p.start) + b.bind(values[p.name]);
     at = p.end;
   }

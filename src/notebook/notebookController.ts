@@ -55,7 +55,11 @@ export class NotebookRunner implements vscode.Disposable {
   }
 
   /** The parameters the notebook's cells need, asked for the ones not known yet. Undefined: the user cancelled. */
-  async parameters(notebook: vscode.NotebookDocument, needed: readonly string[], ask = true): Promise<Record<string, string> | undefined> {
+  async parameters(
+    notebook: vscode.NotebookDocument,
+    needed: readonly string[],
+    ask = true,
+  ): Promise<Record<string, string> | undefined> {
     const all = this.container.context.workspaceState.get<Record<string, Record<string, string>>>(PARAMS_KEY, {});
     const known = { ...(all[notebook.uri.toString()] ?? {}) };
     for (const name of needed) {
@@ -85,12 +89,19 @@ export class NotebookRunner implements vscode.Disposable {
         const picked = await this.container.prompter.pick({
           title: 'Notebook parameter :sync_id',
           placeholder: 'The sync this notebook investigates',
-          items: syncs.map((s) => ({ label: s.modelName, description: `${s.destination} · sync ${s.syncId}`, value: s.syncId })),
+          items: syncs.map((s) => ({
+            label: s.modelName,
+            description: `${s.destination} · sync ${s.syncId}`,
+            value: s.syncId,
+          })),
         });
         return picked;
       }
     }
-    return this.container.prompter.input({ title: `Notebook parameter :${name}`, prompt: `A value for :${name} (bound as a value, never pasted into the SQL)` });
+    return this.container.prompter.input({
+      title: `Notebook parameter :${name}`,
+      prompt: `A value for :${name} (bound as a value, never pasted into the SQL)`,
+    });
   }
 
   private async runCell(cell: vscode.NotebookCell, notebook: vscode.NotebookDocument): Promise<CellOutcome> {
@@ -111,7 +122,10 @@ export class NotebookRunner implements vscode.Disposable {
       const dialect = dialectFor(this.container.connections.dialect);
       const sql = cell.document.getText();
       const values = await this.parameters(notebook, parameterNames(sql, dialect));
-      if (!values) return await done({ status: 'cancelled', message: 'Not run: a parameter was not given.' }, [vscode.NotebookCellOutputItem.text('Not run: a parameter was not given.')]);
+      if (!values)
+        return await done({ status: 'cancelled', message: 'Not run: a parameter was not given.' }, [
+          vscode.NotebookCellOutputItem.text('Not run: a parameter was not given.'),
+        ]);
       const query = bindParameters(sql, dialect, values);
       const maxRows = maxResultRows();
       const result = await warehouse.query(query.text, query.values, { signal: controller.signal, maxRows });
@@ -122,14 +136,20 @@ export class NotebookRunner implements vscode.Disposable {
             ? `First ${result.rows.length.toLocaleString('en-US')} rows; the query has more (syncLogs.maxResultRows caps what is read).`
             : `${result.rowCount.toLocaleString('en-US')} row${result.rowCount === 1 ? '' : 's'} in ${Math.round(result.elapsedMs)} ms.`;
       const table = result.columns.length ? `${formatTable(result)}\n` : '';
-      return await done({ status: 'ok', rows: result.rowCount, rowCountExact: result.rowCountExact !== false }, [vscode.NotebookCellOutputItem.text(`${table}${count}`)]);
+      return await done({ status: 'ok', rows: result.rowCount, rowCountExact: result.rowCountExact !== false }, [
+        vscode.NotebookCellOutputItem.text(`${table}${count}`),
+      ]);
     } catch (err) {
       if (controller.signal.aborted || isCancelled(err)) {
-        return await done({ status: 'cancelled', message: 'Cancelled.' }, [vscode.NotebookCellOutputItem.text('Cancelled: the statement was stopped in the warehouse.')]);
+        return await done({ status: 'cancelled', message: 'Cancelled.' }, [
+          vscode.NotebookCellOutputItem.text('Cancelled: the statement was stopped in the warehouse.'),
+        ]);
       }
       const message = errorMessage(err);
       const code = errorCode(err);
-      return await done({ status: 'error', message }, [vscode.NotebookCellOutputItem.error({ name: code ? `Error ${code}` : 'Error', message })]);
+      return await done({ status: 'error', message }, [
+        vscode.NotebookCellOutputItem.error({ name: code ? `Error ${code}` : 'Error', message }),
+      ]);
     }
   }
 

@@ -21,7 +21,11 @@ export class SyncLogsNotebookSerializer implements vscode.NotebookSerializer {
   deserializeNotebook(content: Uint8Array): vscode.NotebookData {
     const text = new TextDecoder().decode(content);
     const cells = parseNotebook(text, dialectFor(this.dialect()).lexical).map((c) => {
-      const cell = new vscode.NotebookCellData(c.kind === 'markdown' ? vscode.NotebookCellKind.Markup : vscode.NotebookCellKind.Code, c.value, c.kind === 'markdown' ? 'markdown' : 'sql');
+      const cell = new vscode.NotebookCellData(
+        c.kind === 'markdown' ? vscode.NotebookCellKind.Markup : vscode.NotebookCellKind.Code,
+        c.value,
+        c.kind === 'markdown' ? 'markdown' : 'sql',
+      );
       cell.metadata = { [META]: { options: c.options, source: c.source } satisfies CellMeta };
       return cell;
     });

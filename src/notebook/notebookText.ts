@@ -145,7 +145,8 @@ export function serializeNotebook(cells: readonly NotebookCellText[]): string {
 /** An unchanged source still fits the cell: same kind and options as its marker says (or unmarked SQL first). */
 function sameOptions(cell: NotebookCellText, raw: string, first: boolean): boolean {
   const line = raw.split('\n').find((l) => l.trim() !== '') ?? '';
-  if (!MARKER.test(line.replace(/\r$/, ''))) return first && cell.kind === 'sql' && Object.keys(cell.options).length === 0;
+  if (!MARKER.test(line.replace(/\r$/, '')))
+    return first && cell.kind === 'sql' && Object.keys(cell.options).length === 0;
   const parsed = parseMarker(line);
   const a = Object.entries(parsed.options).sort().join('&');
   const b = Object.entries(cell.options).sort().join('&');

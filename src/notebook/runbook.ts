@@ -39,8 +39,16 @@ export function runbookText(loc: SyncLogLocation, target: RunbookTarget): string
   const SYNC = 'synclogs-runbook-sync-id';
   const RUN = 'synclogs-runbook-run-id';
   const params = (q: SqlQuery) =>
-    inlineSql(q, d).split(sqlValueLiteral(SYNC, d)).join(':sync_id').split(sqlValueLiteral(RUN, d)).join(':sync_run_id');
-  const sql = (value: string, options: Record<string, string> = {}): NotebookCellText => ({ kind: 'sql', value: value.trim(), options });
+    inlineSql(q, d)
+      .split(sqlValueLiteral(SYNC, d))
+      .join(':sync_id')
+      .split(sqlValueLiteral(RUN, d))
+      .join(':sync_run_id');
+  const sql = (value: string, options: Record<string, string> = {}): NotebookCellText => ({
+    kind: 'sql',
+    value: value.trim(),
+    options,
+  });
   const runs = tableName(loc, 'sync_runs');
   const cells: NotebookCellText[] = [
     md(
@@ -50,7 +58,9 @@ export function runbookText(loc: SyncLogLocation, target: RunbookTarget): string
         (target.syncRunId ? ' and `:sync_run_id` are' : ' is') +
         ' asked once (Set Notebook Parameters changes them). Counts are **rows** (distinct row ids), with failures (attempts) beside them.',
     ),
-    md('## 1. How are its latest runs going?\nPlanned, attempted and failed operations per run, newest first: a run that fails, or whose failed share jumps, is where to look.'),
+    md(
+      '## 1. How are its latest runs going?\nPlanned, attempted and failed operations per run, newest first: a run that fails, or whose failed share jumps, is where to look.',
+    ),
     sql(
       hasRunCounters(loc)
         ? `select r.sync_run_id, r.status, r.started_at, r.finished_at, r.error,
@@ -67,18 +77,28 @@ where r.sync_id = :sync_id
 order by r.started_at desc
 limit 20`,
     ),
-    md('## 2. What fails, and what is new?\nEvery failure text with its failures, newest runs included; group them into categories with Edit Error Categories in the Error Breakdown panel. A text you do not recognise is the first lead.'),
+    md(
+      '## 2. What fails, and what is new?\nEvery failure text with its failures, newest runs included; group them into categories with Edit Error Categories in the Error Breakdown panel. A text you do not recognise is the first lead.',
+    ),
     sql(params(failureTextsQuery(loc, { syncId: SYNC }, TEXT_LIMIT))),
-    md(`## 3. Which rows are stuck?\nRows whose latest ${target.minFailures} or more operations all failed (kind = stuck), with how long and since when; and the rows that recovered from such a streak.`),
+    md(
+      `## 3. Which rows are stuck?\nRows whose latest ${target.minFailures} or more operations all failed (kind = stuck), with how long and since when; and the rows that recovered from such a streak.`,
+    ),
     sql(params(stuckRowsQuery(loc, { syncId: SYNC, minFailures: target.minFailures, limit: LIST_LIMIT }))),
-    md('## 4. Which rows flap?\nSucceeded changes and enter/exit cycles per row, retries counted apart: a row that changes every run points at a data problem upstream.'),
+    md(
+      '## 4. Which rows flap?\nSucceeded changes and enter/exit cycles per row, retries counted apart: a row that changes every run points at a data problem upstream.',
+    ),
     sql(params(flappingRowsQuery(loc, { syncId: SYNC, orderBy: 'flapping', limit: LIST_LIMIT }))),
-    md('## 5. How does the model change over time?\nOperations per run by type and outcome: a backfill or a sudden drop shows as one tall or empty run.'),
+    md(
+      '## 5. How does the model change over time?\nOperations per run by type and outcome: a backfill or a sudden drop shows as one tall or empty run.',
+    ),
     sql(params(modelOpsPerRunQuery(loc, { syncId: SYNC }))),
   ];
   if (target.syncRunId) {
     cells.push(
-      md('## 6. The run, explained\nPlanned, attempted, succeeded, failed and aborted operations of the run, per operation type.'),
+      md(
+        '## 6. The run, explained\nPlanned, attempted, succeeded, failed and aborted operations of the run, per operation type.',
+      ),
       sql(params(runOpCountsQuery(loc, SYNC, RUN))),
     );
   }

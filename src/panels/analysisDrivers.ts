@@ -1,6 +1,14 @@
 import type { Container } from '../container';
 import { windowLabel, type PanelContext } from '../shared/analysisProtocol';
-import { loadBreakdown, loadBreakdownDetails, loadBreakdownHistory, loadDrill, withHistory, type BreakdownResult, type DrillResult } from '../loaders/breakdownLoader';
+import {
+  loadBreakdown,
+  loadBreakdownDetails,
+  loadBreakdownHistory,
+  loadDrill,
+  withHistory,
+  type BreakdownResult,
+  type DrillResult,
+} from '../loaders/breakdownLoader';
 import type { CategoryChart } from '../shared/analysisData';
 import { loadFlapping, loadFlappingActivity } from '../loaders/flappingLoader';
 import { loadStuckRows } from '../loaders/stuckRowsLoader';
@@ -34,7 +42,11 @@ const refuseNulIn = (run: QueryRunner, values: Record<string, unknown>) => refus
  * chart (which adds sample rows) and the whole-log history (first and last seen, new templates).
  * Each merges into the latest result, so whichever answers second keeps the other's refinement.
  */
-export function breakdownDriver(container: Container, categories: CategoryConfig, classifier?: TextClassifier): PanelDriver<'breakdown'> {
+export function breakdownDriver(
+  container: Container,
+  categories: CategoryConfig,
+  classifier?: TextClassifier,
+): PanelDriver<'breakdown'> {
   return {
     kind: 'breakdown',
     key: (p) => p.syncId ?? '*',
@@ -68,10 +80,14 @@ export function breakdownDriver(container: Container, categories: CategoryConfig
                 logSkipped(details.result.skipped, first.skipped.length);
                 // Sample rows come with the per-run counts: the table refines (keeping a history already read).
                 if (session.current) {
-                  result = result.history ? withHistory(details.result, result.history, p.source, cats) : details.result;
+                  result = result.history
+                    ? withHistory(details.result, result.history, p.source, cats)
+                    : details.result;
                   session.update(result.data);
                 }
-                return details.chart.series.length === 0 ? { empty: 'No failed operations in the changelog for this scope.' } : details.chart;
+                return details.chart.series.length === 0
+                  ? { empty: 'No failed operations in the changelog for this scope.' }
+                  : details.chart;
               },
             ),
           (session) =>
@@ -83,7 +99,8 @@ export function breakdownDriver(container: Container, categories: CategoryConfig
                 session.update(result.data);
               } catch (err) {
                 // The table stays; first and last seen say why they are missing rather than load forever.
-                if (!isCancelled(err) && session.current) session.update({ ...result.data, history: { truncated: false, error: describeFailure(err) } });
+                if (!isCancelled(err) && session.current)
+                  session.update({ ...result.data, history: { truncated: false, error: describeFailure(err) } });
                 throw err;
               }
             }),
@@ -103,7 +120,9 @@ export function breakdownDriver(container: Container, categories: CategoryConfig
 }
 
 /** `stuckRowMinFailures` reads syncLogs.stuckRowMinFailures at each load (the caller owns settings). */
-export function flappingDriver(stuckRowMinFailures: () => number = () => DEFAULT_STUCK_MIN_FAILURES): PanelDriver<'flapping'> {
+export function flappingDriver(
+  stuckRowMinFailures: () => number = () => DEFAULT_STUCK_MIN_FAILURES,
+): PanelDriver<'flapping'> {
   return {
     kind: 'flapping',
     key: (p) => p.syncId,
@@ -113,7 +132,12 @@ export function flappingDriver(stuckRowMinFailures: () => number = () => DEFAULT
       const result = await loadFlapping(run, p);
       const { data } = result;
       if (data.rows.length === 0) {
-        return { empty: data.runsInWindow === 0 ? `No runs of this sync in the window (${windowText(p.days)}).` : `No operations in the ${data.runsInWindow} runs of the window: nothing flaps.` };
+        return {
+          empty:
+            data.runsInWindow === 0
+              ? `No runs of this sync in the window (${windowText(p.days)}).`
+              : `No operations in the ${data.runsInWindow} runs of the window: nothing flaps.`,
+        };
       }
       // The ranking shows at once; the sparklines (a query on those rows only) and the Stuck Rows section follow.
       return {
@@ -121,7 +145,10 @@ export function flappingDriver(stuckRowMinFailures: () => number = () => DEFAULT
         followUps: [
           (session) =>
             session.quiet(async (r) => {
-              const [refined, stuck] = await Promise.all([loadFlappingActivity(r, result), loadStuckRows(r, result.scope, stuckRowMinFailures())]);
+              const [refined, stuck] = await Promise.all([
+                loadFlappingActivity(r, result),
+                loadStuckRows(r, result.scope, stuckRowMinFailures()),
+              ]);
               session.update({ ...refined, stuck });
             }),
         ],
@@ -136,12 +163,17 @@ export function timelineDriver(): PanelDriver<'timeline'> {
     // One timeline panel: searching again replaces its row.
     key: () => 'row',
     scopeLabel: (p) => (p.rowId ? `row ${isolate(p.rowId)}` : 'search'),
-    idleReason: (p) => (p.rowId.trim() === '' ? 'Enter a row ID (the model’s primary-key value) to see every operation on it.' : undefined),
+    idleReason: (p) =>
+      p.rowId.trim() === ''
+        ? 'Enter a row ID (the model’s primary-key value) to see every operation on it.'
+        : undefined,
     async load(run, p) {
       refuseNulIn(run, { 'row ID': p.rowId, 'sync ID': p.syncId });
       const data = await loadTimeline(run, p);
       if (data.events.length === 0 && data.snapshot.length === 0) {
-        return { empty: `No operation on row "${p.rowId}" in ${p.syncId === null ? 'any sync' : `sync ${p.syncId}`}. Row IDs are compared as text, exactly (case and spaces matter).` };
+        return {
+          empty: `No operation on row "${p.rowId}" in ${p.syncId === null ? 'any sync' : `sync ${p.syncId}`}. Row IDs are compared as text, exactly (case and spaces matter).`,
+        };
       }
       return { data };
     },

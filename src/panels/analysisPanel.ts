@@ -20,7 +20,14 @@ import { warehouseRunner, type QueryRunner } from '../loaders/queryRunner';
 import { describeFailure, isCancelled } from './failureText';
 import { isolate } from '../shared/displayText';
 import { WebviewHost } from './webviewHost';
-import { QueryRecord, type ExtraMessage, type Loaded, type LoadSession, type PanelDriver, type RecordedQuery } from './panelLoad';
+import {
+  QueryRecord,
+  type ExtraMessage,
+  type Loaded,
+  type LoadSession,
+  type PanelDriver,
+  type RecordedQuery,
+} from './panelLoad';
 import { showPanelSql } from './showSql';
 import { openVendorLink, vendorLinksEnabled } from './vendorOpen';
 import type { CategoryConfig } from './categoryConfig';
@@ -164,29 +171,43 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
     this.setView({ phase: 'loading', message: 'Querying the warehouse…' });
     const began = Date.now();
     let answer: Loaded<K> | undefined;
-    await this.withRunner(async (run, signal) => {
-      try {
-        await this.refreshContext();
-        const result = await this.driver.load(run, this.params, this.context);
-        if (generation !== this.generation) return;
-        const elapsedMs = Date.now() - began;
-        if ('empty' in result) {
-          this.setView({ phase: 'empty', reason: result.empty, elapsedMs });
-          return;
+    await this.withRunner(
+      async (run, signal) => {
+        try {
+          await this.refreshContext();
+          const result = await this.driver.load(run, this.params, this.context);
+          if (generation !== this.generation) return;
+          const elapsedMs = Date.now() - began;
+          if ('empty' in result) {
+            this.setView({ phase: 'empty', reason: result.empty, elapsedMs });
+            return;
+          }
+          answer = result;
+          this.answer = result;
+          this.setView({ phase: 'ready', data: result.data, elapsedMs, loadedAt: new Date().toISOString() });
+        } catch (err) {
+          if (generation !== this.generation) return;
+          this.setView(
+            isCancelled(err) || signal.aborted
+              ? { phase: 'cancelled', message: 'Cancelled. Refresh to run the analysis again.' }
+              : { phase: 'error', message: describeFailure(err) },
+          );
         }
-        answer = result;
-        this.answer = result;
-        this.setView({ phase: 'ready', data: result.data, elapsedMs, loadedAt: new Date().toISOString() });
-      } catch (err) {
-        if (generation !== this.generation) return;
-        this.setView(isCancelled(err) || signal.aborted ? { phase: 'cancelled', message: 'Cancelled. Refresh to run the analysis again.' } : { phase: 'error', message: describeFailure(err) });
-      }
-    }, (err) => {
-      if (generation === this.generation) this.setView({ phase: 'error', message: describeFailure(err) });
-    }, (run) => record.wrap(run, 'the panel\'s load'));
+      },
+      (err) => {
+        if (generation === this.generation) this.setView({ phase: 'error', message: describeFailure(err) });
+      },
+      (run) => record.wrap(run, "the panel's load"),
+    );
     // The answer shows first; what refines it follows, under the same generation.
     const followUps = (answer as Loaded<K> | undefined)?.followUps ?? [];
-    await Promise.all(followUps.map((f) => f(session).catch((err) => this.container.log.warn(`${this.driver.kind}: follow-up failed: ${describeFailure(err)}`))));
+    await Promise.all(
+      followUps.map((f) =>
+        f(session).catch((err) =>
+          this.container.log.warn(`${this.driver.kind}: follow-up failed: ${describeFailure(err)}`),
+        ),
+      ),
+    );
   }
 
   /** Cancels every query of this panel in the warehouse. */
@@ -234,34 +255,52 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
         const announced = send({ phase: 'loading', message: 'Querying the warehouse…' });
         this.postExtra(announced);
         const began = Date.now();
-        await this.withRunner(async (run, signal) => {
-          try {
-            const result = await work(run);
-            if (!isCurrent()) return;
-            const elapsedMs = Date.now() - began;
-            const empty = typeof result === 'object' && result !== null && 'empty' in result ? (result as { empty: unknown }).empty : undefined;
-            this.postExtra(
-              typeof empty === 'string'
-                ? send({ phase: 'empty', reason: empty, elapsedMs })
-                : send({ phase: 'ready', data: result as never, elapsedMs, loadedAt: new Date().toISOString() }),
-            );
-          } catch (err) {
-            if (!isCurrent()) return;
-            this.postExtra(send(isCancelled(err) || signal.aborted ? { phase: 'cancelled', message: 'Cancelled.' } : { phase: 'error', message: describeFailure(err) }));
-          }
-        }, (err) => {
-          if (isCurrent()) this.postExtra(send({ phase: 'error', message: describeFailure(err) }));
-        }, (run) => record.wrap(run, stageOf(announced)));
+        await this.withRunner(
+          async (run, signal) => {
+            try {
+              const result = await work(run);
+              if (!isCurrent()) return;
+              const elapsedMs = Date.now() - began;
+              const empty =
+                typeof result === 'object' && result !== null && 'empty' in result
+                  ? (result as { empty: unknown }).empty
+                  : undefined;
+              this.postExtra(
+                typeof empty === 'string'
+                  ? send({ phase: 'empty', reason: empty, elapsedMs })
+                  : send({ phase: 'ready', data: result as never, elapsedMs, loadedAt: new Date().toISOString() }),
+              );
+            } catch (err) {
+              if (!isCurrent()) return;
+              this.postExtra(
+                send(
+                  isCancelled(err) || signal.aborted
+                    ? { phase: 'cancelled', message: 'Cancelled.' }
+                    : { phase: 'error', message: describeFailure(err) },
+                ),
+              );
+            }
+          },
+          (err) => {
+            if (isCurrent()) this.postExtra(send({ phase: 'error', message: describeFailure(err) }));
+          },
+          (run) => record.wrap(run, stageOf(announced)),
+        );
       },
       quiet: async (work) => {
         if (!isCurrent()) return;
-        await this.withRunner(async (run) => {
-          try {
-            await work(run);
-          } catch (err) {
-            if (!isCancelled(err) && isCurrent()) this.container.log.warn(`${this.driver.kind}: follow-up query failed: ${describeFailure(err)}`);
-          }
-        }, () => undefined, (run) => record.wrap(run, 'a follow-up that refines the answer'));
+        await this.withRunner(
+          async (run) => {
+            try {
+              await work(run);
+            } catch (err) {
+              if (!isCancelled(err) && isCurrent())
+                this.container.log.warn(`${this.driver.kind}: follow-up query failed: ${describeFailure(err)}`);
+            }
+          },
+          () => undefined,
+          (run) => record.wrap(run, 'a follow-up that refines the answer'),
+        );
       },
     };
   }
@@ -313,7 +352,11 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
     }
     this.context = {
       connection: connections.activeName,
-      syncs: list.map((s) => ({ syncId: s.syncId, label: `${isolate(s.modelName)} → ${isolate(s.destination)}`, primaryKey: s.primaryKey })),
+      syncs: list.map((s) => ({
+        syncId: s.syncId,
+        label: `${isolate(s.modelName)} → ${isolate(s.destination)}`,
+        primaryKey: s.primaryKey,
+      })),
       hasFields: fields,
       vendorLinks: vendorLinksEnabled(),
     };

@@ -26,7 +26,12 @@ export class CategoryConfig {
   async load(): Promise<Categories> {
     const settings = parseSettingsCategories(readSetting('errorCategories'));
     const workspace = await this.readWorkspaceFile();
-    const defs: CategoryDef[] = mergeCategories(workspace.categories, settings.categories, DEFAULT_CATEGORIES, readSetting('includeDefaultErrorCategories'));
+    const defs: CategoryDef[] = mergeCategories(
+      workspace.categories,
+      settings.categories,
+      DEFAULT_CATEGORIES,
+      readSetting('includeDefaultErrorCategories'),
+    );
     const { compiled, problems, warnings } = compileCategories(defs);
     const all: CategoryProblem[] = [...workspace.problems, ...settings.problems, ...problems];
     for (const p of all) this.log.warn(`Error category skipped: ${p.message}`);
@@ -38,7 +43,9 @@ export class CategoryConfig {
   async edit(): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) {
-      await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: SETTINGS.errorCategories, edit: true } });
+      await vscode.commands.executeCommand('workbench.action.openSettingsJson', {
+        revealSetting: { key: SETTINGS.errorCategories, edit: true },
+      });
       return;
     }
     const uri = vscode.Uri.joinPath(folder.uri, CATEGORIES_FILE);
@@ -55,7 +62,9 @@ export class CategoryConfig {
     if (!folder) return { categories: [], problems: [] };
     let text: string;
     try {
-      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, CATEGORIES_FILE)));
+      text = new TextDecoder().decode(
+        await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, CATEGORIES_FILE)),
+      );
     } catch {
       return { categories: [], problems: [] };
     }

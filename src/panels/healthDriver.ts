@@ -11,7 +11,11 @@ export function healthDriver(minFailures: () => number): PanelDriver<'health'> {
     scopeLabel: (p) => windowLabel(p.days).toLowerCase(),
     async load(run, p) {
       const data = await loadHealth(run, { days: p.days, minFailures: minFailures(), now: new Date() });
-      if (data.syncs.length === 0) return { empty: 'No sync runs in this sync log yet. Enable warehouse sync logs on a sync in Hightouch, then refresh after its next run.' };
+      if (data.syncs.length === 0)
+        return {
+          empty:
+            'No sync runs in this sync log yet. Enable warehouse sync logs on a sync in Hightouch, then refresh after its next run.',
+        };
       return { data };
     },
   };

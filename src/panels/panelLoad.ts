@@ -1,6 +1,16 @@
 import type { QueryRunner } from '../loaders/queryRunner';
 import type { Dialect, SqlQuery } from '../sql/dialect';
-import type { AnalysisWebviewMessage, ChartMessage, DataOf, DrillMessage, PanelContext, PanelKind, ParamsOf, Phase, RunRowsMessage } from '../shared/analysisProtocol';
+import type {
+  AnalysisWebviewMessage,
+  ChartMessage,
+  DataOf,
+  DrillMessage,
+  PanelContext,
+  PanelKind,
+  ParamsOf,
+  Phase,
+  RunRowsMessage,
+} from '../shared/analysisProtocol';
 
 /** Messages besides the state that a load's follow-ups post (the breakdown's chart, a drill-down). */
 export type ExtraMessage = ChartMessage | DrillMessage | RunRowsMessage;
@@ -22,7 +32,10 @@ export interface LoadSession<K extends PanelKind> {
    * Runs `work` on the panel's connection and posts its phases (loading, then ready, empty,
    * error or cancelled) as the message `send` builds.
    */
-  task<T>(send: (view: Phase<T>) => ExtraMessage, work: (run: QueryRunner) => Promise<T | { empty: string }>): Promise<void>;
+  task<T>(
+    send: (view: Phase<T>) => ExtraMessage,
+    work: (run: QueryRunner) => Promise<T | { empty: string }>,
+  ): Promise<void>;
   /** Runs `work` on the panel's connection; a failure is logged and leaves what is shown. */
   quiet(work: (run: QueryRunner) => Promise<void>): Promise<void>;
 }

@@ -1,5 +1,13 @@
 import * as vscode from 'vscode';
-import { PANEL_TITLES, PANEL_VIEW_TYPES, PARAMS_GUARDS, isAnalysisWebviewState, type PanelKind, type PanelTarget, type ParamsOf } from '../shared/analysisProtocol';
+import {
+  PANEL_TITLES,
+  PANEL_VIEW_TYPES,
+  PARAMS_GUARDS,
+  isAnalysisWebviewState,
+  type PanelKind,
+  type PanelTarget,
+  type ParamsOf,
+} from '../shared/analysisProtocol';
 import { AnalysisPanel, type PanelOwner, type PanelServices } from './analysisPanel';
 import type { PanelDriver } from './panelLoad';
 import { panelOpenOf } from './panelTargets';
@@ -24,7 +32,10 @@ export class AnalysisPanels implements PanelOwner, vscode.Disposable {
   register<K extends PanelKind>(driver: PanelDriver<K>): vscode.Disposable {
     this.drivers.set(driver.kind, driver as unknown as PanelDriver<PanelKind>);
     const serializer = registerPanelSerializer(PANEL_VIEW_TYPES[driver.kind], (panel, state) => {
-      const params = isAnalysisWebviewState(state) && state.panel === driver.kind && PARAMS_GUARDS[driver.kind](state.params) ? state.params : undefined;
+      const params =
+        isAnalysisWebviewState(state) && state.panel === driver.kind && PARAMS_GUARDS[driver.kind](state.params)
+          ? state.params
+          : undefined;
       const key = params && this.keyOf(driver, params);
       if (!params || !key || this.panels.has(key)) {
         // Nothing to restore from (or a duplicate): close rather than show an empty frame.
@@ -57,7 +68,9 @@ export class AnalysisPanels implements PanelOwner, vscode.Disposable {
       void existing.load();
       return existing;
     }
-    const panel = createWebviewPanel(this.container.context.extensionUri, PANEL_VIEW_TYPES[kind], PANEL_TITLES[kind], { viewColumn: vscode.ViewColumn.Active });
+    const panel = createWebviewPanel(this.container.context.extensionUri, PANEL_VIEW_TYPES[kind], PANEL_TITLES[kind], {
+      viewColumn: vscode.ViewColumn.Active,
+    });
     const created = this.adopt(driver, panel, params, key);
     void created.load();
     return created;
@@ -95,7 +108,12 @@ export class AnalysisPanels implements PanelOwner, vscode.Disposable {
     return `${driver.kind}:${driver.key(params)}`;
   }
 
-  private adopt<K extends PanelKind>(driver: PanelDriver<K>, panel: vscode.WebviewPanel, params: ParamsOf[K], key: string): AnalysisPanel<K> {
+  private adopt<K extends PanelKind>(
+    driver: PanelDriver<K>,
+    panel: vscode.WebviewPanel,
+    params: ParamsOf[K],
+    key: string,
+  ): AnalysisPanel<K> {
     const created = new AnalysisPanel<K>(this.container, this, driver, panel, params, key);
     this.panels.set(key, created as unknown as AnalysisPanel<PanelKind>);
     return created;

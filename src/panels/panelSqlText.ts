@@ -14,7 +14,9 @@ export interface PanelSqlInput {
 
 /** Words that say what a query reads, from the sync-log tables it names. */
 function tablesRead(text: string): string {
-  const names = ['sync_changelog', 'sync_snapshot', 'sync_runs', 'audience_holdout'].filter((t) => text.toLowerCase().includes(t));
+  const names = ['sync_changelog', 'sync_snapshot', 'sync_runs', 'audience_holdout'].filter((t) =>
+    text.toLowerCase().includes(t),
+  );
   return names.length === 0 ? '' : ` Reads ${names.join(', ')}.`;
 }
 
@@ -29,7 +31,9 @@ export function panelSqlText(input: PanelSqlInput): string {
   const dialects = [...new Set(input.queries.map((q) => q.dialect.name))];
   const lines = [
     commentLine(`${PANEL_TITLES[input.kind]}: ${input.scope}`),
-    commentLine(`Connection "${input.connectionName}" (${input.connectionKind}), ${dialects.length === 0 ? 'no query ran' : `${dialects.join(', ')} dialect`}.`),
+    commentLine(
+      `Connection "${input.connectionName}" (${input.connectionKind}), ${dialects.length === 0 ? 'no query ran' : `${dialects.join(', ')} dialect`}.`,
+    ),
     commentLine(
       input.queries.length === 0
         ? 'The panel has run no query yet (it is idle, or its connection failed before any query). Refresh it and try again.'

@@ -17,12 +17,22 @@ export function panelOpenOf(target: PanelTarget): PanelOpen {
     case 'breakdown':
       return {
         kind: 'breakdown',
-        params: { syncId: target.syncId, syncRunId: target.syncRunId ?? null, source: target.source ?? 'changelog', days: days(target.days, DEFAULT_DAYS) },
+        params: {
+          syncId: target.syncId,
+          syncRunId: target.syncRunId ?? null,
+          source: target.source ?? 'changelog',
+          days: days(target.days, DEFAULT_DAYS),
+        },
       };
     case 'flapping':
       return {
         kind: 'flapping',
-        params: { syncId: target.syncId, days: days(target.days, DEFAULT_DAYS), orderBy: target.orderBy ?? 'flapping', ...(target.focus ? { focus: target.focus } : {}) },
+        params: {
+          syncId: target.syncId,
+          days: days(target.days, DEFAULT_DAYS),
+          orderBy: target.orderBy ?? 'flapping',
+          ...(target.focus ? { focus: target.focus } : {}),
+        },
       };
     case 'timeline':
       return { kind: 'timeline', params: { rowId: target.rowId, syncId: target.syncId } };

@@ -46,7 +46,11 @@ export class ResultsPanel implements vscode.Disposable {
         return;
       }
       const saved = (state as ResultsWebviewState | undefined)?.view;
-      ResultsPanel.current = new ResultsPanel(container, panel, isRestorableView(saved) ? restoredView(saved) : undefined);
+      ResultsPanel.current = new ResultsPanel(
+        container,
+        panel,
+        isRestorableView(saved) ? restoredView(saved) : undefined,
+      );
     });
     return new vscode.Disposable(() => {
       serializer.dispose();
@@ -71,7 +75,11 @@ export class ResultsPanel implements vscode.Disposable {
 
   private readonly host: WebviewHost<ResultsHostMessage, ResultsWebviewMessage>;
 
-  private constructor(private readonly container: Container, panel: vscode.WebviewPanel, restored?: View) {
+  private constructor(
+    private readonly container: Container,
+    panel: vscode.WebviewPanel,
+    restored?: View,
+  ) {
     this.view = restored;
     if (restored?.type === 'showResult') this.rows = restored.page.rows;
     this.host = new WebviewHost<ResultsHostMessage, ResultsWebviewMessage>(panel, container.context.extensionUri, {
@@ -139,7 +147,8 @@ export class ResultsPanel implements vscode.Disposable {
    */
   private deliveryFailed(m: ResultsHostMessage, error: unknown): ShowErrorMessage | undefined {
     const view = this.view;
-    if ((m.type !== 'showResult' && m.type !== 'rows') || view?.type !== 'showResult' || m.runId !== view.runId) return undefined;
+    if ((m.type !== 'showResult' && m.type !== 'rows') || view?.type !== 'showResult' || m.runId !== view.runId)
+      return undefined;
     const { runId, sql, connectionName, startedAt, elapsedMs } = view;
     const failed: ShowErrorMessage = {
       type: 'showError',
@@ -192,8 +201,14 @@ export class ResultsPanel implements vscode.Disposable {
 
   private async copy(view: ShowResultMessage, format: CopyFormat): Promise<void> {
     await vscode.env.clipboard.writeText(toDelimited(view.columns, this.rows, format));
-    const partial = this.rows.length < view.rowCount ? ` of ${view.rowCountExact === false ? 'at least ' : ''}${view.rowCount.toLocaleString('en-US')}` : '';
-    vscode.window.setStatusBarMessage(`Sync Logs: copied ${this.rows.length.toLocaleString('en-US')}${partial} rows as ${format.toUpperCase()}`, 5000);
+    const partial =
+      this.rows.length < view.rowCount
+        ? ` of ${view.rowCountExact === false ? 'at least ' : ''}${view.rowCount.toLocaleString('en-US')}`
+        : '';
+    vscode.window.setStatusBarMessage(
+      `Sync Logs: copied ${this.rows.length.toLocaleString('en-US')}${partial} rows as ${format.toUpperCase()}`,
+      5000,
+    );
     this.container.log.info(`Copied ${this.rows.length} rows of run ${view.runId} as ${format}.`);
   }
 }
@@ -202,7 +217,11 @@ export class ResultsPanel implements vscode.Disposable {
 function restoredView(saved: View): View {
   switch (saved.type) {
     case 'showRunning':
-      return { ...saved, type: 'showCancelled', message: 'The window reloaded while this query ran. Run it again to see its result.' };
+      return {
+        ...saved,
+        type: 'showCancelled',
+        message: 'The window reloaded while this query ran. Run it again to see its result.',
+      };
     case 'showResult':
       return { ...saved, keptRows: saved.page.rows.length, page: { offset: 0, rows: saved.page.rows }, restored: true };
     default:

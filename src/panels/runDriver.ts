@@ -14,7 +14,10 @@ export function runDriver(): PanelDriver<'run'> {
     async load(run, p) {
       refuseNul({ 'sync ID': p.syncId, 'run ID': p.syncRunId }, run.loc.dialect.name);
       const data = await loadRunExplained(run, p.syncRunId);
-      if (!data) return { empty: `No run ${p.syncRunId} in this sync log: it may be older than the log keeps, or on another connection.` };
+      if (!data)
+        return {
+          empty: `No run ${p.syncRunId} in this sync log: it may be older than the log keeps, or on another connection.`,
+        };
       return {
         data,
         async onMessage(m, session) {

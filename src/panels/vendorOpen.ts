@@ -1,5 +1,12 @@
 import * as vscode from 'vscode';
-import { DEBUGGER_NOTE, VendorLinkError, isVendorTarget, slugProblem, vendorUrl, type VendorTarget } from '../shared/vendorLinks';
+import {
+  DEBUGGER_NOTE,
+  VendorLinkError,
+  isVendorTarget,
+  slugProblem,
+  vendorUrl,
+  type VendorTarget,
+} from '../shared/vendorLinks';
 import { SETTINGS } from '../shared/ids';
 import { hightouchLinkSettings } from '../services/settingsReaders';
 
@@ -17,8 +24,12 @@ export async function openVendorLink(target: unknown, log?: { warn(message: stri
   const problem = slugProblem(workspace);
   if (problem) {
     const open = 'Open Setting';
-    const answer = await vscode.window.showInformationMessage(`Sync Logs: ${problem} Set it to your workspace's slug to open Hightouch from here.`, open);
-    if (answer === open) await vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS.hightouchWorkspace);
+    const answer = await vscode.window.showInformationMessage(
+      `Sync Logs: ${problem} Set it to your workspace's slug to open Hightouch from here.`,
+      open,
+    );
+    if (answer === open)
+      await vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS.hightouchWorkspace);
     return false;
   }
   let url: string;

@@ -43,14 +43,22 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
     enableCommandUris: false,
     enableFindWidget: true,
     retainContextWhenHidden: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+    ],
   };
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The HTML shell: a fresh nonce each render, the panel's bundle and CSS, nothing else. */
-export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string): string {
+export function renderWebviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  bundle: string,
+  title: string,
+): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (ext: string) => vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${bundle}.${ext}`);
   const csp = [
@@ -63,7 +71,9 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
   // FAST (the webview UI toolkit) reads the nonce from this meta tag for the one <style> it adds.
   const css = asset('css');
   const cssLink =
-    css.scheme !== 'file' || existsSync(css.fsPath) ? `<link rel="stylesheet" nonce="${nonce}" href="${webview.asWebviewUri(css).toString()}">` : '';
+    css.scheme !== 'file' || existsSync(css.fsPath)
+      ? `<link rel="stylesheet" nonce="${nonce}" href="${webview.asWebviewUri(css).toString()}">`
+      : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -113,7 +123,11 @@ export class WebviewHost<Out extends Typed, In extends Typed> implements vscode.
   readonly onDidDispose = this.disposeEmitter.event;
 
   /** Takes over a panel: a new one from `createWebviewPanel`, or one VS Code hands to a serializer. */
-  constructor(readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, private readonly options: WebviewHostOptions<In>) {
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly options: WebviewHostOptions<In>,
+  ) {
     panel.title = options.title;
     panel.webview.options = webviewOptions(extensionUri);
     this.disposables.push(
@@ -149,7 +163,8 @@ export class WebviewHost<Out extends Typed, In extends Typed> implements vscode.
       onUndelivered: (m) => {
         if (!this.disposed && !this.options.replay) this.queue.push(m);
       },
-      replacement: (m, error) => (this.disposed ? undefined : (this.options.onPostFailed?.(m, error) as Out | undefined)),
+      replacement: (m, error) =>
+        this.disposed ? undefined : (this.options.onPostFailed?.(m, error) as Out | undefined),
       log: (line) => this.options.log.warn(`${this.options.viewType}: ${line}`),
     });
   }
@@ -157,7 +172,12 @@ export class WebviewHost<Out extends Typed, In extends Typed> implements vscode.
   /** Reloads the webview (a fresh nonce); it will say `ready` again. */
   render(): void {
     this.ready = false;
-    this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.extensionUri, this.options.bundle, this.options.title);
+    this.panel.webview.html = renderWebviewHtml(
+      this.panel.webview,
+      this.extensionUri,
+      this.options.bundle,
+      this.options.title,
+    );
   }
 
   private receive(message: unknown): void {

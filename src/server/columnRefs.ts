@@ -23,7 +23,8 @@ export interface ColumnRef {
 
 const isIdent = (t: Token | undefined): t is Token => !!t && (t.kind === 'word' || t.kind === 'quoted');
 /** A name after a dot; a keyword there means the user has not typed the name yet (`c.` then `from`). */
-const isPart = (t: Token | undefined): t is Token => !!t && (t.kind === 'quoted' || (t.kind === 'word' && !RESERVED.has(t.value)));
+const isPart = (t: Token | undefined): t is Token =>
+  !!t && (t.kind === 'quoted' || (t.kind === 'word' && !RESERVED.has(t.value)));
 const isDot = (t: Token | undefined) => !!t && t.kind === 'punct' && t.text === '.';
 const identName = (t: Token) => (t.kind === 'quoted' ? t.value.toLowerCase() : t.value);
 
@@ -35,7 +36,9 @@ export function tableModelOf(ref: TableRef | undefined, options: ServerOptions):
 
 /** Keywords that may stand where a column could, and so are no column references. */
 const NOT_COLUMNS = new Set(
-  'by rows range groups unbounded preceding following current row filter within respect ignore at time zone escape collate array struct separator no others ties exclude'.split(' '),
+  'by rows range groups unbounded preceding following current row filter within respect ignore at time zone escape collate array struct separator no others ties exclude'.split(
+    ' ',
+  ),
 );
 
 function readChain(tokens: readonly Token[], start: number): number[] {
@@ -58,12 +61,19 @@ function refFromChain(scope: StatementScope, parts: number[]): ColumnRef | undef
     return { ...base, nameIndex: parts[0], name: identName(first), qualified: false };
   }
   const byAlias = resolveQualifier(scope, frame, identName(first));
-  if (byAlias) return { ...base, nameIndex: parts[1], name: identName(tokens[parts[1]]), qualified: true, source: byAlias };
+  if (byAlias)
+    return { ...base, nameIndex: parts[1], name: identName(tokens[parts[1]]), qualified: true, source: byAlias };
   if (parts.length >= 3) {
     const bySchema = resolveQualifier(scope, frame, identName(tokens[parts[1]]), identName(first));
-    if (bySchema) return { ...base, nameIndex: parts[2], name: identName(tokens[parts[2]]), qualified: true, source: bySchema };
+    if (bySchema)
+      return { ...base, nameIndex: parts[2], name: identName(tokens[parts[2]]), qualified: true, source: bySchema };
   }
-  return { ...base, nameIndex: parts[parts.length - 1], name: identName(tokens[parts[parts.length - 1]]), qualified: true };
+  return {
+    ...base,
+    nameIndex: parts[parts.length - 1],
+    name: identName(tokens[parts[parts.length - 1]]),
+    qualified: true,
+  };
 }
 
 /** Every column reference in the statement: names outside table references, function names and aliases. */
@@ -81,7 +91,8 @@ export function columnRefs(scope: StatementScope): ColumnRef[] {
     const after = tokens[parts[parts.length - 1] + 1];
     i = parts[parts.length - 1] + 1;
     // A function call, or a typed literal such as `date '2026-01-01'`.
-    if (after && ((after.kind === 'punct' && after.text === '(') || (parts.length === 1 && after.kind === 'string'))) continue;
+    if (after && ((after.kind === 'punct' && after.text === '(') || (parts.length === 1 && after.kind === 'string')))
+      continue;
     const ref = refFromChain(scope, parts);
     if (ref) out.push(ref);
   }
@@ -96,7 +107,12 @@ export interface Candidates {
 }
 
 /** The sync-log tables an unqualified column name can come from. */
-export function candidateTables(scope: StatementScope, frame: number, name: string, options: ServerOptions): Candidates {
+export function candidateTables(
+  scope: StatementScope,
+  frame: number,
+  name: string,
+  options: ServerOptions,
+): Candidates {
   const sources = visibleSources(scope, frame);
   const models = sources.map((s) => tableModelOf(s, options));
   const complete = sources.length > 0 && models.every((m) => m !== undefined);
@@ -105,13 +121,19 @@ export function candidateTables(scope: StatementScope, frame: number, name: stri
 }
 
 /** The (table, column) pairs a reference can mean; empty when unknown. */
-export function resolveColumn(scope: StatementScope, ref: ColumnRef, options: ServerOptions): { table: TableModel; column: ColumnModel }[] {
+export function resolveColumn(
+  scope: StatementScope,
+  ref: ColumnRef,
+  options: ServerOptions,
+): { table: TableModel; column: ColumnModel }[] {
   if (ref.qualified && ref.source && ref.source.kind !== 'table') {
     // A CTE or derived table: the sync-log column its output passes on, if any.
     const origin = sourceColumns(scope, ref.source, options)?.columns.find((c) => c.name === ref.name)?.origin;
     return origin ? [origin] : [];
   }
-  const tables = ref.qualified ? [tableModelOf(ref.source, options)].filter((t): t is TableModel => !!t) : candidateTables(scope, ref.frame, ref.name, options).tables;
+  const tables = ref.qualified
+    ? [tableModelOf(ref.source, options)].filter((t): t is TableModel => !!t)
+    : candidateTables(scope, ref.frame, ref.name, options).tables;
   const hits = tables.flatMap((table) => {
     const column = columnModel(table, ref.name);
     return column ? [{ table, column }] : [];

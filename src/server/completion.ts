@@ -29,7 +29,8 @@ export interface CompletionItem {
 
 type Style = 'lower' | 'upper';
 
-const styleOf = (s: string): Style | undefined => (/[a-z]/i.test(s) ? (s === s.toUpperCase() ? 'upper' : 'lower') : undefined);
+const styleOf = (s: string): Style | undefined =>
+  /[a-z]/i.test(s) ? (s === s.toUpperCase() ? 'upper' : 'lower') : undefined;
 const styled = (name: string, style: Style) => (style === 'upper' ? name.toUpperCase() : name);
 const isIdent = (t: Token | undefined): t is Token => !!t && (t.kind === 'word' || t.kind === 'quoted');
 
@@ -67,7 +68,13 @@ export function completions(source: string | StatementIndex, offset: number, opt
   const replaceEnd = word ? word.end : offset;
   const before = word ? last - 1 : last;
   const prev = tokens[before];
-  const make = (label: string, kind: CompletionKind, detail: string, documentation: string, insertText = label): CompletionItem => ({
+  const make = (
+    label: string,
+    kind: CompletionKind,
+    detail: string,
+    documentation: string,
+    insertText = label,
+  ): CompletionItem => ({
     label,
     kind,
     detail,
@@ -83,41 +90,69 @@ export function completions(source: string | StatementIndex, offset: number, opt
   }
   const clause = clauseAt(scope, word ? word.start : offset);
   const tablePosition =
-    (prev?.kind === 'word' && ['from', 'join', 'update', 'into'].includes(prev.value)) || (prev?.kind === 'punct' && prev.text === ',' && clause === 'from');
+    (prev?.kind === 'word' && ['from', 'join', 'update', 'into'].includes(prev.value)) ||
+    (prev?.kind === 'punct' && prev.text === ',' && clause === 'from');
   if (tablePosition) {
     const schemaItems = visibleTables(options).map((t) => {
       const name = `${schemaOfTable(t, options)}.${t.name}`;
       return make(styled(name, style), 'table', 'sync-log table', t.description);
     });
-    const cteItems = [...scope.ctes].map((c) => make(styled(c, style), 'table', 'CTE', `Common table expression \`${c}\` of this statement.`));
-    return [...schemaItems, ...cteItems, make(styled(options.schema, style), 'schema', 'sync-log schema', 'The schema holding the sync-log tables.')];
+    const cteItems = [...scope.ctes].map((c) =>
+      make(styled(c, style), 'table', 'CTE', `Common table expression \`${c}\` of this statement.`),
+    );
+    return [
+      ...schemaItems,
+      ...cteItems,
+      make(styled(options.schema, style), 'schema', 'sync-log schema', 'The schema holding the sync-log tables.'),
+    ];
   }
   if (prev?.kind === 'op' && ['=', '!=', '<>'].includes(prev.text)) {
     const ref = indexRefs(columnRefs(scope)).byEnd.get(before - 1);
     const values = ref ? allowedValues(scope, ref, options) : undefined;
-    if (values) return values.map((v) => make(`'${v}'`, 'value', `${ref?.name} value`, `A value ${ref?.name} can hold here.`));
+    if (values)
+      return values.map((v) => make(`'${v}'`, 'value', `${ref?.name} value`, `A value ${ref?.name} can hold here.`));
   }
   return expressionItems(scope, frameAtOffset(scope, offset), options, style, make);
 }
 
-type Make = (label: string, kind: CompletionKind, detail: string, documentation: string, insertText?: string) => CompletionItem;
+type Make = (
+  label: string,
+  kind: CompletionKind,
+  detail: string,
+  documentation: string,
+  insertText?: string,
+) => CompletionItem;
 
 function columnItems(table: TableModel, options: ServerOptions, style: Style, make: Make): CompletionItem[] {
   return columnsOf(table, options).map((c) => {
     const values = c.model?.values ? ` One of: ${c.model.values.map((v) => `\`${v}\``).join(', ')}.` : '';
-    return make(styled(c.name, style), 'column', `${table.name}.${c.name}: ${c.type}`, (c.model?.description ?? '') + values);
+    return make(
+      styled(c.name, style),
+      'column',
+      `${table.name}.${c.name}: ${c.type}`,
+      (c.model?.description ?? '') + values,
+    );
   });
 }
 
 /** After `x.`: tables of a schema, or the columns of the table an alias or name stands for. */
-function qualifiedItems(scope: StatementScope, dot: number, offset: number, options: ServerOptions, make: Make): CompletionItem[] {
+function qualifiedItems(
+  scope: StatementScope,
+  dot: number,
+  offset: number,
+  options: ServerOptions,
+  make: Make,
+): CompletionItem[] {
   const tokens = scope.tokens;
   const qualifier = tokens[dot - 1];
   if (!isIdent(qualifier)) return [];
   const q = qualifier.kind === 'quoted' ? qualifier.value.toLowerCase() : qualifier.value;
   const style = styleOf(qualifier.kind === 'quoted' ? qualifier.value : qualifier.text) ?? 'lower';
   const inSchema = visibleTables(options).filter((t) => schemaOfTable(t, options).toLowerCase() === q);
-  if (inSchema.length > 0) return inSchema.map((t) => make(styled(t.name, style), 'table', `${schemaOfTable(t, options)}.${t.name}`, t.description));
+  if (inSchema.length > 0)
+    return inSchema.map((t) =>
+      make(styled(t.name, style), 'table', `${schemaOfTable(t, options)}.${t.name}`, t.description),
+    );
   const outer = tokens[dot - 3];
   const schema = tokens[dot - 2]?.text === '.' && isIdent(outer) ? outer.value.toLowerCase() : undefined;
   const frame = frameAtOffset(scope, offset);
@@ -128,33 +163,65 @@ function qualifiedItems(scope: StatementScope, dot: number, offset: number, opti
 }
 
 /** Columns of a CTE or derived table (nothing when they are unknown). */
-function derivedItems(scope: StatementScope, source: TableRef, options: ServerOptions, style: Style, make: Make): CompletionItem[] {
+function derivedItems(
+  scope: StatementScope,
+  source: TableRef,
+  options: ServerOptions,
+  style: Style,
+  make: Make,
+): CompletionItem[] {
   const owner = source.alias ?? (source.name || 'subquery');
   return (sourceColumns(scope, source, options)?.columns ?? []).map((c) => {
     const model = c.origin?.column;
     const values = model?.values ? ` One of: ${model.values.map((v) => `\`${v}\``).join(', ')}.` : '';
     const from = c.origin ? ` From ${c.origin.table.name}.${c.origin.column.name}.` : '';
-    return make(styled(c.name, style), 'column', `${owner}.${c.name}${c.type ? `: ${c.type}` : ''}`, ((model?.description ?? '') + values + from).trim());
+    return make(
+      styled(c.name, style),
+      'column',
+      `${owner}.${c.name}${c.type ? `: ${c.type}` : ''}`,
+      ((model?.description ?? '') + values + from).trim(),
+    );
   });
 }
 
-function expressionItems(scope: StatementScope, frame: number, options: ServerOptions, style: Style, make: Make): CompletionItem[] {
+function expressionItems(
+  scope: StatementScope,
+  frame: number,
+  options: ServerOptions,
+  style: Style,
+  make: Make,
+): CompletionItem[] {
   const sources = visibleSources(scope, frame);
   const tables = sources.map((s) => tableModelOf(s, options)).filter((t): t is TableModel => !!t);
   const derived = sources.filter((s) => s.kind !== 'table');
   // With no sync-log table in scope yet (FROM not typed), offer every sync-log column; a CTE or
   // subquery in scope offers only what it produces.
-  const offered = tables.length > 0 || derived.length > 0 ? [...new Set(tables)] : visibleTables(options).filter((t) => !t.optional);
+  const offered =
+    tables.length > 0 || derived.length > 0 ? [...new Set(tables)] : visibleTables(options).filter((t) => !t.optional);
   const seen = new Set<string>();
-  const columns = [...offered.flatMap((t) => columnItems(t, options, style, make)), ...derived.flatMap((s) => derivedItems(scope, s, options, style, make))].filter(
-    (item) => !seen.has(item.label) && seen.add(item.label),
-  );
+  const columns = [
+    ...offered.flatMap((t) => columnItems(t, options, style, make)),
+    ...derived.flatMap((s) => derivedItems(scope, s, options, style, make)),
+  ].filter((item) => !seen.has(item.label) && seen.add(item.label));
   const aliases = sources
     .filter((s) => s.alias)
-    .map((s) => make(styled(s.alias as string, style), 'alias', s.kind === 'table' ? `${s.schema ? s.schema + '.' : ''}${s.name}` : s.kind, 'Alias of a source in this query.'));
+    .map((s) =>
+      make(
+        styled(s.alias as string, style),
+        'alias',
+        s.kind === 'table' ? `${s.schema ? s.schema + '.' : ''}${s.name}` : s.kind,
+        'Alias of a source in this query.',
+      ),
+    );
   const functions = DIALECT_FUNCTIONS[options.dialect].map((f) => {
     const d = functionDoc(f, options.dialect);
-    return make(styled(f, style), 'function', d?.signature ?? `${options.dialect} function`, d ? `${d.summary} (${options.dialect})` : '', `${styled(f, style)}(`);
+    return make(
+      styled(f, style),
+      'function',
+      d?.signature ?? `${options.dialect} function`,
+      d ? `${d.summary} (${options.dialect})` : '',
+      `${styled(f, style)}(`,
+    );
   });
   return [...columns, ...aliases, ...functions];
 }

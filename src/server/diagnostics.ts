@@ -4,7 +4,16 @@
  * whenever a name could come from a source we do not know, nothing is reported.
  */
 import type { ColumnRef } from './columnRefs';
-import { allowedValues, candidateTables, resolveColumn, closest, columnRefs, comparedColumn, indexRefs, tableModelOf } from './columnRefs';
+import {
+  allowedValues,
+  candidateTables,
+  resolveColumn,
+  closest,
+  columnRefs,
+  comparedColumn,
+  indexRefs,
+  tableModelOf,
+} from './columnRefs';
 import type { ServerOptions, TableModel } from './schemaModel';
 import { columnMayExist, columnsOf } from './schemaModel';
 import type { StatementScope } from './sqlScope';
@@ -14,7 +23,8 @@ import { indexStatements, lexicalOf } from './statementIndex';
 
 export type Severity = 'error' | 'warning' | 'information';
 
-export type DiagnosticCode = 'unknown-column' | 'join-on-sync-id' | 'qualify-unsupported' | 'fields-on-redshift' | 'invalid-value';
+export type DiagnosticCode =
+  'unknown-column' | 'join-on-sync-id' | 'qualify-unsupported' | 'fields-on-redshift' | 'invalid-value';
 
 export interface Fix {
   title: string;
@@ -44,13 +54,24 @@ interface Memo {
   byText: Map<string, Diagnostic[]>;
   byChunk: WeakMap<Chunk, Diagnostic[]>;
 }
-const freshMemo = (options?: ServerOptions): Memo => ({ dialect: options?.dialect ?? '', schema: options?.schema ?? '', catalog: options?.catalog, byText: new Map(), byChunk: new WeakMap() });
+const freshMemo = (options?: ServerOptions): Memo => ({
+  dialect: options?.dialect ?? '',
+  schema: options?.schema ?? '',
+  catalog: options?.catalog,
+  byText: new Map(),
+  byChunk: new WeakMap(),
+});
 let memo: Memo = freshMemo();
 const MEMO_LIMIT = 20_000;
 
 /** Diagnostics of a whole document, from its text or from an index kept up to date by edits. */
 export function diagnostics(source: string | StatementIndex, options: ServerOptions): Diagnostic[] {
-  if (memo.dialect !== options.dialect || memo.schema !== options.schema || memo.catalog !== options.catalog || memo.byText.size > MEMO_LIMIT) {
+  if (
+    memo.dialect !== options.dialect ||
+    memo.schema !== options.schema ||
+    memo.catalog !== options.catalog ||
+    memo.byText.size > MEMO_LIMIT
+  ) {
     memo = freshMemo(options);
   }
   const index = typeof source === 'string' ? indexStatements(source, lexicalOf(options.dialect)) : source;
@@ -114,7 +135,12 @@ function columnDiagnostics(scope: StatementScope, ref: ColumnRef, options: Serve
     tables = [table];
   } else {
     // A select alias, a CTE, or a whole source named as a value (`to_json(r)`) is not a column.
-    if (scope.selectAliases.has(ref.name) || scope.ctes.has(ref.name) || scope.refs.some((r) => r.alias === ref.name || r.name === ref.name)) return [];
+    if (
+      scope.selectAliases.has(ref.name) ||
+      scope.ctes.has(ref.name) ||
+      scope.refs.some((r) => r.alias === ref.name || r.name === ref.name)
+    )
+      return [];
     const candidates = candidateTables(scope, ref.frame, ref.name, options);
     // Candidates follow the documented model; columnMayExist below applies the dialect and catalog.
     if (!candidates.complete) return [];
@@ -123,7 +149,14 @@ function columnDiagnostics(scope: StatementScope, ref: ColumnRef, options: Serve
   }
   const fieldsTable = tables.find((t) => isFieldsOnRedshift(t, ref.name, options));
   if (fieldsTable) {
-    return [{ ...at, severity: 'error', code: 'fields-on-redshift', message: `${fieldsTable.name}.fields does not exist on Redshift (Hightouch does not write it there).` }];
+    return [
+      {
+        ...at,
+        severity: 'error',
+        code: 'fields-on-redshift',
+        message: `${fieldsTable.name}.fields does not exist on Redshift (Hightouch does not write it there).`,
+      },
+    ];
   }
   const names = [...new Set(tables.flatMap((t) => columnsOf(t, options).map((c) => c.name)))];
   const suggestion = closest(ref.name, names);
@@ -136,7 +169,8 @@ function columnDiagnostics(scope: StatementScope, ref: ColumnRef, options: Serve
     code: 'unknown-column',
     message: `Unknown column "${token.text}" on ${where}.` + (suggestion ? ` Did you mean "${suggestion}"?` : ''),
   };
-  if (suggestion) diagnostic.fix = { title: `Change to ${suggestion}`, ...at, newText: matchCase(token.text, suggestion) };
+  if (suggestion)
+    diagnostic.fix = { title: `Change to ${suggestion}`, ...at, newText: matchCase(token.text, suggestion) };
   return [diagnostic];
 }
 
@@ -148,7 +182,12 @@ interface Equality {
 }
 
 /** Joining changelog or snapshot to runs on sync_id alone pairs each row with every run of the sync. */
-function joinDiagnostics(text: string, scope: StatementScope, refs: readonly ColumnRef[], options: ServerOptions): Diagnostic[] {
+function joinDiagnostics(
+  text: string,
+  scope: StatementScope,
+  refs: readonly ColumnRef[],
+  options: ServerOptions,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { byEnd, byStart } = indexRefs(refs);
   for (const cond of scope.joins) {
@@ -176,7 +215,9 @@ function joinDiagnostics(text: string, scope: StatementScope, refs: readonly Col
     const r = scope.tokens[bySyncId.right.nameIndex];
     const start = scope.tokens[bySyncId.left.start].start;
     const end = scope.tokens[bySyncId.right.end].end;
-    const rowTable = [bySyncId.left, bySyncId.right].map((x) => tableModelOf(x.source, options) as TableModel).find((t) => t.name !== 'sync_runs') as TableModel;
+    const rowTable = [bySyncId.left, bySyncId.right]
+      .map((x) => tableModelOf(x.source, options) as TableModel)
+      .find((t) => t.name !== 'sync_runs') as TableModel;
     const d: Diagnostic = {
       start,
       end,
@@ -185,7 +226,12 @@ function joinDiagnostics(text: string, scope: StatementScope, refs: readonly Col
       message: `Joining ${rowTable.name} to sync_runs on sync_id alone pairs every row with every run of the sync and multiplies rows: join on sync_run_id.`,
     };
     if (columnMayExist(rowTable, 'sync_run_id', options)) {
-      const newText = text.slice(start, l.start) + matchCase(l.text, 'sync_run_id') + text.slice(l.end, r.start) + matchCase(r.text, 'sync_run_id') + text.slice(r.end, end);
+      const newText =
+        text.slice(start, l.start) +
+        matchCase(l.text, 'sync_run_id') +
+        text.slice(l.end, r.start) +
+        matchCase(r.text, 'sync_run_id') +
+        text.slice(r.end, end);
       d.fix = { title: 'Join on sync_run_id', start, end, newText };
     }
     out.push(d);
@@ -193,13 +239,23 @@ function joinDiagnostics(text: string, scope: StatementScope, refs: readonly Col
   return out;
 }
 
-function usingDiagnostic(scope: StatementScope, joined: ColumnRef['source'], start: number, end: number, options: ServerOptions): Diagnostic[] {
+function usingDiagnostic(
+  scope: StatementScope,
+  joined: ColumnRef['source'],
+  start: number,
+  end: number,
+  options: ServerOptions,
+): Diagnostic[] {
   const names = scope.tokens.slice(start, end).filter((t) => t.kind === 'word' || t.kind === 'quoted');
   const syncId = names.find((t) => t.value.toLowerCase() === 'sync_id');
   if (!syncId || names.some((t) => t.value.toLowerCase() === 'sync_run_id')) return [];
   const joinedModel = tableModelOf(joined, options)?.name;
-  const others = scope.frames[joined?.frame ?? 0].sources.filter((s) => s !== joined).map((s) => tableModelOf(s, options)?.name);
-  const rowToRuns = (joinedModel === 'sync_runs' && others.some((o) => ROW_TABLES.has(o ?? ''))) || (ROW_TABLES.has(joinedModel ?? '') && others.includes('sync_runs'));
+  const others = scope.frames[joined?.frame ?? 0].sources
+    .filter((s) => s !== joined)
+    .map((s) => tableModelOf(s, options)?.name);
+  const rowToRuns =
+    (joinedModel === 'sync_runs' && others.some((o) => ROW_TABLES.has(o ?? ''))) ||
+    (ROW_TABLES.has(joinedModel ?? '') && others.includes('sync_runs'));
   if (!rowToRuns) return [];
   return [
     {
@@ -207,8 +263,14 @@ function usingDiagnostic(scope: StatementScope, joined: ColumnRef['source'], sta
       end: syncId.end,
       severity: 'warning',
       code: 'join-on-sync-id',
-      message: 'Joining sync-log rows to sync_runs on sync_id alone pairs every row with every run of the sync and multiplies rows: join on sync_run_id.',
-      fix: { title: 'Join on sync_run_id', start: syncId.start, end: syncId.end, newText: matchCase(syncId.text, 'sync_run_id') },
+      message:
+        'Joining sync-log rows to sync_runs on sync_id alone pairs every row with every run of the sync and multiplies rows: join on sync_run_id.',
+      fix: {
+        title: 'Join on sync_run_id',
+        start: syncId.start,
+        end: syncId.end,
+        newText: matchCase(syncId.text, 'sync_run_id'),
+      },
     },
   ];
 }
@@ -229,9 +291,12 @@ function valueDiagnostics(scope: StatementScope, refs: readonly ColumnRef[], opt
       end: t.end,
       severity: 'warning',
       code: 'invalid-value',
-      message: `'${t.value}' is never a value of ${columnLabel(scope, ref, options)} (${allowed.join(', ')}).` + (suggestion ? ` Did you mean '${suggestion}'?` : ''),
+      message:
+        `'${t.value}' is never a value of ${columnLabel(scope, ref, options)} (${allowed.join(', ')}).` +
+        (suggestion ? ` Did you mean '${suggestion}'?` : ''),
     };
-    if (suggestion) d.fix = { title: `Change to '${suggestion}'`, start: t.start, end: t.end, newText: `'${suggestion}'` };
+    if (suggestion)
+      d.fix = { title: `Change to '${suggestion}'`, start: t.start, end: t.end, newText: `'${suggestion}'` };
     out.push(d);
   });
   return out;

@@ -24,13 +24,30 @@ export interface SourceColumns {
   complete: boolean;
 }
 
-const isName = (t: Token | undefined): t is Token => !!t && ((t.kind === 'word' && !RESERVED.has(t.value)) || t.kind === 'quoted');
+const isName = (t: Token | undefined): t is Token =>
+  !!t && ((t.kind === 'word' && !RESERVED.has(t.value)) || t.kind === 'quoted');
 const isPunct = (t: Token | undefined, p: string) => !!t && t.kind === 'punct' && t.text === p;
 const isWord = (t: Token | undefined, w: string) => !!t && t.kind === 'word' && t.value === w;
 const nameOf = (t: Token) => (t.kind === 'quoted' ? t.value.toLowerCase() : t.value);
 
 /** Words that end a select list at its own level. */
-const ENDS_SELECT = new Set(['from', 'where', 'group', 'order', 'having', 'qualify', 'limit', 'union', 'intersect', 'except', 'minus', 'window', 'into', 'fetch', 'offset']);
+const ENDS_SELECT = new Set([
+  'from',
+  'where',
+  'group',
+  'order',
+  'having',
+  'qualify',
+  'limit',
+  'union',
+  'intersect',
+  'except',
+  'minus',
+  'window',
+  'into',
+  'fetch',
+  'offset',
+]);
 
 const MAX_DEPTH = 256;
 
@@ -41,18 +58,31 @@ interface Cache {
 const caches = new WeakMap<StatementScope, Cache>();
 
 /** Columns of a source; undefined when the source is unknown (a table outside the catalog, a table function). */
-export function sourceColumns(scope: StatementScope, ref: TableRef | undefined, options: ServerOptions): SourceColumns | undefined {
+export function sourceColumns(
+  scope: StatementScope,
+  ref: TableRef | undefined,
+  options: ServerOptions,
+): SourceColumns | undefined {
   return columnsOfRef(scope, ref, options, new Set());
 }
 
-function columnsOfRef(scope: StatementScope, ref: TableRef | undefined, options: ServerOptions, visiting: Set<number>): SourceColumns | undefined {
+function columnsOfRef(
+  scope: StatementScope,
+  ref: TableRef | undefined,
+  options: ServerOptions,
+  visiting: Set<number>,
+): SourceColumns | undefined {
   if (!ref) return undefined;
   if (ref.kind === 'table') {
     const table = findTable(ref.name, ref.schema, options);
     if (!table) return undefined;
     return {
       complete: true,
-      columns: columnsOf(table, options).map((c) => ({ name: c.name, type: c.type, origin: c.model ? { table, column: c.model } : undefined })),
+      columns: columnsOf(table, options).map((c) => ({
+        name: c.name,
+        type: c.type,
+        origin: c.model ? { table, column: c.model } : undefined,
+      })),
     };
   }
   if (ref.kind === 'cte') {
@@ -75,7 +105,12 @@ function columnsOfRef(scope: StatementScope, ref: TableRef | undefined, options:
 const positional = (body: SourceColumns | undefined): OutputColumn[] => (body?.complete ? body.columns : []);
 
 /** What the first select of a frame produces (later UNION branches take its names). */
-function frameColumns(scope: StatementScope, frame: number, options: ServerOptions, visiting: Set<number>): SourceColumns | undefined {
+function frameColumns(
+  scope: StatementScope,
+  frame: number,
+  options: ServerOptions,
+  visiting: Set<number>,
+): SourceColumns | undefined {
   let cache = caches.get(scope);
   if (!cache || cache.options !== options) caches.set(scope, (cache = { options, byFrame: new Map() }));
   if (cache.byFrame.has(frame)) return cache.byFrame.get(frame);
@@ -90,7 +125,12 @@ function frameColumns(scope: StatementScope, frame: number, options: ServerOptio
   return result;
 }
 
-function computeFrameColumns(scope: StatementScope, frame: number, options: ServerOptions, visiting: Set<number>): SourceColumns | undefined {
+function computeFrameColumns(
+  scope: StatementScope,
+  frame: number,
+  options: ServerOptions,
+  visiting: Set<number>,
+): SourceColumns | undefined {
   const { tokens, frameOf } = scope;
   const fr = scope.frames[frame];
   if (!fr || !fr.hasSelect) return undefined;
@@ -167,14 +207,17 @@ function computeFrameColumns(scope: StatementScope, frame: number, options: Serv
       out.complete = false;
       continue;
     }
-    const origin = isChain(tokens, a, exprEnd) ? originOf(scope, frame, tokens, a, exprEnd, options, visiting) : undefined;
+    const origin = isChain(tokens, a, exprEnd)
+      ? originOf(scope, frame, tokens, a, exprEnd, options, visiting)
+      : undefined;
     out.columns.push({ name, origin: origin?.origin, type: origin?.type });
   }
   return out;
 }
 
 /** A token an expression can end with, so that a name after it is an implicit alias (`count(*) n`, `x y`). */
-const endsExpression = (t: Token) => isPunct(t, ')') || t.kind === 'string' || t.kind === 'number' || isName(t) || isWord(t, 'end');
+const endsExpression = (t: Token) =>
+  isPunct(t, ')') || t.kind === 'string' || t.kind === 'number' || isName(t) || isWord(t, 'end');
 
 const isStar = (t: Token | undefined) => !!t && t.kind === 'op' && t.text === '*';
 
@@ -186,7 +229,15 @@ function isChain(tokens: readonly Token[], a: number, b: number): boolean {
 }
 
 /** The column a plain reference in a frame's select list names, when it is certain. */
-function originOf(scope: StatementScope, frame: number, tokens: readonly Token[], a: number, b: number, options: ServerOptions, visiting: Set<number>): OutputColumn | undefined {
+function originOf(
+  scope: StatementScope,
+  frame: number,
+  tokens: readonly Token[],
+  a: number,
+  b: number,
+  options: ServerOptions,
+  visiting: Set<number>,
+): OutputColumn | undefined {
   const name = nameOf(tokens[b - 1]);
   const find = (s: SourceColumns | undefined) => s?.columns.find((c) => c.name === name);
   if (b - a >= 3) {
@@ -194,6 +245,8 @@ function originOf(scope: StatementScope, frame: number, tokens: readonly Token[]
     const schema = b - a >= 5 ? nameOf(tokens[b - 5]) : undefined;
     return find(columnsOfRef(scope, resolveQualifier(scope, frame, qualifier, schema), options, visiting));
   }
-  const hits = scope.frames[frame].sources.map((s) => find(columnsOfRef(scope, s, options, visiting))).filter((c): c is OutputColumn => !!c);
+  const hits = scope.frames[frame].sources
+    .map((s) => find(columnsOfRef(scope, s, options, visiting)))
+    .filter((c): c is OutputColumn => !!c);
   return hits.length === 1 ? hits[0] : undefined;
 }

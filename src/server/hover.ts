@@ -18,13 +18,17 @@ export interface Hover {
 }
 
 function tableMarkdown(table: TableModel, options: ServerOptions): string {
-  const columns = columnsOf(table, options).map((c) => `\`${c.name}\``).join(', ');
+  const columns = columnsOf(table, options)
+    .map((c) => `\`${c.name}\``)
+    .join(', ');
   return `**${schemaOfTable(table, options)}.${table.name}**\n\n${table.description}\n\nColumns: ${columns}`;
 }
 
 function columnMarkdown(table: TableModel, column: ColumnModel, options: ServerOptions): string {
   const live = columnsOf(table, options).find((c) => c.name === column.name);
-  const type = live ? `\`${live.type}\`${live.fromCatalog ? ' (on this connection)' : ' (documented)'}` : 'not on this connection';
+  const type = live
+    ? `\`${live.type}\`${live.fromCatalog ? ' (on this connection)' : ' (documented)'}`
+    : 'not on this connection';
   const values = column.values ? `\n\nValues: ${column.values.map((v) => `\`${v}\``).join(', ')}` : '';
   const absent = column.absentOn?.includes(options.dialect) ? `\n\nAbsent on ${options.dialect}.` : '';
   return `**${table.name}.${column.name}**: ${type}\n\n${column.description}${values}${absent}`;
@@ -33,7 +37,8 @@ function columnMarkdown(table: TableModel, column: ColumnModel, options: ServerO
 /** A CTE or derived table: what it is and the columns it produces, when known. */
 function derivedMarkdown(scope: StatementScope, ref: TableRef, options: ServerOptions): string | undefined {
   const produced = sourceColumns(scope, ref, options);
-  const title = ref.kind === 'cte' ? `**${ref.name}** (common table expression)` : `**${ref.alias ?? 'subquery'}** (derived table)`;
+  const title =
+    ref.kind === 'cte' ? `**${ref.name}** (common table expression)` : `**${ref.alias ?? 'subquery'}** (derived table)`;
   if (!produced) return undefined;
   const columns = produced.columns.map((c) => `\`${c.name}\``).join(', ');
   return `${title}\n\nColumns: ${columns || '(none known)'}${produced.complete ? '' : ' (and unnamed expressions)'}`;
@@ -65,7 +70,11 @@ export function hover(source: string | StatementIndex, offset: number, options: 
   }
   const cte = [...scope.cteDefs.values()].find((d) => d.nameIndex === index);
   if (cte) {
-    const markdown = derivedMarkdown(scope, { kind: 'cte', name: cte.name, nameStart: index, nameEnd: index + 1, frame: 0 }, options);
+    const markdown = derivedMarkdown(
+      scope,
+      { kind: 'cte', name: cte.name, nameStart: index, nameEnd: index + 1, frame: 0 },
+      options,
+    );
     return markdown ? { ...range, markdown } : undefined;
   }
   // A function call (not a qualified name's last part: `x.count(` is no built-in).
@@ -79,7 +88,10 @@ export function hover(source: string | StatementIndex, offset: number, options: 
   if (index < columnRef.nameIndex) {
     const table = tableModelOf(columnRef.source, options);
     if (table) return { ...range, markdown: tableMarkdown(table, options) };
-    const derived = columnRef.source && columnRef.source.kind !== 'table' ? derivedMarkdown(scope, columnRef.source, options) : undefined;
+    const derived =
+      columnRef.source && columnRef.source.kind !== 'table'
+        ? derivedMarkdown(scope, columnRef.source, options)
+        : undefined;
     return derived ? { ...range, markdown: derived } : undefined;
   }
   if (index !== columnRef.nameIndex) return undefined;

@@ -83,7 +83,10 @@ export const TABLES: readonly TableModel[] = [
     name: 'sync_snapshot',
     description: 'The latest state of each row of the model. Rows that left the model are not in the snapshot.',
     columns: [
-      ...rowColumns(['added', 'changed', 'unchanged'], '`added`, `changed` or `unchanged`, relative to the previous run.'),
+      ...rowColumns(
+        ['added', 'changed', 'unchanged'],
+        '`added`, `changed` or `unchanged`, relative to the previous run.',
+      ),
       col('sync_run_id', 'id', 'The run of the latest operation (only on some deployments).', { optional: true }),
     ],
   },
@@ -96,7 +99,9 @@ export const TABLES: readonly TableModel[] = [
       col('primary_key', 'string', "The *name* of the model's primary-key column (its values are `row_id`)."),
       col('destination', 'string', 'The destination type slug, such as `salesforce` or `braze`.'),
       col('model_name', 'string', 'The name of the model attached to the sync.'),
-      col('status', 'string', 'Run status; per-row results are the better signal.', { values: ['succeeded', 'failed'] }),
+      col('status', 'string', 'Run status; per-row results are the better signal.', {
+        values: ['succeeded', 'failed'],
+      }),
       col('error', 'string', 'The sync-level error when the run stopped early.'),
       col('started_at', 'timestamp', 'When the run started.'),
       col('finished_at', 'timestamp', 'When the run finished.'),
@@ -150,7 +155,9 @@ export function visibleTables(options: ServerOptions): TableModel[] {
 /** The table a (possibly unqualified) name refers to; case-insensitive since Snowflake folds to upper. */
 export function findTable(name: string, schema: string | undefined, options: ServerOptions): TableModel | undefined {
   const n = lower(name);
-  return TABLES.find((t) => t.name === n && (schema === undefined || lower(schemaOfTable(t, options)) === lower(schema)));
+  return TABLES.find(
+    (t) => t.name === n && (schema === undefined || lower(schemaOfTable(t, options)) === lower(schema)),
+  );
 }
 
 export interface ResolvedColumn {
@@ -175,7 +182,12 @@ const columnsCache = new WeakMap<ServerOptions, ColumnsCache>();
 /** Columns of a table on this connection: the catalog's when it knows the table, else the documented ones. */
 export function columnsOf(table: TableModel, options: ServerOptions): ResolvedColumn[] {
   let cache = columnsCache.get(options);
-  if (!cache || cache.dialect !== options.dialect || cache.schema !== options.schema || cache.catalog !== options.catalog) {
+  if (
+    !cache ||
+    cache.dialect !== options.dialect ||
+    cache.schema !== options.schema ||
+    cache.catalog !== options.catalog
+  ) {
     cache = { dialect: options.dialect, schema: options.schema, catalog: options.catalog, byTable: new Map() };
     columnsCache.set(options, cache);
   }
@@ -210,12 +222,85 @@ export function columnModel(table: TableModel, name: string): ColumnModel | unde
 }
 
 /** Common functions per dialect, offered by completion; a small curated list, not a full catalog. */
-const COMMON_FUNCTIONS = ['count', 'sum', 'min', 'max', 'avg', 'coalesce', 'nullif', 'cast', 'lag', 'lead', 'row_number', 'rank', 'first_value', 'last_value', 'lower', 'upper', 'trim', 'length', 'concat'];
+const COMMON_FUNCTIONS = [
+  'count',
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'coalesce',
+  'nullif',
+  'cast',
+  'lag',
+  'lead',
+  'row_number',
+  'rank',
+  'first_value',
+  'last_value',
+  'lower',
+  'upper',
+  'trim',
+  'length',
+  'concat',
+];
 
 export const DIALECT_FUNCTIONS: Record<DialectKind, readonly string[]> = {
-  postgres: [...COMMON_FUNCTIONS, 'date_trunc', 'now', 'regexp_replace', 'regexp_match', 'jsonb_extract_path_text', 'string_agg', 'extract'],
-  redshift: [...COMMON_FUNCTIONS, 'date_trunc', 'getdate', 'dateadd', 'datediff', 'regexp_replace', 'regexp_substr', 'listagg', 'json_extract_path_text'],
-  snowflake: [...COMMON_FUNCTIONS, 'date_trunc', 'dateadd', 'datediff', 'current_timestamp', 'regexp_replace', 'regexp_substr', 'listagg', 'parse_json', 'iff', 'array_agg'],
-  bigquery: [...COMMON_FUNCTIONS, 'timestamp_trunc', 'timestamp_sub', 'current_timestamp', 'regexp_replace', 'regexp_extract', 'json_value', 'string_agg', 'safe_cast', 'countif'],
-  databricks: [...COMMON_FUNCTIONS, 'date_trunc', 'date_add', 'datediff', 'current_timestamp', 'regexp_replace', 'regexp_extract', 'get_json_object', 'collect_list', 'count_if'],
+  postgres: [
+    ...COMMON_FUNCTIONS,
+    'date_trunc',
+    'now',
+    'regexp_replace',
+    'regexp_match',
+    'jsonb_extract_path_text',
+    'string_agg',
+    'extract',
+  ],
+  redshift: [
+    ...COMMON_FUNCTIONS,
+    'date_trunc',
+    'getdate',
+    'dateadd',
+    'datediff',
+    'regexp_replace',
+    'regexp_substr',
+    'listagg',
+    'json_extract_path_text',
+  ],
+  snowflake: [
+    ...COMMON_FUNCTIONS,
+    'date_trunc',
+    'dateadd',
+    'datediff',
+    'current_timestamp',
+    'regexp_replace',
+    'regexp_substr',
+    'listagg',
+    'parse_json',
+    'iff',
+    'array_agg',
+  ],
+  bigquery: [
+    ...COMMON_FUNCTIONS,
+    'timestamp_trunc',
+    'timestamp_sub',
+    'current_timestamp',
+    'regexp_replace',
+    'regexp_extract',
+    'json_value',
+    'string_agg',
+    'safe_cast',
+    'countif',
+  ],
+  databricks: [
+    ...COMMON_FUNCTIONS,
+    'date_trunc',
+    'date_add',
+    'datediff',
+    'current_timestamp',
+    'regexp_replace',
+    'regexp_extract',
+    'get_json_object',
+    'collect_list',
+    'count_if',
+  ],
 };

@@ -41,7 +41,10 @@ const documents = new TextDocuments<TextDocument>({
     let unchanged = untouched.get(doc.uri) ?? UNTOUCHED;
     for (const change of changes) {
       const length = doc.getText().length;
-      unchanged = 'range' in change ? afterEdit(unchanged, doc.offsetAt(change.range.start), doc.offsetAt(change.range.end), length) : afterEdit(unchanged, 0, length, length);
+      unchanged =
+        'range' in change
+          ? afterEdit(unchanged, doc.offsetAt(change.range.start), doc.offsetAt(change.range.end), length)
+          : afterEdit(unchanged, 0, length, length);
       doc = TextDocument.update(doc, [change], version);
     }
     untouched.set(doc.uri, unchanged);
@@ -67,7 +70,8 @@ const KIND: Record<CompletionKind, CompletionItemKind> = {
 };
 
 connection.onInitialize((params) => {
-  const requested = (params.initializationOptions as { diagnosticsDebounceMs?: unknown } | undefined)?.diagnosticsDebounceMs;
+  const requested = (params.initializationOptions as { diagnosticsDebounceMs?: unknown } | undefined)
+    ?.diagnosticsDebounceMs;
   if (typeof requested === 'number' && requested >= 0) debounceMs = requested;
   return {
     capabilities: {
@@ -89,7 +93,9 @@ function indexOf(doc: TextDocument): StatementIndex {
   const entry = indexes.get(doc.uri);
   const known = entry?.index.lexical === lexical ? entry : undefined;
   if (known?.version === doc.version) return known.index;
-  const index = known ? updateStatementIndex(known.index, doc.getText(), untouched.get(doc.uri)) : indexStatements(doc.getText(), lexical);
+  const index = known
+    ? updateStatementIndex(known.index, doc.getText(), untouched.get(doc.uri))
+    : indexStatements(doc.getText(), lexical);
   indexes.set(doc.uri, { version: doc.version, index });
   untouched.delete(doc.uri);
   return index;
@@ -103,7 +109,12 @@ function validate(doc: TextDocument): void {
     code: d.code,
     source: 'sync-logs',
     message: d.message,
-    data: d.fix ? ({ title: d.fix.title, edit: { range: range(d.fix.start, d.fix.end), newText: d.fix.newText } } satisfies FixData) : undefined,
+    data: d.fix
+      ? ({
+          title: d.fix.title,
+          edit: { range: range(d.fix.start, d.fix.end), newText: d.fix.newText },
+        } satisfies FixData)
+      : undefined,
   }));
   void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: out });
 }
@@ -152,7 +163,10 @@ connection.onCompletion(({ textDocument, position }): CompletionItem[] => {
     detail: c.detail,
     documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
     sortText: String(i).padStart(4, '0'),
-    textEdit: { range: { start: doc.positionAt(c.replaceStart), end: doc.positionAt(c.replaceEnd) }, newText: c.insertText },
+    textEdit: {
+      range: { start: doc.positionAt(c.replaceStart), end: doc.positionAt(c.replaceEnd) },
+      newText: c.insertText,
+    },
   }));
 });
 
@@ -160,14 +174,25 @@ connection.onHover(({ textDocument, position }) => {
   const doc = documents.get(textDocument.uri);
   const h = doc && hover(indexOf(doc), doc.offsetAt(position), options);
   if (!doc || !h) return null;
-  return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: { start: doc.positionAt(h.start), end: doc.positionAt(h.end) } };
+  return {
+    contents: { kind: MarkupKind.Markdown, value: h.markdown },
+    range: { start: doc.positionAt(h.start), end: doc.positionAt(h.end) },
+  };
 });
 
 connection.onCodeAction(({ textDocument, context }): CodeAction[] =>
   context.diagnostics.flatMap((d) => {
     const fix = d.data as FixData | undefined;
     if (d.source !== 'sync-logs' || !fix?.edit) return [];
-    return [{ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: { changes: { [textDocument.uri]: [fix.edit] } } }];
+    return [
+      {
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: true,
+        edit: { changes: { [textDocument.uri]: [fix.edit] } },
+      },
+    ];
   }),
 );
 

@@ -9,7 +9,20 @@ import type { StatementIndex } from './statementIndex';
 import { absoluteStatement, chunkIndexAt, indexStatements, lexicalOf } from './statementIndex';
 import { indexBefore, type Statement } from './statements';
 
-export type Clause = 'none' | 'with' | 'select' | 'from' | 'join' | 'on' | 'where' | 'group by' | 'order by' | 'having' | 'qualify' | 'limit' | 'set';
+export type Clause =
+  | 'none'
+  | 'with'
+  | 'select'
+  | 'from'
+  | 'join'
+  | 'on'
+  | 'where'
+  | 'group by'
+  | 'order by'
+  | 'having'
+  | 'qualify'
+  | 'limit'
+  | 'set';
 
 export interface TableRef {
   /** `table`: a named table; `cte`: a WITH name; `derived`: a subquery or table function. */
@@ -108,9 +121,29 @@ const CLAUSE_WORDS = new Map<string, Clause>([
 ]);
 
 /** Words that end a JOIN's ON condition at the same frame. */
-const ENDS_CONDITION = new Set(['join', 'left', 'right', 'inner', 'full', 'cross', 'natural', 'where', 'group', 'order', 'having', 'qualify', 'limit', 'union', 'intersect', 'except', 'minus', 'window']);
+const ENDS_CONDITION = new Set([
+  'join',
+  'left',
+  'right',
+  'inner',
+  'full',
+  'cross',
+  'natural',
+  'where',
+  'group',
+  'order',
+  'having',
+  'qualify',
+  'limit',
+  'union',
+  'intersect',
+  'except',
+  'minus',
+  'window',
+]);
 
-const isName = (t: Token | undefined): t is Token => !!t && ((t.kind === 'word' && !RESERVED.has(t.value)) || t.kind === 'quoted');
+const isName = (t: Token | undefined): t is Token =>
+  !!t && ((t.kind === 'word' && !RESERVED.has(t.value)) || t.kind === 'quoted');
 const isPunct = (t: Token | undefined, p: string) => !!t && t.kind === 'punct' && t.text === p;
 const isWord = (t: Token | undefined, w: string) => !!t && t.kind === 'word' && t.value === w;
 const nameOf = (t: Token) => (t.kind === 'quoted' ? t.value.toLowerCase() : t.value);
@@ -174,7 +207,18 @@ function scanWith(
 export function analyzeStatement(statement: Statement): StatementScope {
   const tokens = statement.tokens;
   const match = matchParens(tokens);
-  const frames: Frame[] = [{ id: 0, parent: -1, hasSelect: false, isolated: true, sources: [], openClause: 'none', open: -1, close: tokens.length }];
+  const frames: Frame[] = [
+    {
+      id: 0,
+      parent: -1,
+      hasSelect: false,
+      isolated: true,
+      sources: [],
+      openClause: 'none',
+      open: -1,
+      close: tokens.length,
+    },
+  ];
   const frameOf = new Array<number>(tokens.length).fill(0);
   const clauseOf = new Array<Clause>(tokens.length).fill('none');
   const refs: TableRef[] = [];
@@ -217,7 +261,9 @@ export function analyzeStatement(statement: Statement): StatementScope {
       return j;
     }
     // BigQuery and Databricks quote the whole path at once: `project.hightouch_audit.sync_runs`.
-    const names = parts.flatMap((p) => (tokens[p].kind === 'quoted' ? nameOf(tokens[p]).split('.') : [nameOf(tokens[p])]));
+    const names = parts.flatMap((p) =>
+      tokens[p].kind === 'quoted' ? nameOf(tokens[p]).split('.') : [nameOf(tokens[p])],
+    );
     const name = names[names.length - 1];
     const schema = names.length > 1 ? names[names.length - 2] : undefined;
     const ref: TableRef = {
@@ -260,7 +306,16 @@ export function analyzeStatement(statement: Statement): StatementScope {
     if (isPunct(t, '(')) {
       const id = frames.length;
       const isolated = cteBodies.has(i) || expectTable[f];
-      frames.push({ id, parent: f, hasSelect: false, isolated, sources: [], openClause: effective(f), open: i, close: match[i] < 0 ? tokens.length : match[i] });
+      frames.push({
+        id,
+        parent: f,
+        hasSelect: false,
+        isolated,
+        sources: [],
+        openClause: effective(f),
+        open: i,
+        close: match[i] < 0 ? tokens.length : match[i],
+      });
       if (cteBodies.has(i)) for (const def of cteDefs.values()) if (def.paren === i) def.frame = id;
       clause.push('none');
       expectTable.push(false);
@@ -318,7 +373,10 @@ export function analyzeStatement(statement: Statement): StatementScope {
         closeCondition(f, i);
         clause[f] = 'select';
         expectTable[f] = false;
-      } else if (w === 'from' && (frames[f].hasSelect || (f === 0 && clause[f] === 'none') || isWord(tokens[i - 1], 'delete'))) {
+      } else if (
+        w === 'from' &&
+        (frames[f].hasSelect || (f === 0 && clause[f] === 'none') || isWord(tokens[i - 1], 'delete'))
+      ) {
         clause[f] = 'from';
         expectTable[f] = true;
       } else if (w === 'join') {
@@ -415,7 +473,12 @@ export function visibleSources(scope: StatementScope, frame: number): TableRef[]
 }
 
 /** The source a qualifier (alias, or table name when it has no alias) names, innermost first. */
-export function resolveQualifier(scope: StatementScope, frame: number, qualifier: string, schema?: string): TableRef | undefined {
+export function resolveQualifier(
+  scope: StatementScope,
+  frame: number,
+  qualifier: string,
+  schema?: string,
+): TableRef | undefined {
   const q = qualifier.toLowerCase();
   const s = schema?.toLowerCase();
   const matches = (r: TableRef) =>
@@ -430,7 +493,11 @@ export function resolveQualifier(scope: StatementScope, frame: number, qualifier
 }
 
 /** The statement holding an offset, analysed, from a document's text (lexed as `dialect`) or its kept-up index. */
-export function scopeAt(source: string | StatementIndex, offset: number, dialect: DialectKind = 'postgres'): StatementScope {
+export function scopeAt(
+  source: string | StatementIndex,
+  offset: number,
+  dialect: DialectKind = 'postgres',
+): StatementScope {
   const index = typeof source === 'string' ? indexStatements(source, lexicalOf(dialect)) : source;
   return analyzeStatement(absoluteStatement(index, chunkIndexAt(index, offset)));
 }

@@ -49,11 +49,23 @@ function lexChunk(text: string, from: number, lexical: LexicalTraits): Chunk {
     if (t.kind === 'comment') comments.push(t);
     else if (t.kind !== 'semicolon') code.push(t);
   }
-  return { statement: { start: 0, end: statementEnd, tokens: code, comments }, source: own.slice(1, 1 + statementEnd), length: end - from, terminated };
+  return {
+    statement: { start: 0, end: statementEnd, tokens: code, comments },
+    source: own.slice(1, 1 + statementEnd),
+    length: end - from,
+    terminated,
+  };
 }
 
 /** Lexes chunks from `from` on; stops early when `resync(start)` says the rest is known. */
-function lexFrom(text: string, lexical: LexicalTraits, from: number, chunks: Chunk[], starts: number[], resync: (start: number) => boolean): void {
+function lexFrom(
+  text: string,
+  lexical: LexicalTraits,
+  from: number,
+  chunks: Chunk[],
+  starts: number[],
+  resync: (start: number) => boolean,
+): void {
   let at = from;
   for (;;) {
     const chunk = lexChunk(text, at, lexical);
@@ -109,7 +121,11 @@ function commonPrefixAndSuffix(old: string, text: string): Unchanged {
   let prefix = 0;
   while (prefix < limit && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
   let suffix = 0;
-  while (suffix < limit - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  while (
+    suffix < limit - prefix &&
+    old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)
+  )
+    suffix++;
   return { prefix, suffix };
 }
 

@@ -53,7 +53,9 @@ export function tokenAt(tokens: readonly Token[], offset: number): Token | undef
     else if (t.start > offset) hi = mid - 1;
     else {
       // Where two tokens touch, the earlier one is the word being typed, unless it is punctuation (`c.|x`).
-      return t.end === offset && mid + 1 < tokens.length && tokens[mid + 1].start === offset && t.kind === 'punct' ? tokens[mid + 1] : t;
+      return t.end === offset && mid + 1 < tokens.length && tokens[mid + 1].start === offset && t.kind === 'punct'
+        ? tokens[mid + 1]
+        : t;
     }
   }
   return undefined;

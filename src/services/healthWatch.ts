@@ -60,7 +60,9 @@ export class HealthWatch implements vscode.Disposable {
       return alerts;
     } catch (err) {
       this.failures++;
-      this.log.warn(`Watch: the health check failed (${this.failures} in a row; next in ${Math.round(nextDelayMs(this.intervalMs(), this.failures) / 60_000)} min): ${(err as Error).message ?? String(err)}`);
+      this.log.warn(
+        `Watch: the health check failed (${this.failures} in a row; next in ${Math.round(nextDelayMs(this.intervalMs(), this.failures) / 60_000)} min): ${(err as Error).message ?? String(err)}`,
+      );
       return [];
     } finally {
       this.running = false;
@@ -86,7 +88,10 @@ export class HealthWatch implements vscode.Disposable {
 
 function showAlerts(alerts: HealthAlert[], open: () => void): void {
   // One notification per check: several syncs at once are one incident to look at.
-  const text = alerts.length === 1 ? alerts[0].message : `${alerts.length} sync health changes: ${alerts.map((a) => a.message).join('; ')}`;
+  const text =
+    alerts.length === 1
+      ? alerts[0].message
+      : `${alerts.length} sync health changes: ${alerts.map((a) => a.message).join('; ')}`;
   void vscode.window.showWarningMessage(`Sync Logs: ${isolate(text)}`, 'Open Sync Health').then((choice) => {
     if (choice) open();
   });

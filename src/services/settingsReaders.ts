@@ -18,7 +18,11 @@ export function inspectSetting<K extends SettingName>(name: K) {
 }
 
 /** Writes a setting at one level (undefined removes it there). */
-export function updateSetting<K extends SettingName>(name: K, value: SettingValues[K] | undefined, target: vscode.ConfigurationTarget): Thenable<void> {
+export function updateSetting<K extends SettingName>(
+  name: K,
+  value: SettingValues[K] | undefined,
+  target: vscode.ConfigurationTarget,
+): Thenable<void> {
   return vscode.workspace.getConfiguration().update(SETTINGS[name], value, target);
 }
 
@@ -51,7 +55,10 @@ export function maxResultRows(): number {
 export function hightouchLinkSettings(): { workspace: string; baseUrl: string } {
   const workspace: unknown = readSetting('hightouchWorkspace');
   const baseUrl: unknown = readSetting('hightouchBaseUrl');
-  return { workspace: typeof workspace === 'string' ? workspace.trim() : '', baseUrl: typeof baseUrl === 'string' ? baseUrl.trim() : '' };
+  return {
+    workspace: typeof workspace === 'string' ? workspace.trim() : '',
+    baseUrl: typeof baseUrl === 'string' ? baseUrl.trim() : '',
+  };
 }
 
 /** BigQuery: every job's maximumBytesBilled (syncLogs.bigquery.maximumBytesBilled); 0 (the default) sets none. */

@@ -70,7 +70,11 @@ export class SyncList implements vscode.Disposable {
   async readHealthNow(): Promise<HealthData> {
     const { warehouse, info } = await this.connections.getSyncLog();
     if (info.problem) throw new Error(info.problem);
-    return loadHealth(warehouseRunner(warehouse, info.location), { days: DEFAULT_HEALTH_DAYS, minFailures: this.minFailures(), now: new Date() });
+    return loadHealth(warehouseRunner(warehouse, info.location), {
+      days: DEFAULT_HEALTH_DAYS,
+      minFailures: this.minFailures(),
+      now: new Date(),
+    });
   }
 
   /** The syncs as last read; the first call (and the first after a refresh) queries the warehouse. */

@@ -243,7 +243,8 @@ export interface FieldChange {
  * out of it, a failed change left the old values, a failed remove left the row in it; an
  * aborted operation was never sent. 'other' is an op_type or status the schema does not name.
  */
-export type TimelineOutcome = 'added' | 'add-failed' | 'changed' | 'change-failed' | 'removed' | 'remove-failed' | 'aborted' | 'other';
+export type TimelineOutcome =
+  'added' | 'add-failed' | 'changed' | 'change-failed' | 'removed' | 'remove-failed' | 'aborted' | 'other';
 
 export interface TimelineEvent {
   syncId: string;

@@ -159,7 +159,13 @@ export type AnalysisHostMessage = StateMessage | ChartMessage | DrillMessage | R
  */
 export type PanelTarget =
   | { panel: 'health'; days?: number | null }
-  | { panel: 'breakdown'; syncId: string | null; syncRunId?: string | null; days?: number | null; source?: 'changelog' | 'snapshot' }
+  | {
+      panel: 'breakdown';
+      syncId: string | null;
+      syncRunId?: string | null;
+      days?: number | null;
+      source?: 'changelog' | 'snapshot';
+    }
   | { panel: 'flapping'; syncId: string; days?: number | null; orderBy?: FlappingOrder; focus?: 'stuck' }
   | { panel: 'timeline'; rowId: string; syncId: string | null }
   | { panel: 'model'; syncId: string; days?: number | null }
@@ -201,7 +207,8 @@ export interface AnalysisWebviewState {
 const isObject = (m: unknown): m is Record<string, unknown> => typeof m === 'object' && m !== null;
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isStrOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
-const isDays = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 3650);
+const isDays = (v: unknown): v is number | null =>
+  v === null || (typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 3650);
 const PANEL_KINDS: readonly PanelKind[] = ['health', 'breakdown', 'flapping', 'timeline', 'model', 'run'];
 const isPanelKind = (v: unknown): v is PanelKind => (PANEL_KINDS as readonly unknown[]).includes(v);
 const isOptDays = (v: unknown): boolean => v === undefined || isDays(v);
@@ -214,10 +221,15 @@ export const PARAMS_GUARDS: { [K in PanelKind]: (p: unknown) => p is ParamsOf[K]
   health: (p): p is HealthParams => isObject(p) && isDays(p.days),
   run: (p): p is RunParams => isObject(p) && isStr(p.syncId) && isStr(p.syncRunId),
   breakdown: (p): p is BreakdownParams =>
-    isObject(p) && isStrOrNull(p.syncId) && isStrOrNull(p.syncRunId) && (p.source === 'changelog' || p.source === 'snapshot') && isDays(p.days),
+    isObject(p) &&
+    isStrOrNull(p.syncId) &&
+    isStrOrNull(p.syncRunId) &&
+    (p.source === 'changelog' || p.source === 'snapshot') &&
+    isDays(p.days),
   flapping: (p): p is FlappingParams =>
     isObject(p) && isStr(p.syncId) && isDays(p.days) && isFlappingOrder(p.orderBy) && isFocus(p.focus),
-  timeline: (p): p is TimelineParams => isObject(p) && isStr(p.rowId) && p.rowId.length <= 1000 && isStrOrNull(p.syncId),
+  timeline: (p): p is TimelineParams =>
+    isObject(p) && isStr(p.rowId) && p.rowId.length <= 1000 && isStrOrNull(p.syncId),
   model: (p): p is ModelParams => isObject(p) && isStr(p.syncId) && isDays(p.days),
 };
 
@@ -228,9 +240,19 @@ export function isPanelTarget(t: unknown): t is PanelTarget {
     case 'health':
       return isOptDays(t.days);
     case 'breakdown':
-      return isStrOrNull(t.syncId) && (t.syncRunId === undefined || isStrOrNull(t.syncRunId)) && isOptDays(t.days) && (t.source === undefined || t.source === 'changelog' || t.source === 'snapshot');
+      return (
+        isStrOrNull(t.syncId) &&
+        (t.syncRunId === undefined || isStrOrNull(t.syncRunId)) &&
+        isOptDays(t.days) &&
+        (t.source === undefined || t.source === 'changelog' || t.source === 'snapshot')
+      );
     case 'flapping':
-      return isStr(t.syncId) && isOptDays(t.days) && (t.orderBy === undefined || isFlappingOrder(t.orderBy)) && isFocus(t.focus);
+      return (
+        isStr(t.syncId) &&
+        isOptDays(t.days) &&
+        (t.orderBy === undefined || isFlappingOrder(t.orderBy)) &&
+        isFocus(t.focus)
+      );
     case 'timeline':
       return isStr(t.rowId) && t.rowId.length <= 1000 && isStrOrNull(t.syncId);
     case 'model':
@@ -245,7 +267,8 @@ export function isPanelTarget(t: unknown): t is PanelTarget {
 const RUN_OPS: readonly unknown[] = ['added', 'changed', 'removed'];
 function isRunRowsSelector(s: unknown): s is RunRowsSelector {
   if (!isObject(s)) return false;
-  if (s.kind === 'op') return RUN_OPS.includes(s.opType) && ['succeeded', 'failed', 'aborted', 'planned'].includes(s.status as string);
+  if (s.kind === 'op')
+    return RUN_OPS.includes(s.opType) && ['succeeded', 'failed', 'aborted', 'planned'].includes(s.status as string);
   if (s.kind === 'compare') return ['newlyFailing', 'recovered', 'stillFailing'].includes(s.which as string);
   return false;
 }

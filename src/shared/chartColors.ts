@@ -35,7 +35,12 @@ export const SLOT_COUNT = SLOT_HUES.length * TONES;
  * neighbours in the list are five hue steps (120 degrees) apart and the first 12 use every hue
  * once before the second tone is used.
  */
-const FIXED = new Map<string, number>(DEFAULT_PATTERNS.slice(0, SLOT_COUNT).map(([name], k) => [name, ((k * 5) % SLOT_HUES.length) + SLOT_HUES.length * Math.floor(k / SLOT_HUES.length)]));
+const FIXED = new Map<string, number>(
+  DEFAULT_PATTERNS.slice(0, SLOT_COUNT).map(([name], k) => [
+    name,
+    ((k * 5) % SLOT_HUES.length) + SLOT_HUES.length * Math.floor(k / SLOT_HUES.length),
+  ]),
+);
 
 /** FNV-1a over UTF-16 code units: small, stable across runs and platforms. */
 export function hashName(name: string): number {

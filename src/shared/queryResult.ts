@@ -36,7 +36,10 @@ export interface ResultObjectsOptions {
 }
 
 /** A result's rows as objects keyed by column name (a later column of the same name wins). */
-export function resultObjects<T = Record<string, unknown>>(result: QueryResult, options: ResultObjectsOptions = {}): T[] {
+export function resultObjects<T = Record<string, unknown>>(
+  result: QueryResult,
+  options: ResultObjectsOptions = {},
+): T[] {
   // Names worked out once per result, not once per row: breakdowns read tens of thousands of rows.
   const names = result.columns.map((c) => (options.lowerCaseNames ? c.name.toLowerCase() : c.name));
   return result.rows.map((row) => {

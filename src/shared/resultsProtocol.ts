@@ -74,7 +74,8 @@ export interface RowsMessage extends RowsPage {
   runId: string;
 }
 
-export type ResultsHostMessage = ShowRunningMessage | ShowResultMessage | ShowErrorMessage | ShowCancelledMessage | RowsMessage;
+export type ResultsHostMessage =
+  ShowRunningMessage | ShowResultMessage | ShowErrorMessage | ShowCancelledMessage | RowsMessage;
 
 // ---- webview -> host ----
 
@@ -161,7 +162,14 @@ export function isShowResult(m: unknown): m is ShowResultMessage {
 }
 
 export function isShowError(m: unknown): m is ShowErrorMessage {
-  return isObj(m) && m.type === 'showError' && isRunInfo(m) && isStr(m.message) && optional(m.code, isStr) && optional(m.elapsedMs, isMs);
+  return (
+    isObj(m) &&
+    m.type === 'showError' &&
+    isRunInfo(m) &&
+    isStr(m.message) &&
+    optional(m.code, isStr) &&
+    optional(m.elapsedMs, isMs)
+  );
 }
 
 export function isShowCancelled(m: unknown): m is ShowCancelledMessage {

@@ -50,7 +50,8 @@ export class VendorLinkError extends Error {
 /** Why a slug setting is unusable, or undefined when it is a slug. */
 export function slugProblem(slug: string): string | undefined {
   if (slug.trim() === '') return 'No Hightouch workspace is set (syncLogs.hightouchWorkspace).';
-  if (!SLUG.test(slug.trim())) return `"${slug.slice(0, 60)}" is not a Hightouch workspace slug: use the part of the app's address after app.hightouch.com/, e.g. acme-prod.`;
+  if (!SLUG.test(slug.trim()))
+    return `"${slug.slice(0, 60)}" is not a Hightouch workspace slug: use the part of the app's address after app.hightouch.com/, e.g. acme-prod.`;
   return undefined;
 }
 
@@ -64,12 +65,16 @@ export function checkedBaseUrl(base: string | undefined): string {
     throw new VendorLinkError(`syncLogs.hightouchBaseUrl "${raw.slice(0, 80)}" is not a URL.`);
   }
   if (url.protocol !== 'https:') throw new VendorLinkError('syncLogs.hightouchBaseUrl must start with https://.');
-  if (url.username || url.password || url.search || url.hash) throw new VendorLinkError('syncLogs.hightouchBaseUrl must be a plain address, without a user, query or fragment.');
+  if (url.username || url.password || url.search || url.hash)
+    throw new VendorLinkError('syncLogs.hightouchBaseUrl must be a plain address, without a user, query or fragment.');
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 function checkedId(id: string | undefined, what: string): string {
-  if (id === undefined || !ID.test(id)) throw new VendorLinkError(`The ${what} cannot be part of a Hightouch link: ${JSON.stringify(String(id).slice(0, 40))}.`);
+  if (id === undefined || !ID.test(id))
+    throw new VendorLinkError(
+      `The ${what} cannot be part of a Hightouch link: ${JSON.stringify(String(id).slice(0, 40))}.`,
+    );
   return id;
 }
 
@@ -80,8 +85,17 @@ export function vendorUrl(target: VendorTarget, workspace: string, baseUrl?: str
   const base = checkedBaseUrl(baseUrl);
   const syncId = checkedId(target.syncId, 'sync ID');
   const runId = target.kind === 'sync' ? undefined : target.syncRunId;
-  const template = target.kind === 'sync' ? PATHS.sync : target.kind === 'run' ? PATHS.run : runId === undefined ? PATHS.syncRuns : PATHS.debugger;
-  const path = template.replace('{syncId}', encodeURIComponent(syncId)).replace('{syncRunId}', () => encodeURIComponent(checkedId(runId, 'run ID')));
+  const template =
+    target.kind === 'sync'
+      ? PATHS.sync
+      : target.kind === 'run'
+        ? PATHS.run
+        : runId === undefined
+          ? PATHS.syncRuns
+          : PATHS.debugger;
+  const path = template
+    .replace('{syncId}', encodeURIComponent(syncId))
+    .replace('{syncRunId}', () => encodeURIComponent(checkedId(runId, 'run ID')));
   return `${base}/${encodeURIComponent(workspace.trim())}${path}`;
 }
 
@@ -93,7 +107,9 @@ export function vendorLinkLabel(target: VendorTarget): string {
     case 'run':
       return 'Open the run in Hightouch';
     case 'debugger':
-      return target.syncRunId === undefined ? "Open the sync's runs in Hightouch (live debugger)" : "Open the run's live debugger in Hightouch";
+      return target.syncRunId === undefined
+        ? "Open the sync's runs in Hightouch (live debugger)"
+        : "Open the run's live debugger in Hightouch";
   }
 }
 

@@ -31,7 +31,12 @@ export interface ScopeAliases {
  * Time lives only on sync_runs, reached through sync_run_id: never through sync_id, which would
  * pair every operation with every run of the sync.
  */
-export function scopeConditions(loc: SyncLogLocation, b: Binder, scope: AnalysisScope, aliases: ScopeAliases): string[] {
+export function scopeConditions(
+  loc: SyncLogLocation,
+  b: Binder,
+  scope: AnalysisScope,
+  aliases: ScopeAliases,
+): string[] {
   const { rows, runs } = aliases;
   const out: string[] = [];
   if (scope.syncId !== undefined) out.push(`${rows}.sync_id = ${b.bind(scope.syncId)}`);
@@ -46,7 +51,9 @@ export function scopeConditions(loc: SyncLogLocation, b: Binder, scope: Analysis
       const inner: string[] = [];
       if (scope.syncId !== undefined) inner.push(`wr.sync_id = ${b.bind(scope.syncId)}`);
       inner.push(`wr.started_at >= ${loc.dialect.timestampParam(b.bind(since))}`);
-      out.push(`${rows}.sync_run_id in (select wr.sync_run_id from ${tableName(loc, 'sync_runs')} wr where ${inner.join(' and ')})`);
+      out.push(
+        `${rows}.sync_run_id in (select wr.sync_run_id from ${tableName(loc, 'sync_runs')} wr where ${inner.join(' and ')})`,
+      );
     }
   }
   return out;

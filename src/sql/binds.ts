@@ -4,8 +4,7 @@ import { RefusedValueError, nulProblem, storesNoNul } from './nulText';
 
 /** Bound values in the shape each driver takes: pg and snowflake-sdk an array, BigQuery and Databricks an object. */
 export type DriverBinds =
-  | { kind: 'positional'; values: unknown[] }
-  | { kind: 'named'; values: Record<string, unknown> };
+  { kind: 'positional'; values: unknown[] } | { kind: 'named'; values: Record<string, unknown> };
 
 /**
  * Turns a builder's positional values into what the dialect's driver wants. Named styles use
@@ -39,7 +38,9 @@ export function binder(dialect: Dialect): Binder {
       // The last guard: a value with a NUL reaches no Postgres or Redshift, whichever path it took
       // (the panels refuse typed ones earlier, naming them).
       if (storesNoNul(dialect.name)) {
-        const problem = nulProblem(value, 'value', dialect.name) ?? (Array.isArray(value) ? value.map((v) => nulProblem(v, 'value', dialect.name)).find(Boolean) : undefined);
+        const problem =
+          nulProblem(value, 'value', dialect.name) ??
+          (Array.isArray(value) ? value.map((v) => nulProblem(v, 'value', dialect.name)).find(Boolean) : undefined);
         if (problem) throw new RefusedValueError(problem);
       }
       values.push(value);

@@ -20,7 +20,9 @@ function columnsView(dialect: Dialect, schema: string, database?: string): strin
       // information_schema misses late-binding views and external tables; SVV_COLUMNS lists them all.
       return 'svv_columns';
     case 'snowflake':
-      return database === undefined ? 'INFORMATION_SCHEMA.COLUMNS' : `${dialect.quoteIdent(database)}.INFORMATION_SCHEMA.COLUMNS`;
+      return database === undefined
+        ? 'INFORMATION_SCHEMA.COLUMNS'
+        : `${dialect.quoteIdent(database)}.INFORMATION_SCHEMA.COLUMNS`;
     case 'bigquery': {
       const dataset = validateIdent(schema, 'dataset');
       return database === undefined
@@ -28,7 +30,9 @@ function columnsView(dialect: Dialect, schema: string, database?: string): strin
         : `\`${validateBigQueryProject(database)}\`.${dataset}.INFORMATION_SCHEMA.COLUMNS`;
     }
     case 'databricks':
-      return database === undefined ? 'information_schema.columns' : `${dialect.quoteIdent(database)}.information_schema.columns`;
+      return database === undefined
+        ? 'information_schema.columns'
+        : `${dialect.quoteIdent(database)}.information_schema.columns`;
   }
 }
 

@@ -30,7 +30,12 @@ export const DEFAULT_OVERLAP_PAIRS = 200_000;
  * from a join, so the changelog is read once. Templating and categorising happen in JavaScript on
  * this bounded result. Plain CTEs, union all and typed NULLs: one text for every dialect.
  */
-export function failureTextsQuery(loc: SyncLogLocation, scope: AnalysisScope, limit: number, pairLimit = DEFAULT_OVERLAP_PAIRS): SqlQuery {
+export function failureTextsQuery(
+  loc: SyncLogLocation,
+  scope: AnalysisScope,
+  limit: number,
+  pairLimit = DEFAULT_OVERLAP_PAIRS,
+): SqlQuery {
   const b = binder(loc.dialect);
   const str = loc.dialect.stringType;
   const reason = failureReasonExpr(loc, 'c');
@@ -92,7 +97,11 @@ export const DEFAULT_HISTORY_TEXTS = 50_000;
  * joined on sync_run_id. Newest first appearance first, limit + 1 rows, as the health overview
  * reads its texts: what a cap leaves out is the oldest texts, which cannot make a template new.
  */
-export function failureTextHistoryQuery(loc: SyncLogLocation, scope: { syncId?: string }, limit = DEFAULT_HISTORY_TEXTS): SqlQuery {
+export function failureTextHistoryQuery(
+  loc: SyncLogLocation,
+  scope: { syncId?: string },
+  limit = DEFAULT_HISTORY_TEXTS,
+): SqlQuery {
   const b = binder(loc.dialect);
   const reason = failureReasonExpr(loc, 'c');
   const conditions = [`c.status = 'failed'`];

@@ -13,7 +13,11 @@ import { tableName, type SyncLogLocation } from './syncLogTables';
  * - snapshotFailed: sync_snapshot says failed (the seed's approach). It flaps; kept for comparison.
  */
 export type ExcludeVariant = 'latestAttemptFailed' | 'failedInLastRuns' | 'snapshotFailed';
-export const EXCLUDE_VARIANTS: readonly ExcludeVariant[] = ['latestAttemptFailed', 'failedInLastRuns', 'snapshotFailed'];
+export const EXCLUDE_VARIANTS: readonly ExcludeVariant[] = [
+  'latestAttemptFailed',
+  'failedInLastRuns',
+  'snapshotFailed',
+];
 /** A starting N for failedInLastRuns: about a day of an hourly sync, half a day of a half-hourly one. */
 export const DEFAULT_EXCLUDE_LAST_RUNS = 24;
 
@@ -65,18 +69,23 @@ export interface ExcludeFailedRowsSpec {
 export function excludeFailedRowsSql(loc: SyncLogLocation, spec: ExcludeFailedRowsSpec): string {
   const d = loc.dialect;
   if (typeof spec.primaryKey !== 'string' || spec.primaryKey.trim() === '') {
-    throw new Error('No primary key: the sync\'s primary key column (sync_runs.primary_key) is needed to match model rows to row_id.');
+    throw new Error(
+      "No primary key: the sync's primary key column (sync_runs.primary_key) is needed to match model rows to row_id.",
+    );
   }
   const variant = spec.variant ?? 'latestAttemptFailed';
-  if (!EXCLUDE_VARIANTS.includes(variant)) throw new Error(`Unknown exclusion "${String(variant)}": expected one of ${EXCLUDE_VARIANTS.join(', ')}.`);
+  if (!EXCLUDE_VARIANTS.includes(variant))
+    throw new Error(`Unknown exclusion "${String(variant)}": expected one of ${EXCLUDE_VARIANTS.join(', ')}.`);
   const keyName = spec.primaryKey.trim();
   const key = d.quoteIdent(validateIdent(keyName, 'primary key column'));
   const model = modelBody(d, spec.modelSql);
   const categories = checkedCategories(d, spec.categories);
   const sync = d.literal(spec.syncId);
   // BigQuery will not compare a STRING literal with an INT64 sync_id; the other four coerce the literal.
-  const syncIdOf = (alias: string) => (d.name === 'bigquery' ? `cast(${alias}.sync_id as ${d.stringType})` : `${alias}.sync_id`);
-  const matchesCategories = (alias: string) => (categories ? `\n    and (${categoryCondition(d, failureReasonExpr(loc, alias), categories)})` : '');
+  const syncIdOf = (alias: string) =>
+    d.name === 'bigquery' ? `cast(${alias}.sync_id as ${d.stringType})` : `${alias}.sync_id`;
+  const matchesCategories = (alias: string) =>
+    categories ? `\n    and (${categoryCondition(d, failureReasonExpr(loc, alias), categories)})` : '';
   const syncText = commentText(spec.syncId);
 
   let table: string;
@@ -125,7 +134,9 @@ export function excludeFailedRowsSql(loc: SyncLogLocation, spec: ExcludeFailedRo
   } else {
     const n = spec.lastRuns;
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
-      throw new Error(`Invalid number of runs ${String(n)}: "failed in the last N runs" needs a whole number N of at least 1.`);
+      throw new Error(
+        `Invalid number of runs ${String(n)}: "failed in the last N runs" needs a whole number N of at least 1.`,
+      );
     }
     const lastRuns = sqlCount(n, 'number of runs');
     table = 'sync_changelog';
@@ -170,15 +181,22 @@ where not exists (
 }
 
 /** The categories, checked: a fragment that is empty would match every failure. */
-function checkedCategories(d: Dialect, categories: readonly FailureCategoryText[] | undefined): readonly FailureCategoryText[] | undefined {
+function checkedCategories(
+  d: Dialect,
+  categories: readonly FailureCategoryText[] | undefined,
+): readonly FailureCategoryText[] | undefined {
   if (categories === undefined) return undefined;
-  if (!Array.isArray(categories) || categories.length === 0) throw new Error('No categories chosen: choose at least one, or exclude failures of every category.');
+  if (!Array.isArray(categories) || categories.length === 0)
+    throw new Error('No categories chosen: choose at least one, or exclude failures of every category.');
   for (const c of categories) {
     if (!c || typeof c.name !== 'string' || !Array.isArray(c.fragments) || c.fragments.length === 0) {
       throw new Error(`The category ${JSON.stringify(c?.name ?? '')} has no failure text to match.`);
     }
     for (const f of c.fragments) {
-      if (typeof f !== 'string' || f === '') throw new Error(`The category ${JSON.stringify(c.name)} has an empty failure text: it would match every failure.`);
+      if (typeof f !== 'string' || f === '')
+        throw new Error(
+          `The category ${JSON.stringify(c.name)} has an empty failure text: it would match every failure.`,
+        );
       const problem = nulProblem(f, `failure text of the category ${JSON.stringify(c.name)}`, d.name);
       if (problem) throw new RefusedValueError(problem);
     }
@@ -215,13 +233,13 @@ function categoryLines(categories: readonly FailureCategoryText[] | undefined): 
  * warehouse's own quoting rules, as Run Query reads it.
  */
 export function modelBody(d: Dialect, modelSql: string): string {
-  if (typeof modelSql !== 'string') throw new Error('The model SQL is empty: paste the model\'s query.');
+  if (typeof modelSql !== 'string') throw new Error("The model SQL is empty: paste the model's query.");
   const tokens = tokenize(modelSql, d.lexical);
   const open = tokens.find((t) => t.unterminated);
   if (open) throw new Error(`The model SQL ends inside ${unterminatedWhat(open)}: check its quotes and comments.`);
   const code = tokens.filter((t) => t.kind !== 'comment' && t.kind !== 'semicolon');
   const codeEnd = code.length > 0 ? code[code.length - 1].end : 0;
-  if (codeEnd === 0) throw new Error('The model SQL is empty: paste the model\'s query.');
+  if (codeEnd === 0) throw new Error("The model SQL is empty: paste the model's query.");
   if (tokens.some((t) => t.kind === 'semicolon' && t.start < codeEnd)) {
     throw new Error('The model SQL holds more than one statement: use the single query that defines the model.');
   }

@@ -50,12 +50,19 @@ const FIRST_TRY = "(o.prev_status is null or o.prev_status not in ('failed', 'ab
  */
 export function flappingRowsQuery(loc: SyncLogLocation, spec: FlappingSpec): SqlQuery {
   const order = ORDER[spec.orderBy];
-  if (!order) throw new Error(`Invalid flapping order "${String(spec.orderBy)}": use flapping, retries, operations, changes or cycles.`);
+  if (!order)
+    throw new Error(
+      `Invalid flapping order "${String(spec.orderBy)}": use flapping, retries, operations, changes or cycles.`,
+    );
   const b = binder(loc.dialect);
   const sync = b.bind(spec.syncId);
   // The window filters the operations the window function has already ordered ('o' holds each one's run start).
-  const since = whereLines(scopeConditions(loc, b, { since: spec.since }, { rows: 'o', runs: 'o' })).replace(/\n/g, '\n  ');
-  const firstTry = (op: string) => `count(case when o.op_type = '${op}' and o.status = 'succeeded' and ${FIRST_TRY} then 1 end)`;
+  const since = whereLines(scopeConditions(loc, b, { since: spec.since }, { rows: 'o', runs: 'o' })).replace(
+    /\n/g,
+    '\n  ',
+  );
+  const firstTry = (op: string) =>
+    `count(case when o.op_type = '${op}' and o.status = 'succeeded' and ${FIRST_TRY} then 1 end)`;
   return b.query(`select row_id, operations, retries, changes, entries, exits, changes + ${CYCLES} as flapping
 from (
   select o.row_id,

@@ -14,12 +14,14 @@ export const HEALTH_INTERVAL_RUNS = 50;
 export const MAX_HEALTH_RUNS_PER_SYNC = 100_000;
 
 const checkedSince = (since: string): string => {
-  if (typeof since !== 'string' || Number.isNaN(Date.parse(since))) throw new Error(`Invalid "since" ${JSON.stringify(since)}: expected an ISO-8601 timestamp.`);
+  if (typeof since !== 'string' || Number.isNaN(Date.parse(since)))
+    throw new Error(`Invalid "since" ${JSON.stringify(since)}: expected an ISO-8601 timestamp.`);
   return since;
 };
 
 /** `<expr> >= since`, bound where it is written (Snowflake's `?` is positional); always true without a window. */
-const inWindow = (loc: SyncLogLocation, b: Binder, w: HealthWindow, expr: string) => (w.since === undefined ? '1 = 1' : `${expr} >= ${loc.dialect.timestampParam(b.bind(checkedSince(w.since)))}`);
+const inWindow = (loc: SyncLogLocation, b: Binder, w: HealthWindow, expr: string) =>
+  w.since === undefined ? '1 = 1' : `${expr} >= ${loc.dialect.timestampParam(b.bind(checkedSince(w.since)))}`;
 
 /**
  * Every sync's recent runs, newest first per sync: the latest HEALTH_INTERVAL_RUNS (last run, median
@@ -35,7 +37,9 @@ export function healthRunsQuery(loc: SyncLogLocation, w: HealthWindow, priorRuns
   const b = binder(loc.dialect);
   const runs = tableName(loc, 'sync_runs');
   const counters = hasRunCounters(loc);
-  const counterCols = counters ? `,\n    ${counterSum('planned', 'r')} as planned, ${counterSum('attempted', 'r')} as attempted, ${counterSum('failed', 'r')} as failed` : '';
+  const counterCols = counters
+    ? `,\n    ${counterSum('planned', 'r')} as planned, ${counterSum('attempted', 'r')} as attempted, ${counterSum('failed', 'r')} as failed`
+    : '';
   const newestFirst = 'order by r.started_at desc, r.sync_run_id desc';
   // A second window partitioned by "in the window" ranks the runs before it among themselves.
   const flagged = `select r.sync_id, r.sync_run_id, r.model_name, r.destination, r.primary_key, r.status, r.error, r.started_at, r.finished_at,
@@ -47,7 +51,10 @@ export function healthRunsQuery(loc: SyncLogLocation, w: HealthWindow, priorRuns
   from (
     ${flagged}
   ) r`;
-  const prior = w.since === undefined || priorRuns === 0 ? '0' : `case when in_window = 0 and side_rn <= ${sqlCount(priorRuns, 'prior runs')} then 1 else 0 end`;
+  const prior =
+    w.since === undefined || priorRuns === 0
+      ? '0'
+      : `case when in_window = 0 and side_rn <= ${sqlCount(priorRuns, 'prior runs')} then 1 else 0 end`;
   const picked = `select ranked.*, ${prior} as in_slice from (
   ${ranked}
 ) ranked

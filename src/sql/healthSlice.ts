@@ -16,11 +16,13 @@ export interface HealthSlice {
 }
 
 export const checkedTime = (t: string, what: string): string => {
-  if (typeof t !== 'string' || Number.isNaN(Date.parse(t))) throw new Error(`Invalid "${what}" ${JSON.stringify(t)}: expected an ISO-8601 timestamp.`);
+  if (typeof t !== 'string' || Number.isNaN(Date.parse(t)))
+    throw new Error(`Invalid "${what}" ${JSON.stringify(t)}: expected an ISO-8601 timestamp.`);
   return t;
 };
 
-export const timeParam = (loc: SyncLogLocation, b: Binder, t: string, what: string): string => loc.dialect.timestampParam(b.bind(checkedTime(t, what)));
+export const timeParam = (loc: SyncLogLocation, b: Binder, t: string, what: string): string =>
+  loc.dialect.timestampParam(b.bind(checkedTime(t, what)));
 
 /** The slice's runs as a condition on sync_runs alias `r`, bound where it is written (Snowflake's `?` is positional). */
 export function sliceCondition(loc: SyncLogLocation, b: Binder, s: HealthSlice, r: string): string {
@@ -29,7 +31,8 @@ export function sliceCondition(loc: SyncLogLocation, b: Binder, s: HealthSlice, 
   if (s.priorFrom !== undefined) return `${r}.started_at >= ${timeParam(loc, b, s.priorFrom, 'priorFrom')}`;
   const window = `${r}.started_at >= ${timeParam(loc, b, s.since, 'since')}`;
   if (!s.priorRunIds || s.priorRunIds.length === 0) return window;
-  if (s.priorRunIds.length > MAX_SLICE_RUN_IDS) throw new Error(`Too many runs before the window: ${s.priorRunIds.length} (at most ${MAX_SLICE_RUN_IDS}).`);
+  if (s.priorRunIds.length > MAX_SLICE_RUN_IDS)
+    throw new Error(`Too many runs before the window: ${s.priorRunIds.length} (at most ${MAX_SLICE_RUN_IDS}).`);
   return `(${window} or ${r}.sync_run_id in (${s.priorRunIds.map((id) => b.bind(id)).join(', ')}))`;
 }
 
@@ -42,9 +45,13 @@ export function sliceCondition(loc: SyncLogLocation, b: Binder, s: HealthSlice, 
  */
 export function sliceCtes(loc: SyncLogLocation, b: Binder, s: HealthSlice, opsColumns: string): string {
   const runs = tableName(loc, 'sync_runs');
-  const inWindow = s.since === undefined ? '1' : `case when r.started_at >= ${timeParam(loc, b, s.since, 'since')} then 1 else 0 end`;
+  const inWindow =
+    s.since === undefined ? '1' : `case when r.started_at >= ${timeParam(loc, b, s.since, 'since')} then 1 else 0 end`;
   const runsWhere = sliceCondition(loc, b, s, 'r');
-  const opsWhere = s.since === undefined ? '' : `\n  where c.sync_run_id in (select x.sync_run_id from ${runs} x where ${sliceCondition(loc, b, s, 'x')})`;
+  const opsWhere =
+    s.since === undefined
+      ? ''
+      : `\n  where c.sync_run_id in (select x.sync_run_id from ${runs} x where ${sliceCondition(loc, b, s, 'x')})`;
   return `slice_runs0 as (
   select r.sync_id, r.sync_run_id, r.started_at, ${inWindow} as in_w
   from ${runs} r

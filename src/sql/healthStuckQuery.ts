@@ -36,7 +36,8 @@ export const MAX_STREAK_ROWS = 1_000;
  * sync_runs or to the snapshot.
  */
 export function healthStuckQuery(loc: SyncLogLocation, s: HealthSlice, minFailures: number): SqlQuery {
-  if (!Number.isSafeInteger(minFailures) || minFailures < 1) throw new Error(`Invalid minimum failures ${minFailures}: at least 1.`);
+  if (!Number.isSafeInteger(minFailures) || minFailures < 1)
+    throw new Error(`Invalid minimum failures ${minFailures}: at least 1.`);
   const k = sqlCount(minFailures, 'minimum failures');
   const b = binder(loc.dialect);
   const changelog = tableName(loc, 'sync_changelog');
@@ -47,14 +48,17 @@ export function healthStuckQuery(loc: SyncLogLocation, s: HealthSlice, minFailur
   const ops = sliceCtes(loc, b, s, 'c.sync_id, c.row_id, c.status');
   // Which operations count for a point: those before it (before the window: in_w = 0; before the last run: started before it).
   const before = { n: '1 = 1', b: 't.in_w = 0', l: 't.started_at < t.last_at' };
-  const perPoint = (p: (typeof POINTS)[number]) => `sum(case when t.status = 'failed' and ${before[p]} then 1 else 0 end) as nf_${p},
+  const perPoint = (
+    p: (typeof POINTS)[number],
+  ) => `sum(case when t.status = 'failed' and ${before[p]} then 1 else 0 end) as nf_${p},
     sum(case when t.status <> 'failed' and ${before[p]} then 1 else 0 end) as ok_${p},
     max(case when t.status <> 'failed' and ${before[p]} then t.started_at end) as lok_${p}`;
   // The same points for an operation read from the row's own operations (r: its run). Failures
   // after a slice success are newer than a slice run, so in the slice themselves.
   const sinceParam = windowed ? timeParam(loc, b, s.since!, 'since') : '';
   const looked = { n: '1 = 1', b: windowed ? `r.started_at < ${sinceParam}` : '1 = 0', l: 'r.started_at < m.last_at' };
-  const look = (p: (typeof POINTS)[number]) => `sum(case when ${looked[p]} and r.started_at > m.lok_${p} then 1 else 0 end) as f_${p}`;
+  const look = (p: (typeof POINTS)[number]) =>
+    `sum(case when ${looked[p]} and r.started_at > m.lok_${p} then 1 else 0 end) as f_${p}`;
   // Needs the streak at the slice's start for a point: no non-failed operation before it in the
   // slice, fewer than K failures there, and enough failures before the slice to reach K.
   const needs = (p: string) => `(x.ok_${p} = 0 and x.nf_${p} < ${k} and x.nf - x.nf_n >= ${k} - x.nf_${p})`;
@@ -147,13 +151,23 @@ where r.pending = 1`);
  * that need it): its latest K operations before the slice's runs, newest first (a window over
  * those rows only; they are read by the (sync_id, row_id) index). Columns: sync_id, row_id, streak.
  */
-export function healthRowStreakQuery(loc: SyncLogLocation, s: HealthSlice, rows: readonly { syncId: string; rowId: string }[], minFailures: number): SqlQuery {
+export function healthRowStreakQuery(
+  loc: SyncLogLocation,
+  s: HealthSlice,
+  rows: readonly { syncId: string; rowId: string }[],
+  minFailures: number,
+): SqlQuery {
   const k = sqlCount(minFailures, 'minimum failures');
-  if (rows.length === 0 || rows.length > MAX_STREAK_ROWS) throw new Error(`Expected 1 to ${MAX_STREAK_ROWS} rows, got ${rows.length}.`);
+  if (rows.length === 0 || rows.length > MAX_STREAK_ROWS)
+    throw new Error(`Expected 1 to ${MAX_STREAK_ROWS} rows, got ${rows.length}.`);
   const b = binder(loc.dialect);
   const bySync = new Map<string, string[]>();
   for (const r of rows) bySync.set(r.syncId, [...(bySync.get(r.syncId) ?? []), r.rowId]);
-  const picked = [...bySync].map(([syncId, ids]) => `(c.sync_id = ${b.bind(syncId)} and c.row_id in (${ids.map((id) => b.bind(id)).join(', ')}))`).join('\n      or ');
+  const picked = [...bySync]
+    .map(
+      ([syncId, ids]) => `(c.sync_id = ${b.bind(syncId)} and c.row_id in (${ids.map((id) => b.bind(id)).join(', ')}))`,
+    )
+    .join('\n      or ');
   return b.query(`select h.sync_id, h.row_id, coalesce(min(case when h.status <> 'failed' then h.rn end) - 1, count(*)) as streak
 from (
   select c.sync_id, c.row_id, c.status,

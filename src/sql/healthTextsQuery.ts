@@ -15,14 +15,21 @@ export const MAX_HEALTH_TEXTS = 20_000;
  * (sync_run_id), grouped by sync and text: a small hash, one pass; the window's figures of each
  * text are healthWindowQuery's.
  */
-export function healthTextsQuery(loc: SyncLogLocation, s: Pick<HealthSlice, 'since'>, limit = MAX_HEALTH_TEXTS): SqlQuery {
+export function healthTextsQuery(
+  loc: SyncLogLocation,
+  s: Pick<HealthSlice, 'since'>,
+  limit = MAX_HEALTH_TEXTS,
+): SqlQuery {
   const b = binder(loc.dialect);
   const reason = failureReasonExpr(loc, 'c');
   const runs = tableName(loc, 'sync_runs');
   const inWindow =
     s.since === undefined
       ? { join: '', failures: 'count(*)' }
-      : { join: `\n  left join (select w.sync_run_id from ${runs} w where w.started_at >= ${timeParam(loc, b, s.since, 'since')}) w on w.sync_run_id = c.sync_run_id`, failures: 'sum(case when w.sync_run_id is null then 0 else 1 end)' };
+      : {
+          join: `\n  left join (select w.sync_run_id from ${runs} w where w.started_at >= ${timeParam(loc, b, s.since, 'since')}) w on w.sync_run_id = c.sync_run_id`,
+          failures: 'sum(case when w.sync_run_id is null then 0 else 1 end)',
+        };
   return b.query(`with texts as (
   select c.sync_id, ${reason} as failure_reason, case when count(*) > ${inWindow.failures} then 1 else 0 end as seen_before
   from ${tableName(loc, 'sync_changelog')} c${inWindow.join}

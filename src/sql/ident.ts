@@ -3,7 +3,9 @@ const SAFE_IDENT = /^[A-Za-z_][A-Za-z0-9_$]{0,127}$/;
 /** Identifiers come from settings: accept plain names only and say what is wrong otherwise. */
 export function validateIdent(name: string, what = 'identifier'): string {
   if (!SAFE_IDENT.test(name)) {
-    throw new Error(`Invalid ${what} "${name}": use letters, digits and underscores, starting with a letter or underscore.`);
+    throw new Error(
+      `Invalid ${what} "${name}": use letters, digits and underscores, starting with a letter or underscore.`,
+    );
   }
   return name;
 }
@@ -15,7 +17,9 @@ const BIGQUERY_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 /** BigQuery project ids may contain hyphens, which plain identifiers may not. */
 export function validateBigQueryProject(name: string): string {
   if (!BIGQUERY_PROJECT.test(name)) {
-    throw new Error(`Invalid BigQuery project "${name}": use 6-30 lower-case letters, digits and hyphens, starting with a letter.`);
+    throw new Error(
+      `Invalid BigQuery project "${name}": use 6-30 lower-case letters, digits and hyphens, starting with a letter.`,
+    );
   }
   return name;
 }
@@ -30,5 +34,8 @@ export function sqlCount(n: number, what = 'limit'): string {
 
 /** `[database.]schema.table`, each part quoted by the dialect's own rule. */
 export function dottedName(quote: (name: string) => string, schema: string, table: string, database?: string): string {
-  return [database, schema, table].filter((p): p is string => p !== undefined).map(quote).join('.');
+  return [database, schema, table]
+    .filter((p): p is string => p !== undefined)
+    .map(quote)
+    .join('.');
 }

@@ -51,9 +51,14 @@ function unicodeEscaped(value: string, dialect: Dialect): string {
 function stringLiteral(value: string, dialect: Dialect): string {
   // NUL: Postgres and Redshift cannot store it, and no one types one on purpose; the binder and
   // the panels refuse it before any query, so a value holding one never reaches this point honestly.
-  if (value.includes('\u0000')) throw new InlineSqlError('A bound value contains a NUL character (U+0000), which cannot be written as readable SQL.');
+  if (value.includes('\u0000'))
+    throw new InlineSqlError(
+      'A bound value contains a NUL character (U+0000), which cannot be written as readable SQL.',
+    );
   if (!NEEDS_ESCAPE.test(value)) return dialect.literal(value);
-  return dialect.name === 'postgres' || dialect.name === 'redshift' ? chrLiteral(value, dialect) : unicodeEscaped(value, dialect);
+  return dialect.name === 'postgres' || dialect.name === 'redshift'
+    ? chrLiteral(value, dialect)
+    : unicodeEscaped(value, dialect);
 }
 
 /** One bound value as a literal of the dialect. */
@@ -72,7 +77,9 @@ export function sqlValueLiteral(value: unknown, dialect: Dialect): string {
     // The conversion the builders use for bound ISO strings, so the comparison types stay the same.
     return dialect.timestampParam(dialect.literal(value.toISOString()));
   }
-  throw new InlineSqlError(`A bound value of type ${Array.isArray(value) ? 'array' : typeof value} has no literal form here.`);
+  throw new InlineSqlError(
+    `A bound value of type ${Array.isArray(value) ? 'array' : typeof value} has no literal form here.`,
+  );
 }
 
 interface Placeholder {
@@ -98,7 +105,8 @@ function placeholders(tokens: readonly Token[], dialect: Dialect): Placeholder[]
         if (t.text === '?') out.push({ start: t.start, end: t.end, index: ++questions });
         break;
       case 'dollar':
-        if (t.text === '$' && touching && next.kind === 'number' && /^[1-9][0-9]*$/.test(next.text)) out.push({ start: t.start, end: next.end, index: Number(next.text) });
+        if (t.text === '$' && touching && next.kind === 'number' && /^[1-9][0-9]*$/.test(next.text))
+          out.push({ start: t.start, end: next.end, index: Number(next.text) });
         break;
       case 'at':
       case 'colon': {
@@ -120,21 +128,28 @@ function placeholders(tokens: readonly Token[], dialect: Dialect): Placeholder[]
 export function inlineSql(query: SqlQuery, dialect: Dialect): string {
   const tokens = tokenize(query.text, dialect.lexical);
   if (tokens.some((t) => t.unterminated)) {
-    throw new InlineSqlError('The query has an unterminated literal, quoted name or comment; its placeholders cannot be found reliably.');
+    throw new InlineSqlError(
+      'The query has an unterminated literal, quoted name or comment; its placeholders cannot be found reliably.',
+    );
   }
   const found = placeholders(tokens, dialect);
   const used = new Set<number>();
   let out = '';
   let from = 0;
   for (const p of found) {
-    if (p.index > query.values.length) throw new InlineSqlError(`The query uses placeholder ${p.index} but has ${query.values.length} bound value${query.values.length === 1 ? '' : 's'}.`);
+    if (p.index > query.values.length)
+      throw new InlineSqlError(
+        `The query uses placeholder ${p.index} but has ${query.values.length} bound value${query.values.length === 1 ? '' : 's'}.`,
+      );
     used.add(p.index);
     out += query.text.slice(from, p.start) + sqlValueLiteral(query.values[p.index - 1], dialect);
     from = p.end;
   }
   out += query.text.slice(from);
   if (used.size !== query.values.length) {
-    throw new InlineSqlError(`The query binds ${query.values.length} value${query.values.length === 1 ? '' : 's'} but ${used.size} placeholder${used.size === 1 ? ' was' : 's were'} found.`);
+    throw new InlineSqlError(
+      `The query binds ${query.values.length} value${query.values.length === 1 ? '' : 's'} but ${used.size} placeholder${used.size === 1 ? ' was' : 's were'} found.`,
+    );
   }
   return out;
 }

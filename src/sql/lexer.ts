@@ -66,7 +66,14 @@ export interface Token {
 }
 
 const SPACE = /\s/;
-const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || (c > 127 && SPACE.test(String.fromCharCode(c)));
+const isSpace = (c: number) =>
+  c === 32 ||
+  c === 9 ||
+  c === 10 ||
+  c === 13 ||
+  c === 12 ||
+  c === 11 ||
+  (c > 127 && SPACE.test(String.fromCharCode(c)));
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isWordStart = (c: number) => isLetter(c) || (c > 127 && !isSpace(c));
@@ -81,7 +88,14 @@ const BACKTICK = 96;
 const BACKSLASH = 92;
 
 /** Index just past the delimiter closing a quoted run whose content starts at `from`, or -1 when the text ends first. */
-function closing(text: string, from: number, quote: number, triple: boolean, backslash: boolean, doubled: boolean): number {
+function closing(
+  text: string,
+  from: number,
+  quote: number,
+  triple: boolean,
+  backslash: boolean,
+  doubled: boolean,
+): number {
   const n = text.length;
   let i = from;
   while (i < n) {
@@ -202,7 +216,8 @@ export class SqlScanner {
     const next = text.charCodeAt(i + 1);
     this.start = i;
     this.unterminated = false;
-    const lineComment = c === 45 ? next === 45 : c === 35 ? traits.hashComments : c === 47 && next === 47 && traits.slashComments;
+    const lineComment =
+      c === 45 ? next === 45 : c === 35 ? traits.hashComments : c === 47 && next === 47 && traits.slashComments;
     if (lineComment) {
       const nl = text.indexOf('\n', i);
       // Postgres lets -- comments sit between an E'…' string and its continuation, after a line break.
@@ -216,7 +231,8 @@ export class SqlScanner {
       this.unterminated = close < 0;
       return this.emit('comment', close < 0 ? n : close);
     }
-    if (c === Q1 || (c === Q2 && this.stringQuote2)) return this.quoted('string', i, c, continues ? 'escape' : traits.backslash, traits.doubledQuotes);
+    if (c === Q1 || (c === Q2 && this.stringQuote2))
+      return this.quoted('string', i, c, continues ? 'escape' : traits.backslash, traits.doubledQuotes);
     if (c === this.nameQuote) {
       const backslash = traits.nameEscapes === 'backslash';
       return this.quoted('quoted', i, c, backslash ? 'escape' : 'literal', !backslash);
@@ -249,7 +265,11 @@ export class SqlScanner {
     }
     if (isDigit(c) || (c === 46 && isDigit(next))) {
       let j = i + 1;
-      for (let d = text.charCodeAt(j); j < n && (isDigit(d) || d === 46 || d === 101 || d === 69); d = text.charCodeAt(++j));
+      for (
+        let d = text.charCodeAt(j);
+        j < n && (isDigit(d) || d === 46 || d === 101 || d === 69);
+        d = text.charCodeAt(++j)
+      );
       return this.emit('number', j);
     }
     if (c === 59) return this.emit('semicolon', i + 1);
@@ -269,12 +289,16 @@ export class SqlScanner {
     if (kind === 'word') t.value = t.text.toLowerCase();
     else if (kind === 'string' || kind === 'quoted') {
       const body = text.slice(start + this.open, end - this.close);
-      t.value = this.escapes || this.doubled ? decode(body, String.fromCharCode(this.quote), this.escapes, this.doubled) : body;
+      t.value =
+        this.escapes || this.doubled ? decode(body, String.fromCharCode(this.quote), this.escapes, this.doubled) : body;
       t.open = this.open;
       t.close = this.close;
     } else if (kind === 'comment') {
       const block = text.charCodeAt(start) === 47 && text.charCodeAt(start + 1) === 42;
-      t.value = text.slice(start + (text.charCodeAt(start) === 35 ? 1 : 2), block && !this.unterminated ? end - 2 : end);
+      t.value = text.slice(
+        start + (text.charCodeAt(start) === 35 ? 1 : 2),
+        block && !this.unterminated ? end - 2 : end,
+      );
     } else t.value = t.text;
     if (this.unterminated) t.unterminated = true;
     return t;
@@ -290,7 +314,11 @@ export class SqlScanner {
   /** A string or quoted name whose quotes start at `q` (after its prefix, if any, from this.start). */
   private quoted(kind: 'string' | 'quoted', q: number, quote: number, rule: BackslashRule, doubled: boolean): true {
     const text = this.text;
-    const triple = kind === 'string' && this.traits.tripleQuotes && text.charCodeAt(q + 1) === quote && text.charCodeAt(q + 2) === quote;
+    const triple =
+      kind === 'string' &&
+      this.traits.tripleQuotes &&
+      text.charCodeAt(q + 1) === quote &&
+      text.charCodeAt(q + 2) === quote;
     const width = triple ? 3 : 1;
     const close = closing(text, q + width, quote, triple, rule !== 'literal', doubled && !triple);
     this.unterminated = close < 0;

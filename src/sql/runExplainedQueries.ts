@@ -25,7 +25,8 @@ const notAttempted = (alias: string) => `(${alias}.status is null or ${alias}.st
  * start, or the same start and a smaller sync_run_id. Written without row values or greatest(),
  * which not every dialect has.
  */
-const startsBefore = (r: string, t: string) => `(${r}.started_at < ${t}.started_at or (${r}.started_at = ${t}.started_at and ${r}.sync_run_id < ${t}.sync_run_id))`;
+const startsBefore = (r: string, t: string) =>
+  `(${r}.started_at < ${t}.started_at or (${r}.started_at = ${t}.started_at and ${r}.sync_run_id < ${t}.sync_run_id))`;
 
 /**
  * The run and the sync's previous run (by start, then sync_run_id), from sync_runs alone: at most
@@ -88,7 +89,12 @@ function failedRowsOf(loc: SyncLogLocation, b: Binder, syncId: string, runId: st
  * failing (failed in both). One pass over the run's changelog, left-joined to the previous run's
  * failed rows. columns: newly_failing, recovered, still_failing.
  */
-export function runComparisonQuery(loc: SyncLogLocation, syncId: string, syncRunId: string, previousRunId: string): SqlQuery {
+export function runComparisonQuery(
+  loc: SyncLogLocation,
+  syncId: string,
+  syncRunId: string,
+  previousRunId: string,
+): SqlQuery {
   const b = binder(loc.dialect);
   // Bound in text order (Snowflake's ? is positional): the previous run's subquery comes first.
   const previous = failedRowsOf(loc, b, syncId, previousRunId);
@@ -114,7 +120,12 @@ where c.sync_id = ${b.bind(syncId)}
  * Failed operations without a text are left out: they have no template.
  * columns: failure_reason, row_count, seen_before.
  */
-export function runFailureTextsQuery(loc: SyncLogLocation, syncId: string, syncRunId: string, limit = MAX_RUN_TEXTS): SqlQuery {
+export function runFailureTextsQuery(
+  loc: SyncLogLocation,
+  syncId: string,
+  syncRunId: string,
+  limit = MAX_RUN_TEXTS,
+): SqlQuery {
   const b = binder(loc.dialect);
   const reason = failureReasonExpr(loc, 'c');
   return b.query(`with target as (
@@ -143,14 +154,21 @@ limit ${b.count(limit + 1)}`);
  * failed rows (`previousRunId` required), and carry that run's failure text as previous_reason
  * (what a recovered row recovered from). columns: row_id, op_type, status, failure_reason, previous_reason.
  */
-export function runRowsQuery(loc: SyncLogLocation, spec: { syncId: string; syncRunId: string; previousRunId?: string; selector: RunRowsSelector; limit: number }): SqlQuery {
+export function runRowsQuery(
+  loc: SyncLogLocation,
+  spec: { syncId: string; syncRunId: string; previousRunId?: string; selector: RunRowsSelector; limit: number },
+): SqlQuery {
   const b = binder(loc.dialect);
   const changelog = tableName(loc, 'sync_changelog');
   const { selector } = spec;
   if (selector.kind === 'op') {
     const opType = checkedOpType(selector.opType);
     const status =
-      selector.status === 'planned' ? '' : selector.status === 'aborted' ? `\n  and ${notAttempted('c')}` : `\n  and c.status = '${checkedStatus(selector.status)}'`;
+      selector.status === 'planned'
+        ? ''
+        : selector.status === 'aborted'
+          ? `\n  and ${notAttempted('c')}`
+          : `\n  and c.status = '${checkedStatus(selector.status)}'`;
     return b.query(`select c.row_id, c.op_type, c.status, ${selectFailureReason(loc, 'c')}, cast(null as ${loc.dialect.stringType}) as previous_reason
 from ${changelog} c
 where c.sync_id = ${b.bind(spec.syncId)}
@@ -159,7 +177,8 @@ where c.sync_id = ${b.bind(spec.syncId)}
 order by c.row_id
 limit ${b.count(spec.limit + 1)}`);
   }
-  if (spec.previousRunId === undefined) throw new Error('A comparison needs the previous run: this is the sync\'s first run.');
+  if (spec.previousRunId === undefined)
+    throw new Error("A comparison needs the previous run: this is the sync's first run.");
   const previous = failedRowsOf(loc, b, spec.syncId, spec.previousRunId, true);
   const condition =
     selector.which === 'newlyFailing'

@@ -28,7 +28,9 @@ export function runChangelogSql(c: RunQueryContext): string {
   const loc: SyncLogLocation = { dialect: c.dialect, schema: c.schema, database: c.database, shape: c.shape };
   const reason = failureReasonColumn(loc);
   return [
-    commentLine(`Changelog of run ${c.syncRunId} of "${c.modelName}" (${c.destination}), started ${c.startedAt ?? 'unknown'}`),
+    commentLine(
+      `Changelog of run ${c.syncRunId} of "${c.modelName}" (${c.destination}), started ${c.startedAt ?? 'unknown'}`,
+    ),
     commentLine('Run it with "Sync Logs: Run Query" (Ctrl+Enter / Cmd+Enter).'),
     'select',
     '  c.op_type,',

@@ -10,7 +10,12 @@ import { RUN_COUNTERS } from './syncLogShape';
  * `counters`, each run's twelve num_* counters too (model over time reads them instead of
  * scanning the changelog).
  */
-export function scopeRunsQuery(loc: SyncLogLocation, scope: AnalysisScope, limit: number, opts: { counters?: boolean } = {}): SqlQuery {
+export function scopeRunsQuery(
+  loc: SyncLogLocation,
+  scope: AnalysisScope,
+  limit: number,
+  opts: { counters?: boolean } = {},
+): SqlQuery {
   const b = binder(loc.dialect);
   const counters = opts.counters ? RUN_COUNTERS.map((c) => `, r.${c}`).join('') : '';
   // The runs table is both the filtered rows and the source of started_at.

@@ -99,7 +99,11 @@ export function trimStatement(sql: string, start: number, end: number): SqlState
  * Picks what to run: a non-empty selection, else the statement under the cursor, else the whole
  * text. Undefined when there is nothing but whitespace and comments to run.
  */
-export function chooseSqlToRun(sql: string, selection: { start: number; end: number; cursor?: number }, lexical: LexicalTraits): SqlToRun | undefined {
+export function chooseSqlToRun(
+  sql: string,
+  selection: { start: number; end: number; cursor?: number },
+  lexical: LexicalTraits,
+): SqlToRun | undefined {
   const from = Math.min(selection.start, selection.end);
   const to = Math.max(selection.start, selection.end);
   if (to > from) {

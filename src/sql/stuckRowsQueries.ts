@@ -41,7 +41,10 @@ export function stuckRowsQuery(loc: SyncLogLocation, spec: StuckRowsSpec): SqlQu
   const limit = sqlCount(spec.limit);
   const newestFirst = 'partition by c.row_id order by r.started_at desc, c.sync_run_id desc';
   const sync = b.bind(spec.syncId);
-  const recoveredSince = spec.since === undefined ? '' : ` and s.recovered_at >= ${loc.dialect.timestampParam(b.bind(checkedSince(spec.since)))}`;
+  const recoveredSince =
+    spec.since === undefined
+      ? ''
+      : ` and s.recovered_at >= ${loc.dialect.timestampParam(b.bind(checkedSince(spec.since)))}`;
   return b.query(`with ops as (
   select c.row_id, c.status, ${failureReasonExpr(loc, 'c')} as reason, r.started_at,
     row_number() over (${newestFirst}) as newest_rn,

@@ -11,20 +11,32 @@ export const RUN_COUNTERS = (['planned', 'attempted', 'succeeded', 'failed'] as 
 
 /** The documented schema, for when the catalog cannot be read. */
 export function documentedShape(hasFields = true): SyncLogShape {
-  return { missingTables: [], failureReason: 'failure_reason', hasFields, snapshotHasRunId: false, runCounters: true, hasAudienceHoldout: false, fromCatalog: false };
+  return {
+    missingTables: [],
+    failureReason: 'failure_reason',
+    hasFields,
+    snapshotHasRunId: false,
+    runCounters: true,
+    hasAudienceHoldout: false,
+    fromCatalog: false,
+  };
 }
 
 /** The shape a catalog shows; `undefined` (no table found at all) means every required table is missing. */
 export function shapeFromCatalog(catalog: Catalog | undefined): SyncLogShape {
   const table = (name: string): CatalogTable | undefined => catalog?.tables.find((t) => t.name.toLowerCase() === name);
-  const has = (t: CatalogTable | undefined, column: string) => t?.columns.some((c) => c.name.toLowerCase() === column) ?? false;
+  const has = (t: CatalogTable | undefined, column: string) =>
+    t?.columns.some((c) => c.name.toLowerCase() === column) ?? false;
   const changelog = table('sync_changelog');
   const runs = table('sync_runs');
   const snapshot = table('sync_snapshot');
   const failureTable = changelog ?? snapshot;
   return {
     missingTables: SYNC_LOG_TABLES.filter((t) => !table(t)),
-    failureReason: failureTable && !has(failureTable, 'failure_reason') && has(failureTable, 'failed_reason') ? 'failed_reason' : 'failure_reason',
+    failureReason:
+      failureTable && !has(failureTable, 'failure_reason') && has(failureTable, 'failed_reason')
+        ? 'failed_reason'
+        : 'failure_reason',
     hasFields: changelog ? has(changelog, 'fields') : true,
     snapshotHasRunId: has(snapshot, 'sync_run_id'),
     runCounters: RUN_COUNTERS.every((c) => has(runs, c)),

@@ -40,7 +40,9 @@ export interface SyncLogLocation {
 }
 
 export function tableName(loc: SyncLogLocation, table: SyncLogTable): string {
-  return loc.database === undefined ? loc.dialect.table(loc.schema, table) : loc.dialect.table(loc.schema, table, loc.database);
+  return loc.database === undefined
+    ? loc.dialect.table(loc.schema, table)
+    : loc.dialect.table(loc.schema, table, loc.database);
 }
 
 const OPS = ['add', 'change', 'remove'] as const;

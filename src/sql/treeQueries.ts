@@ -33,7 +33,8 @@ function changelogFigures(loc: SyncLogLocation, b: Binder, runIds: string, syncI
 }
 
 /** `coalesce(f.x, 0) as x` for the figures: a run without changelog rows did nothing. */
-const figures = (alias: string, names: readonly string[]) => names.map((n) => `coalesce(${alias}.${n}, 0) as ${n}`).join(', ');
+const figures = (alias: string, names: readonly string[]) =>
+  names.map((n) => `coalesce(${alias}.${n}, 0) as ${n}`).join(', ');
 
 /**
  * One row per sync: its latest run and totals over all its runs. Aggregated in the

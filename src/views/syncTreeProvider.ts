@@ -56,7 +56,11 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
   private syncNodes = new Map<string, SyncTreeNode>();
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly connections: ConnectionManager, private readonly syncList: SyncList, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly connections: ConnectionManager,
+    private readonly syncList: SyncList,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     // The list is read again on Refresh and on a connection change: the runs below it go with it.
     this.subscription = vscode.Disposable.from(
       syncList.onDidChange(() => this.redraw()),
@@ -103,7 +107,10 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
         return withId(toTreeItem(syncItem(node.sync, this.formatOptions(), state)), `${conn}/sync:${node.sync.syncId}`);
       }
       case 'run':
-        return withId(toTreeItem(runItem(node.run, this.formatOptions())), `${conn}/run:${node.sync.syncId}:${node.run.syncRunId}`);
+        return withId(
+          toTreeItem(runItem(node.run, this.formatOptions())),
+          `${conn}/run:${node.sync.syncId}:${node.run.syncRunId}`,
+        );
       case 'failure':
         return toTreeItem(failureItem(node.group));
       case 'runError':
@@ -118,7 +125,10 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
       }
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        item.iconPath = new vscode.ThemeIcon(node.isError ? 'error' : 'info', node.isError ? new vscode.ThemeColor('list.errorForeground') : undefined);
+        item.iconPath = new vscode.ThemeIcon(
+          node.isError ? 'error' : 'info',
+          node.isError ? new vscode.ThemeColor('list.errorForeground') : undefined,
+        );
         item.tooltip = node.detail ?? node.text;
         item.contextValue = node.isError ? 'error' : 'message';
         return item;
@@ -137,7 +147,15 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
           const listed = await this.syncList.get();
           if (treeHealthEnabled()) void this.syncList.health();
           const syncs = sortByHealth(listed, this.syncList.currentHealth?.syncs);
-          if (syncs.length === 0) return [{ type: 'message', text: `No sync runs in ${this.connections.schema}.sync_runs yet.`, detail: 'Enable warehouse sync logs on a sync in Hightouch (Sync Logs tab), then refresh after its next run.' }];
+          if (syncs.length === 0)
+            return [
+              {
+                type: 'message',
+                text: `No sync runs in ${this.connections.schema}.sync_runs yet.`,
+                detail:
+                  'Enable warehouse sync logs on a sync in Hightouch (Sync Logs tab), then refresh after its next run.',
+              },
+            ];
           const nodes: SyncTreeNode[] = syncs.map((sync) => {
             const syncNode: SyncTreeNode = { type: 'sync', sync };
             this.syncNodes.set(sync.syncId, syncNode);
@@ -161,12 +179,20 @@ export class SyncTreeProvider implements vscode.TreeDataProvider<SyncTreeNode>, 
           const nodes: SyncTreeNode[] = [];
           if (node.run.error) nodes.push({ type: 'runError', run: node.run, error: node.run.error });
           if (node.run.failed > 0) {
-            const result = await this.run(runFailuresQuery(await this.location(), node.sync.syncId, node.run.syncRunId, MAX_RUN_FAILURE_TEXTS));
+            const result = await this.run(
+              runFailuresQuery(await this.location(), node.sync.syncId, node.run.syncRunId, MAX_RUN_FAILURE_TEXTS),
+            );
             const texts = pageOf(resultObjects(result).map(toReasonCount), MAX_RUN_FAILURE_TEXTS);
             const { items, hasMore } = pageOf(groupByTemplate(texts.items).map(toFailureGroup), MAX_FAILURE_GROUPS);
-            nodes.push(...items.map((group): SyncTreeNode => ({ type: 'failure', sync: node.sync, run: node.run, group })));
+            nodes.push(
+              ...items.map((group): SyncTreeNode => ({ type: 'failure', sync: node.sync, run: node.run, group })),
+            );
             if (hasMore || texts.hasMore) {
-              nodes.push({ type: 'message', text: `Showing the most frequent failure reasons (${MAX_RUN_FAILURE_TEXTS} distinct texts read).`, detail: 'Open Run Query for every failed row of this run.' });
+              nodes.push({
+                type: 'message',
+                text: `Showing the most frequent failure reasons (${MAX_RUN_FAILURE_TEXTS} distinct texts read).`,
+                detail: 'Open Run Query for every failed row of this run.',
+              });
             }
           }
           return nodes;
@@ -220,7 +246,11 @@ function withId(item: vscode.TreeItem, id: string): vscode.TreeItem {
  * (values in code that nothing inside them can close); untrusted, no HTML, no theme icons.
  */
 export function toTreeItem(d: ItemDescriptor): vscode.TreeItem {
-  const state = { none: vscode.TreeItemCollapsibleState.None, collapsed: vscode.TreeItemCollapsibleState.Collapsed, expanded: vscode.TreeItemCollapsibleState.Expanded }[d.collapsible];
+  const state = {
+    none: vscode.TreeItemCollapsibleState.None,
+    collapsed: vscode.TreeItemCollapsibleState.Collapsed,
+    expanded: vscode.TreeItemCollapsibleState.Expanded,
+  }[d.collapsible];
   const item = new vscode.TreeItem(d.label, state);
   item.description = d.description;
   item.iconPath = new vscode.ThemeIcon(d.icon.id, d.icon.color ? new vscode.ThemeColor(d.icon.color) : undefined);

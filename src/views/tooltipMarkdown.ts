@@ -32,11 +32,17 @@ export function tooltipMarkdown(t: Tooltip): string {
   // One paragraph, a hard line break (backslash, newline) after each row. The labels are plain:
   // marked decides whether a `**` closes by looking ahead through a mask that pairs single
   // backticks only, so a bold label after a value holding backticks can come out as literal `**`.
-  if (t.rows.length) blocks.push(t.rows.map(([label, value]) => `${ownText(label)}: ${codeSpan(clip(value, MAX_VALUE_CHARS))}`).join('\\\n'));
+  if (t.rows.length)
+    blocks.push(
+      t.rows.map(([label, value]) => `${ownText(label)}: ${codeSpan(clip(value, MAX_VALUE_CHARS))}`).join('\\\n'),
+    );
   if (t.body !== undefined && t.body !== '') {
     const body = clip(t.body, MAX_BODY_CHARS, '');
     blocks.push(codeBlock(body));
-    if (body.length < t.body.length) blocks.push(`*${ownText(`The first ${body.length.toLocaleString('en-US')} of ${t.body.length.toLocaleString('en-US')} characters.`)}*`);
+    if (body.length < t.body.length)
+      blocks.push(
+        `*${ownText(`The first ${body.length.toLocaleString('en-US')} of ${t.body.length.toLocaleString('en-US')} characters.`)}*`,
+      );
   }
   return blocks.join('\n\n');
 }

@@ -115,7 +115,13 @@ export function toReasonCount(row: Record<string, unknown>): ReasonCount {
 }
 
 export function toFailureGroup(g: TemplateGroup): FailureGroup {
-  return { template: g.template, example: g.example, rowCount: g.count, distinctTexts: g.distinctTexts, sampleRowId: g.sampleRowId };
+  return {
+    template: g.template,
+    example: g.example,
+    rowCount: g.count,
+    distinctTexts: g.distinctTexts,
+    sampleRowId: g.sampleRowId,
+  };
 }
 
 function durationMs(started: string | null, finished: string | null): number | undefined {
@@ -170,16 +176,36 @@ export function sortByHealth(syncs: readonly SyncSummary[], health: readonly Syn
     .map((x) => x.s);
 }
 
-export function syncItem(s: SyncSummary, opts: FormatOptions, state?: Pick<SyncHealth, 'state' | 'stateReason'>): ItemDescriptor {
-  const health = s.runCount === 0 ? 'unknown' : runHealth({ status: s.lastStatus, planned: s.lastPlanned, attempted: s.lastAttempted, failed: s.lastFailed });
+export function syncItem(
+  s: SyncSummary,
+  opts: FormatOptions,
+  state?: Pick<SyncHealth, 'state' | 'stateReason'>,
+): ItemDescriptor {
+  const health =
+    s.runCount === 0
+      ? 'unknown'
+      : runHealth({ status: s.lastStatus, planned: s.lastPlanned, attempted: s.lastAttempted, failed: s.lastFailed });
   const when = formatRelative(s.lastStartedAt, opts.now);
   if (state) return withState(syncItemByRun(s, opts, health, when), s, state, when);
   return syncItemByRun(s, opts, health, when);
 }
 
 /** The health state decides the icon and leads the description; its rule's verdict heads the tooltip. */
-function withState(item: ItemDescriptor, s: SyncSummary, state: Pick<SyncHealth, 'state' | 'stateReason'>, when: string): ItemDescriptor {
-  const tooltip = item.tooltip ? { ...item.tooltip, rows: [['State', `${SYNC_STATE_TEXT[state.state]}: ${state.stateReason}`] as [string, string], ...item.tooltip.rows] } : item.tooltip;
+function withState(
+  item: ItemDescriptor,
+  s: SyncSummary,
+  state: Pick<SyncHealth, 'state' | 'stateReason'>,
+  when: string,
+): ItemDescriptor {
+  const tooltip = item.tooltip
+    ? {
+        ...item.tooltip,
+        rows: [
+          ['State', `${SYNC_STATE_TEXT[state.state]}: ${state.stateReason}`] as [string, string],
+          ...item.tooltip.rows,
+        ],
+      }
+    : item.tooltip;
   return {
     ...item,
     description: `${isolate(s.destination)} · ${SYNC_STATE_TEXT[state.state]} · last run ${when}`,
@@ -196,9 +222,18 @@ function syncItemByRun(s: SyncSummary, opts: FormatOptions, health: Health, when
     ['Sync ID', s.syncId],
     ['Destination', s.destination],
     ['Primary key', s.primaryKey ?? '—'],
-    ['Runs', `${formatCount(s.runCount)} (${formatCount(s.failedRunCount)} failed) since ${formatTimestamp(s.firstStartedAt, opts.timeZone)}`],
-    ['Last run', `${s.lastStatus === null ? 'unknown' : isolate(s.lastStatus)} at ${formatTimestamp(s.lastStartedAt, opts.timeZone)}, took ${formatDuration(durationMs(s.lastStartedAt, s.lastFinishedAt))}`],
-    ['Last run rows', `${formatCount(s.lastPlanned)} planned, ${formatCount(s.lastSucceeded)} succeeded, ${formatCount(s.lastFailed)} failed`],
+    [
+      'Runs',
+      `${formatCount(s.runCount)} (${formatCount(s.failedRunCount)} failed) since ${formatTimestamp(s.firstStartedAt, opts.timeZone)}`,
+    ],
+    [
+      'Last run',
+      `${s.lastStatus === null ? 'unknown' : isolate(s.lastStatus)} at ${formatTimestamp(s.lastStartedAt, opts.timeZone)}, took ${formatDuration(durationMs(s.lastStartedAt, s.lastFinishedAt))}`,
+    ],
+    [
+      'Last run rows',
+      `${formatCount(s.lastPlanned)} planned, ${formatCount(s.lastSucceeded)} succeeded, ${formatCount(s.lastFailed)} failed`,
+    ],
   ];
   return {
     // Warehouse values are isolated where they sit beside our own text (the label beside the description).
@@ -227,7 +262,10 @@ export function runItem(r: RunSummary, opts: FormatOptions): ItemDescriptor {
     ['Status', r.status ?? 'unknown'],
     ['Started', formatTimestamp(r.startedAt, opts.timeZone)],
     ['Finished', formatTimestamp(r.finishedAt, opts.timeZone)],
-    ['Planned', `${formatCount(r.planned)} (${formatCount(r.plannedAdd)} add, ${formatCount(r.plannedChange)} change, ${formatCount(r.plannedRemove)} remove)`],
+    [
+      'Planned',
+      `${formatCount(r.planned)} (${formatCount(r.plannedAdd)} add, ${formatCount(r.plannedChange)} change, ${formatCount(r.plannedRemove)} remove)`,
+    ],
     ['Attempted', formatCount(r.attempted)],
     ['Succeeded', formatCount(r.succeeded)],
     ['Failed', formatCount(r.failed)],
@@ -251,7 +289,11 @@ export function failureItem(f: FailureGroup): ItemDescriptor {
   return {
     label: f.template === null ? '(no failure reason recorded)' : isolate(oneLine(f.template)),
     description: rows + texts,
-    tooltip: { title: `${rows} failed${f.distinctTexts > 1 ? `, e.g.` : ''}`, rows: tooltipRows, body: f.example ?? undefined },
+    tooltip: {
+      title: `${rows} failed${f.distinctTexts > 1 ? `, e.g.` : ''}`,
+      rows: tooltipRows,
+      body: f.example ?? undefined,
+    },
     icon: { id: 'symbol-event', color: 'list.errorForeground' },
     contextValue: 'failureReason',
     collapsible: 'none',

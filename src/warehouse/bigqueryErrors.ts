@@ -36,7 +36,12 @@ interface RawError {
 }
 
 const CONNECTION_LOST_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
-const QUOTA_REASONS = new Set(['quotaExceeded', 'rateLimitExceeded', 'userRateLimitExceeded', 'billingTierLimitExceeded']);
+const QUOTA_REASONS = new Set([
+  'quotaExceeded',
+  'rateLimitExceeded',
+  'userRateLimitExceeded',
+  'billingTierLimitExceeded',
+]);
 
 /** The message for a query stopped by the timeout; shared with the adapter's own client-side timer. */
 export function timeoutMessage(statementTimeoutMs?: number): string {
@@ -60,7 +65,10 @@ export function toBigQueryError(err: unknown, ctx: BigQueryErrorContext = {}): W
 
   if (reason === 'stopped' || reason === 'timeout' || /Job execution was cancelled/i.test(serverMessage)) {
     const timedOut = reason === 'timeout' || /timed? ?out|timeout/i.test(serverMessage);
-    return Object.assign(new QueryCancelledError(timedOut ? timeoutMessage(ctx.statementTimeoutMs) : 'Query cancelled.'), { code });
+    return Object.assign(
+      new QueryCancelledError(timedOut ? timeoutMessage(ctx.statementTimeoutMs) : 'Query cancelled.'),
+      { code },
+    );
   }
   const tokenError = raw.response?.data?.error;
   if (status === 401 || reason === 'authError' || tokenError === 'invalid_grant' || tokenError === 'invalid_client') {
@@ -71,10 +79,14 @@ export function toBigQueryError(err: unknown, ctx: BigQueryErrorContext = {}): W
     );
   }
   if (/Could not load the default credentials/i.test(serverMessage)) {
-    return make('No application-default credentials were found on this machine. Run `gcloud auth application-default login`, or choose another sign-in method for this connection.');
+    return make(
+      'No application-default credentials were found on this machine. Run `gcloud auth application-default login`, or choose another sign-in method for this connection.',
+    );
   }
   if ((reason && QUOTA_REASONS.has(reason)) || status === 429) {
-    return make(`BigQuery refused the query for quota or rate limits: ${tagged(serverMessage, reason ?? status)} Wait a little and try again, or ask an administrator about the quotas of ${project}.`);
+    return make(
+      `BigQuery refused the query for quota or rate limits: ${tagged(serverMessage, reason ?? status)} Wait a little and try again, or ask an administrator about the quotas of ${project}.`,
+    );
   }
   if (reason === 'bytesBilledLimitExceeded') {
     return make(
@@ -82,7 +94,9 @@ export function toBigQueryError(err: unknown, ctx: BigQueryErrorContext = {}): W
     );
   }
   if (reason === 'billingNotEnabled') {
-    return make(`Billing is not enabled for ${project}, which runs the queries: ${tagged(serverMessage, reason)} Choose a billing-enabled project for this connection.`);
+    return make(
+      `Billing is not enabled for ${project}, which runs the queries: ${tagged(serverMessage, reason)} Choose a billing-enabled project for this connection.`,
+    );
   }
   if (reason === 'accessDenied' || status === 403) {
     return make(
@@ -91,7 +105,9 @@ export function toBigQueryError(err: unknown, ctx: BigQueryErrorContext = {}): W
   }
   if (reason === 'notFound' || status === 404) {
     if (/\bJob\b/.test(serverMessage)) {
-      return make(`${tagged(serverMessage, 'notFound')} The job ran in another location than expected: check the connection's location (e.g. US, EU) against the dataset's.`);
+      return make(
+        `${tagged(serverMessage, 'notFound')} The job ran in another location than expected: check the connection's location (e.g. US, EU) against the dataset's.`,
+      );
     }
     return make(
       `${tagged(serverMessage, 'notFound')} Check the dataset (syncLogs.schema) and the project, and that warehouse sync logs are enabled for your syncs${ctx.location ? `; the connection runs in location ${ctx.location}` : ''}.`,
@@ -101,7 +117,9 @@ export function toBigQueryError(err: unknown, ctx: BigQueryErrorContext = {}): W
     return make(tagged(withLineColumn(serverMessage), reason));
   }
   if (nodeCode === 'ECONNREFUSED') {
-    return make(`Connection refused by ${endpointName(ctx)}. Check the API endpoint, and that no proxy or firewall blocks it.`);
+    return make(
+      `Connection refused by ${endpointName(ctx)}. Check the API endpoint, and that no proxy or firewall blocks it.`,
+    );
   }
   if (nodeCode === 'ENOTFOUND' || nodeCode === 'EAI_AGAIN') {
     return make(`Cannot find the host of ${endpointName(ctx)} (name lookup failed). Check your network, VPN or proxy.`);
@@ -109,8 +127,14 @@ export function toBigQueryError(err: unknown, ctx: BigQueryErrorContext = {}): W
   if (nodeCode === 'ETIMEDOUT' || /network timeout|timeout of \d+ms exceeded/i.test(serverMessage)) {
     return make(`Timed out talking to ${endpointName(ctx)}. Check your network, VPN or proxy, and try again.`);
   }
-  if ((nodeCode && CONNECTION_LOST_CODES.has(nodeCode)) || /socket hang up|ECONNRESET|premature close/i.test(serverMessage)) {
-    return make(`The connection to ${endpointName(ctx)} was lost (${nodeCode ?? 'socket closed'}). The query did not finish; try again.`, true);
+  if (
+    (nodeCode && CONNECTION_LOST_CODES.has(nodeCode)) ||
+    /socket hang up|ECONNRESET|premature close/i.test(serverMessage)
+  ) {
+    return make(
+      `The connection to ${endpointName(ctx)} was lost (${nodeCode ?? 'socket closed'}). The query did not finish; try again.`,
+      true,
+    );
   }
   if (reason === 'backendError' || reason === 'internalError' || (status !== undefined && status >= 500)) {
     return make(`BigQuery had an internal error: ${tagged(serverMessage, reason ?? status)} Try again in a moment.`);
@@ -158,7 +182,13 @@ export interface ServiceAccountCredentials {
  */
 export function parseServiceAccountKey(text: string | undefined): ServiceAccountCredentials {
   const fail = (why: string) =>
-    new WarehouseError(`The service-account key ${why}. Paste the whole JSON key file downloaded from the Google Cloud console (IAM > Service accounts > Keys).`, 'INVALID_KEY', false, undefined, true);
+    new WarehouseError(
+      `The service-account key ${why}. Paste the whole JSON key file downloaded from the Google Cloud console (IAM > Service accounts > Keys).`,
+      'INVALID_KEY',
+      false,
+      undefined,
+      true,
+    );
   if (!text || !text.trim()) throw fail('is empty');
   let parsed: unknown;
   try {
@@ -168,7 +198,8 @@ export function parseServiceAccountKey(text: string | undefined): ServiceAccount
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw fail('is not a JSON object');
   const key = parsed as Record<string, unknown>;
-  if (key.type !== undefined && key.type !== 'service_account') throw fail(`is of type "${String(key.type).slice(0, 40)}", not "service_account"`);
+  if (key.type !== undefined && key.type !== 'service_account')
+    throw fail(`is of type "${String(key.type).slice(0, 40)}", not "service_account"`);
   if (typeof key.client_email !== 'string' || !key.client_email.includes('@')) throw fail('has no "client_email"');
   if (typeof key.private_key !== 'string' || !/-----BEGIN (RSA )?PRIVATE KEY-----/.test(key.private_key)) {
     throw fail('has no "private_key" in PEM form');

@@ -102,7 +102,12 @@ function normalizeRecord(value: unknown, fields: readonly BigQueryField[]): unkn
 function normalizeParsed(value: unknown, type: string): unknown {
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : type === 'DATE' ? value.toISOString().slice(0, 10) : value.toISOString();
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime())
+      ? null
+      : type === 'DATE'
+        ? value.toISOString().slice(0, 10)
+        : value.toISOString();
   if (value instanceof Uint8Array) return bytesToHex(value);
   // A JSON cell someone parsed already: deep ones travel as their text.
   if (typeof value === 'object' && value !== null) return parsedJsonCell(value, (v) => v);
@@ -183,7 +188,8 @@ interface TypedValue {
 function typeValue(value: unknown, name: string): TypedValue {
   if (Array.isArray(value)) {
     const first = value.find((v) => v !== null && v !== undefined);
-    if (Array.isArray(first)) throw new TypeError(`Query parameter @${name} is an array of arrays, which BigQuery cannot take as a parameter.`);
+    if (Array.isArray(first))
+      throw new TypeError(`Query parameter @${name} is an array of arrays, which BigQuery cannot take as a parameter.`);
     const elementType = first === undefined ? { type: 'STRING' } : scalar(first, name).type;
     return {
       type: { type: 'ARRAY', arrayType: elementType },
@@ -192,7 +198,9 @@ function typeValue(value: unknown, name: string): TypedValue {
           if (v === null || v === undefined) return { value: null };
           const item = scalar(v, name);
           if (item.type.type !== elementType.type) {
-            throw new TypeError(`Query parameter @${name} mixes ${elementType.type} and ${item.type.type} values; BigQuery arrays hold one type.`);
+            throw new TypeError(
+              `Query parameter @${name} mixes ${elementType.type} and ${item.type.type} values; BigQuery arrays hold one type.`,
+            );
           }
           return item.value;
         }),

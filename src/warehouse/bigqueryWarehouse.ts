@@ -5,7 +5,14 @@ import type { QueryResult } from '../shared/queryResult';
 import { bigqueryDialect } from '../sql/dialects/bigquery';
 import { QueryCancelledError, type QueryOptions, type Warehouse } from './warehouse';
 import { WarehouseError } from './warehouseError';
-import { bigQueryTypeName, normalizeRow, toQueryParameters, type BigQueryField, type BigQueryParameter, type BigQueryRawRow } from './bigqueryTypes';
+import {
+  bigQueryTypeName,
+  normalizeRow,
+  toQueryParameters,
+  type BigQueryField,
+  type BigQueryParameter,
+  type BigQueryRawRow,
+} from './bigqueryTypes';
 import { parseServiceAccountKey, timeoutMessage, toBigQueryError, type BigQueryErrorContext } from './bigqueryErrors';
 
 export interface BigQueryConfig {
@@ -45,7 +52,10 @@ const RETRY_OPTIONS = { autoRetry: true, maxRetries: 1, retryDelayMultiplier: 1,
  * Opens a BigQuery connection and runs `SELECT 1`, so refused credentials, a wrong project or a
  * missing permission fail now with a clear message rather than on the first real query.
  */
-export async function openBigQueryWarehouse(config: BigQueryConfig, options: BigQueryOpenOptions = {}): Promise<Warehouse> {
+export async function openBigQueryWarehouse(
+  config: BigQueryConfig,
+  options: BigQueryOpenOptions = {},
+): Promise<Warehouse> {
   const ctx: BigQueryErrorContext = {
     projectId: config.projectId,
     location: config.location,
@@ -54,10 +64,19 @@ export async function openBigQueryWarehouse(config: BigQueryConfig, options: Big
     secrets: [config.token, config.serviceAccountKey].filter((s): s is string => !!s),
   };
   if (!config.projectId) {
-    throw new WarehouseError('No BigQuery project is set for this connection. Set the project that runs the queries.', 'NO_PROJECT');
+    throw new WarehouseError(
+      'No BigQuery project is set for this connection. Set the project that runs the queries.',
+      'NO_PROJECT',
+    );
   }
   const client = new BigQuery(clientOptions(config));
-  const warehouse = new BigQueryWarehouse(client, config.location, ctx, options.statementTimeoutMs, options.maximumBytesBilled);
+  const warehouse = new BigQueryWarehouse(
+    client,
+    config.location,
+    ctx,
+    options.statementTimeoutMs,
+    options.maximumBytesBilled,
+  );
   await warehouse.query('SELECT 1', [], { maxRows: 1 });
   return warehouse;
 }
@@ -73,7 +92,13 @@ function clientOptions(config: BigQueryConfig): BigQueryOptions {
   switch (config.auth) {
     case 'oauthToken': {
       if (!config.token) {
-        throw new WarehouseError('No OAuth access token was given for this BigQuery connection. Give a token (e.g. from `gcloud auth print-access-token`).', 'NO_TOKEN', false, undefined, true);
+        throw new WarehouseError(
+          'No OAuth access token was given for this BigQuery connection. Give a token (e.g. from `gcloud auth print-access-token`).',
+          'NO_TOKEN',
+          false,
+          undefined,
+          true,
+        );
       }
       // A bare access token: nothing to refresh it with, so a 401 means asking the user for a new one.
       const authClient = new OAuth2Client();
@@ -87,7 +112,10 @@ function clientOptions(config: BigQueryConfig): BigQueryOptions {
     case 'applicationDefault':
       return base;
     default:
-      throw new WarehouseError(`Unknown BigQuery sign-in method "${String(config.auth)}". Use serviceAccountKey, oauthToken or applicationDefault.`, 'BAD_AUTH');
+      throw new WarehouseError(
+        `Unknown BigQuery sign-in method "${String(config.auth)}". Use serviceAccountKey, oauthToken or applicationDefault.`,
+        'BAD_AUTH',
+      );
   }
 }
 
@@ -128,9 +156,16 @@ class BigQueryWarehouse implements Warehouse {
     }
     try {
       const [job] = await this.client.createQueryJob({ ...this.jobQuery(sql, params), dryRun: true });
-      const stats = (job.metadata as { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } } | undefined)?.statistics;
+      const stats = (
+        job.metadata as
+          { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } } | undefined
+      )?.statistics;
       const bytes = Number(stats?.query?.totalBytesProcessed ?? stats?.totalBytesProcessed);
-      if (!Number.isFinite(bytes)) throw new WarehouseError('BigQuery\'s dry run did not say how many bytes the query would process.', 'NO_ESTIMATE');
+      if (!Number.isFinite(bytes))
+        throw new WarehouseError(
+          "BigQuery's dry run did not say how many bytes the query would process.",
+          'NO_ESTIMATE',
+        );
       return bytes;
     } catch (err) {
       throw err instanceof WarehouseError ? err : toBigQueryError(err, this.ctx);
@@ -142,7 +177,9 @@ class BigQueryWarehouse implements Warehouse {
       query: sql,
       useLegacySql: false,
       location: this.location,
-      ...(params.length ? { parameterMode: 'NAMED', queryParameters: params as NonNullable<Query['queryParameters']> } : {}),
+      ...(params.length
+        ? { parameterMode: 'NAMED', queryParameters: params as NonNullable<Query['queryParameters']> }
+        : {}),
       ...(this.maximumBytesBilled ? { maximumBytesBilled: String(Math.floor(this.maximumBytesBilled)) } : {}),
     };
   }
@@ -169,7 +206,12 @@ class BigQueryWarehouse implements Warehouse {
    * Runs one job under an id chosen here, so a cancel (user or timeout) can reach it even while
    * jobs.insert is still in flight: the cancel waits for the insert, then posts jobs.cancel.
    */
-  private run(sql: string, params: BigQueryParameter[], maxRows: number, signal: AbortSignal | undefined): Promise<RowsResult> {
+  private run(
+    sql: string,
+    params: BigQueryParameter[],
+    maxRows: number,
+    signal: AbortSignal | undefined,
+  ): Promise<RowsResult> {
     const jobId = `sync_logs_explorer_${randomUUID().replace(/-/g, '')}`;
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -199,7 +241,10 @@ class BigQueryWarehouse implements Warehouse {
 
       signal?.addEventListener('abort', onAbort, { once: true });
       if (this.statementTimeoutMs) {
-        timeoutTimer = setTimeout(() => stop(new QueryCancelledError(timeoutMessage(this.statementTimeoutMs))), this.statementTimeoutMs);
+        timeoutTimer = setTimeout(
+          () => stop(new QueryCancelledError(timeoutMessage(this.statementTimeoutMs))),
+          this.statementTimeoutMs,
+        );
       }
       inserted
         .then((job) => this.readResults(job, maxRows, () => stopping !== undefined))
@@ -260,7 +305,13 @@ class BigQueryWarehouse implements Warehouse {
         const columns = fields.map((f) => ({ name: f.name, type: bigQueryTypeName(f) }));
         if (columns.length === 0) {
           // DML and DDL: no schema; DML says how many rows it touched.
-          return { columns, rows: [], rowCount: Number(page.numDmlAffectedRows ?? 0), truncated: false, command: page.numDmlAffectedRows !== undefined ? 'DML' : undefined };
+          return {
+            columns,
+            rows: [],
+            rowCount: Number(page.numDmlAffectedRows ?? 0),
+            truncated: false,
+            command: page.numDmlAffectedRows !== undefined ? 'DML' : undefined,
+          };
         }
         const total = Math.max(Number(page.totalRows ?? rows.length), rows.length);
         return { columns, rows, rowCount: total, truncated: total > rows.length };

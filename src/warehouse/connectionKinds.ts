@@ -32,7 +32,19 @@ export const AUTH_METHODS: Record<UserKind, readonly AuthMethod[]> = {
 
 /** A plain (non-secret) field the Add Connection flow asks for, in order. */
 export interface FieldSpec {
-  key: 'host' | 'port' | 'database' | 'user' | 'account' | 'warehouse' | 'role' | 'project' | 'location' | 'httpPath' | 'schema' | 'ssl';
+  key:
+    | 'host'
+    | 'port'
+    | 'database'
+    | 'user'
+    | 'account'
+    | 'warehouse'
+    | 'role'
+    | 'project'
+    | 'location'
+    | 'httpPath'
+    | 'schema'
+    | 'ssl';
   prompt: string;
   placeholder?: string;
   /** Offered as the initial value (a new connection) when set. */
@@ -40,7 +52,11 @@ export interface FieldSpec {
   optional?: boolean;
 }
 
-const SCHEMA_FIELD: FieldSpec = { key: 'schema', prompt: 'Schema (dataset) holding the sync-log tables', default: 'hightouch_audit' };
+const SCHEMA_FIELD: FieldSpec = {
+  key: 'schema',
+  prompt: 'Schema (dataset) holding the sync-log tables',
+  default: 'hightouch_audit',
+};
 
 export const FIELDS: Record<UserKind, readonly FieldSpec[]> = {
   postgres: [
@@ -52,7 +68,11 @@ export const FIELDS: Record<UserKind, readonly FieldSpec[]> = {
     SCHEMA_FIELD,
   ],
   redshift: [
-    { key: 'host', prompt: 'Host (cluster or workgroup endpoint)', placeholder: 'examplecluster.abc123.us-west-2.redshift.amazonaws.com' },
+    {
+      key: 'host',
+      prompt: 'Host (cluster or workgroup endpoint)',
+      placeholder: 'examplecluster.abc123.us-west-2.redshift.amazonaws.com',
+    },
     { key: 'port', prompt: 'Port', default: '5439' },
     { key: 'database', prompt: 'Database', default: 'dev' },
     { key: 'user', prompt: 'User' },
@@ -62,8 +82,8 @@ export const FIELDS: Record<UserKind, readonly FieldSpec[]> = {
   snowflake: [
     { key: 'account', prompt: 'Account identifier', placeholder: 'myorg-myaccount' },
     { key: 'user', prompt: 'User' },
-    { key: 'warehouse', prompt: 'Virtual warehouse (empty: the user\'s default)', optional: true },
-    { key: 'role', prompt: 'Role (empty: the user\'s default)', optional: true },
+    { key: 'warehouse', prompt: "Virtual warehouse (empty: the user's default)", optional: true },
+    { key: 'role', prompt: "Role (empty: the user's default)", optional: true },
     { key: 'database', prompt: 'Database holding the sync logs', placeholder: 'ANALYTICS' },
     SCHEMA_FIELD,
   ],
@@ -82,14 +102,20 @@ export const FIELDS: Record<UserKind, readonly FieldSpec[]> = {
 };
 
 /** The secrets an auth method needs, in the order they are asked for. Optional ones may be left empty. */
-export function secretsFor(auth: AuthMethod): { name: SecretName; prompt: string; optional?: boolean; fromFile?: boolean }[] {
+export function secretsFor(
+  auth: AuthMethod,
+): { name: SecretName; prompt: string; optional?: boolean; fromFile?: boolean }[] {
   switch (auth) {
     case 'password':
       return [{ name: 'password', prompt: 'Password' }];
     case 'keyPair':
       return [
         { name: 'privateKey', prompt: 'Private key file (PKCS#8 .p8 or .pem)', fromFile: true },
-        { name: 'privateKeyPassphrase', prompt: 'Passphrase of the private key (empty if it is not encrypted)', optional: true },
+        {
+          name: 'privateKeyPassphrase',
+          prompt: 'Passphrase of the private key (empty if it is not encrypted)',
+          optional: true,
+        },
       ];
     case 'oauthToken':
       return [{ name: 'token', prompt: 'OAuth access token' }];

@@ -1,5 +1,11 @@
 import * as vscode from 'vscode';
-import { affectsSettings, inspectSetting, maximumBytesBilled, readSetting, updateSetting } from '../services/settingsReaders';
+import {
+  affectsSettings,
+  inspectSetting,
+  maximumBytesBilled,
+  readSetting,
+  updateSetting,
+} from '../services/settingsReaders';
 import { DEMO_CONNECTION_NAME, type ConnectionSettings, type DialectKind, type SecretName } from '../shared/connection';
 import { secretsFor, authOf } from './connectionKinds';
 import { openWarehouse } from './registry';
@@ -16,7 +22,13 @@ const WORKSPACE_ANSWERS_KEY = 'syncLogs.workspaceConnectionAnswers';
 type WorkspaceAnswer = 'use' | 'decline';
 const USE_WORKSPACE_CONNECTION = 'Use Connection';
 const DECLINE_WORKSPACE_CONNECTION = "Don't Use";
-const ALL_SECRETS: readonly SecretName[] = ['password', 'privateKey', 'privateKeyPassphrase', 'token', 'serviceAccountKey'];
+const ALL_SECRETS: readonly SecretName[] = [
+  'password',
+  'privateKey',
+  'privateKeyPassphrase',
+  'token',
+  'serviceAccountKey',
+];
 /** Secrets a person can type when one is missing; key files are chosen in Edit Connection instead. */
 const TYPEABLE: ReadonlySet<SecretName> = new Set(['password', 'token']);
 const answerKey = (c: ConnectionSettings) => `${c.name}\u0000${identityDigest(c)}`;
@@ -66,7 +78,11 @@ export class ConnectionManager implements vscode.Disposable {
 
   private listed() {
     const inspected = inspectSetting('connections');
-    const listed = listConnections({ user: inspected?.globalValue, workspace: inspected?.workspaceValue, workspaceTrusted: vscode.workspace.isTrusted });
+    const listed = listConnections({
+      user: inspected?.globalValue,
+      workspace: inspected?.workspaceValue,
+      workspaceTrusted: vscode.workspace.isTrusted,
+    });
     for (const p of listed.problems) {
       if (this.loggedProblems.has(p)) continue;
       this.loggedProblems.add(p);
@@ -122,7 +138,8 @@ export class ConnectionManager implements vscode.Disposable {
   async setActive(name: string): Promise<void> {
     const settings = this.list().find((c) => c.name === name);
     if (!settings) throw new Error(`No connection named "${name}". Add it to the syncLogs.connections setting.`);
-    if (this.originOf(name) === 'workspace' && this.workspaceAnswers()[answerKey(settings)] === 'decline') await this.rememberAnswer(settings, undefined);
+    if (this.originOf(name) === 'workspace' && this.workspaceAnswers()[answerKey(settings)] === 'decline')
+      await this.rememberAnswer(settings, undefined);
     await this.context.globalState.update(ACTIVE_KEY, name);
     this.changeEmitter.fire();
   }
@@ -220,7 +237,10 @@ export class ConnectionManager implements vscode.Disposable {
    * Opens a connection from settings and secrets that are not saved yet, reads its catalog, and
    * closes it: the Add/Edit flow's test. Throws the adapter's error, which says what to fix.
    */
-  async testConnection(settings: ConnectionSettings, secrets: Partial<Record<SecretName, string>>): Promise<SyncLogInfo> {
+  async testConnection(
+    settings: ConnectionSettings,
+    secrets: Partial<Record<SecretName, string>>,
+  ): Promise<SyncLogInfo> {
     const warehouse = await openWarehouse(settings, {
       demoStorageDir: this.context.globalStorageUri.fsPath,
       statementTimeoutMs: this.statementTimeoutMs(),
@@ -245,7 +265,8 @@ export class ConnectionManager implements vscode.Disposable {
     const target = inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
     const current = (inWorkspace ? inspected?.workspaceValue : inspected?.globalValue) ?? [];
     const clean = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined && v !== ''));
-    const index = previousName === undefined ? -1 : current.findIndex((c) => (c as ConnectionSettings)?.name === previousName);
+    const index =
+      previousName === undefined ? -1 : current.findIndex((c) => (c as ConnectionSettings)?.name === previousName);
     const next = [...current];
     if (index >= 0) next[index] = clean;
     else next.push(clean);
@@ -263,10 +284,16 @@ export class ConnectionManager implements vscode.Disposable {
       [inspected?.workspaceValue, vscode.ConfigurationTarget.Workspace],
       [inspected?.globalValue, vscode.ConfigurationTarget.Global],
     ] as const) {
-      if (hasNamed(value, name)) await updateSetting('connections', value!.filter((c) => (c as ConnectionSettings)?.name !== name), target);
+      if (hasNamed(value, name))
+        await updateSetting(
+          'connections',
+          value!.filter((c) => (c as ConnectionSettings)?.name !== name),
+          target,
+        );
     }
     if (removed) await this.forgetSecrets(removed);
-    if (this.context.globalState.get<string>(ACTIVE_KEY) === name) await this.context.globalState.update(ACTIVE_KEY, DEMO_CONNECTION_NAME);
+    if (this.context.globalState.get<string>(ACTIVE_KEY) === name)
+      await this.context.globalState.update(ACTIVE_KEY, DEMO_CONNECTION_NAME);
     this.changeEmitter.fire();
   }
 
@@ -312,15 +339,15 @@ export class ConnectionManager implements vscode.Disposable {
               windowProgress.report({ message: text });
               if (!notify && p.phase !== 'done') {
                 // Waiting on another window is not building: the title says which it is.
-                const title = p.phase === 'waiting' ? 'Sync Logs: the demo is in use by another window' : 'Building the demo sync log (first use only)';
-                void vscode.window.withProgress(
-                  { location: vscode.ProgressLocation.Notification, title },
-                  (n) => {
-                    notify = (t) => n.report({ message: t });
-                    notify(text);
-                    return finished;
-                  },
-                );
+                const title =
+                  p.phase === 'waiting'
+                    ? 'Sync Logs: the demo is in use by another window'
+                    : 'Building the demo sync log (first use only)';
+                void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, (n) => {
+                  notify = (t) => n.report({ message: t });
+                  notify(text);
+                  return finished;
+                });
               } else notify?.(text);
             });
             return result.finally(done);
@@ -355,11 +382,12 @@ export class ConnectionManager implements vscode.Disposable {
       const choice = await this.prompter().choose({
         message: `This workspace defines the connection "${settings.name}" to ${describeTarget(settings)}. Use it?`,
         detail:
-          'It comes from the workspace\'s .vscode/settings.json, not from your user settings. Use it only if you trust where it points: a password or token you type for it is sent there. Your answer is remembered for this workspace and this target.',
+          "It comes from the workspace's .vscode/settings.json, not from your user settings. Use it only if you trust where it points: a password or token you type for it is sent there. Your answer is remembered for this workspace and this target.",
         buttons: [USE_WORKSPACE_CONNECTION, DECLINE_WORKSPACE_CONNECTION],
         severity: 'warning',
       });
-      answer = choice === USE_WORKSPACE_CONNECTION ? 'use' : choice === DECLINE_WORKSPACE_CONNECTION ? 'decline' : undefined;
+      answer =
+        choice === USE_WORKSPACE_CONNECTION ? 'use' : choice === DECLINE_WORKSPACE_CONNECTION ? 'decline' : undefined;
       if (answer) await this.rememberAnswer(settings, answer);
     }
     if (answer === 'use') return;
@@ -392,7 +420,9 @@ export class ConnectionManager implements vscode.Disposable {
  * catalog qualify every table. Postgres and Redshift connect to one database and need no prefix.
  */
 export function qualifyingDatabase(settings: ConnectionSettings): string | undefined {
-  return settings.kind === 'snowflake' || settings.kind === 'bigquery' || settings.kind === 'databricks' ? settings.database || undefined : undefined;
+  return settings.kind === 'snowflake' || settings.kind === 'bigquery' || settings.kind === 'databricks'
+    ? settings.database || undefined
+    : undefined;
 }
 
 function hasNamed(value: unknown[] | undefined, name: string): boolean {

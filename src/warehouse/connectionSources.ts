@@ -33,7 +33,9 @@ export function listConnections(sources: ConnectionSources): ListedConnections {
   const connections = [...user.connections];
   if (sources.workspace === undefined || sources.workspace === null) return { connections, origins, problems };
   if (!sources.workspaceTrusted) {
-    problems.push('This workspace is in Restricted Mode: the connections in its settings (syncLogs.connections) are not used. Trust the workspace to use them.');
+    problems.push(
+      'This workspace is in Restricted Mode: the connections in its settings (syncLogs.connections) are not used. Trust the workspace to use them.',
+    );
     return { connections, origins, problems };
   }
   const workspace = readConnectionSettings(sources.workspace, 'workspace settings');

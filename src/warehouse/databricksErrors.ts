@@ -30,7 +30,12 @@ interface RawError {
   /** OperationStateError: CANCELED, CLOSED, ERROR, TIMEOUT, UNKNOWN. */
   errorCode?: string;
   /** OperationStateError: the TGetOperationStatusResp that ended the operation. */
-  response?: { errorMessage?: string | null; displayMessage?: string | null; sqlState?: string | null; errorCode?: number | null };
+  response?: {
+    errorMessage?: string | null;
+    displayMessage?: string | null;
+    sqlState?: string | null;
+    errorCode?: number | null;
+  };
   /** RetryError: the error or response of the last attempt. */
   payload?: unknown;
   cause?: unknown;
@@ -64,7 +69,10 @@ export function timeoutError(ctx: DatabricksErrorContext = {}): QueryCancelledEr
 }
 
 /** Maps anything the Databricks driver throws to a WarehouseError, or QueryCancelledError for a cancel or timeout. */
-export function toDatabricksError(err: unknown, ctx: DatabricksErrorContext = {}): WarehouseError | QueryCancelledError {
+export function toDatabricksError(
+  err: unknown,
+  ctx: DatabricksErrorContext = {},
+): WarehouseError | QueryCancelledError {
   if (err instanceof WarehouseError || err instanceof QueryCancelledError) return err;
   let raw = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as RawError;
   // The driver's retry loop wraps the last failure; the failure says why.
@@ -93,11 +101,17 @@ export function toDatabricksError(err: unknown, ctx: DatabricksErrorContext = {}
   switch (code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return make(`Cannot find the host "${ctx.host ?? '?'}" (name lookup failed). Check the server hostname (from the SQL warehouse's Connection details), and your network or VPN.`);
+      return make(
+        `Cannot find the host "${ctx.host ?? '?'}" (name lookup failed). Check the server hostname (from the SQL warehouse's Connection details), and your network or VPN.`,
+      );
     case 'ECONNREFUSED':
-      return make(`Connection refused by ${where}. Check the server hostname and port, and that no firewall or proxy blocks HTTPS to it.`);
+      return make(
+        `Connection refused by ${where}. Check the server hostname and port, and that no firewall or proxy blocks HTTPS to it.`,
+      );
     case 'ETIMEDOUT':
-      return make(`Timed out connecting to ${where}. Check the server hostname and port, and your network, VPN or firewall.`);
+      return make(
+        `Timed out connecting to ${where}. Check the server hostname and port, and your network, VPN or firewall.`,
+      );
   }
 
   const serverText = firstText(raw.response?.displayMessage, raw.response?.errorMessage, raw.message) ?? String(err);
@@ -107,11 +121,22 @@ export function toDatabricksError(err: unknown, ctx: DatabricksErrorContext = {}
   const stateText = sqlState ? ` (SQLSTATE ${sqlState})` : '';
   const classCode = errorClass ?? sqlState ?? code;
 
-  if ((code && CONNECTION_LOST_CODES.has(code)) || /socket hang up|premature close|ECONNRESET|network timeout/i.test(serverText)) {
-    return make(`The connection to ${where} was lost (${summary}). The query did not finish; the next query reconnects automatically.`, code ?? 'ECONNRESET', true);
+  if (
+    (code && CONNECTION_LOST_CODES.has(code)) ||
+    /socket hang up|premature close|ECONNRESET|network timeout/i.test(serverText)
+  ) {
+    return make(
+      `The connection to ${where} was lost (${summary}). The query did not finish; the next query reconnects automatically.`,
+      code ?? 'ECONNRESET',
+      true,
+    );
   }
   if (/invalid (SessionHandle|OperationHandle)|session.*(expired|not found|closed)/i.test(serverText)) {
-    return make(`The Databricks session on ${where} has expired or was closed (${summary}). The next query opens a new session.`, classCode, true);
+    return make(
+      `The Databricks session on ${where} has expired or was closed (${summary}). The next query opens a new session.`,
+      classCode,
+      true,
+    );
   }
   switch (errorClass) {
     case 'QUERY_EXECUTION_TIMEOUT_EXCEEDED':
@@ -131,10 +156,17 @@ export function toDatabricksError(err: unknown, ctx: DatabricksErrorContext = {}
         classCode,
       );
     case 'UNRESOLVED_COLUMN':
-      return make(`${summary}${stateText}. Columns differ between deployments: check information_schema.columns for this table.`, classCode);
+      return make(
+        `${summary}${stateText}. Columns differ between deployments: check information_schema.columns for this table.`,
+        classCode,
+      );
   }
   if (sqlState === '42601') return make(`${summary}${positionText(serverText, ctx.sql)}${stateText}.`, classCode);
-  if (sqlState === '42P01') return make(`${summary}${stateText}. Check the catalog and schema (the syncLogs.schema setting) and that warehouse sync logs are enabled for your syncs.`, classCode);
+  if (sqlState === '42P01')
+    return make(
+      `${summary}${stateText}. Check the catalog and schema (the syncLogs.schema setting) and that warehouse sync logs are enabled for your syncs.`,
+      classCode,
+    );
   return make(`${capitalize(summary)}${stateText}.`.replace(/\.\.$/, '.'), classCode);
 }
 
@@ -147,7 +179,12 @@ function httpError(
   const code = `HTTP_${status}`;
   switch (status) {
     case 401:
-      return make(`Databricks refused the token on ${where} (HTTP 401). It may be mistyped, expired or revoked: create a new personal access token (or sign in again) and reconnect.`, code, false, true);
+      return make(
+        `Databricks refused the token on ${where} (HTTP 401). It may be mistyped, expired or revoked: create a new personal access token (or sign in again) and reconnect.`,
+        code,
+        false,
+        true,
+      );
     case 403:
       return make(
         `Databricks refused the token on ${where} (HTTP 403). The token may be expired or revoked, or its user may not be allowed to use this SQL warehouse (ask an administrator for CAN USE). Reconnect with a valid token.`,
@@ -156,15 +193,26 @@ function httpError(
         true,
       );
     case 404:
-      return make(`No SQL warehouse answers at HTTP path "${ctx.path ?? '?'}" on ${ctx.host ?? '?'} (HTTP 404). Copy the HTTP path from the warehouse's Connection details.`, code);
+      return make(
+        `No SQL warehouse answers at HTTP path "${ctx.path ?? '?'}" on ${ctx.host ?? '?'} (HTTP 404). Copy the HTTP path from the warehouse's Connection details.`,
+        code,
+      );
     case 429:
       return make(`Databricks is rate-limiting requests from ${where} (HTTP 429). Wait a moment and try again.`, code);
     case 502:
     case 503:
     case 504:
-      return make(`The SQL warehouse on ${where} is not available right now (HTTP ${status}); it may be starting or stopping. Try again in a minute.`, code, true);
+      return make(
+        `The SQL warehouse on ${where} is not available right now (HTTP ${status}); it may be starting or stopping. Try again in a minute.`,
+        code,
+        true,
+      );
     default:
-      return make(`Databricks answered HTTP ${status} on ${where}. Check the server hostname and HTTP path.`, code, status >= 500);
+      return make(
+        `Databricks answered HTTP ${status} on ${where}. Check the server hostname and HTTP path.`,
+        code,
+        status >= 500,
+      );
   }
 }
 

@@ -40,7 +40,9 @@ export interface ThriftColumnDesc {
     types?: Array<{
       primitiveEntry?: {
         type?: number | null;
-        typeQualifiers?: { qualifiers?: Record<string, { i32Value?: number | null; stringValue?: string | null } | undefined> | null } | null;
+        typeQualifiers?: {
+          qualifiers?: Record<string, { i32Value?: number | null; stringValue?: string | null } | undefined> | null;
+        } | null;
       } | null;
       arrayEntry?: unknown;
       mapEntry?: unknown;
@@ -61,7 +63,8 @@ export function databricksTypeName(column: ThriftColumnDesc): string {
   }
   const base = TYPE_NAMES[primitive.type] ?? `type:${primitive.type}`;
   const q = primitive.typeQualifiers?.qualifiers;
-  if (base === 'decimal' && q?.precision?.i32Value != null) return `decimal(${q.precision.i32Value},${q.scale?.i32Value ?? 0})`;
+  if (base === 'decimal' && q?.precision?.i32Value != null)
+    return `decimal(${q.precision.i32Value},${q.scale?.i32Value ?? 0})`;
   if ((base === 'varchar' || base === 'char') && q?.characterMaximumLength?.i32Value != null) {
     return `${base}(${q.characterMaximumLength.i32Value})`;
   }
@@ -121,7 +124,9 @@ export function timestampCell(value: unknown): unknown {
   const [, y, mo, d, h, mi, s = '00', frac = '', zone] = m;
   if (!zone || zone === 'Z' || /^[+-]00:?00$/.test(zone)) return `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}Z`;
   // An explicit offset: shift whole seconds with Date and put the original fraction back.
-  const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
+  const date = new Date(
+    `${y}-${mo}-${d}T${h}:${mi}:${s}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`,
+  );
   if (Number.isNaN(date.getTime())) return value;
   return `${date.toISOString().slice(0, 19)}${frac}Z`;
 }
@@ -176,7 +181,8 @@ function plainCell(value: unknown): unknown {
 /** plainTree for one value inside a structure, without descending. */
 function plainLeaf(value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'object' || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return driverLeafToJson(value);
+  if (typeof value === 'object' || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number')
+    return driverLeafToJson(value);
   return typeof value === 'bigint' ? int8ToJson(value.toString()) : String(value);
 }
 

@@ -45,7 +45,10 @@ interface ClientInternals {
  * Connects and opens a session now, so a refused token, a wrong host or HTTP path fails here
  * with a clear message rather than on the first query.
  */
-export async function openDatabricksWarehouse(config: DatabricksConfig, options: DatabricksOpenOptions = {}): Promise<Warehouse> {
+export async function openDatabricksWarehouse(
+  config: DatabricksConfig,
+  options: DatabricksOpenOptions = {},
+): Promise<Warehouse> {
   const ctx: DatabricksErrorContext = {
     host: config.host,
     port: config.port,
@@ -60,7 +63,9 @@ export async function openDatabricksWarehouse(config: DatabricksConfig, options:
   // gives a Date, which keeps milliseconds), and the test fake needs no Arrow encoder.
   client.getConfig().arrowEnabled = false;
   const agents = installCertificateCheck(client, !config.insecureTls);
-  const timeoutSeconds = options.statementTimeoutMs ? Math.max(1, Math.ceil(options.statementTimeoutMs / 1000)) : undefined;
+  const timeoutSeconds = options.statementTimeoutMs
+    ? Math.max(1, Math.ceil(options.statementTimeoutMs / 1000))
+    : undefined;
   try {
     await client.connect({
       host: config.host,
@@ -148,7 +153,10 @@ class DatabricksWarehouse implements Warehouse {
         useCloudFetch: false,
         useLZ4Compression: false,
       });
-      pending.then((op) => stop.attach(op), () => undefined);
+      pending.then(
+        (op) => stop.attach(op),
+        () => undefined,
+      );
       const operation = await stop.race(pending);
       const result = await stop.race(readAll(operation, maxRows));
       await operation.close().catch(() => undefined);
@@ -186,7 +194,9 @@ function namedParameters(values: readonly unknown[]): Record<string, DBSQLParame
 /** Fetches chunk after chunk, keeping maxRows rows and counting the rest as they go past. */
 async function readAll(operation: IOperation, maxRows: number): Promise<Omit<QueryResult, 'elapsedMs'>> {
   const schema = await operation.getSchema();
-  const descs = [...((schema?.columns ?? []) as ThriftColumnDesc[])].sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+  const descs = [...((schema?.columns ?? []) as ThriftColumnDesc[])].sort(
+    (a, b) => (a.position ?? 0) - (b.position ?? 0),
+  );
   const columns: ResultColumn[] = descs.map((d) => ({ name: d.columnName, type: databricksTypeName(d) }));
   if (columns.length === 0) {
     await operation.finished();
@@ -196,7 +206,9 @@ async function readAll(operation: IOperation, maxRows: number): Promise<Omit<Que
   let count = 0;
   do {
     // The driver hands rows over as objects keyed by column name (a repeated name keeps its last value).
-    const chunk = (await operation.fetchChunk({ maxRows: FETCH_ROWS, disableBuffering: true })) as Array<Record<string, unknown>>;
+    const chunk = (await operation.fetchChunk({ maxRows: FETCH_ROWS, disableBuffering: true })) as Array<
+      Record<string, unknown>
+    >;
     for (const row of chunk) {
       count++;
       if (kept.length < maxRows) kept.push(columns.map((c) => normalizeDatabricksCell(row[c.name], c.type)));
@@ -267,4 +279,3 @@ class Stopper {
     this.signal?.removeEventListener('abort', this.onAbort);
   }
 }
-

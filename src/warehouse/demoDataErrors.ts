@@ -29,7 +29,11 @@ export function isDemoDataDamage(f: DemoFailure): boolean {
 /** PGlite's WebAssembly trapped or aborted: that instance cannot run anything else. */
 export function isEngineAbort(f: DemoFailure): boolean {
   // Postgres errors always carry a SQLSTATE: a message without one comes from the engine itself.
-  return f.name === 'RuntimeError' || f.causeName === 'RuntimeError' || (f.code === undefined && /^Aborted\(/.test(f.message));
+  return (
+    f.name === 'RuntimeError' ||
+    f.causeName === 'RuntimeError' ||
+    (f.code === undefined && /^Aborted\(/.test(f.message))
+  );
 }
 
 /** An error whose message says to rebuild the demo, and that the UI can offer to rebuild for. */
@@ -38,7 +42,10 @@ export class DemoDataDamagedError extends WarehouseError {
   readonly rebuildDemo = true;
 
   constructor(original: string, code: string | undefined) {
-    super(`The demo data is damaged (${original.replace(/\.$/, '')}). Run "${REBUILD_DEMO_TITLE}" to build it again from scratch; it takes a few seconds.`, code);
+    super(
+      `The demo data is damaged (${original.replace(/\.$/, '')}). Run "${REBUILD_DEMO_TITLE}" to build it again from scratch; it takes a few seconds.`,
+      code,
+    );
     this.name = 'DemoDataDamagedError';
   }
 }

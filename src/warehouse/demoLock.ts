@@ -24,7 +24,8 @@ export interface LockInfo {
   createdAt?: string;
 }
 
-export type LockAttempt = { acquired: true; token: string; release(): Promise<void> } | { acquired: false; holder: LockInfo };
+export type LockAttempt =
+  { acquired: true; token: string; release(): Promise<void> } | { acquired: false; holder: LockInfo };
 
 /** True when a process with this pid exists (EPERM: it exists but belongs to someone else). */
 export function isProcessAlive(pid: number): boolean {
@@ -59,15 +60,23 @@ export function processStartId(pid: number): string | undefined {
   }
   try {
     if (process.platform === 'win32') {
-      const out = execFileSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', `(Get-Process -Id ${pid}).StartTime.ToUniversalTime().Ticks`], {
-        encoding: 'utf8',
-        timeout: 5000,
-        windowsHide: true,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim();
+      const out = execFileSync(
+        'powershell.exe',
+        ['-NoProfile', '-NonInteractive', '-Command', `(Get-Process -Id ${pid}).StartTime.ToUniversalTime().Ticks`],
+        {
+          encoding: 'utf8',
+          timeout: 5000,
+          windowsHide: true,
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      ).trim();
       return /^\d+$/.test(out) ? `win:${out}` : undefined;
     }
-    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
+      encoding: 'utf8',
+      timeout: 5000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     return out ? `ps:${out.replace(/\s+/g, ' ')}` : undefined;
   } catch {
     return undefined;
@@ -90,7 +99,10 @@ function bootId(): string {
  * Whether the process that wrote this lock still runs. A lock from another machine cannot be
  * checked and counts as held; a lock without a start time (an older version's) is judged by its pid.
  */
-export function isHolderAlive(holder: LockInfo, startIdOf: (pid: number) => string | undefined = processStartId): boolean {
+export function isHolderAlive(
+  holder: LockInfo,
+  startIdOf: (pid: number) => string | undefined = processStartId,
+): boolean {
   if (holder.host !== undefined && holder.host !== hostname()) return true;
   if (!isProcessAlive(holder.pid)) return false;
   if (holder.started === undefined) return true;
@@ -125,7 +137,14 @@ export interface TryLockOptions {
 export async function tryLock(lockFile: string, version: string, options: TryLockOptions = {}): Promise<LockAttempt> {
   const startIdOf = options.startIdOf ?? processStartId;
   const token = options.token ?? randomUUID();
-  const mine: LockInfo = { pid: process.pid, started: startIdOf(process.pid), host: hostname(), version, token, createdAt: new Date().toISOString() };
+  const mine: LockInfo = {
+    pid: process.pid,
+    started: startIdOf(process.pid),
+    host: hostname(),
+    version,
+    token,
+    createdAt: new Date().toISOString(),
+  };
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
       const handle = await open(lockFile, 'wx');

@@ -11,7 +11,13 @@ import { postgresDialect } from '../sql/dialect';
 import { deleteDemoData, demoPaths } from './demoStorage';
 import { describeHolder, tryLock } from './demoLock';
 import { toWarehouseError } from './pgErrors';
-import { KNOWN_TYPE_OIDS, normalizeCell, normalizeCellKeepingJson, pgTypeName, PG_SESSION_SETTINGS_SQL } from './pgTypes';
+import {
+  KNOWN_TYPE_OIDS,
+  normalizeCell,
+  normalizeCellKeepingJson,
+  pgTypeName,
+  PG_SESSION_SETTINGS_SQL,
+} from './pgTypes';
 import { PGLITE_SILENT_FAILURE_MESSAGE, pgliteFailedSilently } from './pgliteSilentFailure';
 import { splitStatements } from '../sql/statementAtCursor';
 import { QueryCancelledError, type QueryOptions, type RowBatch, type StreamOptions, type Warehouse } from './warehouse';
@@ -69,7 +75,9 @@ export async function openDemoWarehouse(
       }
     }
     if (lock.holder.version !== GENERATOR_VERSION) {
-      log(`Demo data is held by another window (pid ${lock.holder.pid}) built by another version; building a private demo.`);
+      log(
+        `Demo data is held by another window (pid ${lock.holder.pid}) built by another version; building a private demo.`,
+      );
       return openPrivate(async (dir) => build(dir, onProgress), log);
     }
     if ((await readVersion(paths.versionFile)) === GENERATOR_VERSION && existsSync(paths.dataDir)) {
@@ -87,12 +95,22 @@ export async function openDemoWarehouse(
           `Close that window and try again; if no other window is open, delete ${paths.lockFile}.`,
       );
     }
-    onProgress?.({ phase: 'waiting', rowsWritten: 0, message: `Waiting for another VS Code window to release the demo (${holder})` });
-    await new Promise((r) => setTimeout(r, Math.min(options.pollMs ?? WAIT_POLL_MS, Math.max(1, waitMs - (Date.now() - waitStarted)))));
+    onProgress?.({
+      phase: 'waiting',
+      rowsWritten: 0,
+      message: `Waiting for another VS Code window to release the demo (${holder})`,
+    });
+    await new Promise((r) =>
+      setTimeout(r, Math.min(options.pollMs ?? WAIT_POLL_MS, Math.max(1, waitMs - (Date.now() - waitStarted)))),
+    );
   }
 }
 
-async function openOrBuild(storageDir: string, onProgress: ((p: LoadProgress) => void) | undefined, log: (line: string) => void): Promise<PGlite> {
+async function openOrBuild(
+  storageDir: string,
+  onProgress: ((p: LoadProgress) => void) | undefined,
+  log: (line: string) => void,
+): Promise<PGlite> {
   const { dataDir, versionFile } = demoPaths(storageDir);
   if ((await readVersion(versionFile)) === GENERATOR_VERSION && existsSync(dataDir)) {
     try {
@@ -104,7 +122,11 @@ async function openOrBuild(storageDir: string, onProgress: ((p: LoadProgress) =>
   await deleteDemoData(storageDir);
   const started = Date.now();
   const db = await build(dataDir, onProgress);
-  const marker: VersionFile = { version: GENERATOR_VERSION, builtAt: new Date().toISOString(), buildMs: Date.now() - started };
+  const marker: VersionFile = {
+    version: GENERATOR_VERSION,
+    builtAt: new Date().toISOString(),
+    buildMs: Date.now() - started,
+  };
   // Written whole or not at all: a half-written marker must not vouch for the data.
   await writeFile(`${versionFile}.tmp`, JSON.stringify(marker, null, 2));
   await rename(`${versionFile}.tmp`, versionFile);
@@ -220,7 +242,11 @@ class DemoWarehouse implements Warehouse {
    * What cannot be a cursor's query (a write, several statements, an error) runs as written and
    * comes out in batches of its whole result (the demo is small; the error keeps its position).
    */
-  async *stream(sql: string, values: readonly unknown[] = [], options: StreamOptions = {}): AsyncGenerator<RowBatch, void, undefined> {
+  async *stream(
+    sql: string,
+    values: readonly unknown[] = [],
+    options: StreamOptions = {},
+  ): AsyncGenerator<RowBatch, void, undefined> {
     const { signal } = options;
     const batchRows = Math.max(1, Math.floor(options.batchRows ?? 5_000));
     const toCell = options.jsonAsText ? normalizeCellKeepingJson : normalizeCell;
@@ -245,7 +271,8 @@ class DemoWarehouse implements Warehouse {
           yield { columns: [], rows: [], command: whole.command, affected: whole.rowCount };
           return;
         }
-        for (let i = 0; i < whole.rows.length || i === 0; i += batchRows) yield { columns: whole.columns, rows: whole.rows.slice(i, i + batchRows) };
+        for (let i = 0; i < whole.rows.length || i === 0; i += batchRows)
+          yield { columns: whole.columns, rows: whole.rows.slice(i, i + batchRows) };
         return;
       }
       let first = true;
@@ -280,13 +307,23 @@ class DemoWarehouse implements Warehouse {
    * empty (and is reported). Undefined for anything else (a write, several statements, an error):
    * the caller runs the text as written, which reports a real error rightly.
    */
-  private async firstRows(sql: string, values: readonly unknown[], maxRows: number, readOnly: boolean | undefined, started: number): Promise<QueryResult | undefined> {
+  private async firstRows(
+    sql: string,
+    values: readonly unknown[],
+    maxRows: number,
+    readOnly: boolean | undefined,
+    started: number,
+  ): Promise<QueryResult | undefined> {
     const statements = splitStatements(sql, postgresDialect.lexical);
     if (statements.length !== 1 || !/^(select|with|values|table)\b/i.test(statements[0].text)) return undefined;
     let page;
     try {
       if (readOnly) await this.db.exec('begin transaction read only');
-      page = await this.db.query<unknown[]>(`select * from (\n${statements[0].text}\n) as synclogs_first_rows limit ${Math.floor(maxRows) + 1}`, [...values], QUERY_OPTIONS);
+      page = await this.db.query<unknown[]>(
+        `select * from (\n${statements[0].text}\n) as synclogs_first_rows limit ${Math.floor(maxRows) + 1}`,
+        [...values],
+        QUERY_OPTIONS,
+      );
     } catch {
       if (this.db.isInTransaction()) await this.db.exec('rollback');
       return undefined;
@@ -301,10 +338,16 @@ class DemoWarehouse implements Warehouse {
     const more = raw.length > maxRows;
     const rows = (more ? raw.slice(0, maxRows) : raw).map((row) => row.map((cell, i) => normalizeCell(cell, oids[i])));
     const elapsedMs = Math.round(performance.now() - started);
-    return more ? { columns, rows, rowCount: raw.length, rowCountExact: false, truncated: true, elapsedMs } : { columns, rows, rowCount: rows.length, truncated: false, elapsedMs };
+    return more
+      ? { columns, rows, rowCount: raw.length, rowCountExact: false, truncated: true, elapsedMs }
+      : { columns, rows, rowCount: rows.length, truncated: false, elapsedMs };
   }
 
-  private async run(sql: string, values: readonly unknown[], { maxRows = Number.POSITIVE_INFINITY, readOnly }: QueryOptions): Promise<QueryResult> {
+  private async run(
+    sql: string,
+    values: readonly unknown[],
+    { maxRows = Number.POSITIVE_INFINITY, readOnly }: QueryOptions,
+  ): Promise<QueryResult> {
     const started = performance.now();
     try {
       if (Number.isFinite(maxRows)) {
@@ -314,13 +357,25 @@ class DemoWarehouse implements Warehouse {
       }
       if (readOnly) await this.db.exec('begin transaction read only');
       // exec runs every statement of a multi-statement text; bound values need the one-statement protocol.
-      const results = values.length ? [await this.db.query<unknown[]>(sql, [...values], QUERY_OPTIONS)] : await this.db.exec(sql, QUERY_OPTIONS);
+      const results = values.length
+        ? [await this.db.query<unknown[]>(sql, [...values], QUERY_OPTIONS)]
+        : await this.db.exec(sql, QUERY_OPTIONS);
       if (pgliteFailedSilently(results, sql)) throw new Error(PGLITE_SILENT_FAILURE_MESSAGE);
       const last = results[results.length - 1];
-      const columns: ResultColumn[] = (last?.fields ?? []).map((f) => ({ name: f.name, type: pgTypeName(f.dataTypeID) }));
+      const columns: ResultColumn[] = (last?.fields ?? []).map((f) => ({
+        name: f.name,
+        type: pgTypeName(f.dataTypeID),
+      }));
       const elapsedMs = Math.round(performance.now() - started);
       if (!last || columns.length === 0) {
-        return { columns, rows: [], rowCount: last?.rowCount ?? last?.affectedRows ?? 0, truncated: false, elapsedMs, command: last?.command };
+        return {
+          columns,
+          rows: [],
+          rowCount: last?.rowCount ?? last?.affectedRows ?? 0,
+          truncated: false,
+          elapsedMs,
+          command: last?.command,
+        };
       }
       const all = last.rows as unknown as unknown[][];
       const oids = last.fields.map((f) => f.dataTypeID);

@@ -41,7 +41,10 @@ const DEFAULT_BOUNDS: WatchdogBounds = { startMs: 30_000, openSilenceMs: 120_000
  * so cancelling the running statement ends the worker and a fresh one reopens the data dir
  * (about half a second); statements still waiting are sent to the new worker.
  */
-export async function openDemoInWorker(storageDir: string, options: DemoWorkerOptions = {}): Promise<DemoWorkerWarehouse> {
+export async function openDemoInWorker(
+  storageDir: string,
+  options: DemoWorkerOptions = {},
+): Promise<DemoWorkerWarehouse> {
   const client = new DemoWorkerWarehouse(storageDir, options);
   await client.start();
   return client;
@@ -50,7 +53,8 @@ export async function openDemoInWorker(storageDir: string, options: DemoWorkerOp
 export function fromSerialized(e: SerializedError): Error {
   if (isDemoDataDamage(e)) return new DemoDataDamagedError(e.message, e.code);
   if (e.name === 'QueryCancelledError') return new QueryCancelledError(e.message);
-  if (e.code !== undefined || e.name === 'WarehouseError') return new WarehouseError(e.message, e.code, e.connectionLost ?? false);
+  if (e.code !== undefined || e.name === 'WarehouseError')
+    return new WarehouseError(e.message, e.code, e.connectionLost ?? false);
   return new Error(e.message);
 }
 
@@ -100,7 +104,10 @@ export class DemoWorkerWarehouse implements Warehouse {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly storageDir: string, private readonly options: DemoWorkerOptions) {
+  constructor(
+    private readonly storageDir: string,
+    private readonly options: DemoWorkerOptions,
+  ) {
     this.bounds = { ...DEFAULT_BOUNDS, ...options.watchdog };
   }
 
@@ -149,7 +156,10 @@ export class DemoWorkerWarehouse implements Warehouse {
       const request = this.waiting.shift()!;
       s.inFlight = { request, started: false };
       this.arm(s, this.bounds.startMs, () =>
-        this.lose(s, `The demo database did not start the query within ${seconds(this.bounds.startMs)} of receiving it`),
+        this.lose(
+          s,
+          `The demo database did not start the query within ${seconds(this.bounds.startMs)} of receiving it`,
+        ),
       );
       try {
         s.worker!.postMessage(request.message);
@@ -157,7 +167,9 @@ export class DemoWorkerWarehouse implements Warehouse {
         // A bound value the thread boundary cannot carry.
         s.inFlight = undefined;
         this.disarm(s);
-        request.reject(new WarehouseError(`The query could not be sent to the demo worker: ${describe(err)}`, undefined));
+        request.reject(
+          new WarehouseError(`The query could not be sent to the demo worker: ${describe(err)}`, undefined),
+        );
       }
     }
   }
@@ -262,7 +274,9 @@ export class DemoWorkerWarehouse implements Warehouse {
     }
     s.inFlight = undefined;
     this.disarm(s);
-    f.request.reject(new WarehouseError(`The result could not be received from the demo worker: ${describe(err)}`, undefined));
+    f.request.reject(
+      new WarehouseError(`The result could not be received from the demo worker: ${describe(err)}`, undefined),
+    );
     this.pump();
   }
 
@@ -338,7 +352,12 @@ export class DemoWorkerWarehouse implements Warehouse {
     const exitMs = this.bounds.exitMs;
     const gone = Promise.race([
       s.exited,
-      new Promise<void>((resolve) => setTimeout(() => (this.log(`The demo worker had not exited ${seconds(exitMs)} after it was ended.`), resolve()), exitMs).unref()),
+      new Promise<void>((resolve) =>
+        setTimeout(
+          () => (this.log(`The demo worker had not exited ${seconds(exitMs)} after it was ended.`), resolve()),
+          exitMs,
+        ).unref(),
+      ),
     ])
       // An ended worker could not release its lock; this client's own nonce says the lock is its.
       .then(() => releaseLock(lockFile, this.lockToken))
@@ -397,7 +416,11 @@ export class DemoWorkerWarehouse implements Warehouse {
 
   /** For tests: what this client still holds. */
   stateForTest(): { waiting: number; inFlightSql: string | undefined; session: Session['state'] | undefined } {
-    return { waiting: this.waiting.length, inFlightSql: this.session?.inFlight?.request.message.sql, session: this.session?.state };
+    return {
+      waiting: this.waiting.length,
+      inFlightSql: this.session?.inFlight?.request.message.sql,
+      session: this.session?.state,
+    };
   }
 
   async close(): Promise<void> {

@@ -40,7 +40,14 @@ export interface SerializedError {
 /** Plain data for any thrown value; never throws itself (an error may be a Proxy, or have throwing getters). */
 export function serializeError(err: unknown): SerializedError {
   try {
-    const e = err as { name?: unknown; message?: unknown; code?: unknown; connectionLost?: unknown; severity?: unknown; cause?: { severity?: unknown; name?: unknown } };
+    const e = err as {
+      name?: unknown;
+      message?: unknown;
+      code?: unknown;
+      connectionLost?: unknown;
+      severity?: unknown;
+      cause?: { severity?: unknown; name?: unknown };
+    };
     const severity = e?.severity ?? e?.cause?.severity;
     const causeName = e?.cause?.name;
     return {

@@ -8,7 +8,12 @@ export interface DemoWorkerPort {
   on(event: 'message', listener: (message: ToDemoWorker) => void): unknown;
 }
 
-export type OpenDemo = (storageDir: string, lockToken: string, onProgress: (p: LoadProgress) => void, log: (line: string) => void) => Promise<Warehouse>;
+export type OpenDemo = (
+  storageDir: string,
+  lockToken: string,
+  onProgress: (p: LoadProgress) => void,
+  log: (line: string) => void,
+) => Promise<Warehouse>;
 
 /** How often an opening worker says it is alive, when its thread is free to (the host waits minutes). */
 const ALIVE_EVERY_MS = 5000;
@@ -27,7 +32,11 @@ export function serveDemoWorker(port: DemoWorkerPort, open: OpenDemo): void {
     try {
       post({ type: 'error', id, error: serializeError(err) });
     } catch {
-      post({ type: 'error', id, error: { name: 'Error', message: 'The demo worker could not send its error message.' } });
+      post({
+        type: 'error',
+        id,
+        error: { name: 'Error', message: 'The demo worker could not send its error message.' },
+      });
     }
   };
 
@@ -45,7 +54,12 @@ export function serveDemoWorker(port: DemoWorkerPort, open: OpenDemo): void {
       case 'open': {
         const alive = setInterval(() => post({ type: 'alive' }), ALIVE_EVERY_MS);
         try {
-          warehouse = await open(m.storageDir, m.lockToken, (progress) => post({ type: 'progress', progress }), (line) => post({ type: 'log', line }));
+          warehouse = await open(
+            m.storageDir,
+            m.lockToken,
+            (progress) => post({ type: 'progress', progress }),
+            (line) => post({ type: 'log', line }),
+          );
           post({ type: 'opened' });
         } catch (err) {
           post({ type: 'openFailed', error: serializeError(err) });

@@ -41,16 +41,26 @@ export async function discoverSyncLog(warehouse: Warehouse, target: DiscoveryTar
     });
     catalog = catalogFromRows(resultObjects(result));
   } catch (err) {
-    target.log?.('warn', `Could not read the catalog of "${target.connectionName}" (${(err as Error).message}); assuming the documented sync-log schema.`);
+    target.log?.(
+      'warn',
+      `Could not read the catalog of "${target.connectionName}" (${(err as Error).message}); assuming the documented sync-log schema.`,
+    );
     return { location: { ...base, shape: documentedShape(warehouse.dialect.hasFieldsColumn) } };
   }
   const shape = shapeFromCatalog(catalog);
   const problem = missingTablesMessage(shape, target);
   const tables = catalog?.tables.map((t) => t.name).join(', ') || 'none';
   const runs = catalog?.tables.find((t) => t.name.toLowerCase() === 'sync_runs');
-  const missingCounters = runs ? RUN_COUNTERS.filter((c) => !runs.columns.some((col) => col.name.toLowerCase() === c)) : [];
+  const missingCounters = runs
+    ? RUN_COUNTERS.filter((c) => !runs.columns.some((col) => col.name.toLowerCase() === c))
+    : [];
   // Said once here, so a deployment whose tree figures come from the changelog can be told from the log.
-  const counters = missingCounters.length ? `; sync_runs lacks ${missingCounters.join(', ')}: per-run figures are counted in the changelog` : '';
-  target.log?.('info', `Catalog of "${target.connectionName}": sync-log tables found: ${tables}; failure column ${shape.failureReason}${counters}.`);
+  const counters = missingCounters.length
+    ? `; sync_runs lacks ${missingCounters.join(', ')}: per-run figures are counted in the changelog`
+    : '';
+  target.log?.(
+    'info',
+    `Catalog of "${target.connectionName}": sync-log tables found: ${tables}; failure column ${shape.failureReason}${counters}.`,
+  );
   return { location: { ...base, shape }, catalog, problem };
 }

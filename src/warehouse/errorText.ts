@@ -4,7 +4,11 @@ import { QueryCancelledError } from './warehouse';
 export function errorMessage(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const { detail, hint } = err as { detail?: unknown; hint?: unknown };
-  return [err.message, typeof detail === 'string' && detail ? `Detail: ${detail}` : '', typeof hint === 'string' && hint ? `Hint: ${hint}` : '']
+  return [
+    err.message,
+    typeof detail === 'string' && detail ? `Detail: ${detail}` : '',
+    typeof hint === 'string' && hint ? `Hint: ${hint}` : '',
+  ]
     .filter(Boolean)
     .join('\n');
 }

@@ -43,7 +43,11 @@ export function parseJsonOrText(text: string): unknown {
  * when it is shallow, else its JSON text, written without recursion with `leaf` converting what
  * JSON cannot hold (Dates, bytes, Maps) the way `normalize` would.
  */
-export function parsedJsonCell(value: unknown, normalize: (value: unknown) => unknown, leaf: StringifyOptions['replace'] = driverLeafToJson): unknown {
+export function parsedJsonCell(
+  value: unknown,
+  normalize: (value: unknown) => unknown,
+  leaf: StringifyOptions['replace'] = driverLeafToJson,
+): unknown {
   if (!parsedNeedsText(value)) return normalize(value);
   return jsonText(stringifyJson(value, { replace: leaf }) ?? 'null');
 }

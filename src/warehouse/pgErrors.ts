@@ -56,33 +56,55 @@ export function toWarehouseError(err: unknown, ctx: PgErrorContext = {}): Wareho
       return Object.assign(cancelled, { code });
     }
     case '28P01':
-      return make(`Password authentication failed for user "${ctx.user ?? '?'}" on ${where}. Check the user name and password.`);
+      return make(
+        `Password authentication failed for user "${ctx.user ?? '?'}" on ${where}. Check the user name and password.`,
+      );
     case '28000':
-      return make(`The server refused the connection on ${where}: ${serverMessage}. Ask its administrator to allow this user and address (pg_hba.conf), or try another SSL mode.`);
+      return make(
+        `The server refused the connection on ${where}: ${serverMessage}. Ask its administrator to allow this user and address (pg_hba.conf), or try another SSL mode.`,
+      );
     case '3D000':
       return make(`Database "${ctx.database ?? '?'}" does not exist on ${where}. Check the database name.`);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return make(`Cannot find the host "${ctx.host ?? '?'}" (name lookup failed). Check the host name, and your network or VPN.`);
+      return make(
+        `Cannot find the host "${ctx.host ?? '?'}" (name lookup failed). Check the host name, and your network or VPN.`,
+      );
     case 'ECONNREFUSED':
-      return make(`Connection refused by ${where}. Check that the server is running and listening on that host and port, and that no firewall blocks it.`);
+      return make(
+        `Connection refused by ${where}. Check that the server is running and listening on that host and port, and that no firewall blocks it.`,
+      );
     case 'ETIMEDOUT':
       return make(`Timed out connecting to ${where}. Check the host and port, and your network, VPN or firewall.`);
     case '42P01':
-      return make(`${capitalize(serverMessage)} (42P01). Check the schema name (the syncLogs.schema setting) and that warehouse sync logs are enabled for your syncs.${hint}`);
+      return make(
+        `${capitalize(serverMessage)} (42P01). Check the schema name (the syncLogs.schema setting) and that warehouse sync logs are enabled for your syncs.${hint}`,
+      );
     case '3F000':
-      return make(`${capitalize(serverMessage)} (3F000). Check the schema name (the syncLogs.schema setting); Hightouch writes sync logs to hightouch_audit unless configured otherwise.`);
+      return make(
+        `${capitalize(serverMessage)} (3F000). Check the schema name (the syncLogs.schema setting); Hightouch writes sync logs to hightouch_audit unless configured otherwise.`,
+      );
     case '42703':
       return make(describeMissingColumn(serverMessage, first.hint));
     case '42501':
-      return make(`${capitalize(serverMessage)} (42501). Ask an administrator to grant user "${ctx.user ?? '?'}" USAGE on the schema and SELECT on its tables.`);
+      return make(
+        `${capitalize(serverMessage)} (42501). Ask an administrator to grant user "${ctx.user ?? '?'}" USAGE on the schema and SELECT on its tables.`,
+      );
     case '25006':
-      return make(`${capitalize(serverMessage)} (25006). This query runs read-only: it may read the sync logs but not change anything.`);
+      return make(
+        `${capitalize(serverMessage)} (25006). This query runs read-only: it may read the sync logs but not change anything.`,
+      );
     case '42601':
       return make(`${capitalize(serverMessage)}${positionText(first.position, ctx.sql)} (42601).${hint}`);
   }
-  if ((code && CONNECTION_LOST_CODES.has(code)) || /Connection terminated|connection closed|socket hang up/i.test(serverMessage)) {
-    return make(`The connection to ${where} was lost (${serverMessage}). The query did not finish; the next query reconnects automatically.`, true);
+  if (
+    (code && CONNECTION_LOST_CODES.has(code)) ||
+    /Connection terminated|connection closed|socket hang up/i.test(serverMessage)
+  ) {
+    return make(
+      `The connection to ${where} was lost (${serverMessage}). The query did not finish; the next query reconnects automatically.`,
+      true,
+    );
   }
   if (/timeout expired|connection timeout/i.test(serverMessage)) {
     return make(`Timed out connecting to ${where}. Check the host and port, and your network, VPN or firewall.`);
@@ -92,7 +114,12 @@ export function toWarehouseError(err: unknown, ctx: PgErrorContext = {}): Wareho
   }
   const detail = first.detail ? ` Detail: ${first.detail}` : '';
   const sqlstate = code ? ` (${code})` : '';
-  return make(`${capitalize(serverMessage)}${positionText(first.position, ctx.sql)}${sqlstate}.${detail}${hint}`.replace(/\.\.(\s|$)/g, '.$1'));
+  return make(
+    `${capitalize(serverMessage)}${positionText(first.position, ctx.sql)}${sqlstate}.${detail}${hint}`.replace(
+      /\.\.(\s|$)/g,
+      '.$1',
+    ),
+  );
 }
 
 function describeMissingColumn(message: string, hint?: string): string {

@@ -125,7 +125,9 @@ export function normalizeCell(value: unknown, oid: number): unknown {
   const element = ARRAY_ELEMENT[oid];
   if (element !== undefined) {
     const items = parsePgArray(value);
-    return typeof items === 'string' ? items : mapNested(items, (item) => (item === null ? null : normalizeCell(item, element)));
+    return typeof items === 'string'
+      ? items
+      : mapNested(items, (item) => (item === null ? null : normalizeCell(item, element)));
   }
   switch (oid) {
     case 16:
@@ -153,7 +155,8 @@ export function normalizeCell(value: unknown, oid: number): unknown {
   }
 }
 
-const TIMESTAMP_TEXT = /^(\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d+)?(?:([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?)?( BC)?$/;
+const TIMESTAMP_TEXT =
+  /^(\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d+)?(?:([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?)?( BC)?$/;
 
 /**
  * ISO 8601 from Postgres's ISO DateStyle output, keeping microseconds (a JS Date would drop them).

@@ -6,7 +6,13 @@ import type { QueryResult, ResultColumn } from '../shared/queryResult';
 import { postgresDialect, type Dialect } from '../sql/dialect';
 import { redshiftDialect } from '../sql/dialects/redshift';
 import { QueryCancelledError, type QueryOptions, type RowBatch, type StreamOptions, type Warehouse } from './warehouse';
-import { normalizeCell, normalizeCellKeepingJson, pgTypeName, PG_SESSION_SETTINGS_SQL, REDSHIFT_SESSION_SETTINGS_SQL } from './pgTypes';
+import {
+  normalizeCell,
+  normalizeCellKeepingJson,
+  pgTypeName,
+  PG_SESSION_SETTINGS_SQL,
+  REDSHIFT_SESSION_SETTINGS_SQL,
+} from './pgTypes';
 import { toWarehouseError, WarehouseError, type PgErrorContext } from './pgErrors';
 
 export interface PostgresOpenOptions {
@@ -31,7 +37,10 @@ const CANCEL_GRACE_MS = 2000;
  * Opens a small pool on the pg driver. The first connection is made here, so a wrong password,
  * host or database fails now with a clear message rather than on the first query.
  */
-export async function openPostgresWarehouse(config: pg.ClientConfig, options: PostgresOpenOptions = {}): Promise<Warehouse> {
+export async function openPostgresWarehouse(
+  config: pg.ClientConfig,
+  options: PostgresOpenOptions = {},
+): Promise<Warehouse> {
   const pool = new pg.Pool({
     application_name: 'sync-logs-explorer',
     connectionTimeoutMillis: 15_000,
@@ -42,7 +51,12 @@ export async function openPostgresWarehouse(config: pg.ClientConfig, options: Po
   });
   // An idle connection that dies (server restart, network) is dropped by the pool; without this listener it would crash the host.
   pool.on('error', () => undefined);
-  const warehouse = new PostgresWarehouse(pool, errorContext(config, options.statementTimeoutMs), options.statementTimeoutMs, options.flavor ?? 'postgres');
+  const warehouse = new PostgresWarehouse(
+    pool,
+    errorContext(config, options.statementTimeoutMs),
+    options.statementTimeoutMs,
+    options.flavor ?? 'postgres',
+  );
   try {
     const client = await warehouse.acquire();
     client.release();
@@ -115,7 +129,9 @@ class PostgresWarehouse implements Warehouse {
       // A checked-out client that loses its socket emits 'error'; the failing query reports it instead.
       client.on('error', () => undefined);
       try {
-        await client.query(`${this.sessionSql}; set statement_timeout = ${Math.max(0, Math.floor(this.statementTimeoutMs ?? 0))}`);
+        await client.query(
+          `${this.sessionSql}; set statement_timeout = ${Math.max(0, Math.floor(this.statementTimeoutMs ?? 0))}`,
+        );
       } catch (err) {
         client.release(true);
         throw toWarehouseError(err, this.ctx);
@@ -135,7 +151,9 @@ class PostgresWarehouse implements Warehouse {
     try {
       if (signal?.aborted) throw new QueryCancelledError();
       if (readOnly) await client.query('begin transaction read only');
-      const result = Number.isFinite(maxRows) ? await this.firstRows(client, sql, values, maxRows, signal) : await this.runWhole(client, sql, values, maxRows, signal);
+      const result = Number.isFinite(maxRows)
+        ? await this.firstRows(client, sql, values, maxRows, signal)
+        : await this.runWhole(client, sql, values, maxRows, signal);
       return { ...result, elapsedMs: Math.round(performance.now() - started) };
     } catch (err) {
       if (signal?.aborted) throw err instanceof QueryCancelledError ? err : new QueryCancelledError();
@@ -154,13 +172,19 @@ class PostgresWarehouse implements Warehouse {
     }
   }
 
-  async *stream(sql: string, values: readonly unknown[] = [], options: StreamOptions = {}): AsyncGenerator<RowBatch, void, undefined> {
+  async *stream(
+    sql: string,
+    values: readonly unknown[] = [],
+    options: StreamOptions = {},
+  ): AsyncGenerator<RowBatch, void, undefined> {
     const { signal } = options;
     const batchRows = Math.max(1, Math.floor(options.batchRows ?? DEFAULT_BATCH_ROWS));
     const toCell = options.jsonAsText ? normalizeCellKeepingJson : normalizeCell;
     if (signal?.aborted) throw new QueryCancelledError();
     const client = await this.acquire();
-    const cursor = client.query(new Cursor<unknown[]>(sql, values.length ? [...values] : undefined, { rowMode: 'array', types: TEXT_TYPES }));
+    const cursor = client.query(
+      new Cursor<unknown[]>(sql, values.length ? [...values] : undefined, { rowMode: 'array', types: TEXT_TYPES }),
+    );
     let discard = false;
     let done = false;
     let pending: Promise<unknown[][]> | undefined;
@@ -184,7 +208,10 @@ class PostgresWarehouse implements Warehouse {
           done = true;
           if (signal?.aborted) throw new QueryCancelledError();
           if (isMultiStatementError(err)) {
-            throw new WarehouseError('This text holds several statements; a streamed result (export, --all) takes one. Run them one at a time.', '42601');
+            throw new WarehouseError(
+              'This text holds several statements; a streamed result (export, --all) takes one. Run them one at a time.',
+              '42601',
+            );
           }
           const mapped = toWarehouseError(err, { ...this.ctx, sql });
           if (mapped instanceof WarehouseError && mapped.connectionLost) discard = true;
@@ -239,7 +266,9 @@ class PostgresWarehouse implements Warehouse {
     maxRows: number,
     signal: AbortSignal | undefined,
   ): Promise<Omit<QueryResult, 'elapsedMs'>> {
-    const cursor = client.query(new Cursor<unknown[]>(sql, values.length ? [...values] : undefined, { rowMode: 'array', types: TEXT_TYPES }));
+    const cursor = client.query(
+      new Cursor<unknown[]>(sql, values.length ? [...values] : undefined, { rowMode: 'array', types: TEXT_TYPES }),
+    );
     let graceTimer: NodeJS.Timeout | undefined;
     const cancelled = new Promise<never>((_resolve, reject) => {
       const onAbort = () => {
@@ -255,18 +284,33 @@ class PostgresWarehouse implements Warehouse {
       try {
         raw = await Promise.race([cursor.read(maxRows + 1), cancelled]);
       } catch (err) {
-        if (values.length === 0 && isMultiStatementError(err)) return await this.runWhole(client, sql, values, maxRows, signal);
+        if (values.length === 0 && isMultiStatementError(err))
+          return await this.runWhole(client, sql, values, maxRows, signal);
         throw err;
       }
       if (signal?.aborted) throw new QueryCancelledError();
       const result = (cursor as unknown as { _result: pg.ResultBuilder })._result;
       const oids = (result.fields ?? []).map((f) => f.dataTypeID);
-      const columns: ResultColumn[] = (result.fields ?? []).map((f) => ({ name: f.name, type: pgTypeName(f.dataTypeID) }));
+      const columns: ResultColumn[] = (result.fields ?? []).map((f) => ({
+        name: f.name,
+        type: pgTypeName(f.dataTypeID),
+      }));
       const more = raw.length > maxRows;
-      const rows = (more ? raw.slice(0, maxRows) : raw).map((row) => row.map((cell, i) => normalizeCell(cell, oids[i])));
+      const rows = (more ? raw.slice(0, maxRows) : raw).map((row) =>
+        row.map((cell, i) => normalizeCell(cell, oids[i])),
+      );
       await Promise.race([cursor.close(), cancelled]);
-      if (columns.length === 0) return { columns, rows: [], rowCount: result.rowCount ?? 0, truncated: false, command: result.command ?? undefined };
-      return more ? { columns, rows, rowCount: raw.length, rowCountExact: false, truncated: true } : { columns, rows, rowCount: rows.length, truncated: false };
+      if (columns.length === 0)
+        return {
+          columns,
+          rows: [],
+          rowCount: result.rowCount ?? 0,
+          truncated: false,
+          command: result.command ?? undefined,
+        };
+      return more
+        ? { columns, rows, rowCount: raw.length, rowCountExact: false, truncated: true }
+        : { columns, rows, rowCount: rows.length, truncated: false };
     } finally {
       clearTimeout(graceTimer);
     }
@@ -284,7 +328,12 @@ class PostgresWarehouse implements Warehouse {
     signal: AbortSignal | undefined,
   ): Promise<Omit<QueryResult, 'elapsedMs'>> {
     return new Promise((resolve, reject) => {
-      const config: pg.QueryArrayConfig = { text: sql, values: values.length ? [...values] : undefined, rowMode: 'array', types: TEXT_TYPES };
+      const config: pg.QueryArrayConfig = {
+        text: sql,
+        values: values.length ? [...values] : undefined,
+        rowMode: 'array',
+        types: TEXT_TYPES,
+      };
       const query = new pg.Query(config);
       let current: unknown;
       let kept: unknown[][] = [];
@@ -321,12 +370,21 @@ class PostgresWarehouse implements Warehouse {
       query.on('end', (results: pg.ResultBuilder | pg.ResultBuilder[]) => {
         finish(() => {
           const last = Array.isArray(results) ? results[results.length - 1] : results;
-          const columns: ResultColumn[] = (last?.fields ?? []).map((f) => ({ name: f.name, type: pgTypeName(f.dataTypeID) }));
+          const columns: ResultColumn[] = (last?.fields ?? []).map((f) => ({
+            name: f.name,
+            type: pgTypeName(f.dataTypeID),
+          }));
           if (signal?.aborted) return reject(new QueryCancelledError());
           if (last !== current) {
             // The last statement produced no rows: report its command tag and affected-row count.
-            const command = columns.length === 0 ? last?.command ?? undefined : undefined;
-            return resolve({ columns, rows: [], rowCount: columns.length ? 0 : last?.rowCount ?? 0, truncated: false, command });
+            const command = columns.length === 0 ? (last?.command ?? undefined) : undefined;
+            return resolve({
+              columns,
+              rows: [],
+              rowCount: columns.length ? 0 : (last?.rowCount ?? 0),
+              truncated: false,
+              command,
+            });
           }
           resolve({ columns, rows: kept, rowCount: count, truncated: count > kept.length });
         });

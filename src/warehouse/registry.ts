@@ -24,14 +24,17 @@ async function secretsOf(settings: ConnectionSettings, ctx: OpenContext): Promis
   for (const spec of secretsFor(authOf(settings))) {
     const value = await ctx.getSecret(settings, spec.name);
     if (value === undefined && !spec.optional) {
-      throw new Error(`"${settings.name}" has no ${spec.prompt.toLowerCase()} stored. Run "Sync Logs: Edit Connection" to set it.`);
+      throw new Error(
+        `"${settings.name}" has no ${spec.prompt.toLowerCase()} stored. Run "Sync Logs: Edit Connection" to set it.`,
+      );
     }
     if (value) out[spec.name] = value;
   }
   return out;
 }
 
-const SSL = (ssl: ConnectionSettings['ssl']) => (ssl === 'require' ? { rejectUnauthorized: false } : ssl === 'verify-full' ? true : undefined);
+const SSL = (ssl: ConnectionSettings['ssl']) =>
+  ssl === 'require' ? { rejectUnauthorized: false } : ssl === 'verify-full' ? true : undefined;
 
 /**
  * Opens a connection. Each adapter (and so each driver) is loaded on first use only:
@@ -43,7 +46,11 @@ export async function openWarehouse(settings: ConnectionSettings, ctx: OpenConte
     case 'demo': {
       // In a worker thread: PGlite would otherwise block the extension host while it works.
       const { openDemoInWorker } = await import('./demoWorkerClient');
-      return openDemoInWorker(ctx.demoStorageDir, { onProgress: ctx.onDemoProgress, log: ctx.log, statementTimeoutMs: ctx.statementTimeoutMs });
+      return openDemoInWorker(ctx.demoStorageDir, {
+        onProgress: ctx.onDemoProgress,
+        log: ctx.log,
+        statementTimeoutMs: ctx.statementTimeoutMs,
+      });
     }
     case 'postgres':
     case 'redshift': {

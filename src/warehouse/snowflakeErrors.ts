@@ -34,7 +34,13 @@ interface RawError {
 
 /** The driver's own codes (snowflake-sdk error_code.ts) that mean the service could not be reached. */
 const NETWORK_CODES = new Set(['401001', '402001']);
-const NODE_CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'ETIMEDOUT']);
+const NODE_CONNECTION_LOST = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'ETIMEDOUT',
+]);
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|EPROTO|OCSP/i;
 
 /** Maps anything the Snowflake driver throws to a WarehouseError, or QueryCancelledError for 000604/000630. */
@@ -44,7 +50,8 @@ export function toSnowflakeError(err: unknown, ctx: SnowflakeErrorContext = {}):
   const code = normalizeCode(raw.code);
   const nodeCode = typeof raw.cause?.code === 'string' ? raw.cause.code : undefined;
   const serverMessage = (raw.message || String(err)).trim();
-  const scrub = (text: string) => ctx.secrets?.reduce<string>((out, s) => redactSecret(out, s), redactSecret(text)) ?? redactSecret(text);
+  const scrub = (text: string) =>
+    ctx.secrets?.reduce<string>((out, s) => redactSecret(out, s), redactSecret(text)) ?? redactSecret(text);
   const make = (message: string, opts: { lost?: boolean; auth?: boolean; code?: string } = {}) =>
     new WarehouseError(scrub(message), opts.code ?? code ?? nodeCode, opts.lost ?? false, err, opts.auth ?? false);
   const where = describeAccount(ctx);
@@ -58,7 +65,10 @@ export function toSnowflakeError(err: unknown, ctx: SnowflakeErrorContext = {}):
       return Object.assign(new QueryCancelledError(timeoutMessage(seconds)), { code });
     }
     case '390100':
-      return make(`Incorrect user name or password for user "${user}" on ${where} (390100). Check the user name and password.`, { auth: true });
+      return make(
+        `Incorrect user name or password for user "${user}" on ${where} (390100). Check the user name and password.`,
+        { auth: true },
+      );
     case '390144':
     case '394304':
       return make(
@@ -68,65 +78,110 @@ export function toSnowflakeError(err: unknown, ctx: SnowflakeErrorContext = {}):
     case '390303':
     case '390318':
     case '390104':
-      return make(`Snowflake refused the OAuth token for user "${user}" on ${where} (${code}): ${serverMessage} Get a fresh token and connect again.`, { auth: true });
+      return make(
+        `Snowflake refused the OAuth token for user "${user}" on ${where} (${code}): ${serverMessage} Get a fresh token and connect again.`,
+        { auth: true },
+      );
     case '390102':
-      return make(`User "${user}" is temporarily locked on ${where} after failed logins (390102). Wait a few minutes, then check the password.`);
+      return make(
+        `User "${user}" is temporarily locked on ${where} after failed logins (390102). Wait a few minutes, then check the password.`,
+      );
     case '390189':
     case '390190':
-      return make(`${serverMessage} (${code}). Check the role setting of this connection${ctx.role ? ` ("${ctx.role}")` : ''}, or ask an administrator to grant it to user "${user}".`);
+      return make(
+        `${serverMessage} (${code}). Check the role setting of this connection${ctx.role ? ` ("${ctx.role}")` : ''}, or ask an administrator to grant it to user "${user}".`,
+      );
     case '390201':
-      return make(`${serverMessage} (390201). Check the warehouse, database and schema settings of this connection, and that your role may use them.`);
+      return make(
+        `${serverMessage} (390201). Check the warehouse, database and schema settings of this connection, and that your role may use them.`,
+      );
     case '390111':
     case '390112':
     case '390114':
-      return make(`The Snowflake session on ${where} has ended (${code}): ${serverMessage} The next query reconnects automatically.`, { lost: true });
+      return make(
+        `The Snowflake session on ${where} has ended (${code}): ${serverMessage} The next query reconnects automatically.`,
+        { lost: true },
+      );
     case '407002':
       // The driver's own report after the server said the session is gone (390111) and it dropped it.
-      return make(`The Snowflake session on ${where} has ended, so the query did not run. The next query reconnects automatically.`, { lost: true });
+      return make(
+        `The Snowflake session on ${where} has ended, so the query did not run. The next query reconnects automatically.`,
+        { lost: true },
+      );
     case '002003':
     case '002043':
       return make(
         `${serverMessage} (${code}). Check the schema (syncLogs.schema) and database of this connection, and that warehouse sync logs are enabled for your syncs; if the tables exist, ask an administrator to grant your role USAGE on the database and schema and SELECT on the tables.`,
       );
     case '000904':
-      return make(`${serverMessage} (000904). Columns differ between deployments: check ${ctx.database ? `${ctx.database}.` : ''}INFORMATION_SCHEMA.COLUMNS for this table.`);
+      return make(
+        `${serverMessage} (000904). Columns differ between deployments: check ${ctx.database ? `${ctx.database}.` : ''}INFORMATION_SCHEMA.COLUMNS for this table.`,
+      );
     case '001003':
     case '001007':
       return make(`${serverMessage} (${code}).`);
     case '003001':
-      return make(`${serverMessage} (003001). Ask an administrator to grant your role USAGE on the database and schema and SELECT on the sync-log tables.`);
+      return make(
+        `${serverMessage} (003001). Ask an administrator to grant your role USAGE on the database and schema and SELECT on the sync-log tables.`,
+      );
     case '000606':
-      return make(`${serverMessage} (000606). Set a warehouse in this connection's settings, or grant the user a default warehouse.`);
+      return make(
+        `${serverMessage} (000606). Set a warehouse in this connection's settings, or grant the user a default warehouse.`,
+      );
   }
 
   if (code && NETWORK_CODES.has(code)) {
     const nodeMessage = raw.cause?.message ?? serverMessage;
     if (nodeCode === 'ENOTFOUND' || nodeCode === 'EAI_AGAIN') {
-      return make(`Cannot find the Snowflake host of ${where} (name lookup failed). Check the account identifier (e.g. myorg-myaccount), and your network or VPN.`, { code: nodeCode });
+      return make(
+        `Cannot find the Snowflake host of ${where} (name lookup failed). Check the account identifier (e.g. myorg-myaccount), and your network or VPN.`,
+        { code: nodeCode },
+      );
     }
     if (nodeCode === 'ECONNREFUSED') {
-      return make(`Connection refused by ${where}. Check the account identifier or access URL, and that no firewall or proxy blocks it.`, { code: nodeCode });
+      return make(
+        `Connection refused by ${where}. Check the account identifier or access URL, and that no firewall or proxy blocks it.`,
+        { code: nodeCode },
+      );
     }
     if ((nodeCode && TLS_CODES.test(nodeCode)) || /certificate|OCSP/i.test(nodeMessage)) {
-      return make(`The TLS certificate of ${where} could not be verified (${nodeCode ?? nodeMessage}). Check the account identifier, and any proxy that intercepts HTTPS.`, { code: nodeCode });
+      return make(
+        `The TLS certificate of ${where} could not be verified (${nodeCode ?? nodeMessage}). Check the account identifier, and any proxy that intercepts HTTPS.`,
+        { code: nodeCode },
+      );
     }
-    return make(`The connection to ${where} was lost (${nodeMessage}). The query did not finish; the next query reconnects automatically.`, { lost: true, code: nodeCode ?? code });
+    return make(
+      `The connection to ${where} was lost (${nodeMessage}). The query did not finish; the next query reconnects automatically.`,
+      { lost: true, code: nodeCode ?? code },
+    );
   }
   if ((nodeCode && NODE_CONNECTION_LOST.has(nodeCode)) || /^08/.test(raw.sqlState ?? '')) {
-    return make(`The connection to ${where} was lost (${serverMessage}). The query did not finish; the next query reconnects automatically.`, { lost: true, code: nodeCode });
+    return make(
+      `The connection to ${where} was lost (${serverMessage}). The query did not finish; the next query reconnects automatically.`,
+      { lost: true, code: nodeCode },
+    );
   }
   if (code === '401002' || code === '401003') {
     const status = raw.response?.statusCode ?? raw.response?.status;
     if (status === 403 || status === 404) {
-      return make(`${where} answered HTTP ${status}. Check the account identifier (e.g. myorg-myaccount or xy12345.us-east-1).`);
+      return make(
+        `${where} answered HTTP ${status}. Check the account identifier (e.g. myorg-myaccount or xy12345.us-east-1).`,
+      );
     }
-    return make(`${where} answered with an error${status ? ` (HTTP ${status})` : ''}: ${serverMessage}. Try again; if it persists, check Snowflake's status page.`);
+    return make(
+      `${where} answered with an error${status ? ` (HTTP ${status})` : ''}: ${serverMessage}. Try again; if it persists, check Snowflake's status page.`,
+    );
   }
   if (code === '404026') {
-    return make(`The private key of this connection is not a PKCS#8 PEM key ("-----BEGIN PRIVATE KEY-----" or "-----BEGIN ENCRYPTED PRIVATE KEY-----"). Convert it with: openssl pkcs8 -topk8 -in key.pem -out key.p8`, { auth: true });
+    return make(
+      `The private key of this connection is not a PKCS#8 PEM key ("-----BEGIN PRIVATE KEY-----" or "-----BEGIN ENCRYPTED PRIVATE KEY-----"). Convert it with: openssl pkcs8 -topk8 -in key.pem -out key.p8`,
+      { auth: true },
+    );
   }
   if (/bad decrypt|passphrase|Unsupported PEM|DECODER routines/i.test(serverMessage)) {
-    return make(`The private key could not be read: the passphrase is wrong or the key is not PKCS#8 PEM.`, { auth: true });
+    return make(`The private key could not be read: the passphrase is wrong or the key is not PKCS#8 PEM.`, {
+      auth: true,
+    });
   }
   const sqlstate = raw.sqlState && raw.sqlState !== code ? `, SQLSTATE ${raw.sqlState}` : '';
   const tag = code ? ` (${code}${sqlstate})` : '';

@@ -7,7 +7,15 @@
  * epoch seconds and nanoseconds), which this module prints itself: a JS Date would drop the
  * microseconds, and the driver's own text depends on the session's output-format parameters.
  */
-import { bytesToHex, driverLeafToJson, floatToJson, int8ToJson, numericToJson, parseJsonOrText, parsedJsonCell } from './jsonCells';
+import {
+  bytesToHex,
+  driverLeafToJson,
+  floatToJson,
+  int8ToJson,
+  numericToJson,
+  parseJsonOrText,
+  parsedJsonCell,
+} from './jsonCells';
 
 /** Column metadata as the driver reports it (`Column.getType()`, `getScale()`). */
 export interface SnowflakeColumnMeta {
@@ -59,10 +67,14 @@ export function normalizeSnowflakeCell(value: unknown, column: SnowflakeColumnMe
     case 'date':
       return isSfDate(value) ? epochToIso(value.getEpochSeconds(), 0, 'date') : normalizeOther(value);
     case 'timestamp_ntz':
-      return isSfDate(value) ? epochToIso(value.getEpochSeconds(), value.getNanoSeconds(), 'wall') : normalizeOther(value);
+      return isSfDate(value)
+        ? epochToIso(value.getEpochSeconds(), value.getNanoSeconds(), 'wall')
+        : normalizeOther(value);
     case 'timestamp_ltz':
     case 'timestamp_tz':
-      return isSfDate(value) ? epochToIso(value.getEpochSeconds(), value.getNanoSeconds(), 'utc') : normalizeOther(value);
+      return isSfDate(value)
+        ? epochToIso(value.getEpochSeconds(), value.getNanoSeconds(), 'utc')
+        : normalizeOther(value);
     case 'variant':
     case 'object':
     case 'array':
@@ -108,7 +120,9 @@ function isSfDate(value: unknown): value is SfDateLike {
  * JSON-able, and a VARIANT nested too deep to travel parsed becomes its JSON text.
  */
 function normalizeOther(value: unknown): unknown {
-  return typeof value === 'object' && value !== null ? parsedJsonCell(value, normalizeTree, snowflakeLeaf) : normalizeTree(value);
+  return typeof value === 'object' && value !== null
+    ? parsedJsonCell(value, normalizeTree, snowflakeLeaf)
+    : normalizeTree(value);
 }
 
 const snowflakeLeaf = (value: unknown): unknown =>

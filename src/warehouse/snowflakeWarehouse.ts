@@ -5,7 +5,12 @@ import { snowflakeDialect } from '../sql/dialects/snowflake';
 import { QueryCancelledError, type QueryOptions, type Warehouse } from './warehouse';
 import { WarehouseError } from './warehouseError';
 import { timeoutMessage, toSnowflakeError, type SnowflakeErrorContext } from './snowflakeErrors';
-import { normalizeSnowflakeCell, snowflakeColumnName, snowflakeTypeName, type SnowflakeColumnMeta } from './snowflakeTypes';
+import {
+  normalizeSnowflakeCell,
+  snowflakeColumnName,
+  snowflakeTypeName,
+  type SnowflakeColumnMeta,
+} from './snowflakeTypes';
 
 export interface SnowflakeConfig {
   account: string; // e.g. "myorg-myaccount"
@@ -69,14 +74,21 @@ function loadDriver(): SnowflakeSdk {
  * Opens a Snowflake session. The login happens here, so a wrong password, key or token fails now
  * (authFailed) rather than on the first query.
  */
-export async function openSnowflakeWarehouse(config: SnowflakeConfig, options: SnowflakeOpenOptions = {}): Promise<Warehouse> {
+export async function openSnowflakeWarehouse(
+  config: SnowflakeConfig,
+  options: SnowflakeOpenOptions = {},
+): Promise<Warehouse> {
   const sdk = loadDriver();
   const ctx = errorContext(config, options.statementTimeoutMs);
   const connect = () => connectSession(sdk, config, ctx);
   return new SnowflakeWarehouse(await connect(), connect, ctx, options.statementTimeoutMs);
 }
 
-async function connectSession(sdk: SnowflakeSdk, config: SnowflakeConfig, ctx: SnowflakeErrorContext): Promise<Connection> {
+async function connectSession(
+  sdk: SnowflakeSdk,
+  config: SnowflakeConfig,
+  ctx: SnowflakeErrorContext,
+): Promise<Connection> {
   let connection: Connection;
   try {
     connection = sdk.createConnection(connectionOptions(config));
@@ -106,7 +118,12 @@ function connectionOptions(config: SnowflakeConfig): ConnectionOptions {
   };
   switch (config.auth) {
     case 'keyPair':
-      return { ...base, authenticator: 'SNOWFLAKE_JWT', privateKey: config.privateKey, privateKeyPass: config.privateKeyPassphrase };
+      return {
+        ...base,
+        authenticator: 'SNOWFLAKE_JWT',
+        privateKey: config.privateKey,
+        privateKeyPass: config.privateKeyPassphrase,
+      };
     case 'oauthToken':
       return { ...base, authenticator: 'OAUTH', token: config.token };
     default:
@@ -169,7 +186,12 @@ class SnowflakeWarehouse implements Warehouse {
    * result's header (`returned`), so rows past the cap are counted without being downloaded:
    * the driver only fetches the result chunks that overlap the rows we keep.
    */
-  private run(connection: Connection, sql: string, values: readonly unknown[], options: QueryOptions): Promise<Omit<QueryResult, 'elapsedMs'>> {
+  private run(
+    connection: Connection,
+    sql: string,
+    values: readonly unknown[],
+    options: QueryOptions,
+  ): Promise<Omit<QueryResult, 'elapsedMs'>> {
     const { signal } = options;
     const maxRows = Math.max(0, options.maxRows ?? Number.POSITIVE_INFINITY);
     const timeoutMs = this.statementTimeoutMs;
@@ -192,7 +214,9 @@ class SnowflakeWarehouse implements Warehouse {
         fn();
       };
       const cancelledError = () =>
-        cancelling === 'timeout' ? new QueryCancelledError(timeoutMessage(timeoutMs ? ` (${Math.round(timeoutMs / 1000)} s)` : '')) : new QueryCancelledError();
+        cancelling === 'timeout'
+          ? new QueryCancelledError(timeoutMessage(timeoutMs ? ` (${Math.round(timeoutMs / 1000)} s)` : ''))
+          : new QueryCancelledError();
       const cancel = (why: 'user' | 'timeout') => {
         if (cancelling || settled) return;
         cancelling = why;
@@ -219,12 +243,22 @@ class SnowflakeWarehouse implements Warehouse {
         if (settled) return;
         if (err) return fail(err);
         if (cancelling) return finish(() => reject(cancelledError()));
-        const meta: SnowflakeColumnMeta[] = (stmt.getColumns() ?? []).map((c) => ({ name: c.getName(), type: c.getType(), scale: c.getScale() }));
-        const columns: ResultColumn[] = meta.map((c) => ({ name: snowflakeColumnName(c.name), type: snowflakeTypeName(c.type) }));
+        const meta: SnowflakeColumnMeta[] = (stmt.getColumns() ?? []).map((c) => ({
+          name: c.getName(),
+          type: c.getType(),
+          scale: c.getScale(),
+        }));
+        const columns: ResultColumn[] = meta.map((c) => ({
+          name: snowflakeColumnName(c.name),
+          type: snowflakeTypeName(c.type),
+        }));
         const total = Number(stmt.getNumRows() ?? 0);
         const keep = Math.min(total, maxRows);
         const rows: unknown[][] = [];
-        const done = () => finish(() => resolve({ columns, rows, rowCount: Math.max(total, rows.length), truncated: total > rows.length }));
+        const done = () =>
+          finish(() =>
+            resolve({ columns, rows, rowCount: Math.max(total, rows.length), truncated: total > rows.length }),
+          );
         if (keep <= 0) return done();
         const rowStream = stmt.streamRows({ start: 0, end: keep - 1 });
         stream = rowStream;
@@ -245,7 +279,8 @@ class SnowflakeWarehouse implements Warehouse {
           rowMode: 'array',
           // Exact text for numbers and VARIANTs; snowflakeTypes turns them into JSON values.
           fetchAsString: ['Number', 'JSON'],
-          parameters: timeoutMs && timeoutMs > 0 ? { STATEMENT_TIMEOUT_IN_SECONDS: Math.ceil(timeoutMs / 1000) } : undefined,
+          parameters:
+            timeoutMs && timeoutMs > 0 ? { STATEMENT_TIMEOUT_IN_SECONDS: Math.ceil(timeoutMs / 1000) } : undefined,
           complete: (err, stmt) => onComplete(err, stmt as RowStatement),
         }) as RowStatement;
       } catch (err) {

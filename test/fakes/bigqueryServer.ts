@@ -133,8 +133,17 @@ export async function startBigQueryFake(options: BigQueryFakeOptions = {}): Prom
       return sendJson(res, 401, {
         error: {
           code: 401,
-          message: 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
-          errors: [{ message: 'Invalid Credentials', domain: 'global', reason: 'authError', location: 'Authorization', locationType: 'header' }],
+          message:
+            'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+          errors: [
+            {
+              message: 'Invalid Credentials',
+              domain: 'global',
+              reason: 'authError',
+              location: 'Authorization',
+              locationType: 'header',
+            },
+          ],
           status: 'UNAUTHENTICATED',
         },
       });
@@ -147,7 +156,8 @@ export async function startBigQueryFake(options: BigQueryFakeOptions = {}): Prom
 
     if (req.method === 'POST' && rest === '/jobs') return insertJob(projectId, body as InsertBody, req, res);
     if (req.method === 'POST' && rest === '/queries') return jobsQuery(projectId, body as QueryBody, req, res);
-    if (req.method === 'GET' && (parts = /^\/queries\/([^/]+)$/.exec(rest))) return getQueryResults(jobFor(projectId, parts[1], res), query, res);
+    if (req.method === 'GET' && (parts = /^\/queries\/([^/]+)$/.exec(rest)))
+      return getQueryResults(jobFor(projectId, parts[1], res), query, res);
     if (req.method === 'POST' && (parts = /^\/jobs\/([^/]+)\/cancel$/.exec(rest))) {
       const job = jobFor(projectId, parts[1], res);
       if (!job) return;
@@ -165,20 +175,33 @@ export async function startBigQueryFake(options: BigQueryFakeOptions = {}): Prom
     sendError(res, { status: 404, reason: 'notFound', message: `Not found: ${req.method} ${url.pathname}` });
   }
 
-  async function insertJob(projectId: string, body: InsertBody, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function insertJob(
+    projectId: string,
+    body: InsertBody,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const ref = body?.jobReference ?? {};
     const jobId = ref.jobId ?? randomUUID();
     const location = ref.location ?? 'US';
-    if (jobs.has(jobId)) return sendError(res, { status: 409, reason: 'duplicate', message: `Already Exists: Job ${projectId}:${location}.${jobId}` });
+    if (jobs.has(jobId))
+      return sendError(res, {
+        status: 409,
+        reason: 'duplicate',
+        message: `Already Exists: Job ${projectId}:${location}.${jobId}`,
+      });
     const config = body?.configuration ?? {};
-    const q = { ...describeQuery('jobs.insert', projectId, jobId, ref.location, config.query ?? {}, config.jobTimeoutMs), ...(config.dryRun ? { dryRun: true } : {}) };
+    const q = {
+      ...describeQuery('jobs.insert', projectId, jobId, ref.location, config.query ?? {}, config.jobTimeoutMs),
+      ...(config.dryRun ? { dryRun: true } : {}),
+    };
     queries.push(q);
     let answer = await handler(q);
     if ('drop' in answer) return void req.socket.destroy();
     // A dry run's errors come back on the request itself, and it creates no job.
     if ('error' in answer && (answer.at === 'insert' || q.dryRun)) return sendError(res, answer.error);
     if (q.dryRun) {
-      const bytes = String('fields' in answer ? answer.bytes ?? 0 : 0);
+      const bytes = String('fields' in answer ? (answer.bytes ?? 0) : 0);
       return sendJson(res, 200, {
         kind: 'bigquery#job',
         jobReference: { projectId, location },
@@ -190,27 +213,55 @@ export async function startBigQueryFake(options: BigQueryFakeOptions = {}): Prom
     const limit = q.maximumBytesBilled === undefined ? NaN : Number(q.maximumBytesBilled);
     if ('fields' in answer && (answer.bytes ?? 0) > limit) {
       const needed = Math.max(10 * 1024 * 1024, answer.bytes ?? 0);
-      answer = { error: { status: 400, reason: 'bytesBilledLimitExceeded', message: `Query exceeded limit for bytes billed: ${limit}. ${needed} or higher required.` } };
+      answer = {
+        error: {
+          status: 400,
+          reason: 'bytesBilledLimitExceeded',
+          message: `Query exceeded limit for bytes billed: ${limit}. ${needed} or higher required.`,
+        },
+      };
     }
     const job: FakeJob = { projectId, jobId, location, query: q, answer, cancelled: false, waiters: new Set() };
     jobs.set(jobId, job);
     sendJson(res, 200, jobResource(job));
   }
 
-  async function jobsQuery(projectId: string, body: QueryBody, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function jobsQuery(
+    projectId: string,
+    body: QueryBody,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const jobId = `job_${randomUUID().replace(/-/g, '')}`;
     const q = describeQuery('jobs.query', projectId, jobId, body?.location, body ?? {}, undefined);
     queries.push(q);
     const answer = await handler(q);
     if ('drop' in answer) return void req.socket.destroy();
     if ('error' in answer) return sendError(res, answer.error);
-    const job: FakeJob = { projectId, jobId, location: body?.location ?? 'US', query: q, answer, cancelled: false, waiters: new Set() };
+    const job: FakeJob = {
+      projectId,
+      jobId,
+      location: body?.location ?? 'US',
+      query: q,
+      answer,
+      cancelled: false,
+      waiters: new Set(),
+    };
     jobs.set(jobId, job);
-    if ('hang' in answer) return sendJson(res, 200, { kind: 'bigquery#queryResponse', jobReference: jobReference(job), jobComplete: false });
+    if ('hang' in answer)
+      return sendJson(res, 200, {
+        kind: 'bigquery#queryResponse',
+        jobReference: jobReference(job),
+        jobComplete: false,
+      });
     sendJson(res, 200, { kind: 'bigquery#queryResponse', ...resultPage(job, answer, {}, body?.maxResults) });
   }
 
-  async function getQueryResults(job: FakeJob | undefined, query: Record<string, string>, res: ServerResponse): Promise<void> {
+  async function getQueryResults(
+    job: FakeJob | undefined,
+    query: Record<string, string>,
+    res: ServerResponse,
+  ): Promise<void> {
     if (!job) return;
     if (!isDone(job)) {
       const waitMs = Math.min(Number(query.timeoutMs ?? DEFAULT_POLL_MS), DEFAULT_POLL_MS);
@@ -228,14 +279,23 @@ export async function startBigQueryFake(options: BigQueryFakeOptions = {}): Prom
     const answer = job.answer;
     if ('error' in answer) return sendError(res, answer.error);
     if (!('fields' in answer)) {
-      return sendJson(res, 200, { kind: 'bigquery#getQueryResultsResponse', jobReference: jobReference(job), jobComplete: false });
+      return sendJson(res, 200, {
+        kind: 'bigquery#getQueryResultsResponse',
+        jobReference: jobReference(job),
+        jobComplete: false,
+      });
     }
     sendJson(res, 200, { kind: 'bigquery#getQueryResultsResponse', ...resultPage(job, answer, query) });
   }
 
-  function resultPage(job: FakeJob, answer: { fields: FakeField[]; rows: unknown[][] }, query: Record<string, string>, bodyMaxResults?: number) {
+  function resultPage(
+    job: FakeJob,
+    answer: { fields: FakeField[]; rows: unknown[][] },
+    query: Record<string, string>,
+    bodyMaxResults?: number,
+  ) {
     const start = query.pageToken ? Number(query.pageToken) : Number(query.startIndex ?? 0);
-    const asked = query.maxResults !== undefined ? Number(query.maxResults) : bodyMaxResults ?? answer.rows.length;
+    const asked = query.maxResults !== undefined ? Number(query.maxResults) : (bodyMaxResults ?? answer.rows.length);
     const size = Math.min(asked, options.maxPageRows ?? Number.POSITIVE_INFINITY);
     const end = Math.min(answer.rows.length, start + size);
     return {
@@ -245,7 +305,9 @@ export async function startBigQueryFake(options: BigQueryFakeOptions = {}): Prom
       schema: { fields: answer.fields },
       totalRows: String(answer.rows.length),
       totalBytesProcessed: '0',
-      rows: answer.rows.slice(start, end).map((row) => ({ f: answer.fields.map((field, i) => ({ v: encodeCell(row[i], field) })) })),
+      rows: answer.rows
+        .slice(start, end)
+        .map((row) => ({ f: answer.fields.map((field, i) => ({ v: encodeCell(row[i], field) })) })),
       ...(end < answer.rows.length ? { pageToken: String(end) } : {}),
     };
   }
@@ -313,14 +375,24 @@ interface WireParameter {
   parameterValue?: { value?: unknown; arrayValues?: Array<{ value?: unknown }> };
 }
 
-function describeQuery(via: FakeQuery['via'], projectId: string, jobId: string, location: string | undefined, config: QueryConfig, jobTimeoutMs: string | undefined): FakeQuery {
+function describeQuery(
+  via: FakeQuery['via'],
+  projectId: string,
+  jobId: string,
+  location: string | undefined,
+  config: QueryConfig,
+  jobTimeoutMs: string | undefined,
+): FakeQuery {
   const params: FakeQuery['params'] = {};
   (config.queryParameters ?? []).forEach((p, i) => {
     const type = p.parameterType?.type ?? '?';
     const name = p.name ?? `$${i + 1}`;
     params[name] =
       type === 'ARRAY'
-        ? { type: `ARRAY<${p.parameterType?.arrayType?.type ?? '?'}>`, value: (p.parameterValue?.arrayValues ?? []).map((v) => v.value ?? null) }
+        ? {
+            type: `ARRAY<${p.parameterType?.arrayType?.type ?? '?'}>`,
+            value: (p.parameterValue?.arrayValues ?? []).map((v) => v.value ?? null),
+          }
         : { type, value: p.parameterValue?.value ?? null };
   });
   return {
@@ -370,13 +442,18 @@ function encodeCell(value: unknown, field: FakeField): unknown {
 }
 
 function sendError(res: ServerResponse, error: FakeError): void {
-  sendJson(res, error.status, { error: { code: error.status, message: error.message, errors: [{ domain: 'global', ...googleError(error) }] } });
+  sendJson(res, error.status, {
+    error: { code: error.status, message: error.message, errors: [{ domain: 'global', ...googleError(error) }] },
+  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   if (res.destroyed) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=UTF-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

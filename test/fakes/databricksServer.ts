@@ -18,8 +18,21 @@ const T = require('@databricks/sql/thrift/TCLIService_types');
 const Int64 = require('node-int64');
 
 export type FakeColumnType =
-  | 'BOOLEAN' | 'TINYINT' | 'SMALLINT' | 'INT' | 'BIGINT' | 'FLOAT' | 'DOUBLE' | 'STRING' | 'TIMESTAMP'
-  | 'DATE' | 'DECIMAL' | 'BINARY' | 'ARRAY' | 'MAP' | 'STRUCT';
+  | 'BOOLEAN'
+  | 'TINYINT'
+  | 'SMALLINT'
+  | 'INT'
+  | 'BIGINT'
+  | 'FLOAT'
+  | 'DOUBLE'
+  | 'STRING'
+  | 'TIMESTAMP'
+  | 'DATE'
+  | 'DECIMAL'
+  | 'BINARY'
+  | 'ARRAY'
+  | 'MAP'
+  | 'STRUCT';
 
 export interface FakeColumn {
   name: string;
@@ -139,7 +152,11 @@ export async function startDatabricksFake(options: DatabricksFakeOptions = {}): 
       record('ExecuteStatement', req);
       const statement: FakeStatement = {
         statement: req.statement,
-        params: (req.parameters ?? []).map((p: any) => ({ name: p.name ?? undefined, type: p.type ?? undefined, value: p.value?.stringValue ?? undefined })),
+        params: (req.parameters ?? []).map((p: any) => ({
+          name: p.name ?? undefined,
+          type: p.type ?? undefined,
+          value: p.value?.stringValue ?? undefined,
+        })),
         queryTimeout: req.queryTimeout ? Number(req.queryTimeout.toNumber()) || undefined : undefined,
         runAsync: Boolean(req.runAsync),
         canReadArrowResult: req.canReadArrowResult ?? undefined,
@@ -150,7 +167,13 @@ export async function startDatabricksFake(options: DatabricksFakeOptions = {}): 
         return new T.TExecuteStatementResp({ status: errorStatus(answer.error, answer.sqlState) });
       }
       const handle = newHandle();
-      operations.set(handle.guid.toString('hex'), { answer, statement, cancelled: false, started: Date.now(), nextBatch: 0 });
+      operations.set(handle.guid.toString('hex'), {
+        answer,
+        statement,
+        cancelled: false,
+        started: Date.now(),
+        nextBatch: 0,
+      });
       return new T.TExecuteStatementResp({
         status: SUCCESS(),
         operationHandle: new T.TOperationHandle({
@@ -163,7 +186,10 @@ export async function startDatabricksFake(options: DatabricksFakeOptions = {}): 
     GetOperationStatus(req: Record<string, any>) {
       record('GetOperationStatus', req);
       const op = opOf(req);
-      if (!op) return new T.TGetOperationStatusResp({ status: errorStatus('Invalid OperationHandle', 'HY000', T.TStatusCode.INVALID_HANDLE_STATUS) });
+      if (!op)
+        return new T.TGetOperationStatusResp({
+          status: errorStatus('Invalid OperationHandle', 'HY000', T.TStatusCode.INVALID_HANDLE_STATUS),
+        });
       const { answer } = op;
       let state = T.TOperationState.FINISHED_STATE;
       const extra: Record<string, unknown> = {};
@@ -176,7 +202,12 @@ export async function startDatabricksFake(options: DatabricksFakeOptions = {}): 
         state = T.TOperationState.ERROR_STATE;
         Object.assign(extra, { errorMessage: answer.error, displayMessage: answer.error, sqlState: answer.sqlState });
       }
-      return new T.TGetOperationStatusResp({ status: SUCCESS(), operationState: state, hasResultSet: !('error' in answer), ...extra });
+      return new T.TGetOperationStatusResp({
+        status: SUCCESS(),
+        operationState: state,
+        hasResultSet: !('error' in answer),
+        ...extra,
+      });
     },
     CancelOperation(req: Record<string, any>) {
       record('CancelOperation', req);
@@ -217,7 +248,12 @@ export async function startDatabricksFake(options: DatabricksFakeOptions = {}): 
         results: new T.TRowSet({
           startRowOffset: new Int64(start),
           rows: [],
-          columns: answer.columns.map((c, i) => encodeColumn(c, rows.map((r) => r[i]))),
+          columns: answer.columns.map((c, i) =>
+            encodeColumn(
+              c,
+              rows.map((r) => r[i]),
+            ),
+          ),
         }),
       });
     },
@@ -226,7 +262,14 @@ export async function startDatabricksFake(options: DatabricksFakeOptions = {}): 
   const tls = { key: readFileSync(join(FAKE_TLS_DIR, 'key.pem')), cert: readFileSync(join(FAKE_TLS_DIR, 'cert.pem')) };
   const server: Server = thrift.createWebServer({
     tls,
-    services: { [path]: { transport: thrift.TBufferedTransport, protocol: thrift.TBinaryProtocol, processor: TCLIService, handler: service } },
+    services: {
+      [path]: {
+        transport: thrift.TBufferedTransport,
+        protocol: thrift.TBinaryProtocol,
+        processor: TCLIService,
+        handler: service,
+      },
+    },
   });
   // Check the token before thrift's own request listener sees the call.
   const thriftListeners = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
@@ -289,7 +332,11 @@ function columnDesc(column: FakeColumn, index: number) {
     columnName: column.name,
     position: index + 1,
     typeDesc: new T.TTypeDesc({
-      types: [new T.TTypeEntry({ primitiveEntry: new T.TPrimitiveTypeEntry({ type: T.TTypeId[`${column.type}_TYPE`], typeQualifiers }) })],
+      types: [
+        new T.TTypeEntry({
+          primitiveEntry: new T.TPrimitiveTypeEntry({ type: T.TTypeId[`${column.type}_TYPE`], typeQualifiers }),
+        }),
+      ],
     }),
   });
 }
@@ -300,7 +347,8 @@ function encodeColumn(column: FakeColumn, cells: unknown[]) {
   cells.forEach((cell, i) => {
     if (cell === null || cell === undefined) nulls[i >> 3] |= 1 << (i % 8);
   });
-  const values = (fill: unknown, map: (v: unknown) => unknown) => cells.map((c) => (c === null || c === undefined ? fill : map(c)));
+  const values = (fill: unknown, map: (v: unknown) => unknown) =>
+    cells.map((c) => (c === null || c === undefined ? fill : map(c)));
   switch (column.type) {
     case 'BOOLEAN':
       return new T.TColumn({ boolVal: new T.TBoolColumn({ values: values(false, Boolean), nulls }) });
@@ -316,10 +364,17 @@ function encodeColumn(column: FakeColumn, cells: unknown[]) {
     case 'DOUBLE':
       return new T.TColumn({ doubleVal: new T.TDoubleColumn({ values: values(0, Number), nulls }) });
     case 'BINARY':
-      return new T.TColumn({ binaryVal: new T.TBinaryColumn({ values: values(Buffer.alloc(0), (v) => Buffer.from(v as Uint8Array)), nulls }) });
+      return new T.TColumn({
+        binaryVal: new T.TBinaryColumn({ values: values(Buffer.alloc(0), (v) => Buffer.from(v as Uint8Array)), nulls }),
+      });
     default:
       // STRING, TIMESTAMP, DATE, DECIMAL and complex types travel as text (complex types as JSON).
-      return new T.TColumn({ stringVal: new T.TStringColumn({ values: values('', (v) => (typeof v === 'string' ? v : JSON.stringify(v))), nulls }) });
+      return new T.TColumn({
+        stringVal: new T.TStringColumn({
+          values: values('', (v) => (typeof v === 'string' ? v : JSON.stringify(v))),
+          nulls,
+        }),
+      });
   }
 }
 

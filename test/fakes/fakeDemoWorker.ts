@@ -39,7 +39,16 @@ function fakeWarehouse(): Warehouse {
     async query(sql: string) {
       const spec = JSON.parse(sql.replace(/^fake /, '')) as { tag: number; ms?: number; mode?: string; id?: number };
       block(spec.ms ?? 0);
-      const row = (cell: unknown) => ({ columns: [{ name: 'tag', type: 'int4' }, { name: 'extra', type: 'json' }], rows: [[spec.tag, cell]], rowCount: 1, truncated: false, elapsedMs: spec.ms ?? 0 });
+      const row = (cell: unknown) => ({
+        columns: [
+          { name: 'tag', type: 'int4' },
+          { name: 'extra', type: 'json' },
+        ],
+        rows: [[spec.tag, cell]],
+        rowCount: 1,
+        truncated: false,
+        elapsedMs: spec.ms ?? 0,
+      });
       switch (spec.mode) {
         case 'exit':
           process.exit(3);

@@ -102,10 +102,15 @@ const DEFAULT_PARAMETERS: Record<string, unknown> = {
 };
 
 export async function startSnowflakeFake(options: SnowflakeFakeOptions = {}): Promise<SnowflakeFake> {
-  const parameters = Object.entries({ ...DEFAULT_PARAMETERS, ...options.parameters }).map(([name, value]) => ({ name, value }));
+  const parameters = Object.entries({ ...DEFAULT_PARAMETERS, ...options.parameters }).map(([name, value]) => ({
+    name,
+    value,
+  }));
   let handler: (query: FakeQuery) => FakeAnswer | Promise<FakeAnswer> = () => ({ columns: [], rows: [] });
   let loginHandler = (login: FakeLogin): LoginAnswer =>
-    options.password !== undefined && (login.authenticator ?? 'SNOWFLAKE') === 'SNOWFLAKE' && login.password !== options.password
+    options.password !== undefined &&
+    (login.authenticator ?? 'SNOWFLAKE') === 'SNOWFLAKE' &&
+    login.password !== options.password
       ? { error: { code: '390100', message: 'Incorrect username or password was specified.' } }
       : { ok: true };
   const hanging = new Map<string, (answer: unknown) => void>();
@@ -153,7 +158,13 @@ export async function startSnowflakeFake(options: SnowflakeFakeOptions = {}): Pr
       };
       fake.logins.push(login);
       const answer = loginHandler(login);
-      if ('error' in answer) return send(res, { success: false, code: answer.error.code, message: answer.error.message, data: { nextAction: 'RETRY_LOGIN' } });
+      if ('error' in answer)
+        return send(res, {
+          success: false,
+          code: answer.error.code,
+          message: answer.error.message,
+          data: { nextAction: 'RETRY_LOGIN' },
+        });
       return send(res, {
         success: true,
         code: null,
@@ -165,7 +176,12 @@ export async function startSnowflakeFake(options: SnowflakeFakeOptions = {}): Pr
           masterValidityInSeconds: 14400,
           sessionId: 1000 + fake.logins.length,
           parameters,
-          sessionInfo: { databaseName: query.databaseName, schemaName: query.schemaName, warehouseName: query.warehouse, roleName: query.roleName },
+          sessionInfo: {
+            databaseName: query.databaseName,
+            schemaName: query.schemaName,
+            warehouseName: query.warehouse,
+            roleName: query.roleName,
+          },
         },
       });
     }
@@ -191,7 +207,8 @@ export async function startSnowflakeFake(options: SnowflakeFakeOptions = {}): Pr
         res.on('close', () => hanging.delete(q.requestId));
         return;
       }
-      if ('error' in answer) return send(res, failure(answer.error.code, answer.error.message, answer.error.sqlState, queryId));
+      if ('error' in answer)
+        return send(res, failure(answer.error.code, answer.error.message, answer.error.sqlState, queryId));
       return send(res, result(answer, queryId, `http://127.0.0.1:${port}`));
     }
     const abort = /^\/queries\/(?:v1|([^/]+))\/abort-request$/.exec(url.pathname);
@@ -218,7 +235,11 @@ export async function startSnowflakeFake(options: SnowflakeFakeOptions = {}): Pr
       fake.sessionDeletes++;
       return send(res, { success: true, code: null, message: null, data: null });
     }
-    return send(res, { success: false, code: '000404', message: `fake: no route for ${req.method} ${url.pathname}` }, 404);
+    return send(
+      res,
+      { success: false, code: '000404', message: `fake: no route for ${req.method} ${url.pathname}` },
+      404,
+    );
   }
 
   function result(answer: Extract<FakeAnswer, { columns: FakeColumn[] }>, queryId: string, base: string): unknown {
@@ -228,7 +249,12 @@ export async function startSnowflakeFake(options: SnowflakeFakeOptions = {}): Pr
     for (let start = first, n = 0; start < answer.rows.length; start += per, n++) {
       const rows = answer.rows.slice(start, start + per);
       chunks.set(`${queryId}/${n}`, rows);
-      chunkList.push({ url: `${base}/chunks/${queryId}/${n}`, rowCount: rows.length, uncompressedSize: 1, compressedSize: 1 });
+      chunkList.push({
+        url: `${base}/chunks/${queryId}/${n}`,
+        rowCount: rows.length,
+        uncompressedSize: 1,
+        compressedSize: 1,
+      });
     }
     return {
       success: true,
@@ -284,7 +310,13 @@ export async function startSnowflakeFake(options: SnowflakeFakeOptions = {}): Pr
 }
 
 function failure(code: string, message: string, sqlState: string | undefined, queryId: string): unknown {
-  return { success: false, code, message, data: { sqlState, queryId, errorCode: code, internalError: false, age: 0 }, headers: null };
+  return {
+    success: false,
+    code,
+    message,
+    data: { sqlState, queryId, errorCode: code, internalError: false, age: 0 },
+    headers: null,
+  };
 }
 
 function send(res: ServerResponse, body: unknown, status = 200): void {

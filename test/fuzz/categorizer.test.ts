@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_CATEGORIES, MAX_MATCHED_TEXT, categorize, compileCategories, forbidUserPatternsOnThisThread } from '../../src/analysis/errorCategories';
+import {
+  DEFAULT_CATEGORIES,
+  MAX_MATCHED_TEXT,
+  categorize,
+  compileCategories,
+  forbidUserPatternsOnThisThread,
+} from '../../src/analysis/errorCategories';
 import { patternRisk } from '../../src/analysis/patternRisk';
 import { UNEXPECTED } from '../../src/shared/analysisData';
 import { ADVERSARIAL_SHAPES, seededRandom } from '../support/adversarialTexts';
@@ -12,7 +18,28 @@ import { ADVERSARIAL_SHAPES, seededRandom } from '../support/adversarialTexts';
 const next = seededRandom(20261202);
 const { compiled, problems, warnings } = compileCategories(DEFAULT_CATEGORIES);
 const NAMES = new Set([...DEFAULT_CATEGORIES.map((c) => c.name), UNEXPECTED]);
-const ATOMS = ['429', '500', 'not found', 'timeout', 'rate limit', 'Field ', "'", '"', '@', '-', '<n>', ' ', '\n', '\u202e', '\u0000', '(', ')', 'a', '7', 'é'];
+const ATOMS = [
+  '429',
+  '500',
+  'not found',
+  'timeout',
+  'rate limit',
+  'Field ',
+  "'",
+  '"',
+  '@',
+  '-',
+  '<n>',
+  ' ',
+  '\n',
+  '\u202e',
+  '\u0000',
+  '(',
+  ')',
+  'a',
+  '7',
+  'é',
+];
 
 function randomText(): string {
   let s = '';

@@ -24,17 +24,87 @@ const REAL = [
   `Property values were not valid: [{"isValid":false,"message":"\\"mql\\" was not one of the allowed options","error":"INVALID_OPTION","name":"lifecyclestage"}]`,
 ];
 const ATOMS = [
-  'a', 'Z', '0', '7', '12345', '3.14', '-', '--', '_', '@', '.', ',', ';', ':', "'", '"', '\\', "\\'", '*', '***', '[', ']', '(', ')', '<', '>',
-  '<n>', '-<n>', '(-<n>)', 'http://', ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u2028', '\u3000', '\ufeff', '\u0000', '\u001b', '\u007f',
-  '\u202e', '\u2066', '\ud83d', '\ude00', '\u{1F600}', 'é', 'ß', '“', '…', ' s', 'ms', 'T', 'Z', '+01:00', '2026-10-31', '16:20:00',
+  'a',
+  'Z',
+  '0',
+  '7',
+  '12345',
+  '3.14',
+  '-',
+  '--',
+  '_',
+  '@',
+  '.',
+  ',',
+  ';',
+  ':',
+  "'",
+  '"',
+  '\\',
+  "\\'",
+  '*',
+  '***',
+  '[',
+  ']',
+  '(',
+  ')',
+  '<',
+  '>',
+  '<n>',
+  '-<n>',
+  '(-<n>)',
+  'http://',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\u00a0',
+  '\u2028',
+  '\u3000',
+  '\ufeff',
+  '\u0000',
+  '\u001b',
+  '\u007f',
+  '\u202e',
+  '\u2066',
+  '\ud83d',
+  '\ude00',
+  '\u{1F600}',
+  'é',
+  'ß',
+  '“',
+  '…',
+  ' s',
+  'ms',
+  'T',
+  'Z',
+  '+01:00',
+  '2026-10-31',
+  '16:20:00',
   // What decides whether a quoted value is a name that stays: a naming word or key, a colon after it, a code.
-  'field ', 'Field', 'name', 'code', '":', "':", ': ', ' :', '=', 'INVALID_EMAIL', 'A_B',
-  'x1y2z3w4', 'AbCdEfGhIjKlMnOpQ', '0035e00000AbCdEfG', '3f2b8c1e-9a4d-4e2b-8f7a-1c2d3e4f5a6b', 'jane.doe@example.com',
+  'field ',
+  'Field',
+  'name',
+  'code',
+  '":',
+  "':",
+  ': ',
+  ' :',
+  '=',
+  'INVALID_EMAIL',
+  'A_B',
+  'x1y2z3w4',
+  'AbCdEfGhIjKlMnOpQ',
+  '0035e00000AbCdEfG',
+  '3f2b8c1e-9a4d-4e2b-8f7a-1c2d3e4f5a6b',
+  'jane.doe@example.com',
 ];
 
 function randomCodeUnits(length: number): string {
   let s = '';
-  for (let i = 0; i < length; i++) s += String.fromCharCode(next(3) === 0 ? next(0x10000) : next(3) === 0 ? next(32) : 32 + next(96));
+  for (let i = 0; i < length; i++)
+    s += String.fromCharCode(next(3) === 0 ? next(0x10000) : next(3) === 0 ? next(32) : 32 + next(96));
   return s;
 }
 const fromAtoms = (count: number): string => Array.from({ length: count }, () => pick(ATOMS)).join('');
@@ -49,7 +119,10 @@ function mutated(text: string, edits: number): string {
 /** Up to three times the cap: a repeat of a piece, or an adversarial shape, with random text around it. */
 function huge(): string {
   const length = TEMPLATED_LENGTH - 64 + next(2 * TEMPLATED_LENGTH + 128);
-  const body = next(2) === 0 ? fill(next(2) === 0 ? pick(ATOMS) : fromAtoms(1 + next(4)), length) : pick(ADVERSARIAL_SHAPES)[1](length);
+  const body =
+    next(2) === 0
+      ? fill(next(2) === 0 ? pick(ATOMS) : fromAtoms(1 + next(4)), length)
+      : pick(ADVERSARIAL_SHAPES)[1](length);
   return fromAtoms(next(3)) + body + fromAtoms(next(3));
 }
 
@@ -87,13 +160,19 @@ test('templating never throws, is deterministic, and bounds its output and its w
     assert.equal(failureTemplate(copyOf(t)), template, `not deterministic: ${label}`);
     const templated = Math.min(t.length, TEMPLATED_LENGTH);
     assert.ok(steps <= STEPS_PER_CHARACTER * templated + 64, `${label}: ${steps} steps for ${templated} characters`);
-    assert.ok(template.length <= MAX_GROWTH * templated + CUT_MARKER.length, `${label}: a template of ${template.length} characters`);
+    assert.ok(
+      template.length <= MAX_GROWTH * templated + CUT_MARKER.length,
+      `${label}: a template of ${template.length} characters`,
+    );
     const isCut = t.length > TEMPLATED_LENGTH;
     assert.equal(template.endsWith(CUT_MARKER), isCut, label);
     if (isCut) cut++;
     // One line, single-spaced, trimmed: what the tree label and the table show.
     const body = isCut ? template.slice(0, -CUT_MARKER.length) : template;
-    assert.ok(!NON_PLAIN_SPACE.test(body) && !body.includes('  ') && body === body.trim(), `not single-spaced: ${JSON.stringify(body.slice(0, 80))}`);
+    assert.ok(
+      !NON_PLAIN_SPACE.test(body) && !body.includes('  ') && body === body.trim(),
+      `not single-spaced: ${JSON.stringify(body.slice(0, 80))}`,
+    );
   }
   assert.ok(cut > 100, `only ${cut} texts were over the cap`);
 });
@@ -122,7 +201,11 @@ test('a template templates to itself, for single-spaced texts under the cap with
 });
 
 test('grouping: one group per template, counts summed, each example one of its raw texts unchanged', () => {
-  const rows = CORPUS.map((reason, i) => ({ reason: i % 50 === 0 ? null : reason, count: 1 + (i % 7), sampleRowId: `row-${i}` }));
+  const rows = CORPUS.map((reason, i) => ({
+    reason: i % 50 === 0 ? null : reason,
+    count: 1 + (i % 7),
+    sampleRowId: `row-${i}`,
+  }));
   const groups = groupByTemplate(rows);
   const byTemplate = new Map<string | null, { count: number; texts: Set<string | null> }>();
   for (const r of rows) {
@@ -137,7 +220,13 @@ test('grouping: one group per template, counts summed, each example one of its r
     const expected = byTemplate.get(g.template);
     assert.ok(expected, String(g.template));
     assert.equal(g.count, expected.count);
-    assert.ok(expected.texts.has(g.example), `example not one of the group's texts: ${JSON.stringify(String(g.example).slice(0, 80))}`);
+    assert.ok(
+      expected.texts.has(g.example),
+      `example not one of the group's texts: ${JSON.stringify(String(g.example).slice(0, 80))}`,
+    );
   }
-  assert.equal(groups.reduce((sum, g) => sum + g.count, 0), rows.reduce((sum, r) => sum + r.count, 0));
+  assert.equal(
+    groups.reduce((sum, g) => sum + g.count, 0),
+    rows.reduce((sum, r) => sum + r.count, 0),
+  );
 });

@@ -14,7 +14,6 @@ import { rng } from '../support/seededRng';
 
 const ITERATIONS = 600;
 
-
 const PIECES: readonly ((r: ReturnType<typeof rng>) => string)[] = [
   (r) => '`'.repeat(1 + r.int(12)),
   (r) => '~'.repeat(1 + r.int(6)),
@@ -22,13 +21,85 @@ const PIECES: readonly ((r: ReturnType<typeof rng>) => string)[] = [
   (r) => `\n${' '.repeat(r.int(5))}~~~`,
   (r) => r.pick(['\n', '\n\n', '\r\n', '\r', '\u2028', '\u2029', '\u0085', '  \n', '\\\n', '\t']),
   (r) => ' '.repeat(1 + r.int(5)),
-  (r) => r.pick(['https://127.0.0.1:9/p.png', 'http://example.invalid/a_b?c=d&e', 'www.example.invalid', 'ftp://x.invalid', 'a@b.invalid', 'mailto:a@b.invalid', 'javascript:alert(1)', 'command:x']),
-  (r) => r.pick(['[', ']', '(', ')', '![', '](', '<', '>', '"', "'", '&', '#', '|', '-', '=', '*', '**', '_', '__', '~~', '\\', '!', ':', '$(', '$(alert)']),
-  (r) => r.pick(['<img src=https://127.0.0.1:9/p.png>', '<a href="https://x.invalid">', '</a>', '<script>', '<!--', '-->', '<div>', '</code>', '<br>', '<https://x.invalid>']),
+  (r) =>
+    r.pick([
+      'https://127.0.0.1:9/p.png',
+      'http://example.invalid/a_b?c=d&e',
+      'www.example.invalid',
+      'ftp://x.invalid',
+      'a@b.invalid',
+      'mailto:a@b.invalid',
+      'javascript:alert(1)',
+      'command:x',
+    ]),
+  (r) =>
+    r.pick([
+      '[',
+      ']',
+      '(',
+      ')',
+      '![',
+      '](',
+      '<',
+      '>',
+      '"',
+      "'",
+      '&',
+      '#',
+      '|',
+      '-',
+      '=',
+      '*',
+      '**',
+      '_',
+      '__',
+      '~~',
+      '\\',
+      '!',
+      ':',
+      '$(',
+      '$(alert)',
+    ]),
+  (r) =>
+    r.pick([
+      '<img src=https://127.0.0.1:9/p.png>',
+      '<a href="https://x.invalid">',
+      '</a>',
+      '<script>',
+      '<!--',
+      '-->',
+      '<div>',
+      '</code>',
+      '<br>',
+      '<https://x.invalid>',
+    ]),
   (r) => r.pick(['&lt;', '&#60;', '&#x3c;', '&amp;', '&nbsp;', '&quot;', '&#96;']),
-  (r) => r.pick(['[x]: https://x.invalid', '[x]', '[x][]', '[y][x]', '![x](https://127.0.0.1:9/p.png)', '[c](https://x.invalid)']),
+  (r) =>
+    r.pick([
+      '[x]: https://x.invalid',
+      '[x]',
+      '[x][]',
+      '[y][x]',
+      '![x](https://127.0.0.1:9/p.png)',
+      '[c](https://x.invalid)',
+    ]),
   (r) => r.pick(['# ', '> ', '- ', '1. ', '---', '===', '| a | b |\n|---|---|', '    code']),
-  (r) => r.pick(['\u202e', '\u202d', '\u202b', '\u202a', '\u202c', '\u2066', '\u2067', '\u2068', '\u2069', '\u200f', '\u061c', 'שלום', 'مرحبا']),
+  (r) =>
+    r.pick([
+      '\u202e',
+      '\u202d',
+      '\u202b',
+      '\u202a',
+      '\u202c',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+      '\u200f',
+      '\u061c',
+      'שלום',
+      'مرحبا',
+    ]),
   (r) => String.fromCharCode(r.int(0x10000)),
   (r) => r.pick(['Contact', 'not found', 'error', '42', 'x']),
   (r) => r.pick(TRICKS),
@@ -57,7 +128,11 @@ test(`random values, isolated, never reorder the text after them (${ITERATIONS *
   for (let i = 0; i < ITERATIONS * 4; i++) {
     const v = value(r);
     const shown = isolate(v);
-    assert.equal(shown.replace(/[\u2068\u2069]/g, ''), v.replace(/[\u2068\u2069]/g, ''), `only isolate marks added to ${JSON.stringify(v)}`);
+    assert.equal(
+      shown.replace(/[\u2068\u2069]/g, ''),
+      v.replace(/[\u2068\u2069]/g, ''),
+      `only isolate marks added to ${JSON.stringify(v)}`,
+    );
     assert.ok(ownTextUntouched(`Run ${shown}`, ' · 3 rows'), `text after ${JSON.stringify(v)} stays at the base level`);
   }
 });

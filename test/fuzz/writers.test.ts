@@ -18,11 +18,68 @@ const ITERATIONS = 400;
 type Rng = ReturnType<typeof rng>;
 
 const PIECES = [
-  'a', 'Z', '0', ' ', ',', '"', '""', "'", '\\', '\r', '\n', '\r\n', '\t', ';', '|', '↵', '…',
-  '\x00', '\x07', '\x08', '\x1b', '\x1b[2J', '\x1b]0;title\x07', '\x1b[31m', '\x7f', '\x80', '\x85', '\x9b', '\x9f',
-  '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c',
-  '\u2028', '\u2029', '\ufeff', '\u00a0', 'é', 'ß', 'ﾃ', '漢', '😀', '👩‍👩‍👧', '\ud800', '\udfff', '[', ']', '{', '}',
-  '$jsonText', 'NULL', 'null', '-', '1e5',
+  'a',
+  'Z',
+  '0',
+  ' ',
+  ',',
+  '"',
+  '""',
+  "'",
+  '\\',
+  '\r',
+  '\n',
+  '\r\n',
+  '\t',
+  ';',
+  '|',
+  '↵',
+  '…',
+  '\x00',
+  '\x07',
+  '\x08',
+  '\x1b',
+  '\x1b[2J',
+  '\x1b]0;title\x07',
+  '\x1b[31m',
+  '\x7f',
+  '\x80',
+  '\x85',
+  '\x9b',
+  '\x9f',
+  '\u202a',
+  '\u202b',
+  '\u202c',
+  '\u202d',
+  '\u202e',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\u200e',
+  '\u200f',
+  '\u061c',
+  '\u2028',
+  '\u2029',
+  '\ufeff',
+  '\u00a0',
+  'é',
+  'ß',
+  'ﾃ',
+  '漢',
+  '😀',
+  '👩‍👩‍👧',
+  '\ud800',
+  '\udfff',
+  '[',
+  ']',
+  '{',
+  '}',
+  '$jsonText',
+  'NULL',
+  'null',
+  '-',
+  '1e5',
 ];
 
 function randomText(r: Rng, max = 24): string {
@@ -83,7 +140,10 @@ function randomCell(r: Rng): unknown {
 }
 
 function randomResult(r: Rng): QueryResult {
-  const columns = Array.from({ length: 1 + r.int(5) }, () => ({ name: r.int(4) === 0 ? 'dup' : randomText(r, 6), type: 'text' }));
+  const columns = Array.from({ length: 1 + r.int(5) }, () => ({
+    name: r.int(4) === 0 ? 'dup' : randomText(r, 6),
+    type: 'text',
+  }));
   const rows = Array.from({ length: r.int(25) }, () => columns.map(() => randomCell(r)));
   return { columns, rows, rowCount: rows.length, truncated: false, elapsedMs: 1 };
 }
@@ -144,7 +204,11 @@ test('CSV reads back to exactly the cells, JSON to exactly the values, and the t
     const where = `iteration ${iteration}`;
 
     const csv = parseCsv(outputOf(result, 'csv'));
-    assert.deepEqual(csv, [result.columns.map((c) => c.name), ...result.rows.map((row) => row.map((v) => cellText(v) ?? ''))], where);
+    assert.deepEqual(
+      csv,
+      [result.columns.map((c) => c.name), ...result.rows.map((row) => row.map((v) => cellText(v) ?? ''))],
+      where,
+    );
 
     const json = JSON.parse(outputOf(result, 'json')) as Record<string, unknown>[];
     assert.equal(json.length, result.rows.length, where);
@@ -158,11 +222,18 @@ test('CSV reads back to exactly the cells, JSON to exactly the values, and the t
     json.forEach((object, i) => {
       // JSON.parse puts integer-like keys first, so compare by key.
       assert.equal(Object.keys(object).length, result.columns.length, `${where}: a key per column`);
-      assert.deepEqual(keys.map((k) => object[k]), result.rows[i].map(jsonValue), where);
+      assert.deepEqual(
+        keys.map((k) => object[k]),
+        result.rows[i].map(jsonValue),
+        where,
+      );
     });
 
     const table = outputOf(result, 'table');
-    assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]/.test(table), `${where}: ${JSON.stringify(table.slice(0, 300))}`);
+    assert.ok(
+      !/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]/.test(table),
+      `${where}: ${JSON.stringify(table.slice(0, 300))}`,
+    );
     assert.equal(table.split('\n').length, result.rows.length + 4, `${where}: header, rule, a line per row, footer`);
   }
 });

@@ -19,7 +19,14 @@ import {
   startCodeServer,
   writeUserSettings,
 } from '../../scripts/lib/codeServer.mjs';
-import { exitWhenOrphaned, formatMs, onCleanup, removeQuietly, repoRoot, SystemError } from '../../scripts/lib/system.mjs';
+import {
+  exitWhenOrphaned,
+  formatMs,
+  onCleanup,
+  removeQuietly,
+  repoRoot,
+  SystemError,
+} from '../../scripts/lib/system.mjs';
 
 export const suiteIndex = join(repoRoot, 'out', 'test', 'integration', 'index.js');
 const fixtureWorkspace = join(repoRoot, 'test', 'fixtures', 'workspace');
@@ -90,7 +97,8 @@ export async function startWorkbench({
 
     const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
     const payload = [];
-    if (devExtension || extensionTestsPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
+    if (devExtension || extensionTestsPath)
+      payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
     if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
     payload.push(['skipWelcome', 'true']);
     const url = `${server.url}?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -144,7 +152,9 @@ export async function runIntegration({
     },
     onExit: (code, logs) => settle({ code, logs }),
   });
-  log(`[integration] workbench at ${wb.server.url} (server ${formatMs(wb.timings.serverStart)}, page ${formatMs(wb.timings.pageLoad)}); waiting for the suite...`);
+  log(
+    `[integration] workbench at ${wb.server.url} (server ${formatMs(wb.timings.serverStart)}, page ${formatMs(wb.timings.pageLoad)}); waiting for the suite...`,
+  );
 
   const outDir = join(repoRoot, 'test-output', 'integration');
   let timer;
@@ -156,7 +166,9 @@ export async function runIntegration({
 
   let code = result.code;
   if (result.timedOut) {
-    log(`[integration] TIMEOUT: the suite did not report within ${formatMs(timeoutMs)}; nothing was read back from the extension host.`);
+    log(
+      `[integration] TIMEOUT: the suite did not report within ${formatMs(timeoutMs)}; nothing was read back from the extension host.`,
+    );
   } else if (code === 0 && !counts.summarySeen) {
     log('[integration] FAILED: exit 0 but no "integration: N passed, N failed" line was printed by the suite.');
     code = 1;
@@ -188,7 +200,9 @@ export async function runIntegration({
   const ms = Date.now() - started;
   log(`[integration] exit code ${code} in ${formatMs(ms)}`);
   // the authoritative count (the last such line is the one scripts/test.mjs reads)
-  log(`integration: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+  log(
+    `integration: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`,
+  );
   return { code, ...counts, ms, timedOut: Boolean(result.timedOut) };
 }
 

@@ -22,7 +22,9 @@ describe('Activation', () => {
     // The demo's PGlite only ever loads in its worker thread; pg loads on a Postgres connection's first use.
     // Snowflake, BigQuery and Databricks ship inside dist/adapters/<kind>.js, loaded on a connection's first use.
     const loaded = Object.keys(require.cache).filter(
-      (p) => /[\\/]node_modules[\\/](@electric-sql[\\/]pglite|pg|snowflake-sdk|@google-cloud|@databricks)[\\/]/.test(p) || /[\\/]dist[\\/]adapters[\\/]/.test(p),
+      (p) =>
+        /[\\/]node_modules[\\/](@electric-sql[\\/]pglite|pg|snowflake-sdk|@google-cloud|@databricks)[\\/]/.test(p) ||
+        /[\\/]dist[\\/]adapters[\\/]/.test(p),
     );
     assert.deepStrictEqual(loaded, []);
   });

@@ -35,7 +35,10 @@ async function count(sql: string, values: unknown[] = []): Promise<number> {
 let opened: vscode.Disposable[] = [];
 
 async function openPanel<K extends PanelKind>(command: string, arg?: unknown): Promise<AnalysisPanel<K>> {
-  const panel = arg === undefined ? await vscode.commands.executeCommand<AnalysisPanel<K>>(command) : await vscode.commands.executeCommand<AnalysisPanel<K>>(command, arg);
+  const panel =
+    arg === undefined
+      ? await vscode.commands.executeCommand<AnalysisPanel<K>>(command)
+      : await vscode.commands.executeCommand<AnalysisPanel<K>>(command, arg);
   assert.ok(panel, `${command} returned its panel`);
   opened.push(panel);
   return panel;
@@ -77,7 +80,9 @@ describe('Analysis panels on the demo connection', function () {
     assert.strictEqual(api.container.connections.activeName, 'Demo', 'the demo connection is active by default');
     // The first open builds the demo sync log; pay for it here rather than in a test.
     await api.container.connections.getWarehouse();
-    const [row] = await direct(`select sync_id, count(*) as n from ${CHANGELOG} group by sync_id order by n desc, sync_id limit 1`);
+    const [row] = await direct(
+      `select sync_id, count(*) as n from ${CHANGELOG} group by sync_id order by n desc, sync_id limit 1`,
+    );
     busiestSync = String(row[0]);
   });
 
@@ -100,10 +105,15 @@ describe('Analysis panels on the demo connection', function () {
     assert.strictEqual(data.totalFailures, failed);
     assert.strictEqual(data.truncated, false);
     // Rows: a row is its sync and row id. The history follow-up has answered: whole-log first seen, nothing new without a window.
-    const failedRows = await count(`select count(*) from (select distinct sync_id, row_id from ${CHANGELOG} where status = 'failed') x`);
+    const failedRows = await count(
+      `select count(*) from (select distinct sync_id, row_id from ${CHANGELOG} where status = 'failed') x`,
+    );
     assert.strictEqual(data.totalRows, failedRows);
     assert.deepStrictEqual(data.history, { truncated: false });
-    assert.ok(data.templates.every((t) => t.isNew === false && t.firstSeen !== null), 'all runs: first seen known, nothing new');
+    assert.ok(
+      data.templates.every((t) => t.isNew === false && t.firstSeen !== null),
+      'all runs: first seen known, nothing new',
+    );
     assert.strictEqual(
       data.templates.reduce((s, t) => s + t.failures, 0),
       failed,
@@ -122,10 +132,15 @@ describe('Analysis panels on the demo connection', function () {
     assert.strictEqual(chart.view.phase, 'ready', `chart: ${JSON.stringify(chart.view).slice(0, 300)}`);
     const chartData = (chart.view as { data: import('../../src/shared/analysisData').CategoryChart }).data;
     assert.ok(chartData.series.length > 0);
-    for (const s of chartData.series) assert.strictEqual(s.counts.length, chartData.buckets.length, `series ${s.category} aligns with the buckets`);
+    for (const s of chartData.series)
+      assert.strictEqual(s.counts.length, chartData.buckets.length, `series ${s.category} aligns with the buckets`);
     const charted = chartData.series.reduce((sum, s) => sum + s.counts.reduce((a, b) => a + b, 0), 0);
     const runs = await count(`select count(*) from ${RUNS}`);
-    assert.strictEqual(chartData.buckets.reduce((a, b) => a + b.runs, 0), runs, 'the chart places every run');
+    assert.strictEqual(
+      chartData.buckets.reduce((a, b) => a + b.runs, 0),
+      runs,
+      'the chart places every run',
+    );
     assert.strictEqual(charted, data.totalFailures, 'the chart series add up to the total');
 
     // A drill-down, delivered as the webview would post it.
@@ -136,13 +151,26 @@ describe('Analysis panels on the demo connection', function () {
     assert.ok(drill, 'a drill message was sent');
     assert.deepStrictEqual(drill.selector, selector);
     assert.strictEqual(drill.view.phase, 'ready', `drill: ${JSON.stringify(drill.view).slice(0, 300)}`);
-    const drilled = (drill.view as { data: { rows: { rowId: string; failureReason: string }[]; textsUsed: number; textsTotal: number; truncated: boolean } }).data;
+    const drilled = (
+      drill.view as {
+        data: {
+          rows: { rowId: string; failureReason: string }[];
+          textsUsed: number;
+          textsTotal: number;
+          truncated: boolean;
+        };
+      }
+    ).data;
     assert.ok(drilled.rows.length > 0, 'the drill-down has rows');
     assert.strictEqual(drilled.textsTotal, first.distinctTexts);
-    if (drilled.textsUsed === drilled.textsTotal) assert.strictEqual(drilled.rows.length, Math.min(first.failures, 500));
+    if (drilled.textsUsed === drilled.textsTotal)
+      assert.strictEqual(drilled.rows.length, Math.min(first.failures, 500));
     // Each drilled row really failed with that text.
     const sample = drilled.rows[0];
-    const same = await count(`select count(*) from ${CHANGELOG} where status = 'failed' and row_id = $1 and failure_reason = $2`, [sample.rowId, sample.failureReason]);
+    const same = await count(
+      `select count(*) from ${CHANGELOG} where status = 'failed' and row_id = $1 and failure_reason = $2`,
+      [sample.rowId, sample.failureReason],
+    );
     assert.ok(same > 0, `row ${sample.rowId} failed with "${sample.failureReason}"`);
   });
 
@@ -150,7 +178,9 @@ describe('Analysis panels on the demo connection', function () {
     const runs = await count(`select count(*) from ${RUNS} where sync_id = $1`, [busiestSync]);
     const panel = await openPanel<'breakdown'>('syncLogs.openErrorBreakdown', { syncId: busiestSync, days: null });
     const data = await readyData(panel);
-    const failed = await count(`select count(*) from ${CHANGELOG} where status = 'failed' and sync_id = $1`, [busiestSync]);
+    const failed = await count(`select count(*) from ${CHANGELOG} where status = 'failed' and sync_id = $1`, [
+      busiestSync,
+    ]);
     assert.strictEqual(data.totalFailures, failed);
     const chart = await waitFor('the chart', () => {
       const c = panel.extra('chart');
@@ -158,12 +188,15 @@ describe('Analysis panels on the demo connection', function () {
     });
     assert.strictEqual(chart.view.phase, 'ready', `chart: ${JSON.stringify(chart.view).slice(0, 300)}`);
     const chartData = (chart.view as { data: import('../../src/shared/analysisData').CategoryChart }).data;
-    assert.strictEqual(chartData.buckets.reduce((a, b) => a + b.runs, 0), runs);
+    assert.strictEqual(
+      chartData.buckets.reduce((a, b) => a + b.runs, 0),
+      runs,
+    );
     const charted = chartData.series.reduce((sum, s) => sum + s.counts.reduce((a, b) => a + b, 0), 0);
     assert.strictEqual(charted, data.totalFailures, 'the chart series add up to the total');
   });
 
-  it('show SQL: the breakdown opens its queries in an editor, values inlined, and the load\'s query gives the panel\'s total', async () => {
+  it("show SQL: the breakdown opens its queries in an editor, values inlined, and the load's query gives the panel's total", async () => {
     const panel = await openPanel<'breakdown'>('syncLogs.openErrorBreakdown', { syncId: busiestSync, days: null });
     const data = await readyData(panel);
     const recorded = panel.recordedQueries;
@@ -171,11 +204,14 @@ describe('Analysis panels on the demo connection', function () {
     // Posted as the webview's Show SQL button posts it.
     await panel.handleMessage({ type: 'showSql' });
     const doc = await waitFor('the Show SQL editor', () =>
-      vscode.workspace.textDocuments.find((d) => d.isUntitled && d.languageId === 'sql' && d.getText().startsWith('-- Error breakdown:')),
+      vscode.workspace.textDocuments.find(
+        (d) => d.isUntitled && d.languageId === 'sql' && d.getText().startsWith('-- Error breakdown:'),
+      ),
     );
     const text = doc.getText();
     assert.ok(text.includes('Connection "Demo"'), text.slice(0, 300));
-    for (const { query, dialect } of recorded) assert.ok(text.includes(inlineSql(query, dialect)), `the editor holds:\n${query.text.slice(0, 300)}`);
+    for (const { query, dialect } of recorded)
+      assert.ok(text.includes(inlineSql(query, dialect)), `the editor holds:\n${query.text.slice(0, 300)}`);
     assert.ok(text.includes(`'${busiestSync}'`), 'the sync id is a literal');
     // The failure texts query of the load, run from the editor's text as it stands: its counts add
     // up to the failures a plain count finds, and to the panel's total.
@@ -188,10 +224,18 @@ describe('Analysis panels on the demo connection', function () {
     const [kind, failures, rows] = [col('kind'), col('failures'), col('failed_rows')];
     const summed = result.rows.filter((r) => r[kind] === 'text').reduce((sum, r) => sum + Number(r[failures]), 0);
     const total = result.rows.filter((r) => r[kind] === 'total');
-    const failed = await count(`select count(*) from ${CHANGELOG} where status = 'failed' and sync_id = $1`, [busiestSync]);
-    const failedRows = await count(`select count(distinct row_id) from ${CHANGELOG} where status = 'failed' and sync_id = $1`, [busiestSync]);
+    const failed = await count(`select count(*) from ${CHANGELOG} where status = 'failed' and sync_id = $1`, [
+      busiestSync,
+    ]);
+    const failedRows = await count(
+      `select count(distinct row_id) from ${CHANGELOG} where status = 'failed' and sync_id = $1`,
+      [busiestSync],
+    );
     assert.strictEqual(summed, failed);
-    assert.deepStrictEqual(total.map((r) => [Number(r[failures]), Number(r[rows])]), [[failed, failedRows]]);
+    assert.deepStrictEqual(
+      total.map((r) => [Number(r[failures]), Number(r[rows])]),
+      [[failed, failedRows]],
+    );
     assert.strictEqual(data.totalFailures, failed);
     assert.strictEqual(data.totalRows, failedRows);
   });
@@ -199,7 +243,9 @@ describe('Analysis panels on the demo connection', function () {
   it('error breakdown with an invalid user category: reported as a problem, the valid one still counts', async () => {
     const config = vscode.workspace.getConfiguration('syncLogs');
     const before = config.inspect('errorCategories')?.globalValue;
-    const withWord = await count(`select count(*) from ${CHANGELOG} where status = 'failed' and failure_reason ilike '%requests%'`);
+    const withWord = await count(
+      `select count(*) from ${CHANGELOG} where status = 'failed' and failure_reason ilike '%requests%'`,
+    );
     assert.ok(withWord > 0, 'the demo has failures mentioning "requests"');
     try {
       await config.update(
@@ -228,20 +274,28 @@ describe('Analysis panels on the demo connection', function () {
     }
   });
 
-  it('flapping rows of the busiest sync: the top row\'s operations match a plain count', async () => {
+  it("flapping rows of the busiest sync: the top row's operations match a plain count", async () => {
     const panel = await openPanel<'flapping'>('syncLogs.openFlappingRows', { syncId: busiestSync, days: null });
     const data = await readyData(panel);
     assert.ok(data.rows.length > 0);
     const top = data.rows[0];
-    const ops = await count(`select count(*) from ${CHANGELOG} where sync_id = $1 and row_id = $2`, [busiestSync, top.rowId]);
+    const ops = await count(`select count(*) from ${CHANGELOG} where sync_id = $1 and row_id = $2`, [
+      busiestSync,
+      top.rowId,
+    ]);
     assert.strictEqual(top.operations, ops);
     // The default order is flapping (retries apart: test/pg/retriesAndStuckRows.test.ts checks the figures).
-    assert.ok(data.rows.every((r) => r.flapping <= top.flapping), 'the first row is the one that flaps the most');
-    const rowsWithOps = await count(`select count(distinct row_id) from ${CHANGELOG} where sync_id = $1`, [busiestSync]);
+    assert.ok(
+      data.rows.every((r) => r.flapping <= top.flapping),
+      'the first row is the one that flaps the most',
+    );
+    const rowsWithOps = await count(`select count(distinct row_id) from ${CHANGELOG} where sync_id = $1`, [
+      busiestSync,
+    ]);
     assert.strictEqual(data.rowsWithOperations, rowsWithOps);
   });
 
-  it('model over time: the last point\'s membership is the snapshot\'s row count', async () => {
+  it("model over time: the last point's membership is the snapshot's row count", async () => {
     const panel = await openPanel<'model'>('syncLogs.openModelOverTime', { syncId: busiestSync, days: null });
     const data = await readyData(panel);
     assert.ok(data.points.length > 0);
@@ -254,7 +308,10 @@ describe('Analysis panels on the demo connection', function () {
 
   it('row timeline: events match a plain count; an unknown row is empty; the palette asks for the row id', async () => {
     const api = await getApi();
-    const [row] = await direct(`select row_id, count(*) as n from ${CHANGELOG} where sync_id = $1 group by row_id order by n desc, row_id limit 1`, [busiestSync]);
+    const [row] = await direct(
+      `select row_id, count(*) as n from ${CHANGELOG} where sync_id = $1 group by row_id order by n desc, row_id limit 1`,
+      [busiestSync],
+    );
     const rowId = String(row[0]);
     const events = await count(`select count(*) from ${CHANGELOG} where row_id = $1`, [rowId]);
 
@@ -296,9 +353,16 @@ describe('Analysis panels on the demo connection', function () {
     assert.strictEqual(data.syncs.length, await count(`select count(distinct sync_id) from ${RUNS}`));
     const order = ['failing', 'stuckRising', 'stale', 'healthy', 'noRuns'];
     const ranks = data.syncs.map((s) => order.indexOf(s.state));
-    assert.deepStrictEqual(ranks, [...ranks].sort((a, b) => a - b), 'worst first');
+    assert.deepStrictEqual(
+      ranks,
+      [...ranks].sort((a, b) => a - b),
+      'worst first',
+    );
     const worst = data.syncs[0];
-    assert.strictEqual(worst.rowsFailingNow, await count(`select count(*) from ${SNAPSHOT} where sync_id = $1 and status = 'failed'`, [worst.syncId]));
+    assert.strictEqual(
+      worst.rowsFailingNow,
+      await count(`select count(*) from ${SNAPSHOT} where sync_id = $1 and status = 'failed'`, [worst.syncId]),
+    );
     const failedInWindow = await count(
       `select count(distinct c.row_id) from ${CHANGELOG} c join ${RUNS} r on r.sync_run_id = c.sync_run_id
        where c.sync_id = $1 and c.status = 'failed' and r.started_at >= (select max(started_at) from ${RUNS}) - interval '1 day'`,
@@ -310,14 +374,19 @@ describe('Analysis panels on the demo connection', function () {
     const [connection] = await api.container.tree.getChildren();
     const nodes = await api.container.tree.getChildren(connection);
     const treeOrder = nodes.flatMap((n) => (n.type === 'sync' ? [n.sync.syncId] : []));
-    assert.deepStrictEqual(treeOrder, api.container.syncs.currentHealth?.syncs.map((s) => s.syncId));
+    assert.deepStrictEqual(
+      treeOrder,
+      api.container.syncs.currentHealth?.syncs.map((s) => s.syncId),
+    );
     const item = api.container.tree.getTreeItem(nodes[0]);
     assert.match(String(item.description), new RegExp(worst.state === 'failing' ? 'failing' : '.'));
   });
 
   it('exclude previously failed rows: the stable default drops exactly the rows whose latest attempt failed', async () => {
     const api = await getApi();
-    const [busy] = await direct(`select sync_id, count(*) as n from ${SNAPSHOT} where status = 'failed' group by sync_id order by n desc, sync_id limit 1`);
+    const [busy] = await direct(
+      `select sync_id, count(*) as n from ${SNAPSHOT} where status = 'failed' group by sync_id order by n desc, sync_id limit 1`,
+    );
     assert.ok(busy, 'some sync has failed snapshot rows');
     const syncId = String(busy[0]);
     const [pkRow] = await direct(`select max(primary_key) from ${RUNS} where sync_id = $1`, [syncId]);

@@ -11,7 +11,11 @@ export async function getApi(): Promise<SyncLogsApi> {
 }
 
 /** Polls until `check` returns a value (not undefined), rather than sleeping a fixed time. */
-export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {

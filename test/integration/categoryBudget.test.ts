@@ -14,13 +14,23 @@ const FILE = '.vscode/sync-logs-categories.json';
 const LOAD_TIMEOUT_MS = 150_000;
 
 async function writeCategories(folder: vscode.Uri, value: unknown): Promise<void> {
-  await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, FILE), new TextEncoder().encode(JSON.stringify(value, null, 2)));
+  await vscode.workspace.fs.writeFile(
+    vscode.Uri.joinPath(folder, FILE),
+    new TextEncoder().encode(JSON.stringify(value, null, 2)),
+  );
 }
 
 async function breakdown(): Promise<{ panel: AnalysisPanel<'breakdown'>; data: BreakdownData; chart: CategoryChart }> {
-  const panel = await vscode.commands.executeCommand<AnalysisPanel<'breakdown'>>('syncLogs.openErrorBreakdown', { syncId: null, days: null });
+  const panel = await vscode.commands.executeCommand<AnalysisPanel<'breakdown'>>('syncLogs.openErrorBreakdown', {
+    syncId: null,
+    days: null,
+  });
   assert.ok(panel, 'the command returned its panel');
-  await waitFor('the breakdown to finish loading', () => (panel.phase.phase === 'loading' || panel.phase.phase === 'idle' ? undefined : panel.phase), LOAD_TIMEOUT_MS);
+  await waitFor(
+    'the breakdown to finish loading',
+    () => (panel.phase.phase === 'loading' || panel.phase.phase === 'idle' ? undefined : panel.phase),
+    LOAD_TIMEOUT_MS,
+  );
   await panel.settled();
   const phase = panel.phase;
   assert.strictEqual(phase.phase, 'ready', JSON.stringify(phase).slice(0, 500));
@@ -29,7 +39,8 @@ async function breakdown(): Promise<{ panel: AnalysisPanel<'breakdown'>; data: B
   return { panel, data: (phase as { data: BreakdownData }).data, chart: (chart.view as { data: CategoryChart }).data };
 }
 
-const chartTotals = (chart: CategoryChart) => Object.fromEntries(chart.series.map((s) => [s.category, s.counts.reduce((a, b) => a + b, 0)]));
+const chartTotals = (chart: CategoryChart) =>
+  Object.fromEntries(chart.series.map((s) => [s.category, s.counts.reduce((a, b) => a + b, 0)]));
 const categoryCounts = (data: BreakdownData) => data.categories.map((c) => [c.name, c.failures, c.distinctTexts]);
 
 describe('A hostile workspace category file', function () {
@@ -51,20 +62,29 @@ describe('A hostile workspace category file', function () {
     }
     // The pattern really has a demo text to hang on (else this test would prove nothing).
     const w = await api.container.connections.getWarehouse();
-    const { rows } = await w.query(`select count(*) from hightouch_audit.sync_changelog where status = 'failed' and failure_reason like 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST:%'`, [], { maxRows: 1 });
+    const { rows } = await w.query(
+      `select count(*) from hightouch_audit.sync_changelog where status = 'failed' and failure_reason like 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST:%'`,
+      [],
+      { maxRows: 1 },
+    );
     assert.ok(Number(rows[0][0]) > 0, 'the demo has a failure text with a 39-character word run');
   });
 
   after(async () => {
     // Other suites read the same workspace: leave it as it was.
-    await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder, createdDir ? '.vscode' : FILE), { recursive: true }).then(undefined, () => undefined);
+    await vscode.workspace.fs
+      .delete(vscode.Uri.joinPath(folder, createdDir ? '.vscode' : FILE), { recursive: true })
+      .then(undefined, () => undefined);
   });
 
   it('the breakdown names the category skipped, counts as without it, and the host keeps answering', async () => {
     await writeCategories(folder, [{ name: 'mine', pattern: 'requests' }]);
     const baseline = await breakdown();
     baseline.panel.dispose();
-    assert.ok(baseline.data.categories.some((c) => c.name === 'mine' && c.failures > 0), 'the benign user category counts');
+    assert.ok(
+      baseline.data.categories.some((c) => c.name === 'mine' && c.failures > 0),
+      'the benign user category counts',
+    );
     assert.deepStrictEqual(baseline.data.problems, []);
 
     await writeCategories(folder, [
@@ -102,9 +122,19 @@ describe('A hostile workspace category file', function () {
 
     const skipped = hostile.data.problems.find((p) => p.name === 'hostile');
     assert.ok(skipped, `problems: ${JSON.stringify(hostile.data.problems)}`);
-    assert.match(skipped.message, /^Category "hostile" \(.*\) skipped: its pattern took over (1 s on one text|10 s in total)/, skipped.message);
-    assert.deepStrictEqual(hostile.data.problems.map((p) => p.name), ['hostile']);
-    assert.ok(hostile.data.warnings?.some((w) => w.name === 'hostile' && /nested quantifiers/.test(w.message)), `warnings: ${JSON.stringify(hostile.data.warnings)}`);
+    assert.match(
+      skipped.message,
+      /^Category "hostile" \(.*\) skipped: its pattern took over (1 s on one text|10 s in total)/,
+      skipped.message,
+    );
+    assert.deepStrictEqual(
+      hostile.data.problems.map((p) => p.name),
+      ['hostile'],
+    );
+    assert.ok(
+      hostile.data.warnings?.some((w) => w.name === 'hostile' && /nested quantifiers/.test(w.message)),
+      `warnings: ${JSON.stringify(hostile.data.warnings)}`,
+    );
     // Every number as without the hostile category.
     assert.strictEqual(hostile.data.totalFailures, baseline.data.totalFailures);
     assert.strictEqual(hostile.data.distinctTexts, baseline.data.distinctTexts);
@@ -113,6 +143,9 @@ describe('A hostile workspace category file', function () {
     // The host answered throughout: the load lasted at least one budget (1 s) while a command was
     // sent every 100 ms; a pattern on the host's thread would have held them all until it ended.
     // Counts, not time bounds (the times are in the message).
-    assert.ok(commands >= 3, `${commands} commands answered during the load (slowest ${maxCommandMs} ms, longest stall ${maxGapMs} ms)`);
+    assert.ok(
+      commands >= 3,
+      `${commands} commands answered during the load (slowest ${maxCommandMs} ms, longest stall ${maxGapMs} ms)`,
+    );
   });
 });

@@ -12,7 +12,8 @@ import { syncHealth } from '../support/syncHealth';
 // baseline, and a failed check is logged and notifies nothing. The checks are scripted so each
 // transition is known; the real container's watch is checked against the real setting.
 
-const sync = (over: Partial<SyncHealth>): SyncHealth => syncHealth({ syncId: '50744', modelName: 'MQL leads', destination: 'marketo', ...over });
+const sync = (over: Partial<SyncHealth>): SyncHealth =>
+  syncHealth({ syncId: '50744', modelName: 'MQL leads', destination: 'marketo', ...over });
 
 const health = (s: SyncHealth): HealthData => ({
   days: 1,
@@ -90,7 +91,7 @@ describe('Watch (syncLogs.watch)', function () {
       assert.strictEqual(alerts.length, 1);
       assert.strictEqual(alerts[0].kind, 'failing');
       assert.match(alerts[0].message, /MQL leads/);
-      assert.strictEqual(calls.opened, 1, 'the notification\'s action opened the health overview');
+      assert.strictEqual(calls.opened, 1, "the notification's action opened the health overview");
       assert.deepStrictEqual(await watch.tick(), [], 'still failing: no second notification');
       assert.strictEqual(calls.alerts.length, 1);
     } finally {
@@ -111,7 +112,7 @@ describe('Watch (syncLogs.watch)', function () {
     }
   });
 
-  it('the extension\'s own watch follows the setting on the demo connection', async () => {
+  it("the extension's own watch follows the setting on the demo connection", async () => {
     const api = await getApi();
     assert.strictEqual(api.container.watch.enabled, false);
     await config().update('watch', true, vscode.ConfigurationTarget.Global);

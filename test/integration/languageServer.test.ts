@@ -29,7 +29,12 @@ describe('SQL language server', function () {
 
   it('completes the three sync-log tables after `hightouch_audit.`', async () => {
     const labels = await waitFor('table completions', async () => {
-      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(1, LINE1.length), '.');
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        doc.uri,
+        new vscode.Position(1, LINE1.length),
+        '.',
+      );
       const names = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
       return names.includes('sync_runs') ? names : undefined;
     });
@@ -48,14 +53,19 @@ describe('SQL language server', function () {
 
   it('offers the quick fix', async () => {
     const d = await waitFor('the failure_reason diagnostic', hint);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      d.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const fix = actions.find((a) => /failure_reason/.test(a.title));
     assert.ok(fix?.edit, `a quick fix among: ${actions.map((a) => a.title).join(', ')}`);
     const edits = fix.edit.get(doc.uri);
     assert.strictEqual(edits[0].newText, 'failure_reason');
   });
 
-  it('reads the demo connection\'s catalog, so hovers show the live type', async () => {
+  it("reads the demo connection's catalog, so hovers show the live type", async () => {
     await (await getApi()).container.connections.getWarehouse();
     const at = new vscode.Position(0, LINE0.indexOf('status') + 2);
     await waitFor('a hover with the catalog type', async () => {

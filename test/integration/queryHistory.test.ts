@@ -29,7 +29,9 @@ describe('Query history', function () {
   });
 
   after(async () => {
-    await vscode.workspace.getConfiguration().update(HISTORY_ENABLED_SETTING, undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration()
+      .update(HISTORY_ENABLED_SETTING, undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -54,7 +56,10 @@ describe('Query history', function () {
     const files = (await readdir(dir)).filter((f) => f.endsWith('.jsonl'));
     assert.strictEqual(files.length, 1, files.join(', '));
     const lines = (await readFile(join(dir, files[0]), 'utf8')).trim().split('\n');
-    assert.deepStrictEqual(lines.map((l) => JSON.parse(l).sql), [bad.sql, ok.sql]);
+    assert.deepStrictEqual(
+      lines.map((l) => JSON.parse(l).sql),
+      [bad.sql, ok.sql],
+    );
   });
 
   it('runs an entry again on the active connection, as a new entry with the same answer', async () => {
@@ -62,7 +67,10 @@ describe('Query history', function () {
     const before = await container.history.list();
     const target = before.find((e) => e.status === 'ok');
     assert.ok(target, 'an ok entry to run again');
-    const again = await vscode.commands.executeCommand<RunQueryOutcome | undefined>('syncLogs.history.rerun', target.id);
+    const again = await vscode.commands.executeCommand<RunQueryOutcome | undefined>(
+      'syncLogs.history.rerun',
+      target.id,
+    );
     assert.ok(again && again.status === 'ok', `rerun: ${again?.status}`);
     assert.strictEqual(again.sql, target.sql);
     assert.strictEqual(again.result.rowCount, target.rows);
@@ -78,7 +86,9 @@ describe('Query history', function () {
     const count = (await container.history.list()).length;
     await runAll('select 42 as answer');
     assert.strictEqual((await container.history.list()).length, count, 'nothing recorded while off');
-    await vscode.workspace.getConfiguration().update(HISTORY_ENABLED_SETTING, undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration()
+      .update(HISTORY_ENABLED_SETTING, undefined, vscode.ConfigurationTarget.Global);
     const [newest] = await container.history.list();
     await vscode.commands.executeCommand('syncLogs.history.delete', newest);
     assert.ok(!(await container.history.list()).some((e) => e.id === newest.id), 'removed');

@@ -72,7 +72,9 @@ describe('Run Query and the results panel', function () {
   });
 
   after(async () => {
-    await vscode.workspace.getConfiguration('syncLogs').update('maxResultRows', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('syncLogs')
+      .update('maxResultRows', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('runs the statement under the cursor (the second of two) and shows it in the results panel', async () => {
@@ -90,13 +92,19 @@ describe('Run Query and the results panel', function () {
       result.columns.map((c) => c.name),
       ['sync_run_id', 'status'],
     );
-    assert.ok(result.columns.every((c) => c.type.length > 0), 'every column carries its type');
+    assert.ok(
+      result.columns.every((c) => c.type.length > 0),
+      'every column carries its type',
+    );
 
     const total = Number((await direct(`select count(*) as n from ${RUNS}`)).rows[0][0]);
     assert.ok(total > 0, 'the demo has runs');
     const cap = vscode.workspace.getConfiguration('syncLogs').get<number>('maxResultRows', 1000);
     // Past the cap the warehouse is read only one row further: "at least cap + 1".
-    assert.deepStrictEqual([result.rowCount, result.rowCountExact === false], total > cap ? [cap + 1, true] : [total, false]);
+    assert.deepStrictEqual(
+      [result.rowCount, result.rowCountExact === false],
+      total > cap ? [cap + 1, true] : [total, false],
+    );
     const expected = await direct(second);
     const shown = Math.min(total, cap);
     assert.strictEqual(result.rows.length, shown);
@@ -143,7 +151,9 @@ describe('Run Query and the results panel', function () {
     assert.strictEqual(result.rowCount, 6);
     assert.strictEqual(result.rowCountExact, false);
     assert.strictEqual(result.truncated, true);
-    await vscode.workspace.getConfiguration('syncLogs').update('maxResultRows', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('syncLogs')
+      .update('maxResultRows', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('runs nothing in an empty editor', async () => {
@@ -167,7 +177,7 @@ describe('Run Query and the results panel', function () {
 // Where a statement ends depends on the warehouse: in BigQuery a backslash escapes a quote and #
 // starts a comment, in Postgres neither. Run Query lexes with the active connection's dialect; a
 // BigQuery protocol fake (as in fakeWarehouses.test.ts) shows what reaches the warehouse.
-describe('Run Query on BigQuery cuts statements by BigQuery\'s rules (protocol fake)', function () {
+describe("Run Query on BigQuery cuts statements by BigQuery's rules (protocol fake)", function () {
   this.timeout(90_000);
   const name = 'BQ statements';
   const token = 'ya29.fake-token-for-run-query';
@@ -178,15 +188,31 @@ describe('Run Query on BigQuery cuts statements by BigQuery\'s rules (protocol f
       token,
       handler: (q) => {
         if (/INFORMATION_SCHEMA\.COLUMNS/.test(q.sql)) {
-          const columns = ['sync_changelog', 'sync_snapshot', 'sync_runs'].flatMap((t) => ['sync_id', 'sync_run_id', 'status'].map((c) => ['hightouch_audit', t, c, 'STRING']));
-          return { fields: ['table_schema', 'table_name', 'column_name', 'data_type'].map((n) => ({ name: n, type: 'STRING' })), rows: columns };
+          const columns = ['sync_changelog', 'sync_snapshot', 'sync_runs'].flatMap((t) =>
+            ['sync_id', 'sync_run_id', 'status'].map((c) => ['hightouch_audit', t, c, 'STRING']),
+          );
+          return {
+            fields: ['table_schema', 'table_name', 'column_name', 'data_type'].map((n) => ({
+              name: n,
+              type: 'STRING',
+            })),
+            rows: columns,
+          };
         }
         return { fields: [{ name: 'a', type: 'STRING' }], rows: [['x']] };
       },
     });
     const api = await getApi();
-    await vscode.workspace.getConfiguration('syncLogs').update('connections', [{ name, kind: 'bigquery', database: 'my-project', auth: 'oauthToken', endpoint: bigquery.url }], vscode.ConfigurationTarget.Global);
-    await waitFor('the connection to be listed', () => (api.container.connections.list().some((c) => c.name === name) ? true : undefined));
+    await vscode.workspace
+      .getConfiguration('syncLogs')
+      .update(
+        'connections',
+        [{ name, kind: 'bigquery', database: 'my-project', auth: 'oauthToken', endpoint: bigquery.url }],
+        vscode.ConfigurationTarget.Global,
+      );
+    await waitFor('the connection to be listed', () =>
+      api.container.connections.list().some((c) => c.name === name) ? true : undefined,
+    );
     await api.container.context.secrets.store(`syncLogs.token.${name}`, token);
     await vscode.commands.executeCommand('syncLogs.selectConnection', name);
     assert.strictEqual(api.container.connections.dialect, 'bigquery');
@@ -194,7 +220,9 @@ describe('Run Query on BigQuery cuts statements by BigQuery\'s rules (protocol f
 
   after(async () => {
     await vscode.commands.executeCommand('syncLogs.selectConnection', 'Demo');
-    await vscode.workspace.getConfiguration('syncLogs').update('connections', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('syncLogs')
+      .update('connections', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await bigquery?.close();
   });
@@ -210,14 +238,16 @@ describe('Run Query on BigQuery cuts statements by BigQuery\'s rules (protocol f
     assertOk(one);
     assert.strictEqual(one.connectionName, name);
     assert.strictEqual(one.source, 'statement');
-    assert.strictEqual(one.sql, first, 'the \\\' did not end the string, so its ; did not end the statement');
+    assert.strictEqual(one.sql, first, "the \\' did not end the string, so its ; did not end the statement");
 
     await placeCursor(editor, text.indexOf(second) + 3);
     const two = await runQuery();
     assertOk(two);
     assert.strictEqual(two.sql, second, 'the # comment, and the ; in it, are not part of the statement');
 
-    const sent = bigquery!.queries.filter((q) => !q.dryRun && !/INFORMATION_SCHEMA|^SELECT 1$/.test(q.sql)).map((q) => q.sql);
+    const sent = bigquery!.queries
+      .filter((q) => !q.dryRun && !/INFORMATION_SCHEMA|^SELECT 1$/.test(q.sql))
+      .map((q) => q.sql);
     assert.deepStrictEqual(sent.slice(-2), [first, second], 'BigQuery received exactly those two statements');
   });
 });

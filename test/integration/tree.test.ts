@@ -78,15 +78,21 @@ describe('Sync tree on the demo connection', function () {
       'select sync_run_id from hightouch_audit.sync_runs where sync_id = $1 order by started_at desc, sync_run_id desc limit 60',
       [busiest.sync.syncId],
     );
-    assert.deepStrictEqual(runs.map((r) => r.run.syncRunId), expected.slice(0, pageSize).map((r) => String(r.sync_run_id)));
+    assert.deepStrictEqual(
+      runs.map((r) => r.run.syncRunId),
+      expected.slice(0, pageSize).map((r) => String(r.sync_run_id)),
+    );
 
     await vscode.commands.executeCommand('syncLogs.loadMoreRuns', more);
     const after = (await api.container.tree.getChildren(busiest)).filter((c): c is Node<'run'> => c.type === 'run');
     assert.strictEqual(after.length, Math.min(2 * pageSize, busiest.sync.runCount));
-    assert.deepStrictEqual(after.slice(pageSize, 60).map((r) => r.run.syncRunId), expected.slice(pageSize).map((r) => String(r.sync_run_id)));
+    assert.deepStrictEqual(
+      after.slice(pageSize, 60).map((r) => r.run.syncRunId),
+      expected.slice(pageSize).map((r) => String(r.sync_run_id)),
+    );
   });
 
-  it('groups a run\'s failed rows by failure template, matching the changelog', async () => {
+  it("groups a run's failed rows by failure template, matching the changelog", async () => {
     const api = await getApi();
     const [row] = await scalarRows(
       `select r.sync_id, r.sync_run_id, count(*) as failed
@@ -98,24 +104,48 @@ describe('Sync tree on the demo connection', function () {
     const run: Node<'run'> = {
       type: 'run',
       sync: sync.sync,
-      run: { syncRunId: String(row.sync_run_id), status: 'succeeded', error: null, startedAt: null, finishedAt: null, planned: 0, attempted: 0, succeeded: 0, failed: Number(row.failed), plannedAdd: 0, plannedChange: 0, plannedRemove: 0 },
+      run: {
+        syncRunId: String(row.sync_run_id),
+        status: 'succeeded',
+        error: null,
+        startedAt: null,
+        finishedAt: null,
+        planned: 0,
+        attempted: 0,
+        succeeded: 0,
+        failed: Number(row.failed),
+        plannedAdd: 0,
+        plannedChange: 0,
+        plannedRemove: 0,
+      },
     };
-    const groups = (await api.container.tree.getChildren(run)).filter((c): c is Node<'failure'> => c.type === 'failure');
+    const groups = (await api.container.tree.getChildren(run)).filter(
+      (c): c is Node<'failure'> => c.type === 'failure',
+    );
     const texts = await scalarRows(
       `select failure_reason, count(*) as n from hightouch_audit.sync_changelog
        where sync_run_id = $1 and status = 'failed' group by failure_reason`,
       [row.sync_run_id],
     );
     assert.ok(groups.length > 0 && groups.length <= texts.length, 'texts fold into at most as many templates');
-    assert.strictEqual(groups.reduce((sum, g) => sum + g.group.rowCount, 0), Number(row.failed), 'every failed row is in exactly one group');
-    assert.strictEqual(groups.reduce((sum, g) => sum + g.group.distinctTexts, 0), texts.length, 'every distinct text is in exactly one group');
-    for (let i = 1; i < groups.length; i++) assert.ok(groups[i - 1].group.rowCount >= groups[i].group.rowCount, 'most frequent first');
+    assert.strictEqual(
+      groups.reduce((sum, g) => sum + g.group.rowCount, 0),
+      Number(row.failed),
+      'every failed row is in exactly one group',
+    );
+    assert.strictEqual(
+      groups.reduce((sum, g) => sum + g.group.distinctTexts, 0),
+      texts.length,
+      'every distinct text is in exactly one group',
+    );
+    for (let i = 1; i < groups.length; i++)
+      assert.ok(groups[i - 1].group.rowCount >= groups[i].group.rowCount, 'most frequent first');
     // Each group's example is a real text of this run, with its own count no larger than the group's.
     const countOf = new Map(texts.map((t) => [t.failure_reason, Number(t.n)]));
     for (const g of groups) assert.ok((countOf.get(g.group.example) ?? Infinity) <= g.group.rowCount);
   });
 
-  it('opens a run query joined on sync_run_id that returns the run\'s rows', async () => {
+  it("opens a run query joined on sync_run_id that returns the run's rows", async () => {
     const api = await getApi();
     const [busiest] = (await syncs()).sort((a, b) => b.sync.runCount - a.sync.runCount);
     const [first] = (await api.container.tree.getChildren(busiest)).filter((c): c is Node<'run'> => c.type === 'run');
@@ -125,7 +155,10 @@ describe('Sync tree on the demo connection', function () {
     assert.match(doc.getText(), /on r\.sync_run_id = c\.sync_run_id/);
     const w = await api.container.connections.getWarehouse();
     const result = await w.query(doc.getText().replace(/;\s*$/, ''));
-    const [count] = await scalarRows('select count(*) as n from hightouch_audit.sync_changelog where sync_run_id = $1', [first.run.syncRunId]);
+    const [count] = await scalarRows(
+      'select count(*) as n from hightouch_audit.sync_changelog where sync_run_id = $1',
+      [first.run.syncRunId],
+    );
     assert.strictEqual(result.rowCount, Math.min(1000, Number(count.n)));
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });

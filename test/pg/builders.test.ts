@@ -40,7 +40,8 @@ after(async () => {
 for (const dialect of [postgresDialect, redshiftDialect] as Dialect[]) {
   describe(`${dialect.name} dialect on the real server`, () => {
     const loc = { dialect, schema: 'hightouch_audit' };
-    const run = async (q: { text: string; values: unknown[] }) => resultObjects(await wh.query(q.text, q.values, { readOnly: true }));
+    const run = async (q: { text: string; values: unknown[] }) =>
+      resultObjects(await wh.query(q.text, q.values, { readOnly: true }));
 
     test('listSyncs: each sync with its run counts and latest run', async () => {
       const syncs = (await run(listSyncsQuery(loc))).map(toSyncSummary);
@@ -59,24 +60,40 @@ for (const dialect of [postgresDialect, redshiftDialect] as Dialect[]) {
     });
 
     test('listRuns pages newest first; failures group to the changelog counts', async () => {
-      const [{ sync_id }] = await plain('select sync_id::text as sync_id from hightouch_audit.sync_runs group by sync_id order by count(*) desc limit 1');
+      const [{ sync_id }] = await plain(
+        'select sync_id::text as sync_id from hightouch_audit.sync_runs group by sync_id order by count(*) desc limit 1',
+      );
       const a = (await run(listRunsQuery(loc, String(sync_id), 0, 5))).map(toRunSummary);
       const b = (await run(listRunsQuery(loc, String(sync_id), 5, 5))).map(toRunSummary);
       assert.equal(a.length, 6);
       assert.deepEqual(a[5], b[0]);
-      const [failedRun] = await plain(`select sync_id::text as sync_id, sync_run_id::text as sync_run_id, count(*)::int as failed
+      const [failedRun] =
+        await plain(`select sync_id::text as sync_id, sync_run_id::text as sync_run_id, count(*)::int as failed
         from hightouch_audit.sync_changelog where status = 'failed' group by 1, 2 order by 3 desc limit 1`);
       const groups = await run(runFailuresQuery(loc, String(failedRun.sync_id), String(failedRun.sync_run_id), 1000));
-      assert.equal(groups.reduce((sum, g) => sum + Number(g.row_count), 0), failedRun.failed);
+      assert.equal(
+        groups.reduce((sum, g) => sum + Number(g.row_count), 0),
+        failedRun.failed,
+      );
     });
 
-    test('the Open Run Query text runs and returns the run\'s changelog rows', async () => {
+    test("the Open Run Query text runs and returns the run's changelog rows", async () => {
       const [r] = await plain(`select sync_id::text as sync_id, sync_run_id::text as sync_run_id, count(*)::int as n
         from hightouch_audit.sync_changelog group by 1, 2 order by 3 limit 1`);
-      const sql = runChangelogSql({ ...loc, syncId: String(r.sync_id), syncRunId: String(r.sync_run_id), modelName: 'm', destination: 'd', startedAt: null });
+      const sql = runChangelogSql({
+        ...loc,
+        syncId: String(r.sync_id),
+        syncRunId: String(r.sync_run_id),
+        modelName: 'm',
+        destination: 'd',
+        startedAt: null,
+      });
       const result = await wh.query(sql);
       assert.equal(result.rowCount, r.n);
-      assert.equal(result.columns.some((c) => c.name === 'fields'), dialect.hasFieldsColumn);
+      assert.equal(
+        result.columns.some((c) => c.name === 'fields'),
+        dialect.hasFieldsColumn,
+      );
     });
   });
 }
@@ -98,7 +115,10 @@ describe('catalog discovery on the real server', () => {
       from hightouch_audit.sync_changelog where status = 'failed' group by 1, 2 order by 3 desc limit 1`);
     const q = runFailuresQuery(info.location, String(r.sync_id), String(r.sync_run_id), 1000);
     const groups = resultObjects(await wh.query(q.text, q.values, { readOnly: true }));
-    assert.equal(groups.reduce((sum, g) => sum + Number(g.row_count), 0), r.failed);
+    assert.equal(
+      groups.reduce((sum, g) => sum + Number(g.row_count), 0),
+      r.failed,
+    );
     assert.ok(groups.every((g) => typeof g.failure_reason === 'string'));
   });
 

@@ -80,12 +80,22 @@ test('enter/exit history joined on sync_run_id returns rows; the seed join on sy
   const subset = `(c.sync_id, c.row_id) in (${sample.map((r) => `(${db.escapeLiteral(r.sync_id)}, ${db.escapeLiteral(r.row_id)})`).join(', ')})`;
   const correctedSubset = await count(enterExitSql('c.sync_run_id = r.sync_run_id', subset));
   const uncorrectedSubset = await count(enterExitSql('c.sync_id = r.sync_id', subset));
-  t.diagnostic(`20 sampled rows: ${correctedSubset} enter/exit rows joined on sync_run_id, ${uncorrectedSubset} joined on sync_id`);
+  t.diagnostic(
+    `20 sampled rows: ${correctedSubset} enter/exit rows joined on sync_run_id, ${uncorrectedSubset} joined on sync_id`,
+  );
   assert.ok(correctedSubset >= 40, 'each sampled row entered and exited at least once');
-  assert.ok(uncorrectedSubset > correctedSubset, `sync_id join: ${uncorrectedSubset} rows, sync_run_id join: ${correctedSubset}`);
-  const pairs = await count(`select 1 from hightouch_audit.sync_changelog c join hightouch_audit.sync_runs r on c.sync_id = r.sync_id where ${subset}`);
+  assert.ok(
+    uncorrectedSubset > correctedSubset,
+    `sync_id join: ${uncorrectedSubset} rows, sync_run_id join: ${correctedSubset}`,
+  );
+  const pairs = await count(
+    `select 1 from hightouch_audit.sync_changelog c join hightouch_audit.sync_runs r on c.sync_id = r.sync_id where ${subset}`,
+  );
   const ops = await count(`select 1 from hightouch_audit.sync_changelog c where ${subset}`);
-  assert.ok(pairs > ops * 10, `every operation is paired with every run of its sync (${ops} operations, ${pairs} pairs)`);
+  assert.ok(
+    pairs > ops * 10,
+    `every operation is paired with every run of its sync (${ops} operations, ${pairs} pairs)`,
+  );
 });
 
 test("each run's counters equal its changelog counts by op_type and status", async () => {
@@ -96,7 +106,11 @@ test("each run's counters equal its changelog counts by op_type and status", asy
     count(*) filter (where op_type = '${opType}' and status = 'failed') as failed_${op}`;
   const ops = ['add', 'change', 'remove'];
   const compare = ops
-    .flatMap((op) => ['planned', 'attempted', 'succeeded', 'failed'].map((k) => `r.num_${k}_${op} is distinct from coalesce(c.${k}_${op}, 0)`))
+    .flatMap((op) =>
+      ['planned', 'attempted', 'succeeded', 'failed'].map(
+        (k) => `r.num_${k}_${op} is distinct from coalesce(c.${k}_${op}, 0)`,
+      ),
+    )
     .join(' or ');
   const { rows } = await db.query(`
     with c as (
@@ -110,7 +124,14 @@ test("each run's counters equal its changelog counts by op_type and status", asy
 });
 
 test('query --format csv prints RFC 4180 CSV on stdout', async () => {
-  const literal = await cli(['query', '--url', server.url, '--format', 'csv', `select 'a,b' as "x y", 'say "hi"' as q, 3::int8 as n, null as nothing, E'two\\nlines' as t`]);
+  const literal = await cli([
+    'query',
+    '--url',
+    server.url,
+    '--format',
+    'csv',
+    `select 'a,b' as "x y", 'say "hi"' as q, 3::int8 as n, null as nothing, E'two\\nlines' as t`,
+  ]);
   assert.equal(literal.stdout, 'x y,q,n,nothing,t\r\n"a,b","say ""hi""",3,,"two\nlines"\r\n');
   assert.equal(literal.stderr, '');
 
@@ -122,17 +143,23 @@ test('query --format csv prints RFC 4180 CSV on stdout', async () => {
 });
 
 test('query errors go to stderr with exit 1; usage errors exit 2', async () => {
-  await assert.rejects(cli(['query', '--url', server.url, 'select * from hightouch_audit.no_such_table']), (err: { code: number; stdout: string; stderr: string }) => {
-    assert.equal(err.code, 1);
-    assert.equal(err.stdout, '');
-    assert.match(err.stderr, /Relation "hightouch_audit\.no_such_table" does not exist \(42P01\)/);
-    return true;
-  });
-  await assert.rejects(cli(['query', '--url', server.url, '--format', 'yaml', 'select 1']), (err: { code: number; stderr: string }) => {
-    assert.equal(err.code, 2);
-    assert.match(err.stderr, /--format must be table, csv or json/);
-    return true;
-  });
+  await assert.rejects(
+    cli(['query', '--url', server.url, 'select * from hightouch_audit.no_such_table']),
+    (err: { code: number; stdout: string; stderr: string }) => {
+      assert.equal(err.code, 1);
+      assert.equal(err.stdout, '');
+      assert.match(err.stderr, /Relation "hightouch_audit\.no_such_table" does not exist \(42P01\)/);
+      return true;
+    },
+  );
+  await assert.rejects(
+    cli(['query', '--url', server.url, '--format', 'yaml', 'select 1']),
+    (err: { code: number; stderr: string }) => {
+      assert.equal(err.code, 2);
+      assert.match(err.stderr, /--format must be table, csv or json/);
+      return true;
+    },
+  );
 });
 
 test('a wrong password in the URL is reported without the password', async () => {
@@ -151,5 +178,9 @@ test('loading again replaces the tables and says so', async () => {
   assert.match(again.stderr, /Replacing existing tables hightouch_audit\.sync_changelog.*dropped and recreated/);
   const reported = Number(/([\d,]+) changelog rows/.exec(again.stderr)?.[1].replace(/,/g, ''));
   assert.ok(reported > 0);
-  assert.equal(await count('select 1 from hightouch_audit.sync_changelog'), reported, 'no rows left over from the first load');
+  assert.equal(
+    await count('select 1 from hightouch_audit.sync_changelog'),
+    reported,
+    'no rows left over from the first load',
+  );
 });

@@ -18,7 +18,8 @@ import { openPostgresWarehouse } from '../../src/warehouse/postgresWarehouse';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 const run = promisify(execFile);
-const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) => run(process.execPath, [CLI, ...args], { maxBuffer: 256 * 1024 * 1024, env });
+const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+  run(process.execPath, [CLI, ...args], { maxBuffer: 256 * 1024 * 1024, env });
 
 const DEEP_SQL = "select (repeat('[', 10000) || repeat(']', 10000))::jsonb as j, 1 as n";
 const EXPORT_ROWS = 200_000;
@@ -97,11 +98,16 @@ async function exportToFile(args: string[], file: string): Promise<{ code: numbe
 
 test(`a ${EXPORT_ROWS.toLocaleString('en-US')}-row CSV export into a file equals psql --csv, field by field`, async () => {
   const file = join(dir, 'export.csv');
-  const { code, stderr } = await exportToFile(['query', '--url', server.url, '--format', 'csv', '--max-rows', String(EXPORT_ROWS), EXPORT_SQL], file);
+  const { code, stderr } = await exportToFile(
+    ['query', '--url', server.url, '--format', 'csv', '--max-rows', String(EXPORT_ROWS), EXPORT_SQL],
+    file,
+  );
   assert.equal(code, 0, stderr);
   assert.equal(stderr, '');
   const ours = await readFile(file, 'utf8');
-  const psql = await run('psql', ['--csv', '-X', '-q', '-d', server.url, '-c', EXPORT_SQL], { maxBuffer: 256 * 1024 * 1024 });
+  const psql = await run('psql', ['--csv', '-X', '-q', '-d', server.url, '-c', EXPORT_SQL], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const theirs = parseCsv(psql.stdout);
   const mine = parseCsv(ours);
   assert.equal(mine.length, EXPORT_ROWS + 1);
@@ -110,9 +116,13 @@ test(`a ${EXPORT_ROWS.toLocaleString('en-US')}-row CSV export into a file equals
 });
 
 test('a reader that stops early (| head) ends the export quietly with exit 0', async () => {
-  const child = spawn(process.execPath, [CLI, 'query', '--url', server.url, '--format', 'csv', '--max-rows', String(EXPORT_ROWS), EXPORT_SQL], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'query', '--url', server.url, '--format', 'csv', '--max-rows', String(EXPORT_ROWS), EXPORT_SQL],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   let got = 0;
@@ -132,16 +142,20 @@ test('control characters from the server are escaped on the terminal (cells and 
   assert.match(table.stdout, /a\\x1B\[2J\\x1B\]0;pwned\\x07b\\u009Bc\\u202Ed/);
   const csv = await cli(['query', '--url', server.url, '--format', 'csv', `select ${hostile} as x`]);
   assert.equal(csv.stdout, 'x\r\na\x1b[2J\x1b]0;pwned\x07b\u009bc\u202ed\r\n');
-  await assert.rejects(cli(['query', '--url', server.url, `do $$ begin raise exception ${hostile}; end $$`]), (err: { code: number; stderr: string }) => {
-    assert.equal(err.code, 1);
-    assert.ok(!/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/.test(err.stderr), JSON.stringify(err.stderr));
-    assert.match(err.stderr, /synclogs: A\\x1B\[2J\\x1B\]0;pwned\\x07b\\u009Bc\\u202Ed \(P0001\)/);
-    return true;
-  });
+  await assert.rejects(
+    cli(['query', '--url', server.url, `do $$ begin raise exception ${hostile}; end $$`]),
+    (err: { code: number; stderr: string }) => {
+      assert.equal(err.code, 1);
+      assert.ok(!/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/.test(err.stderr), JSON.stringify(err.stderr));
+      assert.match(err.stderr, /synclogs: A\\x1B\[2J\\x1B\]0;pwned\\x07b\\u009Bc\\u202Ed \(P0001\)/);
+      return true;
+    },
+  );
 });
 
 test('jsonb nested 10,000 levels comes out of the Postgres adapter as its exact text, and crosses postMessage', async () => {
-  const text = (await db.query("select (repeat('[', 10000) || repeat(']', 10000))::jsonb::text as t")).rows[0].t as string;
+  const text = (await db.query("select (repeat('[', 10000) || repeat(']', 10000))::jsonb::text as t")).rows[0]
+    .t as string;
   const warehouse = await openPostgresWarehouse({ connectionString: server.url }, { poolSize: 1 });
   try {
     const result = await warehouse.query(DEEP_SQL);
@@ -155,7 +169,8 @@ test('jsonb nested 10,000 levels comes out of the Postgres adapter as its exact 
 });
 
 test('the CLI prints jsonb nested 10,000 levels: valid json equal to what Postgres prints, its text in csv and table', async () => {
-  const text = (await db.query("select (repeat('[', 10000) || repeat(']', 10000))::jsonb::text as t")).rows[0].t as string;
+  const text = (await db.query("select (repeat('[', 10000) || repeat(']', 10000))::jsonb::text as t")).rows[0]
+    .t as string;
   const json = await cli(['query', '--url', server.url, '--format', 'json', DEEP_SQL]);
   assert.equal(json.stderr, '');
   assert.equal(json.stdout, `[\n  {\n    "j": ${text},\n    "n": 1\n  }\n]\n`);
@@ -170,14 +185,20 @@ test('the CLI prints jsonb nested 10,000 levels: valid json equal to what Postgr
 test('the demo prints deep jsonb it can compute exactly, and fails with a message (not an empty result) where PGlite cannot', async () => {
   const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
   // PGlite (Postgres in WebAssembly) computes about 6,000 levels; 3,000 is already past where JSON.stringify and structured clone overflow.
-  const json = await cli(['query', '--demo', '--format', 'json', "select (repeat('[', 3000) || repeat(']', 3000))::jsonb as j"], env);
+  const json = await cli(
+    ['query', '--demo', '--format', 'json', "select (repeat('[', 3000) || repeat(']', 3000))::jsonb as j"],
+    env,
+  );
   assert.equal(json.stdout, `[\n  {\n    "j": ${'['.repeat(3000)}${']'.repeat(3000)}\n  }\n]\n`);
-  await assert.rejects(cli(['query', '--demo', '--format', 'json', DEEP_SQL], env), (err: { code: number; stdout: string; stderr: string }) => {
-    assert.equal(err.code, 1);
-    assert.equal(err.stdout, '');
-    assert.match(err.stderr, /demo engine \(PGlite.*without an answer or an error/);
-    return true;
-  });
+  await assert.rejects(
+    cli(['query', '--demo', '--format', 'json', DEEP_SQL], env),
+    (err: { code: number; stdout: string; stderr: string }) => {
+      assert.equal(err.code, 1);
+      assert.equal(err.stdout, '');
+      assert.match(err.stderr, /demo engine \(PGlite.*without an answer or an error/);
+      return true;
+    },
+  );
 });
 
 test('--all streams every row: CSV equal to psql --csv, JSON byte for byte what --max-rows prints', async () => {
@@ -185,7 +206,9 @@ test('--all streams every row: CSV equal to psql --csv, JSON byte for byte what 
   const streamed = await exportToFile(['query', '--url', server.url, '--all', EXPORT_SQL], csvFile);
   assert.equal(streamed.code, 0, streamed.stderr);
   assert.equal(streamed.stderr, '');
-  const psql = await run('psql', ['--csv', '-X', '-q', '-d', server.url, '-c', EXPORT_SQL], { maxBuffer: 256 * 1024 * 1024 });
+  const psql = await run('psql', ['--csv', '-X', '-q', '-d', server.url, '-c', EXPORT_SQL], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
   assert.deepEqual(parseCsv(await readFile(csvFile, 'utf8')), parseCsv(psql.stdout));
   const small = 'select g as id, md5(g::text) as hash, (g % 2 = 0) as even from generate_series(1, 2500) g';
   const all = await cli(['query', '--url', server.url, '--all', '--format', 'json', small]);
@@ -200,21 +223,45 @@ test('--all streams every row: CSV equal to psql --csv, JSON byte for byte what 
 
 test('--out FILE writes every row in the format its name says, and a failed export leaves no file', async () => {
   const jsonl = join(dir, 'rows.jsonl');
-  const done = await cli(['query', '--url', server.url, '--out', jsonl, "select g as id, case when g = 2 then null else 'x' || g end as t from generate_series(1, 30000) g"]);
+  const done = await cli([
+    'query',
+    '--url',
+    server.url,
+    '--out',
+    jsonl,
+    "select g as id, case when g = 2 then null else 'x' || g end as t from generate_series(1, 30000) g",
+  ]);
   assert.match(done.stderr, /wrote 30,000 rows to .*rows\.jsonl/);
   const lines = (await readFile(jsonl, 'utf8')).split('\n').filter(Boolean);
   assert.equal(lines.length, 30000);
-  assert.deepEqual(lines.slice(0, 3).map((l) => JSON.parse(l)), [{ id: 1, t: 'x1' }, { id: 2, t: null }, { id: 3, t: 'x3' }]);
+  assert.deepEqual(
+    lines.slice(0, 3).map((l) => JSON.parse(l)),
+    [
+      { id: 1, t: 'x1' },
+      { id: 2, t: null },
+      { id: 3, t: 'x3' },
+    ],
+  );
   assert.ok(!existsSync(`${jsonl}.partial`));
   const tsv = join(dir, 'rows.tsv');
-  await cli(['query', '--url', server.url, '--out', tsv, "select 'a\tb' as \"x y\", 2 as n"]);
+  await cli(['query', '--url', server.url, '--out', tsv, 'select \'a\tb\' as "x y", 2 as n']);
   assert.equal(await readFile(tsv, 'utf8'), 'x y\tn\r\na b\t2\r\n');
   // Fails after some rows were written (division by zero at row 20,000): nothing that looks whole is left.
   const broken = join(dir, 'broken.csv');
-  await assert.rejects(cli(['query', '--url', server.url, '--out', broken, 'select g, 1 / (20000 - g) as x from generate_series(1, 30000) g']), (err: { code: number; stderr: string }) => {
-    assert.equal(err.code, 1);
-    assert.match(err.stderr, /division by zero/i);
-    return true;
-  });
+  await assert.rejects(
+    cli([
+      'query',
+      '--url',
+      server.url,
+      '--out',
+      broken,
+      'select g, 1 / (20000 - g) as x from generate_series(1, 30000) g',
+    ]),
+    (err: { code: number; stderr: string }) => {
+      assert.equal(err.code, 1);
+      assert.match(err.stderr, /division by zero/i);
+      return true;
+    },
+  );
   assert.ok(!existsSync(broken) && !existsSync(`${broken}.partial`), 'no file, no partial');
 });

@@ -70,24 +70,42 @@ const runId = (k: number) => `run-${String(k).padStart(2, '0')}`;
 const startedAt = (k: number) => new Date(Date.UTC(2026, 10, 1, k)).toISOString();
 
 /** One sync, RUNS runs, in its own schema; `variant` undefined plans against the unfiltered model. */
-async function simulate(schema: string, variant: ExcludeVariant | undefined, neverAdded: NeverAddedRemove, lastRuns?: number): Promise<Sim> {
+async function simulate(
+  schema: string,
+  variant: ExcludeVariant | undefined,
+  neverAdded: NeverAddedRemove,
+  lastRuns?: number,
+): Promise<Sim> {
   await client.query(`drop schema if exists ${schema} cascade`);
   await client.query(createTablesSql(schema));
   await client.query(`create table ${schema}.model (id text, email text)`);
   const modelSql = `select id, email from ${schema}.model`;
   const query =
-    variant === undefined ? modelSql : excludeFailedRowsSql({ dialect: postgresDialect, schema }, { modelSql, syncId: SYNC, primaryKey: 'id', variant, lastRuns });
+    variant === undefined
+      ? modelSql
+      : excludeFailedRowsSql(
+          { dialect: postgresDialect, schema },
+          { modelSql, syncId: SYNC, primaryKey: 'id', variant, lastRuns },
+        );
   /** What the destination holds: id → e-mail. */
   const destination = new Map<string, string>();
   const sim: Sim = { members: [], ops: [] };
   for (let k = 1; k <= RUNS; k++) {
     await client.query(`truncate ${schema}.model`);
     const model = modelAt(k);
-    await client.query(`insert into ${schema}.model select * from unnest($1::text[], $2::text[])`, [[...model.keys()], [...model.values()]]);
+    await client.query(`insert into ${schema}.model select * from unnest($1::text[], $2::text[])`, [
+      [...model.keys()],
+      [...model.values()],
+    ]);
     const filtered = new Map((await client.query(query)).rows.map((r) => [String(r.id), String(r.email)]));
     sim.members.push(new Set(filtered.keys()));
     const snapshot = new Map(
-      (await client.query(`select row_id, op_type, status, failure_reason, fields->>'email' as email from ${schema}.sync_snapshot where sync_id = $1`, [SYNC])).rows.map((r) => [
+      (
+        await client.query(
+          `select row_id, op_type, status, failure_reason, fields->>'email' as email from ${schema}.sync_snapshot where sync_id = $1`,
+          [SYNC],
+        )
+      ).rows.map((r) => [
         String(r.row_id),
         r as { op_type: string; status: string; failure_reason: string | null; email: string },
       ]),
@@ -97,13 +115,15 @@ async function simulate(schema: string, variant: ExcludeVariant | undefined, nev
       const s = snapshot.get(id);
       // A failed operation is retried as what it was: a failed add is still an add.
       if (!s) planned.push({ rowId: id, opType: 'added', email });
-      else if (s.status !== 'succeeded') planned.push({ rowId: id, opType: s.op_type === 'added' ? 'added' : 'changed', email });
+      else if (s.status !== 'succeeded')
+        planned.push({ rowId: id, opType: s.op_type === 'added' ? 'added' : 'changed', email });
       else if (s.email !== email) planned.push({ rowId: id, opType: 'changed', email });
     }
     for (const [id, s] of snapshot) {
       if (filtered.has(id)) continue;
       const neverDelivered = s.op_type === 'added' && s.status !== 'succeeded';
-      if (!neverDelivered || neverAdded !== 'not planned') planned.push({ rowId: id, opType: 'removed', email: s.email });
+      if (!neverDelivered || neverAdded !== 'not planned')
+        planned.push({ rowId: id, opType: 'removed', email: s.email });
     }
     const runOps: (Op & { email: string })[] = [];
     for (const p of planned) {
@@ -123,11 +143,20 @@ async function simulate(schema: string, variant: ExcludeVariant | undefined, nev
       runOps.push({ run: k, rowId: p.rowId, opType: p.opType, status, reason, email: p.email });
     }
     sim.ops.push(...runOps.map(({ email: _e, ...op }) => op));
-    const count = (op: string, status?: string) => runOps.filter((o) => o.opType === op && (status === undefined || o.status === status)).length;
+    const count = (op: string, status?: string) =>
+      runOps.filter((o) => o.opType === op && (status === undefined || o.status === status)).length;
     await client.query(
       `insert into ${schema}.sync_changelog (sync_id, sync_run_id, op_type, row_id, status, failure_reason, fields)
        select $1, $2, o, r, s, f, jsonb_build_object('id', r, 'email', e) from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) as t(o, r, s, f, e)`,
-      [SYNC, runId(k), runOps.map((o) => o.opType), runOps.map((o) => o.rowId), runOps.map((o) => o.status), runOps.map((o) => o.reason), runOps.map((o) => o.email)],
+      [
+        SYNC,
+        runId(k),
+        runOps.map((o) => o.opType),
+        runOps.map((o) => o.rowId),
+        runOps.map((o) => o.status),
+        runOps.map((o) => o.reason),
+        runOps.map((o) => o.email),
+      ],
     );
     // The snapshot: the rows of the (filtered) model, each with its latest operation's outcome.
     const byRow = new Map(runOps.map((o) => [o.rowId, o]));
@@ -148,8 +177,20 @@ async function simulate(schema: string, variant: ExcludeVariant | undefined, nev
          num_planned_add, num_planned_change, num_planned_remove, num_attempted_add, num_attempted_change, num_attempted_remove,
          num_succeeded_add, num_succeeded_change, num_succeeded_remove, num_failed_add, num_failed_change, num_failed_remove)
        values ($1, $2, 'id', 'hubspot', 'contacts', 'succeeded', $3, $3, $4, $5, $6, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [SYNC, runId(k), startedAt(k), count('added'), count('changed'), count('removed'), count('added', 'succeeded'), count('changed', 'succeeded'),
-        count('removed', 'succeeded'), count('added', 'failed'), count('changed', 'failed'), count('removed', 'failed')],
+      [
+        SYNC,
+        runId(k),
+        startedAt(k),
+        count('added'),
+        count('changed'),
+        count('removed'),
+        count('added', 'succeeded'),
+        count('changed', 'succeeded'),
+        count('removed', 'succeeded'),
+        count('added', 'failed'),
+        count('changed', 'failed'),
+        count('removed', 'failed'),
+      ],
     );
   }
   return sim;
@@ -162,7 +203,8 @@ function reentries(sim: Sim, rowId: string, runs = RUNS): number {
   return n;
 }
 const membership = (sim: Sim, rowId: string) => sim.members.map((m) => (m.has(rowId) ? 1 : 0)).join('');
-const opsOf = (sim: Sim, rowId: string) => sim.ops.filter((o) => o.rowId === rowId).map((o) => `${o.run}:${o.opType}:${o.status}`);
+const opsOf = (sim: Sim, rowId: string) =>
+  sim.ops.filter((o) => o.rowId === rowId).map((o) => `${o.run}:${o.opType}:${o.status}`);
 
 /**
  * The excluded set the filter should have produced before run k, replayed here from the
@@ -176,11 +218,13 @@ function expectedExcluded(sim: Sim, k: number, variant: ExcludeVariant, lastRuns
     const mine = before.filter((o) => o.rowId === id);
     const deliveries = mine.filter((o) => o.opType !== 'removed');
     if (variant === 'latestAttemptFailed' && deliveries.at(-1)?.status === 'failed') out.add(id);
-    if (variant === 'failedInLastRuns' && deliveries.some((o) => o.status === 'failed' && o.run >= k - lastRuns)) out.add(id);
+    if (variant === 'failedInLastRuns' && deliveries.some((o) => o.status === 'failed' && o.run >= k - lastRuns))
+      out.add(id);
   }
   if (variant === 'snapshotFailed' && k > 1) {
     // The snapshot after run k-1: rows of that run's filtered model whose latest operation failed.
-    for (const id of sim.members[k - 2]) if (before.filter((o) => o.rowId === id).at(-1)?.status === 'failed') out.add(id);
+    for (const id of sim.members[k - 2])
+      if (before.filter((o) => o.rowId === id).at(-1)?.status === 'failed') out.add(id);
   }
   return out;
 }
@@ -189,7 +233,11 @@ function assertFilterMatchesReplay(sim: Sim, variant: ExcludeVariant, lastRuns?:
   for (let k = 1; k <= RUNS; k++) {
     const model = [...modelAt(k).keys()];
     const excluded = new Set(model.filter((id) => !sim.members[k - 1].has(id)));
-    assert.deepEqual([...excluded].sort(), [...expectedExcluded(sim, k, variant, lastRuns)].filter((id) => model.includes(id)).sort(), `${variant}: excluded before run ${k}`);
+    assert.deepEqual(
+      [...excluded].sort(),
+      [...expectedExcluded(sim, k, variant, lastRuns)].filter((id) => model.includes(id)).sort(),
+      `${variant}: excluded before run ${k}`,
+    );
   }
 }
 
@@ -219,7 +267,11 @@ for (const neverAdded of ['not planned', 'fails', 'succeeds'] as const) {
     test('without a filter the rejected rows are retried every run (the problem the filter solves)', () => {
       for (const id of REJECTED) {
         assert.equal(membership(baseline, id), '11111111', id);
-        assert.equal(baseline.ops.filter((o) => o.rowId === id && o.status === 'failed').length, id === GOES_BAD ? RUNS - 1 : RUNS, id);
+        assert.equal(
+          baseline.ops.filter((o) => o.rowId === id && o.status === 'failed').length,
+          id === GOES_BAD ? RUNS - 1 : RUNS,
+          id,
+        );
       }
     });
 
@@ -228,9 +280,16 @@ for (const neverAdded of ['not planned', 'fails', 'succeeds'] as const) {
         const half = reentries(snapshot, id, RUNS / 2);
         const all = reentries(snapshot, id);
         assert.ok(all >= 3, `${id} came back ${all} times: ${membership(snapshot, id)}`);
-        assert.ok(all > half && half >= 1, `${id}: the cycles keep coming (${half} in the first ${RUNS / 2} runs, ${all} in ${RUNS})`);
+        assert.ok(
+          all > half && half >= 1,
+          `${id}: the cycles keep coming (${half} in the first ${RUNS / 2} runs, ${all} in ${RUNS})`,
+        );
         // Each time back it is attempted and fails again.
-        assert.ok(snapshot.ops.filter((o) => o.rowId === id && o.status === 'failed' && o.opType !== 'removed').length >= all + 1, opsOf(snapshot, id).join(' '));
+        assert.ok(
+          snapshot.ops.filter((o) => o.rowId === id && o.status === 'failed' && o.opType !== 'removed').length >=
+            all + 1,
+          opsOf(snapshot, id).join(' '),
+        );
       }
     });
 
@@ -241,7 +300,10 @@ for (const neverAdded of ['not planned', 'fails', 'succeeds'] as const) {
         assert.equal(membership(latest, id), '1'.repeat(firstFail) + '0'.repeat(RUNS - firstFail), id);
         // After it is excluded: at most its one remove, never another delivery attempt.
         const after = latest.ops.filter((o) => o.rowId === id && o.run > firstFail);
-        assert.ok(after.length <= 1 && after.every((o) => o.opType === 'removed' && o.run === firstFail + 1), `${id}: ${opsOf(latest, id).join(' ')}`);
+        assert.ok(
+          after.length <= 1 && after.every((o) => o.opType === 'removed' && o.run === firstFail + 1),
+          `${id}: ${opsOf(latest, id).join(' ')}`,
+        );
       }
       // The row the destination held is removed from it once, when first excluded.
       assert.deepEqual(opsOf(latest, GOES_BAD), ['1:added:succeeded', '2:changed:failed', '3:removed:succeeded']);
@@ -265,7 +327,11 @@ for (const neverAdded of ['not planned', 'fails', 'succeeds'] as const) {
           assert.deepEqual(opsOf(sim, id), opsOf(baseline, id), id);
         }
       }
-      assert.deepEqual(opsOf(baseline, 'g1'), Array.from({ length: RUNS }, (_, i) => `${i + 1}:${i === 0 ? 'added' : 'changed'}:succeeded`), 'honest changes go through');
+      assert.deepEqual(
+        opsOf(baseline, 'g1'),
+        Array.from({ length: RUNS }, (_, i) => `${i + 1}:${i === 0 ? 'added' : 'changed'}:succeeded`),
+        'honest changes go through',
+      );
     });
   });
 }

@@ -19,7 +19,13 @@ let wh: Warehouse;
 let run: QueryRunner;
 let noCounters: QueryRunner;
 const DAY_MS = 86_400_000;
-interface Op { rowId: string; runId: string; at: number; status: string; reason: string | null }
+interface Op {
+  rowId: string;
+  runId: string;
+  at: number;
+  status: string;
+  reason: string | null;
+}
 const ops = new Map<string, Map<string, Op[]>>();
 let runsRaw: Record<string, unknown>[] = [];
 let snapshotRaw: Record<string, unknown>[] = [];
@@ -27,17 +33,36 @@ let snapshotRaw: Record<string, unknown>[] = [];
 before(async () => {
   ({ server, wh } = await startDemoPostgres());
   run = warehouseRunner(wh, { dialect: postgresDialect, schema: 'hightouch_audit' });
-  noCounters = warehouseRunner(wh, { dialect: postgresDialect, schema: 'hightouch_audit', shape: { ...documentedShape(), runCounters: false } });
-  const raw = resultObjects(await wh.query(`select c.sync_id, c.row_id, c.sync_run_id, c.status, c.failure_reason, r.started_at from hightouch_audit.sync_changelog c, hightouch_audit.sync_runs r where c.sync_run_id = r.sync_run_id`, [], { maxRows: 10_000_000 }));
+  noCounters = warehouseRunner(wh, {
+    dialect: postgresDialect,
+    schema: 'hightouch_audit',
+    shape: { ...documentedShape(), runCounters: false },
+  });
+  const raw = resultObjects(
+    await wh.query(
+      `select c.sync_id, c.row_id, c.sync_run_id, c.status, c.failure_reason, r.started_at from hightouch_audit.sync_changelog c, hightouch_audit.sync_runs r where c.sync_run_id = r.sync_run_id`,
+      [],
+      { maxRows: 10_000_000 },
+    ),
+  );
   for (const r of raw) {
     const rows = ops.get(String(r.sync_id)) ?? new Map<string, Op[]>();
     ops.set(String(r.sync_id), rows);
-    const op = { rowId: String(r.row_id), runId: String(r.sync_run_id), at: Date.parse(String(r.started_at)), status: String(r.status), reason: r.failure_reason === null ? null : String(r.failure_reason) };
+    const op = {
+      rowId: String(r.row_id),
+      runId: String(r.sync_run_id),
+      at: Date.parse(String(r.started_at)),
+      status: String(r.status),
+      reason: r.failure_reason === null ? null : String(r.failure_reason),
+    };
     rows.set(op.rowId, [...(rows.get(op.rowId) ?? []), op]);
   }
-  for (const rows of ops.values()) for (const list of rows.values()) list.sort((a, b) => a.at - b.at || (a.runId < b.runId ? -1 : 1));
+  for (const rows of ops.values())
+    for (const list of rows.values()) list.sort((a, b) => a.at - b.at || (a.runId < b.runId ? -1 : 1));
   runsRaw = resultObjects(await wh.query(`select * from hightouch_audit.sync_runs`, [], { maxRows: 1_000_000 }));
-  snapshotRaw = resultObjects(await wh.query(`select sync_id, row_id, status from hightouch_audit.sync_snapshot`, [], { maxRows: 10_000_000 }));
+  snapshotRaw = resultObjects(
+    await wh.query(`select sync_id, row_id, status from hightouch_audit.sync_snapshot`, [], { maxRows: 10_000_000 }),
+  );
 });
 
 after(async () => {
@@ -81,35 +106,76 @@ for (const days of [1, 30]) {
         const rows = ops.get(s.syncId) ?? new Map<string, Op[]>();
         const inW = (o: Op) => o.at >= since;
         const lists = [...rows.values()];
-        assert.equal(s.rowsFailedInWindow, lists.filter((l) => l.some((o) => inW(o) && o.status === 'failed')).length, `${s.syncId} failed`);
-        assert.equal(s.rowsAttemptedInWindow, lists.filter((l) => l.some((o) => inW(o) && o.status !== 'aborted')).length, `${s.syncId} attempted`);
+        assert.equal(
+          s.rowsFailedInWindow,
+          lists.filter((l) => l.some((o) => inW(o) && o.status === 'failed')).length,
+          `${s.syncId} failed`,
+        );
+        assert.equal(
+          s.rowsAttemptedInWindow,
+          lists.filter((l) => l.some((o) => inW(o) && o.status !== 'aborted')).length,
+          `${s.syncId} attempted`,
+        );
         assert.equal(s.stuckRows, lists.filter((l) => stuck(l, k)).length, `${s.syncId} stuck`);
         assert.equal(s.stuckRowsBefore, lists.filter((l) => stuck(l, k, since)).length, `${s.syncId} stuck before`);
-        assert.equal(s.stuckRows, (await loadStuckRows(run, { syncId: s.syncId }, k)).stuckRows, `${s.syncId} = loadStuckRows`);
+        assert.equal(
+          s.stuckRows,
+          (await loadStuckRows(run, { syncId: s.syncId }, k)).stuckRows,
+          `${s.syncId} = loadStuckRows`,
+        );
         sawStuck += s.stuckRows;
         // Rows failing now: the snapshot's, and (the demo keeps the invariant) the rows whose latest operation failed.
         const snapFailed = snapshotRaw.filter((r) => String(r.sync_id) === s.syncId && r.status === 'failed');
-        assert.equal(s.rowsFailingNow, new Set(snapFailed.map((r) => String(r.row_id))).size, `${s.syncId} failing now vs snapshot (${snapFailed.length} snapshot entries)`);
+        assert.equal(
+          s.rowsFailingNow,
+          new Set(snapFailed.map((r) => String(r.row_id))).size,
+          `${s.syncId} failing now vs snapshot (${snapFailed.length} snapshot entries)`,
+        );
         // The demo's snapshot leaves out rows whose failed add never entered, or whose removal failed: the replay counts the rest.
-        const inSnapshot = new Set(snapshotRaw.filter((r) => String(r.sync_id) === s.syncId).map((r) => String(r.row_id)));
-        assert.equal(s.rowsFailingNow, lists.filter((l) => l.at(-1)!.status === 'failed' && inSnapshot.has(l[0].rowId)).length, `${s.syncId} failing now vs replay`);
-        const runs = runsRaw.filter((r) => String(r.sync_id) === s.syncId).sort((a, b) => Date.parse(String(b.started_at)) - Date.parse(String(a.started_at)) || (String(a.sync_run_id) < String(b.sync_run_id) ? 1 : -1));
+        const inSnapshot = new Set(
+          snapshotRaw.filter((r) => String(r.sync_id) === s.syncId).map((r) => String(r.row_id)),
+        );
+        assert.equal(
+          s.rowsFailingNow,
+          lists.filter((l) => l.at(-1)!.status === 'failed' && inSnapshot.has(l[0].rowId)).length,
+          `${s.syncId} failing now vs replay`,
+        );
+        const runs = runsRaw
+          .filter((r) => String(r.sync_id) === s.syncId)
+          .sort(
+            (a, b) =>
+              Date.parse(String(b.started_at)) - Date.parse(String(a.started_at)) ||
+              (String(a.sync_run_id) < String(b.sync_run_id) ? 1 : -1),
+          );
         assert.equal(s.lastRun?.syncRunId, String(runs[0].sync_run_id));
         assert.equal(s.lastRun?.status, runs[0].status);
         const windowRuns = runs.filter((r) => Date.parse(String(r.started_at)) >= since);
         assert.equal(s.runsInWindow, windowRuns.length);
         const runOps = (id: string) => lists.flat().filter((o) => o.runId === id);
-        assert.equal(s.abortedRuns, windowRuns.filter((r) => runOps(String(r.sync_run_id)).some((o) => o.status === 'aborted')).length, `${s.syncId} aborted runs`);
+        assert.equal(
+          s.abortedRuns,
+          windowRuns.filter((r) => runOps(String(r.sync_run_id)).some((o) => o.status === 'aborted')).length,
+          `${s.syncId} aborted runs`,
+        );
         assert.equal(s.lastRun?.failed, runOps(s.lastRun!.syncRunId).filter((o) => o.status === 'failed').length);
         assert.deepEqual(s.lastRunRows, lastRunRows(lists, runs[0], k), `${s.syncId} last run rows`);
         // New templates: first seen over the whole log.
         const first = new Map<string, number>();
-        for (const o of lists.flat()) if (o.status === 'failed' && o.reason !== null) {
-          const t = failureTemplate(o.reason);
-          first.set(t, Math.min(first.get(t) ?? Infinity, o.at));
-        }
-        const expected = [...first].filter(([, f]) => f >= since).map(([t]) => t).sort();
-        assert.deepEqual([...s.newTemplates.map((t) => t.template)].sort(), expected.slice(0, 20).length === expected.length ? expected : [...s.newTemplates.map((t) => t.template)].sort());
+        for (const o of lists.flat())
+          if (o.status === 'failed' && o.reason !== null) {
+            const t = failureTemplate(o.reason);
+            first.set(t, Math.min(first.get(t) ?? Infinity, o.at));
+          }
+        const expected = [...first]
+          .filter(([, f]) => f >= since)
+          .map(([t]) => t)
+          .sort();
+        assert.deepEqual(
+          [...s.newTemplates.map((t) => t.template)].sort(),
+          expected.slice(0, 20).length === expected.length
+            ? expected
+            : [...s.newTemplates.map((t) => t.template)].sort(),
+        );
         assert.equal(s.newTemplateCount, expected.length, `${s.syncId} new templates`);
         sawNew += expected.length;
       }
@@ -128,11 +194,25 @@ for (const k of [1, 3]) {
     let sawStuck = 0;
     for (const s of data.syncs) {
       const lists = [...(ops.get(s.syncId) ?? new Map<string, Op[]>()).values()];
-      assert.equal(s.rowsFailedInWindow, lists.filter((l) => l.some((o) => o.status === 'failed')).length, `${s.syncId} failed`);
-      assert.equal(s.rowsAttemptedInWindow, lists.filter((l) => l.some((o) => o.status !== 'aborted')).length, `${s.syncId} attempted`);
+      assert.equal(
+        s.rowsFailedInWindow,
+        lists.filter((l) => l.some((o) => o.status === 'failed')).length,
+        `${s.syncId} failed`,
+      );
+      assert.equal(
+        s.rowsAttemptedInWindow,
+        lists.filter((l) => l.some((o) => o.status !== 'aborted')).length,
+        `${s.syncId} attempted`,
+      );
       assert.equal(s.stuckRows, lists.filter((l) => stuck(l, k)).length, `${s.syncId} stuck`);
       assert.equal(s.stuckRowsBefore, 0, `${s.syncId} nothing precedes every run`);
-      const runs = runsRaw.filter((r) => String(r.sync_id) === s.syncId).sort((a, b) => Date.parse(String(b.started_at)) - Date.parse(String(a.started_at)) || (String(a.sync_run_id) < String(b.sync_run_id) ? 1 : -1));
+      const runs = runsRaw
+        .filter((r) => String(r.sync_id) === s.syncId)
+        .sort(
+          (a, b) =>
+            Date.parse(String(b.started_at)) - Date.parse(String(a.started_at)) ||
+            (String(a.sync_run_id) < String(b.sync_run_id) ? 1 : -1),
+        );
       assert.deepEqual(s.lastRunRows, lastRunRows(lists, runs[0], k), `${s.syncId} last run rows`);
       sawStuck += s.stuckRows;
     }

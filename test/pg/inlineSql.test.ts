@@ -31,11 +31,17 @@ let runId: string;
 const cats = compileCategories(DEFAULT_CATEGORIES);
 
 /** Rows as sorted JSON lines, so two answers compare whatever order the plan returned them in. */
-const canonical = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r, (_k, v) => (v instanceof Date ? v.toISOString() : v))).sort();
+const canonical = (rows: unknown[][]) =>
+  rows.map((r) => JSON.stringify(r, (_k, v) => (v instanceof Date ? v.toISOString() : v))).sort();
 
 before(async () => {
   ({ server, wh } = await startDemoPostgres());
-  const [row] = (await wh.query("select c.sync_id, c.sync_run_id from hightouch_audit.sync_changelog c where c.status = 'failed' group by 1, 2 order by count(*) desc limit 1", [])).rows;
+  const [row] = (
+    await wh.query(
+      "select c.sync_id, c.sync_run_id from hightouch_audit.sync_changelog c where c.status = 'failed' group by 1, 2 order by count(*) desc limit 1",
+      [],
+    )
+  ).rows;
   syncId = String(row[0]);
   runId = String(row[1]);
   // A row whose id is hostile text, stored through bound values, in a real run of the busiest failing sync.
@@ -81,7 +87,10 @@ describe('inlined analysis queries return the rows of their bound form', () => {
       if (query.values.includes(HOSTILE_ROW_ID)) withHostile++;
       const bound = await wh.query(query.text, query.values, { maxRows: 1_000_000 });
       const literal = await wh.query(inlined, [], { maxRows: 1_000_000 });
-      assert.deepEqual(literal.columns.map((c) => c.name), bound.columns.map((c) => c.name));
+      assert.deepEqual(
+        literal.columns.map((c) => c.name),
+        bound.columns.map((c) => c.name),
+      );
       assert.deepEqual(canonical(literal.rows), canonical(bound.rows), `same rows for:\n${inlined.slice(0, 600)}`);
     }
     assert.ok(withValues >= 8, `${withValues} of the queries bind values`);
@@ -90,7 +99,7 @@ describe('inlined analysis queries return the rows of their bound form', () => {
 });
 
 describe('each literal form is its value on a real server, whatever standard_conforming_strings says', () => {
-  const VALUES = [HOSTILE_ROW_ID, '\\', 'a\\', "'", "''", '\\x41\\101 \\n', '\t\u0001\u0085\u2029', 'E\'x\'', '$$ $1 $$'];
+  const VALUES = [HOSTILE_ROW_ID, '\\', 'a\\', "'", "''", '\\x41\\101 \\n', '\t\u0001\u0085\u2029', "E'x'", '$$ $1 $$'];
 
   for (const setting of ['on', 'off']) {
     test(`standard_conforming_strings ${setting}: postgres and redshift forms`, async () => {
@@ -103,7 +112,11 @@ describe('each literal form is its value on a real server, whatever standard_con
           for (const v of VALUES) {
             const literal = sqlValueLiteral(v, dialect);
             const { rows } = await client.query(`select (${literal}) = $1 as same, (${literal}) as got`, [v]);
-            assert.equal(rows[0].same, true, `${dialect.name} ${JSON.stringify(v)} as ${literal} read ${JSON.stringify(rows[0].got)}`);
+            assert.equal(
+              rows[0].same,
+              true,
+              `${dialect.name} ${JSON.stringify(v)} as ${literal} read ${JSON.stringify(rows[0].got)}`,
+            );
           }
         }
       } finally {

@@ -23,10 +23,14 @@ import { DEFAULT_CATEGORIES, compileCategories } from '../../src/analysis/errorC
 // from the demo's own sync_runs counters in hightouch_audit, which the variants below do not have:
 // an independent source (the demo generator writes them; cliDemoLoad checks they equal the changelog).
 
-const RUN_COLUMNS = 'sync_id, sync_run_id, primary_key, destination, model_name, status, error, started_at, finished_at';
+const RUN_COLUMNS =
+  'sync_id, sync_run_id, primary_key, destination, model_name, status, error, started_at, finished_at';
 const VARIANTS = [
   { schema: 'no_counters', keeps: [] as string[] },
-  { schema: 'some_counters', keeps: RUN_COUNTERS.filter((c) => c.startsWith('num_planned') || c.startsWith('num_failed')) },
+  {
+    schema: 'some_counters',
+    keeps: RUN_COUNTERS.filter((c) => c.startsWith('num_planned') || c.startsWith('num_failed')),
+  },
   { schema: 'one_counter_missing', keeps: RUN_COUNTERS.filter((c) => c !== 'num_failed_remove') },
 ];
 const variantSql = VARIANTS.map(
@@ -38,7 +42,8 @@ const variantSql = VARIANTS.map(
 
 const RUNS = 'hightouch_audit.sync_runs';
 const CL = 'hightouch_audit.sync_changelog';
-const sum = (family: string, alias = '') => ['add', 'change', 'remove'].map((op) => `coalesce(${alias}num_${family}_${op}, 0)`).join(' + ');
+const sum = (family: string, alias = '') =>
+  ['add', 'change', 'remove'].map((op) => `coalesce(${alias}num_${family}_${op}, 0)`).join(' + ');
 
 let server: PostgresServer;
 let wh: Warehouse;
@@ -46,8 +51,10 @@ let wh: Warehouse;
 let reference: QueryRunner;
 const cats = compileCategories(DEFAULT_CATEGORIES);
 
-const plain = async (sql: string, values: unknown[] = []) => resultObjects(await wh.query(sql, values, { maxRows: 10_000_000 }));
-const rows = async (q: SqlQuery) => resultObjects(await wh.query(q.text, q.values, { readOnly: true, maxRows: 10_000_000 }));
+const plain = async (sql: string, values: unknown[] = []) =>
+  resultObjects(await wh.query(sql, values, { maxRows: 10_000_000 }));
+const rows = async (q: SqlQuery) =>
+  resultObjects(await wh.query(q.text, q.values, { readOnly: true, maxRows: 10_000_000 }));
 const n = (v: unknown) => Number(v);
 
 before(async () => {
@@ -92,11 +99,20 @@ for (const variant of VARIANTS) {
     let discovered: SyncLogLocation;
     before(async () => {
       const lines: string[] = [];
-      const info = await discoverSyncLog(wh, { connectionName: 'pg', schema: variant.schema, log: (_, line) => lines.push(line) });
+      const info = await discoverSyncLog(wh, {
+        connectionName: 'pg',
+        schema: variant.schema,
+        log: (_, line) => lines.push(line),
+      });
       assert.equal(info.problem, undefined);
       assert.equal(info.location.shape?.runCounters, false, 'discovery sees the counters are missing');
       const missing = RUN_COUNTERS.filter((c) => !variant.keeps.includes(c));
-      assert.ok(lines.some((l) => l.includes(`sync_runs lacks ${missing.join(', ')}: per-run figures are counted in the changelog`)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) =>
+          l.includes(`sync_runs lacks ${missing.join(', ')}: per-run figures are counted in the changelog`),
+        ),
+        lines.join('\n'),
+      );
       discovered = info.location;
     });
 
@@ -109,10 +125,37 @@ for (const variant of VARIANTS) {
           const expected = await expectedSyncs();
           assert.ok(expected.length >= 5);
           assert.deepEqual(
-            syncs.map((s) => [s.syncId, s.modelName, s.lastStatus, s.lastPlanned, s.lastAttempted, s.lastSucceeded, s.lastFailed, s.runCount, s.failedRunCount]).sort(),
-            expected.map((e) => [String(e.sync_id), e.model_name, e.status, n(e.planned), n(e.attempted), n(e.succeeded), n(e.failed), n(e.runs), n(e.failed_runs)]).sort(),
+            syncs
+              .map((s) => [
+                s.syncId,
+                s.modelName,
+                s.lastStatus,
+                s.lastPlanned,
+                s.lastAttempted,
+                s.lastSucceeded,
+                s.lastFailed,
+                s.runCount,
+                s.failedRunCount,
+              ])
+              .sort(),
+            expected
+              .map((e) => [
+                String(e.sync_id),
+                e.model_name,
+                e.status,
+                n(e.planned),
+                n(e.attempted),
+                n(e.succeeded),
+                n(e.failed),
+                n(e.runs),
+                n(e.failed_runs),
+              ])
+              .sort(),
           );
-          assert.ok(syncs.some((s) => s.lastPlanned > 0 && s.lastSucceeded > 0), 'real figures, not zeros');
+          assert.ok(
+            syncs.some((s) => s.lastPlanned > 0 && s.lastSucceeded > 0),
+            'real figures, not zeros',
+          );
         });
 
         test('the Syncs list is bounded: the figures are counted for the syncs shown only', async () => {
@@ -134,18 +177,49 @@ for (const variant of VARIANTS) {
             seen.push(...page.slice(0, pageSize));
           }
           assert.deepEqual(
-            seen.map((r) => [r.syncRunId, r.status, r.planned, r.attempted, r.succeeded, r.failed, r.plannedAdd, r.plannedChange, r.plannedRemove]),
-            expected.map((e) => [String(e.sync_run_id), e.status, n(e.planned), n(e.attempted), n(e.succeeded), n(e.failed), n(e.pa), n(e.pc), n(e.pr)]),
+            seen.map((r) => [
+              r.syncRunId,
+              r.status,
+              r.planned,
+              r.attempted,
+              r.succeeded,
+              r.failed,
+              r.plannedAdd,
+              r.plannedChange,
+              r.plannedRemove,
+            ]),
+            expected.map((e) => [
+              String(e.sync_run_id),
+              e.status,
+              n(e.planned),
+              n(e.attempted),
+              n(e.succeeded),
+              n(e.failed),
+              n(e.pa),
+              n(e.pc),
+              n(e.pr),
+            ]),
           );
-          assert.ok(seen.some((r) => r.planned > r.attempted), 'a run with aborted operations is among them');
-          assert.ok(seen.some((r) => r.failed > 0), 'and one with failures');
+          assert.ok(
+            seen.some((r) => r.planned > r.attempted),
+            'a run with aborted operations is among them',
+          );
+          assert.ok(
+            seen.some((r) => r.failed > 0),
+            'and one with failures',
+          );
         });
 
         test("a run's failures add up to its failed counter", async () => {
-          const [r] = await plain(`select sync_id, sync_run_id, ${sum('failed')} as failed from ${RUNS} order by 3 desc limit 1`);
+          const [r] = await plain(
+            `select sync_id, sync_run_id, ${sum('failed')} as failed from ${RUNS} order by 3 desc limit 1`,
+          );
           assert.ok(n(r.failed) > 0);
           const groups = await rows(runFailuresQuery(loc(), String(r.sync_id), String(r.sync_run_id), 1000));
-          assert.equal(groups.reduce((s, g) => s + n(g.row_count), 0), n(r.failed));
+          assert.equal(
+            groups.reduce((s, g) => s + n(g.row_count), 0),
+            n(r.failed),
+          );
         });
       });
     }
@@ -158,7 +232,9 @@ for (const variant of VARIANTS) {
         const mine = await loadBreakdown(run(), p, cats);
         const ref = await loadBreakdown(reference, p, cats);
         assert.deepEqual(mine.data, ref.data);
-        const [{ failed }] = await plain(`select sum(${sum('failed')}) as failed from ${RUNS} where started_at >= (select max(started_at) from ${RUNS}) - interval '30 days'`);
+        const [{ failed }] = await plain(
+          `select sum(${sum('failed')}) as failed from ${RUNS} where started_at >= (select max(started_at) from ${RUNS}) - interval '30 days'`,
+        );
         assert.ok(n(failed) > 0);
         assert.equal(mine.data.totalFailures, n(failed));
         const details = await loadBreakdownDetails(run(), mine, 'changelog', cats);
@@ -177,7 +253,10 @@ for (const variant of VARIANTS) {
 
       test('row timeline equals the one on the schema with counters', async () => {
         const syncId = await busiestSync();
-        const [{ row_id: rowId }] = await plain(`select row_id from ${CL} where sync_id = $1 group by row_id order by count(*) desc, row_id limit 1`, [syncId]);
+        const [{ row_id: rowId }] = await plain(
+          `select row_id from ${CL} where sync_id = $1 group by row_id order by count(*) desc, row_id limit 1`,
+          [syncId],
+        );
         const mine = await loadTimeline(run(), { rowId: String(rowId), syncId });
         assert.deepEqual(mine, await loadTimeline(reference, { rowId: String(rowId), syncId }));
         assert.ok(mine.events.length > 1);

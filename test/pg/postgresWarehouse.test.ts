@@ -34,7 +34,13 @@ async function eventually(fn: () => Promise<boolean>, timeoutMs = 5000): Promise
 }
 
 const sleepers = async () =>
-  Number((await admin.query("select count(*) n from pg_stat_activity where query like 'select pg_sleep(30)%' and state = 'active'")).rows[0].n);
+  Number(
+    (
+      await admin.query(
+        "select count(*) n from pg_stat_activity where query like 'select pg_sleep(30)%' and state = 'active'",
+      )
+    ).rows[0].n,
+  );
 
 test('cells come back typed and JSON-able, with type names', async () => {
   const r = await wh.query(
@@ -46,7 +52,20 @@ test('cells come back typed and JSON-able, with type names', async () => {
   );
   assert.deepEqual(
     r.columns.map((c) => `${c.name}:${c.type}`),
-    ['ts:timestamptz', 'big:int8', 'huge:int8', 'doc:jsonb', 'num:numeric', 't:text', 'flag:bool', 'wall:timestamp', 'day:date', 'bin:bytea', 'arr:text[]', 'bound:int4'],
+    [
+      'ts:timestamptz',
+      'big:int8',
+      'huge:int8',
+      'doc:jsonb',
+      'num:numeric',
+      't:text',
+      'flag:bool',
+      'wall:timestamp',
+      'day:date',
+      'bin:bytea',
+      'arr:text[]',
+      'bound:int4',
+    ],
   );
   assert.deepEqual(r.rows[0], [
     '2024-05-06T05:08:09.123456Z',
@@ -80,7 +99,10 @@ test('timestamps are read right whatever DateStyle the server defaults to', asyn
 });
 
 test('type names agree with the server catalog', async () => {
-  const { rows } = await admin.query('select oid::int as oid, typname, typelem::int as elem from pg_type where oid = any($1)', [KNOWN_TYPE_OIDS]);
+  const { rows } = await admin.query(
+    'select oid::int as oid, typname, typelem::int as elem from pg_type where oid = any($1)',
+    [KNOWN_TYPE_OIDS],
+  );
   assert.ok(rows.length > 60);
   for (const row of rows) {
     const expected = row.elem && row.typname.startsWith('_') ? `${row.typname.slice(1)}[]` : row.typname;
@@ -92,7 +114,7 @@ test('maxRows reads only the first rows (and one more) from the server, and says
   await wh.query('create table if not exists t_many as select g from generate_series(1, 200000) g');
   await wh.query('drop sequence if exists probe_seq; create sequence probe_seq');
   // nextval() runs once per row the server produces: it counts how far the scan went.
-  const r = await wh.query('select g, nextval(\'probe_seq\') as n from t_many order by g', [], { maxRows: 25 });
+  const r = await wh.query("select g, nextval('probe_seq') as n from t_many order by g", [], { maxRows: 25 });
   assert.equal(r.rows.length, 25);
   assert.deepEqual(r.rows[24][0], 25);
   assert.equal(r.truncated, true);
@@ -108,7 +130,10 @@ test('a result that fits in maxRows is counted exactly; without maxRows every ro
   const all = await wh.query('select g, md5(g::text) from t_many', []);
   assert.deepEqual([all.rows.length, all.rowCount, all.truncated], [200000, 200000, false]);
   const params = await wh.query('select g from t_many where g > $1 order by g', [199_990], { maxRows: 5 });
-  assert.deepEqual(params.rows.map((row) => row[0]), [199_991, 199_992, 199_993, 199_994, 199_995]);
+  assert.deepEqual(
+    params.rows.map((row) => row[0]),
+    [199_991, 199_992, 199_993, 199_994, 199_995],
+  );
 });
 
 test('statements without rows report their command tag; multi-statement text returns the last result', async () => {
@@ -118,7 +143,9 @@ test('statements without rows report their command tag; multi-statement text ret
   const inserted = await wh.query('insert into t_cmd select generate_series(1, 3)');
   assert.equal(inserted.command, 'INSERT');
   assert.equal(inserted.rowCount, 3);
-  const multi = await wh.query('insert into t_cmd values (4); select count(*)::int as n from t_cmd', [], { maxRows: 10 });
+  const multi = await wh.query('insert into t_cmd values (4); select count(*)::int as n from t_cmd', [], {
+    maxRows: 10,
+  });
   assert.deepEqual(multi.columns, [{ name: 'n', type: 'int4' }]);
   assert.deepEqual(multi.rows, [[4]]);
 });
@@ -134,28 +161,32 @@ test('readOnly rejects a write and changes nothing', async () => {
   assert.deepEqual(r.rows, [[0]]);
 });
 
-for (const maxRows of [undefined, 1000]) test(`abort cancels the statement in the server within a second; the pool stays usable (${maxRows === undefined ? 'every row' : 'first rows through a portal'})`, async () => {
-  const controller = new AbortController();
-  const running = wh.query('select pg_sleep(30)', [], { signal: controller.signal, maxRows });
-  running.catch(() => undefined);
-  await eventually(async () => (await sleepers()) === 1);
-  const aborted = Date.now();
-  controller.abort();
-  await assert.rejects(running, QueryCancelledError);
-  const took = Date.now() - aborted;
-  assert.ok(took < 1000, `rejected after ${took} ms`);
-  await eventually(async () => (await sleepers()) === 0, 1000);
-  const again = await Promise.all([1, 2, 3, 4, 5].map((n) => wh.query('select $1::int as n', [n])));
-  assert.deepEqual(
-    again.map((r) => r.rows[0][0]),
-    [1, 2, 3, 4, 5],
-  );
-});
+for (const maxRows of [undefined, 1000])
+  test(`abort cancels the statement in the server within a second; the pool stays usable (${maxRows === undefined ? 'every row' : 'first rows through a portal'})`, async () => {
+    const controller = new AbortController();
+    const running = wh.query('select pg_sleep(30)', [], { signal: controller.signal, maxRows });
+    running.catch(() => undefined);
+    await eventually(async () => (await sleepers()) === 1);
+    const aborted = Date.now();
+    controller.abort();
+    await assert.rejects(running, QueryCancelledError);
+    const took = Date.now() - aborted;
+    assert.ok(took < 1000, `rejected after ${took} ms`);
+    await eventually(async () => (await sleepers()) === 0, 1000);
+    const again = await Promise.all([1, 2, 3, 4, 5].map((n) => wh.query('select $1::int as n', [n])));
+    assert.deepEqual(
+      again.map((r) => r.rows[0][0]),
+      [1, 2, 3, 4, 5],
+    );
+  });
 
 test('an already aborted signal never runs the statement', async () => {
   const controller = new AbortController();
   controller.abort();
-  await assert.rejects(wh.query('create table t_never (id int)', [], { signal: controller.signal }), QueryCancelledError);
+  await assert.rejects(
+    wh.query('create table t_never (id int)', [], { signal: controller.signal }),
+    QueryCancelledError,
+  );
   const r = await wh.query("select count(*)::int from pg_tables where tablename = 't_never'");
   assert.deepEqual(r.rows, [[0]]);
 });
@@ -179,7 +210,13 @@ test('the statement timeout cancels long statements with a message that says so'
 test('a wrong password fails at open with a clear message and without the password', async () => {
   const password = 'not-the-right-password-123';
   await assert.rejects(
-    openPostgresWarehouse({ host: server.host, port: server.port, database: server.database, user: server.passwordRole.user, password }),
+    openPostgresWarehouse({
+      host: server.host,
+      port: server.port,
+      database: server.database,
+      user: server.passwordRole.user,
+      password,
+    }),
     (err: WarehouseError) => {
       assert.equal(err.code, '28P01');
       assert.match(err.message, /Password authentication failed for user "synclogs_pw" on 127\.0\.0\.1:\d+/);
@@ -189,8 +226,17 @@ test('a wrong password fails at open with a clear message and without the passwo
     },
   );
   const url = `postgres://${server.passwordRole.user}:${encodeURIComponent(password)}@${server.host}:${server.port}/${server.database}`;
-  await assert.rejects(openPostgresWarehouse({ connectionString: url }), (err: Error) => !err.message.includes(password) && /Password authentication failed/.test(err.message));
-  const right = await openPostgresWarehouse({ host: server.host, port: server.port, database: server.database, user: server.passwordRole.user, password: server.passwordRole.password });
+  await assert.rejects(
+    openPostgresWarehouse({ connectionString: url }),
+    (err: Error) => !err.message.includes(password) && /Password authentication failed/.test(err.message),
+  );
+  const right = await openPostgresWarehouse({
+    host: server.host,
+    port: server.port,
+    database: server.database,
+    user: server.passwordRole.user,
+    password: server.passwordRole.password,
+  });
   await right.close();
 });
 
@@ -202,11 +248,17 @@ test('a refused connection says what to check', async () => {
       s.close(() => resolve({ port: p }));
     });
   });
-  await assert.rejects(openPostgresWarehouse({ host: '127.0.0.1', port, user: 'x', database: 'y' }), (err: WarehouseError) => {
-    assert.equal(err.code, 'ECONNREFUSED');
-    assert.match(err.message, /Connection refused by 127\.0\.0\.1:\d+ \(database "y"\)\. Check that the server is running/);
-    return true;
-  });
+  await assert.rejects(
+    openPostgresWarehouse({ host: '127.0.0.1', port, user: 'x', database: 'y' }),
+    (err: WarehouseError) => {
+      assert.equal(err.code, 'ECONNREFUSED');
+      assert.match(
+        err.message,
+        /Connection refused by 127\.0\.0\.1:\d+ \(database "y"\)\. Check that the server is running/,
+      );
+      return true;
+    },
+  );
 });
 
 test('a missing table or column is named in the message, with the SQLSTATE kept', async () => {
@@ -228,7 +280,9 @@ test('a connection killed mid-query gives a clear error and the next query recon
   const running = wh.query('select pg_sleep(30)');
   running.catch(() => undefined);
   await eventually(async () => (await sleepers()) === 1);
-  await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where query like 'select pg_sleep(30)%' and state = 'active'");
+  await admin.query(
+    "select pg_terminate_backend(pid) from pg_stat_activity where query like 'select pg_sleep(30)%' and state = 'active'",
+  );
   await assert.rejects(running, (err: WarehouseError) => {
     assert.ok(err instanceof WarehouseError);
     assert.equal(err.connectionLost, true);
@@ -244,7 +298,9 @@ test('a transaction a query leaves open is rolled back before its connection is 
   await wh.query('begin; create table t_leftover (id int)');
   const seen = await admin.query("select count(*)::int n from pg_tables where tablename = 't_leftover'");
   assert.equal(seen.rows[0].n, 0);
-  const idleInTx = await admin.query("select count(*)::int n from pg_stat_activity where state like 'idle in transaction%'");
+  const idleInTx = await admin.query(
+    "select count(*)::int n from pg_stat_activity where state like 'idle in transaction%'",
+  );
   assert.equal(idleInTx.rows[0].n, 0);
 });
 
@@ -271,9 +327,12 @@ test('stream: every row in batches; stopping early closes the portal, so the ser
   const written: unknown[] = [];
   for await (const b of wh.stream!('create table if not exists t_stream (id int)')) written.push(b);
   assert.deepEqual(written, [{ columns: [], rows: [], command: 'CREATE', affected: 0 }]);
-  await assert.rejects(async () => {
-    for await (const _ of wh.stream!('select nope from t_many')) void _;
-  }, (err: Error) => err instanceof WarehouseError && /nope/.test(err.message));
+  await assert.rejects(
+    async () => {
+      for await (const _ of wh.stream!('select nope from t_many')) void _;
+    },
+    (err: Error) => err instanceof WarehouseError && /nope/.test(err.message),
+  );
   const again = await wh.query('select 1 as n');
   assert.deepEqual(again.rows, [[1]], 'the pool is still usable');
 });

@@ -52,13 +52,21 @@ before(async () => {
     const sync = String(r.sync_id);
     const rows = opsBySync.get(sync) ?? new Map<string, Op[]>();
     opsBySync.set(sync, rows);
-    const op: Op = { rowId: String(r.row_id), runId: String(r.sync_run_id), at: new Date(r.started_at as string).toISOString(), opType: String(r.op_type), status: String(r.status), reason: r.failure_reason === null ? null : String(r.failure_reason) };
+    const op: Op = {
+      rowId: String(r.row_id),
+      runId: String(r.sync_run_id),
+      at: new Date(r.started_at as string).toISOString(),
+      opType: String(r.op_type),
+      status: String(r.status),
+      reason: r.failure_reason === null ? null : String(r.failure_reason),
+    };
     const list = rows.get(op.rowId);
     if (list) list.push(op);
     else rows.set(op.rowId, [op]);
   }
   for (const rows of opsBySync.values()) {
-    for (const list of rows.values()) list.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+    for (const list of rows.values())
+      list.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
   }
 });
 
@@ -117,18 +125,26 @@ function replayStreaks(syncId: string, recoveredSince?: string): Streaks {
         streak.push(op);
         continue;
       }
-      if (op.status === 'succeeded' && streak.length >= K) lastRecovery = { failures: streak.length, since: streak[0].at, recoveredAt: op.at };
+      if (op.status === 'succeeded' && streak.length >= K)
+        lastRecovery = { failures: streak.length, since: streak[0].at, recoveredAt: op.at };
       streak = [];
     }
     const latest = ops[ops.length - 1];
-    if (streak.length >= K) out.stuck.set(rowId, { failures: streak.length, since: streak[0].at, last: latest.at, reason: latest.reason });
-    else if (latest.status === 'succeeded' && lastRecovery && (recoveredSince === undefined || Date.parse(lastRecovery.recoveredAt) >= Date.parse(recoveredSince))) out.recovered.set(rowId, lastRecovery);
+    if (streak.length >= K)
+      out.stuck.set(rowId, { failures: streak.length, since: streak[0].at, last: latest.at, reason: latest.reason });
+    else if (
+      latest.status === 'succeeded' &&
+      lastRecovery &&
+      (recoveredSince === undefined || Date.parse(lastRecovery.recoveredAt) >= Date.parse(recoveredSince))
+    )
+      out.recovered.set(rowId, lastRecovery);
   }
   return out;
 }
 
 const syncIds = () => [...opsBySync.keys()].sort();
-const newestStart = (syncId: string) => Math.max(...[...(opsBySync.get(syncId)?.values() ?? [])].flat().map((o) => Date.parse(o.at)));
+const newestStart = (syncId: string) =>
+  Math.max(...[...(opsBySync.get(syncId)?.values() ?? [])].flat().map((o) => Date.parse(o.at)));
 
 describe('flapping counts retries apart', () => {
   for (const days of [null, 7] as const) {
@@ -137,7 +153,11 @@ describe('flapping counts retries apart', () => {
         const ranking = await loadFlapping(run, { syncId, days, orderBy: 'flapping' });
         // The loader's window ends at the newest run of the sync's log (runs with no changelog rows included).
         const since = ranking.scope.since;
-        if (days !== null) assert.ok(since !== undefined && Date.parse(since) >= newestStart(syncId) - days * DAY_MS - 1, `${syncId}: a window`);
+        if (days !== null)
+          assert.ok(
+            since !== undefined && Date.parse(since) >= newestStart(syncId) - days * DAY_MS - 1,
+            `${syncId}: a window`,
+          );
         const expected = replayFlapping(syncId, since);
         const rows = ranking.data.rows;
         assert.equal(rows.length, Math.min(MAX_FLAPPING_ROWS, expected.size), `${syncId}: rows shown`);
@@ -145,14 +165,33 @@ describe('flapping counts retries apart', () => {
           const e = expected.get(r.rowId);
           assert.ok(e, `${syncId} ${r.rowId}: a row with operations`);
           assert.deepEqual(
-            { operations: r.operations, retries: r.retries, changes: r.changes, entries: r.entries, exits: r.exits, flapping: r.flapping, cycles: r.cycles },
-            { operations: e.operations, retries: e.retries, changes: e.changes, entries: e.entries, exits: e.exits, flapping: e.flapping, cycles: Math.min(e.entries, e.exits) },
+            {
+              operations: r.operations,
+              retries: r.retries,
+              changes: r.changes,
+              entries: r.entries,
+              exits: r.exits,
+              flapping: r.flapping,
+              cycles: r.cycles,
+            },
+            {
+              operations: e.operations,
+              retries: e.retries,
+              changes: e.changes,
+              entries: e.entries,
+              exits: e.exits,
+              flapping: e.flapping,
+              cycles: Math.min(e.entries, e.exits),
+            },
             `${syncId} ${r.rowId}`,
           );
         }
         // The order: the replay's top keys (flapping, then operations), whatever the ties on row id.
         const key = (r: { flapping: number; operations: number }) => `${r.flapping}/${r.operations}`;
-        const expectedKeys = [...expected.values()].sort((a, b) => b.flapping - a.flapping || b.operations - a.operations).slice(0, MAX_FLAPPING_ROWS).map(key);
+        const expectedKeys = [...expected.values()]
+          .sort((a, b) => b.flapping - a.flapping || b.operations - a.operations)
+          .slice(0, MAX_FLAPPING_ROWS)
+          .map(key);
         assert.deepEqual(rows.map(key), expectedKeys, `${syncId}: ranked by flapping, then operations`);
       }
     });
@@ -162,8 +201,14 @@ describe('flapping counts retries apart', () => {
     for (const syncId of syncIds()) {
       const { data } = await loadFlapping(run, { syncId, days: null, orderBy: 'retries' as FlappingOrder });
       const expected = replayFlapping(syncId);
-      const top = [...expected.values()].sort((a, b) => b.retries - a.retries || b.operations - a.operations).slice(0, MAX_FLAPPING_ROWS);
-      assert.deepEqual(data.rows.map((r) => `${r.retries}/${r.operations}`), top.map((r) => `${r.retries}/${r.operations}`), syncId);
+      const top = [...expected.values()]
+        .sort((a, b) => b.retries - a.retries || b.operations - a.operations)
+        .slice(0, MAX_FLAPPING_ROWS);
+      assert.deepEqual(
+        data.rows.map((r) => `${r.retries}/${r.operations}`),
+        top.map((r) => `${r.retries}/${r.operations}`),
+        syncId,
+      );
       for (const r of data.rows) assert.equal(r.retries, expected.get(r.rowId)?.retries, `${syncId} ${r.rowId}`);
     }
   });
@@ -177,10 +222,17 @@ describe('flapping counts retries apart', () => {
       if (pureRetriers.length > 0 && flappers > 0) syncsWithRetriers++;
       const { data } = await loadFlapping(run, { syncId, days: null, orderBy: 'flapping' });
       const shownFlappers = Math.min(flappers, data.rows.length);
-      assert.ok(data.rows.slice(0, shownFlappers).every((r) => r.flapping > 0), `${syncId}: the first ${shownFlappers} rows flap`);
+      assert.ok(
+        data.rows.slice(0, shownFlappers).every((r) => r.flapping > 0),
+        `${syncId}: the first ${shownFlappers} rows flap`,
+      );
       // No row without flapping ranks above one with flapping.
       const firstZero = data.rows.findIndex((r) => r.flapping === 0);
-      if (firstZero >= 0) assert.ok(data.rows.slice(firstZero).every((r) => r.flapping === 0), `${syncId}: non-flapping rows come last`);
+      if (firstZero >= 0)
+        assert.ok(
+          data.rows.slice(firstZero).every((r) => r.flapping === 0),
+          `${syncId}: non-flapping rows come last`,
+        );
     }
     assert.ok(syncsWithRetriers > 0, 'the demo has syncs where retried rows and real flappers coexist');
   });
@@ -211,14 +263,31 @@ describe('stuck and recovered rows', () => {
         const e = expected.stuck.get(s.rowId);
         assert.ok(e, `${syncId} ${s.rowId} is stuck`);
         assert.deepEqual(
-          { consecutiveFailures: s.consecutiveFailures, failingSince: iso(s.failingSince), lastFailedAt: iso(s.lastFailedAt), template: s.template },
-          { consecutiveFailures: e.failures, failingSince: e.since, lastFailedAt: e.last, template: e.reason === null ? null : failureTemplate(e.reason) },
+          {
+            consecutiveFailures: s.consecutiveFailures,
+            failingSince: iso(s.failingSince),
+            lastFailedAt: iso(s.lastFailedAt),
+            template: s.template,
+          },
+          {
+            consecutiveFailures: e.failures,
+            failingSince: e.since,
+            lastFailedAt: e.last,
+            template: e.reason === null ? null : failureTemplate(e.reason),
+          },
           `${syncId} ${s.rowId}`,
         );
       }
       // Longest streaks first.
-      const lengths = [...expected.stuck.values()].map((e) => e.failures).sort((a, b) => b - a).slice(0, MAX_STUCK_ROWS);
-      assert.deepEqual(data.stuck.map((s) => s.consecutiveFailures), lengths, `${syncId}: longest streak first`);
+      const lengths = [...expected.stuck.values()]
+        .map((e) => e.failures)
+        .sort((a, b) => b - a)
+        .slice(0, MAX_STUCK_ROWS);
+      assert.deepEqual(
+        data.stuck.map((s) => s.consecutiveFailures),
+        lengths,
+        `${syncId}: longest streak first`,
+      );
     }
     assert.ok(stuckSeen > 0, 'the demo has stuck rows');
   });
@@ -237,8 +306,18 @@ describe('stuck and recovered rows', () => {
           const e = expected.recovered.get(r.rowId);
           assert.ok(e, `${syncId} ${r.rowId} recovered`);
           assert.deepEqual(
-            { failures: r.failures, failingSince: iso(r.failingSince), recoveredAt: iso(r.recoveredAt), recoverMs: r.recoverMs },
-            { failures: e.failures, failingSince: e.since, recoveredAt: e.recoveredAt, recoverMs: Date.parse(e.recoveredAt) - Date.parse(e.since) },
+            {
+              failures: r.failures,
+              failingSince: iso(r.failingSince),
+              recoveredAt: iso(r.recoveredAt),
+              recoverMs: r.recoverMs,
+            },
+            {
+              failures: e.failures,
+              failingSince: e.since,
+              recoveredAt: e.recoveredAt,
+              recoverMs: Date.parse(e.recoveredAt) - Date.parse(e.since),
+            },
             `${syncId} ${r.rowId}`,
           );
         }
@@ -252,8 +331,15 @@ describe('stuck and recovered rows', () => {
       const three = await loadStuckRows(run, { syncId }, 3);
       const ten = await loadStuckRows(run, { syncId }, 10);
       assert.ok(ten.stuckRows <= three.stuckRows, syncId);
-      assert.ok(ten.stuck.every((s) => s.consecutiveFailures >= 10), syncId);
-      assert.equal(ten.stuckRows, [...replayStreaks(syncId).stuck.values()].filter((e) => e.failures >= 10).length, syncId);
+      assert.ok(
+        ten.stuck.every((s) => s.consecutiveFailures >= 10),
+        syncId,
+      );
+      assert.equal(
+        ten.stuckRows,
+        [...replayStreaks(syncId).stuck.values()].filter((e) => e.failures >= 10).length,
+        syncId,
+      );
     }
   });
 });

@@ -46,16 +46,42 @@ before(async () => {
   for (const r of runs) {
     const counters: Record<string, number> = {};
     for (const [k, v] of Object.entries(r)) if (k.startsWith('num_')) counters[k] = Number(v);
-    const x: Run = { syncId: String(r.sync_id), syncRunId: String(r.sync_run_id), startedAt: new Date(r.started_at as string).toISOString(), status: r.status === null ? null : String(r.status), error: r.error === null ? null : String(r.error), counters, ops: [] };
+    const x: Run = {
+      syncId: String(r.sync_id),
+      syncRunId: String(r.sync_run_id),
+      startedAt: new Date(r.started_at as string).toISOString(),
+      status: r.status === null ? null : String(r.status),
+      error: r.error === null ? null : String(r.error),
+      counters,
+      ops: [],
+    };
     runById.set(x.syncRunId, x);
     const list = runsBySync.get(x.syncId) ?? [];
     list.push(x);
     runsBySync.set(x.syncId, list);
   }
-  for (const list of runsBySync.values()) list.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt) || (a.syncRunId < b.syncRunId ? -1 : a.syncRunId > b.syncRunId ? 1 : 0));
-  const raw = resultObjects(await wh.query(`select sync_run_id, row_id, op_type, status, failure_reason from hightouch_audit.sync_changelog`, [], { maxRows: 10_000_000 }));
+  for (const list of runsBySync.values())
+    list.sort(
+      (a, b) =>
+        Date.parse(a.startedAt) - Date.parse(b.startedAt) ||
+        (a.syncRunId < b.syncRunId ? -1 : a.syncRunId > b.syncRunId ? 1 : 0),
+    );
+  const raw = resultObjects(
+    await wh.query(
+      `select sync_run_id, row_id, op_type, status, failure_reason from hightouch_audit.sync_changelog`,
+      [],
+      { maxRows: 10_000_000 },
+    ),
+  );
   for (const c of raw) {
-    runById.get(String(c.sync_run_id))?.ops.push({ rowId: String(c.row_id), opType: String(c.op_type), status: String(c.status), reason: c.failure_reason === null ? null : String(c.failure_reason) });
+    runById
+      .get(String(c.sync_run_id))
+      ?.ops.push({
+        rowId: String(c.row_id),
+        opType: String(c.op_type),
+        status: String(c.status),
+        reason: c.failure_reason === null ? null : String(c.failure_reason),
+      });
   }
 });
 
@@ -75,17 +101,33 @@ const sorted = (ids: Iterable<string>) => [...new Set(ids)].sort();
 /** The rows of each selector, replayed. */
 function replayRows(r: Run, s: RunRowsSelector): string[] {
   if (s.kind === 'op') {
-    return sorted(r.ops.filter((o) => o.opType === s.opType && (s.status === 'planned' || (s.status === 'aborted' ? o.status !== 'succeeded' && o.status !== 'failed' : o.status === s.status))).map((o) => o.rowId));
+    return sorted(
+      r.ops
+        .filter(
+          (o) =>
+            o.opType === s.opType &&
+            (s.status === 'planned' ||
+              (s.status === 'aborted' ? o.status !== 'succeeded' && o.status !== 'failed' : o.status === s.status)),
+        )
+        .map((o) => o.rowId),
+    );
   }
   const before = failedIn(previousOf(r)!);
-  const want = s.which === 'newlyFailing' ? (o: Op) => o.status === 'failed' && !before.has(o.rowId) : s.which === 'recovered' ? (o: Op) => o.status === 'succeeded' && before.has(o.rowId) : (o: Op) => o.status === 'failed' && before.has(o.rowId);
+  const want =
+    s.which === 'newlyFailing'
+      ? (o: Op) => o.status === 'failed' && !before.has(o.rowId)
+      : s.which === 'recovered'
+        ? (o: Op) => o.status === 'succeeded' && before.has(o.rowId)
+        : (o: Op) => o.status === 'failed' && before.has(o.rowId);
   return sorted(r.ops.filter(want).map((o) => o.rowId));
 }
 
 function replayNewTemplates(r: Run): { template: string; rows: number }[] {
   const list = runsBySync.get(r.syncId)!;
   const old = new Set<string>();
-  for (const e of list.slice(0, list.indexOf(r))) for (const o of e.ops) if (o.status === 'failed' && o.reason !== null && o.reason.trim() !== '') old.add(failureTemplate(o.reason));
+  for (const e of list.slice(0, list.indexOf(r)))
+    for (const o of e.ops)
+      if (o.status === 'failed' && o.reason !== null && o.reason.trim() !== '') old.add(failureTemplate(o.reason));
   const rows = new Map<string, Set<string>>();
   for (const o of r.ops) {
     if (o.status !== 'failed' || o.reason === null || o.reason.trim() === '') continue;
@@ -93,13 +135,26 @@ function replayNewTemplates(r: Run): { template: string; rows: number }[] {
     if (old.has(t)) continue;
     rows.set(t, (rows.get(t) ?? new Set()).add(o.rowId));
   }
-  return [...rows].map(([template, s]) => ({ template, rows: s.size })).sort((a, b) => b.rows - a.rows || (a.template < b.template ? -1 : 1));
+  return [...rows]
+    .map(([template, s]) => ({ template, rows: s.size }))
+    .sort((a, b) => b.rows - a.rows || (a.template < b.template ? -1 : 1));
 }
 
 async function check(r: Run, what: string): Promise<RunExplainedData> {
   const got = await loadRunExplained(run, r.syncRunId);
   assert.ok(got, `${what}: found`);
-  assert.deepEqual(got.run, { syncId: r.syncId, syncRunId: r.syncRunId, startedAt: got.run.startedAt, finishedAt: got.run.finishedAt, status: r.status, error: r.error }, what);
+  assert.deepEqual(
+    got.run,
+    {
+      syncId: r.syncId,
+      syncRunId: r.syncRunId,
+      startedAt: got.run.startedAt,
+      finishedAt: got.run.finishedAt,
+      status: r.status,
+      error: r.error,
+    },
+    what,
+  );
   assert.equal(new Date(got.run.startedAt!).toISOString(), r.startedAt, what);
   for (const f of got.ops) {
     const ops = r.ops.filter((o) => o.opType === f.opType);
@@ -116,7 +171,8 @@ async function check(r: Run, what: string): Promise<RunExplainedData> {
     assert.deepEqual(f, want, `${what} ${f.opType}`);
     // The run's own counters: a second, independent source (the invariant in ARCHITECTURE.md, "The sync-log tables").
     const op = COUNTER_OP[f.opType];
-    for (const k of ['planned', 'attempted', 'succeeded', 'failed'] as const) assert.equal(f[k], r.counters[`num_${k}_${op}`], `${what} ${f.opType} ${k} = num_${k}_${op}`);
+    for (const k of ['planned', 'attempted', 'succeeded', 'failed'] as const)
+      assert.equal(f[k], r.counters[`num_${k}_${op}`], `${what} ${f.opType} ${k} = num_${k}_${op}`);
   }
   const prev = previousOf(r);
   if (!prev) {
@@ -126,34 +182,67 @@ async function check(r: Run, what: string): Promise<RunExplainedData> {
   const c = got.comparison;
   assert.ok(c, `${what}: compared`);
   assert.equal(c.previous.syncRunId, prev.syncRunId, `${what}: previous run`);
-  assert.equal(c.newlyFailing, replayRows(r, { kind: 'compare', which: 'newlyFailing' }).length, `${what} newly failing`);
+  assert.equal(
+    c.newlyFailing,
+    replayRows(r, { kind: 'compare', which: 'newlyFailing' }).length,
+    `${what} newly failing`,
+  );
   assert.equal(c.recovered, replayRows(r, { kind: 'compare', which: 'recovered' }).length, `${what} recovered`);
-  assert.equal(c.stillFailing, replayRows(r, { kind: 'compare', which: 'stillFailing' }).length, `${what} still failing`);
+  assert.equal(
+    c.stillFailing,
+    replayRows(r, { kind: 'compare', which: 'stillFailing' }).length,
+    `${what} still failing`,
+  );
   assert.equal(c.textsTruncated, false, what);
-  assert.deepEqual(c.newTemplates.map(({ template, rows }) => ({ template, rows })), replayNewTemplates(r), `${what} new templates`);
-  for (const t of c.newTemplates) assert.equal(failureTemplate(t.example), t.template, `${what}: the example is of its template`);
+  assert.deepEqual(
+    c.newTemplates.map(({ template, rows }) => ({ template, rows })),
+    replayNewTemplates(r),
+    `${what} new templates`,
+  );
+  for (const t of c.newTemplates)
+    assert.equal(failureTemplate(t.example), t.template, `${what}: the example is of its template`);
   return got;
 }
 
 /** Every selector's rows equal the replay, in full with a large limit and cut with a small one. */
 async function checkRows(r: Run, what: string): Promise<void> {
   const selectors: RunRowsSelector[] = [];
-  for (const opType of OPS) for (const status of ['planned', 'succeeded', 'failed', 'aborted'] as const) selectors.push({ kind: 'op', opType, status });
-  if (previousOf(r)) for (const which of ['newlyFailing', 'recovered', 'stillFailing'] as const) selectors.push({ kind: 'compare', which });
-  const prevReasons = new Map(previousOf(r)?.ops.filter((o) => o.status === 'failed').map((o) => [o.rowId, o.reason]));
+  for (const opType of OPS)
+    for (const status of ['planned', 'succeeded', 'failed', 'aborted'] as const)
+      selectors.push({ kind: 'op', opType, status });
+  if (previousOf(r))
+    for (const which of ['newlyFailing', 'recovered', 'stillFailing'] as const)
+      selectors.push({ kind: 'compare', which });
+  const prevReasons = new Map(
+    previousOf(r)
+      ?.ops.filter((o) => o.status === 'failed')
+      .map((o) => [o.rowId, o.reason]),
+  );
   for (const s of selectors) {
     const want = replayRows(r, s);
     const all = await loadRunRows(run, { syncId: r.syncId, syncRunId: r.syncRunId }, s, 100_000);
-    assert.deepEqual(all.rows.map((x) => x.rowId), want, `${what} ${JSON.stringify(s)}`);
+    assert.deepEqual(
+      all.rows.map((x) => x.rowId),
+      want,
+      `${what} ${JSON.stringify(s)}`,
+    );
     assert.equal(all.truncated, false);
     for (const x of all.rows) {
       const op = r.ops.find((o) => o.rowId === x.rowId && (s.kind !== 'op' || o.opType === s.opType))!;
       assert.deepEqual([x.opType, x.status, x.failureReason], [op.opType, op.status, op.reason], `${what} ${x.rowId}`);
-      assert.equal(x.previousFailureReason, s.kind === 'compare' ? (prevReasons.get(x.rowId) ?? null) : null, `${what} ${x.rowId} previous`);
+      assert.equal(
+        x.previousFailureReason,
+        s.kind === 'compare' ? (prevReasons.get(x.rowId) ?? null) : null,
+        `${what} ${x.rowId} previous`,
+      );
     }
     if (want.length > 2) {
       const cut = await loadRunRows(run, { syncId: r.syncId, syncRunId: r.syncRunId }, s, 2);
-      assert.deepEqual(cut.rows.map((x) => x.rowId), want.slice(0, 2), `${what} cut`);
+      assert.deepEqual(
+        cut.rows.map((x) => x.rowId),
+        want.slice(0, 2),
+        `${what} cut`,
+      );
       assert.equal(cut.truncated, true, `${what} cut`);
     }
   }
@@ -166,10 +255,19 @@ test('the first run of each sync: its waterfall, and no comparison', async () =>
   for (const list of runsBySync.values()) await check(list[0], `first run of ${list[0].syncId}`);
   const first = [...runsBySync.values()][0][0];
   await checkRows(first, 'first run');
-  assert.deepEqual((await loadRunRows(run, { syncId: first.syncId, syncRunId: first.syncRunId }, { kind: 'compare', which: 'recovered' })).rows, []);
+  assert.deepEqual(
+    (
+      await loadRunRows(
+        run,
+        { syncId: first.syncId, syncRunId: first.syncRunId },
+        { kind: 'compare', which: 'recovered' },
+      )
+    ).rows,
+    [],
+  );
 });
 
-test('the run with the most failed rows: figures, comparison, new templates and every selector\'s rows', async () => {
+test("the run with the most failed rows: figures, comparison, new templates and every selector's rows", async () => {
   const r = most((x) => failedIn(x).size);
   assert.ok(failedIn(r).size > 0, 'the demo has failures');
   const got = await check(r, 'most failures');
@@ -183,7 +281,12 @@ test('the run after an outage (a run with a sync-level error): rows recover', as
     return p !== undefined && p.error !== null && r.error === null && failedIn(p).size > 0;
   });
   assert.ok(after.length > 0, 'the demo has an outage followed by a clean run');
-  const r = after.reduce((a, b) => (replayRows(b, { kind: 'compare', which: 'recovered' }).length > replayRows(a, { kind: 'compare', which: 'recovered' }).length ? b : a));
+  const r = after.reduce((a, b) =>
+    replayRows(b, { kind: 'compare', which: 'recovered' }).length >
+    replayRows(a, { kind: 'compare', which: 'recovered' }).length
+      ? b
+      : a,
+  );
   const got = await check(r, 'after outage');
   assert.ok(got.comparison!.recovered > 0, 'rows recovered after the outage');
   await checkRows(r, 'after outage');
@@ -198,7 +301,7 @@ test('the run with the most aborted operations', async () => {
   await checkRows(r, 'most aborted');
 });
 
-test('the run with the most new templates, and a sample of every sync\'s runs', async () => {
+test("the run with the most new templates, and a sample of every sync's runs", async () => {
   const r = most((x) => (previousOf(x) ? replayNewTemplates(x).length : 0));
   assert.ok(replayNewTemplates(r).length > 0, 'the demo has a run with a new template after its first');
   await check(r, 'most new templates');

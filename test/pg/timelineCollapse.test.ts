@@ -19,7 +19,8 @@ const CL = 'hightouch_audit.sync_changelog';
 const RUNS = 'hightouch_audit.sync_runs';
 const SNAP = 'hightouch_audit.sync_snapshot';
 
-const plain = async (sql: string, values: unknown[] = []) => resultObjects(await wh.query(sql, values, { maxRows: 10_000_000 }));
+const plain = async (sql: string, values: unknown[] = []) =>
+  resultObjects(await wh.query(sql, values, { maxRows: 10_000_000 }));
 const ms = (iso: string | null) => (iso === null ? null : Date.parse(iso));
 
 before(async () => {
@@ -34,7 +35,9 @@ after(async () => {
 
 /** The busiest sync, and its row with the most failed operations (in the demo, a row that also changes every run). */
 async function mostFailedRow(): Promise<{ syncId: string; rowId: string }> {
-  const [{ sync_id: syncId }] = await plain(`select sync_id from ${CL} group by sync_id order by count(*) desc limit 1`);
+  const [{ sync_id: syncId }] = await plain(
+    `select sync_id from ${CL} group by sync_id order by count(*) desc limit 1`,
+  );
   const [{ row_id: rowId, failed }] = await plain(
     `select row_id, count(*) as failed from ${CL} where sync_id = $1 and status = 'failed' group by row_id order by count(*) desc, row_id limit 1`,
     [syncId],
@@ -89,15 +92,38 @@ async function checkEntries(syncId: string, rowId: string): Promise<number> {
     [syncId, rowId],
   );
   // Neighbouring islands whose texts differ only in their variable parts are one entry.
-  const expected: { op: string; status: string; template: string | null; alone: boolean; n: number; first: number; last: number }[] = [];
+  const expected: {
+    op: string;
+    status: string;
+    template: string | null;
+    alone: boolean;
+    n: number;
+    first: number;
+    last: number;
+  }[] = [];
   for (const i of islands) {
     const template = i.reason === null ? null : failureTemplate(String(i.reason));
     const prev = expected.at(-1);
-    if (prev && !prev.alone && !i.alone && prev.op === i.op_type && prev.status === i.status && prev.template === template) {
+    if (
+      prev &&
+      !prev.alone &&
+      !i.alone &&
+      prev.op === i.op_type &&
+      prev.status === i.status &&
+      prev.template === template
+    ) {
       prev.n += Number(i.n);
       prev.last = Number(i.last_ms);
     } else {
-      expected.push({ op: String(i.op_type), status: String(i.status), template, alone: Boolean(i.alone), n: Number(i.n), first: Number(i.first_ms), last: Number(i.last_ms) });
+      expected.push({
+        op: String(i.op_type),
+        status: String(i.status),
+        template,
+        alone: Boolean(i.alone),
+        n: Number(i.n),
+        first: Number(i.first_ms),
+        last: Number(i.last_ms),
+      });
     }
   }
   const oldestFirst = [...data.entries].reverse();
@@ -110,7 +136,10 @@ async function checkEntries(syncId: string, rowId: string): Promise<number> {
     data.events.length,
     'every operation is in exactly one entry',
   );
-  assert.ok(data.entries.every((e) => e.status !== 'failed' || e.label.includes('failed')), 'a failed operation never reads as a success');
+  assert.ok(
+    data.entries.every((e) => e.status !== 'failed' || e.label.includes('failed')),
+    'a failed operation never reads as a success',
+  );
   return Math.max(...data.entries.map((e) => e.count));
 }
 
@@ -121,7 +150,10 @@ async function checkSummary(syncId: string, rowId: string): Promise<void> {
   const [snap] = await plain(`select op_type, status from ${SNAP} where sync_id = $1 and row_id = $2`, [syncId, rowId]);
   assert.equal(s.inModel, snap !== undefined);
   assert.equal(s.snapshotStatus, snap ? snap.status : 'absent');
-  const [{ total }] = await plain(`select count(*) as total from ${CL} where sync_id = $1 and row_id = $2`, [syncId, rowId]);
+  const [{ total }] = await plain(`select count(*) as total from ${CL} where sync_id = $1 and row_id = $2`, [
+    syncId,
+    rowId,
+  ]);
   const truncated = Number(total) > MAX_TIMELINE_EVENTS;
   assert.equal(data.truncated, truncated);
 
@@ -130,7 +162,10 @@ async function checkSummary(syncId: string, rowId: string): Promise<void> {
      where status = 'succeeded' and op_type in ('added', 'removed') order by started_at desc, sync_run_id desc limit 1`,
     [syncId, rowId],
   );
-  const [{ added }] = await plain(`with ${LOADED} select count(*) filter (where status = 'succeeded' and op_type = 'added') as added from loaded`, [syncId, rowId]);
+  const [{ added }] = await plain(
+    `with ${LOADED} select count(*) filter (where status = 'succeeded' and op_type = 'added') as added from loaded`,
+    [syncId, rowId],
+  );
   const [{ streak, loaded }] = await plain(
     `with ${LOADED}, o as (select status, row_number() over (order by started_at desc, sync_run_id desc) as rn from loaded)
      select coalesce(min(rn) filter (where status <> 'failed'), count(*) + 1) - 1 as streak, count(*) as loaded from o`,
@@ -175,6 +210,7 @@ test('the stuck row: its retries fold into one entry as long as its failing stre
   assert.ok(s.failing && s.failing.attempts >= 3);
   const latest = data.entries[0];
   assert.equal(latest.status, 'failed', 'newest first: the entry on top is the failing streak');
-  if (s.failing.templates === 1) assert.equal(latest.count, s.failing.attempts, 'one template: the streak is one entry');
+  if (s.failing.templates === 1)
+    assert.equal(latest.count, s.failing.attempts, 'one template: the streak is one entry');
   assert.ok(biggest >= 3, `a retried failure folds (largest entry ${biggest})`);
 });

@@ -5,7 +5,8 @@
  */
 
 /** `unit` repeated to exactly `length` characters. */
-export const fill = (unit: string, length: number): string => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+export const fill = (unit: string, length: number): string =>
+  unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
 
 /** A small seeded generator (an LCG): the same texts on every run. */
 export function seededRandom(seed: number): (n: number) => number {
@@ -83,8 +84,8 @@ export const ADVERSARIAL_SHAPES: readonly [name: string, build: (length: number)
   ['\\"\\"\\"…', (n) => fill('\\"', n)],
   ["'\\'\\'…", (n) => `'${fill("\\'", n - 1)}`],
   ["'\\ then a newline, repeated", (n) => fill("'\\\n", n)],
-  ["quotes 201 characters apart", (n) => fill(`'${'x'.repeat(201)}`, n)],
-  ["quotes 200 units apart with escapes", (n) => fill(`'${'\\x'.repeat(200)}`, n)],
+  ['quotes 201 characters apart', (n) => fill(`'${'x'.repeat(201)}`, n)],
+  ['quotes 200 units apart with escapes', (n) => fill(`'${'\\x'.repeat(200)}`, n)],
   ['"\'"\'"…', (n) => fill('"\'', n)],
   // URLs, masks, spaces, placeholders.
   ['http://http://…', (n) => fill('http://', n)],
@@ -98,6 +99,6 @@ export const ADVERSARIAL_SHAPES: readonly [name: string, build: (length: number)
   ['<n><n><n>…', (n) => fill('<n>', n)],
   ['(-<n>)(-<n>)…', (n) => fill('(-<n>)', n)],
   // Mixtures.
-  ['random ASCII', (n) => randomText(n, 7, "aZ09-_@.,;:'\"\\ *[]()<>n/\t\n")],
+  ['random ASCII', (n) => randomText(n, 7, 'aZ09-_@.,;:\'"\\ *[]()<>n/\t\n')],
   ['random code units', (n) => randomCodeUnits(n, 11)],
 ];

@@ -94,7 +94,16 @@ export async function runSchedule(s: Schedule): Promise<ScheduleReport> {
       const tag = ++report.requests;
       const controller = rng.chance(0.6) ? new AbortController() : undefined;
       const sql = s.sql(tag, mode);
-      const t: Tracked = { tag, mode, sql, controller, abortedUnsettled: false, crashedInOpen: openCrash, settles: 0, promise: Promise.resolve() };
+      const t: Tracked = {
+        tag,
+        mode,
+        sql,
+        controller,
+        abortedUnsettled: false,
+        crashedInOpen: openCrash,
+        settles: 0,
+        promise: Promise.resolve(),
+      };
       t.promise = s.client.query(sql, [], { signal: controller?.signal }).then(
         (result) => {
           t.settles++;
@@ -129,13 +138,18 @@ export async function runSchedule(s: Schedule): Promise<ScheduleReport> {
     report.byOutcome[key] = (report.byOutcome[key] ?? 0) + 1;
     const cancelledNow = !o.ok && o.error instanceof QueryCancelledError && o.error.message === 'Query cancelled.';
     const stoppedInOpen = !o.ok && /demo database stopped while opening/.test(o.error.message);
-    if (s.expected(t.mode, o, t.tag) || (t.abortedUnsettled && cancelledNow) || (t.crashedInOpen && stoppedInOpen)) continue;
+    if (s.expected(t.mode, o, t.tag) || (t.abortedUnsettled && cancelledNow) || (t.crashedInOpen && stoppedInOpen))
+      continue;
     // A crash fails the one query the worker held (the host sends one at a time), and only that one.
-    const stoppedInFlight = !o.ok && /demo database stopped (while running|before it could start) this query/.test(o.error.message);
+    const stoppedInFlight =
+      !o.ok && /demo database stopped (while running|before it could start) this query/.test(o.error.message);
     assert.ok(stoppedInFlight, `${what}: not what this request must give`);
     stoppedByCrash.push(what);
   }
-  assert.ok(stoppedByCrash.length <= readyCrashes, `seed ${s.seed}: ${readyCrashes} crashes failed ${stoppedByCrash.length} queries:\n${stoppedByCrash.join('\n')}`);
+  assert.ok(
+    stoppedByCrash.length <= readyCrashes,
+    `seed ${s.seed}: ${readyCrashes} crashes failed ${stoppedByCrash.length} queries:\n${stoppedByCrash.join('\n')}`,
+  );
   assert.deepEqual(
     { waiting: s.client.stateForTest().waiting, inFlight: s.client.stateForTest().inFlightSql },
     { waiting: 0, inFlight: undefined },

@@ -36,18 +36,28 @@ export function legacyTable(result: QueryResult, options: { maxCellWidth?: numbe
   if (result.columns.length === 0) {
     return result.command ? `${result.command}${result.rowCount ? ` ${result.rowCount}` : ''}\n` : '';
   }
-  const shown = (value: unknown) => truncate(cellText(value).replace(/\r\n|\r|\n/g, '↵').replace(/\t/g, ' '), maxCellWidth);
+  const shown = (value: unknown) =>
+    truncate(
+      cellText(value)
+        .replace(/\r\n|\r|\n/g, '↵')
+        .replace(/\t/g, ' '),
+      maxCellWidth,
+    );
   const header = result.columns.map((c) => truncate(c.name, maxCellWidth));
   const body = result.rows.map((row) => row.map(shown));
   const widths = header.map((h, i) => Math.max(textWidth(h), ...body.map((r) => textWidth(r[i]))));
-  const numeric = result.columns.map((_, i) => result.rows.length > 0 && result.rows.every((r) => r[i] === null || typeof r[i] === 'number'));
+  const numeric = result.columns.map(
+    (_, i) => result.rows.length > 0 && result.rows.every((r) => r[i] === null || typeof r[i] === 'number'),
+  );
   const pad = (text: string, i: number) => {
     const fill = ' '.repeat(widths[i] - textWidth(text));
     return numeric[i] ? fill + text : text + fill;
   };
   const line = (cells: string[]) => ` ${cells.map(pad).join(' | ')}`.trimEnd();
   const noun = result.rowCount === 1 ? 'row' : 'rows';
-  const footer = result.truncated ? `(${result.rowCount} ${noun}, first ${result.rows.length} shown)` : `(${result.rowCount} ${noun})`;
+  const footer = result.truncated
+    ? `(${result.rowCount} ${noun}, first ${result.rows.length} shown)`
+    : `(${result.rowCount} ${noun})`;
   const lines = [
     ` ${header.map((h, i) => h + ' '.repeat(widths[i] - textWidth(h))).join(' | ')}`.trimEnd(),
     widths.map((w) => '-'.repeat(w + 2)).join('+'),
@@ -60,7 +70,9 @@ export function legacyTable(result: QueryResult, options: { maxCellWidth?: numbe
 export function legacyCsv(result: QueryResult): string {
   if (result.columns.length === 0) return '';
   const line = (cells: readonly unknown[]) => `${cells.map(legacyCsvField).join(',')}\r\n`;
-  return line(result.columns.map((c) => c.name)) + result.rows.map((r) => line(result.columns.map((_, i) => r[i]))).join('');
+  return (
+    line(result.columns.map((c) => c.name)) + result.rows.map((r) => line(result.columns.map((_, i) => r[i]))).join('')
+  );
 }
 
 export function legacyJson(result: QueryResult): string {

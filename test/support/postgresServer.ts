@@ -41,10 +41,23 @@ export async function startPostgres(): Promise<PostgresServer> {
   if (owner) await chown(dir, owner.uid, owner.gid);
 
   const pgCommand = (tool: string, args: string[]) =>
-    owner ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args], { cwd: dir }) : run(join(bin, tool), args, { cwd: dir });
+    owner
+      ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args], { cwd: dir })
+      : run(join(bin, tool), args, { cwd: dir });
 
   try {
-    await pgCommand('initdb', ['-D', dataDir, '-U', SUPERUSER, '-A', 'trust', '--no-locale', '-E', 'UTF8', '--no-sync']);
+    await pgCommand('initdb', [
+      '-D',
+      dataDir,
+      '-U',
+      SUPERUSER,
+      '-A',
+      'trust',
+      '--no-locale',
+      '-E',
+      'UTF8',
+      '--no-sync',
+    ]);
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`initdb failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`);
@@ -161,7 +174,9 @@ function findPostgresBin(): string {
   for (const dir of (process.env.PATH ?? '').split(':')) {
     if (dir && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) return dir;
   }
-  throw new Error('PostgreSQL server binaries not found: install them with `apt-get install postgresql` (initdb and pg_ctl are needed).');
+  throw new Error(
+    'PostgreSQL server binaries not found: install them with `apt-get install postgresql` (initdb and pg_ctl are needed).',
+  );
 }
 
 function postgresOsUser(): { uid: number; gid: number } {
@@ -170,7 +185,9 @@ function postgresOsUser(): { uid: number; gid: number } {
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     return { uid, gid };
   } catch {
-    throw new Error(`Running as ${userInfo().username}: initdb refuses root, and there is no "postgres" OS user to run it as. Install the postgresql package (it creates that user).`);
+    throw new Error(
+      `Running as ${userInfo().username}: initdb refuses root, and there is no "postgres" OS user to run it as. Install the postgresql package (it creates that user).`,
+    );
   }
 }
 

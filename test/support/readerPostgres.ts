@@ -15,7 +15,9 @@ export async function startReaderPostgres(): Promise<{ server: PostgresServer; s
       await loadSyncLog(sink, { schema: 'hightouch_audit', scale: 0.02 });
       await sink.exec(`grant usage on schema hightouch_audit to ${server.passwordRole.user};
         grant select on all tables in schema hightouch_audit to ${server.passwordRole.user};`);
-      const counted = (await sink.query('select count(distinct sync_id) as n from hightouch_audit.sync_runs')) as { rows: { n: string }[] };
+      const counted = (await sink.query('select count(distinct sync_id) as n from hightouch_audit.sync_runs')) as {
+        rows: { n: string }[];
+      };
       return { server, syncCount: Number(counted.rows[0].n) };
     } finally {
       await sink.close();

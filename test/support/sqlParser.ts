@@ -6,7 +6,13 @@ import type { DialectKind } from '../../src/sql/dialects';
  * Databricks mode: 'hive' is closest and rejects three-part names, so Databricks is parsed
  * without a catalog.
  */
-export const PARSER_DB: Record<DialectKind, string> = { postgres: 'postgresql', redshift: 'redshift', snowflake: 'snowflake', bigquery: 'bigquery', databricks: 'hive' };
+export const PARSER_DB: Record<DialectKind, string> = {
+  postgres: 'postgresql',
+  redshift: 'redshift',
+  snowflake: 'snowflake',
+  bigquery: 'bigquery',
+  databricks: 'hive',
+};
 
 /**
  * Works around parser gaps, never the builders: the snowflake grammar rejects `?` (renumbered to

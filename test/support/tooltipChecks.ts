@@ -13,7 +13,10 @@ export const REPORTED = '  ```\n![x](https://127.0.0.1:9/pixel.png) [click](http
 /** Every way we know for text to close a code span or block, or to become a link, an image or HTML. */
 export const TRICKS: string[] = [
   REPORTED,
-  ...[0, 1, 2, 3, 4].flatMap((n) => [`${' '.repeat(n)}\`\`\`\n![x](https://127.0.0.1:9/p.png)`, `${' '.repeat(n)}~~~\n[a](https://example.invalid)`]),
+  ...[0, 1, 2, 3, 4].flatMap((n) => [
+    `${' '.repeat(n)}\`\`\`\n![x](https://127.0.0.1:9/p.png)`,
+    `${' '.repeat(n)}~~~\n[a](https://example.invalid)`,
+  ]),
   'before\n```\nhttps://example.invalid/after\n```\nafter',
   '````\n```\n`````\n![x](https://127.0.0.1:9/p.png)\n``````````',
   '`'.repeat(40),
@@ -71,7 +74,10 @@ const head = (v: string, max: number) => v.slice(0, /[\ud800-\udbff]/.test(v[max
 const spanOf = (v: string) => isolate(flat(v.length > MAX_VALUE_CHARS ? `${head(v, MAX_VALUE_CHARS)}…` : v));
 
 /** marked's two normalizations of a whole document: line endings to \n, and tabs that start a line to four spaces each. */
-const asMarkedReadsIt = (v: string) => v.replace(/\r\n?/g, '\n').replace(/^( *)(\t+)/gm, (_m, lead: string, tabs: string) => lead + '    '.repeat(tabs.length));
+const asMarkedReadsIt = (v: string) =>
+  v
+    .replace(/\r\n?/g, '\n')
+    .replace(/^( *)(\t+)/gm, (_m, lead: string, tabs: string) => lead + '    '.repeat(tabs.length));
 
 /**
  * Renders the tooltip as VS Code would and checks: under the 100,000-character cut, no element but
@@ -86,9 +92,18 @@ export function checkTooltip(t: Tooltip, md = tooltipMarkdown(t)): void {
   const values = [t.subject, ...t.rows.map(([, v]) => v)].filter((v): v is string => v !== undefined && v !== '');
   assert.deepEqual(r.codeSpans, values.map(spanOf), `each value intact in its own <code>: ${what}`);
   const body = t.body ? (t.body.length > MAX_BODY_CHARS ? head(t.body, MAX_BODY_CHARS) : t.body) : undefined;
-  assert.deepEqual(r.codeBlocks, body === undefined ? [] : [asMarkedReadsIt(body)], `the body intact in one code block: ${what}`);
-  const own = [t.subject === '' ? `${t.title} (empty)` : t.title, ...t.rows.map(([l, v]) => (v === '' ? `${l}: (empty)` : `${l}:`))];
-  if (body !== undefined && body.length < (t.body ?? '').length) own.push(`The first ${body.length.toLocaleString('en-US')} of ${(t.body ?? '').length.toLocaleString('en-US')} characters.`);
+  assert.deepEqual(
+    r.codeBlocks,
+    body === undefined ? [] : [asMarkedReadsIt(body)],
+    `the body intact in one code block: ${what}`,
+  );
+  const own = [
+    t.subject === '' ? `${t.title} (empty)` : t.title,
+    ...t.rows.map(([l, v]) => (v === '' ? `${l}: (empty)` : `${l}:`)),
+  ];
+  if (body !== undefined && body.length < (t.body ?? '').length)
+    own.push(
+      `The first ${body.length.toLocaleString('en-US')} of ${(t.body ?? '').length.toLocaleString('en-US')} characters.`,
+    );
   assert.equal(r.ownText.replace(/\s+/g, ' ').trim(), own.join(' '), `only our labels outside code: ${what}`);
 }
-

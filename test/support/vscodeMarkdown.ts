@@ -8,7 +8,8 @@
  */
 import { Marked, Renderer, type Tokens } from 'marked';
 
-const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const html = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 export function renderLikeVsCode(markdown: string): string {
   const renderer = new Renderer();
@@ -27,7 +28,11 @@ export function renderLikeVsCode(markdown: string): string {
 }
 
 /** The five entities marked writes for text. */
-export const unescapeHtml = (s: string) => s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? _);
+export const unescapeHtml = (s: string) =>
+  s.replace(
+    /&(amp|lt|gt|quot|#39);/g,
+    (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? _,
+  );
 
 export interface RenderedTooltip {
   html: string;
@@ -50,9 +55,23 @@ export function readRendered(markdown: string): RenderedTooltip {
   const tags = out.match(/<[^>]*>/g) ?? [];
   const codeSpans = [...out.matchAll(/<code>([\s\S]*?)<\/code>/g)].map((m) => unescapeHtml(m[1]));
   const codeBlocks = [...out.matchAll(/<div class="code">([\s\S]*?)<\/div>/g)].map((m) => unescapeHtml(m[1]));
-  const ownText = unescapeHtml(out.replace(/<code>[\s\S]*?<\/code>|<div class="code">[\s\S]*?<\/div>/g, '').replace(/<[^>]*>/g, ' '));
+  const ownText = unescapeHtml(
+    out.replace(/<code>[\s\S]*?<\/code>|<div class="code">[\s\S]*?<\/div>/g, '').replace(/<[^>]*>/g, ' '),
+  );
   return { html: out, tags, codeSpans, codeBlocks, ownText };
 }
 
 /** The tags our tooltip layout writes: paragraphs, bold labels, code spans, line breaks, one code block, an italic note. */
-export const LAYOUT_TAGS = new Set(['<p>', '</p>', '<strong>', '</strong>', '<code>', '</code>', '<br>', '<div class="code">', '</div>', '<em>', '</em>']);
+export const LAYOUT_TAGS = new Set([
+  '<p>',
+  '</p>',
+  '<strong>',
+  '</strong>',
+  '<code>',
+  '</code>',
+  '<br>',
+  '<div class="code">',
+  '</div>',
+  '<em>',
+  '</em>',
+]);

@@ -24,7 +24,8 @@ export const outDir = join(repoRoot, 'test-output', 'ui');
 // Helpers for steps (all take the Playwright page)
 
 /** The activity-bar entry of a view container, by its title. */
-export const activityBarItem = (page, title) => page.locator(`.part.activitybar a.action-label[aria-label^="${title}"]`).first();
+export const activityBarItem = (page, title) =>
+  page.locator(`.part.activitybar a.action-label[aria-label^="${title}"]`).first();
 
 /** A view's tree, by the view's name (e.g. "Syncs"). */
 export const viewTree = (page, viewName) => page.locator(`.part.sidebar [role="tree"][aria-label="${viewName}"]`);
@@ -35,7 +36,9 @@ export const viewTree = (page, viewName) => page.locator(`.part.sidebar [role="t
  */
 export const treeItems = (page, viewName, label) =>
   viewTree(page, viewName).locator('[role="treeitem"]', {
-    has: page.locator('.label-name', { hasText: typeof label === 'string' ? new RegExp(`^${escapeRe(label)}$`) : label }),
+    has: page.locator('.label-name', {
+      hasText: typeof label === 'string' ? new RegExp(`^${escapeRe(label)}$`) : label,
+    }),
   });
 
 /** The visible labels of a view's rows, top to bottom (only the rows drawn on screen). */
@@ -67,7 +70,9 @@ export async function runCommand(page, title) {
   // Enter runs the top row, which is not always the one asked for ("Preferences: Color Theme"
   // ranks below "Preferences: Browse Color Themes in Marketplace"): click the exact title if listed.
   const exact = page
-    .locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(title)}$`) }) })
+    .locator('.quick-input-widget .monaco-list-row', {
+      has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(title)}$`) }),
+    })
     .first();
   if (await exact.isVisible().catch(() => false)) await exact.click();
   else await input.press('Enter');
@@ -121,7 +126,11 @@ async function syncsShowDemo({ page, state, log }) {
   await treeItems(page, 'Syncs', 'Demo').first().waitFor({ state: 'visible', timeout: 90_000 });
   const rows = treeItems(page, 'Syncs', new RegExp(`^(${names.map(escapeRe).join('|')})$`));
   // The first open builds the demo sync log (seconds): wait for every sync to be listed.
-  await waitUntil(async () => (await rows.count()) === names.length, `all ${names.length} demo syncs in the Syncs view`, 90_000);
+  await waitUntil(
+    async () => (await rows.count()) === names.length,
+    `all ${names.length} demo syncs in the Syncs view`,
+    90_000,
+  );
   const labels = await treeLabels(page, 'Syncs');
   log(`Syncs view rows: ${labels.join(' | ')}`);
   state.treeLabels = labels;
@@ -140,35 +149,51 @@ async function expandSync({ page, state, log }) {
   await waitUntil(async () => (await runRows.count()) >= 5, 'the runs of "Active customers"');
   const first = await textOf(runRows.first());
   log(`first run row: ${first}`);
-  if (!/^\d{4}-\d\d-\d\d \d\d:\d\d/.test(first)) throw new Error(`a run row starts with its start time, got "${first}"`);
-  if (!/\d[\d,]* planned · [\d,]+ ok · [\d,]+ failed/.test(first)) throw new Error(`a run row shows planned/ok/failed counts, got "${first}"`);
+  if (!/^\d{4}-\d\d-\d\d \d\d:\d\d/.test(first))
+    throw new Error(`a run row starts with its start time, got "${first}"`);
+  if (!/\d[\d,]* planned · [\d,]+ ok · [\d,]+ failed/.test(first))
+    throw new Error(`a run row shows planned/ok/failed counts, got "${first}"`);
   state.firstRun = first;
 }
 
 /** Expands a run with failed rows and checks its failure reasons with row counts. */
 async function expandRunWithFailures({ page, log }) {
   const tree = viewTree(page, 'Syncs');
-  const candidate = tree.locator('[role="treeitem"][aria-level="3"][aria-expanded="false"]', { hasText: / [1-9][\d,]* failed/ }).first();
+  const candidate = tree
+    .locator('[role="treeitem"][aria-level="3"][aria-expanded="false"]', { hasText: / [1-9][\d,]* failed/ })
+    .first();
   await candidate.waitFor({ state: 'visible', timeout: 10_000 });
   // Pin the row by its start time: the filter above stops matching once it is expanded.
   const label = await textOf(candidate.locator('.label-name'));
   log(`expanding the run of ${label}: ${await textOf(candidate)}`);
-  await expand(tree.locator('[role="treeitem"][aria-level="3"]', { has: page.locator('.label-name', { hasText: label }) }).first());
+  await expand(
+    tree.locator('[role="treeitem"][aria-level="3"]', { has: page.locator('.label-name', { hasText: label }) }).first(),
+  );
   const reasons = tree.locator('[role="treeitem"][aria-level="4"]');
   await waitUntil(async () => (await reasons.count()) > 0, 'failure reasons under the run');
   const text = await textOf(reasons.first());
   log(`first failure reason: ${text}`);
-  if (!/\d[\d,]* rows?( · [\d,]+ texts)?$/.test(text)) throw new Error(`a failure reason row ends with its row count, got "${text}"`);
+  if (!/\d[\d,]* rows?( · [\d,]+ texts)?$/.test(text))
+    throw new Error(`a failure reason row ends with its row count, got "${text}"`);
 }
 
 /** New Query, then Run Query from the palette: the results panel shows typed columns and the row count. */
 async function runQueryFromPalette({ page, log }) {
   await runCommand(page, 'Sync Logs: New Query');
-  await page.locator('.monaco-editor .view-lines', { hasText: 'sync_runs' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page
+    .locator('.monaco-editor .view-lines', { hasText: 'sync_runs' })
+    .first()
+    .waitFor({ state: 'visible', timeout: 15_000 });
   await runCommand(page, 'Sync Logs: Run Query');
   const frame = webviewFrame(page);
   await frame.locator('body').waitFor({ state: 'attached', timeout: 30_000 });
-  await waitUntil(async () => /rows?/i.test(await textOf(frame.locator('body'))) && (await frame.locator('vscode-data-grid-cell, td, [role="gridcell"]').count()) > 0, 'result rows in the results panel', 60_000);
+  await waitUntil(
+    async () =>
+      /rows?/i.test(await textOf(frame.locator('body'))) &&
+      (await frame.locator('vscode-data-grid-cell, td, [role="gridcell"]').count()) > 0,
+    'result rows in the results panel',
+    60_000,
+  );
   const body = await textOf(frame.locator('body'));
   log(`results panel: ${body.slice(0, 300)}`);
   if (!/sync_id/.test(body)) throw new Error('the results show the sync_id column');
@@ -178,10 +203,18 @@ async function runQueryFromPalette({ page, log }) {
 /** A failure text carrying markup is shown as text in the results, and no element is created from it. */
 async function hostileTextStaysText({ page, log }) {
   await runCommand(page, 'Sync Logs: New Query');
-  await typeIntoNewQuery(page, "select failure_reason from hightouch_audit.sync_changelog where failure_reason like '%<img%' limit 3", log);
+  await typeIntoNewQuery(
+    page,
+    "select failure_reason from hightouch_audit.sync_changelog where failure_reason like '%<img%' limit 3",
+    log,
+  );
   await runCommand(page, 'Sync Logs: Run Query');
   const frame = webviewFrame(page);
-  await waitUntil(async () => /<img/.test(await textOf(frame.locator('body'))), 'the markup to appear as text in the results', 60_000);
+  await waitUntil(
+    async () => /<img/.test(await textOf(frame.locator('body'))),
+    'the markup to appear as text in the results',
+    60_000,
+  );
   const imgs = await frame.locator('img').count();
   log(`img elements in the results webview: ${imgs}`);
   if (imgs !== 0) throw new Error(`markup from the warehouse became ${imgs} <img> element(s)`);
@@ -198,14 +231,19 @@ async function hostileRunErrorTooltip({ page, log, shot }) {
   // Backticks, brackets, parentheses and the newline as chr(): typed, the editor might pair or indent them.
   const [tick, nl, open, close, lp, rp] = [96, 10, 91, 93, 40, 41].map((c) => `chr(${c})`);
   const text = `'  ' || repeat(${tick}, 3) || ${nl} || '!' || ${open} || 'x' || ${close} || ${lp} || '${pixel}' || ${rp} || ' ' || ${open} || 'click' || ${close} || ${lp} || 'https://example.invalid' || ${rp}`;
-  const newest = "(select sync_run_id from hightouch_audit.sync_runs where sync_id = r.sync_id order by started_at desc, sync_run_id desc limit 1)";
+  const newest =
+    '(select sync_run_id from hightouch_audit.sync_runs where sync_id = r.sync_id order by started_at desc, sync_run_id desc limit 1)';
   const sql = `update hightouch_audit.sync_runs r set error = ${text} where r.model_name = '${ANALYSIS_SYNC}' and r.sync_run_id = ${newest}`;
   await runCommand(page, 'Sync Logs: New Query');
   await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
   await typeIntoNewQuery(page, sql, log);
   await runCommand(page, 'Sync Logs: Run Query');
   const frame = webviewFrame(page);
-  await waitUntil(async () => /finished: 1 rows affected/.test(await textOf(frame.locator('body'))), 'the run error to be set (1 row)', 60_000);
+  await waitUntil(
+    async () => /finished: 1 rows affected/.test(await textOf(frame.locator('body'))),
+    'the run error to be set (1 row)',
+    60_000,
+  );
 
   const asked = [];
   const onRequest = (r) => {
@@ -234,7 +272,10 @@ async function hostileRunErrorTooltip({ page, log, shot }) {
     const seen = await textOf(hover);
     log(`run tooltip: ${seen.slice(0, 300)}`);
     await shot('tooltip');
-    const made = await hover.evaluate((e) => ({ imgs: e.querySelectorAll('img').length, links: e.querySelectorAll('a').length }));
+    const made = await hover.evaluate((e) => ({
+      imgs: e.querySelectorAll('img').length,
+      links: e.querySelectorAll('a').length,
+    }));
     assert.deepEqual(made, { imgs: 0, links: 0 }, 'the hover holds no <img> and no <a>');
     assert.ok(seen.includes(`![x](${pixel}) [click](https://example.invalid)`), 'the error reads as written');
     await page.waitForTimeout(500);
@@ -314,7 +355,13 @@ async function findWebview(page, test, arg, what, timeoutMs = 30_000) {
 
 /** An analysis panel's frame, by its heading (PANEL_TITLES: "Error breakdown", ...). */
 const analysisFrame = (page, title, timeoutMs) =>
-  findWebview(page, (t) => document.querySelector('h1.panel-title')?.textContent === t, title, `the "${title}" panel`, timeoutMs);
+  findWebview(
+    page,
+    (t) => document.querySelector('h1.panel-title')?.textContent === t,
+    title,
+    `the "${title}" panel`,
+    timeoutMs,
+  );
 
 /** Waits until the panel's phase is `ready` (fails at once on error/empty/cancelled, with the reason). */
 async function waitReady(frame, what, timeoutMs = 60_000) {
@@ -352,13 +399,20 @@ async function summaryNumber(frame, name) {
 /** Right-click a tree row and choose a context-menu entry by its exact title. */
 async function contextMenu(page, row, title) {
   await row.click({ button: 'right' });
-  const item = page.locator('.monaco-menu .action-item', { has: page.locator('.action-label', { hasText: new RegExp(`^${escapeRe(title)}$`) }) }).first();
+  const item = page
+    .locator('.monaco-menu .action-item', {
+      has: page.locator('.action-label', { hasText: new RegExp(`^${escapeRe(title)}$`) }),
+    })
+    .first();
   await item.waitFor({ state: 'visible', timeout: 10_000 });
   await item.click();
   const menu = page.locator('.monaco-menu').first();
   // Seen in code-server: a click right after the menu opens (focus coming back from a webview)
   // can leave the menu open with the item highlighted; Enter then runs the highlighted item.
-  const closed = await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
+  const closed = await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(
+    () => true,
+    () => false,
+  );
   if (!closed) {
     await item.hover();
     await page.keyboard.press('Enter');
@@ -403,7 +457,10 @@ const focusedEditorText = (page) =>
 async function typeIntoNewQuery(page, text, log) {
   // The starter query has the focus: its first comment shows in the focused editor.
   await page.waitForFunction(
-    () => (document.activeElement?.closest('.monaco-editor')?.textContent ?? '').replace(/\u00a0/g, ' ').includes('Sync Logs query on the'),
+    () =>
+      (document.activeElement?.closest('.monaco-editor')?.textContent ?? '')
+        .replace(/\u00a0/g, ' ')
+        .includes('Sync Logs query on the'),
     null,
     { timeout: 15_000 },
   );
@@ -426,7 +483,9 @@ async function typeIntoNewQuery(page, text, log) {
         () => false,
       );
     if (landed) return;
-    log(`the typed query did not land as written (attempt ${attempt}): ${JSON.stringify(await focusedEditorText(page))}`);
+    log(
+      `the typed query did not land as written (attempt ${attempt}): ${JSON.stringify(await focusedEditorText(page))}`,
+    );
   }
   throw new Error(`could not type into the editor: ${text}`);
 }
@@ -447,7 +506,8 @@ async function countThroughResults(page, sqlAfterCount, log) {
     page,
     (a) =>
       (document.querySelector('details.sql')?.textContent ?? '').includes(a) &&
-      ([...document.querySelectorAll('.col-name')].some((e) => e.textContent === a) || !!document.querySelector('.box.error[role="alert"]')),
+      ([...document.querySelectorAll('.col-name')].some((e) => e.textContent === a) ||
+        !!document.querySelector('.box.error[role="alert"]')),
     alias,
     `the results of "${sql}"`,
     60_000,
@@ -462,7 +522,12 @@ async function countThroughResults(page, sqlAfterCount, log) {
   return n;
 }
 
-const syncRow = (page, label) => viewTree(page, 'Syncs').locator('[role="treeitem"][aria-level="2"]', { has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(label)}$`) }) }).first();
+const syncRow = (page, label) =>
+  viewTree(page, 'Syncs')
+    .locator('[role="treeitem"][aria-level="2"]', {
+      has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(label)}$`) }),
+    })
+    .first();
 
 /** The sync the analysis steps look at: the demo's busiest, which also has the hostile-name row. */
 const ANALYSIS_SYNC = 'Active customers';
@@ -487,7 +552,10 @@ async function breakdownFromContextMenu({ page, state, log, shot }) {
 
   // All runs: the panel reloads with new params; wait for the scope line to say so and for ready.
   await windowSelect.selectOption({ label: 'All runs' });
-  await waitUntil(async () => /All runs/.test(await textOf(frame.locator('[data-testid="scope"]'))), 'the breakdown scope to say "All runs"');
+  await waitUntil(
+    async () => /All runs/.test(await textOf(frame.locator('[data-testid="scope"]'))),
+    'the breakdown scope to say "All runs"',
+  );
   await waitReady(frame, 'the breakdown over all runs');
   const total = await summaryNumber(frame, 'total-failures');
   log(`failures: ${windowTotal} in the last 30 days, ${total} over all runs`);
@@ -497,7 +565,11 @@ async function breakdownFromContextMenu({ page, state, log, shot }) {
   const unexpected = frame.locator('[data-testid="unexpected-section"]');
   await unexpected.waitFor({ state: 'visible', timeout: 10_000 });
   const chart = frame.locator('[data-testid="chart-section"]');
-  await waitUntil(async () => (await chart.getAttribute('data-phase')) === 'ready', 'the breakdown chart to be ready', 60_000);
+  await waitUntil(
+    async () => (await chart.getAttribute('data-phase')) === 'ready',
+    'the breakdown chart to be ready',
+    60_000,
+  );
   const canvas = frame.locator('canvas[data-testid="breakdown-chart"]');
   await waitUntil(async () => {
     const size = await canvas.evaluate((c) => ({ w: c.width, h: c.height, cw: c.clientWidth, ch: c.clientHeight }));
@@ -513,13 +585,25 @@ async function breakdownFromContextMenu({ page, state, log, shot }) {
   assert.ok(painted > 0, 'the chart canvas has painted pixels');
   await shot('all-runs');
 
-  const counted = await countThroughResults(page, `from hightouch_audit.sync_changelog where sync_id = '${syncId}' and status = 'failed'`, log);
-  assert.equal(total, counted, `the breakdown's failures over all runs (${total}) equal count(*) of failed changelog rows (${counted})`);
+  const counted = await countThroughResults(
+    page,
+    `from hightouch_audit.sync_changelog where sync_id = '${syncId}' and status = 'failed'`,
+    log,
+  );
+  assert.equal(
+    total,
+    counted,
+    `the breakdown's failures over all runs (${total}) equal count(*) of failed changelog rows (${counted})`,
+  );
   // Back to the panel for the next step (the query editor may have taken its place): by its tab,
   // so it comes back as it was (all runs), from the state the extension replays.
   frame = await showTab(page, 'Error breakdown');
   await waitReady(frame, 'the error breakdown again');
-  assert.match(await textOf(frame.locator('[data-testid="scope"]')), /All runs/, 'the breakdown comes back with the window it had');
+  assert.match(
+    await textOf(frame.locator('[data-testid="scope"]')),
+    /All runs/,
+    'the breakdown comes back with the window it had',
+  );
 }
 
 /** The markup in a failure text (a signup form's first name) is text in the breakdown, and no element. */
@@ -529,7 +613,10 @@ async function breakdownHostileText({ page, log, shot }) {
   const windowSelect = frame.locator('[data-testid="window-select"]');
   if ((await windowSelect.inputValue()) !== '') {
     await windowSelect.selectOption({ label: 'All runs' });
-    await waitUntil(async () => /All runs/.test(await textOf(frame.locator('[data-testid="scope"]'))), 'the breakdown scope to say "All runs"');
+    await waitUntil(
+      async () => /All runs/.test(await textOf(frame.locator('[data-testid="scope"]'))),
+      'the breakdown scope to say "All runs"',
+    );
     await waitReady(frame, 'the breakdown over all runs');
   }
   const markup = '<img src=x onerror=alert(1)>';
@@ -540,7 +627,11 @@ async function breakdownHostileText({ page, log, shot }) {
   // Drill down: the failed rows of that template, each with its full failure text.
   await template.locator('td').nth(2).click();
   const drill = frame.locator('[data-testid="drill"]');
-  await waitUntil(async () => (await drill.getAttribute('data-phase')) === 'ready', 'the drill-down of the template', 60_000);
+  await waitUntil(
+    async () => (await drill.getAttribute('data-phase')) === 'ready',
+    'the drill-down of the template',
+    60_000,
+  );
   const inSummary = template.locator('summary', { hasText: markup });
   assert.equal(await inSummary.count(), 1, 'the template line shows the markup as text');
   const failureCell = frame.locator('[data-testid="drill-table"] td.failure-cell', { hasText: markup }).first();
@@ -548,7 +639,12 @@ async function breakdownHostileText({ page, log, shot }) {
   assert.ok(await failureCell.isVisible(), 'a drill-down row shows the failure text with the markup');
   const imgs = await frame.evaluate(() => document.querySelectorAll('img').length);
   // (VS Code injects one inline script of its own into every webview: look for ours by content.)
-  const injected = await frame.evaluate(() => [...document.querySelectorAll('script, [onerror]')].filter((e) => e.hasAttribute('onerror') || /alert\(/.test(e.textContent ?? '')).length);
+  const injected = await frame.evaluate(
+    () =>
+      [...document.querySelectorAll('script, [onerror]')].filter(
+        (e) => e.hasAttribute('onerror') || /alert\(/.test(e.textContent ?? ''),
+      ).length,
+  );
   log(`img elements in the breakdown: ${imgs}; script/onerror elements from the data: ${injected}`);
   assert.equal(imgs, 0, 'no <img> element was created from warehouse text');
   assert.equal(injected, 0, 'no <script> or onerror element was created from warehouse text');
@@ -574,7 +670,10 @@ async function flappingToTimeline({ page, state, log, shot }) {
 
   await first.locator('td').first().locator('button').click();
   const timeline = await analysisFrame(page, 'Row timeline');
-  await waitUntil(async () => (await timeline.locator('[data-testid="row-input"]').inputValue()) === rowId, `the timeline of row ${rowId}`);
+  await waitUntil(
+    async () => (await timeline.locator('[data-testid="row-input"]').inputValue()) === rowId,
+    `the timeline of row ${rowId}`,
+  );
   await waitReady(timeline, 'the row timeline');
   const events = timeline.locator('[data-testid="timeline-events"] li.event');
   await waitUntil(async () => (await events.count()) > 0, 'events in the row timeline');
@@ -599,28 +698,47 @@ async function healthToStuckTimeline({ page, state, log, shot }) {
   const first = frame.locator('[data-testid="health-table"] tbody tr[data-key]').first();
   const syncId = await first.getAttribute('data-key');
   const stateLabel = await textOf(first.locator('[data-testid="state"]'));
-  const number = async (testid) => Number((await textOf(first.locator(`[data-testid="${testid}"]`))).replace(/[^\d]/g, ''));
+  const number = async (testid) =>
+    Number((await textOf(first.locator(`[data-testid="${testid}"]`))).replace(/[^\d]/g, ''));
   const failingNow = await number('failing-now');
   const stuck = await number('stuck');
   log(`worst sync ${syncId}: ${stateLabel}, ${failingNow} rows failing now, ${stuck} stuck rows`);
   assert.match(stateLabel, /failing/i, 'the worst sync of the demo is failing');
   await shot('health');
 
-  const failingCounted = await countThroughResults(page, `from (select distinct row_id from hightouch_audit.sync_snapshot where sync_id = '${syncId}' and status = 'failed') f`, log);
-  assert.equal(failingNow, failingCounted, 'rows failing now equal the snapshot\'s failed rows');
+  const failingCounted = await countThroughResults(
+    page,
+    `from (select distinct row_id from hightouch_audit.sync_snapshot where sync_id = '${syncId}' and status = 'failed') f`,
+    log,
+  );
+  assert.equal(failingNow, failingCounted, "rows failing now equal the snapshot's failed rows");
   // Stuck: the row's latest 3 operations (by run start) all failed.
   const latest = `select c.row_id, c.status, row_number() over (partition by c.row_id order by r.started_at desc, c.sync_run_id desc) as rn from hightouch_audit.sync_changelog c join hightouch_audit.sync_runs r on r.sync_run_id = c.sync_run_id where c.sync_id = '${syncId}'`;
-  const stuckCounted = await countThroughResults(page, `from (select row_id from (${latest}) t where rn <= 3 group by row_id having count(*) = 3 and sum(case when status = 'failed' then 1 else 0 end) = 3) s`, log);
+  const stuckCounted = await countThroughResults(
+    page,
+    `from (select row_id from (${latest}) t where rn <= 3 group by row_id having count(*) = 3 and sum(case when status = 'failed' then 1 else 0 end) = 3) s`,
+    log,
+  );
   assert.equal(stuck, stuckCounted, 'stuck rows equal an independent count of rows whose latest 3 operations failed');
 
   frame = await showTab(page, 'Sync health');
-  await frame.locator('[data-testid="health-table"] tbody tr[data-key]').first().locator('[data-testid="stuck"]').click();
+  await frame
+    .locator('[data-testid="health-table"] tbody tr[data-key]')
+    .first()
+    .locator('[data-testid="stuck"]')
+    .click();
   const flapping = await analysisFrame(page, 'Flapping rows');
   await waitReady(flapping, 'the flapping rows of the worst sync');
   const stuckRows = flapping.locator('[data-testid="stuck-table"] tbody tr[data-key]');
   await waitUntil(async () => (await stuckRows.count()) > 0, 'rows in the Stuck rows section');
   const section = flapping.locator('[data-testid="stuck-section"]');
-  assert.ok(await section.evaluate((e) => { const r = e.getBoundingClientRect(); return r.top < window.innerHeight && r.bottom > 0; }), 'the Stuck rows section is scrolled into view');
+  assert.ok(
+    await section.evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return r.top < window.innerHeight && r.bottom > 0;
+    }),
+    'the Stuck rows section is scrolled into view',
+  );
   log(`stuck section: ${await textOf(flapping.locator('[data-testid="stuck-count"]'))}`);
   await shot('stuck');
 
@@ -628,7 +746,10 @@ async function healthToStuckTimeline({ page, state, log, shot }) {
   const streak = Number((await textOf(stuckRows.first().locator('td').nth(1))).replace(/[^\d]/g, ''));
   await stuckRows.first().locator('td').first().locator('button').click();
   const timeline = await analysisFrame(page, 'Row timeline');
-  await waitUntil(async () => (await timeline.locator('[data-testid="row-input"]').inputValue()) === rowId, `the timeline of row ${rowId}`);
+  await waitUntil(
+    async () => (await timeline.locator('[data-testid="row-input"]').inputValue()) === rowId,
+    `the timeline of row ${rowId}`,
+  );
   await waitReady(timeline, 'the row timeline of a stuck row');
   const folded = timeline.locator('[data-testid="timeline-entry"]').first();
   await folded.waitFor({ state: 'visible', timeout: 15_000 });
@@ -636,7 +757,10 @@ async function healthToStuckTimeline({ page, state, log, shot }) {
   const text = await textOf(folded.locator('[data-testid="entry-count"]'));
   log(`timeline of ${rowId}: first folded entry "${text}" (${count} operations); streak ${streak}`);
   assert.match(text, /failed \d[\d,]* times/, 'the folded entry says how many times it failed');
-  assert.ok(count >= Math.min(streak, 3), `the folded entry holds the streak's failures (${count} >= ${Math.min(streak, 3)})`);
+  assert.ok(
+    count >= Math.min(streak, 3),
+    `the folded entry holds the streak's failures (${count} >= ${Math.min(streak, 3)})`,
+  );
   await shot('timeline');
 }
 
@@ -652,26 +776,53 @@ async function runExplained({ page, state, log, shot }) {
   const frame = await analysisFrame(page, 'Run explained');
   await waitReady(frame, 'the run explained');
   const sum = async (kind) => {
-    const values = await frame.locator(`[data-testid="waterfalls"] [data-testid="bar-${kind}"] .bar-value`).allTextContents();
+    const values = await frame
+      .locator(`[data-testid="waterfalls"] [data-testid="bar-${kind}"] .bar-value`)
+      .allTextContents();
     return values.reduce((t, v) => t + Number(v.replace(/[^\d]/g, '')), 0);
   };
   const planned = await sum('planned');
   const failed = await sum('failed');
   log(`waterfalls: ${planned} planned, ${failed} failed`);
   const newest = `(select sync_run_id from hightouch_audit.sync_runs where sync_id = '${state.syncId}' order by started_at desc, sync_run_id desc limit 1)`;
-  assert.equal(planned, await countThroughResults(page, `from hightouch_audit.sync_changelog where sync_run_id = ${newest}`, log), 'planned = the run\'s operations');
-  assert.equal(failed, await countThroughResults(page, `from hightouch_audit.sync_changelog where sync_run_id = ${newest} and status = 'failed'`, log), 'failed = the run\'s failed operations');
+  assert.equal(
+    planned,
+    await countThroughResults(page, `from hightouch_audit.sync_changelog where sync_run_id = ${newest}`, log),
+    "planned = the run's operations",
+  );
+  assert.equal(
+    failed,
+    await countThroughResults(
+      page,
+      `from hightouch_audit.sync_changelog where sync_run_id = ${newest} and status = 'failed'`,
+      log,
+    ),
+    "failed = the run's failed operations",
+  );
   // Hidden behind the Results panel, the webview was rebuilt: find it again.
   const again = await showTab(page, 'Run explained');
   await waitReady(again, 'the run explained, shown again');
   if (failed > 0) {
-    const bar = again.locator('[data-testid="waterfalls"] [data-testid="bar-failed"] button.bar-fill:not([disabled])').first();
+    const bar = again
+      .locator('[data-testid="waterfalls"] [data-testid="bar-failed"] button.bar-fill:not([disabled])')
+      .first();
     await bar.click();
     const listed = again.locator('[data-testid="run-rows-table"] tbody tr[data-key]');
     await waitUntil(async () => (await listed.count()) > 0, 'the failed rows of the bar');
     const n = await listed.count();
     log(`failed bar lists: ${await textOf(again.locator('[data-testid="run-rows-count"]'))}`);
-    const value = Number((await textOf(again.locator('[data-testid="waterfalls"] [data-testid="bar-failed"]', { has: again.locator('button.bar-fill:not([disabled])') }).first().locator('.bar-value'))).replace(/[^\d]/g, ''));
+    const value = Number(
+      (
+        await textOf(
+          again
+            .locator('[data-testid="waterfalls"] [data-testid="bar-failed"]', {
+              has: again.locator('button.bar-fill:not([disabled])'),
+            })
+            .first()
+            .locator('.bar-value'),
+        )
+      ).replace(/[^\d]/g, ''),
+    );
     assert.equal(n, value, 'the Failed bar lists as many rows as it counts');
   }
   const last = await showTab(page, 'Run explained');
@@ -692,8 +843,16 @@ async function modelOverTime({ page, state, log, shot }) {
   const canvas = frame.locator('canvas[data-testid="model-chart"]');
   assert.ok(await canvas.evaluate((c) => c.width > 0 && c.height > 0), 'the model chart canvas has a size');
   await shot('model');
-  const counted = await countThroughResults(page, `from hightouch_audit.sync_snapshot where sync_id = '${state.syncId}'`, log);
-  assert.equal(membership, counted, `rows in the model now (${membership}) equal count(*) of the sync's snapshot (${counted})`);
+  const counted = await countThroughResults(
+    page,
+    `from hightouch_audit.sync_snapshot where sync_id = '${state.syncId}'`,
+    log,
+  );
+  assert.equal(
+    membership,
+    counted,
+    `rows in the model now (${membership}) equal count(*) of the sync's snapshot (${counted})`,
+  );
   // Leave the model panel on screen for the reload.
   frame = await showTab(page, 'Model over time');
   await waitReady(frame, 'the model over time again');
@@ -717,7 +876,9 @@ async function reloadRestoresPanel({ page, state, log }) {
   try {
     await reloadAndCheck({ page, state, log });
   } catch (err) {
-    throw new Error(`${err.message}\nworkbench console errors/warnings since the reload:\n  ${consoleErrors.slice(-15).join('\n  ') || '(none)'}`);
+    throw new Error(
+      `${err.message}\nworkbench console errors/warnings since the reload:\n  ${consoleErrors.slice(-15).join('\n  ') || '(none)'}`,
+    );
   } finally {
     page.off('console', onConsole);
   }
@@ -739,7 +900,11 @@ async function reloadAndCheck({ page, state, log }) {
     // What the page holds instead: every frame's address and the start of its text.
     const frames = [];
     for (const f of page.frames()) {
-      const text = await f.evaluate(() => `${document.readyState} ${document.body?.innerText.slice(0, 80).replace(/\s+/g, ' ') ?? '(no body)'}`).catch((e) => `(${String(e).slice(0, 60)})`);
+      const text = await f
+        .evaluate(
+          () => `${document.readyState} ${document.body?.innerText.slice(0, 80).replace(/\s+/g, ' ') ?? '(no body)'}`,
+        )
+        .catch((e) => `(${String(e).slice(0, 60)})`);
       frames.push(`${f.name() || '-'} ${f.url().slice(0, 140)} :: ${text}`);
     }
     const webviews = await page.locator('iframe.webview').count();
@@ -766,13 +931,21 @@ async function themeSwitch({ page, log, shot }) {
   const firstClass = await bodyClass();
   const firstBg = await bg();
   const startsLight = /vscode-light/.test(firstClass);
-  assert.ok(startsLight || /vscode-dark/.test(firstClass), `the webview body has a theme kind class, got "${firstClass}"`);
+  assert.ok(
+    startsLight || /vscode-dark/.test(firstClass),
+    `the webview body has a theme kind class, got "${firstClass}"`,
+  );
   const input = page.locator('.quick-input-widget input.input');
   const rows = page.locator('.quick-input-widget .monaco-list-row');
   /** Picks a theme by its name; returns the name of the theme that was current. */
   const pickTheme = async (name) => {
     await runCommand(page, 'Preferences: Color Theme');
-    await waitUntil(async () => (await rows.filter({ hasText: /Light/ }).count()) > 0 && (await rows.filter({ hasText: /Dark/ }).count()) > 0, 'the theme list', 15_000).catch(async (err) => {
+    await waitUntil(
+      async () =>
+        (await rows.filter({ hasText: /Light/ }).count()) > 0 && (await rows.filter({ hasText: /Dark/ }).count()) > 0,
+      'the theme list',
+      15_000,
+    ).catch(async (err) => {
       throw new Error(`${err.message}; the quick input shows: ${await textOf(page.locator('.quick-input-widget'))}`);
     });
     const current = await textOf(page.locator('.quick-input-widget .monaco-list-row.focused .label-name').first());
@@ -789,12 +962,18 @@ async function themeSwitch({ page, log, shot }) {
   await waitUntil(async () => otherKind.test(await bodyClass()), `the webview body to follow "${other}"`);
   await waitUntil(async () => (await bg()) !== firstBg, 'the webview background to change');
   const chart = frame.locator('canvas[data-testid="model-chart"]');
-  assert.ok(await chart.evaluate((c) => c.width > 0 && c.height > 0), 'the chart is still drawn after the theme change');
+  assert.ok(
+    await chart.evaluate((c) => c.width > 0 && c.height > 0),
+    'the chart is still drawn after the theme change',
+  );
   log(`webview body now "${await bodyClass()}", background ${await bg()}`);
   await shot(startsLight ? 'dark' : 'light');
   assert.ok(original, 'the theme picker showed the current theme');
   await pickTheme(original);
-  await waitUntil(async () => (await bodyClass()) === firstClass && (await bg()) === firstBg, `the webview back in "${original}"`);
+  await waitUntil(
+    async () => (await bodyClass()) === firstClass && (await bg()) === firstBg,
+    `the webview back in "${original}"`,
+  );
   await shot(startsLight ? 'light' : 'dark');
 }
 
@@ -821,11 +1000,19 @@ export const steps = [
 // ---------------------------------------------------------------------------------------------
 // Runner
 
-const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+const slug = (s) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
 
 /** Steps left out unless asked for (they are flaky in code-server), each placed after the step it follows. */
 export const optionalSteps = {
-  reload: { after: modelOverTime, step: ['Reload Window: the analysis panel is restored and loads', reloadRestoresPanel] },
+  reload: {
+    after: modelOverTime,
+    step: ['Reload Window: the analysis panel is restored and loads', reloadRestoresPanel],
+  },
 };
 
 export async function walk({ vsix, maxSteps, keep = false, stepTimeoutMs = 120_000, optional = [] } = {}) {
@@ -844,7 +1031,9 @@ export async function walk({ vsix, maxSteps, keep = false, stepTimeoutMs = 120_0
     vsix,
     log: (l) => console.log(l),
   });
-  console.log(`[ui] workbench at ${wb.server.url} (${vsix ? `installed ${vsix}` : 'development extension from the repo'}; server ${formatMs(wb.timings.serverStart)}, page ${formatMs(wb.timings.pageLoad)})`);
+  console.log(
+    `[ui] workbench at ${wb.server.url} (${vsix ? `installed ${vsix}` : 'development extension from the repo'}; server ${formatMs(wb.timings.serverStart)}, page ${formatMs(wb.timings.pageLoad)})`,
+  );
   const { page } = wb;
   const consoleErrors = [];
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
@@ -879,9 +1068,15 @@ export async function walk({ vsix, maxSteps, keep = false, stepTimeoutMs = 120_0
         console.log(`  ✔ ${name} (${formatMs(Date.now() - t)}) -> ${base}.png`);
       } catch (err) {
         counts.failed++;
-        console.log(`  ✘ ${name} (${formatMs(Date.now() - t)})\n      ${String(err?.message ?? err).split('\n').join('\n      ')}`);
+        console.log(
+          `  ✘ ${name} (${formatMs(Date.now() - t)})\n      ${String(err?.message ?? err)
+            .split('\n')
+            .join('\n      ')}`,
+        );
         await page.screenshot({ path: `${base}-FAILED.png` }).catch(() => {});
-        const text = await page.evaluate(() => document.body?.innerText ?? '').catch((e) => `could not read the page: ${e}`);
+        const text = await page
+          .evaluate(() => document.body?.innerText ?? '')
+          .catch((e) => `could not read the page: ${e}`);
         writeFileSync(`${base}-FAILED.txt`, `${text}\n\n--- page errors ---\n${consoleErrors.join('\n')}\n`);
         // The extension host's and the workbench's logs (the run folder is removed at exit).
         try {
@@ -915,7 +1110,9 @@ async function main() {
       optional: args.includes('--reload') ? ['reload'] : [],
     });
     const total = counts.passed + counts.failed;
-    console.log(`ui: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+    console.log(
+      `ui: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`,
+    );
     process.exit(counts.failed || total === 0 ? 1 : 0);
   } catch (err) {
     console.error(err instanceof SystemError ? err.message : (err?.stack ?? err));

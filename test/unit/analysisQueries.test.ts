@@ -2,14 +2,35 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Parser } from 'node-sql-parser';
 import type { Dialect, SqlQuery } from '../../src/sql/dialect';
-import { bigqueryDialect, databricksDialect, DIALECT_KINDS, dialectFor, postgresDialect, redshiftDialect, snowflakeDialect, type DialectKind } from '../../src/sql/dialects/index';
+import {
+  bigqueryDialect,
+  databricksDialect,
+  DIALECT_KINDS,
+  dialectFor,
+  postgresDialect,
+  redshiftDialect,
+  snowflakeDialect,
+  type DialectKind,
+} from '../../src/sql/dialects/index';
 import { documentedShape, type SyncLogShape } from '../../src/sql/syncLogShape';
 import type { SyncLogLocation } from '../../src/sql/syncLogTables';
 import { scopeConditions, type AnalysisScope } from '../../src/sql/analysisScope';
 import { binder } from '../../src/sql/binds';
 import { newestRunQuery, scopeRunsQuery } from '../../src/sql/scopeRunsQuery';
-import { failedRowsQuery, failureTextHistoryQuery, failureTextsQuery, failuresPerRunQuery, MAX_FAILED_ROWS_TEXTS, snapshotFailureTextsQuery } from '../../src/sql/errorBreakdownQueries';
-import { flappingRowsQuery, MAX_ACTIVITY_ROWS, rowActivityQuery, rowsWithOperationsQuery } from '../../src/sql/flappingQueries';
+import {
+  failedRowsQuery,
+  failureTextHistoryQuery,
+  failureTextsQuery,
+  failuresPerRunQuery,
+  MAX_FAILED_ROWS_TEXTS,
+  snapshotFailureTextsQuery,
+} from '../../src/sql/errorBreakdownQueries';
+import {
+  flappingRowsQuery,
+  MAX_ACTIVITY_ROWS,
+  rowActivityQuery,
+  rowsWithOperationsQuery,
+} from '../../src/sql/flappingQueries';
 import { modelOpsPerRunQuery, snapshotCountQuery } from '../../src/sql/modelOverTimeQueries';
 import { rowSnapshotQuery, rowTimelineQuery } from '../../src/sql/rowTimelineQuery';
 import { placeholders } from '../support/placeholders';
@@ -24,7 +45,12 @@ const DATABASE: Record<DialectKind, string | undefined> = {
 };
 const DIALECTS = DIALECT_KINDS.map(dialectFor);
 const SINCE = '2026-11-01T10:00:00.000Z';
-const locFor = (d: Dialect, shape?: SyncLogShape, database = DATABASE[d.name]): SyncLogLocation => ({ dialect: d, schema: 'hightouch_audit', database, shape });
+const locFor = (d: Dialect, shape?: SyncLogShape, database = DATABASE[d.name]): SyncLogLocation => ({
+  dialect: d,
+  schema: 'hightouch_audit',
+  database,
+  shape,
+});
 const legacyShape: SyncLogShape = { ...documentedShape(false), failureReason: 'failed_reason', fromCatalog: true };
 
 /** Every builder with every optional part set, so every placeholder path is written. */
@@ -43,7 +69,10 @@ function allQueries(loc: SyncLogLocation): Record<string, SqlQuery> {
     failuresPerRun: failuresPerRunQuery(loc, { syncId: '4', since: SINCE }, 5000),
     failedRowsChangelog: failedRowsQuery(loc, { scope, source: 'changelog', texts: ['a', "b'c"], limit: 200 }),
     failedRowsSnapshot: failedRowsQuery(loc, { scope: { syncId: '4' }, source: 'snapshot', texts: ['a'], limit: 200 }),
-    failedRowsSnapshotRun: failedRowsQuery({ ...loc, shape: { ...(loc.shape ?? documentedShape()), snapshotHasRunId: true } }, { scope: { syncId: '4' }, source: 'snapshot', texts: ['a', 'b'], limit: 200 }),
+    failedRowsSnapshotRun: failedRowsQuery(
+      { ...loc, shape: { ...(loc.shape ?? documentedShape()), snapshotHasRunId: true } },
+      { scope: { syncId: '4' }, source: 'snapshot', texts: ['a', 'b'], limit: 200 },
+    ),
     flappingOps: flappingRowsQuery(loc, { syncId: '4', since: SINCE, orderBy: 'operations', limit: 100 }),
     flappingChanges: flappingRowsQuery(loc, { syncId: '4', orderBy: 'changes', limit: 100 }),
     flappingCycles: flappingRowsQuery(loc, { syncId: '4', orderBy: 'cycles', limit: 100 }),
@@ -60,13 +89,16 @@ function allQueries(loc: SyncLogLocation): Record<string, SqlQuery> {
   };
 }
 
-
 test('placeholders match values in every builder and dialect, numbered in order of appearance', () => {
   for (const d of DIALECTS) {
     for (const [name, q] of Object.entries(allQueries(locFor(d)))) {
       const used = placeholders(d, q.text);
       const distinct = [...new Set(used)];
-      assert.deepEqual(distinct, q.values.map((_, i) => i + 1), `${d.name} ${name}: every value has one placeholder, in order`);
+      assert.deepEqual(
+        distinct,
+        q.values.map((_, i) => i + 1),
+        `${d.name} ${name}: every value has one placeholder, in order`,
+      );
       assert.equal(used.length, distinct.length, `${d.name} ${name}: no placeholder reused`);
     }
   }
@@ -102,9 +134,17 @@ test('limits: bound on Postgres, literals elsewhere; +1 where the caller detects
   assert.equal(flappingRowsQuery(pg, { syncId: 's', orderBy: 'operations', limit: 10 }).values.at(-1), 10);
   assert.equal(scopeRunsQuery(pg, {}, 10).values.at(-1), 10);
   for (const d of [redshiftDialect, snowflakeDialect, bigqueryDialect, databricksDialect]) {
-    assert.match(failureTextsQuery(locFor(d), {}, 1000, 50).text, /\n  limit 1001\n\) texts_part\n[^]*\n  limit 51\n\) pairs_part$/, d.name);
+    assert.match(
+      failureTextsQuery(locFor(d), {}, 1000, 50).text,
+      /\n  limit 1001\n\) texts_part\n[^]*\n  limit 51\n\) pairs_part$/,
+      d.name,
+    );
     assert.match(failureTextHistoryQuery(locFor(d), {}, 1000).text, /\nlimit 1001$/, d.name);
-    assert.match(flappingRowsQuery(locFor(d), { syncId: 's', orderBy: 'cycles', limit: 25 }).text, /\nlimit 25$/, d.name);
+    assert.match(
+      flappingRowsQuery(locFor(d), { syncId: 's', orderBy: 'cycles', limit: 25 }).text,
+      /\nlimit 25$/,
+      d.name,
+    );
     assert.throws(() => failureTextsQuery(locFor(d), {}, 1.5), /Invalid limit/, d.name);
   }
 });
@@ -114,16 +154,28 @@ test('identifiers: tables qualified and quoted per dialect', () => {
     const t = (table: string) => d.table('hightouch_audit', table, DATABASE[d.name]);
     const q = allQueries(locFor(d));
     assert.ok(q.failureTexts.text.includes(`from ${t('sync_changelog')} c\n  where`), d.name);
-    assert.ok(q.failureTextHistory.text.includes(`from ${t('sync_changelog')} c\njoin ${t('sync_runs')} r on r.sync_run_id = c.sync_run_id\nwhere`), d.name);
+    assert.ok(
+      q.failureTextHistory.text.includes(
+        `from ${t('sync_changelog')} c\njoin ${t('sync_runs')} r on r.sync_run_id = c.sync_run_id\nwhere`,
+      ),
+      d.name,
+    );
     assert.ok(q.snapshotFailureTexts.text.includes(`from ${t('sync_snapshot')} s`), d.name);
     assert.ok(q.scopeRuns.text.includes(`from ${t('sync_runs')} r`), d.name);
     assert.ok(q.flappingOps.text.includes(`from ${t('sync_changelog')} c`), d.name);
     assert.ok(q.flappingOps.text.includes(`join ${t('sync_runs')} r on r.sync_run_id = c.sync_run_id`), d.name);
   }
-  assert.ok(allQueries(locFor(snowflakeDialect)).failureTexts.text.includes('"ANALYTICS"."HIGHTOUCH_AUDIT"."SYNC_CHANGELOG" c'));
+  assert.ok(
+    allQueries(locFor(snowflakeDialect)).failureTexts.text.includes('"ANALYTICS"."HIGHTOUCH_AUDIT"."SYNC_CHANGELOG" c'),
+  );
   assert.ok(allQueries(locFor(bigqueryDialect)).scopeRuns.text.includes('`my-project.hightouch_audit.sync_runs` r'));
-  assert.ok(allQueries(locFor(redshiftDialect)).rowSnapshot.text.includes('"analytics"."hightouch_audit"."sync_snapshot" s'));
-  assert.throws(() => failureTextsQuery({ dialect: postgresDialect, schema: 'a; drop table x' }, {}, 10), /Invalid identifier/);
+  assert.ok(
+    allQueries(locFor(redshiftDialect)).rowSnapshot.text.includes('"analytics"."hightouch_audit"."sync_snapshot" s'),
+  );
+  assert.throws(
+    () => failureTextsQuery({ dialect: postgresDialect, schema: 'a; drop table x' }, {}, 10),
+    /Invalid identifier/,
+  );
 });
 
 test('time: `since` is bound and converted by the dialect; every changelog-to-runs link is sync_run_id', () => {
@@ -154,7 +206,12 @@ test('time: `since` is bound and converted by the dialect; every changelog-to-ru
 
 test('scopeConditions binds in text order (Snowflake `?` is positional)', () => {
   const b = binder(snowflakeDialect);
-  const conditions = scopeConditions(locFor(snowflakeDialect), b, { syncId: 's', syncRunId: 'r', since: SINCE }, { rows: 'c' });
+  const conditions = scopeConditions(
+    locFor(snowflakeDialect),
+    b,
+    { syncId: 's', syncRunId: 'r', since: SINCE },
+    { rows: 'c' },
+  );
   assert.deepEqual(conditions.slice(0, 2), ['c.sync_id = ?', 'c.sync_run_id = ?']);
   assert.match(conditions[2], /wr\.sync_id = \? and wr\.started_at >= to_timestamp_tz\(\?\)\)$/);
   assert.deepEqual(b.query('').values, ['s', 'r', 's', SINCE]);
@@ -208,17 +265,30 @@ select * from (
 test('failed_reason deployments: the column is read by its name and returned as failure_reason', () => {
   for (const d of DIALECTS) {
     const q = allQueries(locFor(d, legacyShape));
-    for (const name of ['failureTexts', 'snapshotFailureTexts', 'failureTextHistory', 'failuresPerRun', 'failedRowsChangelog', 'failedRowsSnapshot', 'rowTimeline']) {
+    for (const name of [
+      'failureTexts',
+      'snapshotFailureTexts',
+      'failureTextHistory',
+      'failuresPerRun',
+      'failedRowsChangelog',
+      'failedRowsSnapshot',
+      'rowTimeline',
+    ]) {
       const text = q[name].text;
       assert.match(text, /[cs]\.failed_reason as failure_reason/, `${d.name} ${name}`);
       // failure_reason appears only as an output alias (and, in the breakdown, as its CTE's
       // column read back by name), never as a column of a table.
       assert.doesNotMatch(text, /[a-z]\.failure_reason/, `${d.name} ${name}`);
-      if (name !== 'failureTexts') assert.doesNotMatch(text.replace(/as failure_reason/g, ''), /failure_reason/, `${d.name} ${name}`);
+      if (name !== 'failureTexts')
+        assert.doesNotMatch(text.replace(/as failure_reason/g, ''), /failure_reason/, `${d.name} ${name}`);
     }
     assert.match(q.failureTexts.text, /group by c\.failed_reason, c\.sync_id, c\.row_id\n/, d.name);
     assert.match(q.failureTexts.text, /order by c\.failed_reason\) as nth/, d.name);
-    assert.match(q.failureTextHistory.text, /group by c\.failed_reason\norder by first_seen desc, c\.failed_reason/, d.name);
+    assert.match(
+      q.failureTextHistory.text,
+      /group by c\.failed_reason\norder by first_seen desc, c\.failed_reason/,
+      d.name,
+    );
     assert.match(q.failedRowsChangelog.text, /and c\.failed_reason in \(/, d.name);
   }
 });
@@ -227,11 +297,18 @@ test('fields: selected where the deployment has them, absent on Redshift and wit
   for (const d of DIALECTS) {
     const text = rowTimelineQuery(locFor(d), { rowId: 'r', limit: 10 }).text;
     assert.equal(/\bfields\b/.test(text), d.name !== 'redshift', d.name);
-    assert.doesNotMatch(rowTimelineQuery(locFor(d, documentedShape(false)), { rowId: 'r', limit: 10 }).text, /\bfields\b/, d.name);
+    assert.doesNotMatch(
+      rowTimelineQuery(locFor(d, documentedShape(false)), { rowId: 'r', limit: 10 }).text,
+      /\bfields\b/,
+      d.name,
+    );
   }
   assert.match(rowTimelineQuery(locFor(postgresDialect), { rowId: 'r', limit: 10 }).text, /, c\.fields\nfrom /);
   // Oldest first by run time, then run id.
-  assert.match(rowTimelineQuery(locFor(postgresDialect), { rowId: 'r', limit: 10 }).text, /order by r\.started_at desc, c\.sync_run_id desc\n/);
+  assert.match(
+    rowTimelineQuery(locFor(postgresDialect), { rowId: 'r', limit: 10 }).text,
+    /order by r\.started_at desc, c\.sync_run_id desc\n/,
+  );
 });
 
 test('bound IN lists are capped: 500 failure texts, 200 row ids; empty lists are refused', () => {
@@ -240,9 +317,18 @@ test('bound IN lists are capped: 500 failure texts, 200 row ids; empty lists are
   assert.equal(MAX_FAILED_ROWS_TEXTS, 500);
   const q = failedRowsQuery(loc, { scope: {}, source: 'changelog', texts, limit: 10 });
   assert.equal(q.values.length, 501);
-  assert.throws(() => failedRowsQuery(loc, { scope: {}, source: 'changelog', texts: [...texts, 'one more'], limit: 10 }), /Too many failure texts: 501 \(at most 500/);
-  assert.throws(() => failedRowsQuery(loc, { scope: {}, source: 'snapshot', texts: [...texts, 'x'], limit: 10 }), /Too many failure texts/);
-  assert.throws(() => failedRowsQuery(loc, { scope: {}, source: 'changelog', texts: [], limit: 10 }), /No failure texts/);
+  assert.throws(
+    () => failedRowsQuery(loc, { scope: {}, source: 'changelog', texts: [...texts, 'one more'], limit: 10 }),
+    /Too many failure texts: 501 \(at most 500/,
+  );
+  assert.throws(
+    () => failedRowsQuery(loc, { scope: {}, source: 'snapshot', texts: [...texts, 'x'], limit: 10 }),
+    /Too many failure texts/,
+  );
+  assert.throws(
+    () => failedRowsQuery(loc, { scope: {}, source: 'changelog', texts: [], limit: 10 }),
+    /No failure texts/,
+  );
   assert.equal(MAX_ACTIVITY_ROWS, 200);
   const ids = Array.from({ length: 200 }, (_, i) => `r${i}`);
   assert.equal(rowActivityQuery(loc, { syncId: 's', rowIds: ids }).values.length, 201);
@@ -253,10 +339,19 @@ test('bound IN lists are capped: 500 failure texts, 200 row ids; empty lists are
 test('failedRowsQuery on the snapshot: NULL run columns, or the run when the snapshot has sync_run_id', () => {
   for (const d of DIALECTS) {
     const q = allQueries(locFor(d));
-    assert.ok(q.failedRowsSnapshot.text.includes(`cast(null as ${d.stringType}) as sync_run_id, cast(null as timestamp) as started_at`), d.name);
+    assert.ok(
+      q.failedRowsSnapshot.text.includes(
+        `cast(null as ${d.stringType}) as sync_run_id, cast(null as timestamp) as started_at`,
+      ),
+      d.name,
+    );
     assert.doesNotMatch(q.failedRowsSnapshot.text, /sync_runs|SYNC_RUNS/, d.name);
     assert.match(q.failedRowsSnapshotRun.text, /left join .* r on r\.sync_run_id = s\.sync_run_id/, d.name);
-    assert.match(q.failedRowsSnapshotRun.text, /select s\.row_id, s\.sync_id, s\.sync_run_id, r\.started_at, s\.op_type, s\.failure_reason/, d.name);
+    assert.match(
+      q.failedRowsSnapshotRun.text,
+      /select s\.row_id, s\.sync_id, s\.sync_run_id, r\.started_at, s\.op_type, s\.failure_reason/,
+      d.name,
+    );
     assert.match(q.failedRowsChangelog.text, /order by r\.started_at desc, c\.sync_run_id desc, c\.row_id\n/, d.name);
   }
 });
@@ -275,11 +370,22 @@ test('flapping: counts with sum(case ... else 0), cycles as a CASE, one aggregat
     assert.match(q.flappingOps.text, /\norder by operations desc, row_id\n/, d.name);
     assert.match(q.flappingDefault.text, /\norder by flapping desc, operations desc, row_id\n/, d.name);
     assert.match(q.flappingChanges.text, /\norder by changes desc, operations desc, row_id\n/, d.name);
-    assert.match(q.flappingCycles.text, /\norder by case when entries < exits then entries else exits end desc, operations desc, row_id\n/, d.name);
-    assert.match(q.flappingOps.text, /^select row_id, operations, retries, changes, entries, exits, changes \+ case when entries < exits then entries else exits end as flapping\n/, d.name);
+    assert.match(
+      q.flappingCycles.text,
+      /\norder by case when entries < exits then entries else exits end desc, operations desc, row_id\n/,
+      d.name,
+    );
+    assert.match(
+      q.flappingOps.text,
+      /^select row_id, operations, retries, changes, entries, exits, changes \+ case when entries < exits then entries else exits end as flapping\n/,
+      d.name,
+    );
     assert.match(q.rowActivity.text, /sum\(case when c\.status = 'failed' then 1 else 0 end\) as failures/, d.name);
   }
-  assert.throws(() => flappingRowsQuery(locFor(postgresDialect), { syncId: 's', orderBy: 'chaos' as 'cycles', limit: 1 }), /Invalid flapping order/);
+  assert.throws(
+    () => flappingRowsQuery(locFor(postgresDialect), { syncId: 's', orderBy: 'chaos' as 'cycles', limit: 1 }),
+    /Invalid flapping order/,
+  );
 });
 
 test('modelOpsPerRunQuery: the seven per-run counters (what is left to retry is derived)', () => {
@@ -307,7 +413,10 @@ for (const d of DIALECTS) {
     const database = d.name === 'databricks' ? undefined : DATABASE[d.name];
     for (const shape of [undefined, legacyShape]) {
       for (const [name, q] of Object.entries(allQueries({ dialect: d, schema: 'hightouch_audit', database, shape }))) {
-        assert.doesNotThrow(() => parser.astify(forParser(d, q.text), { database: PARSER_DB[d.name] }), `${d.name} ${name}:\n${q.text}`);
+        assert.doesNotThrow(
+          () => parser.astify(forParser(d, q.text), { database: PARSER_DB[d.name] }),
+          `${d.name} ${name}:\n${q.text}`,
+        );
       }
     }
   });

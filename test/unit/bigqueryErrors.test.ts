@@ -1,6 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseServiceAccountKey, scrubSecrets, toBigQueryError, withLineColumn } from '../../src/warehouse/bigqueryErrors';
+import {
+  parseServiceAccountKey,
+  scrubSecrets,
+  toBigQueryError,
+  withLineColumn,
+} from '../../src/warehouse/bigqueryErrors';
 import { QueryCancelledError } from '../../src/warehouse/warehouse';
 import { WarehouseError } from '../../src/warehouse/warehouseError';
 
@@ -27,26 +32,41 @@ describe('toBigQueryError', () => {
   });
 
   it('marks a revoked service-account key (token endpoint invalid_grant) as refused credentials', () => {
-    const gaxios = Object.assign(new Error('invalid_grant: Invalid JWT Signature.'), { response: { status: 400, data: { error: 'invalid_grant' } } });
+    const gaxios = Object.assign(new Error('invalid_grant: Invalid JWT Signature.'), {
+      response: { status: 400, data: { error: 'invalid_grant' } },
+    });
     assert.equal(mapped(gaxios).authFailed, true);
   });
 
   it('names the roles to grant for accessDenied, without asking for new credentials', () => {
-    const err = mapped(apiError(403, 'accessDenied', 'Access Denied: Table proj:hightouch_audit.sync_runs: User does not have permission to query table.'));
+    const err = mapped(
+      apiError(
+        403,
+        'accessDenied',
+        'Access Denied: Table proj:hightouch_audit.sync_runs: User does not have permission to query table.',
+      ),
+    );
     assert.equal(err.authFailed, false);
     assert.match(err.message, /roles\/bigquery\.jobUser on project "proj"/);
     assert.match(err.message, /roles\/bigquery\.dataViewer/);
   });
 
   it('tells quota and rate limits apart from permissions, though both come as 403', () => {
-    const err = mapped(apiError(403, 'quotaExceeded', 'Quota exceeded: Your project exceeded quota for free query bytes scanned.'));
+    const err = mapped(
+      apiError(403, 'quotaExceeded', 'Quota exceeded: Your project exceeded quota for free query bytes scanned.'),
+    );
     assert.match(err.message, /quota or rate limits/);
     assert.doesNotMatch(err.message, /roles\//);
   });
 
   it('points a missing dataset or table at syncLogs.schema, the project and the sync-log setting', () => {
-    const err = mapped(apiError(404, 'notFound', 'Not found: Table proj:hightouch_audit.sync_changelog was not found in location US'));
-    assert.match(err.message, /^Not found: Table proj:hightouch_audit\.sync_changelog was not found in location US \(notFound\)\. Check the dataset \(syncLogs\.schema\)/);
+    const err = mapped(
+      apiError(404, 'notFound', 'Not found: Table proj:hightouch_audit.sync_changelog was not found in location US'),
+    );
+    assert.match(
+      err.message,
+      /^Not found: Table proj:hightouch_audit\.sync_changelog was not found in location US \(notFound\)\. Check the dataset \(syncLogs\.schema\)/,
+    );
     assert.match(err.message, /warehouse sync logs are enabled/);
   });
 
@@ -63,17 +83,27 @@ describe('toBigQueryError', () => {
   });
 
   it('maps a job cancelled by the user or by the timeout to QueryCancelledError', () => {
-    const user = toBigQueryError(apiError(400, 'stopped', 'Job execution was cancelled: User requested cancellation'), ctx);
+    const user = toBigQueryError(
+      apiError(400, 'stopped', 'Job execution was cancelled: User requested cancellation'),
+      ctx,
+    );
     assert.ok(user instanceof QueryCancelledError);
     assert.equal(user.message, 'Query cancelled.');
-    const timeout = toBigQueryError(apiError(undefined, 'stopped', 'Job execution was cancelled: Job timed out after 30s'), { ...ctx, statementTimeoutMs: 30_000 });
+    const timeout = toBigQueryError(
+      apiError(undefined, 'stopped', 'Job execution was cancelled: Job timed out after 30s'),
+      { ...ctx, statementTimeoutMs: 30_000 },
+    );
     assert.ok(timeout instanceof QueryCancelledError);
     assert.match(timeout.message, /\(30 s\).*syncLogs\.queryTimeoutSeconds/);
   });
 
   it('maps network errors: refused, unknown host, and a dropped connection (connectionLost)', () => {
-    const net = (code: string) => Object.assign(new Error(`request to http://127.0.0.1:9/x failed, reason: ${code}`), { code, type: 'system' });
-    assert.match(mapped(net('ECONNREFUSED')).message, /Connection refused by the BigQuery API at http:\/\/127\.0\.0\.1:9/);
+    const net = (code: string) =>
+      Object.assign(new Error(`request to http://127.0.0.1:9/x failed, reason: ${code}`), { code, type: 'system' });
+    assert.match(
+      mapped(net('ECONNREFUSED')).message,
+      /Connection refused by the BigQuery API at http:\/\/127\.0\.0\.1:9/,
+    );
     assert.match(mapped(net('ENOTFOUND')).message, /Cannot find the host/);
     const lost = mapped(net('ECONNRESET'));
     assert.equal(lost.connectionLost, true);
@@ -81,7 +111,10 @@ describe('toBigQueryError', () => {
   });
 
   it('tells a missing application-default login how to sign in', () => {
-    assert.match(mapped(new Error('Could not load the default credentials. Browse to ...')).message, /gcloud auth application-default login/);
+    assert.match(
+      mapped(new Error('Could not load the default credentials. Browse to ...')).message,
+      /gcloud auth application-default login/,
+    );
   });
 
   it('never lets the token through, even when the server echoes it', () => {
@@ -103,7 +136,12 @@ describe('toBigQueryError', () => {
 });
 
 describe('parseServiceAccountKey', () => {
-  const good = { type: 'service_account', project_id: 'proj', client_email: 'sa@proj.iam.gserviceaccount.com', private_key: '-----BEGIN PRIVATE KEY-----\nMIIEsecretbits\n-----END PRIVATE KEY-----\n' };
+  const good = {
+    type: 'service_account',
+    project_id: 'proj',
+    client_email: 'sa@proj.iam.gserviceaccount.com',
+    private_key: '-----BEGIN PRIVATE KEY-----\nMIIEsecretbits\n-----END PRIVATE KEY-----\n',
+  };
 
   it('returns the email and key of a well-formed key file', () => {
     const key = parseServiceAccountKey(JSON.stringify(good));

@@ -1,6 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bigQueryTypeName, normalizeCell, normalizeRow, timestampToIso, toQueryParameters, type BigQueryField } from '../../src/warehouse/bigqueryTypes';
+import {
+  bigQueryTypeName,
+  normalizeCell,
+  normalizeRow,
+  timestampToIso,
+  toQueryParameters,
+  type BigQueryField,
+} from '../../src/warehouse/bigqueryTypes';
 
 const f = (type: string, extra: Partial<BigQueryField> = {}): BigQueryField => ({ name: 'c', type, ...extra });
 
@@ -77,7 +84,10 @@ describe('normalizeCell', () => {
         { name: 'tags', type: 'STRING', mode: 'REPEATED' },
       ],
     });
-    const wire = [{ v: { f: [{ v: '1' }, { v: '0' }, { v: [{ v: 'a' }] }] } }, { v: { f: [{ v: null }, { v: null }, { v: [] }] } }];
+    const wire = [
+      { v: { f: [{ v: '1' }, { v: '0' }, { v: [{ v: 'a' }] }] } },
+      { v: { f: [{ v: null }, { v: null }, { v: [] }] } },
+    ];
     assert.deepEqual(normalizeCell(wire, field), [
       { n: 1, at: '1970-01-01T00:00:00Z', tags: ['a'] },
       { n: null, at: null, tags: [] },
@@ -143,7 +153,10 @@ describe('deeply nested JSON', () => {
     const text = deepJsonText(10_000);
     const json: BigQueryField = { name: 'j', type: 'JSON' };
     assert.deepEqual(crossesPostMessage(normalizeCell(text, json)), { $jsonText: text });
-    assert.deepEqual(normalizeCell([{ v: text }, { v: '[1]' }], { ...json, mode: 'REPEATED' }), [{ $jsonText: text }, [1]]);
+    assert.deepEqual(normalizeCell([{ v: text }, { v: '[1]' }], { ...json, mode: 'REPEATED' }), [
+      { $jsonText: text },
+      [1],
+    ]);
     const record: BigQueryField = { name: 'r', type: 'RECORD', fields: [json, { name: 'n', type: 'INTEGER' }] };
     assert.deepEqual(normalizeCell({ f: [{ v: text }, { v: '7' }] }, record), { j: { $jsonText: text }, n: 7 });
     assert.deepEqual(normalizeCell(deepJsonValue(10_000), json), { $jsonText: text }, 'a value parsed already');

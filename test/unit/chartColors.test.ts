@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { categoryColor, categorySlot, contrast, hashName, MIN_CONTRAST, parseColor, SLOT_COUNT, SLOT_HUES } from '../../src/shared/chartColors';
+import {
+  categoryColor,
+  categorySlot,
+  contrast,
+  hashName,
+  MIN_CONTRAST,
+  parseColor,
+  SLOT_COUNT,
+  SLOT_HUES,
+} from '../../src/shared/chartColors';
 import { DEFAULT_CATEGORIES } from '../../src/analysis/errorCategories';
 
 // The editor backgrounds of VS Code's Light+, Dark+ (and Dark Modern), High Contrast and High Contrast Light.
@@ -12,7 +21,15 @@ const BACKGROUNDS: [string, string, boolean][] = [
   ['high contrast light', '#ffffff', true],
   ['solarized light', '#fdf6e3', true],
 ];
-const NAMES = [...DEFAULT_CATEGORIES.map((c) => c.name), 'rate limit', 'invalid data', 'duplicates', 'my custom one', '\u202e', ''];
+const NAMES = [
+  ...DEFAULT_CATEGORIES.map((c) => c.name),
+  'rate limit',
+  'invalid data',
+  'duplicates',
+  'my custom one',
+  '\u202e',
+  '',
+];
 
 test('a category has the same colour whatever else is charted beside it', () => {
   for (const [, bg, light] of BACKGROUNDS) {
@@ -45,7 +62,10 @@ test('every colour keeps 3:1 against the background in light, dark and high-cont
     const bgRgb = parseColor(bg)!;
     for (const n of [...NAMES, ...custom]) {
       const c = parseColor(categoryColor(n, bg, light))!;
-      assert.ok(contrast(c, bgRgb) >= MIN_CONTRAST, `${n} on ${theme}: ${categoryColor(n, bg, light)} is ${contrast(c, bgRgb).toFixed(2)}:1`);
+      assert.ok(
+        contrast(c, bgRgb) >= MIN_CONTRAST,
+        `${n} on ${theme}: ${categoryColor(n, bg, light)} is ${contrast(c, bgRgb).toFixed(2)}:1`,
+      );
     }
   }
 });
@@ -57,7 +77,12 @@ test('no category colour is red (red means the unexpected bucket)', () => {
       const max = Math.max(r, g, b);
       const min = Math.min(r, g, b);
       if (max === min) continue;
-      let h = max === r ? ((g - b) / (max - min)) * 60 : max === g ? (2 + (b - r) / (max - min)) * 60 : (4 + (r - g) / (max - min)) * 60;
+      let h =
+        max === r
+          ? ((g - b) / (max - min)) * 60
+          : max === g
+            ? (2 + (b - r) / (max - min)) * 60
+            : (4 + (r - g) / (max - min)) * 60;
       if (h < 0) h += 360;
       assert.ok(h >= 25 && h <= 335, `${n}: hue ${h.toFixed(0)}`);
     }

@@ -48,5 +48,8 @@ test('non-finite values are ignored, and indexes refer to the input', () => {
 });
 
 test('niceCeil: 1, 2, 2.5, 5 times a power of ten', () => {
-  assert.deepEqual([0, -3, 0.3, 1, 1.2, 2.2, 3, 7, 88, 101, 250, 251].map(niceCeil), [0, 0, 0.5, 1, 2, 2.5, 5, 10, 100, 200, 250, 500]);
+  assert.deepEqual(
+    [0, -3, 0.3, 1, 1.2, 2.2, 3, 7, 88, 101, 250, 251].map(niceCeil),
+    [0, 0, 0.5, 1, 2, 2.5, 5, 10, 100, 200, 250, 500],
+  );
 });

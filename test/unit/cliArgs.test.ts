@@ -4,12 +4,15 @@ import { DEFAULT_MAX_ROWS, parseArgs, UsageError } from '../../src/cli/args';
 import { runCli } from '../../src/cli/commands';
 
 const usageError = (argv: string[], pattern: RegExp) =>
-  assert.throws(() => parseArgs(argv), (err: Error) => {
-    assert.ok(err instanceof UsageError, `${argv.join(' ')} should be a usage error`);
-    assert.match(err.message, pattern);
-    assert.match(err.usage, /^(Usage|synclogs)/);
-    return true;
-  });
+  assert.throws(
+    () => parseArgs(argv),
+    (err: Error) => {
+      assert.ok(err instanceof UsageError, `${argv.join(' ')} should be a usage error`);
+      assert.match(err.message, pattern);
+      assert.match(err.usage, /^(Usage|synclogs)/);
+      return true;
+    },
+  );
 
 test('help and version', () => {
   assert.equal(parseArgs([]).kind, 'help');
@@ -23,14 +26,23 @@ test('help and version', () => {
 });
 
 test('query with a URL, options in either spelling, SQL last', () => {
-  assert.deepEqual(parseArgs(['query', '--url', 'postgres://u@h:5432/db', '--format=csv', '--max-rows', '10', 'select 1']), {
+  assert.deepEqual(
+    parseArgs(['query', '--url', 'postgres://u@h:5432/db', '--format=csv', '--max-rows', '10', 'select 1']),
+    {
+      kind: 'query',
+      source: { url: 'postgres://u@h:5432/db' },
+      format: 'csv',
+      maxRows: 10,
+      sql: 'select 1',
+    },
+  );
+  assert.deepEqual(parseArgs(['query', 'select 2', '--demo']), {
     kind: 'query',
-    source: { url: 'postgres://u@h:5432/db' },
-    format: 'csv',
-    maxRows: 10,
-    sql: 'select 1',
+    source: { demo: true },
+    format: 'table',
+    maxRows: DEFAULT_MAX_ROWS,
+    sql: 'select 2',
   });
-  assert.deepEqual(parseArgs(['query', 'select 2', '--demo']), { kind: 'query', source: { demo: true }, format: 'table', maxRows: DEFAULT_MAX_ROWS, sql: 'select 2' });
 });
 
 test('SQL that starts with a comment or a dash is still SQL', () => {
@@ -58,15 +70,26 @@ test('query usage errors say what is wrong', () => {
 });
 
 test('demo load', () => {
-  assert.deepEqual(parseArgs(['demo', 'load', '--url', 'postgresql://u@h/db', '--scale', '0.3', '--schema', 'audit_demo']), {
+  assert.deepEqual(
+    parseArgs(['demo', 'load', '--url', 'postgresql://u@h/db', '--scale', '0.3', '--schema', 'audit_demo']),
+    {
+      kind: 'demoLoad',
+      url: 'postgresql://u@h/db',
+      scale: 0.3,
+      schema: 'audit_demo',
+    },
+  );
+  assert.deepEqual(parseArgs(['demo', 'load', '--url', 'postgres://u@h/db']), {
     kind: 'demoLoad',
-    url: 'postgresql://u@h/db',
-    scale: 0.3,
-    schema: 'audit_demo',
+    url: 'postgres://u@h/db',
+    scale: 1,
+    schema: 'hightouch_audit',
   });
-  assert.deepEqual(parseArgs(['demo', 'load', '--url', 'postgres://u@h/db']), { kind: 'demoLoad', url: 'postgres://u@h/db', scale: 1, schema: 'hightouch_audit' });
   usageError(['demo', 'load'], /needs --url/);
-  usageError(['demo', 'load', '--url', 'postgres://h/db', '--scale', '-1'], /--scale must be a number greater than 0, got "-1"/);
+  usageError(
+    ['demo', 'load', '--url', 'postgres://h/db', '--scale', '-1'],
+    /--scale must be a number greater than 0, got "-1"/,
+  );
   usageError(['demo', 'load', '--url', 'postgres://h/db', '--scale', 'big'], /--scale must be a number/);
   usageError(['demo', 'load', '--url', 'postgres://h/db', '--schema', 'bad-name; drop'], /Invalid schema name/);
   usageError(['demo', 'unload'], /Unknown demo command "unload"/);
@@ -94,8 +117,28 @@ test('usage errors exit 2 on stderr and never echo a password from a URL', async
 });
 
 test('analysis commands: windows, sync, ids and defaults', () => {
-  const errors = parseArgs(['errors', '--demo', '--sync', '42', '--window', '24h', '--format=json', '--categories', 'cats.json']);
-  assert.deepEqual(errors, { kind: 'analysis', name: 'errors', source: { demo: true }, schema: 'hightouch_audit', format: 'json', days: 1, syncId: '42', minFailures: 3, categoriesFile: 'cats.json' });
+  const errors = parseArgs([
+    'errors',
+    '--demo',
+    '--sync',
+    '42',
+    '--window',
+    '24h',
+    '--format=json',
+    '--categories',
+    'cats.json',
+  ]);
+  assert.deepEqual(errors, {
+    kind: 'analysis',
+    name: 'errors',
+    source: { demo: true },
+    schema: 'hightouch_audit',
+    format: 'json',
+    days: 1,
+    syncId: '42',
+    minFailures: 3,
+    categoriesFile: 'cats.json',
+  });
   const days = (w: string) => {
     const c = parseArgs(['flapping', '--demo', '--sync', '1', '--window', w]);
     return c.kind === 'analysis' ? c.days : undefined;
@@ -106,7 +149,10 @@ test('analysis commands: windows, sync, ids and defaults', () => {
   assert.equal(days('48h'), 2);
   assert.equal(days('36h'), 2, 'hours round up: the window never covers less than asked');
   const health = parseArgs(['health', '--url', 'postgres://u@h/db']);
-  assert.ok(health.kind === 'analysis' && health.days === 1 && health.syncId === null, 'health looks at the last day by default');
+  assert.ok(
+    health.kind === 'analysis' && health.days === 1 && health.syncId === null,
+    'health looks at the last day by default',
+  );
   const flapping = parseArgs(['flapping', '--demo', '--sync', '7']);
   assert.ok(flapping.kind === 'analysis' && flapping.days === 30);
   const timeline = parseArgs(['timeline', 'row-9', '--demo']);
@@ -117,7 +163,10 @@ test('analysis commands: windows, sync, ids and defaults', () => {
   assert.ok(run.kind === 'analysis' && run.id === '-123');
   const help = parseArgs(['check', '--help']);
   assert.ok(help.kind === 'help' && /exit 0|Exit 0/i.test(help.text) && /--max-failure-rate/.test(help.text));
-  assert.match(parseArgs(['--help']).kind === 'help' ? (parseArgs(['--help']) as { text: string }).text : '', /synclogs check/);
+  assert.match(
+    parseArgs(['--help']).kind === 'help' ? (parseArgs(['--help']) as { text: string }).text : '',
+    /synclogs check/,
+  );
 });
 
 test('check limits: counts, and failure rates as fractions or percentages', () => {
@@ -125,7 +174,11 @@ test('check limits: counts, and failure rates as fractions or percentages', () =
     const c = parseArgs(['check', '--demo', ...args]);
     return c.kind === 'analysis' ? c.limits : undefined;
   };
-  assert.deepEqual(limits('--max-new-templates', '0', '--max-stuck-rows', '10', '--max-failure-rate', '0.05'), { maxNewTemplates: 0, maxStuckRows: 10, maxFailureRate: 0.05 });
+  assert.deepEqual(limits('--max-new-templates', '0', '--max-stuck-rows', '10', '--max-failure-rate', '0.05'), {
+    maxNewTemplates: 0,
+    maxStuckRows: 10,
+    maxFailureRate: 0.05,
+  });
   assert.deepEqual(limits('--max-failure-rate', '5%'), { maxFailureRate: 0.05 });
   assert.deepEqual(limits('--max-failure-rate=12.5%'), { maxFailureRate: 0.125 });
   usageError(['check', '--demo'], /at least one limit/);
@@ -173,12 +226,40 @@ test('a check that cannot run exits 2, not 1 (1 means a limit tripped)', async (
 
 test('query --all and --out: every row, in csv unless --format or the file name says otherwise', () => {
   const url = 'postgres://me@db/x';
-  assert.deepEqual(parseArgs(['query', '--url', url, '--all', 'select 1']), { kind: 'queryAll', source: { url }, format: 'csv', sql: 'select 1' });
-  assert.deepEqual(parseArgs(['query', '--demo', '--all', '--format', 'jsonl', 'select 1']), { kind: 'queryAll', source: { demo: true }, format: 'jsonl', sql: 'select 1' });
-  assert.deepEqual(parseArgs(['query', '--demo', '--out', 'runs.TSV', 'select 1']), { kind: 'queryAll', source: { demo: true }, format: 'tsv', out: 'runs.TSV', sql: 'select 1' });
+  assert.deepEqual(parseArgs(['query', '--url', url, '--all', 'select 1']), {
+    kind: 'queryAll',
+    source: { url },
+    format: 'csv',
+    sql: 'select 1',
+  });
+  assert.deepEqual(parseArgs(['query', '--demo', '--all', '--format', 'jsonl', 'select 1']), {
+    kind: 'queryAll',
+    source: { demo: true },
+    format: 'jsonl',
+    sql: 'select 1',
+  });
+  assert.deepEqual(parseArgs(['query', '--demo', '--out', 'runs.TSV', 'select 1']), {
+    kind: 'queryAll',
+    source: { demo: true },
+    format: 'tsv',
+    out: 'runs.TSV',
+    sql: 'select 1',
+  });
   assert.deepEqual(parseArgs(['query', '--demo', '--out', 'a.ndjson', 'select 1']).kind, 'queryAll');
-  assert.equal((parseArgs(['query', '--demo', '--out', 'x.data', '--format', 'json', 'select 1']) as { format: string }).format, 'json');
-  assert.throws(() => parseArgs(['query', '--demo', '--out', 'x.data', 'select 1']), (e: UsageError) => e instanceof UsageError && /Cannot tell the format from "x\.data"/.test(e.message));
-  assert.throws(() => parseArgs(['query', '--demo', '--all', '--format', 'table', 'select 1']), (e: UsageError) => /needs every row before it can align/.test(e.message));
-  assert.throws(() => parseArgs(['query', '--demo', '--all', '--max-rows', '5', 'select 1']), (e: UsageError) => /leave out --max-rows/.test(e.message));
+  assert.equal(
+    (parseArgs(['query', '--demo', '--out', 'x.data', '--format', 'json', 'select 1']) as { format: string }).format,
+    'json',
+  );
+  assert.throws(
+    () => parseArgs(['query', '--demo', '--out', 'x.data', 'select 1']),
+    (e: UsageError) => e instanceof UsageError && /Cannot tell the format from "x\.data"/.test(e.message),
+  );
+  assert.throws(
+    () => parseArgs(['query', '--demo', '--all', '--format', 'table', 'select 1']),
+    (e: UsageError) => /needs every row before it can align/.test(e.message),
+  );
+  assert.throws(
+    () => parseArgs(['query', '--demo', '--all', '--max-rows', '5', 'select 1']),
+    (e: UsageError) => /leave out --max-rows/.test(e.message),
+  );
 });

@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csvField, formatCsv, formatJson, formatLoadProgressLine, formatLoadSummary, formatTable } from '../../src/cli/format';
+import {
+  csvField,
+  formatCsv,
+  formatJson,
+  formatLoadProgressLine,
+  formatLoadSummary,
+  formatTable,
+} from '../../src/cli/format';
 import type { QueryResult } from '../../src/shared/queryResult';
 
 const result = (columns: string[], rows: unknown[][], extra: Partial<QueryResult> = {}): QueryResult => ({
@@ -67,7 +74,13 @@ test('table footer tells when rows were left out; command results print their ta
 });
 
 test('json is an array of objects keyed by column name, repeated names kept apart', () => {
-  const r = result(['?column?', '?column?', 'doc'], [[1, 'a', { k: [true] }], [2, null, null]]);
+  const r = result(
+    ['?column?', '?column?', 'doc'],
+    [
+      [1, 'a', { k: [true] }],
+      [2, null, null],
+    ],
+  );
   assert.deepEqual(JSON.parse(formatJson(r)), [
     { '?column?': 1, '?column?_2': 'a', doc: { k: [true] } },
     { '?column?': 2, '?column?_2': null, doc: null },
@@ -76,10 +89,16 @@ test('json is an array of objects keyed by column name, repeated names kept apar
 });
 
 test('load progress shows rows, rate and ETA; the summary shows totals', () => {
-  const line = formatLoadProgressLine({ phase: 'changelog', rowsWritten: 1_000_000, rowsExpected: 10_000_000, message: '' }, 10_000);
+  const line = formatLoadProgressLine(
+    { phase: 'changelog', rowsWritten: 1_000_000, rowsExpected: 10_000_000, message: '' },
+    10_000,
+  );
   assert.equal(line, 'changelog: 1,000,000 / 10,000,000 rows (10%), 100,000 rows/s, ETA 1m30s');
   assert.equal(formatLoadProgressLine({ phase: 'changelog', rowsWritten: 0, message: '' }, 0), 'changelog: 0 rows');
-  const summary = formatLoadSummary({ syncs: 8, runs: 4000, changelogRows: 300_000, snapshotRows: 90_000, elapsedMs: 6000 }, 'hightouch_audit');
+  const summary = formatLoadSummary(
+    { syncs: 8, runs: 4000, changelogRows: 300_000, snapshotRows: 90_000, elapsedMs: 6000 },
+    'hightouch_audit',
+  );
   assert.match(summary, /schema hightouch_audit in 6s/);
   assert.match(summary, /300,000 changelog rows, 90,000 snapshot rows/);
   assert.match(summary, /50,000 changelog rows\/s/);
@@ -96,7 +115,12 @@ const legacy = { table: legacyTable, csv: legacyCsv, json: legacyJson };
 
 /** Results the old one-string formatters could print: the streamed chunks must add up to the same bytes. */
 function variedResults(): QueryResult[] {
-  const many = Array.from({ length: 30_000 }, (_, i) => [i, `row ${i}, "quoted"\nnext line`, i % 7 ? { n: i, tags: ['a', i] } : null, i % 3 === 0]);
+  const many = Array.from({ length: 30_000 }, (_, i) => [
+    i,
+    `row ${i}, "quoted"\nnext line`,
+    i % 7 ? { n: i, tags: ['a', i] } : null,
+    i % 3 === 0,
+  ]);
   return [
     result(['n', 'text', 'doc', 'flag'], many),
     result(['big'], [['x'.repeat(3 * CHUNK_CHARS + 17)], ['😀'.repeat(CHUNK_CHARS)], ['short']]),
@@ -106,7 +130,13 @@ function variedResults(): QueryResult[] {
     result(['empty'], []),
     result([], [], { command: 'INSERT', rowCount: 3 }),
     result([], [], { command: 'CREATE' }),
-    result(['ünïcödé', 'ﾃｰﾌﾞﾙ'], [['naïve café', 'テスト'], ['tab\there', 'cr\rlf\r\n']]),
+    result(
+      ['ünïcödé', 'ﾃｰﾌﾞﾙ'],
+      [
+        ['naïve café', 'テスト'],
+        ['tab\there', 'cr\rlf\r\n'],
+      ],
+    ),
   ];
 }
 
@@ -138,7 +168,10 @@ test('table escapes terminal control characters as psql does; CSV and JSON stay 
   const hostile = 'a\x1b[2J\x1b]0;pwned\x07b\x7f\x9b31mc\u202eexe.pdf\u2028d\u0000';
   const r = result([`col\x1b[31m`], [[hostile], ['x\r\ny\tz']], { command: undefined });
   const table = formatTable(r, { maxCellWidth: 200 });
-  assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/.test(table), JSON.stringify(table));
+  assert.ok(
+    !/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/.test(table),
+    JSON.stringify(table),
+  );
   assert.match(table, /col\\x1B\[31m/);
   assert.ok(table.includes('a\\x1B[2J\\x1B]0;pwned\\x07b\\x7F\\u009B31mc\\u202Eexe.pdf\\u2028d\\x00'), table);
   assert.ok(table.includes('x↵y z'), 'line breaks and tabs keep their old marks');
@@ -151,7 +184,13 @@ test('table escapes terminal control characters as psql does; CSV and JSON stay 
 test('JSON nested 10,000 levels prints as its text in every format; json output stays valid and exact', () => {
   const text = deepJsonText(10_000, '{"k": "v"}');
   // A parsed value past JSON.stringify's stack (about 5,000 levels) is written too.
-  const r = result(['j', 'n'], [[{ $jsonText: text }, 1], [deepJsonValue(5_000), 2]]);
+  const r = result(
+    ['j', 'n'],
+    [
+      [{ $jsonText: text }, 1],
+      [deepJsonValue(5_000), 2],
+    ],
+  );
   const json = formatJson(r);
   assert.ok(json.includes(`"j": ${text}`), 'the kept text is embedded raw');
   const parsed = JSON.parse(json) as { j: unknown; n: number }[];

@@ -24,7 +24,10 @@ class SlowStdout extends EventEmitter {
 const tick = () => new Promise((r) => setImmediate(r));
 
 const bigResult = (): QueryResult => ({
-  columns: [{ name: 'n', type: 'int4' }, { name: 't', type: 'text' }],
+  columns: [
+    { name: 'n', type: 'int4' },
+    { name: 't', type: 'text' },
+  ],
   rows: Array.from({ length: 20_000 }, (_, i) => [i, `text ${i} `.repeat(5)]),
   rowCount: 20_000,
   truncated: false,

@@ -21,7 +21,15 @@ describe('collectConnection', () => {
     ]);
     const form = await collectConnection(p, { takenNames: [] });
     assert.deepEqual(form, {
-      settings: { name: 'Local PG', kind: 'postgres', host: '127.0.0.1', port: 55432, database: 'analytics', user: 'reader', ssl: 'disable' },
+      settings: {
+        name: 'Local PG',
+        kind: 'postgres',
+        host: '127.0.0.1',
+        port: 55432,
+        database: 'analytics',
+        user: 'reader',
+        ssl: 'disable',
+      },
       secrets: { password: 's3cret-pw' },
     });
     assert.equal(p.remaining.length, 0);
@@ -45,7 +53,15 @@ describe('collectConnection', () => {
       { 'key.p8': '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n' },
     );
     const form = await collectConnection(p, { takenNames: [] });
-    assert.deepEqual(form?.settings, { name: 'SF', kind: 'snowflake', account: 'myorg-acct', user: 'LOADER', role: 'ANALYST', database: 'ANALYTICS', auth: 'keyPair' });
+    assert.deepEqual(form?.settings, {
+      name: 'SF',
+      kind: 'snowflake',
+      account: 'myorg-acct',
+      user: 'LOADER',
+      role: 'ANALYST',
+      database: 'ANALYTICS',
+      auth: 'keyPair',
+    });
     assert.deepEqual(Object.keys(form?.secrets ?? {}), ['privateKey']);
   });
 
@@ -59,13 +75,29 @@ describe('collectConnection', () => {
       { expect: /pick: .*sign in/, answer: 'Service-account key file (JSON)' },
       { expect: /pick: .*Service-account key file/, answer: 'Keep the stored key' },
     ]);
-    const initial = { name: 'BQ', kind: 'bigquery' as const, database: 'my-project', auth: 'serviceAccountKey' as const };
-    const form = await collectConnection(p, { takenNames: [], initial, kind: 'bigquery', knownSecrets: () => new Set(['serviceAccountKey'] as const) });
-    assert.deepEqual(form, { settings: { name: 'BQ', kind: 'bigquery', database: 'my-project', location: 'EU', auth: 'serviceAccountKey' }, secrets: {} });
+    const initial = {
+      name: 'BQ',
+      kind: 'bigquery' as const,
+      database: 'my-project',
+      auth: 'serviceAccountKey' as const,
+    };
+    const form = await collectConnection(p, {
+      takenNames: [],
+      initial,
+      kind: 'bigquery',
+      knownSecrets: () => new Set(['serviceAccountKey'] as const),
+    });
+    assert.deepEqual(form, {
+      settings: { name: 'BQ', kind: 'bigquery', database: 'my-project', location: 'EU', auth: 'serviceAccountKey' },
+      secrets: {},
+    });
   });
 
   it('stops when the user cancels, and refuses a name in use', async () => {
-    assert.equal(await collectConnection(scriptedPrompter([{ expect: /pick/, answer: undefined }]), { takenNames: [] }), undefined);
+    assert.equal(
+      await collectConnection(scriptedPrompter([{ expect: /pick/, answer: undefined }]), { takenNames: [] }),
+      undefined,
+    );
     const p = scriptedPrompter([
       { expect: /pick/, answer: 'Databricks SQL' },
       { expect: /name/, answer: 'Prod' },
@@ -78,11 +110,24 @@ describe('validateField', () => {
   it('says what is wrong with a value, and accepts good ones', () => {
     assert.match(validateField('postgres', field('postgres', 'port'), '99999') ?? '', /1 to 65535/);
     assert.equal(validateField('postgres', field('postgres', 'port'), '5432'), undefined);
-    assert.match(validateField('databricks', field('databricks', 'host'), 'https://dbc.cloud.databricks.com') ?? '', /without https:\/\//);
-    assert.match(validateField('databricks', field('databricks', 'httpPath'), 'sql/1.0/warehouses/x') ?? '', /starts with "\/"/);
-    assert.match(validateField('bigquery', field('bigquery', 'database'), 'My_Project') ?? '', /Invalid BigQuery project/);
+    assert.match(
+      validateField('databricks', field('databricks', 'host'), 'https://dbc.cloud.databricks.com') ?? '',
+      /without https:\/\//,
+    );
+    assert.match(
+      validateField('databricks', field('databricks', 'httpPath'), 'sql/1.0/warehouses/x') ?? '',
+      /starts with "\/"/,
+    );
+    assert.match(
+      validateField('bigquery', field('bigquery', 'database'), 'My_Project') ?? '',
+      /Invalid BigQuery project/,
+    );
     assert.match(validateField('postgres', field('postgres', 'schema'), 'bad-name') ?? '', /Invalid schema/);
-    assert.equal(validateField('snowflake', field('snowflake', 'warehouse'), ''), undefined, 'optional fields may stay empty');
+    assert.equal(
+      validateField('snowflake', field('snowflake', 'warehouse'), ''),
+      undefined,
+      'optional fields may stay empty',
+    );
     assert.match(validateField('snowflake', field('snowflake', 'account'), ' ') ?? '', /required/);
   });
 });

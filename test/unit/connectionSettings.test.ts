@@ -12,7 +12,10 @@ test('valid connections pass, bad ones are skipped with a message that says how 
     { name: 'Y', kind: 'postgres', port: 70000 },
     42,
   ]);
-  assert.deepEqual(connections.map((c) => c.name), ['Prod']);
+  assert.deepEqual(
+    connections.map((c) => c.name),
+    ['Prod'],
+  );
   assert.equal(problems.length, 6);
   assert.match(problems[0], /"Prod" is used twice/);
   assert.match(problems[1], /built-in Demo/);
@@ -35,7 +38,10 @@ test('each kind names the settings it cannot connect without', () => {
     { name: 'RS', kind: 'redshift', host: 'rs.example.com' },
     { name: 'SF2', kind: 'snowflake', account: 'a', user: 'u', auth: 'personalAccessToken' },
   ]);
-  assert.deepEqual(connections.map((c) => c.name), ['RS']);
+  assert.deepEqual(
+    connections.map((c) => c.name),
+    ['RS'],
+  );
   assert.match(problems[0], /"SF"\): set "user"/);
   assert.match(problems[1], /"BQ"\): set "database" \(the project holding the sync-log dataset\)/);
   assert.match(problems[2], /"DBX"\): set "httpPath"/);

@@ -26,6 +26,10 @@ test('asks only above the threshold; a negative threshold never asks', () => {
   assert.match(q.message, /scan 10\.0 GiB on BigQuery \("prod"\)/);
   assert.match(q.detail, /syncLogs\.bigquery\.confirmBytesAbove/);
   assert.ok(costQuestion(1, 0, 'prod'), 'threshold 0 asks for anything that scans');
-  assert.equal(costQuestion(0, 0, 'prod'), undefined, 'a query that scans nothing (cached, metadata) is not asked about');
+  assert.equal(
+    costQuestion(0, 0, 'prod'),
+    undefined,
+    'a query that scans nothing (cached, metadata) is not asked about',
+  );
   assert.equal(costQuestion(1e15, -1, 'prod'), undefined);
 });

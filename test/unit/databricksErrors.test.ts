@@ -4,13 +4,20 @@ import { toDatabricksError, type DatabricksErrorContext } from '../../src/wareho
 import { QueryCancelledError } from '../../src/warehouse/warehouse';
 import { WarehouseError } from '../../src/warehouse/warehouseError';
 
-const ctx: DatabricksErrorContext = { host: 'dbc-123.cloud.databricks.com', path: '/sql/1.0/warehouses/abc', token: 'dapi0123456789abcdef' };
+const ctx: DatabricksErrorContext = {
+  host: 'dbc-123.cloud.databricks.com',
+  path: '/sql/1.0/warehouses/abc',
+  token: 'dapi0123456789abcdef',
+};
 
 /** Errors shaped like the driver's: THTTPException, StatusError, OperationStateError, node-fetch FetchError. */
-const http = (statusCode: number) => Object.assign(new Error(`Received a response with a bad HTTP status code: ${statusCode}`), { statusCode });
+const http = (statusCode: number) =>
+  Object.assign(new Error(`Received a response with a bad HTTP status code: ${statusCode}`), { statusCode });
 const status = (message: string) => ({ name: 'Status Error', message, code: -1 });
-const opState = (errorCode: string, response?: Record<string, unknown>) => Object.assign(new Error('The operation failed due to an error'), { errorCode, response });
-const fetchError = (code: string, message = `request failed, reason: ${code}`) => Object.assign(new Error(message), { type: 'system', code, errno: code });
+const opState = (errorCode: string, response?: Record<string, unknown>) =>
+  Object.assign(new Error('The operation failed due to an error'), { errorCode, response });
+const fetchError = (code: string, message = `request failed, reason: ${code}`) =>
+  Object.assign(new Error(message), { type: 'system', code, errno: code });
 
 function warehouseError(err: unknown, extra: Partial<DatabricksErrorContext> = {}): WarehouseError {
   const mapped = toDatabricksError(err, { ...ctx, ...extra });
@@ -56,7 +63,10 @@ describe('toDatabricksError', () => {
       '[SCHEMA_NOT_FOUND] The schema `main`.`hightouch_audit` cannot be found. SQLSTATE: 42704',
     ];
     for (const text of texts) {
-      const err = warehouseError(opState('ERROR', { errorMessage: `${text}\n\tat org.apache.spark...`, displayMessage: text }), { catalog: 'main', schema: 'hightouch_audit' });
+      const err = warehouseError(
+        opState('ERROR', { errorMessage: `${text}\n\tat org.apache.spark...`, displayMessage: text }),
+        { catalog: 'main', schema: 'hightouch_audit' },
+      );
       assert.match(err.message, /syncLogs\.schema/);
       assert.match(err.message, /main\.hightouch_audit/);
       assert.match(err.message, /sync logs are enabled/);
@@ -67,13 +77,24 @@ describe('toDatabricksError', () => {
 
   it('a syntax error gives line and 1-based column, and the line of the statement', () => {
     const sql = 'select *\nfrom t wher x = 1';
-    const err = warehouseError(status("[PARSE_SYNTAX_ERROR] Syntax error at or near 'x'. SQLSTATE: 42601 (line 2, pos 12)\n\n== SQL ==\n..."), { sql });
+    const err = warehouseError(
+      status("[PARSE_SYNTAX_ERROR] Syntax error at or near 'x'. SQLSTATE: 42601 (line 2, pos 12)\n\n== SQL ==\n..."),
+      { sql },
+    );
     assert.equal(err.code, 'PARSE_SYNTAX_ERROR');
-    assert.match(err.message, /^\[PARSE_SYNTAX_ERROR\] Syntax error at or near 'x' at line 2, column 13: from t wher x = 1 \(SQLSTATE 42601\)\.$/);
+    assert.match(
+      err.message,
+      /^\[PARSE_SYNTAX_ERROR\] Syntax error at or near 'x' at line 2, column 13: from t wher x = 1 \(SQLSTATE 42601\)\.$/,
+    );
   });
 
   it('missing permissions say what to ask an administrator for', () => {
-    const err = warehouseError(opState('ERROR', { displayMessage: '[INSUFFICIENT_PERMISSIONS] Insufficient privileges: User does not have SELECT on Table x. SQLSTATE: 42501' }));
+    const err = warehouseError(
+      opState('ERROR', {
+        displayMessage:
+          '[INSUFFICIENT_PERMISSIONS] Insufficient privileges: User does not have SELECT on Table x. SQLSTATE: 42501',
+      }),
+    );
     assert.equal(err.code, 'INSUFFICIENT_PERMISSIONS');
     assert.match(err.message, /Ask an administrator to grant/);
     assert.match(err.message, /SELECT/);
@@ -81,7 +102,10 @@ describe('toDatabricksError', () => {
 
   it('cancel and timeout states become QueryCancelledError; the timeout names the setting', () => {
     assert.ok(toDatabricksError(opState('CANCELED')) instanceof QueryCancelledError);
-    for (const err of [opState('TIMEOUT'), status('[QUERY_EXECUTION_TIMEOUT_EXCEEDED] Query execution was cancelled after 30 s.')]) {
+    for (const err of [
+      opState('TIMEOUT'),
+      status('[QUERY_EXECUTION_TIMEOUT_EXCEEDED] Query execution was cancelled after 30 s.'),
+    ]) {
       const mapped = toDatabricksError(err, { statementTimeoutMs: 30_000 });
       assert.ok(mapped instanceof QueryCancelledError);
       assert.match(mapped.message, /\(30 s\).*syncLogs\.queryTimeoutSeconds/);
@@ -96,7 +120,10 @@ describe('toDatabricksError', () => {
   it('never repeats the token, and unwraps the driver retry error', () => {
     const err = warehouseError(status(`bad header Authorization: Bearer ${ctx.token}`));
     assert.ok(!err.message.includes(ctx.token as string));
-    const retried = Object.assign(new Error('Max retry count exceeded'), { errorCode: 'ATTEMPTS_EXCEEDED', payload: fetchError('ECONNREFUSED') });
+    const retried = Object.assign(new Error('Max retry count exceeded'), {
+      errorCode: 'ATTEMPTS_EXCEEDED',
+      payload: fetchError('ECONNREFUSED'),
+    });
     assert.match(warehouseError(retried).message, /Connection refused/);
   });
 });

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { databricksBind, databricksTypeName, normalizeDatabricksCell, timestampCell } from '../../src/warehouse/databricksTypes';
+import {
+  databricksBind,
+  databricksTypeName,
+  normalizeDatabricksCell,
+  timestampCell,
+} from '../../src/warehouse/databricksTypes';
 
 const desc = (type: number, qualifiers?: Record<string, { i32Value: number }>) => ({
   columnName: 'c',
@@ -11,7 +16,10 @@ describe('databricksTypeName', () => {
   it('names Thrift type ids as Databricks spells them, with decimal precision', () => {
     assert.equal(databricksTypeName(desc(4)), 'bigint');
     assert.equal(databricksTypeName(desc(8)), 'timestamp');
-    assert.equal(databricksTypeName(desc(15, { precision: { i32Value: 38 }, scale: { i32Value: 6 } })), 'decimal(38,6)');
+    assert.equal(
+      databricksTypeName(desc(15, { precision: { i32Value: 38 }, scale: { i32Value: 6 } })),
+      'decimal(38,6)',
+    );
     assert.equal(databricksTypeName({ columnName: 'c', typeDesc: { types: [{ arrayEntry: {} }] } }), 'array');
   });
 });
@@ -21,7 +29,10 @@ describe('normalizeDatabricksCell', () => {
     assert.equal(normalizeDatabricksCell('2026-11-01 10:00:00.123456', 'timestamp'), '2026-11-01T10:00:00.123456Z');
     assert.equal(normalizeDatabricksCell('2026-11-01 10:00:00', 'timestamp'), '2026-11-01T10:00:00Z');
     assert.equal(timestampCell('2026-11-01 10:00:00.5+02:00'), '2026-11-01T08:00:00.5Z');
-    assert.equal(normalizeDatabricksCell(new Date(Date.UTC(2026, 10, 1, 10, 0, 0, 123)), 'timestamp'), '2026-11-01T10:00:00.123Z');
+    assert.equal(
+      normalizeDatabricksCell(new Date(Date.UTC(2026, 10, 1, 10, 0, 0, 123)), 'timestamp'),
+      '2026-11-01T10:00:00.123Z',
+    );
     assert.equal(normalizeDatabricksCell('not a time', 'timestamp'), 'not a time');
   });
 
@@ -80,7 +91,9 @@ describe('deeply nested complex values', () => {
     const { deepJsonText, deepJsonValue, crossesPostMessage } = await import('../support/deepJson');
     const text = deepJsonText(10_000);
     assert.deepEqual(crossesPostMessage(normalizeDatabricksCell(text, 'array')), { $jsonText: text });
-    assert.deepEqual(crossesPostMessage(normalizeDatabricksCell(deepJsonValue(10_000, 1n), 'array')), { $jsonText: deepJsonText(10_000, '1') });
+    assert.deepEqual(crossesPostMessage(normalizeDatabricksCell(deepJsonValue(10_000, 1n), 'array')), {
+      $jsonText: deepJsonText(10_000, '1'),
+    });
     assert.deepEqual(normalizeDatabricksCell('{"a": [1]}', 'struct'), { a: [1] });
     assert.deepEqual(normalizeDatabricksCell({ a: [1n, null] }, 'struct'), { a: [1, null] });
   });

@@ -33,7 +33,11 @@ test('the timeline shows deep fields as their text, not null, and still diffs th
   assert.equal(t.events[0].fields, deepBefore);
   assert.equal(t.events[1].fields, deepAfter);
   assert.equal(t.hasFields, true);
-  assert.deepEqual(t.events[1].changes, [{ field: 'tier', kind: 'changed', before: '"gold"', after: '"silver"' }], 'the deep, equal doc is not a change');
+  assert.deepEqual(
+    t.events[1].changes,
+    [{ field: 'tier', kind: 'changed', before: '"gold"', after: '"silver"' }],
+    'the deep, equal doc is not a change',
+  );
   structuredClone(t); // what the panel posts
 });
 
@@ -66,8 +70,14 @@ test('a message postMessage cannot take is replaced once by what the panel shows
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(posted, ['showError', 'showError']);
   assert.equal(logged.length, 2);
-  assert.ok(logged.some((l) => /"showResult".*RangeError: Maximum call stack size exceeded/.test(l)), logged.join('\n'));
-  assert.ok(logged.some((l) => /"throws".*could not serialize/.test(l)), 'a synchronous throw is caught too');
+  assert.ok(
+    logged.some((l) => /"showResult".*RangeError: Maximum call stack size exceeded/.test(l)),
+    logged.join('\n'),
+  );
+  assert.ok(
+    logged.some((l) => /"throws".*could not serialize/.test(l)),
+    'a synchronous throw is caught too',
+  );
 
   // A replacement that fails too is logged, not replaced again (no loop).
   const failing = () => Promise.reject(new Error('gone'));

@@ -26,12 +26,15 @@ const CATCH: Record<string, string[]> = {
     '{"error":{"code":429,"message":"Quota exceeded for quota metric"}}',
     'Zendesk API: Rate limited, retry after 60 seconds', // Zendesk
   ],
-  daily_quota: ['607: Daily quota reached', 'Daily limit of 10000 API calls reached for this account', 'Quota exceeded for this project'],
+  daily_quota: [
+    '607: Daily quota reached',
+    'Daily limit of 10000 API calls reached for this account',
+    'Quota exceeded for this project',
+  ],
   ad_account_throttle: [
     '(#80003) There have been too many calls to this ad-account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.',
     '(#80000) There have been too many calls from this ad-account.',
     '(#613) Calls to this api have exceeded the rate limit.', // Facebook's custom-audience throttle
-
   ],
   auth_expired: [
     'invalid_grant: Token has been expired or revoked.', // Google
@@ -41,7 +44,11 @@ const CATCH: Record<string, string[]> = {
     '401 Unauthorized', // webhook
     'EXPIRED_AUTHENTICATION: The OAuth token is expired', // HubSpot
   ],
-  bad_credentials: ['INVALID_LOGIN: Invalid username, password, security token; or user locked out.', 'Invalid API key', 'Authentication failed for user hightouch'],
+  bad_credentials: [
+    'INVALID_LOGIN: Invalid username, password, security token; or user locked out.',
+    'Invalid API key',
+    'Authentication failed for user hightouch',
+  ],
   permission: [
     "USER_PERMISSION_DENIED: User doesn't have permission to access customer.", // Google Ads
     '403 Forbidden', // webhook
@@ -97,8 +104,14 @@ const CATCH: Record<string, string[]> = {
     'CONCURRENT_MODIFICATION: Multiple requests were attempting to modify the same resource at once. Retry the request.', // Google Ads
     '615: Concurrent access limit reached', // Marketo
   ],
-  too_large: ['413 Payload Too Large: attributes object for external_id u_123 exceeds 100KB', 'UserDataError.TOO_MANY_USER_IDENTIFIERS: Too many user identifiers in one operation'],
-  missing_identifier: ['MISSING_USER_IDS: (#100) None of the identifiers for this row (EMAIL, PHONE) could be normalized', 'NULL_EXTERNAL_ID: External ID was blank for Email__c'],
+  too_large: [
+    '413 Payload Too Large: attributes object for external_id u_123 exceeds 100KB',
+    'UserDataError.TOO_MANY_USER_IDENTIFIERS: Too many user identifiers in one operation',
+  ],
+  missing_identifier: [
+    'MISSING_USER_IDS: (#100) None of the identifiers for this row (EMAIL, PHONE) could be normalized',
+    'NULL_EXTERNAL_ID: External ID was blank for Email__c',
+  ],
   duplicate_pk: ["DUPLICATE_PRIMARY_KEY: primary key 'u_123' appears 2 times in the model query"],
   consent: [
     'OPERATIONS_FOR_CUSTOMER_MATCH_NOT_ALLOWED: Customer Match operations are not allowed for this user: consent for ad_user_data is not granted (customer_id 482-193-5521).',
@@ -114,19 +127,32 @@ const CATCH: Record<string, string[]> = {
     'INTERNAL_ERROR: An internal error has occurred. Please retry your request. (request_id: AbCdEfGhIjKlMnOpQrStUv)', // Google Ads
     'Request failed with status code 504', // webhook
   ],
-  network: ['read ECONNRESET', 'connect ETIMEDOUT 104.18.42.9:443', 'socket hang up', 'connect ECONNREFUSED 10.0.0.12:5432'],
+  network: [
+    'read ECONNRESET',
+    'connect ETIMEDOUT 104.18.42.9:443',
+    'socket hang up',
+    'connect ECONNREFUSED 10.0.0.12:5432',
+  ],
 };
 
 /** Texts that must not land where a careless pattern would put them: [text, where it belongs, the category it must avoid]. */
 const AVOID: [text: string, want: string, not: string][] = [
   // The two misfiles found on the demo.
   ["1006: Field 'Lead_Score__c' not found", 'schema_drift', 'not_found'],
-  [`500 Internal Server Error: {"message":"Internal server error","errors":["an internal error occurred, request id ${UUID_WITH_429}"]}`, 'transient_5xx', 'rate_limit'],
+  [
+    `500 Internal Server Error: {"message":"Internal server error","errors":["an internal error occurred, request id ${UUID_WITH_429}"]}`,
+    'transient_5xx',
+    'rate_limit',
+  ],
   // Codes inside ids, hyphenated ids, decimals and record ids are not codes.
   ['503 Service Unavailable (request id req-429-7f3a)', 'transient_5xx', 'rate_limit'],
   ['Lead 0035e0000429AbCd could not be synced: service unavailable', 'transient_5xx', 'rate_limit'],
   ['Upstream took 1.429 seconds: gateway timeout', 'transient_5xx', 'rate_limit'],
-  ['OPERATIONS_FOR_CUSTOMER_MATCH_NOT_ALLOWED: consent not granted (customer_id 401-403-4040)', 'consent', 'auth_expired'],
+  [
+    'OPERATIONS_FOR_CUSTOMER_MATCH_NOT_ALLOWED: consent not granted (customer_id 401-403-4040)',
+    'consent',
+    'auth_expired',
+  ],
   ['Contact 51234 not found', 'not_found', 'schema_drift'],
   ['Order ORD-404-1 could not be processed', UNEXPECTED, 'not_found'],
   ['Batch 6060 rejected: Unknown error', UNEXPECTED, 'rate_limit'],
@@ -135,13 +161,21 @@ const AVOID: [text: string, want: string, not: string][] = [
   // A field named in one place and a record missing in another is not drift.
   ["Field 'Email' is invalid; record 'u_1' not found", 'not_found', 'schema_drift'],
   // Specific before generic.
-  ['(#80003) There have been too many calls to this ad-account. See https://developers.facebook.com/docs/graph-api/overview/rate-limiting.', 'ad_account_throttle', 'rate_limit'],
+  [
+    '(#80003) There have been too many calls to this ad-account. See https://developers.facebook.com/docs/graph-api/overview/rate-limiting.',
+    'ad_account_throttle',
+    'rate_limit',
+  ],
   ['409 Conflict: Contact already exists', 'duplicate', 'not_found'],
   ['429: daily limit reached for this app', 'rate_limit', 'daily_quota'],
   ['INVALID_FIELD_FOR_INSERT_UPDATE: Unable to create/update fields: OwnerId', UNEXPECTED, 'schema_drift'],
   // The demo's texts no category is meant for: they are what the Unexpected bucket is for.
   ["Cannot read properties of undefined (reading 'id')", UNEXPECTED, 'not_found'],
-  ['CANNOT_EXECUTE_FLOW_TRIGGER: We can\'t save this record because the “Contact - Sync Owner to Account” process failed. Owner 0055e00000AbCdEfG is inactive. Error ID: 1029384756-19283 (-123456789)', UNEXPECTED, 'transient_5xx'],
+  [
+    "CANNOT_EXECUTE_FLOW_TRIGGER: We can't save this record because the “Contact - Sync Owner to Account” process failed. Owner 0055e00000AbCdEfG is inactive. Error ID: 1029384756-19283 (-123456789)",
+    UNEXPECTED,
+    'transient_5xx',
+  ],
   ['Unexpected token < in JSON at position 0', UNEXPECTED, 'invalid_value'],
   ['TypeError: fetch failed', UNEXPECTED, 'network'],
   ['Your merge fields were invalid. Please enter a value for LNAME', UNEXPECTED, 'invalid_value'],
@@ -156,11 +190,18 @@ test('every default category catches its real-looking texts from each destinatio
     }
   }
   assert.deepEqual(wrong, []);
-  assert.deepEqual(DEFAULT_CATEGORIES.map((c) => c.name).filter((n) => !(n in CATCH)), [], 'a default category without texts');
+  assert.deepEqual(
+    DEFAULT_CATEGORIES.map((c) => c.name).filter((n) => !(n in CATCH)),
+    [],
+    'a default category without texts',
+  );
 });
 
 test('texts a default must not catch land where they belong (the demo misfiles among them)', () => {
-  const wrong = AVOID.filter(([text, want]) => categorize(text, compiled) !== want).map(([text, want, not]) => `${JSON.stringify(text.slice(0, 90))} -> ${categorize(text, compiled)} (want ${want}, not ${not})`);
+  const wrong = AVOID.filter(([text, want]) => categorize(text, compiled) !== want).map(
+    ([text, want, not]) =>
+      `${JSON.stringify(text.slice(0, 90))} -> ${categorize(text, compiled)} (want ${want}, not ${not})`,
+  );
   assert.deepEqual(wrong, []);
   // Each "not" names a real category (a typo would make the case vacuous).
   const names = new Set([...DEFAULT_CATEGORIES.map((c) => c.name), UNEXPECTED]);

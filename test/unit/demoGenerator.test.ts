@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { estimateChangelogRows, generateSyncLog } from '../../src/demo/generator';
 import { DEMO_ANCHOR_ISO } from '../../src/demo/catalog';
-import { DEFAULT_CATEGORIES, categorize as categorizeText, compileCategories } from '../../src/analysis/errorCategories';
+import {
+  DEFAULT_CATEGORIES,
+  categorize as categorizeText,
+  compileCategories,
+} from '../../src/analysis/errorCategories';
 import type { RunRecord, SyncLogChunk } from '../../src/demo/types';
 
 // The generated sync log is checked from its output alone: every invariant below is
@@ -38,7 +42,14 @@ interface Collected {
 }
 
 function collect(scale: number, seed?: number, batchSize?: number): Collected {
-  const out: Collected = { ops: [], runs: [], snapshot: [], chunks: [], totals: { syncs: 0, runs: 0, changelogRows: 0, snapshotRows: 0 }, hash: '' };
+  const out: Collected = {
+    ops: [],
+    runs: [],
+    snapshot: [],
+    chunks: [],
+    totals: { syncs: 0, runs: 0, changelogRows: 0, snapshotRows: 0 },
+    hash: '',
+  };
   // One hash per table: the interleaving of tables in the stream depends on the batch size.
   const hashes = { changelog: createHash('sha256'), runs: createHash('sha256'), snapshot: createHash('sha256') };
   const it = generateSyncLog({ scale, seed, batchSize });
@@ -51,14 +62,29 @@ function collect(scale: number, seed?: number, batchSize?: number): Collected {
     if (c.kind === 'changelog') {
       out.chunks.push({ kind: c.kind, count: c.count, rowsExpected: c.rowsExpected });
       for (let i = 0; i < c.count; i++) {
-        const op = { syncId: c.rows.syncId[i], runId: c.rows.syncRunId[i], op: c.rows.opType[i], rowId: c.rows.rowId[i], status: c.rows.status[i], reason: c.rows.failureReason[i], fields: c.rows.fields[i] };
+        const op = {
+          syncId: c.rows.syncId[i],
+          runId: c.rows.syncRunId[i],
+          op: c.rows.opType[i],
+          rowId: c.rows.rowId[i],
+          status: c.rows.status[i],
+          reason: c.rows.failureReason[i],
+          fields: c.rows.fields[i],
+        };
         out.ops.push(op);
         hashes.changelog.update(JSON.stringify(op));
       }
     } else if (c.kind === 'snapshot') {
       out.chunks.push({ kind: c.kind, count: c.count });
       for (let i = 0; i < c.count; i++) {
-        const row = { syncId: c.rows.syncId[i], op: c.rows.opType[i], rowId: c.rows.rowId[i], status: c.rows.status[i], reason: c.rows.failureReason[i], fields: c.rows.fields[i] };
+        const row = {
+          syncId: c.rows.syncId[i],
+          op: c.rows.opType[i],
+          rowId: c.rows.rowId[i],
+          status: c.rows.status[i],
+          reason: c.rows.failureReason[i],
+          fields: c.rows.fields[i],
+        };
         out.snapshot.push(row);
         hashes.snapshot.update(JSON.stringify(row));
       }
@@ -86,7 +112,8 @@ for (const op of data.ops) {
   list.push(op);
   history.set(key, list);
 }
-for (const list of history.values()) list.sort((a, b) => time(runById.get(a.runId)!.startedAt) - time(runById.get(b.runId)!.startedAt));
+for (const list of history.values())
+  list.sort((a, b) => time(runById.get(a.runId)!.startedAt) - time(runById.get(b.runId)!.startedAt));
 
 const runsBySync = new Map<string, RunRecord[]>();
 for (const r of data.runs) runsBySync.set(r.syncId, [...(runsBySync.get(r.syncId) ?? []), r]);
@@ -105,17 +132,25 @@ test('the workspace: syncs, destinations, models, and a month of runs before the
   for (const [syncId, runs] of runsBySync) {
     assert.match(syncId, /^\d+$/);
     const first = runs[0];
-    assert.equal(new Set(runs.map((r) => `${r.modelName}|${r.primaryKey}|${r.destination}`)).size, 1, 'one model per sync');
+    assert.equal(
+      new Set(runs.map((r) => `${r.modelName}|${r.primaryKey}|${r.destination}`)).size,
+      1,
+      'one model per sync',
+    );
     assert.ok(first.modelName.length > 3 && first.primaryKey.length > 1);
     const days = (time(runs[runs.length - 1].finishedAt) - time(first.startedAt)) / 86_400_000;
     assert.ok(days >= 30, `sync ${syncId} spans ${days.toFixed(1)} days`);
-    for (let i = 1; i < runs.length; i++) assert.ok(time(runs[i].startedAt) > time(runs[i - 1].finishedAt), 'runs of a sync do not overlap');
+    for (let i = 1; i < runs.length; i++)
+      assert.ok(time(runs[i].startedAt) > time(runs[i - 1].finishedAt), 'runs of a sync do not overlap');
   }
   const durations = data.runs.map((r) => (time(r.finishedAt) - time(r.startedAt)) / 1000).sort((a, b) => a - b);
   assert.ok(durations[0] >= 1, 'finished_at after started_at');
   assert.ok(durations[durations.length - 1] < 3 * 3600, 'no run lasts hours');
   assert.ok(durations[Math.floor(durations.length / 2)] < 600, 'most runs take seconds to minutes');
-  assert.ok(data.runs.every((r) => time(r.finishedAt) <= anchor), 'everything ends before the fixed anchor');
+  assert.ok(
+    data.runs.every((r) => time(r.finishedAt) <= anchor),
+    'everything ends before the fixed anchor',
+  );
   assert.equal(new Set(data.runs.map((r) => r.syncRunId)).size, data.runs.length, 'run ids are unique');
   assert.ok(data.runs.every((r) => /^\d+$/.test(r.syncRunId)));
 });
@@ -139,7 +174,8 @@ test('run counters equal the changelog counts of the run, and planned >= attempt
     const c = counted.get(run.syncRunId) ?? {};
     for (const kind of ['Add', 'Change', 'Remove'] as const) {
       const get = (k: string): number => (run as unknown as Record<string, number>)[`${k}${kind}`];
-      for (const k of ['planned', 'attempted', 'succeeded', 'failed']) assert.equal(get(k), c[`${k}${kind}`] ?? 0, `${k}${kind} of run ${run.syncRunId}`);
+      for (const k of ['planned', 'attempted', 'succeeded', 'failed'])
+        assert.equal(get(k), c[`${k}${kind}`] ?? 0, `${k}${kind} of run ${run.syncRunId}`);
       assert.ok(get('planned') >= get('attempted'));
       assert.equal(get('attempted'), get('succeeded') + get('failed'));
     }
@@ -165,11 +201,20 @@ test('failed runs: planning failures write nothing, midway failures and cancella
   const attempted = (r: RunRecord): number => r.attemptedAdd + r.attemptedChange + r.attemptedRemove;
   const atPlanning = failed.filter((r) => planned(r) === 0);
   assert.ok(atPlanning.length >= 5, 'some runs fail before planning');
-  assert.ok(atPlanning.some((r) => /INVALID_SESSION_ID|invalid_grant|EXPIRED_AUTHENTICATION/.test(r.error!)), 'expired credentials');
-  assert.ok(atPlanning.some((r) => /QUERY_COLUMN_MISSING/.test(r.error!)), 'schema drift');
+  assert.ok(
+    atPlanning.some((r) => /INVALID_SESSION_ID|invalid_grant|EXPIRED_AUTHENTICATION/.test(r.error!)),
+    'expired credentials',
+  );
+  assert.ok(
+    atPlanning.some((r) => /QUERY_COLUMN_MISSING/.test(r.error!)),
+    'schema drift',
+  );
   const midway = failed.filter((r) => planned(r) > attempted(r));
   assert.ok(midway.length >= 3, 'some runs stop midway');
-  assert.ok(failed.some((r) => /cancel/i.test(r.error!)), 'a user cancelled a run');
+  assert.ok(
+    failed.some((r) => /cancel/i.test(r.error!)),
+    'a user cancelled a run',
+  );
   const aborted = new Set(data.ops.filter((o) => o.status === 'aborted').map((o) => o.runId));
   for (const id of aborted) assert.equal(runById.get(id)!.status, 'failed', 'aborted rows only in failed runs');
   assert.ok(data.runs.every((r) => r.status === 'failed' || planned(r) === attempted(r)));
@@ -239,7 +284,9 @@ test('a change rewrites one or a few fields, not the whole row', () => {
       const a = JSON.parse(ops[i - 1].fields) as Record<string, unknown>;
       const b = JSON.parse(ops[i].fields) as Record<string, unknown>;
       assert.deepEqual(Object.keys(a), Object.keys(b), 'same columns');
-      counts.push(Object.keys(b).filter((k) => k !== 'updated_at' && JSON.stringify(a[k]) !== JSON.stringify(b[k])).length);
+      counts.push(
+        Object.keys(b).filter((k) => k !== 'updated_at' && JSON.stringify(a[k]) !== JSON.stringify(b[k])).length,
+      );
     }
   }
   counts.sort((x, y) => x - y);
@@ -279,9 +326,14 @@ test('flapping rows: every sync has rows operated on in most of its runs', () =>
   for (const ops of history.values()) busiest.set(ops[0].syncId, Math.max(busiest.get(ops[0].syncId) ?? 0, ops.length));
   for (const [syncId, runs] of runsBySync) {
     const plannedRuns = runs.filter((r) => r.plannedAdd + r.plannedChange + r.plannedRemove > 0).length;
-    assert.ok((busiest.get(syncId) ?? 0) >= Math.max(10, plannedRuns * 0.5), `sync ${syncId}: busiest row has ${busiest.get(syncId)} ops over ${plannedRuns} runs`);
+    assert.ok(
+      (busiest.get(syncId) ?? 0) >= Math.max(10, plannedRuns * 0.5),
+      `sync ${syncId}: busiest row has ${busiest.get(syncId)} ops over ${plannedRuns} runs`,
+    );
   }
-  const enterExit = [...history.values()].some((ops) => ops.filter((o) => o.op === 'removed').length >= 5 && ops.filter((o) => o.op === 'added').length >= 5);
+  const enterExit = [...history.values()].some(
+    (ops) => ops.filter((o) => o.op === 'removed').length >= 5 && ops.filter((o) => o.op === 'added').length >= 5,
+  );
   assert.ok(enterExit, 'some row keeps entering and leaving its model');
 });
 
@@ -297,7 +349,8 @@ test('failure texts: categories differ per sync, a few are unexpected, one start
   const topBySync = new Map<string, string>();
   for (const syncId of runsBySync.keys()) {
     const counts = new Map<string, number>();
-    for (const o of failed) if (o.syncId === syncId) counts.set(categorize(o.reason!), (counts.get(categorize(o.reason!)) ?? 0) + 1);
+    for (const o of failed)
+      if (o.syncId === syncId) counts.set(categorize(o.reason!), (counts.get(categorize(o.reason!)) ?? 0) + 1);
     const top = [...counts].sort((a, b) => b[1] - a[1])[0];
     if (top) topBySync.set(syncId, top[0]);
   }
@@ -311,15 +364,26 @@ test('failure texts: categories differ per sync, a few are unexpected, one start
     const seen = firstSeen.get(key) ?? { at, n: 0 };
     firstSeen.set(key, { at: Math.min(seen.at, at), n: seen.n + 1 });
   }
-  const late = [...firstSeen].filter(([key, v]) => v.n >= 5 && v.at - time(runsBySync.get(key.split('|')[0])![0].startedAt) > 10 * 86_400_000);
+  const late = [...firstSeen].filter(
+    ([key, v]) => v.n >= 5 && v.at - time(runsBySync.get(key.split('|')[0])![0].startedAt) > 10 * 86_400_000,
+  );
   assert.ok(late.length >= 1, 'an error category appears only mid-month');
 });
 
 test('hostile third-party text is kept verbatim', () => {
   const texts = [...data.ops.map((o) => o.reason ?? ''), ...data.runs.map((r) => r.error ?? '')];
-  assert.ok(texts.some((t) => t.includes('<img src=x onerror=alert(1)>')), 'markup in a failure reason');
-  assert.ok(texts.some((t) => /<html>[\s\S]*502 Bad Gateway[\s\S]*<\/html>/.test(t)), 'a proxy error page');
-  assert.ok(texts.some((t) => /\b[\w.+-]+@[\w-]+\.[\w.]+\b/.test(t)), 'e-mails embedded in texts');
+  assert.ok(
+    texts.some((t) => t.includes('<img src=x onerror=alert(1)>')),
+    'markup in a failure reason',
+  );
+  assert.ok(
+    texts.some((t) => /<html>[\s\S]*502 Bad Gateway[\s\S]*<\/html>/.test(t)),
+    'a proxy error page',
+  );
+  assert.ok(
+    texts.some((t) => /\b[\w.+-]+@[\w-]+\.[\w.]+\b/.test(t)),
+    'e-mails embedded in texts',
+  );
 });
 
 test('deterministic: same seed and scale give the same bytes, whatever the batch size; another seed differs', () => {
@@ -334,13 +398,19 @@ test('streams: batches are bounded and interleaved with runs; progress estimates
   assert.ok(changelog.length >= data.ops.length / batchSize);
   assert.ok(small.chunks.every((c) => c.count <= batchSize));
   const firstBatch = small.chunks.findIndex((c) => c.kind === 'changelog');
-  assert.ok(small.chunks.slice(firstBatch).some((c) => c.kind === 'run'), 'rows are yielded before the history is complete');
+  assert.ok(
+    small.chunks.slice(firstBatch).some((c) => c.kind === 'run'),
+    'rows are yielded before the history is complete',
+  );
   assert.equal(small.totals.changelogRows, data.ops.length);
   assert.equal(small.totals.snapshotRows, data.snapshot.length);
   assert.equal(small.totals.runs, data.runs.length);
   assert.equal(changelog[changelog.length - 1].rowsExpected, data.ops.length, 'the last estimate is exact');
   const estimate = estimateChangelogRows(SCALE);
-  assert.ok(estimate > data.ops.length / 2 && estimate < data.ops.length * 2, `estimate ${estimate} vs ${data.ops.length}`);
+  assert.ok(
+    estimate > data.ops.length / 2 && estimate < data.ops.length * 2,
+    `estimate ${estimate} vs ${data.ops.length}`,
+  );
 });
 
 test('scale multiplies model sizes, and so the changelog', () => {

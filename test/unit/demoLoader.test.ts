@@ -35,7 +35,12 @@ test('row counts equal the LoadStats', async () => {
     (select count(*)::int from ${SCHEMA}.sync_snapshot) as snapshot,
     (select count(*)::int from ${SCHEMA}.sync_runs) as runs,
     (select count(distinct sync_id)::int from ${SCHEMA}.sync_runs) as syncs`);
-  assert.deepEqual(counts, { changelog: stats.changelogRows, snapshot: stats.snapshotRows, runs: stats.runs, syncs: stats.syncs });
+  assert.deepEqual(counts, {
+    changelog: stats.changelogRows,
+    snapshot: stats.snapshotRows,
+    runs: stats.runs,
+    syncs: stats.syncs,
+  });
   assert.ok(stats.changelogRows > 10_000 && stats.snapshotRows > 1000 && stats.elapsedMs > 0);
 });
 
@@ -44,7 +49,8 @@ test('column types are the documented ones', async () => {
     `select table_name, column_name, data_type from information_schema.columns where table_schema = $1`,
     [SCHEMA],
   );
-  const type = (t: string, c: string): string | undefined => cols.find((x) => x.table_name === t && x.column_name === c)?.data_type;
+  const type = (t: string, c: string): string | undefined =>
+    cols.find((x) => x.table_name === t && x.column_name === c)?.data_type;
   assert.equal(type('sync_changelog', 'fields'), 'jsonb');
   assert.equal(type('sync_changelog', 'sync_run_id'), 'text');
   assert.equal(type('sync_snapshot', 'sync_run_id'), undefined, 'the snapshot has no run id');
@@ -127,17 +133,37 @@ test('snapshot rows carry the latest operation of their row; removed rows are ab
     from ${SCHEMA}.sync_snapshot s
     left join latest l on l.sync_id = s.sync_id and l.row_id = s.row_id
     left join last_run lr on lr.sync_id = s.sync_id`);
-  assert.deepEqual(r, { without_history: 0, removed_in_snapshot: 0, differing: 0, wrong_op: 0, total: stats.snapshotRows, duplicates: 0 });
+  assert.deepEqual(r, {
+    without_history: 0,
+    removed_in_snapshot: 0,
+    differing: 0,
+    wrong_op: 0,
+    total: stats.snapshotRows,
+    duplicates: 0,
+  });
 });
 
 test('indexes, statistics and the marker exist after the load', async () => {
   const indexes = await rows<{ indexdef: string }>(`select indexdef from pg_indexes where schemaname = $1`, [SCHEMA]);
-  for (const cols of ['sync_changelog USING btree (sync_run_id)', 'sync_changelog USING btree (sync_id, row_id)', 'sync_runs USING btree (sync_id, started_at)', 'sync_snapshot USING btree (sync_id, status)']) {
-    assert.ok(indexes.some((i) => i.indexdef.includes(cols)), `index on ${cols}`);
+  for (const cols of [
+    'sync_changelog USING btree (sync_run_id)',
+    'sync_changelog USING btree (sync_id, row_id)',
+    'sync_runs USING btree (sync_id, started_at)',
+    'sync_snapshot USING btree (sync_id, status)',
+  ]) {
+    assert.ok(
+      indexes.some((i) => i.indexdef.includes(cols)),
+      `index on ${cols}`,
+    );
   }
-  const analyzed = await one<{ n: number }>(`select count(*)::int as n from pg_stat_user_tables where schemaname = $1 and last_analyze is not null`, [SCHEMA]);
+  const analyzed = await one<{ n: number }>(
+    `select count(*)::int as n from pg_stat_user_tables where schemaname = $1 and last_analyze is not null`,
+    [SCHEMA],
+  );
   assert.equal(analyzed.n, 3);
-  const { comment } = await one<{ comment: string }>(`select obj_description($1::regclass, 'pg_class') as comment`, [`${SCHEMA}.sync_runs`]);
+  const { comment } = await one<{ comment: string }>(`select obj_description($1::regclass, 'pg_class') as comment`, [
+    `${SCHEMA}.sync_runs`,
+  ]);
   assert.equal(comment, demoMarker({ scale: 0.1 }));
   assert.ok(comment.includes(GENERATOR_VERSION));
 });

@@ -5,7 +5,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isHolderAlive, processStartId, readLockInfo, releaseLock, tryLock, type LockInfo } from '../../src/warehouse/demoLock';
+import {
+  isHolderAlive,
+  processStartId,
+  readLockInfo,
+  releaseLock,
+  tryLock,
+  type LockInfo,
+} from '../../src/warehouse/demoLock';
 
 const dir = mkdtempSync(join(tmpdir(), 'synclogs-lock-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,18 +20,28 @@ let n = 0;
 const lockFile = () => join(dir, `demo-${++n}.lock`);
 const write = (file: string, info: LockInfo) => writeFile(file, JSON.stringify(info));
 
-test('a process start id is stable for a process and differs for another one', { skip: process.platform === 'win32' && 'needs PowerShell' }, () => {
-  const mine = processStartId(process.pid);
-  assert.ok(mine, 'this platform says when a process started');
-  assert.equal(processStartId(process.pid), mine);
-  assert.notEqual(processStartId(process.ppid), mine);
-  assert.equal(processStartId(2 ** 31 - 2), undefined, 'no such process');
-});
+test(
+  'a process start id is stable for a process and differs for another one',
+  { skip: process.platform === 'win32' && 'needs PowerShell' },
+  () => {
+    const mine = processStartId(process.pid);
+    assert.ok(mine, 'this platform says when a process started');
+    assert.equal(processStartId(process.pid), mine);
+    assert.notEqual(processStartId(process.ppid), mine);
+    assert.equal(processStartId(2 ** 31 - 2), undefined, 'no such process');
+  },
+);
 
 test('a lock naming a live pid with another start time was left by a process whose pid was reused: it is taken over', async () => {
   const file = lockFile();
   // Our own pid is certainly alive; the start time is not ours, as after a reboot or pid reuse.
-  await write(file, { pid: process.pid, started: 'linux:another-boot:12345', version: 'v1', token: 'stale', createdAt: '2020-01-01T00:00:00.000Z' });
+  await write(file, {
+    pid: process.pid,
+    started: 'linux:another-boot:12345',
+    version: 'v1',
+    token: 'stale',
+    createdAt: '2020-01-01T00:00:00.000Z',
+  });
   const lock = await tryLock(file, 'v1');
   assert.equal(lock.acquired, true, 'the stale lock was taken over');
   const info = await readLockInfo(file);
@@ -37,7 +54,13 @@ test('a lock naming a live pid with another start time was left by a process who
 
 test('a lock whose process still runs, with the same start time, is held', async () => {
   const file = lockFile();
-  const holder: LockInfo = { pid: process.ppid, started: processStartId(process.ppid), host: hostname(), version: 'v1', token: 'theirs' };
+  const holder: LockInfo = {
+    pid: process.ppid,
+    started: processStartId(process.ppid),
+    host: hostname(),
+    version: 'v1',
+    token: 'theirs',
+  };
   await write(file, holder);
   const lock = await tryLock(file, 'v1');
   assert.equal(lock.acquired, false);
@@ -49,10 +72,24 @@ test('liveness: a dead pid is gone; an old lock without a start time and a lock 
   const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
   assert.equal(isHolderAlive({ pid: dead }), false);
   assert.equal(isHolderAlive({ pid: process.ppid }), true);
-  assert.equal(isHolderAlive({ pid: dead, host: `not-${hostname()}` }), true, "another machine's pid cannot be checked from here");
-  assert.equal(isHolderAlive({ pid: process.pid, started: 'other' }, () => 'mine'), false);
-  assert.equal(isHolderAlive({ pid: process.pid, started: 'mine' }, () => 'mine'), true);
-  assert.equal(isHolderAlive({ pid: process.pid, started: 'mine' }, () => undefined), true, 'a start time the platform will not tell: the pid decides');
+  assert.equal(
+    isHolderAlive({ pid: dead, host: `not-${hostname()}` }),
+    true,
+    "another machine's pid cannot be checked from here",
+  );
+  assert.equal(
+    isHolderAlive({ pid: process.pid, started: 'other' }, () => 'mine'),
+    false,
+  );
+  assert.equal(
+    isHolderAlive({ pid: process.pid, started: 'mine' }, () => 'mine'),
+    true,
+  );
+  assert.equal(
+    isHolderAlive({ pid: process.pid, started: 'mine' }, () => undefined),
+    true,
+    'a start time the platform will not tell: the pid decides',
+  );
 });
 
 test('a stale lock found by several openers at once is taken by exactly one', async () => {

@@ -38,7 +38,14 @@ function replayLog(scale: number) {
   for (const c of generateSyncLog({ scale })) {
     if (c.kind === 'changelog') {
       for (let i = 0; i < c.count; i++) {
-        raw.push({ syncId: c.rows.syncId[i], runId: c.rows.syncRunId[i], rowId: c.rows.rowId[i], op: c.rows.opType[i], status: c.rows.status[i], reason: c.rows.failureReason[i] });
+        raw.push({
+          syncId: c.rows.syncId[i],
+          runId: c.rows.syncRunId[i],
+          rowId: c.rows.rowId[i],
+          op: c.rows.opType[i],
+          status: c.rows.status[i],
+          reason: c.rows.failureReason[i],
+        });
       }
     } else if (c.kind === 'run') {
       const r = c.run;
@@ -67,7 +74,14 @@ function rowsOf(syncId: string): Op[][] {
   for (const o of raw) {
     if (o.syncId !== syncId) continue;
     const list = rows.get(o.rowId) ?? [];
-    list.push({ runId: o.runId, rowId: o.rowId, op: o.op, status: o.status, reason: o.reason, at: runStart.get(o.runId)! });
+    list.push({
+      runId: o.runId,
+      rowId: o.rowId,
+      op: o.op,
+      status: o.status,
+      reason: o.reason,
+      at: runStart.get(o.runId)!,
+    });
     rows.set(o.rowId, list);
   }
   for (const list of rows.values()) list.sort((a, b) => a.at - b.at);
@@ -101,11 +115,15 @@ test('a stale sync: the lookalike seed has had no run for days before the log en
 });
 
 test('a new failure text in the last day: HubSpot refuses a calculated Persona property, never seen before', () => {
-  const isNew = (reason: string | null): boolean => reason !== null && /^READ_ONLY_VALUE: .*hs_persona is a calculated property/.test(reason);
+  const isNew = (reason: string | null): boolean =>
+    reason !== null && /^READ_ONLY_VALUE: .*hs_persona is a calculated property/.test(reason);
   const hits = raw.filter((o) => isNew(o.reason));
   assert.ok(hits.length > 0, 'the text appears');
   const first = Math.min(...hits.map((o) => runStart.get(o.runId)!));
-  assert.ok(first >= end - DAY, `first seen ${new Date(first).toISOString()}, the log ends ${new Date(end).toISOString()}`);
+  assert.ok(
+    first >= end - DAY,
+    `first seen ${new Date(first).toISOString()}, the log ends ${new Date(end).toISOString()}`,
+  );
   assert.ok(first < end, 'and before the newest run');
   // Nothing like it before: no failure of any sync before the last day has its code or its words.
   const before = raw.filter((o) => o.reason !== null && runStart.get(o.runId)! < end - DAY);
@@ -115,7 +133,9 @@ test('a new failure text in the last day: HubSpot refuses a calculated Persona p
   const rows = new Set(hits.map((o) => o.rowId));
   assert.ok(rows.size >= 2, `${rows.size} rows`);
   // Some rows, not the whole model: most of the sync's attempts in the last day still succeed.
-  const lastDay = raw.filter((o) => o.syncId === '48377' && runStart.get(o.runId)! >= end - DAY && o.status !== 'aborted');
+  const lastDay = raw.filter(
+    (o) => o.syncId === '48377' && runStart.get(o.runId)! >= end - DAY && o.status !== 'aborted',
+  );
   assert.ok(rows.size < new Set(lastDay.map((o) => o.rowId)).size / 2);
 });
 
@@ -129,12 +149,18 @@ test('stuck rows rising: more Onboarding rows are stuck at the end than a day be
   // The rise is one cause: rows whose phone number the new SMS channel refuses, retried every run.
   const phone = (l: Op[]) => /E\.164/.test(l[l.length - 1].reason ?? '');
   const stuckPhone = rows.filter((l) => stuckAt(l, Infinity) && phone(l));
-  assert.ok(stuckPhone.length >= now - dayBefore, `${stuckPhone.length} of the ${now} stuck rows fail on the phone format`);
+  assert.ok(
+    stuckPhone.length >= now - dayBefore,
+    `${stuckPhone.length} of the ${now} stuck rows fail on the phone format`,
+  );
   for (const l of stuckPhone) {
     const failures = l.filter((o) => /E\.164/.test(o.reason ?? ''));
     const firstAt = failures[0].at;
     // Once refused, every later write of the row is refused too (only leaving the model succeeds).
-    assert.ok(l.filter((o) => o.at >= firstAt && o.op !== 'removed').every((o) => o.status === 'failed'), `row ${l[0].rowId} recovered`);
+    assert.ok(
+      l.filter((o) => o.at >= firstAt && o.op !== 'removed').every((o) => o.status === 'failed'),
+      `row ${l[0].rowId} recovered`,
+    );
   }
 });
 
@@ -151,23 +177,35 @@ test('recovered streaks: High LTV rows that failed 3+ times in a row, then succe
         streak++;
         cause ||= nanText(o.reason);
       } else if (o.status === 'succeeded') {
-        if (streak >= K && cause && o.at >= end - 7 * DAY) recovered.push({ rowId: o.rowId, op: o.op, streak, ms: o.at - since, at: o.at });
+        if (streak >= K && cause && o.at >= end - 7 * DAY)
+          recovered.push({ rowId: o.rowId, op: o.op, streak, ms: o.at - since, at: o.at });
         streak = 0;
         cause = false;
       }
     }
   }
   assert.ok(recovered.length >= 5, `${recovered.length} recovered rows`);
-  assert.ok(recovered.every((r) => r.ms >= 2 * 3_600_000), 'each took hours to recover');
-  assert.ok(recovered.some((r) => r.streak >= 10), 'some failed many runs in a row');
+  assert.ok(
+    recovered.every((r) => r.ms >= 2 * 3_600_000),
+    'each took hours to recover',
+  );
+  assert.ok(
+    recovered.some((r) => r.streak >= 10),
+    'some failed many runs in a row',
+  );
   // The fix is one moment: the rows' values were delivered only after the text's last failure
   // (a row may instead have left the model meanwhile: its removal succeeds, the fix aside).
   const delivered = recovered.filter((r) => r.op !== 'removed');
   assert.ok(delivered.length >= 5, `${delivered.length} rows delivered after the fix`);
   const firstRecovery = Math.min(...delivered.map((r) => r.at));
-  const lastFailure = Math.max(...raw.filter((o) => o.syncId === '49102' && nanText(o.reason)).map((o) => runStart.get(o.runId)!));
+  const lastFailure = Math.max(
+    ...raw.filter((o) => o.syncId === '49102' && nanText(o.reason)).map((o) => runStart.get(o.runId)!),
+  );
   assert.ok(lastFailure < firstRecovery, 'the text stops when the rows recover');
-  assert.ok(firstRecovery >= end - 7 * DAY && firstRecovery < end - DAY, `fixed ${new Date(firstRecovery).toISOString()}, inside the last week`);
+  assert.ok(
+    firstRecovery >= end - 7 * DAY && firstRecovery < end - DAY,
+    `fixed ${new Date(firstRecovery).toISOString()}, inside the last week`,
+  );
 });
 
 /** The scale of the demo the extension and `--demo` open (warehouse/demoWarehouse.ts). */
@@ -187,9 +225,16 @@ function demoStates(scale: number): Map<string, { state: string; reason: string 
   for (const o of log.raw) {
     const rows = bySync.get(o.syncId) ?? new Map<string, Op[]>();
     bySync.set(o.syncId, rows);
-    rows.set(o.rowId, [...(rows.get(o.rowId) ?? []), { runId: o.runId, rowId: o.rowId, op: o.op, status: o.status, reason: o.reason, at: log.runStart.get(o.runId)! }]);
+    rows.set(o.rowId, [
+      ...(rows.get(o.rowId) ?? []),
+      { runId: o.runId, rowId: o.rowId, op: o.op, status: o.status, reason: o.reason, at: log.runStart.get(o.runId)! },
+    ]);
   }
-  for (const [syncId, rows] of bySync) lists.set(syncId, [...rows.values()].map((l) => l.sort((a, b) => a.at - b.at)));
+  for (const [syncId, rows] of bySync)
+    lists.set(
+      syncId,
+      [...rows.values()].map((l) => l.sort((a, b) => a.at - b.at)),
+    );
   const syncs: HealthSyncInput[] = [...new Set(log.runs.map((r) => r.syncId))].map((syncId) => {
     const history = log.runs.filter((r) => r.syncId === syncId).sort((a, b) => b.at - a.at);
     const last = history[0];
@@ -205,14 +250,39 @@ function demoStates(scale: number): Map<string, { state: string; reason: string 
       }
     }
     return {
-      syncId, modelName: last.modelName, destination: '', primaryKey: null, rowsFailingNow: 0, rowsFailedInWindow: 0, rowsAttemptedInWindow: 0,
+      syncId,
+      modelName: last.modelName,
+      destination: '',
+      primaryKey: null,
+      rowsFailingNow: 0,
+      rowsFailedInWindow: 0,
+      rowsAttemptedInWindow: 0,
       stuckRows: rows.filter((l) => stuckAt(l, Infinity)).length,
       stuckRowsBefore: rows.filter((l) => stuckAt(l, since)).length,
       lastRunRows,
-      runs: history.map((r) => ({ syncRunId: r.syncRunId, startedAt: new Date(r.at).toISOString(), status: r.status, planned: r.attempted, attempted: r.attempted, failed: r.failed, aborted: 0, finishedAt: null, error: null, inWindow: r.at >= since })),
+      runs: history.map((r) => ({
+        syncRunId: r.syncRunId,
+        startedAt: new Date(r.at).toISOString(),
+        status: r.status,
+        planned: r.attempted,
+        attempted: r.attempted,
+        failed: r.failed,
+        aborted: 0,
+        finishedAt: null,
+        error: null,
+        inWindow: r.at >= since,
+      })),
     };
   });
-  const data = buildHealth({ days: 1, windowEnd: new Date(end).toISOString(), windowStart: new Date(since).toISOString(), now: new Date(end), minFailures: K, syncs, texts: [] });
+  const data = buildHealth({
+    days: 1,
+    windowEnd: new Date(end).toISOString(),
+    windowStart: new Date(since).toISOString(),
+    now: new Date(end),
+    minFailures: K,
+    syncs,
+    texts: [],
+  });
   return new Map(data.syncs.map((s) => [s.syncId, { state: s.state, reason: `${s.modelName}: ${s.stateReason}` }]));
 }
 
@@ -220,7 +290,11 @@ for (const scale of [EMBEDDED_SCALE, SCALE]) {
   test(`every state shows (demo scale ${scale}): failing, stuck rows rising on Onboarding, stale on the lookalike seed, healthy`, () => {
     const states = demoStates(scale);
     const shown = [...states.values()];
-    for (const state of ['failing', 'stuckRising', 'stale', 'healthy']) assert.ok(shown.some((s) => s.state === state), `${state} in ${JSON.stringify(shown)}`);
+    for (const state of ['failing', 'stuckRising', 'stale', 'healthy'])
+      assert.ok(
+        shown.some((s) => s.state === state),
+        `${state} in ${JSON.stringify(shown)}`,
+      );
     // Onboarding's stuck rows rise while its new failures stay under the failing share: the
     // retries of its stuck rows alone no longer make it read as failing.
     assert.equal(states.get('50231')?.state, 'stuckRising', states.get('50231')?.reason);

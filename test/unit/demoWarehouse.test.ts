@@ -25,7 +25,8 @@ after(async () => {
   await rm(storage, { recursive: true, force: true });
 });
 
-const readMarker = async () => JSON.parse(await readFile(paths.versionFile, 'utf8')) as { version: string; builtAt: string; buildMs: number };
+const readMarker = async () =>
+  JSON.parse(await readFile(paths.versionFile, 'utf8')) as { version: string; builtAt: string; buildMs: number };
 
 test('first open builds the demo at scale 1, replacing an old build, and writes the version file last', async (t) => {
   // An older generator's build: its marker and data must not be trusted.
@@ -34,10 +35,17 @@ test('first open builds the demo at scale 1, replacing an old build, and writes 
   await writeFile(paths.versionFile, JSON.stringify({ version: 'old-generator' }));
   const progress: LoadProgress[] = [];
   const started = Date.now();
-  const wh = await openDemoWarehouse(storage, (p) => progress.push(p), () => undefined);
+  const wh = await openDemoWarehouse(
+    storage,
+    (p) => progress.push(p),
+    () => undefined,
+  );
   t.diagnostic(`demo build (open + load at scale 1): ${Date.now() - started} ms`);
   try {
-    assert.ok(progress.some((p) => p.phase === 'changelog'), 'the loader reported progress');
+    assert.ok(
+      progress.some((p) => p.phase === 'changelog'),
+      'the loader reported progress',
+    );
     assert.equal(existsSync(join(paths.dataDir, 'leftover')), false, 'the old data dir was deleted');
     const marker = await readMarker();
     assert.equal(marker.version, GENERATOR_VERSION);
@@ -47,7 +55,9 @@ test('first open builds the demo at scale 1, replacing an old build, and writes 
     t.diagnostic(`WAL segments kept after the build: ${segments.length}`);
     assert.ok(segments.length <= 3, `recycled WAL segments were trimmed (${segments.length} left)`);
 
-    const counts = await wh.query('select (select count(*) from hightouch_audit.sync_changelog) as changelog, (select count(*) from hightouch_audit.sync_runs) as runs');
+    const counts = await wh.query(
+      'select (select count(*) from hightouch_audit.sync_changelog) as changelog, (select count(*) from hightouch_audit.sync_runs) as runs',
+    );
     assert.deepEqual(counts.columns, [
       { name: 'changelog', type: 'int8' },
       { name: 'runs', type: 'int8' },
@@ -56,7 +66,11 @@ test('first open builds the demo at scale 1, replacing an old build, and writes 
     t.diagnostic(`demo holds ${changelog} changelog rows, ${runs} runs`);
     assert.ok(changelog > 100_000 && runs > 10);
 
-    const typed = await wh.query('select started_at, sync_run_id from hightouch_audit.sync_runs order by started_at limit 1', [], { readOnly: true });
+    const typed = await wh.query(
+      'select started_at, sync_run_id from hightouch_audit.sync_runs order by started_at limit 1',
+      [],
+      { readOnly: true },
+    );
     assert.equal(typed.columns[0].type, 'timestamptz');
     assert.match(String(typed.rows[0][0]), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
   } finally {
@@ -68,7 +82,11 @@ test('reopening uses the built data without rebuilding', async (t) => {
   const before = await readMarker();
   const progress: LoadProgress[] = [];
   const started = Date.now();
-  const wh = await openDemoWarehouse(storage, (p) => progress.push(p), () => undefined);
+  const wh = await openDemoWarehouse(
+    storage,
+    (p) => progress.push(p),
+    () => undefined,
+  );
   t.diagnostic(`demo reopen: ${Date.now() - started} ms`);
   try {
     assert.deepEqual(progress, [], 'no build ran');
@@ -83,7 +101,9 @@ test('reopening uses the built data without rebuilding', async (t) => {
 test('queries: multi-statement text returns the last result; maxRows; bound values; read-only; errors', async () => {
   const wh = await openDemoWarehouse(storage, undefined, () => undefined);
   try {
-    const multi = await wh.query('create temp table t (n int); insert into t select generate_series(1, 10); select n from t order by n');
+    const multi = await wh.query(
+      'create temp table t (n int); insert into t select generate_series(1, 10); select n from t order by n',
+    );
     assert.equal(multi.rowCount, 10);
     assert.deepEqual(multi.rows.slice(0, 2), [[1], [2]]);
     const insert = await wh.query('insert into t values (11), (12)');
@@ -99,30 +119,46 @@ test('queries: multi-statement text returns the last result; maxRows; bound valu
     await wh.query('create temp sequence probe');
     const probed = await wh.query("select n, nextval('probe') from t", [], { maxRows: 3 });
     assert.equal(probed.rows.length, 3);
-    assert.deepEqual((await wh.query("select last_value from probe")).rows, [[4]]);
+    assert.deepEqual((await wh.query('select last_value from probe')).rows, [[4]]);
     const fits = await wh.query('select n from t where n > $1 order by n', [10], { maxRows: 5 });
-    assert.deepEqual([fits.rows, fits.rowCount, fits.truncated, fits.rowCountExact], [[[11], [12]], 2, false, undefined]);
+    assert.deepEqual(
+      [fits.rows, fits.rowCount, fits.truncated, fits.rowCountExact],
+      [[[11], [12]], 2, false, undefined],
+    );
     // What a cursor cannot hold runs as written: several statements, a write, an error (with its own position).
     const multiCapped = await wh.query('insert into t values (13); select count(*)::int from t', [], { maxRows: 5 });
     assert.deepEqual(multiCapped.rows, [[13]]);
     const written = await wh.query('delete from t where n = 13', [], { maxRows: 5 });
     assert.deepEqual([written.command, written.rowCount], ['DELETE', 1]);
-    await assert.rejects(wh.query('select\n  failed_reason from hightouch_audit.sync_changelog', [], { maxRows: 5 }), (err: WarehouseError) => {
-      assert.equal(err.code, '42703');
-      assert.match(err.message, /failure_reason/);
-      assert.doesNotMatch(err.message, /cursor|declare|synclogs_first_rows/i, 'the cursor the adapter tried is not the user\'s concern');
-      return true;
-    });
+    await assert.rejects(
+      wh.query('select\n  failed_reason from hightouch_audit.sync_changelog', [], { maxRows: 5 }),
+      (err: WarehouseError) => {
+        assert.equal(err.code, '42703');
+        assert.match(err.message, /failure_reason/);
+        assert.doesNotMatch(
+          err.message,
+          /cursor|declare|synclogs_first_rows/i,
+          "the cursor the adapter tried is not the user's concern",
+        );
+        return true;
+      },
+    );
 
     const bound = await wh.query('select count(*) from hightouch_audit.sync_changelog where status = $1', ['failed']);
     assert.ok((bound.rows[0][0] as number) > 0);
 
-    await assert.rejects(wh.query('delete from hightouch_audit.sync_runs', [], { readOnly: true }), (err: WarehouseError) => err.code === '25006');
-    await assert.rejects(wh.query('select failed_reason from hightouch_audit.sync_changelog'), (err: WarehouseError) => {
-      assert.equal(err.code, '42703');
-      assert.match(err.message, /failure_reason/);
-      return true;
-    });
+    await assert.rejects(
+      wh.query('delete from hightouch_audit.sync_runs', [], { readOnly: true }),
+      (err: WarehouseError) => err.code === '25006',
+    );
+    await assert.rejects(
+      wh.query('select failed_reason from hightouch_audit.sync_changelog'),
+      (err: WarehouseError) => {
+        assert.equal(err.code, '42703');
+        assert.match(err.message, /failure_reason/);
+        return true;
+      },
+    );
     // A BEGIN left open by one query must not leak into the next.
     await wh.query('begin; delete from hightouch_audit.sync_runs');
     const runs = await wh.query('select count(*) from hightouch_audit.sync_runs');
@@ -157,7 +193,10 @@ test('a second opener while the lock is held opens a private copy; a stale lock 
     const second = await openDemoWarehouse(storage, undefined, (line) => logs.push(line));
     t.diagnostic(`demo open as a private copy: ${Date.now() - copyStarted} ms`);
     try {
-      assert.ok(logs.some((l) => /in use by another window/.test(l)), logs.join('\n'));
+      assert.ok(
+        logs.some((l) => /in use by another window/.test(l)),
+        logs.join('\n'),
+      );
       const copyDir = /private demo at (\S+);/.exec(logs.join('\n'))?.[1];
       assert.ok(copyDir && existsSync(copyDir));
       // The copy is separate: a write there does not reach the shared data.
@@ -203,20 +242,43 @@ test('waiting for a live holder that is still building says so, and gives up wit
   try {
     const { lockFile } = demoPaths(dir);
     // Our parent process is alive and has this start time: a real holder. No version file: still building.
-    await writeFile(lockFile, JSON.stringify({ pid: process.ppid, started: processStartId(process.ppid), version: GENERATOR_VERSION, createdAt: new Date().toISOString() }));
+    await writeFile(
+      lockFile,
+      JSON.stringify({
+        pid: process.ppid,
+        started: processStartId(process.ppid),
+        version: GENERATOR_VERSION,
+        createdAt: new Date().toISOString(),
+      }),
+    );
     const progress: LoadProgress[] = [];
-    const opening = openDemoWarehouse(dir, (p) => progress.push(p), () => undefined, { waitMs: 1200, pollMs: 200 });
+    const opening = openDemoWarehouse(
+      dir,
+      (p) => progress.push(p),
+      () => undefined,
+      { waitMs: 1200, pollMs: 200 },
+    );
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the wait has no deadline')), 15_000)));
+    const late = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error('the wait has no deadline')), 15_000)),
+    );
     await assert.rejects(Promise.race([opening, late]), (err: Error) => {
-      assert.match(err.message, new RegExp(`^Gave up after 1 s waiting for another VS Code window \\(pid ${process.ppid}, since [^)]+\\) to finish building the demo data\\.`));
+      assert.match(
+        err.message,
+        new RegExp(
+          `^Gave up after 1 s waiting for another VS Code window \\(pid ${process.ppid}, since [^)]+\\) to finish building the demo data\\.`,
+        ),
+      );
       assert.ok(err.message.includes(`delete ${lockFile}`), err.message);
       return true;
     });
     clearTimeout(timer);
     const waiting = progress.filter((p) => p.phase === 'waiting');
     assert.ok(waiting.length >= 2, `the wait was reported while it lasted (${waiting.length} reports)`);
-    assert.match(waiting[0].message, new RegExp(`^Waiting for another VS Code window to release the demo \\(pid ${process.ppid}, since `));
+    assert.match(
+      waiting[0].message,
+      new RegExp(`^Waiting for another VS Code window to release the demo \\(pid ${process.ppid}, since `),
+    );
     assert.equal((await readLockInfo(lockFile))?.pid, process.ppid, "the holder's lock is left alone");
   } finally {
     await rm(dir, { recursive: true, force: true });

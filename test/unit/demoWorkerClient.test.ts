@@ -30,7 +30,10 @@ after(async () => {
 const SLOW = 'select pg_sleep(600)';
 
 test('the first open builds the demo in the worker and reports progress', async () => {
-  assert.ok(progress.some((p) => p.phase === 'changelog'), 'changelog progress arrived from the worker');
+  assert.ok(
+    progress.some((p) => p.phase === 'changelog'),
+    'changelog progress arrived from the worker',
+  );
   const r = await demo.query('select count(distinct sync_id) as syncs from hightouch_audit.sync_runs');
   assert.deepEqual(r.columns, [{ name: 'syncs', type: 'int8' }]);
   assert.ok((r.rows[0][0] as number) >= 8);
@@ -41,7 +44,10 @@ test('bound values, typed cells and errors cross the thread boundary', async () 
   assert.equal(r.rows[0][0], 'x');
   assert.match(r.rows[0][1] as string, /^\d{4}-\d\d-\d\dT/);
   assert.deepEqual(r.rows[0][2], { a: 1 });
-  await assert.rejects(demo.query('select * from hightouch_audit.no_such_table'), (err: Error & { code?: string }) => err.code === '42P01');
+  await assert.rejects(
+    demo.query('select * from hightouch_audit.no_such_table'),
+    (err: Error & { code?: string }) => err.code === '42P01',
+  );
 });
 
 test('the extension thread stays responsive while a statement runs', async () => {
@@ -92,7 +98,8 @@ test('randomized, on the real worker: interleaved queries, cancels and crashes a
         ['slow', 1],
       ],
       // A slow statement blocks PGlite for about half a second: long enough to be cancelled or crashed while it runs.
-      sql: (tag, mode) => (mode === 'slow' ? `select ${tag} as tag, count(*) from generate_series(1, 1500000)` : `select ${tag} as tag`),
+      sql: (tag, mode) =>
+        mode === 'slow' ? `select ${tag} as tag, count(*) from generate_series(1, 1500000)` : `select ${tag} as tag`,
       expected: (_mode, o, tag) => o.ok && o.result.rows[0][0] === tag,
       abort: 0.2,
       crash: 0.06,
@@ -127,11 +134,21 @@ test('a damaged page fails with a pointer to Rebuild Demo Data', async () => {
   writeSync(fd, Buffer.alloc(64, 0xab), 0, 64, 0);
   closeSync(fd);
   demo = await openDemoInWorker(storage, { workerPath });
-  await assert.rejects(demo.query('select count(*) from hightouch_audit.sync_runs'), (err: Error & { code?: string }) => {
-    assert.equal(err.code, 'XX001');
-    assert.match(err.message, /^The demo data is damaged \(Invalid page in block 0 .*\)\. Run "Sync Logs: Rebuild Demo Data"/);
-    assert.ok(offersDemoRebuild(err));
-    return true;
-  });
-  assert.equal((await demo.query('select 9 as nine')).rows[0][0], 9, 'statements that do not read the damaged page still run');
+  await assert.rejects(
+    demo.query('select count(*) from hightouch_audit.sync_runs'),
+    (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'XX001');
+      assert.match(
+        err.message,
+        /^The demo data is damaged \(Invalid page in block 0 .*\)\. Run "Sync Logs: Rebuild Demo Data"/,
+      );
+      assert.ok(offersDemoRebuild(err));
+      return true;
+    },
+  );
+  assert.equal(
+    (await demo.query('select 9 as nine')).rows[0][0],
+    9,
+    'statements that do not read the damaged page still run',
+  );
 });

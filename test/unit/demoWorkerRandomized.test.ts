@@ -4,7 +4,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { openDemoInWorker, type DemoWorkerOptions, type DemoWorkerWarehouse } from '../../src/warehouse/demoWorkerClient';
+import {
+  openDemoInWorker,
+  type DemoWorkerOptions,
+  type DemoWorkerWarehouse,
+} from '../../src/warehouse/demoWorkerClient';
 import { QueryCancelledError } from '../../src/warehouse/warehouse';
 import { runSchedule, type Outcome } from '../support/demoSchedule';
 
@@ -18,7 +22,14 @@ const clients: DemoWorkerWarehouse[] = [];
 let dirs = 0;
 
 before(() => {
-  buildSync({ entryPoints: [join(__dirname, '../fakes/fakeDemoWorker.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: workerPath, logLevel: 'error' });
+  buildSync({
+    entryPoints: [join(__dirname, '../fakes/fakeDemoWorker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: workerPath,
+    logLevel: 'error',
+  });
 });
 after(async () => {
   await Promise.all(clients.map((c) => c.close()));
@@ -35,7 +46,11 @@ function storage(fake: { openMs?: number; failOpen?: boolean } = {}): string {
 }
 
 async function client(dir: string, options: DemoWorkerOptions = {}): Promise<DemoWorkerWarehouse> {
-  const c = await openDemoInWorker(dir, { workerPath, watchdog: { startMs: 5000, openSilenceMs: 5000, exitMs: 5000 }, ...options });
+  const c = await openDemoInWorker(dir, {
+    workerPath,
+    watchdog: { startMs: 5000, openSilenceMs: 5000, exitMs: 5000 },
+    ...options,
+  });
   clients.push(c);
   return c;
 }
@@ -46,7 +61,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Fails (instead of hanging the suite) when a promise has not settled in time: that is the defect. */
 async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)));
+  const late = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)),
+  );
   try {
     return await Promise.race([p, late]);
   } finally {
@@ -79,8 +96,14 @@ test('a query sent while the worker restarts survives a cancel of the query ahea
 
 test('a result the host cannot read fails its query; one the worker cannot send is answered with why', async () => {
   const c = await client(storage());
-  await assert.rejects(within(c.query(fake({ tag: 1, mode: 'deep' })), 5000, 'a deeply nested result'), /could not be (received|sent)/);
-  await assert.rejects(within(c.query(fake({ tag: 2, mode: 'unclonable' })), 5000, 'an unclonable result'), /the result could not be sent from the demo worker: DataCloneError/i);
+  await assert.rejects(
+    within(c.query(fake({ tag: 1, mode: 'deep' })), 5000, 'a deeply nested result'),
+    /could not be (received|sent)/,
+  );
+  await assert.rejects(
+    within(c.query(fake({ tag: 2, mode: 'unclonable' })), 5000, 'an unclonable result'),
+    /the result could not be sent from the demo worker: DataCloneError/i,
+  );
   assert.equal((await within(c.query(fake({ tag: 3 })), 5000, 'the next query')).rows[0][0], 3);
 });
 
@@ -89,7 +112,11 @@ test('a query the worker never starts is failed by the watchdog, and the worker 
   const lost = c.query(fake({ tag: 1, mode: 'lost' }));
   const behind = c.query(fake({ tag: 2 }));
   await assert.rejects(within(lost, 5000, 'a lost query'), /did not start the query within 300 ms.*restarted/);
-  assert.equal((await within(behind, 5000, 'the query behind it')).rows[0][0], 2, 'the query waiting behind it runs on the new worker');
+  assert.equal(
+    (await within(behind, 5000, 'the query behind it')).rows[0][0],
+    2,
+    'the query waiting behind it runs on the new worker',
+  );
 });
 
 test('the statement timeout stops a running statement and the next query runs', async () => {
@@ -106,7 +133,10 @@ test('a worker that exits by itself fails only the query it ran', async () => {
   const c = await client(storage());
   const dies = c.query(fake({ tag: 1, mode: 'exit' }));
   const behind = c.query(fake({ tag: 2 }));
-  await assert.rejects(within(dies, 5000, 'the query that ended the worker'), /demo database stopped while running this query.*code 3/);
+  await assert.rejects(
+    within(dies, 5000, 'the query that ended the worker'),
+    /demo database stopped while running this query.*code 3/,
+  );
   assert.equal((await within(behind, 5000, 'the query behind it')).rows[0][0], 2);
 });
 
@@ -121,7 +151,11 @@ test('an open that never finishes is stopped by the watchdog; a failed open is n
   clients.push(c);
   await assert.rejects(within(c.query(fake({ tag: 1 })), 5000, 'a query on a failing open'), /fake open failure/);
   writeFileSync(join(dir, 'fake.json'), JSON.stringify({}));
-  assert.equal((await within(c.query(fake({ tag: 2 })), 5000, 'a query once the open works')).rows[0][0], 2, 'the next query opens again');
+  assert.equal(
+    (await within(c.query(fake({ tag: 2 })), 5000, 'a query once the open works')).rows[0][0],
+    2,
+    'the next query opens again',
+  );
 });
 
 test('closing while a restart is under way settles every query and ends every worker', async () => {
@@ -186,12 +220,23 @@ test('randomized: queries that crash the worker, cannot be sent back, time out o
   };
   for (let seed = 11; seed <= 13; seed++) {
     // Bounds well above what a loaded machine needs for a fake query (a few ms), well below the test's patience.
-    const c = await client(storage(), { statementTimeoutMs: 500, watchdog: { startMs: 1500, openSilenceMs: 5000, exitMs: 5000 } });
+    const c = await client(storage(), {
+      statementTimeoutMs: 500,
+      watchdog: { startMs: 1500, openSilenceMs: 5000, exitMs: 5000 },
+    });
     const report = await runSchedule({
       seed,
       steps: 80,
       client: c,
-      modes: [['ok', 12], ['exit', 1], ['unclonable', 1], ['deep', 1], ['throws', 1], ['slow', 1], ['lost', 0.3]],
+      modes: [
+        ['ok', 12],
+        ['exit', 1],
+        ['unclonable', 1],
+        ['deep', 1],
+        ['throws', 1],
+        ['slow', 1],
+        ['lost', 0.3],
+      ],
       sql: (tag, mode) => fake({ tag, mode, ms: mode === 'slow' ? 3000 : tag % 5 }),
       expected,
       abort: 0.15,

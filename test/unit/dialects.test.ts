@@ -26,9 +26,18 @@ const DATABASE: Record<DialectKind, string | undefined> = {
   bigquery: 'my-project',
   databricks: 'analytics',
 };
-const locFor = (d: Dialect, database = DATABASE[d.name]): SyncLogLocation => ({ dialect: d, schema: 'hightouch_audit', database });
+const locFor = (d: Dialect, database = DATABASE[d.name]): SyncLogLocation => ({
+  dialect: d,
+  schema: 'hightouch_audit',
+  database,
+});
 
-const failuresGolden = (from: string, p1: string, p2: string, limit: string) => `select failure_reason, count(*) as row_count, min(row_id) as sample_row_id
+const failuresGolden = (
+  from: string,
+  p1: string,
+  p2: string,
+  limit: string,
+) => `select failure_reason, count(*) as row_count, min(row_id) as sample_row_id
 from ${from}
 where sync_id = ${p1} and sync_run_id = ${p2} and status = 'failed'
 group by failure_reason
@@ -78,11 +87,24 @@ test('Snowflake ? placeholders: one per value, in order of appearance', () => {
 
 test('runChangelogSql per dialect: literals, table names, no fields on Redshift', () => {
   const sql = (d: Dialect) =>
-    runChangelogSql({ dialect: d, schema: 'hightouch_audit', database: DATABASE[d.name], syncId: "4'8", syncRunId: '9001', modelName: 'm', destination: 'braze', startedAt: null, limit: 100 });
+    runChangelogSql({
+      dialect: d,
+      schema: 'hightouch_audit',
+      database: DATABASE[d.name],
+      syncId: "4'8",
+      syncRunId: '9001',
+      modelName: 'm',
+      destination: 'braze',
+      startedAt: null,
+      limit: 100,
+    });
   assert.match(sql(postgresDialect), /where c\.sync_id = '4''8'/);
   assert.match(sql(redshiftDialect), /where c\.sync_id = '4''8'/);
   assert.doesNotMatch(sql(redshiftDialect), /fields/);
-  assert.match(sql(redshiftDialect), /from "analytics"\."hightouch_audit"\."sync_changelog" c\njoin "analytics"\."hightouch_audit"\."sync_runs" r on r\.sync_run_id = c\.sync_run_id/);
+  assert.match(
+    sql(redshiftDialect),
+    /from "analytics"\."hightouch_audit"\."sync_changelog" c\njoin "analytics"\."hightouch_audit"\."sync_runs" r on r\.sync_run_id = c\.sync_run_id/,
+  );
   for (const d of [snowflakeDialect, bigqueryDialect, databricksDialect]) {
     const s = sql(d);
     assert.ok(s.includes("where c.sync_id = '4\\'8'"), d.name);
@@ -90,8 +112,24 @@ test('runChangelogSql per dialect: literals, table names, no fields on Redshift'
     assert.ok(s.endsWith('limit 100;\n'), d.name);
   }
   assert.match(sql(snowflakeDialect), /from "ANALYTICS"\."HIGHTOUCH_AUDIT"\."SYNC_CHANGELOG" c/);
-  assert.match(sql(bigqueryDialect), /join `my-project\.hightouch_audit\.sync_runs` r on r\.sync_run_id = c\.sync_run_id/);
-  assert.throws(() => runChangelogSql({ dialect: postgresDialect, schema: 's', syncId: '1', syncRunId: '2', modelName: 'm', destination: 'd', startedAt: null, limit: NaN }), /Invalid limit/);
+  assert.match(
+    sql(bigqueryDialect),
+    /join `my-project\.hightouch_audit\.sync_runs` r on r\.sync_run_id = c\.sync_run_id/,
+  );
+  assert.throws(
+    () =>
+      runChangelogSql({
+        dialect: postgresDialect,
+        schema: 's',
+        syncId: '1',
+        syncRunId: '2',
+        modelName: 'm',
+        destination: 'd',
+        startedAt: null,
+        limit: NaN,
+      }),
+    /Invalid limit/,
+  );
 });
 
 test('identifiers: validated everywhere, quoted and folded per dialect', () => {
@@ -102,14 +140,18 @@ test('identifiers: validated everywhere, quoted and folded per dialect', () => {
   assert.equal(snowflakeDialect.table('hightouch_audit', 'sync_runs'), '"HIGHTOUCH_AUDIT"."SYNC_RUNS"');
   assert.equal(snowflakeDialect.quoteIdent('Mixed_Case'), '"MIXED_CASE"');
   assert.equal(bigqueryDialect.table('hightouch_audit', 'sync_runs'), '`hightouch_audit.sync_runs`');
-  assert.equal(bigqueryDialect.table('hightouch_audit', 'sync_runs', 'my-proj-42'), '`my-proj-42.hightouch_audit.sync_runs`');
+  assert.equal(
+    bigqueryDialect.table('hightouch_audit', 'sync_runs', 'my-proj-42'),
+    '`my-proj-42.hightouch_audit.sync_runs`',
+  );
   assert.equal(databricksDialect.table('s', 't', 'main'), '`main`.`s`.`t`');
   for (const d of DIALECT_KINDS.map(dialectFor)) {
     for (const bad of ['a; drop table x', 'a"b', 'a`b', 'a.b', '1abc', '']) {
       assert.throws(() => d.table(bad, 'sync_runs'), /Invalid/, `${d.name} schema ${JSON.stringify(bad)}`);
     }
   }
-  for (const d of [redshiftDialect, snowflakeDialect, databricksDialect]) assert.throws(() => d.table('s', 't', 'my-db'), /Invalid/);
+  for (const d of [redshiftDialect, snowflakeDialect, databricksDialect])
+    assert.throws(() => d.table('s', 't', 'my-db'), /Invalid/);
   assert.throws(() => bigqueryDialect.table('s', 't', 'my_project'), /Invalid BigQuery project/);
   assert.throws(() => bigqueryDialect.table('s', 't', 'proj-`x'), /Invalid BigQuery project/);
   assert.throws(() => bigqueryDialect.table('my-dataset', 't', 'my-project'), /Invalid dataset/);
@@ -163,8 +205,14 @@ test('regex, JSON, time buckets and cast types per dialect', () => {
   assert.equal(bigqueryDialect.truncTime('day', 'r.started_at'), 'TIMESTAMP_TRUNC(r.started_at, DAY)');
   assert.equal(databricksDialect.truncTime('hour', 'r.started_at'), "date_trunc('HOUR', r.started_at)");
 
-  assert.deepEqual(DIALECT_KINDS.map((k) => dialectFor(k).stringType), ['varchar', 'varchar', 'varchar', 'string', 'string']);
-  assert.deepEqual(DIALECT_KINDS.map((k) => dialectFor(k).supportsQualify), [false, true, true, true, true]);
+  assert.deepEqual(
+    DIALECT_KINDS.map((k) => dialectFor(k).stringType),
+    ['varchar', 'varchar', 'varchar', 'string', 'string'],
+  );
+  assert.deepEqual(
+    DIALECT_KINDS.map((k) => dialectFor(k).supportsQualify),
+    [false, true, true, true, true],
+  );
   assert.throws(() => dialectFor('oracle' as DialectKind), /Unknown warehouse dialect "oracle"/);
 });
 
@@ -192,8 +240,14 @@ where latest_rn = 1`,
     latestRowSql(bigqueryDialect, { ...latestSpec(bigqueryDialect), where: undefined }),
     'select c.row_id, c.status\nfrom `hightouch_audit.sync_changelog` c\nwhere true\nqualify row_number() over (partition by c.row_id order by c.sync_run_id desc) = 1',
   );
-  assert.match(latestRowSql(redshiftDialect, latestSpec(redshiftDialect)), /from "hightouch_audit"\."sync_changelog" c\nwhere c\.sync_id = \$1\nqualify /);
-  assert.throws(() => latestRowSql(postgresDialect, { ...latestSpec(postgresDialect), columns: ['a; drop'] }), /Invalid column/);
+  assert.match(
+    latestRowSql(redshiftDialect, latestSpec(redshiftDialect)),
+    /from "hightouch_audit"\."sync_changelog" c\nwhere c\.sync_id = \$1\nqualify /,
+  );
+  assert.throws(
+    () => latestRowSql(postgresDialect, { ...latestSpec(postgresDialect), columns: ['a; drop'] }),
+    /Invalid column/,
+  );
 });
 
 // ---- Parsing: node-sql-parser has no Databricks mode; its 'hive' grammar is the closest (Spark SQL descends from HiveQL).
@@ -216,7 +270,10 @@ function forParser(d: Dialect, sql: string): string {
 
 function assertParses(d: Dialect, sql: string, what: string): void {
   const parser = new Parser();
-  assert.doesNotThrow(() => parser.astify(forParser(d, sql), { database: PARSER_DB[d.name] }), `${d.name} ${what}:\n${sql}`);
+  assert.doesNotThrow(
+    () => parser.astify(forParser(d, sql), { database: PARSER_DB[d.name] }),
+    `${d.name} ${what}:\n${sql}`,
+  );
 }
 
 function generated(d: Dialect, database: string | undefined): Record<string, string> {
@@ -226,7 +283,16 @@ function generated(d: Dialect, database: string | undefined): Record<string, str
     listSyncs: listSyncsQuery(loc).text,
     listRuns: listRunsQuery(loc, '4', 50, 50).text,
     runFailures: runFailuresQuery(loc, '4', '9', 10).text,
-    runChangelog: runChangelogSql({ dialect: d, schema: 'hightouch_audit', database, syncId: "4'8", syncRunId: '9', modelName: 'm', destination: 'x', startedAt: null }),
+    runChangelog: runChangelogSql({
+      dialect: d,
+      schema: 'hightouch_audit',
+      database,
+      syncId: "4'8",
+      syncRunId: '9',
+      modelName: 'm',
+      destination: 'x',
+      startedAt: null,
+    }),
     regexAndBuckets: `select ${d.truncTime('hour', 'r.started_at')} as h, count(*) as n from ${t('sync_runs')} r
 where ${d.regexContains('r.error', d.param(1), true)} or ${d.regexContains('r.error', d.param(2))}
 group by ${d.truncTime('hour', 'r.started_at')}`,
@@ -251,8 +317,14 @@ test("generated databricks SQL parses (node-sql-parser 'hive'), without catalog 
   const d = databricksDialect;
   for (const [what, sql] of Object.entries(generated(d, undefined))) assertParses(d, sql, what);
   const parser = new Parser();
-  assert.throws(() => parser.astify(listSyncsQuery(locFor(d, 'main')).text, { database: 'hive' }), 'if this starts parsing, test the catalog form too');
-  assert.throws(() => parser.astify(latestRowSql(d, latestSpec(d)), { database: 'hive' }), 'if this starts parsing, test QUALIFY too');
+  assert.throws(
+    () => parser.astify(listSyncsQuery(locFor(d, 'main')).text, { database: 'hive' }),
+    'if this starts parsing, test the catalog form too',
+  );
+  assert.throws(
+    () => parser.astify(latestRowSql(d, latestSpec(d)), { database: 'hive' }),
+    'if this starts parsing, test QUALIFY too',
+  );
 });
 
 test('the parser is not a rubber stamp: broken SQL fails in every mode used', () => {

@@ -28,15 +28,34 @@ const HOSTILE = [
 ];
 
 test('printable ASCII is left as it is: it cannot reorder anything', () => {
-  for (const v of ['Active customers', 'contact-0042', '', ' ', '<img src=x onerror=alert(1)>', '$(alert)', '~!@#$%^&*()_+`-=[]\\{}|;\':",./<>?']) assert.equal(isolate(v), v);
+  for (const v of [
+    'Active customers',
+    'contact-0042',
+    '',
+    ' ',
+    '<img src=x onerror=alert(1)>',
+    '$(alert)',
+    '~!@#$%^&*()_+`-=[]\\{}|;\':",./<>?',
+  ])
+    assert.equal(isolate(v), v);
 });
 
 test('an isolated value keeps every character and cannot reach the text after it', () => {
   for (const v of HOSTILE) {
     const shown = isolate(v);
-    assert.ok(shown.includes(v.split(/\r\n|[\n\r\u001c-\u001e\u0085\u2029]/).filter(Boolean)[0]), `${JSON.stringify(v)} is kept`);
-    assert.equal(shown.replace(/[\u2068\u2069]/g, ''), v.replace(/[\u2068\u2069]/g, ''), 'only isolate marks are added');
-    assert.ok(ownTextUntouched(`Run error: ${shown}`, ' · 3 rows, sync 42'), `text after ${JSON.stringify(v)} is at the base level`);
+    assert.ok(
+      shown.includes(v.split(/\r\n|[\n\r\u001c-\u001e\u0085\u2029]/).filter(Boolean)[0]),
+      `${JSON.stringify(v)} is kept`,
+    );
+    assert.equal(
+      shown.replace(/[\u2068\u2069]/g, ''),
+      v.replace(/[\u2068\u2069]/g, ''),
+      'only isolate marks are added',
+    );
+    assert.ok(
+      ownTextUntouched(`Run error: ${shown}`, ' · 3 rows, sync 42'),
+      `text after ${JSON.stringify(v)} is at the base level`,
+    );
     const levels = atBaseLevel(`Row ${shown} in sync 7`);
     assert.ok(levels.slice(0, 4).every(Boolean), 'text before is untouched too');
   }
@@ -44,8 +63,16 @@ test('an isolated value keeps every character and cannot reach the text after it
 
 test('the raw values do reorder what follows: the check above can fail', () => {
   assert.equal(ownTextUntouched(`Row invoice${RLO}fdp.exe`, ' · run 5'), false);
-  assert.equal(ownTextUntouched(`${FSI}${PDI}${RLO}x${PDI}`, ' own'), false, 'a value that closes the isolate early escapes a plain FSI/PDI wrapper');
-  assert.equal(ownTextUntouched(`${FSI}${RLO}${FSI}x${PDI}`, ' own'), false, 'a value that opens an isolate takes our PDI');
+  assert.equal(
+    ownTextUntouched(`${FSI}${PDI}${RLO}x${PDI}`, ' own'),
+    false,
+    'a value that closes the isolate early escapes a plain FSI/PDI wrapper',
+  );
+  assert.equal(
+    ownTextUntouched(`${FSI}${RLO}${FSI}x${PDI}`, ' own'),
+    false,
+    'a value that opens an isolate takes our PDI',
+  );
 });
 
 test('each paragraph of a value is isolated on its own, line breaks kept', () => {
@@ -56,18 +83,29 @@ test('each paragraph of a value is isolated on its own, line breaks kept', () =>
 /** VS Code's label rendering (quick picks, status bar): `$(name)` is an icon, `\$(name)` the literal text `$(name)`. */
 function renderIcons(label: string): { text: string; icons: string[] } {
   const icons: string[] = [];
-  const text = label.replace(/(\\)?\$\(([A-Za-z0-9-]+(?:~[A-Za-z]+)?)\)/g, (_m, escaped: string | undefined, name: string) => {
-    if (escaped) return `$(${name})`;
-    icons.push(name);
-    return '';
-  });
+  const text = label.replace(
+    /(\\)?\$\(([A-Za-z0-9-]+(?:~[A-Za-z]+)?)\)/g,
+    (_m, escaped: string | undefined, name: string) => {
+      if (escaped) return `$(${name})`;
+      icons.push(name);
+      return '';
+    },
+  );
   return { text, icons };
 }
 
 test('codicon syntax in a value is shown as typed in quick picks and the status bar', () => {
   assert.deepEqual(renderIcons('$(alert) Payment failed').icons, ['alert'], 'unescaped, a value draws an icon');
   assert.deepEqual(renderIcons('\\$(alert)').text, '$(alert)', 'VS Code drops the backslash of an escaped icon');
-  for (const v of ['$(alert) Payment failed', '\\$(alert)', '\\\\$(alert)', '$(sync~spin)$(x)', '$(not an icon)', '$(', 'plain']) {
+  for (const v of [
+    '$(alert) Payment failed',
+    '\\$(alert)',
+    '\\\\$(alert)',
+    '$(sync~spin)$(x)',
+    '$(not an icon)',
+    '$(',
+    'plain',
+  ]) {
     const shown = renderIcons(noIcons(v));
     assert.deepEqual(shown.icons, [], `${v} draws no icon`);
     assert.equal(shown.text, v, `${v} reads as written`);

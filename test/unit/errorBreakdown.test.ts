@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NO_REASON, buildBreakdown, buildCategoryChart, textsFor, type FailureTextCount } from '../../src/analysis/errorBreakdown';
+import {
+  NO_REASON,
+  buildBreakdown,
+  buildCategoryChart,
+  textsFor,
+  type FailureTextCount,
+} from '../../src/analysis/errorBreakdown';
 import { DEFAULT_CATEGORIES, compileCategories } from '../../src/analysis/errorCategories';
 import { classifyText } from '../../src/analysis/textClasses';
 import { isNewTemplate } from '../../src/analysis/templateHistory';
@@ -11,7 +17,14 @@ const HOSTILE = '<img src=x onerror=alert(1)>';
 const LOYALTY = 'Loyalty tier PLATINUM_PLUS is not supported by this account';
 
 /** A text with its failures and, unless given, as many rows (each row failed once). */
-const text = (reason: string | null, count: number, sampleRowId: string | null, firstSeen: string | null = null, lastSeen: string | null = null, rows = count): FailureTextCount => ({
+const text = (
+  reason: string | null,
+  count: number,
+  sampleRowId: string | null,
+  firstSeen: string | null = null,
+  lastSeen: string | null = null,
+  rows = count,
+): FailureTextCount => ({
   reason,
   count,
   rows,
@@ -94,23 +107,31 @@ test('breakdown: rows of a row that failed with several texts count once per tem
     // A text the table did not read changes nothing.
     ['429 Too Many Requests', 'a text that was not read'],
   ];
-  const data = buildBreakdown(TEXTS, compiled, [], 'changelog', false, undefined, { rows: { multiTextRows, totalRows: 15, pairsTruncated: true } });
+  const data = buildBreakdown(TEXTS, compiled, [], 'changelog', false, undefined, {
+    rows: { multiTextRows, totalRows: 15, pairsTruncated: true },
+  });
   const rows = (template: string) => data.templates.find((t) => t.template === template)?.rows;
   assert.equal(rows('Contact <n> not found'), 2);
   assert.equal(rows(LOYALTY), 3);
   assert.equal(rows(HOSTILE), 1);
   assert.equal(rows('429 Too Many Requests'), 4);
-  assert.deepEqual(data.categories.map((c) => [c.name, c.rows]), [
-    [UNEXPECTED, 5],
-    ['rate_limit', 4],
-    ['ad_account_throttle', 4],
-    ['not_found', 2],
-  ]);
+  assert.deepEqual(
+    data.categories.map((c) => [c.name, c.rows]),
+    [
+      [UNEXPECTED, 5],
+      ['rate_limit', 4],
+      ['ad_account_throttle', 4],
+      ['not_found', 2],
+    ],
+  );
   // The warehouse's total is taken as given (it counts every row, read or not); truncation is passed on.
   assert.equal(data.totalRows, 15);
   assert.equal(data.rowsUpperBound, true);
   // Without a total, the same arithmetic over every text read: 17 - 1 - 1.
-  assert.equal(buildBreakdown(TEXTS, compiled, [], 'changelog', false, undefined, { rows: { multiTextRows } }).totalRows, 15);
+  assert.equal(
+    buildBreakdown(TEXTS, compiled, [], 'changelog', false, undefined, { rows: { multiTextRows } }).totalRows,
+    15,
+  );
 });
 
 test('breakdown: first and last seen over the whole log; new when first seen falls in the window', () => {
@@ -122,15 +143,25 @@ test('breakdown: first and last seen over the whole log; new when first seen fal
       { reason: 'Contact 87654321 not found', firstSeen: '2025-01-01T00:00:00Z', lastSeen: '2025-01-03T00:00:00Z' },
       { reason: '429 Too Many Requests', firstSeen: '2025-01-04T00:00:00Z', lastSeen: '2025-01-04T06:00:00Z' },
       // Given with an offset: 2025-01-02T23:30Z, before the window.
-      { reason: '(#80003) Application request limit reached', firstSeen: '2025-01-03T01:30:00+02:00', lastSeen: '2025-01-03T00:00:00Z' },
+      {
+        reason: '(#80003) Application request limit reached',
+        firstSeen: '2025-01-03T01:30:00+02:00',
+        lastSeen: '2025-01-03T00:00:00Z',
+      },
     ],
   };
   const windowStart = '2025-01-03T00:00:00Z';
   const data = buildBreakdown(TEXTS, compiled, [], 'changelog', false, undefined, { windowStart, history });
   const t = (template: string) => data.templates.find((x) => x.template === template)!;
   // The window's own first and last seen (from the per-run pass) count too: 2025-01-05 is the Contact template's latest.
-  assert.deepEqual([t('Contact <n> not found').firstSeen, t('Contact <n> not found').lastSeen, t('Contact <n> not found').isNew], ['2024-12-01T00:00:00Z', '2025-01-05T00:00:00Z', false]);
-  assert.deepEqual([t('429 Too Many Requests').firstSeen, t('429 Too Many Requests').isNew], ['2025-01-04T00:00:00Z', true]);
+  assert.deepEqual(
+    [t('Contact <n> not found').firstSeen, t('Contact <n> not found').lastSeen, t('Contact <n> not found').isNew],
+    ['2024-12-01T00:00:00Z', '2025-01-05T00:00:00Z', false],
+  );
+  assert.deepEqual(
+    [t('429 Too Many Requests').firstSeen, t('429 Too Many Requests').isNew],
+    ['2025-01-04T00:00:00Z', true],
+  );
   assert.equal(t('(#<n>) Application request limit reached').isNew, false);
   // No time anywhere for this one: unknown, not "not new".
   assert.deepEqual([t(LOYALTY).firstSeen, t(LOYALTY).isNew], [null, null]);
@@ -146,22 +177,33 @@ test('breakdown: first and last seen over the whole log; new when first seen fal
 
 test('breakdown: no unexpected failures means no unexpected row; categories by failures', () => {
   const data = buildBreakdown(
-    [text('503 Service Unavailable', 2, 'a'), text('REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]', 7, 'b')],
+    [
+      text('503 Service Unavailable', 2, 'a'),
+      text('REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]', 7, 'b'),
+    ],
     compiled,
     [],
     'snapshot',
     false,
   );
-  assert.deepEqual(data.categories.map((c) => c.name), ['required_missing', 'transient_5xx']);
+  assert.deepEqual(
+    data.categories.map((c) => c.name),
+    ['required_missing', 'transient_5xx'],
+  );
   assert.equal(data.source, 'snapshot');
   assert.deepEqual(buildBreakdown([], compiled, [], 'snapshot', false).categories, []);
 });
 
 test('breakdown: sample row ids come from the most frequent texts, at most 5; instants compare by time', () => {
-  const many = [4, 9, 1, 7, 3, 8, 2].map((n, i) => text(`Contact ${10_000_000 + i} not found`, n, `row-${n}`, `2025-02-0${i + 1}T00:00:00Z`));
+  const many = [4, 9, 1, 7, 3, 8, 2].map((n, i) =>
+    text(`Contact ${10_000_000 + i} not found`, n, `row-${n}`, `2025-02-0${i + 1}T00:00:00Z`),
+  );
   // 2025-02-01T01:00Z written with an offset: first as text, but later than 2025-02-01T00:00Z in time.
   many.push(text('Contact 99999999 not found', 1, 'row-offset', '2025-01-31T23:00:00-02:00'));
-  const history = { truncated: false, texts: many.map((t) => ({ reason: t.reason, firstSeen: t.firstSeen, lastSeen: t.lastSeen })) };
+  const history = {
+    truncated: false,
+    texts: many.map((t) => ({ reason: t.reason, firstSeen: t.firstSeen, lastSeen: t.lastSeen })),
+  };
   const [row] = buildBreakdown(many, compiled, [], 'changelog', false, undefined, { history }).templates;
   assert.deepEqual(row.sampleRowIds, ['row-9', 'row-8', 'row-7', 'row-4', 'row-3']);
   assert.equal(row.failures, 4 + 9 + 1 + 7 + 3 + 8 + 2 + 1);
@@ -170,12 +212,18 @@ test('breakdown: sample row ids come from the most frequent texts, at most 5; in
 });
 
 test('textsFor: raw texts of a category or template, most failures first, at most max', () => {
-  assert.deepEqual(textsFor(TEXTS, compiled, { category: 'not_found' }, 10), ['Contact 87654321 not found', 'Contact 12345678 not found']);
+  assert.deepEqual(textsFor(TEXTS, compiled, { category: 'not_found' }, 10), [
+    'Contact 87654321 not found',
+    'Contact 12345678 not found',
+  ]);
   assert.deepEqual(textsFor(TEXTS, compiled, { category: 'not_found' }, 1), ['Contact 87654321 not found']);
   // The NULL reason cannot be matched by text, so it is not in the list.
   assert.deepEqual(textsFor(TEXTS, compiled, { category: UNEXPECTED }, 10), [LOYALTY, HOSTILE]);
   assert.deepEqual(textsFor(TEXTS, compiled, { category: UNEXPECTED, template: HOSTILE }, 10), [HOSTILE]);
-  assert.deepEqual(textsFor(TEXTS, compiled, { category: 'not_found', template: 'Contact <n> not found' }, 10).length, 2);
+  assert.deepEqual(
+    textsFor(TEXTS, compiled, { category: 'not_found', template: 'Contact <n> not found' }, 10).length,
+    2,
+  );
   assert.deepEqual(textsFor(TEXTS, compiled, { category: 'rate_limit', template: 'Contact <n> not found' }, 10), []);
 });
 
@@ -200,11 +248,14 @@ const PER_RUN = [
 test('category chart: one bucket per run, series aligned, UNEXPECTED first', () => {
   const chart = buildCategoryChart(PER_RUN, RUNS, compiled);
   assert.equal(chart.unit, 'run');
-  assert.deepEqual(chart.buckets.map((b) => [b.syncRunId, b.runs, b.failedRuns]), [
-    ['R1', 1, 0],
-    ['R2', 1, 1],
-    ['R3', 1, 0],
-  ]);
+  assert.deepEqual(
+    chart.buckets.map((b) => [b.syncRunId, b.runs, b.failedRuns]),
+    [
+      ['R1', 1, 0],
+      ['R2', 1, 1],
+      ['R3', 1, 0],
+    ],
+  );
   assert.deepEqual(chart.series, [
     { category: UNEXPECTED, counts: [0, 2, 1] },
     { category: 'rate_limit', counts: [4, 6, 0] },
@@ -229,7 +280,10 @@ test('category chart: more runs than buckets fold into hours or days', () => {
 test('classes computed once (as the loader does) give the same breakdown, chart and drill texts as computing them here', () => {
   const reasons = TEXTS.flatMap((t) => (t.reason === null ? [] : [t.reason]));
   const known = new Map(reasons.map((r) => [r, classifyText(r, compiled)] as const));
-  assert.deepEqual(buildBreakdown(TEXTS, compiled, [], 'changelog', false, known), buildBreakdown(TEXTS, compiled, [], 'changelog', false));
+  assert.deepEqual(
+    buildBreakdown(TEXTS, compiled, [], 'changelog', false, known),
+    buildBreakdown(TEXTS, compiled, [], 'changelog', false),
+  );
   // A lookup is trusted as given: a class the loader computed is not recomputed (so a stale one would show).
   const marked = new Map(known);
   marked.set(LOYALTY, { template: 'T', category: 'Marked' });
@@ -237,8 +291,13 @@ test('classes computed once (as the loader does) give the same breakdown, chart 
   assert.deepEqual(data.templates.find((t) => t.category === 'Marked')?.template, 'T');
   assert.deepEqual(textsFor(TEXTS, compiled, { category: 'Marked' }, 10, marked), [LOYALTY]);
   const perRun = [{ syncRunId: 'R1', reason: LOYALTY, count: 3 }];
-  const runs: RunPoint[] = [{ syncId: '1', syncRunId: 'R1', startedAt: '2025-01-01T00:00:00Z', status: 'succeeded', error: null }];
-  assert.deepEqual(buildCategoryChart(perRun, runs, compiled, 60, marked).series.map((s) => s.category), ['Marked']);
+  const runs: RunPoint[] = [
+    { syncId: '1', syncRunId: 'R1', startedAt: '2025-01-01T00:00:00Z', status: 'succeeded', error: null },
+  ];
+  assert.deepEqual(
+    buildCategoryChart(perRun, runs, compiled, 60, marked).series.map((s) => s.category),
+    ['Marked'],
+  );
 });
 
 test('new: at or after the window start (by time, whatever the offset); unknown first seen is null; no window is never new', () => {

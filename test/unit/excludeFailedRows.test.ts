@@ -2,15 +2,35 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Parser } from 'node-sql-parser';
 import type { Dialect } from '../../src/sql/dialect';
-import { bigqueryDialect, databricksDialect, DIALECT_KINDS, dialectFor, postgresDialect, redshiftDialect, snowflakeDialect, type DialectKind } from '../../src/sql/dialects/index';
+import {
+  bigqueryDialect,
+  databricksDialect,
+  DIALECT_KINDS,
+  dialectFor,
+  postgresDialect,
+  redshiftDialect,
+  snowflakeDialect,
+  type DialectKind,
+} from '../../src/sql/dialects/index';
 import { documentedShape } from '../../src/sql/syncLogShape';
-import { EXCLUDE_VARIANTS, excludeFailedRowsSql, modelBody, type ExcludeFailedRowsSpec, type ExcludeVariant } from '../../src/sql/excludeFailedRows';
+import {
+  EXCLUDE_VARIANTS,
+  excludeFailedRowsSql,
+  modelBody,
+  type ExcludeFailedRowsSpec,
+  type ExcludeVariant,
+} from '../../src/sql/excludeFailedRows';
 import { PARSER_DB, forParser } from '../support/sqlParser';
 
 const DIALECTS = DIALECT_KINDS.map(dialectFor);
 const loc = (d: Dialect, database?: string) => ({ dialect: d, schema: 'hightouch_audit', database });
-const sql = (d: Dialect, modelSql: string, primaryKey = 'user_id', syncId = '42', more: Partial<ExcludeFailedRowsSpec> = {}) =>
-  excludeFailedRowsSql(loc(d), { modelSql, syncId, primaryKey, ...more });
+const sql = (
+  d: Dialect,
+  modelSql: string,
+  primaryKey = 'user_id',
+  syncId = '42',
+  more: Partial<ExcludeFailedRowsSpec> = {},
+) => excludeFailedRowsSql(loc(d), { modelSql, syncId, primaryKey, ...more });
 const variantSql = (d: Dialect, variant: ExcludeVariant, more: Partial<ExcludeFailedRowsSpec> = {}) =>
   sql(d, 'select * from users', 'user_id', '42', { variant, lastRuns: 5, ...more });
 /** The lines before the query: the leading comment. */
@@ -20,7 +40,11 @@ const CATEGORIES = [{ name: 'Invalid e-mail', fragments: ['INVALID_EMAIL', "50%_
 
 test('golden Postgres SQL, default: rows whose latest attempted add or change in the changelog failed', () => {
   const text = sql(postgresDialect, 'select * from analytics.users;\n');
-  assert.equal(text, sql(postgresDialect, 'select * from analytics.users;\n', 'user_id', '42', { variant: 'latestAttemptFailed' }), 'the default');
+  assert.equal(
+    text,
+    sql(postgresDialect, 'select * from analytics.users;\n', 'user_id', '42', { variant: 'latestAttemptFailed' }),
+    'the default',
+  );
   assert.equal(
     codeOf(text),
     `select m.*
@@ -96,41 +120,102 @@ test('the leading comment explains each variant: what is excluded, why it does (
     assert.match(latest, /The cost: nothing retries an excluded row\./);
     assert.match(latest, /stays excluded until the model runs once without this filter/);
     const lastRuns = commentOf(variantSql(d, 'failedInLastRuns', { lastRuns: 5 }));
-    assert.match(lastRuns, /^-- The model's rows minus those with a failed add or change in any of sync 42's last 5 runs\n/, d.name);
+    assert.match(
+      lastRuns,
+      /^-- The model's rows minus those with a failed add or change in any of sync 42's last 5 runs\n/,
+      d.name,
+    );
     assert.match(lastRuns, /stays out until 5 runs have passed since its last failure/);
-    assert.match(lastRuns, /waits up to 5 runs to be sent again; a row that still fails is let back in once\n-- every 6 runs/);
+    assert.match(
+      lastRuns,
+      /waits up to 5 runs to be sent again; a row that still fails is let back in once\n-- every 6 runs/,
+    );
     const snapshot = commentOf(variantSql(d, 'snapshotFailed'));
     assert.match(snapshot, /kept for comparison\. IT FLAPS\./, d.name);
     assert.match(snapshot, /the row is added again, fails again, and is excluded again/);
     for (const c of [latest, lastRuns, snapshot]) {
-      assert.ok(c.split('\n').every((l) => l.startsWith('-- ')), `${d.name}: every line before the query is a comment:\n${c}`);
-      assert.match(c, /\n-- Rows match on the model's user_id column, compared as text with sync_(changelog|snapshot)\.row_id\.$/);
+      assert.ok(
+        c.split('\n').every((l) => l.startsWith('-- ')),
+        `${d.name}: every line before the query is a comment:\n${c}`,
+      );
+      assert.match(
+        c,
+        /\n-- Rows match on the model's user_id column, compared as text with sync_(changelog|snapshot)\.row_id\.$/,
+      );
     }
   }
 });
 
 test('per dialect and variant: key cast to the dialect string type, sync id a literal, tables qualified', () => {
-  const expected: Record<DialectKind, { cast: string; sync: (alias: string) => string; table: (t: string) => string }> = {
-    postgres: { cast: 'cast(m.user_id as varchar)', sync: (a) => `${a}.sync_id = '4''2'`, table: (t) => `hightouch_audit.${t}` },
-    redshift: { cast: 'cast(m."user_id" as varchar)', sync: (a) => `${a}.sync_id = '4''2'`, table: (t) => `"analytics"."hightouch_audit"."${t}"` },
-    snowflake: { cast: 'cast(m."USER_ID" as varchar)', sync: (a) => `${a}.sync_id = '4\\'2'`, table: (t) => `"ANALYTICS"."HIGHTOUCH_AUDIT"."${t.toUpperCase()}"` },
-    bigquery: { cast: 'cast(m.`user_id` as string)', sync: (a) => `cast(${a}.sync_id as string) = '4\\'2'`, table: (t) => `\`my-project.hightouch_audit.${t}\`` },
-    databricks: { cast: 'cast(m.`user_id` as string)', sync: (a) => `${a}.sync_id = '4\\'2'`, table: (t) => `\`analytics\`.\`hightouch_audit\`.\`${t}\`` },
+  const expected: Record<DialectKind, { cast: string; sync: (alias: string) => string; table: (t: string) => string }> =
+    {
+      postgres: {
+        cast: 'cast(m.user_id as varchar)',
+        sync: (a) => `${a}.sync_id = '4''2'`,
+        table: (t) => `hightouch_audit.${t}`,
+      },
+      redshift: {
+        cast: 'cast(m."user_id" as varchar)',
+        sync: (a) => `${a}.sync_id = '4''2'`,
+        table: (t) => `"analytics"."hightouch_audit"."${t}"`,
+      },
+      snowflake: {
+        cast: 'cast(m."USER_ID" as varchar)',
+        sync: (a) => `${a}.sync_id = '4\\'2'`,
+        table: (t) => `"ANALYTICS"."HIGHTOUCH_AUDIT"."${t.toUpperCase()}"`,
+      },
+      bigquery: {
+        cast: 'cast(m.`user_id` as string)',
+        sync: (a) => `cast(${a}.sync_id as string) = '4\\'2'`,
+        table: (t) => `\`my-project.hightouch_audit.${t}\``,
+      },
+      databricks: {
+        cast: 'cast(m.`user_id` as string)',
+        sync: (a) => `${a}.sync_id = '4\\'2'`,
+        table: (t) => `\`analytics\`.\`hightouch_audit\`.\`${t}\``,
+      },
+    };
+  const database: Record<DialectKind, string | undefined> = {
+    postgres: undefined,
+    redshift: 'analytics',
+    snowflake: 'analytics',
+    bigquery: 'my-project',
+    databricks: 'analytics',
   };
-  const database: Record<DialectKind, string | undefined> = { postgres: undefined, redshift: 'analytics', snowflake: 'analytics', bigquery: 'my-project', databricks: 'analytics' };
   for (const d of DIALECTS) {
     const e = expected[d.name];
-    const of = (variant: ExcludeVariant) => excludeFailedRowsSql(loc(d, database[d.name]), { modelSql: 'select * from users', syncId: "4'2", primaryKey: 'user_id', variant, lastRuns: 3 });
+    const of = (variant: ExcludeVariant) =>
+      excludeFailedRowsSql(loc(d, database[d.name]), {
+        modelSql: 'select * from users',
+        syncId: "4'2",
+        primaryKey: 'user_id',
+        variant,
+        lastRuns: 3,
+      });
     const latest = of('latestAttemptFailed');
     assert.ok(latest.includes(`  where x.row_id = ${e.cast}\n`), `${d.name}: ${latest}`);
     assert.ok(latest.includes(`      where ${e.sync('c')}\n`), `${d.name}: ${latest}`);
-    assert.ok(latest.includes(`from ${e.table('sync_changelog')} c\n`) && latest.includes(`join ${e.table('sync_runs')} r on r.sync_run_id = c.sync_run_id\n`), `${d.name}: ${latest}`);
+    assert.ok(
+      latest.includes(`from ${e.table('sync_changelog')} c\n`) &&
+        latest.includes(`join ${e.table('sync_runs')} r on r.sync_run_id = c.sync_run_id\n`),
+      `${d.name}: ${latest}`,
+    );
     const lastRuns = of('failedInLastRuns');
-    assert.ok(lastRuns.includes(`      where ${e.sync('r')}\n`) && lastRuns.includes(`    where ${e.sync('c')}\n`), `${d.name}: ${lastRuns}`);
-    assert.ok(lastRuns.includes(`from ${e.table('sync_runs')} r\n`) && lastRuns.includes('and lr.recency <= 3\n'), `${d.name}: ${lastRuns}`);
+    assert.ok(
+      lastRuns.includes(`      where ${e.sync('r')}\n`) && lastRuns.includes(`    where ${e.sync('c')}\n`),
+      `${d.name}: ${lastRuns}`,
+    );
+    assert.ok(
+      lastRuns.includes(`from ${e.table('sync_runs')} r\n`) && lastRuns.includes('and lr.recency <= 3\n'),
+      `${d.name}: ${lastRuns}`,
+    );
     const snapshot = of('snapshotFailed');
-    assert.ok(snapshot.includes(`    where ${e.sync('s')}\n`) && snapshot.includes(`from ${e.table('sync_snapshot')} s\n`), `${d.name}: ${snapshot}`);
-    for (const text of [latest, lastRuns, snapshot]) assert.match(text, / sync 4'2[:'\s]/, `${d.name}: the sync named in the comment`);
+    assert.ok(
+      snapshot.includes(`    where ${e.sync('s')}\n`) && snapshot.includes(`from ${e.table('sync_snapshot')} s\n`),
+      `${d.name}: ${snapshot}`,
+    );
+    for (const text of [latest, lastRuns, snapshot])
+      assert.match(text, / sync 4'2[:'\s]/, `${d.name}: the sync named in the comment`);
   }
 });
 
@@ -146,33 +231,76 @@ test('categories: plain-text containment of each fragment, any case, per dialect
     const frags = CATEGORIES[0].fragments.map((f) => d.literal(f));
     const condition = (reason: string) => `(${frags.map((f) => contains[d.name](reason, f)).join(' or ')})`;
     const latest = variantSql(d, 'latestAttemptFailed', { categories: CATEGORIES });
-    assert.ok(latest.includes(`      and a.status = 'failed'\n      and ${condition('a.failure_text')}\n  ) x`), `${d.name}: ${latest}`);
+    assert.ok(
+      latest.includes(`      and a.status = 'failed'\n      and ${condition('a.failure_text')}\n  ) x`),
+      `${d.name}: ${latest}`,
+    );
     const lastRuns = variantSql(d, 'failedInLastRuns', { categories: CATEGORIES });
-    assert.ok(lastRuns.includes(`      and c.status = 'failed'\n      and ${condition('c.failure_reason')}\n  ) x`), `${d.name}: ${lastRuns}`);
+    assert.ok(
+      lastRuns.includes(`      and c.status = 'failed'\n      and ${condition('c.failure_reason')}\n  ) x`),
+      `${d.name}: ${lastRuns}`,
+    );
     const snapshot = variantSql(d, 'snapshotFailed', { categories: CATEGORIES });
-    assert.ok(snapshot.includes(`      and s.status = 'failed'\n      and ${condition('s.failure_reason')}\n  ) x`), `${d.name}: ${snapshot}`);
+    assert.ok(
+      snapshot.includes(`      and s.status = 'failed'\n      and ${condition('s.failure_reason')}\n  ) x`),
+      `${d.name}: ${snapshot}`,
+    );
     assert.ok(!/ like /i.test(codeOf(latest)), 'no LIKE: its escapes differ per warehouse');
     assert.match(commentOf(latest), /Only failures of the categories Invalid e-mail count/);
     assert.match(commentOf(latest), /Rows failing for other reasons are not excluded and are retried as usual\./);
   }
   // A fragment shared by two categories is tested once; the deployment's failure column is used.
   const legacy = excludeFailedRowsSql(
-    { dialect: postgresDialect, schema: 'hightouch_audit', shape: { ...documentedShape(), failureReason: 'failed_reason' } },
-    { modelSql: 'select 1 as id', syncId: '1', primaryKey: 'id', categories: [{ name: 'a', fragments: ['x'] }, { name: 'b', fragments: ['x', 'y'] }] },
+    {
+      dialect: postgresDialect,
+      schema: 'hightouch_audit',
+      shape: { ...documentedShape(), failureReason: 'failed_reason' },
+    },
+    {
+      modelSql: 'select 1 as id',
+      syncId: '1',
+      primaryKey: 'id',
+      categories: [
+        { name: 'a', fragments: ['x'] },
+        { name: 'b', fragments: ['x', 'y'] },
+      ],
+    },
   );
-  assert.ok(legacy.includes("c.failed_reason as failure_text,") && legacy.includes("and (strpos(lower(a.failure_text), lower('x')) > 0 or strpos(lower(a.failure_text), lower('y')) > 0)\n"), legacy);
+  assert.ok(
+    legacy.includes('c.failed_reason as failure_text,') &&
+      legacy.includes(
+        "and (strpos(lower(a.failure_text), lower('x')) > 0 or strpos(lower(a.failure_text), lower('y')) > 0)\n",
+      ),
+    legacy,
+  );
 });
 
 test('clear errors: unknown variant, bad N, empty categories or fragments, a NUL in a fragment', () => {
   for (const d of DIALECTS) {
     assert.throws(() => variantSql(d, 'nope' as ExcludeVariant), /Unknown exclusion "nope"/, d.name);
     for (const n of [0, -1, 1.5, Number.NaN, undefined]) {
-      assert.throws(() => variantSql(d, 'failedInLastRuns', { lastRuns: n }), /Invalid number of runs/, `${d.name} ${n}`);
+      assert.throws(
+        () => variantSql(d, 'failedInLastRuns', { lastRuns: n }),
+        /Invalid number of runs/,
+        `${d.name} ${n}`,
+      );
     }
     assert.throws(() => variantSql(d, 'latestAttemptFailed', { categories: [] }), /No categories chosen/, d.name);
-    assert.throws(() => variantSql(d, 'latestAttemptFailed', { categories: [{ name: 'a', fragments: [] }] }), /has no failure text/, d.name);
-    assert.throws(() => variantSql(d, 'failedInLastRuns', { categories: [{ name: 'a', fragments: ['ok', ''] }] }), /empty failure text: it would match every failure/, d.name);
-    assert.throws(() => variantSql(d, 'snapshotFailed', { categories: [{ name: 'a', fragments: ['x\u0000y'] }] }), /NUL character/, d.name);
+    assert.throws(
+      () => variantSql(d, 'latestAttemptFailed', { categories: [{ name: 'a', fragments: [] }] }),
+      /has no failure text/,
+      d.name,
+    );
+    assert.throws(
+      () => variantSql(d, 'failedInLastRuns', { categories: [{ name: 'a', fragments: ['ok', ''] }] }),
+      /empty failure text: it would match every failure/,
+      d.name,
+    );
+    assert.throws(
+      () => variantSql(d, 'snapshotFailed', { categories: [{ name: 'a', fragments: ['x\u0000y'] }] }),
+      /NUL character/,
+      d.name,
+    );
   }
   // N is read by its own variant only.
   assert.doesNotThrow(() => variantSql(postgresDialect, 'latestAttemptFailed', { lastRuns: 0 }));
@@ -184,10 +312,18 @@ test('hostile sync ids and category names stay inside their comment lines; fragm
     for (const variant of EXCLUDE_VARIANTS) {
       const text = variantSql(d, variant, { categories: [{ name: hostile, fragments: ["it's \\ 100%"] }] });
       const comment = commentOf(text);
-      assert.ok(comment.split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/).every((l) => l.startsWith('-- ')), `${d.name} ${variant}:\n${comment}`);
+      assert.ok(
+        comment.split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/).every((l) => l.startsWith('-- ')),
+        `${d.name} ${variant}:\n${comment}`,
+      );
       assert.ok(comment.includes('x drop table canary; -- y'), `${d.name} ${variant}: folded into one comment line`);
       const withSync = sql(d, 'select 1 as user_id', 'user_id', hostile, { variant, lastRuns: 2 });
-      assert.ok(commentOf(withSync).split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/).every((l) => l.startsWith('-- ')), `${d.name} ${variant}`);
+      assert.ok(
+        commentOf(withSync)
+          .split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/)
+          .every((l) => l.startsWith('-- ')),
+        `${d.name} ${variant}`,
+      );
     }
   }
   const pg = sql(postgresDialect, 'select 1 as user_id', 'user_id', '42\nselect 1');
@@ -217,7 +353,12 @@ order by 1;  -- trailing comment
 comment */
 `;
   const text = sql(postgresDialect, model);
-  assert.ok(text.includes(`from (\n-- my model\nwith recent as (\n  select * from users where created_at > '2026-01-01' -- a comment; with a semicolon\n)\nselect * from recent\norder by 1\n) m\n`), text);
+  assert.ok(
+    text.includes(
+      `from (\n-- my model\nwith recent as (\n  select * from users where created_at > '2026-01-01' -- a comment; with a semicolon\n)\nselect * from recent\norder by 1\n) m\n`,
+    ),
+    text,
+  );
   assert.equal(modelBody(postgresDialect, 'select 1 ;;  \n\t'), 'select 1');
   assert.equal(modelBody(postgresDialect, "select ';' as x; -- done"), "select ';' as x");
   assert.equal(modelBody(postgresDialect, 'select 1 as "a;b" /* ; */'), 'select 1 as "a;b"');
@@ -256,9 +397,15 @@ test('the produced SQL parses in every dialect, every variant, with and without 
   for (const d of DIALECTS) {
     for (const variant of EXCLUDE_VARIANTS) {
       for (const categories of [undefined, CATEGORIES]) {
-        for (const model of ['select * from users;', 'with a as (select id as user_id from users) select * from a -- x\n']) {
+        for (const model of [
+          'select * from users;',
+          'with a as (select id as user_id from users) select * from a -- x\n',
+        ]) {
           const text = sql(d, model, 'user_id', '42', { variant, lastRuns: 4, categories });
-          assert.doesNotThrow(() => parser.astify(forParser(d, text), { database: PARSER_DB[d.name] }), `${d.name} ${variant}:\n${text}`);
+          assert.doesNotThrow(
+            () => parser.astify(forParser(d, text), { database: PARSER_DB[d.name] }),
+            `${d.name} ${variant}:\n${text}`,
+          );
         }
       }
     }

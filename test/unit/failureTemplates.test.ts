@@ -1,16 +1,34 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CUT_MARKER, TEMPLATED_LENGTH, failureTemplate, groupByTemplate, templateWhole } from '../../src/analysis/failureTemplates';
+import {
+  CUT_MARKER,
+  TEMPLATED_LENGTH,
+  failureTemplate,
+  groupByTemplate,
+  templateWhole,
+} from '../../src/analysis/failureTemplates';
 
 test('variable parts of real-looking destination errors become placeholders', () => {
   const cases: [string, string][] = [
-    ['DUPLICATE_VALUE: duplicate value found: External_Id__c duplicates value on record with id: 0035e00000AbCdEfG', 'DUPLICATE_VALUE: duplicate value found: External_Id__c duplicates value on record with id: <id>'],
+    [
+      'DUPLICATE_VALUE: duplicate value found: External_Id__c duplicates value on record with id: 0035e00000AbCdEfG',
+      'DUPLICATE_VALUE: duplicate value found: External_Id__c duplicates value on record with id: <id>',
+    ],
     ['Contact already exists. Existing ID: 51234', 'Contact already exists. Existing ID: <n>'],
     ["1003: Invalid value for field 'Country': 'Atlantis'", "1003: Invalid value for field 'Country': '<value>'"],
-    ['jane.doe@example.com looks fake or invalid, please enter a real email address.', '<email> looks fake or invalid, please enter a real email address.'],
-    ['(#80003) There have been too many calls to this ad-account. Wait a bit and try again.', '(#80003) There have been too many calls to this ad-account. Wait a bit and try again.'.replace('80003', '<n>')],
+    [
+      'jane.doe@example.com looks fake or invalid, please enter a real email address.',
+      '<email> looks fake or invalid, please enter a real email address.',
+    ],
+    [
+      '(#80003) There have been too many calls to this ad-account. Wait a bit and try again.',
+      '(#80003) There have been too many calls to this ad-account. Wait a bit and try again.'.replace('80003', '<n>'),
+    ],
     ['429 Too Many Requests: retry after 2026-10-31T16:20:00Z', '429 Too Many Requests: retry after <date>'],
-    ['Request 3f2b8c1e-9a4d-4e2b-8f7a-1c2d3e4f5a6b failed, see https://status.example.com/x?id=9', 'Request <uuid> failed, see <url>'],
+    [
+      'Request 3f2b8c1e-9a4d-4e2b-8f7a-1c2d3e4f5a6b failed, see https://status.example.com/x?id=9',
+      'Request <uuid> failed, see <url>',
+    ],
   ];
   for (const [input, expected] of cases) assert.equal(failureTemplate(input), expected, input);
 });
@@ -19,13 +37,22 @@ test('field and object names stay, their values fold', () => {
   const cases: [string, string][] = [
     // The demo's biggest new incident: the only thing that tells it apart is the field's name.
     ["1006: Field 'Lead_Score__c' not found", "1006: Field 'Lead_Score__c' not found"],
-    ["INVALID_FIELD: No such column 'Lead_Score__c' on entity 'Contact'", "INVALID_FIELD: No such column 'Lead_Score__c' on entity 'Contact'"],
+    [
+      "INVALID_FIELD: No such column 'Lead_Score__c' on entity 'Contact'",
+      "INVALID_FIELD: No such column 'Lead_Score__c' on entity 'Contact'",
+    ],
     ['Property "lead_score" does not exist', 'Property "lead_score" does not exist'],
     ["field='Email' is invalid: 'not-an-email'", "field='Email' is invalid: '<value>'"],
     // Data stays data: a primary key's value, a property read off undefined, a rate limit's figures.
-    ["DUPLICATE_PRIMARY_KEY: primary key 'u_123' appears 2 times in the model query", "DUPLICATE_PRIMARY_KEY: primary key '<value>' appears 2 times in the model query"],
+    [
+      "DUPLICATE_PRIMARY_KEY: primary key 'u_123' appears 2 times in the model query",
+      "DUPLICATE_PRIMARY_KEY: primary key '<value>' appears 2 times in the model query",
+    ],
     ["Cannot read properties of undefined (reading 'id')", "Cannot read properties of undefined (reading '<value>')"],
-    ["606: Max rate limit '100' exceeded with in '20' secs", "606: Max rate limit '<value>' exceeded with in '<value>' secs"],
+    [
+      "606: Max rate limit '100' exceeded with in '20' secs",
+      "606: Max rate limit '<value>' exceeded with in '<value>' secs",
+    ],
     // A word that an id or a masked secret runs into is not a naming word.
     ["abc12345-field 'x'", "<id> '<value>'"],
     ["***field 'x'", "<masked> '<value>'"],
@@ -35,7 +62,10 @@ test('field and object names stay, their values fold', () => {
 
 test('JSON-shaped errors keep their keys and codes and fold only their values', () => {
   const cases: [string, string][] = [
-    ['{"msg":"Invalid email: jane.doe@example.com","code":"InvalidEmailAddressError","params":null}', '{"msg":"<value>","code":"<id>","params":null}'],
+    [
+      '{"msg":"Invalid email: jane.doe@example.com","code":"InvalidEmailAddressError","params":null}',
+      '{"msg":"<value>","code":"<id>","params":null}',
+    ],
     [
       '429 Too Many Requests: {"status":"error","message":"You have reached your secondly limit.","errorType":"RATE_LIMIT","correlationId":"9b72ef32-19f4-47dc-a7ac-69c32d83f7cd","policyName":"SECONDLY"}',
       '429 Too Many Requests: {"status":"error","message":"<value>","errorType":"RATE_LIMIT","correlationId":"<value>","policyName":"<value>"}',
@@ -53,15 +83,22 @@ test('JSON-shaped errors keep their keys and codes and fold only their values', 
   ];
   for (const [input, expected] of cases) assert.equal(failureTemplate(input), expected, input);
   // Two HubSpot causes that differ only in their error code and property name are two templates.
-  const email = failureTemplate('Property values were not valid: [{"isValid":false,"message":"a@b is invalid","error":"INVALID_EMAIL","name":"email"}]');
-  const option = failureTemplate('Property values were not valid: [{"isValid":false,"message":"x was not a valid value","error":"INVALID_OPTION","name":"firstname"}]');
+  const email = failureTemplate(
+    'Property values were not valid: [{"isValid":false,"message":"a@b is invalid","error":"INVALID_EMAIL","name":"email"}]',
+  );
+  const option = failureTemplate(
+    'Property values were not valid: [{"isValid":false,"message":"x was not a valid value","error":"INVALID_OPTION","name":"firstname"}]',
+  );
   assert.notEqual(email, option);
   // A key is never a value (no {"<value>":"<value>"} that every JSON error folds into).
   assert.equal(failureTemplate('{"a":"1","b":"2"}'), '{"a":"<value>","b":"<value>"}');
 });
 
 test('malformed e-mails, batch positions and hyphen-joined ids fold too', () => {
-  assert.equal(failureTemplate('INVALID_EMAIL_ADDRESS: Email: invalid email address: hugo.martin@yahoo,com'), 'INVALID_EMAIL_ADDRESS: Email: invalid email address: <email>');
+  assert.equal(
+    failureTemplate('INVALID_EMAIL_ADDRESS: Email: invalid email address: hugo.martin@yahoo,com'),
+    'INVALID_EMAIL_ADDRESS: Email: invalid email address: <email>',
+  );
   assert.equal(failureTemplate('amara.osei@outlook.c looks fake or invalid'), '<email> looks fake or invalid');
   assert.equal(
     failureTemplate('INVALID_ARGUMENT: field_path: operations[581].create.user_identifiers[0].hashed_email'),
@@ -74,10 +111,22 @@ test('malformed e-mails, batch positions and hyphen-joined ids fold too', () => 
 });
 
 test('trace ids, masked keys and durations fold', () => {
-  assert.equal(failureTemplate('(#2) Service temporarily unavailable (fbtrace_id: AbCdEfGhIjKlMnOpQrStUvW)'), '(#2) Service temporarily unavailable (fbtrace_id: <id>)');
-  assert.equal(failureTemplate('429: Rate limit exceeded for API key ****015a: 500 requests per second'), '429: Rate limit exceeded for API key <masked>: 500 requests per second');
-  assert.equal(failureTemplate('RESOURCE_EXHAUSTED: Too many requests. Retry in 101 seconds.'), 'RESOURCE_EXHAUSTED: Too many requests. Retry in <n> seconds.');
-  assert.equal(failureTemplate('FIELD_CUSTOM_VALIDATION_EXCEPTION: Phone must be 10 digits'), 'FIELD_CUSTOM_VALIDATION_EXCEPTION: Phone must be 10 digits');
+  assert.equal(
+    failureTemplate('(#2) Service temporarily unavailable (fbtrace_id: AbCdEfGhIjKlMnOpQrStUvW)'),
+    '(#2) Service temporarily unavailable (fbtrace_id: <id>)',
+  );
+  assert.equal(
+    failureTemplate('429: Rate limit exceeded for API key ****015a: 500 requests per second'),
+    '429: Rate limit exceeded for API key <masked>: 500 requests per second',
+  );
+  assert.equal(
+    failureTemplate('RESOURCE_EXHAUSTED: Too many requests. Retry in 101 seconds.'),
+    'RESOURCE_EXHAUSTED: Too many requests. Retry in <n> seconds.',
+  );
+  assert.equal(
+    failureTemplate('FIELD_CUSTOM_VALIDATION_EXCEPTION: Phone must be 10 digits'),
+    'FIELD_CUSTOM_VALIDATION_EXCEPTION: Phone must be 10 digits',
+  );
 });
 
 test('short vendor codes survive so categories can still match them', () => {
@@ -92,9 +141,21 @@ test('texts that differ only in ids fold into one group with summed counts', () 
     { reason: null, count: 2, sampleRowId: 'd' },
   ]);
   assert.deepEqual(groups, [
-    { template: 'Contact <n> not found', count: 8, distinctTexts: 2, example: 'Contact 87654321 not found', sampleRowId: 'b' },
+    {
+      template: 'Contact <n> not found',
+      count: 8,
+      distinctTexts: 2,
+      example: 'Contact 87654321 not found',
+      sampleRowId: 'b',
+    },
     { template: null, count: 2, distinctTexts: 1, example: null, sampleRowId: 'd' },
-    { template: 'Invalid email: <email>', count: 1, distinctTexts: 1, example: 'Invalid email: x@y.io', sampleRowId: 'c' },
+    {
+      template: 'Invalid email: <email>',
+      count: 1,
+      distinctTexts: 1,
+      example: 'Invalid email: x@y.io',
+      sampleRowId: 'c',
+    },
   ]);
 });
 

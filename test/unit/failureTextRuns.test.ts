@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { withRunDetails } from '../../src/analysis/failureTextRuns';
 import type { RunPoint } from '../../src/shared/analysisData';
 
-const run = (id: string, startedAt: string | null): RunPoint => ({ syncId: 's', syncRunId: id, startedAt, status: 'succeeded', error: null });
+const run = (id: string, startedAt: string | null): RunPoint => ({
+  syncId: 's',
+  syncRunId: id,
+  startedAt,
+  status: 'succeeded',
+  error: null,
+});
 
 test('first and last seen follow the runs’ start times, not their ids; the sample is the smallest row id', () => {
   // Run ids out of time order on purpose: "10" started before "9".
@@ -21,6 +27,13 @@ test('first and last seen follow the runs’ start times, not their ids; the sam
     ],
     runs,
   );
-  assert.deepEqual(out[0], { reason: 'Contact 123 not found', count: 3, rows: 2, sampleRowId: 'row-a', firstSeen: '2026-01-01T00:00:00.000Z', lastSeen: '2026-01-03T00:00:00.000Z' });
+  assert.deepEqual(out[0], {
+    reason: 'Contact 123 not found',
+    count: 3,
+    rows: 2,
+    sampleRowId: 'row-a',
+    firstSeen: '2026-01-01T00:00:00.000Z',
+    lastSeen: '2026-01-03T00:00:00.000Z',
+  });
   assert.deepEqual(out[1], texts[1], 'a text without per-run rows keeps its nulls');
 });

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isRegExpSpace, keepQuoted, replaceEmails, replaceIds, replaceJoinedNumbers, replaceQuoted, replaceUuids } from '../../src/analysis/failureTextScan';
+import {
+  isRegExpSpace,
+  keepQuoted,
+  replaceEmails,
+  replaceIds,
+  replaceJoinedNumbers,
+  replaceQuoted,
+  replaceUuids,
+} from '../../src/analysis/failureTextScan';
 
 // The scanners must replace exactly what the regular expressions in their comments would: those
 // patterns are the specification, kept here and compared on real-looking and generated texts.
@@ -16,8 +24,16 @@ const specs: [string, (t: string) => string, (t: string) => string][] = [
   ["'quoted'", (t) => replaceQuoted(t, "'", "'<value>'"), (t) => t.replace(quoted("'"), "'<value>'")],
   ['"quoted"', (t) => replaceQuoted(t, '"', '"<value>"'), (t) => t.replace(quoted('"'), '"<value>"')],
   // With names kept: the same matches, each either left or replaced (a kept one does not move the search).
-  ["'quoted' keeping names", (t) => replaceQuoted(t, "'", "'<value>'", keepQuoted), (t) => t.replace(quoted("'"), (m, at: number) => (keepQuoted(t, at, at + m.length - 1) ? m : "'<value>'"))],
-  ['"quoted" keeping names', (t) => replaceQuoted(t, '"', '"<value>"', keepQuoted), (t) => t.replace(quoted('"'), (m, at: number) => (keepQuoted(t, at, at + m.length - 1) ? m : '"<value>"'))],
+  [
+    "'quoted' keeping names",
+    (t) => replaceQuoted(t, "'", "'<value>'", keepQuoted),
+    (t) => t.replace(quoted("'"), (m, at: number) => (keepQuoted(t, at, at + m.length - 1) ? m : "'<value>'")),
+  ],
+  [
+    '"quoted" keeping names',
+    (t) => replaceQuoted(t, '"', '"<value>"', keepQuoted),
+    (t) => t.replace(quoted('"'), (m, at: number) => (keepQuoted(t, at, at + m.length - 1) ? m : '"<value>"')),
+  ],
   ['ids', (t) => replaceIds(t, '<id>'), (t) => t.replace(MIXED_ID, '<id>').replace(MIXED_CASE, '<id>')],
   ['e-mails', (t) => replaceEmails(t, '<email>'), (t) => t.replace(EMAIL, '<email>')],
   ['joined numbers', (t) => replaceJoinedNumbers(t, '<n>'), (t) => t.replace(JOINED_NUMBERS, '<n>')],
@@ -39,13 +55,68 @@ d"`,
 
 /** Strings built from the pieces the patterns care about, with a fixed seed: the same cases on every run. */
 function generated(count: number): string[] {
-  const atoms = ['a', 'B', 'z', 'Q', '0', '7', '-', '--', '_', '@', '.', "'", '"', '\\', '*', '[', '(', ':', ' ', '\t', '\n', '\u2028', 'é', '“', '<', '>',
-    ',', ';', '\u00a0', '\u3000', '\ufeff', '\u0000', '\u0085', '<n>', '-<n>', '<n>-<n>', '--<n>', "\\'", '\\"',
-    'abcdefgh', 'field ', 'name', '":', "':", ': ', 'INVALID_EMAIL', 'ABCDEFGHijklmnop', 'AbCdEfGhIjKlMnOpQ', 'abcdefghijklmnopqrstu', 'x1y2z3w4', '0035e00000AbCdEfG', '12345',
-    '3f2b8c1e-9a4d-4e2b-8f7a-1c2d3e4f5a6b', '3F2B8C1E-9A4D-4E2B-8F7A-1C2D3E4F5A6B', '9a4d-4e2b-'];
+  const atoms = [
+    'a',
+    'B',
+    'z',
+    'Q',
+    '0',
+    '7',
+    '-',
+    '--',
+    '_',
+    '@',
+    '.',
+    "'",
+    '"',
+    '\\',
+    '*',
+    '[',
+    '(',
+    ':',
+    ' ',
+    '\t',
+    '\n',
+    '\u2028',
+    'é',
+    '“',
+    '<',
+    '>',
+    ',',
+    ';',
+    '\u00a0',
+    '\u3000',
+    '\ufeff',
+    '\u0000',
+    '\u0085',
+    '<n>',
+    '-<n>',
+    '<n>-<n>',
+    '--<n>',
+    "\\'",
+    '\\"',
+    'abcdefgh',
+    'field ',
+    'name',
+    '":',
+    "':",
+    ': ',
+    'INVALID_EMAIL',
+    'ABCDEFGHijklmnop',
+    'AbCdEfGhIjKlMnOpQ',
+    'abcdefghijklmnopqrstu',
+    'x1y2z3w4',
+    '0035e00000AbCdEfG',
+    '12345',
+    '3f2b8c1e-9a4d-4e2b-8f7a-1c2d3e4f5a6b',
+    '3F2B8C1E-9A4D-4E2B-8F7A-1C2D3E4F5A6B',
+    '9a4d-4e2b-',
+  ];
   let seed = 20261124;
   const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff), (seed >>> 8) % n);
-  return Array.from({ length: count }, () => Array.from({ length: 1 + next(20) }, () => atoms[next(atoms.length)]).join(''));
+  return Array.from({ length: count }, () =>
+    Array.from({ length: 1 + next(20) }, () => atoms[next(atoms.length)]).join(''),
+  );
 }
 
 for (const [name, scan, pattern] of specs) {
@@ -82,19 +153,39 @@ function quoteHeavy(count: number): string[] {
 
 test('quoted values: the single pass agrees with the pattern where quotes reach past the window', () => {
   const edges = [
-    `'${"\\'".repeat(199)}'`, `'${"\\'".repeat(200)}'`, `'${"\\'".repeat(201)}'`, `'${"\\'".repeat(450)}'`,
-    `'${'x'.repeat(199)}\\''${'x'.repeat(150)}'`, `${"\\'".repeat(300)}'`, `'\\'${'x'.repeat(199)}'`, `'\\'${'x'.repeat(200)}'`,
-    `'${'x'.repeat(100)}\\\n'x'`, `'${"\\'".repeat(50)}\\`, `'${'\\x'.repeat(200)}'`, `'${'\\x'.repeat(201)}'`,
+    `'${"\\'".repeat(199)}'`,
+    `'${"\\'".repeat(200)}'`,
+    `'${"\\'".repeat(201)}'`,
+    `'${"\\'".repeat(450)}'`,
+    `'${'x'.repeat(199)}\\''${'x'.repeat(150)}'`,
+    `${"\\'".repeat(300)}'`,
+    `'\\'${'x'.repeat(199)}'`,
+    `'\\'${'x'.repeat(200)}'`,
+    `'${'x'.repeat(100)}\\\n'x'`,
+    `'${"\\'".repeat(50)}\\`,
+    `'${'\\x'.repeat(200)}'`,
+    `'${'\\x'.repeat(201)}'`,
   ];
   for (const [name, scan, pattern] of specs.filter(([name]) => name.includes('quoted'))) {
-    for (const t of [...edges, ...edges.map((e) => e.replaceAll("'", '"')), ...quoteHeavy(4000)]) assert.equal(scan(t), pattern(t), `${name}: ${JSON.stringify(t)}`);
+    for (const t of [...edges, ...edges.map((e) => e.replaceAll("'", '"')), ...quoteHeavy(4000)])
+      assert.equal(scan(t), pattern(t), `${name}: ${JSON.stringify(t)}`);
   }
 });
 
 test('e-mails and joined numbers: the scans agree with the patterns on long runs (where the patterns backtrack)', () => {
   const texts = [
-    `${'a'.repeat(1500)} @`, '@'.repeat(1500), 'a@'.repeat(700), '.@'.repeat(700), `a@b${',a'.repeat(600)}`, `${'x.'.repeat(600)}a@`, 'a@;'.repeat(500),
-    `<n>${'-'.repeat(1500)}`, `${'-'.repeat(1500)}<n>`, '<n>-'.repeat(400), '<n>--x'.repeat(300), `${'-'.repeat(700)}<n>${'-'.repeat(700)}<n>-`,
+    `${'a'.repeat(1500)} @`,
+    '@'.repeat(1500),
+    'a@'.repeat(700),
+    '.@'.repeat(700),
+    `a@b${',a'.repeat(600)}`,
+    `${'x.'.repeat(600)}a@`,
+    'a@;'.repeat(500),
+    `<n>${'-'.repeat(1500)}`,
+    `${'-'.repeat(1500)}<n>`,
+    '<n>-'.repeat(400),
+    '<n>--x'.repeat(300),
+    `${'-'.repeat(700)}<n>${'-'.repeat(700)}<n>-`,
   ];
   for (const [name, scan, pattern] of specs.filter(([name]) => name === 'e-mails' || name === 'joined numbers')) {
     for (const t of texts) assert.equal(scan(t), pattern(t), `${name}: ${JSON.stringify(t.slice(0, 40))}…`);
@@ -102,5 +193,6 @@ test('e-mails and joined numbers: the scans agree with the patterns on long runs
 });
 
 test('isRegExpSpace is \\s on every UTF-16 code unit', () => {
-  for (let c = 0; c < 0x10000; c++) assert.equal(isRegExpSpace(c), /\s/.test(String.fromCharCode(c)), `U+${c.toString(16)}`);
+  for (let c = 0; c < 0x10000; c++)
+    assert.equal(isRegExpSpace(c), /\s/.test(String.fromCharCode(c)), `U+${c.toString(16)}`);
 });

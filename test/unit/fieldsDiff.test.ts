@@ -17,7 +17,12 @@ test('JSON text and objects compare alike; nested objects are equal regardless o
   const text = '{"address": {"city": "Oslo", "zip": "0150"}, "n": 1}';
   assert.deepEqual(diffFields(text, { n: 1, address: { zip: '0150', city: 'Oslo' } }), []);
   assert.deepEqual(diffFields(text, { n: 1, address: { zip: '0151', city: 'Oslo' } }), [
-    { field: 'address', kind: 'changed', before: '{"city":"Oslo","zip":"0150"}', after: '{"zip":"0151","city":"Oslo"}' },
+    {
+      field: 'address',
+      kind: 'changed',
+      before: '{"city":"Oslo","zip":"0150"}',
+      after: '{"zip":"0151","city":"Oslo"}',
+    },
   ]);
   // A number and its string are different values.
   assert.equal(diffFields({ id: 1 }, { id: '1' }).length, 1);

@@ -30,9 +30,17 @@ test('turning failing notifies once, staying failing does not', () => {
 });
 
 test('a new template notifies when it was not among the new ones before, naming it and its rows', () => {
-  const t = { template: "Field 'Lead_Score__c' not found", rows: 153, failures: 3134, firstSeen: '2026-10-31T10:00:00Z' };
+  const t = {
+    template: "Field 'Lead_Score__c' not found",
+    rows: 153,
+    failures: 3134,
+    firstSeen: '2026-10-31T10:00:00Z',
+  };
   const alerts = healthAlerts(health(sync({})), health(sync({ newTemplates: [t], newTemplateCount: 1 })));
-  assert.deepEqual(alerts.map((a) => a.kind), ['newTemplates']);
+  assert.deepEqual(
+    alerts.map((a) => a.kind),
+    ['newTemplates'],
+  );
   assert.match(alerts[0].message, /Lead_Score__c.*153 rows/);
   assert.deepEqual(healthAlerts(health(sync({ newTemplates: [t] })), health(sync({ newTemplates: [t] }))), []);
 });

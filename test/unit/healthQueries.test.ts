@@ -23,7 +23,16 @@ const all = (loc: SyncLogLocation) => ({
   stuckFrom: healthStuckQuery(loc, { since: SINCE, priorFrom: PRIOR_FROM }, 3),
   stuckWindowOnly: healthStuckQuery(loc, { since: SINCE }, 3),
   stuckAll: healthStuckQuery(loc, {}, 5),
-  streak: healthRowStreakQuery(loc, { since: SINCE, priorRunIds: ['r1'] }, [{ syncId: '1', rowId: 'a' }, { syncId: '1', rowId: 'b' }, { syncId: '2', rowId: 'a' }], 3),
+  streak: healthRowStreakQuery(
+    loc,
+    { since: SINCE, priorRunIds: ['r1'] },
+    [
+      { syncId: '1', rowId: 'a' },
+      { syncId: '1', rowId: 'b' },
+      { syncId: '2', rowId: 'a' },
+    ],
+    3,
+  ),
   texts: healthTextsQuery(loc, { since: SINCE }),
   textsAll: healthTextsQuery(loc, {}),
   window: healthWindowQuery(loc, { since: SINCE, priorRunIds: ['r1'] }),
@@ -34,9 +43,16 @@ for (const d of DIALECT_KINDS.map(dialectFor)) {
   test(`health builders: ${d.name} SQL parses, placeholders in order`, () => {
     const parser = new Parser();
     for (const [name, q] of Object.entries(all({ dialect: d, schema: 'hightouch_audit' }))) {
-      assert.doesNotThrow(() => parser.astify(forParser(d, q.text), { database: PARSER_DB[d.name] }), `${d.name} ${name}:\n${q.text}`);
+      assert.doesNotThrow(
+        () => parser.astify(forParser(d, q.text), { database: PARSER_DB[d.name] }),
+        `${d.name} ${name}:\n${q.text}`,
+      );
       const used = placeholders(d, q.text);
-      assert.deepEqual([...new Set(used)], q.values.map((_, i) => i + 1), `${d.name} ${name}`);
+      assert.deepEqual(
+        [...new Set(used)],
+        q.values.map((_, i) => i + 1),
+        `${d.name} ${name}`,
+      );
     }
   });
 }
@@ -54,7 +70,10 @@ test('K is validated; no window means no bound values but the texts limit', () =
 test('the slice names the runs before the window, or starts at a time when they are too many', () => {
   const loc = { dialect: dialectFor('postgres'), schema: 'hightouch_audit' };
   const named = healthStuckQuery(loc, { since: SINCE, priorRunIds: ['r1', 'r2'] }, 3);
-  assert.deepEqual(named.values.filter((v) => v === 'r1' || v === 'r2'), ['r1', 'r2', 'r1', 'r2']);
+  assert.deepEqual(
+    named.values.filter((v) => v === 'r1' || v === 'r2'),
+    ['r1', 'r2', 'r1', 'r2'],
+  );
   const from = healthStuckQuery(loc, { since: SINCE, priorFrom: PRIOR_FROM }, 3);
   assert.ok(from.values.includes(PRIOR_FROM));
   const many = Array.from({ length: MAX_SLICE_RUN_IDS + 1 }, (_, i) => `r${i}`);

@@ -16,7 +16,8 @@ interface Contributes {
   viewsContainers: Record<string, { id: string }[]>;
   views: Record<string, { id: string }[]>;
   viewsWelcome: { view: string }[];
-  configuration: { properties: Record<string, { default?: unknown }> } | { properties: Record<string, { default?: unknown }> }[];
+  configuration:
+    { properties: Record<string, { default?: unknown }> } | { properties: Record<string, { default?: unknown }> }[];
 }
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as {
@@ -27,11 +28,14 @@ const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8
 const contributes = pkg.contributes;
 const properties: Record<string, { default?: unknown }> = Object.assign(
   {},
-  ...(Array.isArray(contributes.configuration) ? contributes.configuration : [contributes.configuration]).map((c) => c.properties),
+  ...(Array.isArray(contributes.configuration) ? contributes.configuration : [contributes.configuration]).map(
+    (c) => c.properties,
+  ),
 );
 
 const sorted = (values: Iterable<string>) => [...values].sort();
-const unique = (values: readonly string[]) => assert.equal(new Set(values).size, values.length, `a duplicate in ${values.join(', ')}`);
+const unique = (values: readonly string[]) =>
+  assert.equal(new Set(values).size, values.length, `a duplicate in ${values.join(', ')}`);
 
 test('every command in ids.ts is a command in package.json, and every command there has a constant', () => {
   unique(Object.values(COMMANDS));
@@ -40,29 +44,60 @@ test('every command in ids.ts is a command in package.json, and every command th
 
 test('menus and keybindings name only declared commands', () => {
   const known = new Set<string>(Object.values(COMMANDS));
-  const named = [...Object.values(contributes.menus).flat().map((m) => m.command), ...contributes.keybindings.map((k) => k.command)].filter((c): c is string => c !== undefined);
-  assert.deepEqual(named.filter((c) => !known.has(c)), []);
+  const named = [
+    ...Object.values(contributes.menus)
+      .flat()
+      .map((m) => m.command),
+    ...contributes.keybindings.map((k) => k.command),
+  ].filter((c): c is string => c !== undefined);
+  assert.deepEqual(
+    named.filter((c) => !known.has(c)),
+    [],
+  );
 });
 
-test('views: the container and every view in ids.ts are package.json\'s, and back', () => {
-  assert.ok(Object.values(contributes.viewsContainers).flat().some((c) => c.id === VIEW_CONTAINER), `no view container ${VIEW_CONTAINER}`);
+test("views: the container and every view in ids.ts are package.json's, and back", () => {
+  assert.ok(
+    Object.values(contributes.viewsContainers)
+      .flat()
+      .some((c) => c.id === VIEW_CONTAINER),
+    `no view container ${VIEW_CONTAINER}`,
+  );
   assert.deepEqual(Object.keys(contributes.views), [VIEW_CONTAINER]);
-  assert.deepEqual(sorted(Object.values(VIEWS)), sorted(Object.values(contributes.views).flat().map((v) => v.id)));
+  assert.deepEqual(
+    sorted(Object.values(VIEWS)),
+    sorted(
+      Object.values(contributes.views)
+        .flat()
+        .map((v) => v.id),
+    ),
+  );
   const known = new Set<string>(Object.values(VIEWS));
-  assert.deepEqual(contributes.viewsWelcome.map((w) => w.view).filter((v) => !known.has(v)), []);
+  assert.deepEqual(
+    contributes.viewsWelcome.map((w) => w.view).filter((v) => !known.has(v)),
+    [],
+  );
 });
 
 test('webview panel types: each one package.json activates on has a constant, and back; the panels use them', () => {
-  const activated = pkg.activationEvents.filter((e) => e.startsWith('onWebviewPanel:')).map((e) => e.slice('onWebviewPanel:'.length));
+  const activated = pkg.activationEvents
+    .filter((e) => e.startsWith('onWebviewPanel:'))
+    .map((e) => e.slice('onWebviewPanel:'.length));
   assert.deepEqual(sorted(Object.values(WEBVIEW_TYPES)), sorted(activated));
-  assert.deepEqual(sorted([RESULTS_VIEW_TYPE, ...Object.values(PANEL_VIEW_TYPES)]), sorted(Object.values(WEBVIEW_TYPES)));
+  assert.deepEqual(
+    sorted([RESULTS_VIEW_TYPE, ...Object.values(PANEL_VIEW_TYPES)]),
+    sorted(Object.values(WEBVIEW_TYPES)),
+  );
 });
 
 test('every setting in ids.ts is a setting in package.json, and every setting there has a constant', () => {
   unique(Object.values(SETTINGS));
   assert.deepEqual(sorted(Object.values(SETTINGS)), sorted(Object.keys(properties)));
   const known = new Set<string>(Object.values(SETTINGS));
-  assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.filter((s) => !known.has(s)), []);
+  assert.deepEqual(
+    pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.filter((s) => !known.has(s)),
+    [],
+  );
 });
 
 test("the settings reader's defaults are package.json's", () => {
@@ -70,6 +105,10 @@ test("the settings reader's defaults are package.json's", () => {
   for (const name of Object.keys(SETTINGS) as SettingName[]) {
     const declared = properties[SETTINGS[name]];
     assert.ok(declared && 'default' in declared, `${SETTINGS[name]} declares no default`);
-    assert.deepEqual(SETTING_DEFAULTS[name], declared.default, `${SETTINGS[name]}: the reader's default is not package.json's`);
+    assert.deepEqual(
+      SETTING_DEFAULTS[name],
+      declared.default,
+      `${SETTINGS[name]}: the reader's default is not package.json's`,
+    );
   }
 });

@@ -2,7 +2,15 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InlineSqlError, inlineSql, sqlValueLiteral } from '../../src/sql/inlineSql';
 import { binder } from '../../src/sql/binds';
-import { DIALECT_KINDS, bigqueryDialect, databricksDialect, dialectFor, postgresDialect, redshiftDialect, snowflakeDialect } from '../../src/sql/dialects';
+import {
+  DIALECT_KINDS,
+  bigqueryDialect,
+  databricksDialect,
+  dialectFor,
+  postgresDialect,
+  redshiftDialect,
+  snowflakeDialect,
+} from '../../src/sql/dialects';
 import type { Dialect } from '../../src/sql/dialect';
 import { tokenize } from '../../src/sql/lexer';
 import { QueryRecord } from '../../src/panels/panelLoad';
@@ -39,7 +47,10 @@ function decodeBackslashLiteral(text: string): string {
   for (let i = 1; i < text.length - 1; i++) {
     const c = text[i];
     assert.notEqual(c, "'", `an unescaped quote inside ${text}`);
-    assert.ok(!/[\n\r\u2028\u2029\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(c), `a raw control character inside ${JSON.stringify(text)}`);
+    assert.ok(
+      !/[\n\r\u2028\u2029\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(c),
+      `a raw control character inside ${JSON.stringify(text)}`,
+    );
     if (c !== '\\') {
       out += c;
       continue;
@@ -69,7 +80,10 @@ describe('inlineSql: each dialect', () => {
   test('postgres and redshift: $n replaced, quotes doubled', () => {
     const q = twoValueQuery(postgresDialect, "o'hara", 42);
     assert.equal(inlineSql(q, postgresDialect), "select 'o''hara' as v, 42 as w from t where x = 'o''hara'");
-    assert.equal(inlineSql(twoValueQuery(redshiftDialect, "o'hara", 42), redshiftDialect), "select 'o''hara' as v, 42 as w from t where x = 'o''hara'");
+    assert.equal(
+      inlineSql(twoValueQuery(redshiftDialect, "o'hara", 42), redshiftDialect),
+      "select 'o''hara' as v, 42 as w from t where x = 'o''hara'",
+    );
   });
 
   test('snowflake: each ? in order', () => {
@@ -85,7 +99,10 @@ describe('inlineSql: each dialect', () => {
     assert.equal(text, `select ${Array.from({ length: 10 }, (_, i) => `'v${i + 1}'`).join(', ')}`);
     const d = binder(databricksDialect);
     const p = d.bind('a');
-    assert.equal(inlineSql(d.query(`select cast(${p} as string), x::string, ${d.bind(7)}`), databricksDialect), "select cast('a' as string), x::string, 7");
+    assert.equal(
+      inlineSql(d.query(`select cast(${p} as string), x::string, ${d.bind(7)}`), databricksDialect),
+      "select cast('a' as string), x::string, 7",
+    );
   });
 
   test('every hostile value reads back as itself in the backslash dialects, as one literal', () => {
@@ -105,9 +122,15 @@ describe('inlineSql: each dialect', () => {
         const b = binder(d);
         const text = inlineSql(b.query(`select ${b.bind(h)} as v from t`), d);
         const kinds = tokenize(text, d.lexical).map((t) => t.kind);
-        assert.ok(!kinds.includes('comment') && !kinds.includes('semicolon'), `${d.name}: ${JSON.stringify(h)} → ${text}`);
+        assert.ok(
+          !kinds.includes('comment') && !kinds.includes('semicolon'),
+          `${d.name}: ${JSON.stringify(h)} → ${text}`,
+        );
         assert.ok(text.endsWith(' as v from t'), text);
-        assert.ok(!/[\n\r\u2028\u2029\u202e\u2066\u0085\u0007]/.test(text), `no raw line break or bidi control: ${JSON.stringify(text)}`);
+        assert.ok(
+          !/[\n\r\u2028\u2029\u202e\u2066\u0085\u0007]/.test(text),
+          `no raw line break or bidi control: ${JSON.stringify(text)}`,
+        );
       }
     }
   });
@@ -120,9 +143,18 @@ describe('inlineSql: what is not a placeholder stays as written', () => {
       inlineSql({ text, values: ['v'] }, postgresDialect),
       `select '$1', "$1", 'v' -- $1 ?\n/* $2 @p1 */ from t where a = 'v' and b = E'\\'$1'`,
     );
-    assert.equal(inlineSql({ text: "select '?', \"?\", ? -- ?\n/* ? */", values: [1] }, snowflakeDialect), "select '?', \"?\", 1 -- ?\n/* ? */");
-    assert.equal(inlineSql({ text: "select '@p1', `@p1`, @p1 -- @p1", values: [true] }, bigqueryDialect), "select '@p1', `@p1`, TRUE -- @p1");
-    assert.equal(inlineSql({ text: "select ':p1', :p1 /* :p1 */", values: [null] }, databricksDialect), "select ':p1', NULL /* :p1 */");
+    assert.equal(
+      inlineSql({ text: 'select \'?\', "?", ? -- ?\n/* ? */', values: [1] }, snowflakeDialect),
+      'select \'?\', "?", 1 -- ?\n/* ? */',
+    );
+    assert.equal(
+      inlineSql({ text: "select '@p1', `@p1`, @p1 -- @p1", values: [true] }, bigqueryDialect),
+      "select '@p1', `@p1`, TRUE -- @p1",
+    );
+    assert.equal(
+      inlineSql({ text: "select ':p1', :p1 /* :p1 */", values: [null] }, databricksDialect),
+      "select ':p1', NULL /* :p1 */",
+    );
   });
 
   test('values that look like placeholders are not inlined again', () => {
@@ -131,8 +163,14 @@ describe('inlineSql: what is not a placeholder stays as written', () => {
   });
 
   test('inside literals with backslash escapes, where the dialect has them', () => {
-    assert.equal(inlineSql({ text: "select 'it\\'s @p1', @p1", values: ['a'] }, bigqueryDialect), "select 'it\\'s @p1', 'a'");
-    assert.equal(inlineSql({ text: "select r'\\' @p1', \"\\\" @p1\", `\\` @p1`, @p1 # @p1", values: [1] }, bigqueryDialect), "select r'\\' @p1', \"\\\" @p1\", `\\` @p1`, 1 # @p1");
+    assert.equal(
+      inlineSql({ text: "select 'it\\'s @p1', @p1", values: ['a'] }, bigqueryDialect),
+      "select 'it\\'s @p1', 'a'",
+    );
+    assert.equal(
+      inlineSql({ text: 'select r\'\\\' @p1\', "\\" @p1", `\\` @p1`, @p1 # @p1', values: [1] }, bigqueryDialect),
+      'select r\'\\\' @p1\', "\\" @p1", `\\` @p1`, 1 # @p1',
+    );
     assert.equal(inlineSql({ text: "select 'a\\'?', ?", values: [2] }, snowflakeDialect), "select 'a\\'?', 2");
     assert.equal(inlineSql({ text: "select 'a\\':p1', :p1", values: [3] }, databricksDialect), "select 'a\\':p1', 3");
     assert.equal(inlineSql({ text: "select E'a\\'$1', $1", values: [4] }, postgresDialect), "select E'a\\'$1', 4");
@@ -146,7 +184,11 @@ describe('inlineSql: what is not a placeholder stays as written', () => {
 describe('inlineSql: refuses what it cannot write faithfully', () => {
   test('NUL in a value, in every dialect', () => {
     for (const kind of DIALECT_KINDS) {
-      assert.throws(() => inlineSql({ text: `select ${dialectFor(kind).param(1)}`, values: ['a\u0000b'] }, dialectFor(kind)), InlineSqlError, kind);
+      assert.throws(
+        () => inlineSql({ text: `select ${dialectFor(kind).param(1)}`, values: ['a\u0000b'] }, dialectFor(kind)),
+        InlineSqlError,
+        kind,
+      );
     }
   });
 
@@ -156,7 +198,7 @@ describe('inlineSql: refuses what it cannot write faithfully', () => {
     assert.throws(() => inlineSql({ text: "select '$1'", values: ['a'] }, postgresDialect), /binds 1 value/);
   });
 
-  test('an unterminated literal, in the dialect\'s own quoting', () => {
+  test("an unterminated literal, in the dialect's own quoting", () => {
     assert.throws(() => inlineSql({ text: "select 'open, $1", values: ['a'] }, postgresDialect), /unterminated/);
     // Where backslashes escape, \' does not close the literal; where they do not, it does.
     assert.throws(() => inlineSql({ text: "select 'open\\', @p1", values: ['a'] }, bigqueryDialect), /unterminated/);
@@ -200,18 +242,30 @@ describe('the recording runner and the Show SQL text', () => {
   test('records each query with a copy of its values, then the text names panel, scope, connection and dialect', async () => {
     const record = new QueryRecord(1);
     const seen: string[] = [];
-    const inner = { loc: { dialect: postgresDialect, schema: 'hightouch_audit' }, rows: async (q: { text: string }) => (seen.push(q.text), []) };
+    const inner = {
+      loc: { dialect: postgresDialect, schema: 'hightouch_audit' },
+      rows: async (q: { text: string }) => (seen.push(q.text), []),
+    };
     const run = record.wrap(inner, "the panel's load");
     const values = ['sync\n1 -- x'];
     await run.rows({ text: 'select count(*) from hightouch_audit.sync_runs where sync_id = $1', values });
     values[0] = 'changed later';
     await record.wrap(inner, 'the chart').rows({ text: 'select 1', values: [] });
     assert.equal(seen.length, 2, 'the queries still ran');
-    const text = panelSqlText({ kind: 'breakdown', scope: 'model\n-- drop', connectionName: 'Demo', connectionKind: 'demo', queries: record.queries });
+    const text = panelSqlText({
+      kind: 'breakdown',
+      scope: 'model\n-- drop',
+      connectionName: 'Demo',
+      connectionKind: 'demo',
+      queries: record.queries,
+    });
     const lines = text.split('\n');
     assert.equal(lines[0], '-- Error breakdown: model -- drop');
     assert.match(lines[1], /^-- Connection "Demo" \(demo\), postgres dialect\.$/);
-    assert.ok(text.includes("select count(*) from hightouch_audit.sync_runs where sync_id = ('sync' || chr(10) || '1 -- x');"), text);
+    assert.ok(
+      text.includes("select count(*) from hightouch_audit.sync_runs where sync_id = ('sync' || chr(10) || '1 -- x');"),
+      text,
+    );
     assert.ok(text.includes("-- 1. For the panel's load. Reads sync_runs."), text);
     assert.ok(text.includes('-- 2. For the chart.'), text);
     // Every line is a comment, a blank or SQL the lexer reads without stray comments or statements.

@@ -78,10 +78,15 @@ test('stringifyJson writes what JSON.stringify writes, at any depth, with JsonTe
     {},
     [1, [2, [3, []]], { a: {} }],
     { a: undefined, b: () => 1, c: [undefined, Infinity], d: new Date(0), e: Symbol('s') },
-    { nested: { deeper: { list: [true, false, null, 'x'] } }, '': 'empty key', 'ключ': 'значение' },
+    { nested: { deeper: { list: [true, false, null, 'x'] } }, '': 'empty key', ключ: 'значение' },
   ];
   for (const value of samples) {
-    for (const indent of [0, 2]) assert.equal(stringifyJson(value, { indent }), JSON.stringify(value, null, indent), `${String(value)} / ${indent}`);
+    for (const indent of [0, 2])
+      assert.equal(
+        stringifyJson(value, { indent }),
+        JSON.stringify(value, null, indent),
+        `${String(value)} / ${indent}`,
+      );
   }
   assert.equal(stringifyJson(undefined), undefined);
   assert.equal(stringifyJson({ a: [1] }, { indent: 2, level: 2 }), '{\n      "a": [\n        1\n      ]\n    }');

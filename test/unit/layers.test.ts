@@ -9,7 +9,22 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 const ROOT = join(__dirname, '../..');
 
 /** Keywords after which a `/` starts a regular expression, not a division. */
-const BEFORE_REGEX = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
+const BEFORE_REGEX = new Set([
+  'return',
+  'typeof',
+  'instanceof',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'await',
+]);
 
 type Token = { kind: 'word' | 'punct'; text: string } | { kind: 'string'; text: string };
 
@@ -111,7 +126,8 @@ function importsOf(source: string): string[] {
       if (is(k, 'from') && str(k + 1) !== undefined) return str(k + 1);
       if (is(k, 'require') && is(k + 1, '(') && str(k + 2) !== undefined) return str(k + 2);
       if (t[k].kind === 'string') return undefined;
-      if (k > 0 && (is(k, 'import') || is(k, 'export') || is(k, 'const') || is(k, 'function') || is(k, 'class'))) return undefined;
+      if (k > 0 && (is(k, 'import') || is(k, 'export') || is(k, 'const') || is(k, 'function') || is(k, 'class')))
+        return undefined;
     }
     return undefined;
   };
@@ -151,7 +167,9 @@ const unresolved: string[] = [];
 function resolveImport(from: string, spec: string): string {
   if (!spec.startsWith('.')) return spec;
   const base = resolve(ROOT, dirname(from), spec);
-  const file = [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), base].find((f) => existsSync(f) && statSync(f).isFile());
+  const file = [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), base].find(
+    (f) => existsSync(f) && statSync(f).isFile(),
+  );
   if (!file) {
     unresolved.push(`${from}: ${spec}`);
     return spec;
@@ -166,63 +184,92 @@ interface Edge {
 
 const files = [...sourceFiles('src'), ...sourceFiles('webview')].map((f) => f.split(sep).join('/'));
 const graph = new Map<string, Edge[]>(
-  files.map((f) => [f, importsOf(readFileSync(join(ROOT, f), 'utf8')).map((spec) => ({ spec, to: resolveImport(f, spec) }))]),
+  files.map((f) => [
+    f,
+    importsOf(readFileSync(join(ROOT, f), 'utf8')).map((spec) => ({ spec, to: resolveImport(f, spec) })),
+  ]),
 );
 
 const under = (file: string, folder: string) => file.startsWith(`${folder}/`);
 /** Every import from a file matching `from` that `allowed` refuses, as "file -> target". */
 function violations(from: (file: string) => boolean, allowed: (e: Edge) => boolean): string[] {
-  return [...graph].filter(([f]) => from(f)).flatMap(([f, edges]) => edges.filter((e) => !allowed(e)).map((e) => `${f} -> ${e.to}`));
+  return [...graph]
+    .filter(([f]) => from(f))
+    .flatMap(([f, edges]) => edges.filter((e) => !allowed(e)).map((e) => `${f} -> ${e.to}`));
 }
 
 test('the import reader finds every form of import, and nothing in comments, strings or patterns', () => {
   const source = [
     "import * as vscode from 'vscode';",
     "import type { A, B } from './types';",
-    "import def, { c as d } from \"../x/y\";",
+    'import def, { c as d } from "../x/y";',
     "import './side-effect.css';",
     "export { e } from './e';",
     "export type { F } from './f';",
     "export * as g from './g';",
     "export * from './h';",
     "import i = require('./i');",
-    'const lazy = () => import(\'./lazy\');',
+    "const lazy = () => import('./lazy');",
     "// import { no } from './comment';",
     "/* export * from './block-comment'; */",
-    "const s = \"import { no } from './string'\";",
+    'const s = "import { no } from \'./string\'";',
     "const t = `import('./template') ${import('./in-template')} done`;",
-    "const r = /import ['\"]x['\"]/.test(s) ? 1 / 2 : 3;",
-    "if (import.meta) {}",
+    'const r = /import [\'"]x[\'"]/.test(s) ? 1 / 2 : 3;',
+    'if (import.meta) {}',
     "export const notFrom = 'from';",
     "export function f() { return { from: './not-a-module' }; }",
   ].join('\n');
-  assert.deepEqual(importsOf(source), ['vscode', './types', '../x/y', './side-effect.css', './e', './f', './g', './h', './i', './lazy', './in-template']);
+  assert.deepEqual(importsOf(source), [
+    'vscode',
+    './types',
+    '../x/y',
+    './side-effect.css',
+    './e',
+    './f',
+    './g',
+    './h',
+    './i',
+    './lazy',
+    './in-template',
+  ]);
   assert.deepEqual(importsOf("import {\n  a,\n  b,\n} from './multi-line';"), ['./multi-line']);
 });
 
 test('every source file was read and every relative import resolves', () => {
   assert.ok(files.length > 100, `only ${files.length} files found`);
   assert.deepEqual(unresolved, []);
-  assert.ok(graph.get('src/extension.ts')?.some((e) => e.to === 'src/container.ts'), 'src/extension.ts imports src/container.ts');
+  assert.ok(
+    graph.get('src/extension.ts')?.some((e) => e.to === 'src/container.ts'),
+    'src/extension.ts imports src/container.ts',
+  );
 });
 
 test('the language server is a leaf: nothing but src/server and src/lsp imports src/server', () => {
   assert.deepEqual(
-    violations((f) => !under(f, 'src/server') && !under(f, 'src/lsp'), (e) => !under(e.to, 'src/server')),
+    violations(
+      (f) => !under(f, 'src/server') && !under(f, 'src/lsp'),
+      (e) => !under(e.to, 'src/server'),
+    ),
     [],
   );
 });
 
 test('the webviews import nothing of src but src/shared, and never vscode', () => {
   assert.deepEqual(
-    violations((f) => under(f, 'webview'), (e) => (!under(e.to, 'src') || under(e.to, 'src/shared')) && e.to !== 'vscode'),
+    violations(
+      (f) => under(f, 'webview'),
+      (e) => (!under(e.to, 'src') || under(e.to, 'src/shared')) && e.to !== 'vscode',
+    ),
     [],
   );
 });
 
 test('src/shared imports nothing from the other src folders, and never vscode', () => {
   assert.deepEqual(
-    violations((f) => under(f, 'src/shared'), (e) => (!under(e.to, 'src') || under(e.to, 'src/shared')) && e.to !== 'vscode'),
+    violations(
+      (f) => under(f, 'src/shared'),
+      (e) => (!under(e.to, 'src') || under(e.to, 'src/shared')) && e.to !== 'vscode',
+    ),
     [],
   );
 });

@@ -13,7 +13,11 @@ const lex = (kind: DialectKind, sql: string) => tokenize(sql, dialectFor(kind).l
 const kinds = (kind: DialectKind, sql: string) => lex(kind, sql).map((t) => [t.kind, t.text]);
 const only = (kind: DialectKind, sql: string): Token => {
   const tokens = lex(kind, sql);
-  assert.equal(tokens.length, 1, `${kind}: one token in ${JSON.stringify(sql)}, got ${JSON.stringify(tokens.map((t) => t.text))}`);
+  assert.equal(
+    tokens.length,
+    1,
+    `${kind}: one token in ${JSON.stringify(sql)}, got ${JSON.stringify(tokens.map((t) => t.text))}`,
+  );
   return tokens[0];
 };
 
@@ -50,7 +54,10 @@ describe('lexer: postgres', () => {
       ['semicolon', ';'],
     ]);
     // A block comment breaks the continuation.
-    assert.deepEqual(kinds('postgres', "E'a'\n/* */'\\' ;").map(([k]) => k), ['string', 'comment', 'string', 'semicolon']);
+    assert.deepEqual(
+      kinds('postgres', "E'a'\n/* */'\\' ;").map(([k]) => k),
+      ['string', 'comment', 'string', 'semicolon'],
+    );
   });
 
   it('quotes names with "…" and "" inside; a backtick is an operator character', () => {
@@ -212,7 +219,10 @@ describe('lexer: bigquery', () => {
 
   it('backtick names take backslash escapes; block comments do not nest; $$ is no quote', () => {
     assert.equal(only('bigquery', '`my-project.d;s.t\\``').value, 'my-project.d;s.t`');
-    assert.deepEqual(kinds('bigquery', '/* a /* b */ c').map(([k]) => k), ['comment', 'word']);
+    assert.deepEqual(
+      kinds('bigquery', '/* a /* b */ c').map(([k]) => k),
+      ['comment', 'word'],
+    );
     // ($ is no GoogleSQL name character, but the word rule is shared: x$$ stays one word.)
     assert.deepEqual(kinds('bigquery', '$$x$$ ;'), [
       ['op', '$'],
@@ -232,10 +242,13 @@ describe('lexer: bigquery', () => {
 });
 
 describe('lexer: databricks', () => {
-  it("'…' and \"…\" strings with backslash escapes; a doubled quote is two strings", () => {
+  it('\'…\' and "…" strings with backslash escapes; a doubled quote is two strings', () => {
     assert.equal(only('databricks', "'O\\'Connell;'").value, "O'Connell;");
     assert.equal(only('databricks', '"a\\"b"').value, 'a"b');
-    assert.deepEqual(kinds('databricks', "'a''b'").map(([k]) => k), ['string', 'string']);
+    assert.deepEqual(
+      kinds('databricks', "'a''b'").map(([k]) => k),
+      ['string', 'string'],
+    );
   });
 
   it('raw strings have no escape character at all', () => {
@@ -250,18 +263,22 @@ describe('lexer: databricks', () => {
   it('backtick names with `` inside; nested comments; -- only; tagged dollar quotes', () => {
     assert.equal(only('databricks', '`a``b`').value, 'a`b');
     assert.equal(only('databricks', '/* a /* b; */ c; */').kind, 'comment');
-    assert.deepEqual(kinds('databricks', 'a # b').map(([k]) => k), ['word', 'op', 'word']);
+    assert.deepEqual(
+      kinds('databricks', 'a # b').map(([k]) => k),
+      ['word', 'op', 'word'],
+    );
     assert.equal(only('databricks', '$py$ return 1; $py$').value, ' return 1; ');
   });
 
   it('runs unterminated text to the end', () => {
-    for (const sql of ["'ab\\'", '"ab', '`ab', '/* a /* b */', '$$ ab']) assert.equal(only('databricks', sql).unterminated, true, sql);
+    for (const sql of ["'ab\\'", '"ab', '`ab', '/* a /* b */', '$$ ab'])
+      assert.equal(only('databricks', sql).unterminated, true, sql);
   });
 });
 
 describe('lexer: every dialect', () => {
   it('lexes what all five share the same way: words, numbers, operators, punctuation, -- comments', () => {
-    const sql = "select c.row_id, count(*) >= 1.5 from t where x <> 2 and y::text -- done";
+    const sql = 'select c.row_id, count(*) >= 1.5 from t where x <> 2 and y::text -- done';
     const expected = kinds('postgres', sql);
     for (const kind of DIALECT_KINDS) assert.deepEqual(kinds(kind, sql), expected, kind);
   });
@@ -278,15 +295,59 @@ describe('lexer: every dialect', () => {
 
   it('lexes a 5,000-line file, finding each of its 5,000 semicolons', () => {
     const line = "select c.row_id, 'a;b' from hightouch_audit.sync_changelog c where c.op_type = 'added'; -- x\n";
-    for (const kind of DIALECT_KINDS) assert.equal(lex(kind, line.repeat(5000)).filter((t) => t.kind === 'semicolon').length, 5000, kind);
+    for (const kind of DIALECT_KINDS)
+      assert.equal(lex(kind, line.repeat(5000)).filter((t) => t.kind === 'semicolon').length, 5000, kind);
   });
 });
 
 // Fragments that change how the rest of a text lexes, in some dialect or other, and plain code.
 const FRAGMENTS = [
-  "'", '"', '`', "'''", '"""', "''", "E'", "r'", 'R"', "b'", "rb'", '\\', '\\\\', "\\'",
-  '--', '#', '//', '/*', '*/', ';', ';;', '$', '$$', '$t$', '$1', 'a$b$', '\n', '\r\n', ' ', '\t',
-  'select', 'x', 'e', 'r', '1.5', '(', ')', ',', '.', '::', '<>', 'é', '中', '😀', '\u00a0', '\u2028',
+  "'",
+  '"',
+  '`',
+  "'''",
+  '"""',
+  "''",
+  "E'",
+  "r'",
+  'R"',
+  "b'",
+  "rb'",
+  '\\',
+  '\\\\',
+  "\\'",
+  '--',
+  '#',
+  '//',
+  '/*',
+  '*/',
+  ';',
+  ';;',
+  '$',
+  '$$',
+  '$t$',
+  '$1',
+  'a$b$',
+  '\n',
+  '\r\n',
+  ' ',
+  '\t',
+  'select',
+  'x',
+  'e',
+  'r',
+  '1.5',
+  '(',
+  ')',
+  ',',
+  '.',
+  '::',
+  '<>',
+  'é',
+  '中',
+  '😀',
+  '\u00a0',
+  '\u2028',
 ];
 
 function randomText(seed: number): string {
@@ -323,7 +384,7 @@ describe('lexer: properties over random text (seeded)', () => {
       for (let seed = 1; seed <= 400; seed++) {
         const text = randomText(seed);
         const pieces: Token[] = [];
-        for (let from = 0; from < text.length; ) {
+        for (let from = 0; from < text.length;) {
           const { tokens, end } = lexStatement(text, from, traits);
           for (const t of tokens) pieces.push({ ...t, start: t.start + from, end: t.end + from });
           if (end === from) break;
@@ -347,7 +408,10 @@ describe('lexer: properties over random text (seeded)', () => {
           assert.equal(s.text, text.slice(s.start, s.end), context);
           assert.ok(s.start >= at, context);
           const between = text.slice(at, s.start);
-          assert.ok(tokenize(between, traits).every((t) => t.kind === 'comment' || t.kind === 'semicolon'), `${context}, between: ${JSON.stringify(between)}`);
+          assert.ok(
+            tokenize(between, traits).every((t) => t.kind === 'comment' || t.kind === 'semicolon'),
+            `${context}, between: ${JSON.stringify(between)}`,
+          );
           rebuilt += between + s.text;
           at = s.end;
         }

@@ -37,7 +37,9 @@ class RpcClient {
       if (headerEnd < 0) return;
       const length = Number(/Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString('ascii'))?.[1]);
       if (this.buffer.length < headerEnd + 4 + length) return;
-      const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8')) as Message;
+      const message = JSON.parse(
+        this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8'),
+      ) as Message;
       this.buffer = this.buffer.subarray(headerEnd + 4 + length);
       if (message.id !== undefined && !message.method) this.replies.get(message.id)?.(message);
       else if (message.method) {
@@ -135,7 +137,10 @@ describe('language server over stdio (dist/server.js)', () => {
   });
 
   it('hovers a table with its description', async () => {
-    const h = await rpc.request('textDocument/hover', { textDocument: { uri: URI }, position: { line: 0, character: text.length - 3 } });
+    const h = await rpc.request('textDocument/hover', {
+      textDocument: { uri: URI },
+      position: { line: 0, character: text.length - 3 },
+    });
     assert.match(h.contents.value, /sync_changelog/);
     assert.match(h.contents.value, /One row per operation/);
   });
@@ -144,24 +149,41 @@ describe('language server over stdio (dist/server.js)', () => {
     const added = ';\nselect fields from hightouch_audit.';
     rpc.notify('textDocument/didChange', {
       textDocument: { uri: URI, version: 2 },
-      contentChanges: [{ range: { start: { line: 0, character: text.length }, end: { line: 0, character: text.length } }, text: added }],
+      contentChanges: [
+        {
+          range: { start: { line: 0, character: text.length }, end: { line: 0, character: text.length } },
+          text: added,
+        },
+      ],
     });
     text += added;
-    const items = await rpc.request('textDocument/completion', { textDocument: { uri: URI }, position: { line: 1, character: 'select fields from hightouch_audit.'.length } });
+    const items = await rpc.request('textDocument/completion', {
+      textDocument: { uri: URI },
+      position: { line: 1, character: 'select fields from hightouch_audit.'.length },
+    });
     const labels = (Array.isArray(items) ? items : items.items).map((i: any) => i.label);
-    for (const t of ['sync_changelog', 'sync_snapshot', 'sync_runs']) assert.ok(labels.includes(t), `${t} in ${labels.join(', ')}`);
+    for (const t of ['sync_changelog', 'sync_snapshot', 'sync_runs'])
+      assert.ok(labels.includes(t), `${t} in ${labels.join(', ')}`);
   });
 
   it('reports `fields` once told the connection is Redshift', async () => {
     const line = 'select fields from hightouch_audit.';
     rpc.notify('textDocument/didChange', {
       textDocument: { uri: URI, version: 3 },
-      contentChanges: [{ range: { start: { line: 1, character: line.length }, end: { line: 1, character: line.length } }, text: 'sync_snapshot' }],
+      contentChanges: [
+        {
+          range: { start: { line: 1, character: line.length }, end: { line: 1, character: line.length } },
+          text: 'sync_snapshot',
+        },
+      ],
     });
     const since = rpc.notifications.length;
     const params: SetContextParams = { dialect: 'redshift', schema: 'hightouch_audit' };
     rpc.notify(SET_CONTEXT_METHOD, params);
-    const m = await rpc.waitFor(diagnosticsFor(URI, (ds) => ds.some((d) => d.code === 'fields-on-redshift')), since);
+    const m = await rpc.waitFor(
+      diagnosticsFor(URI, (ds) => ds.some((d) => d.code === 'fields-on-redshift')),
+      since,
+    );
     const d = m.params.diagnostics.find((x: any) => x.code === 'fields-on-redshift');
     assert.deepEqual(d.range.start, { line: 1, character: 7 });
   });
@@ -176,11 +198,17 @@ describe('language server over stdio (dist/server.js)', () => {
         contentChanges: [{ range: { start: { line: 0, character }, end: { line: 0, character } }, text: insert }],
       });
     const typo = (ds: any[]) => ds.find((d) => d.code === 'unknown-column');
-    const published = (version: number) => (m: Message) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && m.params.version === version;
+    const published = (version: number) => (m: Message) =>
+      m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && m.params.version === version;
 
     let since = rpc.notifications.length;
-    rpc.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text: `${first};\n${second}` } });
-    assert.deepEqual(typo((await rpc.waitFor(published(1), since)).params.diagnostics)?.range.start, { line: 1, character: 7 });
+    rpc.notify('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'sql', version: 1, text: `${first};\n${second}` },
+    });
+    assert.deepEqual(typo((await rpc.waitFor(published(1), since)).params.diagnostics)?.range.start, {
+      line: 1,
+      character: 7,
+    });
 
     // An opening quote swallows the `;` and the next statement: nothing there is a column any more.
     since = rpc.notifications.length;
@@ -189,7 +217,10 @@ describe('language server over stdio (dist/server.js)', () => {
 
     since = rpc.notifications.length;
     change(3, first.length + 2, "'");
-    assert.deepEqual(typo((await rpc.waitFor(published(3), since)).params.diagnostics)?.range.start, { line: 1, character: 7 });
+    assert.deepEqual(typo((await rpc.waitFor(published(3), since)).params.diagnostics)?.range.start, {
+      line: 1,
+      character: 7,
+    });
   });
 
   it('shuts down and exits', async () => {

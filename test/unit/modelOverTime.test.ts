@@ -12,7 +12,15 @@ const runAt = (syncRunId: string, hour: number): RunPoint => ({
 });
 const ops = (syncRunId: string, o: Partial<Omit<ModelOpsPerRun, 'syncRunId'>>): ModelOpsPerRun => ({
   syncRunId,
-  added: 0, changed: 0, removed: 0, failed: 0, aborted: 0, okAdded: 0, okRemoved: 0, pendingAdded: 0, pendingRemoved: 0,
+  added: 0,
+  changed: 0,
+  removed: 0,
+  failed: 0,
+  aborted: 0,
+  okAdded: 0,
+  okRemoved: 0,
+  pendingAdded: 0,
+  pendingRemoved: 0,
   ...o,
 });
 
@@ -37,13 +45,16 @@ const RUNS = [runAt('R4', 4), runAt('R2', 2), runAt('R5', 5), runAt('R1', 1), ru
 test('membership after each run, anchored on the snapshot (hand-computed story)', () => {
   const data = buildModelOverTime(PER_RUN, RUNS, 16);
   assert.equal(data.currentMembership, 16);
-  assert.deepEqual(data.points.map((p) => [p.syncRunId, p.membership]), [
-    ['R1', 14],
-    ['R2', 15],
-    ['R3', 16],
-    ['R4', 16],
-    ['R5', 16],
-  ]);
+  assert.deepEqual(
+    data.points.map((p) => [p.syncRunId, p.membership]),
+    [
+      ['R1', 14],
+      ['R2', 15],
+      ['R3', 16],
+      ['R4', 16],
+      ['R5', 16],
+    ],
+  );
   const [r1, , r3, , r5] = data.points;
   assert.deepEqual([r1.added, r1.changed, r1.removed, r1.failed, r1.aborted], [5, 2, 1, 2, 0]);
   assert.equal(r3.aborted, 1);
@@ -53,14 +64,28 @@ test('membership after each run, anchored on the snapshot (hand-computed story)'
 });
 
 test('a window that starts mid-history gives the same memberships for its runs', () => {
-  const data = buildModelOverTime(PER_RUN, RUNS.filter((r) => r.syncRunId >= 'R2'), 16);
-  assert.deepEqual(data.points.map((p) => p.membership), [15, 16, 16, 16]);
+  const data = buildModelOverTime(
+    PER_RUN,
+    RUNS.filter((r) => r.syncRunId >= 'R2'),
+    16,
+  );
+  assert.deepEqual(
+    data.points.map((p) => p.membership),
+    [15, 16, 16, 16],
+  );
 });
 
 test('the last point always equals the snapshot count, even with work pending at the end', () => {
   // Window R1..R2 only, snapshot taken right after R2 (Y's remove still pending): 15.
-  const data = buildModelOverTime(PER_RUN, RUNS.filter((r) => r.syncRunId <= 'R2'), 15);
-  assert.deepEqual(data.points.map((p) => p.membership), [14, 15]);
+  const data = buildModelOverTime(
+    PER_RUN,
+    RUNS.filter((r) => r.syncRunId <= 'R2'),
+    15,
+  );
+  assert.deepEqual(
+    data.points.map((p) => p.membership),
+    [14, 15],
+  );
   // Walking back from 15: R1 = 15 - (3 - 0) - (0 - 1) + (1 - 0) = 14.
 });
 
@@ -69,13 +94,31 @@ test('no runs: no points, the snapshot count stands', () => {
 });
 
 test('a run that planned nothing (failed before planning) leaves the pending rows pending', () => {
-  const runs = ['r1', 'r2', 'r3'].map((id, i) => ({ syncId: 's', syncRunId: id, startedAt: `2026-01-0${i + 1}T00:00:00Z`, status: id === 'r2' ? 'failed' : 'succeeded', error: null }));
+  const runs = ['r1', 'r2', 'r3'].map((id, i) => ({
+    syncId: 's',
+    syncRunId: id,
+    startedAt: `2026-01-0${i + 1}T00:00:00Z`,
+    status: id === 'r2' ? 'failed' : 'succeeded',
+    error: null,
+  }));
   const ops = (id: string, okAdded: number, pendingAdded: number) => ({
-    syncRunId: id, added: okAdded + pendingAdded, changed: 0, removed: 0, failed: pendingAdded, aborted: 0, okAdded, okRemoved: 0, pendingAdded, pendingRemoved: 0,
+    syncRunId: id,
+    added: okAdded + pendingAdded,
+    changed: 0,
+    removed: 0,
+    failed: pendingAdded,
+    aborted: 0,
+    okAdded,
+    okRemoved: 0,
+    pendingAdded,
+    pendingRemoved: 0,
   });
   // r1: 10 rows enter, 3 of them fail; r2 fails before planning (no operation); r3 retries the 3, 1 succeeds.
   const data = buildModelOverTime([ops('r1', 7, 3), ops('r3', 1, 2)], runs, 10);
-  assert.deepEqual(data.points.map((p) => p.membership), [10, 10, 10]);
+  assert.deepEqual(
+    data.points.map((p) => p.membership),
+    [10, 10, 10],
+  );
 });
 
 test("the story's runs told by sync_runs counters give the same operations", () => {

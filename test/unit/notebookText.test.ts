@@ -42,7 +42,10 @@ test('cells: kinds, values without comment prefixes, options, and markers inside
   // BigQuery: `#` comments and backslash strings decide what is a marker there.
   const bq = parseNotebook("-- %% sql\nselect 'it\\'s\n-- %% sql\n' as a;\n-- %% sql\nselect 2", BQ);
   assert.equal(bq.length, 2);
-  assert.equal(roundTrip("-- %% sql\nselect 'it\\'s\n-- %% sql\n' as a;\n", BQ), "-- %% sql\nselect 'it\\'s\n-- %% sql\n' as a;\n");
+  assert.equal(
+    roundTrip("-- %% sql\nselect 'it\\'s\n-- %% sql\n' as a;\n", BQ),
+    "-- %% sql\nselect 'it\\'s\n-- %% sql\n' as a;\n",
+  );
 });
 
 test('an edited or new cell is written canonically; the others keep their text', () => {
@@ -50,15 +53,26 @@ test('an edited or new cell is written canonically; the others keep their text',
   cells[3] = { ...cells[3], value: 'select 20' };
   cells.push({ kind: 'markdown', value: '## Next\n\nmore', options: {} });
   const text = serializeNotebook(cells);
-  assert.ok(text.startsWith(HAND_WRITTEN[0].slice(0, HAND_WRITTEN[0].indexOf('-- %% sql\nselect 2'))), 'unedited cells keep their bytes');
-  assert.ok(text.endsWith('-- %% sql\nselect 20\n\n-- %% [markdown]\n-- ## Next\n--\n-- more\n\n'), JSON.stringify(text.slice(-80)));
-  assert.deepEqual(parseNotebook(text, PG).map((c) => c.value).slice(-2), ['select 20', '## Next\n\nmore']);
+  assert.ok(
+    text.startsWith(HAND_WRITTEN[0].slice(0, HAND_WRITTEN[0].indexOf('-- %% sql\nselect 2'))),
+    'unedited cells keep their bytes',
+  );
+  assert.ok(
+    text.endsWith('-- %% sql\nselect 20\n\n-- %% [markdown]\n-- ## Next\n--\n-- more\n\n'),
+    JSON.stringify(text.slice(-80)),
+  );
+  assert.deepEqual(
+    parseNotebook(text, PG)
+      .map((c) => c.value)
+      .slice(-2),
+    ['select 20', '## Next\n\nmore'],
+  );
 });
 
 test('fresh notebooks round-trip their values, and run as a script (markdown is comments)', () => {
   const r = seeded(7);
   const rng = () => r.int(1000) / 1000;
-  const pieces = ['select 1', "'-- %% sql'", '\n', '  ', '-- note', '# h', ';', '/* x */', '"q"', 'é', '\r\n', "$$a$$"];
+  const pieces = ['select 1', "'-- %% sql'", '\n', '  ', '-- note', '# h', ';', '/* x */', '"q"', 'é', '\r\n', '$$a$$'];
   for (let n = 0; n < 300; n++) {
     const cells: NotebookCellText[] = [];
     const count = 1 + Math.floor(rng() * 5);
@@ -75,7 +89,11 @@ test('fresh notebooks round-trip their values, and run as a script (markdown is 
     }
     const text = serializeNotebook(cells);
     const back = parseNotebook(text, PG);
-    assert.deepEqual(back.map((c) => [c.kind, c.value]), cells.map((c) => [c.kind, c.value]), JSON.stringify(text));
+    assert.deepEqual(
+      back.map((c) => [c.kind, c.value]),
+      cells.map((c) => [c.kind, c.value]),
+      JSON.stringify(text),
+    );
     assert.equal(serializeNotebook(back), text, 'and the text is stable');
     // Run as a script elsewhere, the markdown cells are only comments.
     const prose = serializeNotebook(cells.filter((c) => c.kind === 'markdown'));

@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_DAYS, DEFAULT_HEALTH_DAYS, panelOpenOf } from '../../src/panels/panelTargets';
-import { PARAMS_GUARDS, isAnalysisWebviewMessage, isPanelTarget, type PanelTarget } from '../../src/shared/analysisProtocol';
+import {
+  PARAMS_GUARDS,
+  isAnalysisWebviewMessage,
+  isPanelTarget,
+  type PanelTarget,
+} from '../../src/shared/analysisProtocol';
 
 const targets: PanelTarget[] = [
   { panel: 'health' },
@@ -19,7 +24,10 @@ test('every target opens its panel with params its guard accepts (what a restore
   for (const t of targets) {
     const { kind, params } = panelOpenOf(t);
     assert.equal(kind, t.panel);
-    assert.ok((PARAMS_GUARDS[kind] as (p: unknown) => boolean)(params), `${JSON.stringify(t)} -> ${JSON.stringify(params)}`);
+    assert.ok(
+      (PARAMS_GUARDS[kind] as (p: unknown) => boolean)(params),
+      `${JSON.stringify(t)} -> ${JSON.stringify(params)}`,
+    );
     assert.ok(isPanelTarget(t), JSON.stringify(t));
   }
 });
@@ -27,8 +35,18 @@ test('every target opens its panel with params its guard accepts (what a restore
 test('what a target leaves out takes the panel default; what it says is kept, null included', () => {
   assert.deepEqual(panelOpenOf({ panel: 'health' }).params, { days: DEFAULT_HEALTH_DAYS });
   assert.deepEqual(panelOpenOf({ panel: 'health', days: null }).params, { days: null });
-  assert.deepEqual(panelOpenOf({ panel: 'breakdown', syncId: '7' }).params, { syncId: '7', syncRunId: null, source: 'changelog', days: DEFAULT_DAYS });
-  assert.deepEqual(panelOpenOf({ panel: 'flapping', syncId: '7', focus: 'stuck' }).params, { syncId: '7', days: DEFAULT_DAYS, orderBy: 'flapping', focus: 'stuck' });
+  assert.deepEqual(panelOpenOf({ panel: 'breakdown', syncId: '7' }).params, {
+    syncId: '7',
+    syncRunId: null,
+    source: 'changelog',
+    days: DEFAULT_DAYS,
+  });
+  assert.deepEqual(panelOpenOf({ panel: 'flapping', syncId: '7', focus: 'stuck' }).params, {
+    syncId: '7',
+    days: DEFAULT_DAYS,
+    orderBy: 'flapping',
+    focus: 'stuck',
+  });
   assert.equal('focus' in panelOpenOf({ panel: 'flapping', syncId: '7' }).params, false);
 });
 
@@ -41,8 +59,15 @@ test('the open message refuses a target a webview could forge', () => {
     { panel: 'timeline', rowId: 'x'.repeat(1001), syncId: null },
     { panel: 'health', days: -1 },
   ];
-  for (const target of bad) assert.equal(isAnalysisWebviewMessage({ type: 'open', target }), false, JSON.stringify(target));
+  for (const target of bad)
+    assert.equal(isAnalysisWebviewMessage({ type: 'open', target }), false, JSON.stringify(target));
   assert.equal(isAnalysisWebviewMessage({ type: 'open', target: { panel: 'run', syncId: '7', syncRunId: 'r' } }), true);
-  assert.equal(isAnalysisWebviewMessage({ type: 'runRows', selector: { kind: 'op', opType: 'added', status: 'failed' } }), true);
-  assert.equal(isAnalysisWebviewMessage({ type: 'runRows', selector: { kind: 'op', opType: 'upserted', status: 'failed' } }), false);
+  assert.equal(
+    isAnalysisWebviewMessage({ type: 'runRows', selector: { kind: 'op', opType: 'added', status: 'failed' } }),
+    true,
+  );
+  assert.equal(
+    isAnalysisWebviewMessage({ type: 'runRows', selector: { kind: 'op', opType: 'upserted', status: 'failed' } }),
+    false,
+  );
 });

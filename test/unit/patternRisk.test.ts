@@ -84,11 +84,17 @@ test('compileCategories warns about a risky user pattern, which still compiles a
     { name: 'nested', pattern: '(a+)+$', source: 'workspace', origin: '.vscode/sync-logs-categories.json[0]' },
     { name: 'fine', pattern: 'loyalty tier', source: 'settings', origin: 'settings: syncLogs.errorCategories[0]' },
   ]);
-  assert.deepEqual(compiled.map((c) => c.name), ['nested', 'fine']);
+  assert.deepEqual(
+    compiled.map((c) => c.name),
+    ['nested', 'fine'],
+  );
   assert.deepEqual(problems, []);
   assert.equal(warnings.length, 1);
   assert.equal(warnings[0].name, 'nested');
   assert.equal(warnings[0].origin, '.vscode/sync-logs-categories.json[0]');
-  assert.match(warnings[0].message, /^Category "nested" \(\.vscode\/sync-logs-categories\.json\[0\]\): the pattern may be slow: it has nested quantifiers \("\(a\+\)\+"\)/);
+  assert.match(
+    warnings[0].message,
+    /^Category "nested" \(\.vscode\/sync-logs-categories\.json\[0\]\): the pattern may be slow: it has nested quantifiers \("\(a\+\)\+"\)/,
+  );
   assert.match(warnings[0].message, /skipped if it takes over 1 s on one text/);
 });

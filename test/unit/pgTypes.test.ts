@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { int8ToJson, normalizeCell, numericToJson, parsePgArray, pgTypeName, timestampToIso, KNOWN_TYPE_OIDS } from '../../src/warehouse/pgTypes';
+import {
+  int8ToJson,
+  normalizeCell,
+  numericToJson,
+  parsePgArray,
+  pgTypeName,
+  timestampToIso,
+  KNOWN_TYPE_OIDS,
+} from '../../src/warehouse/pgTypes';
 
 test('type names by OID, arrays with [], unknown types by number', () => {
   assert.equal(pgTypeName(20), 'int8');
@@ -90,7 +98,10 @@ test('booleans, small integers, nulls and unknown types', () => {
 test('arrays are parsed, with quoting, NULLs, nesting and element types', () => {
   assert.deepEqual(parsePgArray('{}'), []);
   assert.deepEqual(parsePgArray('{a,"b c",NULL,"NULL","x\\"y\\\\z"}'), ['a', 'b c', null, 'NULL', 'x"y\\z']);
-  assert.deepEqual(parsePgArray('{{1,2},{3,4}}'), [['1', '2'], ['3', '4']]);
+  assert.deepEqual(parsePgArray('{{1,2},{3,4}}'), [
+    ['1', '2'],
+    ['3', '4'],
+  ]);
   assert.deepEqual(parsePgArray('[0:1]={7,8}'), ['7', '8']);
   assert.equal(parsePgArray('{broken'), '{broken');
   assert.deepEqual(normalizeCell('{1,NULL,9007199254740993}', 1016), [1, null, '9007199254740993']);

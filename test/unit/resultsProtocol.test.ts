@@ -25,7 +25,13 @@ function resultMessage(over: Partial<ShowResultMessage> = {}): ShowResultMessage
     truncated: false,
     maxRows: 1000,
     elapsedMs: 12,
-    page: { offset: 0, rows: [[1, '<img src=x onerror=alert(1)>'], [2, null]] },
+    page: {
+      offset: 0,
+      rows: [
+        [1, '<img src=x onerror=alert(1)>'],
+        [2, null],
+      ],
+    },
     ...over,
   };
 }
@@ -134,7 +140,10 @@ describe('toDelimited', () => {
   ];
 
   it('writes CSV with RFC 4180 quoting and empty NULLs', () => {
-    assert.equal(toDelimited(columns, rows, 'csv'), 'id,reason,fields\r\n1,plain,"{""a"":1}"\r\n2,"has, comma and ""quotes""\nand a line",\r\n');
+    assert.equal(
+      toDelimited(columns, rows, 'csv'),
+      'id,reason,fields\r\n1,plain,"{""a"":1}"\r\n2,"has, comma and ""quotes""\nand a line",\r\n',
+    );
   });
 
   it('writes TSV with tabs and line breaks flattened', () => {

@@ -48,7 +48,8 @@ function asQueried(all: readonly Op[]): { texts: { reason: string | null; rows: 
     textsOf.get(key)!.add(o.reason);
   }
   const pairs: RowTextPair[] = [];
-  for (const [key, texts] of [...textsOf].sort(([a], [b]) => (a < b ? -1 : 1))) if (texts.size > 1) for (const reason of texts) pairs.push({ rowKey: key, reason });
+  for (const [key, texts] of [...textsOf].sort(([a], [b]) => (a < b ? -1 : 1)))
+    if (texts.size > 1) for (const reason of texts) pairs.push({ rowKey: key, reason });
   return { texts: [...rowsOf].map(([reason, rows]) => ({ reason, rows: rows.size })), pairs };
 }
 
@@ -117,5 +118,15 @@ test('pairs group by row key; a repeated pair counts once; the key keeps sync an
     [['x', null], ['y']],
   );
   assert.notEqual(rowKey('1', '23'), rowKey('12', '3'));
-  assert.deepEqual(distinctRowsByGroup([{ reason: 'x', rows: 0 }, { reason: 'y', rows: 2 }], [], () => 'g'), new Map([['g', 2]]));
+  assert.deepEqual(
+    distinctRowsByGroup(
+      [
+        { reason: 'x', rows: 0 },
+        { reason: 'y', rows: 2 },
+      ],
+      [],
+      () => 'g',
+    ),
+    new Map([['g', 2]]),
+  );
 });

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { bucketRuns } from '../../src/analysis/runBuckets';
 import type { RunPoint } from '../../src/shared/analysisData';
 
-const run = (syncRunId: string, startedAt: string | null, status: string | null = 'succeeded'): RunPoint => ({ syncId: '1', syncRunId, startedAt, status, error: null });
+const run = (syncRunId: string, startedAt: string | null, status: string | null = 'succeeded'): RunPoint => ({
+  syncId: '1',
+  syncRunId,
+  startedAt,
+  status,
+  error: null,
+});
 
 test('no runs: no buckets, every lookup is -1', () => {
   const b = bucketRuns([], 10);
@@ -58,14 +64,22 @@ test('more runs than buckets but a short span: UTC hours, empty hours kept', () 
 test('a long span: UTC days, which may exceed maxBuckets', () => {
   // 70 runs, one per day at 23:30 UTC, 60 buckets allowed: 70 day buckets.
   const start = Date.parse('2025-01-01T23:30:00Z');
-  const runs = Array.from({ length: 70 }, (_, i) => run(`d${i}`, new Date(start + i * 86_400_000).toISOString(), i % 10 === 0 ? 'failed' : 'succeeded'));
+  const runs = Array.from({ length: 70 }, (_, i) =>
+    run(`d${i}`, new Date(start + i * 86_400_000).toISOString(), i % 10 === 0 ? 'failed' : 'succeeded'),
+  );
   const b = bucketRuns(runs, 60);
   assert.equal(b.unit, 'day');
   assert.equal(b.buckets.length, 70);
   assert.equal(b.buckets[0].start, '2025-01-01T00:00:00.000Z');
   assert.equal(b.buckets[69].start, '2025-03-11T00:00:00.000Z');
-  assert.equal(b.buckets.reduce((s, x) => s + x.runs, 0), 70);
-  assert.equal(b.buckets.reduce((s, x) => s + x.failedRuns, 0), 7);
+  assert.equal(
+    b.buckets.reduce((s, x) => s + x.runs, 0),
+    70,
+  );
+  assert.equal(
+    b.buckets.reduce((s, x) => s + x.failedRuns, 0),
+    7,
+  );
   assert.equal(b.indexOf('d45'), 45);
 });
 
@@ -76,5 +90,8 @@ test('the hour/day threshold: a span of exactly maxBuckets hours stays hourly', 
   const four = [...runs, run('d', '2025-01-01T01:00:00Z')];
   const b = bucketRuns(four, 3);
   assert.equal(b.unit, 'hour');
-  assert.deepEqual(b.buckets.map((x) => x.runs), [2, 1, 1]);
+  assert.deepEqual(
+    b.buckets.map((x) => x.runs),
+    [2, 1, 1],
+  );
 });

@@ -54,37 +54,84 @@ describe('completion: columns of CTEs and subqueries', () => {
   });
 
   it('names columns by their aliases, explicit or implicit', () => {
-    assert.deepEqual(labels('with f as (select row_id as r, count(*) as n from hightouch_audit.sync_changelog group by 1) select f.| from f'), ['r', 'n']);
-    assert.deepEqual(labels('with f as (select c.row_id r, count(*) n, c.status from hightouch_audit.sync_changelog c group by 1, 3) select f.| from f'), ['r', 'n', 'status']);
+    assert.deepEqual(
+      labels(
+        'with f as (select row_id as r, count(*) as n from hightouch_audit.sync_changelog group by 1) select f.| from f',
+      ),
+      ['r', 'n'],
+    );
+    assert.deepEqual(
+      labels(
+        'with f as (select c.row_id r, count(*) n, c.status from hightouch_audit.sync_changelog c group by 1, 3) select f.| from f',
+      ),
+      ['r', 'n', 'status'],
+    );
   });
 
   it('follows a CTE built from another CTE, through any depth', () => {
-    const q = 'with a as (select sync_id, row_id from hightouch_audit.sync_changelog), b as (select *, 1 as one from a), c as (select b.* from b) select c.| from c';
+    const q =
+      'with a as (select sync_id, row_id from hightouch_audit.sync_changelog), b as (select *, 1 as one from a), c as (select b.* from b) select c.| from c';
     assert.deepEqual(labels(q), ['sync_id', 'row_id', 'one']);
   });
 
   it('offers the columns of a derived table, nested or not', () => {
-    assert.deepEqual(labels('select x.| from (select sync_id, row_id from hightouch_audit.sync_changelog) x'), ['sync_id', 'row_id']);
-    assert.deepEqual(labels('select y.| from (select x.row_id as id from (select * from hightouch_audit.sync_changelog) x) y'), ['id']);
+    assert.deepEqual(labels('select x.| from (select sync_id, row_id from hightouch_audit.sync_changelog) x'), [
+      'sync_id',
+      'row_id',
+    ]);
+    assert.deepEqual(
+      labels('select y.| from (select x.row_id as id from (select * from hightouch_audit.sync_changelog) x) y'),
+      ['id'],
+    );
     assert.deepEqual(labels('select y.| from (select 1) y(a, b)'), ['a', 'b']);
   });
 
   it('takes the names of a WITH column list', () => {
-    assert.deepEqual(labels('with f(a, b) as (select sync_id, row_id from hightouch_audit.sync_changelog) select f.| from f'), ['a', 'b']);
+    assert.deepEqual(
+      labels('with f(a, b) as (select sync_id, row_id from hightouch_audit.sync_changelog) select f.| from f'),
+      ['a', 'b'],
+    );
   });
 
   it('takes the first branch of a union, and skips distinct', () => {
-    const q = 'with f as (select distinct sync_id as s from hightouch_audit.sync_runs union all select sync_id from hightouch_audit.sync_changelog) select f.| from f';
+    const q =
+      'with f as (select distinct sync_id as s from hightouch_audit.sync_runs union all select sync_id from hightouch_audit.sync_changelog) select f.| from f';
     assert.deepEqual(labels(q), ['s']);
   });
 
   it('leaves out the columns of * except / exclude', () => {
     const q = (star: string, dialect: DialectKind) =>
-      labels(`with f as (select ${star} from hightouch_audit.sync_changelog) select f.| from f`, 'column', opts(dialect));
-    assert.deepEqual(q('* except (fields, failure_reason)', 'bigquery'), ['sync_id', 'op_type', 'row_id', 'status', 'sync_run_id']);
-    assert.deepEqual(q('* exclude fields', 'snowflake'), ['sync_id', 'op_type', 'row_id', 'status', 'failure_reason', 'sync_run_id']);
-    const qualified = 'with f as (select c.* except (fields), 1 as one from hightouch_audit.sync_changelog c) select f.| from f';
-    assert.deepEqual(labels(qualified, 'column', opts('databricks')), ['sync_id', 'op_type', 'row_id', 'status', 'failure_reason', 'sync_run_id', 'one']);
+      labels(
+        `with f as (select ${star} from hightouch_audit.sync_changelog) select f.| from f`,
+        'column',
+        opts(dialect),
+      );
+    assert.deepEqual(q('* except (fields, failure_reason)', 'bigquery'), [
+      'sync_id',
+      'op_type',
+      'row_id',
+      'status',
+      'sync_run_id',
+    ]);
+    assert.deepEqual(q('* exclude fields', 'snowflake'), [
+      'sync_id',
+      'op_type',
+      'row_id',
+      'status',
+      'failure_reason',
+      'sync_run_id',
+    ]);
+    const qualified =
+      'with f as (select c.* except (fields), 1 as one from hightouch_audit.sync_changelog c) select f.| from f';
+    assert.deepEqual(labels(qualified, 'column', opts('databricks')), [
+      'sync_id',
+      'op_type',
+      'row_id',
+      'status',
+      'failure_reason',
+      'sync_run_id',
+      'one',
+    ]);
   });
 
   it('offers nothing for a source it does not know', () => {
@@ -102,7 +149,10 @@ describe('completion: columns of CTEs and subqueries', () => {
 
 describe('completion: aliases and CTE names', () => {
   it('offers table aliases with the columns', () => {
-    const got = labels('select | from hightouch_audit.sync_runs r join hightouch_audit.sync_changelog c on c.sync_run_id = r.sync_run_id', 'alias');
+    const got = labels(
+      'select | from hightouch_audit.sync_runs r join hightouch_audit.sync_changelog c on c.sync_run_id = r.sync_run_id',
+      'alias',
+    );
     assert.deepEqual(got, ['r', 'c']);
   });
 
@@ -115,26 +165,51 @@ describe('completion: aliases and CTE names', () => {
 describe('hover through CTEs and subqueries', () => {
   it('explains a column a CTE passes on, renamed or not', () => {
     assert.match(hoverAt(`${FAILED} select f.sta|tus from f`) ?? '', /sync_snapshot\.status/);
-    assert.match(hoverAt('with f as (select status as s from hightouch_audit.sync_snapshot) select |s from f') ?? '', /sync_snapshot\.status/);
-    assert.equal(hoverAt('with f as (select count(*) as s from hightouch_audit.sync_snapshot) select |s from f'), undefined);
+    assert.match(
+      hoverAt('with f as (select status as s from hightouch_audit.sync_snapshot) select |s from f') ?? '',
+      /sync_snapshot\.status/,
+    );
+    assert.equal(
+      hoverAt('with f as (select count(*) as s from hightouch_audit.sync_snapshot) select |s from f'),
+      undefined,
+    );
   });
 
   it('lists the columns of a CTE where it is defined', () => {
-    assert.match(hoverAt('with |f as (select row_id as r from hightouch_audit.sync_snapshot) select * from f') ?? '', /common table expression[\s\S]*`r`/);
+    assert.match(
+      hoverAt('with |f as (select row_id as r from hightouch_audit.sync_snapshot) select * from f') ?? '',
+      /common table expression[\s\S]*`r`/,
+    );
   });
 
   it('lists the columns of a CTE or derived table', () => {
-    assert.match(hoverAt('with f as (select row_id as r from hightouch_audit.sync_snapshot) select * from |f') ?? '', /common table expression[\s\S]*`r`/);
-    assert.match(hoverAt('select |x.r from (select row_id as r from hightouch_audit.sync_snapshot) x') ?? '', /derived table[\s\S]*`r`/);
+    assert.match(
+      hoverAt('with f as (select row_id as r from hightouch_audit.sync_snapshot) select * from |f') ?? '',
+      /common table expression[\s\S]*`r`/,
+    );
+    assert.match(
+      hoverAt('select |x.r from (select row_id as r from hightouch_audit.sync_snapshot) x') ?? '',
+      /derived table[\s\S]*`r`/,
+    );
   });
 });
 
 describe('hover: functions', () => {
   it('gives a function’s signature for the dialect, and says which', () => {
     assert.match(hoverAt('select cou|nt(*) from hightouch_audit.sync_runs') ?? '', /count\(\*\)[\s\S]*Postgres/);
-    assert.match(hoverAt("select date_tr|unc('day', started_at) from hightouch_audit.sync_runs", opts('redshift')) ?? '', /'datepart'[\s\S]*Redshift/);
-    assert.match(hoverAt('select timestamp_tr|unc(started_at, day) from hightouch_audit.sync_runs', opts('bigquery')) ?? '', /date_time_part[\s\S]*BigQuery/);
-    assert.match(hoverAt("select get_json_obj|ect(fields, '$.email') from hightouch_audit.sync_snapshot", opts('databricks')) ?? '', /path[\s\S]*Databricks/);
+    assert.match(
+      hoverAt("select date_tr|unc('day', started_at) from hightouch_audit.sync_runs", opts('redshift')) ?? '',
+      /'datepart'[\s\S]*Redshift/,
+    );
+    assert.match(
+      hoverAt('select timestamp_tr|unc(started_at, day) from hightouch_audit.sync_runs', opts('bigquery')) ?? '',
+      /date_time_part[\s\S]*BigQuery/,
+    );
+    assert.match(
+      hoverAt("select get_json_obj|ect(fields, '$.email') from hightouch_audit.sync_snapshot", opts('databricks')) ??
+        '',
+      /path[\s\S]*Databricks/,
+    );
     assert.equal(hoverAt('select timestamp_tr|unc(started_at, day) from hightouch_audit.sync_runs'), undefined);
     assert.equal(hoverAt('select my_u|df(started_at) from hightouch_audit.sync_runs'), undefined);
   });
@@ -153,7 +228,13 @@ describe('diagnostics through CTEs', () => {
   });
 
   it('checks values of a column a CTE passes on', () => {
-    const found = diagnostics("with f as (select status as s from hightouch_audit.sync_snapshot) select * from f where f.s = 'faild'", opts());
-    assert.deepEqual(found.map((d) => d.code), ['invalid-value']);
+    const found = diagnostics(
+      "with f as (select status as s from hightouch_audit.sync_snapshot) select * from f where f.s = 'faild'",
+      opts(),
+    );
+    assert.deepEqual(
+      found.map((d) => d.code),
+      ['invalid-value'],
+    );
   });
 });

@@ -6,7 +6,11 @@ import { diagnostics } from '../../src/server/diagnostics';
 import type { DialectKind } from '../../src/shared/connection';
 import type { ServerOptions } from '../../src/server/schemaModel';
 
-const opts = (dialect: DialectKind = 'postgres', extra: Partial<ServerOptions> = {}): ServerOptions => ({ dialect, schema: 'hightouch_audit', ...extra });
+const opts = (dialect: DialectKind = 'postgres', extra: Partial<ServerOptions> = {}): ServerOptions => ({
+  dialect,
+  schema: 'hightouch_audit',
+  ...extra,
+});
 const codes = (sql: string, o = opts()) => diagnostics(sql, o).map((d) => d.code);
 /** Applies a diagnostic's fix to the text, as the quick fix would. */
 const applyFix = (sql: string, o = opts()) => {
@@ -15,7 +19,10 @@ const applyFix = (sql: string, o = opts()) => {
   return sql.slice(0, fix.start) + fix.newText + sql.slice(fix.end);
 };
 
-const SNIPPETS = JSON.parse(readFileSync(join(__dirname, '../../snippets/sql.json'), 'utf8')) as Record<string, { body: string[] }>;
+const SNIPPETS = JSON.parse(readFileSync(join(__dirname, '../../snippets/sql.json'), 'utf8')) as Record<
+  string,
+  { body: string[] }
+>;
 /** A snippet as inserted with every placeholder left at its default. */
 const expand = (body: string[]) => body.join('\n').replace(/\$\{\d+:([^}]*)\}/g, '$1');
 
@@ -75,7 +82,8 @@ describe('diagnostics: no false alarms', () => {
   }
 
   it('the corrected seed examples are clean on Snowflake', () => {
-    for (const sql of [SEED_TOP_ERRORS, seedEnterExit('sync_run_id'), SEED_CURRENT_ROWS]) assert.deepEqual(diagnostics(sql, opts('snowflake')), []);
+    for (const sql of [SEED_TOP_ERRORS, seedEnterExit('sync_run_id'), SEED_CURRENT_ROWS])
+      assert.deepEqual(diagnostics(sql, opts('snowflake')), []);
   });
 
   it('the corrected seed examples are clean on Postgres except for QUALIFY', () => {
@@ -85,7 +93,9 @@ describe('diagnostics: no false alarms', () => {
   });
 
   it('all snippets together in one file, with comments, are clean', () => {
-    const file = Object.values(SNIPPETS).map((s) => `-- ${s.body[0]}\n${expand(s.body)}`).join('\n\n/* next */\n');
+    const file = Object.values(SNIPPETS)
+      .map((s) => `-- ${s.body[0]}\n${expand(s.body)}`)
+      .join('\n\n/* next */\n');
     assert.deepEqual(diagnostics(file, opts('snowflake')), []);
   });
 
@@ -121,16 +131,22 @@ describe('diagnostics: unknown columns', () => {
   it('suggests failure_reason for failed_reason, qualified and not', () => {
     const sql = 'select failed_reason, c.failed_reason from hightouch_audit.sync_changelog c';
     const found = diagnostics(sql, opts());
-    assert.deepEqual(found.map((d) => [d.code, sql.slice(d.start, d.end)]), [
-      ['unknown-column', 'failed_reason'],
-      ['unknown-column', 'failed_reason'],
-    ]);
+    assert.deepEqual(
+      found.map((d) => [d.code, sql.slice(d.start, d.end)]),
+      [
+        ['unknown-column', 'failed_reason'],
+        ['unknown-column', 'failed_reason'],
+      ],
+    );
     assert.match(found[0].message, /Did you mean "failure_reason"/);
     assert.equal(applyFix(sql), 'select failure_reason, c.failed_reason from hightouch_audit.sync_changelog c');
   });
 
   it('keeps the user’s upper case in the fix', () => {
-    assert.equal(applyFix('SELECT S.FAILED_REASON FROM HIGHTOUCH_AUDIT.SYNC_SNAPSHOT S', opts('snowflake')), 'SELECT S.FAILURE_REASON FROM HIGHTOUCH_AUDIT.SYNC_SNAPSHOT S');
+    assert.equal(
+      applyFix('SELECT S.FAILED_REASON FROM HIGHTOUCH_AUDIT.SYNC_SNAPSHOT S', opts('snowflake')),
+      'SELECT S.FAILURE_REASON FROM HIGHTOUCH_AUDIT.SYNC_SNAPSHOT S',
+    );
   });
 
   it('reports a qualified unknown column even without a close match', () => {
@@ -139,15 +155,37 @@ describe('diagnostics: unknown columns', () => {
 
   it('follows the live catalog over the documented schema', () => {
     const catalog = {
-      tables: [{ schema: 'HIGHTOUCH_AUDIT', name: 'SYNC_SNAPSHOT', columns: [{ name: 'SYNC_ID', type: 'NUMBER' }, { name: 'ROW_ID', type: 'TEXT' }, { name: 'FAILED_REASON', type: 'TEXT' }] }],
+      tables: [
+        {
+          schema: 'HIGHTOUCH_AUDIT',
+          name: 'SYNC_SNAPSHOT',
+          columns: [
+            { name: 'SYNC_ID', type: 'NUMBER' },
+            { name: 'ROW_ID', type: 'TEXT' },
+            { name: 'FAILED_REASON', type: 'TEXT' },
+          ],
+        },
+      ],
     };
-    assert.deepEqual(codes('select s.failed_reason from hightouch_audit.sync_snapshot s', opts('snowflake', { catalog })), []);
-    assert.deepEqual(codes('select s.sync_run_id from hightouch_audit.sync_snapshot s', opts('snowflake', { catalog })), ['unknown-column']);
+    assert.deepEqual(
+      codes('select s.failed_reason from hightouch_audit.sync_snapshot s', opts('snowflake', { catalog })),
+      [],
+    );
+    assert.deepEqual(
+      codes('select s.sync_run_id from hightouch_audit.sync_snapshot s', opts('snowflake', { catalog })),
+      ['unknown-column'],
+    );
   });
 
   it('honours a configured schema name', () => {
-    assert.deepEqual(codes('select c.failed_reason from audit.sync_changelog c', opts('postgres', { schema: 'audit' })), ['unknown-column']);
-    assert.deepEqual(codes('select c.failed_reason from hightouch_audit.sync_changelog c', opts('postgres', { schema: 'audit' })), []);
+    assert.deepEqual(
+      codes('select c.failed_reason from audit.sync_changelog c', opts('postgres', { schema: 'audit' })),
+      ['unknown-column'],
+    );
+    assert.deepEqual(
+      codes('select c.failed_reason from hightouch_audit.sync_changelog c', opts('postgres', { schema: 'audit' })),
+      [],
+    );
   });
 });
 
@@ -155,27 +193,43 @@ describe('diagnostics: joins on sync_id', () => {
   it('warns on the seed’s join of changelog to runs on sync_id and fixes it to sync_run_id', () => {
     const sql = seedEnterExit('sync_id');
     const found = diagnostics(sql, opts('snowflake'));
-    assert.deepEqual(found.map((d) => d.code), ['join-on-sync-id']);
+    assert.deepEqual(
+      found.map((d) => d.code),
+      ['join-on-sync-id'],
+    );
     assert.equal(sql.slice(found[0].start, found[0].end), 'c.sync_id = r.sync_id');
     assert.equal(applyFix(sql, opts('snowflake')), seedEnterExit('sync_run_id'));
   });
 
   it('warns for the snapshot too, and for either order and USING', () => {
-    assert.deepEqual(codes('select * from hightouch_audit.sync_runs r join hightouch_audit.sync_snapshot s on r.sync_id = s.sync_id'), ['join-on-sync-id']);
+    assert.deepEqual(
+      codes('select * from hightouch_audit.sync_runs r join hightouch_audit.sync_snapshot s on r.sync_id = s.sync_id'),
+      ['join-on-sync-id'],
+    );
     const using = 'SELECT * FROM HIGHTOUCH_AUDIT.SYNC_CHANGELOG JOIN HIGHTOUCH_AUDIT.SYNC_RUNS USING (SYNC_ID)';
-    assert.equal(applyFix(using, opts('snowflake')), 'SELECT * FROM HIGHTOUCH_AUDIT.SYNC_CHANGELOG JOIN HIGHTOUCH_AUDIT.SYNC_RUNS USING (SYNC_RUN_ID)');
+    assert.equal(
+      applyFix(using, opts('snowflake')),
+      'SELECT * FROM HIGHTOUCH_AUDIT.SYNC_CHANGELOG JOIN HIGHTOUCH_AUDIT.SYNC_RUNS USING (SYNC_RUN_ID)',
+    );
   });
 
   it('is quiet when sync_run_id is also in the condition', () => {
-    assert.deepEqual(codes('select * from hightouch_audit.sync_changelog c join hightouch_audit.sync_runs r on c.sync_id = r.sync_id and c.sync_run_id = r.sync_run_id'), []);
+    assert.deepEqual(
+      codes(
+        'select * from hightouch_audit.sync_changelog c join hightouch_audit.sync_runs r on c.sync_id = r.sync_id and c.sync_run_id = r.sync_run_id',
+      ),
+      [],
+    );
   });
 });
 
 describe('diagnostics: dialect rules', () => {
   it('QUALIFY is an error only on Postgres', () => {
-    const sql = 'select s.row_id from hightouch_audit.sync_snapshot s qualify row_number() over (partition by s.row_id order by s.row_id) = 1';
+    const sql =
+      'select s.row_id from hightouch_audit.sync_snapshot s qualify row_number() over (partition by s.row_id order by s.row_id) = 1';
     assert.deepEqual(codes(sql, opts('postgres')), ['qualify-unsupported']);
-    for (const d of ['snowflake', 'bigquery', 'databricks', 'redshift'] as const) assert.deepEqual(codes(sql, opts(d)), [], d);
+    for (const d of ['snowflake', 'bigquery', 'databricks', 'redshift'] as const)
+      assert.deepEqual(codes(sql, opts(d)), [], d);
   });
 
   it('fields is an error on Redshift only', () => {
@@ -193,9 +247,13 @@ describe('diagnostics: enumerated values', () => {
   });
 
   it("flags 'removed' on the snapshot but not on the changelog", () => {
-    assert.deepEqual(codes("select * from hightouch_audit.sync_snapshot where op_type in ('added', 'removed')"), ['invalid-value']);
+    assert.deepEqual(codes("select * from hightouch_audit.sync_snapshot where op_type in ('added', 'removed')"), [
+      'invalid-value',
+    ]);
     assert.deepEqual(codes("select * from hightouch_audit.sync_changelog where op_type in ('added', 'removed')"), []);
-    assert.deepEqual(codes("select * from hightouch_audit.sync_snapshot s where 'removed' = s.op_type"), ['invalid-value']);
+    assert.deepEqual(codes("select * from hightouch_audit.sync_snapshot s where 'removed' = s.op_type"), [
+      'invalid-value',
+    ]);
   });
 
   it("flags 'aborted' on runs, where status is only succeeded or failed", () => {
@@ -204,7 +262,10 @@ describe('diagnostics: enumerated values', () => {
   });
 
   it('does not judge values of a column whose source it cannot see', () => {
-    assert.deepEqual(codes("select * from hightouch_audit.sync_runs r join other.t on t.id = r.sync_id where status = 'aborted'"), []);
+    assert.deepEqual(
+      codes("select * from hightouch_audit.sync_runs r join other.t on t.id = r.sync_id where status = 'aborted'"),
+      [],
+    );
   });
 });
 
@@ -213,7 +274,8 @@ describe('diagnostics: tolerance', () => {
     const full = `with x as (select c.sync_id, "weird ""name""" from hightouch_audit.sync_changelog c join hightouch_audit.sync_runs r on c.sync_id = r.sync_id where c.status = 'failure' /* note */ ) select * from x; select $$dollar$$, 'it''s', r.status from hightouch_audit.sync_runs r`;
     for (let i = 0; i <= full.length; i++) {
       const text = full.slice(0, i);
-      for (const d of diagnostics(text, opts())) assert.ok(d.start >= 0 && d.end <= text.length && d.start <= d.end, text);
+      for (const d of diagnostics(text, opts()))
+        assert.ok(d.start >= 0 && d.end <= text.length && d.start <= d.end, text);
     }
   });
 

@@ -5,7 +5,11 @@ import type { Catalog } from '../../src/shared/catalog';
 import type { DialectKind } from '../../src/shared/connection';
 import type { ServerOptions } from '../../src/server/schemaModel';
 
-const opts = (dialect: DialectKind = 'postgres', catalog?: Catalog): ServerOptions => ({ dialect, schema: 'hightouch_audit', catalog });
+const opts = (dialect: DialectKind = 'postgres', catalog?: Catalog): ServerOptions => ({
+  dialect,
+  schema: 'hightouch_audit',
+  catalog,
+});
 
 /** Hover at the `|` in the text, with the hovered text. */
 function at(withCursor: string, o = opts()) {
@@ -21,7 +25,10 @@ describe('hover', () => {
     assert.equal(byName?.word, 'sync_changelog');
     assert.match(byName?.markdown ?? '', /One row per operation/);
     assert.match(byName?.markdown ?? '', /sync_run_id/);
-    assert.match(at('select |c.row_id from hightouch_audit.sync_changelog c')?.markdown ?? '', /hightouch_audit\.sync_changelog/);
+    assert.match(
+      at('select |c.row_id from hightouch_audit.sync_changelog c')?.markdown ?? '',
+      /hightouch_audit\.sync_changelog/,
+    );
   });
 
   it('explains a column with its documented type and allowed values', () => {
@@ -33,18 +40,27 @@ describe('hover', () => {
   });
 
   it('shows the type on the active connection from the catalog', () => {
-    const catalog: Catalog = { tables: [{ schema: 'HIGHTOUCH_AUDIT', name: 'SYNC_RUNS', columns: [{ name: 'STARTED_AT', type: 'TIMESTAMP_NTZ' }] }] };
+    const catalog: Catalog = {
+      tables: [
+        { schema: 'HIGHTOUCH_AUDIT', name: 'SYNC_RUNS', columns: [{ name: 'STARTED_AT', type: 'TIMESTAMP_NTZ' }] },
+      ],
+    };
     const h = at('SELECT STARTED|_AT FROM HIGHTOUCH_AUDIT.SYNC_RUNS', opts('snowflake', catalog));
     assert.match(h?.markdown ?? '', /`TIMESTAMP_NTZ` \(on this connection\)/);
   });
 
   it('lists both meanings of an ambiguous unqualified column', () => {
-    const h = at('select stat|us from hightouch_audit.sync_changelog c join hightouch_audit.sync_runs r on c.sync_run_id = r.sync_run_id');
+    const h = at(
+      'select stat|us from hightouch_audit.sync_changelog c join hightouch_audit.sync_runs r on c.sync_run_id = r.sync_run_id',
+    );
     assert.match(h?.markdown ?? '', /sync_changelog\.status[\s\S]*---[\s\S]*sync_runs\.status/);
   });
 
   it('says fields is absent on Redshift', () => {
-    assert.match(at('select c.fie|lds from hightouch_audit.sync_changelog c', opts('redshift'))?.markdown ?? '', /Absent on redshift|not on this connection/);
+    assert.match(
+      at('select c.fie|lds from hightouch_audit.sync_changelog c', opts('redshift'))?.markdown ?? '',
+      /Absent on redshift|not on this connection/,
+    );
   });
 
   it('lists the values a compared string may take', () => {

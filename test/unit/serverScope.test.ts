@@ -11,7 +11,9 @@ function at(withCursor: string) {
 
 describe('sqlScope', () => {
   it('finds tables and aliases in FROM and JOIN, with or without AS', () => {
-    const { scope } = at('select | from hightouch_audit.sync_changelog c join hightouch_audit.sync_runs as r on c.sync_run_id = r.sync_run_id, other');
+    const { scope } = at(
+      'select | from hightouch_audit.sync_changelog c join hightouch_audit.sync_runs as r on c.sync_run_id = r.sync_run_id, other',
+    );
     assert.deepEqual(
       scope.refs.map((r) => [r.kind, r.schema, r.name, r.alias]),
       [
@@ -24,7 +26,9 @@ describe('sqlScope', () => {
   });
 
   it('knows CTE names, derived tables and quoted names', () => {
-    const { scope } = at('with "Recent" as (select * from hightouch_audit.sync_runs), b (x) as (select 1) select * from "Recent" r, (select 1) d |');
+    const { scope } = at(
+      'with "Recent" as (select * from hightouch_audit.sync_runs), b (x) as (select 1) select * from "Recent" r, (select 1) d |',
+    );
     assert.deepEqual([...scope.ctes], ['recent', 'b']);
     const top = scope.frames[0].sources.map((s) => [s.kind, s.name, s.alias]);
     assert.deepEqual(top, [
@@ -49,15 +53,23 @@ describe('sqlScope', () => {
 
   it('does not take extract(... from ...) for a FROM clause', () => {
     const { scope } = at('select extract(epoch from started_at) from hightouch_audit.sync_runs |');
-    assert.deepEqual(scope.refs.map((r) => r.name), ['sync_runs']);
+    assert.deepEqual(
+      scope.refs.map((r) => r.name),
+      ['sync_runs'],
+    );
   });
 
   it('sees sources of the enclosing query from a correlated subquery, not from a CTE body', () => {
-    const sub = at('select * from hightouch_audit.sync_runs r where exists (select 1 from hightouch_audit.sync_changelog c where c.sync_run_id = |)');
+    const sub = at(
+      'select * from hightouch_audit.sync_runs r where exists (select 1 from hightouch_audit.sync_changelog c where c.sync_run_id = |)',
+    );
     const names = visibleSources(sub.scope, frameAtOffset(sub.scope, sub.offset)).map((s) => s.name);
     assert.deepEqual(names, ['sync_changelog', 'sync_runs']);
     const cte = at('with x as (select | from hightouch_audit.sync_runs) select * from x');
-    assert.deepEqual(visibleSources(cte.scope, frameAtOffset(cte.scope, cte.offset)).map((s) => s.name), ['sync_runs']);
+    assert.deepEqual(
+      visibleSources(cte.scope, frameAtOffset(cte.scope, cte.offset)).map((s) => s.name),
+      ['sync_runs'],
+    );
   });
 
   it('resolves a qualifier by alias, or by table name when there is no alias', () => {
@@ -68,7 +80,13 @@ describe('sqlScope', () => {
   });
 
   it('survives half-typed statements', () => {
-    for (const s of ['select * from hightouch_audit.|', 'select * from (|', 'with x as (|', 'select a from t join |', 'select ) ) from ( |']) {
+    for (const s of [
+      'select * from hightouch_audit.|',
+      'select * from (|',
+      'with x as (|',
+      'select a from t join |',
+      'select ) ) from ( |',
+    ]) {
       assert.doesNotThrow(() => at(s), s);
     }
   });

@@ -10,14 +10,17 @@ interface Snippet {
   body: string[] | string;
 }
 
-const snippets = JSON.parse(readFileSync(join(__dirname, '..', '..', 'snippets', 'sql.json'), 'utf8')) as Record<string, Snippet>;
+const snippets = JSON.parse(readFileSync(join(__dirname, '..', '..', 'snippets', 'sql.json'), 'utf8')) as Record<
+  string,
+  Snippet
+>;
 
 /** A snippet's body as the user gets it on accepting the defaults: `${1:x}` → x, `$1`/`$0` → nothing. */
 function expand(body: string[] | string): string {
   const text = Array.isArray(body) ? body.join('\n') : body;
   let out = text;
   // Nested placeholders (`${1:a ${2:b}}`) expand from the inside out.
-  for (let prev = ''; prev !== out; ) {
+  for (let prev = ''; prev !== out;) {
     prev = out;
     out = out.replace(/\$\{\d+:([^${}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|}]*)[^}]*\|\}/g, '$1');
   }
@@ -27,8 +30,13 @@ function expand(body: string[] | string): string {
 const root = join(__dirname, '..', '..');
 /** The README's example queries (`synclogs query "select ..."`) and the sample workspace's queries file. */
 const examples: [string, string][] = [
-  ...[...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/"((?:select|with)\s[^"]*)"/gi)].map((m): [string, string] => [`README: ${m[1]}`, m[1]]),
-  ['test/fixtures/workspace/sample.sql', readFileSync(join(root, 'test', 'fixtures', 'workspace', 'sample.sql'), 'utf8')],
+  ...[...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/"((?:select|with)\s[^"]*)"/gi)].map(
+    (m): [string, string] => [`README: ${m[1]}`, m[1]],
+  ),
+  [
+    'test/fixtures/workspace/sample.sql',
+    readFileSync(join(root, 'test', 'fixtures', 'workspace', 'sample.sql'), 'utf8'),
+  ],
 ];
 
 const DIALECTS: DialectKind[] = ['postgres', 'redshift', 'snowflake', 'bigquery', 'databricks'];
@@ -41,7 +49,11 @@ describe('example queries', () => {
     it(`${name} gives no diagnostics on any dialect`, () => {
       for (const dialect of DIALECTS) {
         const found = diagnostics(text, { dialect, schema: 'hightouch_audit' });
-        assert.deepEqual(found.map((d) => `${d.code}: ${d.message}`), [], `${name} on ${dialect}`);
+        assert.deepEqual(
+          found.map((d) => `${d.code}: ${d.message}`),
+          [],
+          `${name} on ${dialect}`,
+        );
       }
     });
   }
@@ -58,7 +70,9 @@ describe('snippets', () => {
       for (const dialect of DIALECTS) {
         // A snippet reading `fields` is not for Redshift, where Hightouch does not write it: there
         // the only diagnostics allowed are the ones saying so.
-        const found = diagnostics(text, { dialect, schema: 'hightouch_audit' }).filter((d) => !(dialect === 'redshift' && d.code === 'fields-on-redshift'));
+        const found = diagnostics(text, { dialect, schema: 'hightouch_audit' }).filter(
+          (d) => !(dialect === 'redshift' && d.code === 'fields-on-redshift'),
+        );
         assert.deepEqual(
           found.map((d) => `${d.code}: ${d.message} at "${text.slice(d.start, d.end)}"`),
           [],

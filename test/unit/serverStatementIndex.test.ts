@@ -5,7 +5,15 @@ import type { DialectKind } from '../../src/shared/connection';
 import type { ServerOptions } from '../../src/server/schemaModel';
 import { splitStatements } from '../../src/server/statements';
 import type { StatementIndex } from '../../src/server/statementIndex';
-import { UNTOUCHED, absoluteStatement, afterEdit, chunkIndexAt, indexStatements as indexAs, lexicalOf, updateStatementIndex } from '../../src/server/statementIndex';
+import {
+  UNTOUCHED,
+  absoluteStatement,
+  afterEdit,
+  chunkIndexAt,
+  indexStatements as indexAs,
+  lexicalOf,
+  updateStatementIndex,
+} from '../../src/server/statementIndex';
 import { tokenize } from '../../src/sql/lexer';
 import { DIALECT_KINDS } from '../../src/sql/dialects';
 
@@ -40,7 +48,7 @@ const PIECES = [
   '//',
   "'''",
   "r'",
-  '\\\'',
+  "\\'",
   '/*',
   '*/',
   '--',
@@ -70,7 +78,11 @@ function randomEdit(rand: () => number, text: string): { text: string; start: nu
   const start = Math.floor(rand() * (text.length + 1));
   const end = Math.min(text.length, start + Math.floor(rand() * (rand() < 0.8 ? 4 : 60)));
   const kind = rand();
-  const replace = (from: number, to: number, insert: string) => ({ text: text.slice(0, from) + insert + text.slice(to), start: from, end: to });
+  const replace = (from: number, to: number, insert: string) => ({
+    text: text.slice(0, from) + insert + text.slice(to),
+    start: from,
+    end: to,
+  });
   if (kind < 0.45) return replace(start, start, pick(rand, PIECES));
   if (kind < 0.75) return replace(start, end, '');
   return replace(start, end, randomText(rand, 1 + Math.floor(rand() * 3)));
@@ -87,10 +99,16 @@ function assertMatchesScratch(index: StatementIndex, text: string, context: stri
   });
 }
 
-
 describe('statement index', () => {
   it('cuts a document as tokenize + splitStatements does, an empty last statement included', () => {
-    for (const text of ['', ';', 'select 1', 'select 1;', "select 1; select 'a;b'; -- c;\nselect 3", 'select $t$ ; $t$; /* ; /* ; */ ; */ 2']) {
+    for (const text of [
+      '',
+      ';',
+      'select 1',
+      'select 1;',
+      "select 1; select 'a;b'; -- c;\nselect 3",
+      'select $t$ ; $t$; /* ; /* ; */ ; */ 2',
+    ]) {
       assertMatchesScratch(indexStatements(text), text, JSON.stringify(text));
     }
   });
@@ -121,7 +139,7 @@ describe('statement index', () => {
     assert.equal(after.chunks.length, 1);
   });
 
-  it('takes an editor\'s change ranges instead of comparing texts, down to the character after a `;`', () => {
+  it("takes an editor's change ranges instead of comparing texts, down to the character after a `;`", () => {
     const before = 's;t;u';
     const after = 's;v;u';
     // The edit replaced ";t" (offsets 1 to 3) with ";v".
@@ -132,16 +150,23 @@ describe('statement index', () => {
   it('lexes with the dialect it was built for, and keeps it through edits', () => {
     const text = "select 'it\\'s; here' as a; # x; y\nselect 2";
     // Postgres: the backslash is an ordinary character, so the string ends after it.
-    assert.deepEqual(indexStatements(text).chunks.map((c) => c.source), ["select 'it\\'s", " here' as a; # x; y\nselect 2"]);
+    assert.deepEqual(
+      indexStatements(text).chunks.map((c) => c.source),
+      ["select 'it\\'s", " here' as a; # x; y\nselect 2"],
+    );
     const bigquery = indexStatements(text, 'bigquery');
-    assert.deepEqual(bigquery.chunks.map((c) => c.source), ["select 'it\\'s; here' as a", ' # x; y\nselect 2']);
+    assert.deepEqual(
+      bigquery.chunks.map((c) => c.source),
+      ["select 'it\\'s; here' as a", ' # x; y\nselect 2'],
+    );
     const edited = updateStatementIndex(bigquery, text.replace('select 2', 'select 3'));
     assert.equal(edited.lexical, lexicalOf('bigquery'));
     assertMatchesScratch(edited, text.replace('select 2', 'select 3'), 'bigquery edit');
   });
 
   it('after random edits, equals a from-scratch run: statements and diagnostics, in every dialect (seeded)', () => {
-    for (const dialect of DIALECT_KINDS) randomEdits(dialect, dialect === 'postgres' ? [1, 2, 3, 4, 5, 6, 7, 8] : [1, 2, 3]);
+    for (const dialect of DIALECT_KINDS)
+      randomEdits(dialect, dialect === 'postgres' ? [1, 2, 3, 4, 5, 6, 7, 8] : [1, 2, 3]);
   });
 });
 

@@ -116,7 +116,10 @@ describe('statements', () => {
 
   it('splits on semicolons outside strings and comments, dropping comments', () => {
     assert.equal(statements.length, 3);
-    assert.deepEqual(statements[1].tokens.map((t) => t.text), ['select', "'x;y'"]);
+    assert.deepEqual(
+      statements[1].tokens.map((t) => t.text),
+      ['select', "'x;y'"],
+    );
   });
 
   it('finds the statement at an offset', () => {
@@ -153,6 +156,9 @@ describe('statements', () => {
       ],
     );
     assert.equal(second.end, sql.indexOf('; select 3') + 1);
-    assert.deepEqual(lexStatement(sql, second.end, PG).tokens.map((t) => t.text), ['select', '3']);
+    assert.deepEqual(
+      lexStatement(sql, second.end, PG).tokens.map((t) => t.text),
+      ['select', '3'],
+    );
   });
 });

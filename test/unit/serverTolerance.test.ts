@@ -7,15 +7,21 @@ import { diagnostics } from '../../src/server/diagnostics';
 import { hover } from '../../src/server/hover';
 import type { ServerOptions } from '../../src/server/schemaModel';
 
-const SNIPPETS = JSON.parse(readFileSync(join(__dirname, '../../snippets/sql.json'), 'utf8')) as Record<string, { body: string[] }>;
+const SNIPPETS = JSON.parse(readFileSync(join(__dirname, '../../snippets/sql.json'), 'utf8')) as Record<
+  string,
+  { body: string[] }
+>;
 const texts = Object.values(SNIPPETS).map((s) => s.body.join('\n').replace(/\$\{\d+:([^}]*)\}/g, '$1'));
-const options: ServerOptions[] = (['postgres', 'redshift', 'snowflake', 'bigquery', 'databricks'] as const).map((dialect) => ({ dialect, schema: 'hightouch_audit' }));
+const options: ServerOptions[] = (['postgres', 'redshift', 'snowflake', 'bigquery', 'databricks'] as const).map(
+  (dialect) => ({ dialect, schema: 'hightouch_audit' }),
+);
 
 /** Every service at every offset of a text: nothing throws, every range lies inside the text. */
 function exercise(text: string, o: ServerOptions): void {
   for (const d of diagnostics(text, o)) assert.ok(0 <= d.start && d.start <= d.end && d.end <= text.length);
   for (let offset = 0; offset <= text.length; offset++) {
-    for (const item of completions(text, offset, o)) assert.ok(0 <= item.replaceStart && item.replaceStart <= item.replaceEnd && item.replaceEnd <= text.length);
+    for (const item of completions(text, offset, o))
+      assert.ok(0 <= item.replaceStart && item.replaceStart <= item.replaceEnd && item.replaceEnd <= text.length);
     const h = hover(text, offset, o);
     if (h) assert.ok(0 <= h.start && h.start <= offset && offset <= h.end && h.end <= text.length);
   }
@@ -43,7 +49,8 @@ describe('tolerance of half-typed SQL', () => {
   });
 
   it('odd names that collide with JavaScript object keys', () => {
-    const text = "select constructor, __proto__, t.toString from hightouch_audit.constructor t where hasOwnProperty = 'valueOf'";
+    const text =
+      "select constructor, __proto__, t.toString from hightouch_audit.constructor t where hasOwnProperty = 'valueOf'";
     for (const o of options) exercise(text, o);
   });
 });

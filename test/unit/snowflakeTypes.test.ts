@@ -62,7 +62,8 @@ test('timestamps keep every fraction digit; tz/ltz in UTC with Z, ntz without zo
 });
 
 test('cells by column type, as the adapter fetches them', () => {
-  const cell = (value: unknown, type: string, scale?: number) => normalizeSnowflakeCell(value, { name: 'C', type, scale });
+  const cell = (value: unknown, type: string, scale?: number) =>
+    normalizeSnowflakeCell(value, { name: 'C', type, scale });
   assert.equal(cell(sfDate(NOV_1_10H, 5000), 'timestamp_tz', 9), '2026-11-01T10:00:00.000005Z');
   assert.equal(cell(sfDate(NOV_1_10H, 5000), 'timestamp_ltz', 9), '2026-11-01T10:00:00.000005Z');
   assert.equal(cell(sfDate(NOV_1_10H, 5000), 'timestamp_ntz', 9), '2026-11-01T10:00:00.000005');
@@ -86,7 +87,10 @@ test('values the driver already converted still come out JSON-able', () => {
   assert.equal(cell(42, 'fixed'), 42);
   assert.equal(cell(12345678901234567890n, 'fixed'), '12345678901234567890');
   assert.equal(cell(Number.POSITIVE_INFINITY, 'real'), 'Infinity');
-  assert.deepEqual(cell({ at: new Date(Date.UTC(2026, 0, 2)), n: 1 }, 'object'), { at: '2026-01-02T00:00:00.000Z', n: 1 });
+  assert.deepEqual(cell({ at: new Date(Date.UTC(2026, 0, 2)), n: 1 }, 'object'), {
+    at: '2026-01-02T00:00:00.000Z',
+    n: 1,
+  });
   assert.deepEqual(cell(new Map([['k', 1]]), 'map'), { k: 1 });
 });
 
@@ -104,7 +108,9 @@ test('VARIANT nested 10,000 levels stays its exact text, as text or parsed by th
   }
   // Parsed by the driver (other fetch settings): written without recursion, Maps as objects.
   const parsed = deepJsonValue(10_000, new Map([['k', 1]]));
-  assert.deepEqual(normalizeSnowflakeCell(parsed, { name: 'v', type: 'variant' }), { $jsonText: text.replace('{"k": 1}', '{"k":1}') });
+  assert.deepEqual(normalizeSnowflakeCell(parsed, { name: 'v', type: 'variant' }), {
+    $jsonText: text.replace('{"k": 1}', '{"k":1}'),
+  });
   assert.deepEqual(normalizeSnowflakeCell('{"a": [1]}', { name: 'v', type: 'variant' }), { a: [1] });
   assert.deepEqual(parseJsonOrText('{"$jsonText": "x"}'), { $jsonText: '{"$jsonText": "x"}' });
 });

@@ -102,7 +102,29 @@ const HOSTILE = [
   '/* not a comment */',
   'é\u2028ü\u202e',
 ];
-const PIECES = ["'", "''", '\\', '\\\\', '\\n', '\n', '\r', ';', '--', ' ', 'a', 'E', "E'", '$$', '/*', '*/', 'x41', '0', 'é', '\u2028', '\t'];
+const PIECES = [
+  "'",
+  "''",
+  '\\',
+  '\\\\',
+  '\\n',
+  '\n',
+  '\r',
+  ';',
+  '--',
+  ' ',
+  'a',
+  'E',
+  "E'",
+  '$$',
+  '/*',
+  '*/',
+  'x41',
+  '0',
+  'é',
+  '\u2028',
+  '\t',
+];
 
 function* values(count: number): Generator<string> {
   yield* HOSTILE;
@@ -120,7 +142,11 @@ test('postgres literals: the same value and the same end with standard_conformin
     const lit = postgresLiteral(v);
     for (const scs of [true, false]) {
       const read = readPgString(lit, 0, scs);
-      assert.equal(read.end, lit.length, `${JSON.stringify(v)} -> ${lit}: the string ends where the literal does (scs ${scs})`);
+      assert.equal(
+        read.end,
+        lit.length,
+        `${JSON.stringify(v)} -> ${lit}: the string ends where the literal does (scs ${scs})`,
+      );
       assert.equal(read.value, v, `${JSON.stringify(v)} -> ${lit} (scs ${scs})`);
     }
   }
@@ -139,7 +165,8 @@ test('redshift literals: no backslash inside any quoted piece; the same value wh
   for (const v of values(3000)) {
     const lit = redshiftLiteral(v);
     assert.ok(!lit.includes('\\'), `${JSON.stringify(v)} -> ${lit}`);
-    for (const escapes of [true, false]) assert.equal(readRedshiftValue(lit, escapes), v, `${JSON.stringify(v)} -> ${lit} (escapes ${escapes})`);
+    for (const escapes of [true, false])
+      assert.equal(readRedshiftValue(lit, escapes), v, `${JSON.stringify(v)} -> ${lit} (escapes ${escapes})`);
   }
   assert.equal(redshiftLiteral('9001'), "'9001'");
   assert.equal(redshiftLiteral('\\'), 'chr(92)');
@@ -174,13 +201,27 @@ test('Open Run Query and Exclude: hostile names and ids stay inside their commen
     const dialect = dialectFor(kind);
     for (const br of LINE_BREAKERS) {
       const hostile = `x${br}drop table canary; --`;
-      const run = runChangelogSql({ dialect, schema: 'hightouch_audit', syncId: '1', syncRunId: hostile, modelName: hostile, destination: hostile, startedAt: hostile });
+      const run = runChangelogSql({
+        dialect,
+        schema: 'hightouch_audit',
+        syncId: '1',
+        syncRunId: hostile,
+        modelName: hostile,
+        destination: hostile,
+        startedAt: hostile,
+      });
       const lines = run.split(BREAK_ANY);
       // Two comment lines, then the query: the hostile text never starts a line of code.
-      assert.ok(lines[0].startsWith('-- Changelog of run x drop table canary; --'), `${kind} ${JSON.stringify(br)}: ${lines[0]}`);
+      assert.ok(
+        lines[0].startsWith('-- Changelog of run x drop table canary; --'),
+        `${kind} ${JSON.stringify(br)}: ${lines[0]}`,
+      );
       assert.ok(lines[1].startsWith('-- Run it'), kind);
       assert.equal(lines[2], 'select', kind);
-      const exclude = excludeFailedRowsSql({ dialect, schema: 'hightouch_audit' }, { modelSql: 'select 1 as id', syncId: hostile.replace(/\\/g, ''), primaryKey: 'id' });
+      const exclude = excludeFailedRowsSql(
+        { dialect, schema: 'hightouch_audit' },
+        { modelSql: 'select 1 as id', syncId: hostile.replace(/\\/g, ''), primaryKey: 'id' },
+      );
       const xl = exclude.split(BREAK_ANY);
       const code = xl.indexOf('select m.*');
       assert.ok(code >= 2 && xl.slice(0, code).every((l) => l.startsWith('-- ')), `${kind} ${JSON.stringify(br)}`);
@@ -191,10 +232,25 @@ test('Open Run Query and Exclude: hostile names and ids stay inside their commen
 test("Run Query's own splitter sees one statement in the generated text of every dialect, whatever the ids", () => {
   for (const dialect of DIALECT_KINDS.map(dialectFor)) {
     for (const v of values(500)) {
-      const text = runChangelogSql({ dialect, schema: 'hightouch_audit', syncId: v, syncRunId: v, modelName: v, destination: v, startedAt: null });
+      const text = runChangelogSql({
+        dialect,
+        schema: 'hightouch_audit',
+        syncId: v,
+        syncRunId: v,
+        modelName: v,
+        destination: v,
+        startedAt: null,
+      });
       assert.equal(splitStatements(text, dialect.lexical).length, 1, `${dialect.name} ${JSON.stringify(v)}:\n${text}`);
-      const exclude = excludeFailedRowsSql({ dialect, schema: 'hightouch_audit' }, { modelSql: 'select 1 as id', syncId: v, primaryKey: 'id' });
-      assert.equal(splitStatements(exclude, dialect.lexical).length, 1, `${dialect.name} ${JSON.stringify(v)}:\n${exclude}`);
+      const exclude = excludeFailedRowsSql(
+        { dialect, schema: 'hightouch_audit' },
+        { modelSql: 'select 1 as id', syncId: v, primaryKey: 'id' },
+      );
+      assert.equal(
+        splitStatements(exclude, dialect.lexical).length,
+        1,
+        `${dialect.name} ${JSON.stringify(v)}:\n${exclude}`,
+      );
     }
   }
 });

@@ -1,15 +1,29 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseSqlToRun, hasCode as hasCodeIn, splitStatements as splitIn, statementAtOffset as statementIn, trimStatement } from '../../src/sql/statementAtCursor';
+import {
+  chooseSqlToRun,
+  hasCode as hasCodeIn,
+  splitStatements as splitIn,
+  statementAtOffset as statementIn,
+  trimStatement,
+} from '../../src/sql/statementAtCursor';
 import { splitStatements as serverSplit } from '../../src/server/statements';
 import { tokenize, type LexicalTraits } from '../../src/sql/lexer';
-import { DIALECT_KINDS, bigqueryDialect, databricksDialect, dialectFor, postgresDialect, snowflakeDialect } from '../../src/sql/dialects';
+import {
+  DIALECT_KINDS,
+  bigqueryDialect,
+  databricksDialect,
+  dialectFor,
+  postgresDialect,
+  snowflakeDialect,
+} from '../../src/sql/dialects';
 
 // The Demo's dialect, Postgres, unless a test says otherwise.
 const PG = postgresDialect.lexical;
 const BQ = bigqueryDialect.lexical;
 const splitStatements = (sql: string, lexical: LexicalTraits = PG) => splitIn(sql, lexical);
-const statementAtOffset = (sql: string, offset: number, lexical: LexicalTraits = PG) => statementIn(sql, offset, lexical);
+const statementAtOffset = (sql: string, offset: number, lexical: LexicalTraits = PG) =>
+  statementIn(sql, offset, lexical);
 const hasCode = (sql: string) => hasCodeIn(sql, PG);
 
 /** The statement under the cursor written as `|` in the text. */
@@ -46,7 +60,10 @@ describe('splitStatements', () => {
   });
 
   it('ignores semicolons in single-quoted strings, with doubled quotes', () => {
-    assert.deepEqual(texts("select 'a;b', 'it''s; fine' from t; select 2"), ["select 'a;b', 'it''s; fine' from t", 'select 2']);
+    assert.deepEqual(texts("select 'a;b', 'it''s; fine' from t; select 2"), [
+      "select 'a;b', 'it''s; fine' from t",
+      'select 2',
+    ]);
   });
 
   it('ignores semicolons in Postgres E-strings with backslash escapes', () => {
@@ -57,7 +74,10 @@ describe('splitStatements', () => {
 
   it('ignores semicolons in double-quoted and backtick identifiers, each where the dialect quotes names with it', () => {
     assert.deepEqual(texts('select "a;""b" from t; select 2'), ['select "a;""b" from t', 'select 2']);
-    assert.deepEqual(texts('select a from `x;``y`; select 2', databricksDialect.lexical), ['select a from `x;``y`', 'select 2']);
+    assert.deepEqual(texts('select a from `x;``y`; select 2', databricksDialect.lexical), [
+      'select a from `x;``y`',
+      'select 2',
+    ]);
     assert.deepEqual(texts('select a from `x;\\`y`; select 2', BQ), ['select a from `x;\\`y`', 'select 2']);
   });
 
@@ -204,18 +224,30 @@ describe('Run Query on BigQuery', () => {
   it('runs the statement under the cursor, not the whole file, through chooseSqlToRun', () => {
     const sql = "select 'a\\';b' as x; # ;\nselect 2;";
     const cursor = sql.indexOf('as x');
-    assert.deepEqual(chooseSqlToRun(sql, { start: cursor, end: cursor }, BQ), { text: "select 'a\\';b' as x", start: 0, end: 19, source: 'statement' });
+    assert.deepEqual(chooseSqlToRun(sql, { start: cursor, end: cursor }, BQ), {
+      text: "select 'a\\';b' as x",
+      start: 0,
+      end: 19,
+      source: 'statement',
+    });
   });
 });
 
 describe('Run Query on the other dialects', () => {
   it('Snowflake: backslash escapes, // comments, $$ bodies', () => {
-    assert.deepEqual(texts("select 'a\\';b' // c;\n; select $$x;y$$", snowflakeDialect.lexical), ["select 'a\\';b'", 'select $$x;y$$']);
+    assert.deepEqual(texts("select 'a\\';b' // c;\n; select $$x;y$$", snowflakeDialect.lexical), [
+      "select 'a\\';b'",
+      'select $$x;y$$',
+    ]);
   });
 
   it('Databricks: "…" strings, backticks, nested comments, raw strings without escapes', () => {
     const sql = String.raw`select "a;b", ${'`c;d`'} /* x /* y; */ z; */; select r'\'; select 3`;
-    assert.deepEqual(texts(sql, databricksDialect.lexical), ['select "a;b", `c;d`', String.raw`select r'\'`, 'select 3']);
+    assert.deepEqual(texts(sql, databricksDialect.lexical), [
+      'select "a;b", `c;d`',
+      String.raw`select r'\'`,
+      'select 3',
+    ]);
   });
 });
 
@@ -227,11 +259,34 @@ describe('one splitter for Run Query and the language server', () => {
       .map((s) => sql.slice(s.tokens[0].start, s.tokens[s.tokens.length - 1].end));
 
   it('cuts the same statements, whatever the quotes, comments and dollar tags, in every dialect (seeded)', () => {
-    const pieces = ["'", "E'\\'", '"', '`', "'''", '"""', "r'", '\\', '#', '//', '$$', '$a$', '$1', '/*', '*/', '--', '\n', ';', ' ', 'select 1', 'x', 'e'];
+    const pieces = [
+      "'",
+      "E'\\'",
+      '"',
+      '`',
+      "'''",
+      '"""',
+      "r'",
+      '\\',
+      '#',
+      '//',
+      '$$',
+      '$a$',
+      '$1',
+      '/*',
+      '*/',
+      '--',
+      '\n',
+      ';',
+      ' ',
+      'select 1',
+      'x',
+      'e',
+    ];
     for (const kind of DIALECT_KINDS) {
       const lexical = dialectFor(kind).lexical;
       let s = 7;
-      const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+      const rand = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
       for (let n = 0; n < 500; n++) {
         let sql = '';
         for (let k = 0; k < 25; k++) sql += pieces[Math.floor(rand() * pieces.length)];

@@ -9,7 +9,18 @@ import { postgresDialect } from '../../src/sql/dialect';
 const cols = (...names: string[]) => names.map((name) => ({ name, type: 'text' }));
 const CHANGELOG = cols('sync_id', 'sync_run_id', 'op_type', 'row_id', 'status', 'failure_reason', 'fields');
 const SNAPSHOT = cols('sync_id', 'op_type', 'row_id', 'status', 'failure_reason', 'fields');
-const RUNS = cols('sync_id', 'sync_run_id', 'primary_key', 'destination', 'model_name', 'status', 'error', 'started_at', 'finished_at', ...RUN_COUNTERS);
+const RUNS = cols(
+  'sync_id',
+  'sync_run_id',
+  'primary_key',
+  'destination',
+  'model_name',
+  'status',
+  'error',
+  'started_at',
+  'finished_at',
+  ...RUN_COUNTERS,
+);
 const catalog = (tables: Record<string, ReturnType<typeof cols>>): Catalog => ({
   tables: Object.entries(tables).map(([name, columns]) => ({ schema: 'hightouch_audit', name, columns })),
 });
@@ -30,7 +41,14 @@ describe('shapeFromCatalog', () => {
     const q = runFailuresQuery(loc, '1', '2', 10);
     assert.match(q.text, /select failed_reason as failure_reason, count\(\*\)/);
     assert.match(q.text, /group by failed_reason/);
-    const text = runChangelogSql({ ...loc, syncId: '1', syncRunId: '2', modelName: 'm', destination: 'd', startedAt: null });
+    const text = runChangelogSql({
+      ...loc,
+      syncId: '1',
+      syncRunId: '2',
+      modelName: 'm',
+      destination: 'd',
+      startedAt: null,
+    });
     assert.match(text, /c\.failed_reason as failure_reason,/);
   });
 
@@ -46,15 +64,34 @@ describe('shapeFromCatalog', () => {
     assert.equal(shape.hasFields, false);
     assert.equal(shape.snapshotHasRunId, true);
     assert.equal(shape.hasAudienceHoldout, true);
-    const text = runChangelogSql({ dialect: postgresDialect, schema: 's', shape, syncId: '1', syncRunId: '2', modelName: 'm', destination: 'd', startedAt: null });
+    const text = runChangelogSql({
+      dialect: postgresDialect,
+      schema: 's',
+      shape,
+      syncId: '1',
+      syncRunId: '2',
+      modelName: 'm',
+      destination: 'd',
+      startedAt: null,
+    });
     assert.ok(!text.includes('c.fields'), 'no fields column where the catalog has none');
   });
 
   it('uses the run counters only where sync_runs has all twelve (any case, as Snowflake folds names)', () => {
-    const all = ['planned', 'attempted', 'succeeded', 'failed'].flatMap((f) => ['add', 'change', 'remove'].map((o) => `NUM_${f.toUpperCase()}_${o.toUpperCase()}`));
-    const withAll = shapeFromCatalog(catalog({ sync_changelog: cols('sync_id'), sync_snapshot: cols('sync_id'), sync_runs: cols('sync_id', ...all) }));
+    const all = ['planned', 'attempted', 'succeeded', 'failed'].flatMap((f) =>
+      ['add', 'change', 'remove'].map((o) => `NUM_${f.toUpperCase()}_${o.toUpperCase()}`),
+    );
+    const withAll = shapeFromCatalog(
+      catalog({ sync_changelog: cols('sync_id'), sync_snapshot: cols('sync_id'), sync_runs: cols('sync_id', ...all) }),
+    );
     assert.equal(withAll.runCounters, true);
-    const oneMissing = shapeFromCatalog(catalog({ sync_changelog: cols('sync_id'), sync_snapshot: cols('sync_id'), sync_runs: cols('sync_id', ...all.filter((c) => c !== 'NUM_SUCCEEDED_REMOVE')) }));
+    const oneMissing = shapeFromCatalog(
+      catalog({
+        sync_changelog: cols('sync_id'),
+        sync_snapshot: cols('sync_id'),
+        sync_runs: cols('sync_id', ...all.filter((c) => c !== 'NUM_SUCCEEDED_REMOVE')),
+      }),
+    );
     assert.equal(oneMissing.runCounters, false);
     assert.equal(shapeFromCatalog(undefined).runCounters, false, 'no sync_runs, no counters');
   });

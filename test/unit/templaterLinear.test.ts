@@ -1,7 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CUT_MARKER, TEMPLATE_RULES, TEMPLATED_LENGTH, failureTemplate, templateWhole } from '../../src/analysis/failureTemplates';
-import { keepQuoted, replaceEmails, replaceIds, replaceJoinedNumbers, replaceQuoted, replaceUuids, scanSteps } from '../../src/analysis/failureTextScan';
+import {
+  CUT_MARKER,
+  TEMPLATE_RULES,
+  TEMPLATED_LENGTH,
+  failureTemplate,
+  templateWhole,
+} from '../../src/analysis/failureTemplates';
+import {
+  keepQuoted,
+  replaceEmails,
+  replaceIds,
+  replaceJoinedNumbers,
+  replaceQuoted,
+  replaceUuids,
+  scanSteps,
+} from '../../src/analysis/failureTextScan';
 import { ADVERSARIAL_SHAPES, fill } from '../support/adversarialTexts';
 
 // Every rule of the templater must cost time linear in the text: failure texts are third-party,
@@ -129,7 +143,10 @@ test('a 1 MB text is templated on its first TEMPLATED_LENGTH characters only, wh
     scanSteps.count = 0;
     const template = failureTemplate(text);
     // Six scanners over at most the head, each within its bound.
-    assert.ok(scanSteps.count <= SCANNERS.length * STEPS_PER_CHARACTER * TEMPLATED_LENGTH, `${name}: ${scanSteps.count} steps`);
+    assert.ok(
+      scanSteps.count <= SCANNERS.length * STEPS_PER_CHARACTER * TEMPLATED_LENGTH,
+      `${name}: ${scanSteps.count} steps`,
+    );
     assert.ok(template.endsWith(CUT_MARKER), name);
     assert.ok(template.length <= 5 * TEMPLATED_LENGTH, `${name}: a template of ${template.length} characters`);
   }

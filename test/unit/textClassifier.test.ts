@@ -16,8 +16,10 @@ after(() => opened.forEach((c) => c.dispose()));
 function texts(n: number): string[] {
   const shapes = [
     (i: number) => `(#2) Service temporarily unavailable (fbtrace_id: A0${i}xKq9ZtR2mLpQw7)`,
-    (i: number) => `REQUIRED_FIELD_MISSING: Required fields are missing: [LastName] on record 0035e0000${String(i).padStart(6, '0')}AbC`,
-    (i: number) => `429 Too Many Requests: retry after ${i % 60} seconds (request ${i.toString(16).padStart(8, '0')}-1a2b-4c3d-8e9f-0a1b2c3d4e5f)`,
+    (i: number) =>
+      `REQUIRED_FIELD_MISSING: Required fields are missing: [LastName] on record 0035e0000${String(i).padStart(6, '0')}AbC`,
+    (i: number) =>
+      `429 Too Many Requests: retry after ${i % 60} seconds (request ${i.toString(16).padStart(8, '0')}-1a2b-4c3d-8e9f-0a1b2c3d4e5f)`,
     (i: number) => `Invalid email address "user${i}@example,com" for contact ${i * 7919}`,
     (i: number) => `Existing ID ${100000 + i} conflicts with lead L-${i}-${i + 1}`,
     (i: number) => `Something nobody expected happened at step ${i} <img src=x onerror=alert(${i})>`,
@@ -32,7 +34,11 @@ const asObject = (m: ReadonlyMap<string, unknown>) => Object.fromEntries(m);
  * thread's. A fresh worker may take nothing at first (its code is not optimized yet, while this
  * thread's is), so sharing is asserted over a few calls, never on a given one.
  */
-async function classifyUntilShared(classifier: TextClassifier, all: string[], compiled: ReturnType<typeof compileCategories>['compiled']) {
+async function classifyUntilShared(
+  classifier: TextClassifier,
+  all: string[],
+  compiled: ReturnType<typeof compileCategories>['compiled'],
+) {
   const expected = asObject(await inlineClassifier.classify(all, compiled));
   await classifier.prepare?.();
   const before = classifier.workerTexts ?? 0;
@@ -61,7 +67,7 @@ test('the worker shares the work and gives exactly the classes computed on this 
   assert.equal(got.get(all[5])?.category, UNEXPECTED);
 });
 
-test("user categories: the worker matches them, in their order before the defaults, and the classes are those of one thread", async () => {
+test('user categories: the worker matches them, in their order before the defaults, and the classes are those of one thread', async () => {
   const classifier = workerClassifier(workerPath, 100);
   opened.push(classifier);
   const { compiled } = compileCategories([
@@ -74,7 +80,11 @@ test("user categories: the worker matches them, in their order before the defaul
   const got = await classifier.classify(all, compiled);
   assert.deepEqual(asObject(got), asObject(await inlineClassifier.classify(all, compiled)));
   assert.deepEqual(got.skipped, []);
-  assert.equal([...got.values()].filter((c) => c.category === 'Facebook outage').length, Math.ceil(20000 / 6), 'every fbtrace text, and only those');
+  assert.equal(
+    [...got.values()].filter((c) => c.category === 'Facebook outage').length,
+    Math.ceil(20000 / 6),
+    'every fbtrace text, and only those',
+  );
   assert.equal([...got.values()].filter((c) => c.category === 'mine').length, Math.ceil((20000 - 2) / 6));
   // The defaults' shared chunks are not used with user categories: this thread runs no user pattern.
   assert.equal(classifier.workerTexts, 0);

@@ -4,13 +4,27 @@ import { sortByHealth, syncItem, toSyncSummary } from '../../src/views/treeModel
 import type { SyncHealth } from '../../src/shared/healthData';
 
 const opts = { now: new Date('2026-11-01T12:00:00Z'), timeZone: 'UTC' };
-const summary = (id: string, name: string) => toSyncSummary({ sync_id: id, model_name: name, destination: 'salesforce', status: 'succeeded', started_at: '2026-11-01T09:00:00Z', run_count: 3 });
+const summary = (id: string, name: string) =>
+  toSyncSummary({
+    sync_id: id,
+    model_name: name,
+    destination: 'salesforce',
+    status: 'succeeded',
+    started_at: '2026-11-01T09:00:00Z',
+    run_count: 3,
+  });
 
 test('syncs sort in the health order (worst first); syncs it does not know keep their order after', () => {
   const syncs = [summary('a', 'A'), summary('b', 'B'), summary('c', 'C'), summary('d', 'D')];
   const health = [{ syncId: 'c' }, { syncId: 'a' }] as SyncHealth[];
-  assert.deepEqual(sortByHealth(syncs, health).map((s) => s.syncId), ['c', 'a', 'b', 'd']);
-  assert.deepEqual(sortByHealth(syncs, undefined).map((s) => s.syncId), ['a', 'b', 'c', 'd']);
+  assert.deepEqual(
+    sortByHealth(syncs, health).map((s) => s.syncId),
+    ['c', 'a', 'b', 'd'],
+  );
+  assert.deepEqual(
+    sortByHealth(syncs, undefined).map((s) => s.syncId),
+    ['a', 'b', 'c', 'd'],
+  );
 });
 
 test('a sync with a health state shows it: icon, description and the rule in the tooltip', () => {

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { failureItem, pageOf, runErrorItem, runHealth, runItem, syncItem, toRunSummary, toSyncSummary } from '../../src/views/treeModel';
+import {
+  failureItem,
+  pageOf,
+  runErrorItem,
+  runHealth,
+  runItem,
+  syncItem,
+  toRunSummary,
+  toSyncSummary,
+} from '../../src/views/treeModel';
 import { formatDuration, formatRelative, formatTimestamp, oneLine } from '../../src/views/format';
 import { atBaseLevel } from '../support/bidi';
 
@@ -41,7 +50,16 @@ test('aborted operations and failed runs stand out', () => {
   assert.match(item.description ?? '', /40 aborted$/);
   assert.equal(item.collapsible, 'none');
 
-  const failed = toRunSummary(runRow({ status: 'failed', error: 'INVALID_SESSION_ID: Session expired or invalid', planned: 0, attempted: 0, succeeded: 0, failed: 0 }));
+  const failed = toRunSummary(
+    runRow({
+      status: 'failed',
+      error: 'INVALID_SESSION_ID: Session expired or invalid',
+      planned: 0,
+      attempted: 0,
+      succeeded: 0,
+      failed: 0,
+    }),
+  );
   const failedItem = runItem(failed, opts);
   assert.equal(failedItem.icon.id, 'error');
   assert.equal(failedItem.collapsible, 'collapsed', 'the sync-level error is shown as a child');
@@ -86,11 +104,20 @@ test('failure groups keep hostile text as plain text and flatten it to one line'
   assert.equal(item.label, "Invalid value for field 'name': <img src=x onerror=alert(1)>");
   assert.equal(item.description, '1 row');
   assert.equal(item.tooltip?.body, text);
-  assert.equal(failureItem({ template: null, example: null, rowCount: 2, distinctTexts: 1, sampleRowId: null }).label, '(no failure reason recorded)');
+  assert.equal(
+    failureItem({ template: null, example: null, rowCount: 2, distinctTexts: 1, sampleRowId: null }).label,
+    '(no failure reason recorded)',
+  );
 });
 
 test('a template folding several texts says how many, and shows one real example', () => {
-  const item = failureItem({ template: 'Contact <n> not found', example: 'Contact 12345 not found', rowCount: 1200, distinctTexts: 37, sampleRowId: 'u_9' });
+  const item = failureItem({
+    template: 'Contact <n> not found',
+    example: 'Contact 12345 not found',
+    rowCount: 1200,
+    distinctTexts: 37,
+    sampleRowId: 'u_9',
+  });
   assert.equal(item.label, 'Contact <n> not found');
   assert.equal(item.description, '1,200 rows · 37 texts');
   assert.equal(item.tooltip?.body, 'Contact 12345 not found');
@@ -116,18 +143,48 @@ test('formatting', () => {
 });
 
 /** The characters of `line` left at the paragraph's base level (isolate marks left out): our own words, if values are isolated. */
-const baseText = (line: string) => [...line].filter((ch, i) => atBaseLevel(line)[i] && ch !== '\u2068' && ch !== '\u2069').join('');
+const baseText = (line: string) =>
+  [...line].filter((ch, i) => atBaseLevel(line)[i] && ch !== '\u2068' && ch !== '\u2069').join('');
 
 test('warehouse text in labels and descriptions is bidi-isolated: an override cannot reorder our words beside it', () => {
   const rlo = (s: string) => `${s}\u202efdp.exe`;
-  const sync = syncItem(toSyncSummary({ sync_id: 7, model_name: rlo('invoice'), destination: rlo('salesforce'), status: rlo('failed'), started_at: '2026-11-01T09:00:00Z', run_count: 1 }), opts);
+  const sync = syncItem(
+    toSyncSummary({
+      sync_id: 7,
+      model_name: rlo('invoice'),
+      destination: rlo('salesforce'),
+      status: rlo('failed'),
+      started_at: '2026-11-01T09:00:00Z',
+      run_count: 1,
+    }),
+    opts,
+  );
   // VS Code draws the label and the description on one line.
   assert.equal(baseText(`${sync.label} ${sync.description}`), '  ·  3 hours ago');
   assert.ok(sync.label.includes(rlo('invoice')), 'the value itself is kept');
   const run = runItem(toRunSummary(runRow({ status: rlo('succeeded') })), opts);
-  assert.equal(baseText(`${run.label} ${run.description}`), '2026-11-01 10:00  · 2m 05s · 120 planned · 117 ok · 3 failed');
+  assert.equal(
+    baseText(`${run.label} ${run.description}`),
+    '2026-11-01 10:00  · 2m 05s · 120 planned · 117 ok · 3 failed',
+  );
   assert.equal(baseText(runErrorItem(`${rlo('x')}\nsecond line`).label), 'Run error: ');
-  assert.equal(baseText(failureItem({ template: rlo('t'), example: null, rowCount: 1, distinctTexts: 1, sampleRowId: null }).label + ' 1 row'), ' 1 row');
-  const plain = syncItem(toSyncSummary({ sync_id: 1, model_name: 'High LTV customers', destination: 'salesforce', status: 'failed', started_at: '2026-11-01T09:00:00Z', run_count: 1 }), opts);
+  assert.equal(
+    baseText(
+      failureItem({ template: rlo('t'), example: null, rowCount: 1, distinctTexts: 1, sampleRowId: null }).label +
+        ' 1 row',
+    ),
+    ' 1 row',
+  );
+  const plain = syncItem(
+    toSyncSummary({
+      sync_id: 1,
+      model_name: 'High LTV customers',
+      destination: 'salesforce',
+      status: 'failed',
+      started_at: '2026-11-01T09:00:00Z',
+      run_count: 1,
+    }),
+    opts,
+  );
   assert.equal(plain.label, 'High LTV customers', 'plain ASCII is unchanged');
 });

@@ -49,12 +49,22 @@ test('Open Run Query joins on sync_run_id and quotes ids as literals', () => {
   assert.doesNotMatch(sql, /on c\.sync_id = r\.sync_id/);
   assert.match(sql, /where c\.sync_id = '4''8'/);
   assert.match(sql, /and c\.sync_run_id = '9001'/);
-  assert.equal(sql.split('\n').filter((l) => l.startsWith('--')).length, 2, 'a newline in a model name cannot start a new SQL line');
+  assert.equal(
+    sql.split('\n').filter((l) => l.startsWith('--')).length,
+    2,
+    'a newline in a model name cannot start a new SQL line',
+  );
 });
 
 test('without run counters: figures come from the changelog of the shown runs, in every dialect', () => {
   const parser = new Parser();
-  const PARSER_DB = { postgres: 'postgresql', redshift: 'redshift', snowflake: 'snowflake', bigquery: 'bigquery', databricks: 'hive' } as const;
+  const PARSER_DB = {
+    postgres: 'postgresql',
+    redshift: 'redshift',
+    snowflake: 'snowflake',
+    bigquery: 'bigquery',
+    databricks: 'hive',
+  } as const;
   const shape = { ...documentedShape(), runCounters: false, fromCatalog: true };
   for (const kind of DIALECT_KINDS) {
     const d = dialectFor(kind);
@@ -63,9 +73,17 @@ test('without run counters: figures come from the changelog of the shown runs, i
     const runs = listRunsQuery(noCounters, 'abc', 50, 50);
     for (const q of [syncs, runs]) {
       // Counter names appear only as the names of figures counted in the changelog.
-      for (const m of q.text.matchAll(/(\w+\.)?(num_\w+)/g)) assert.ok(m[1] === 'f.' || q.text.slice(0, m.index).endsWith('as '), `${kind}: ${m[0]}`);
-      assert.match(q.text, new RegExp(`from ${d.table('hightouch_audit', 'sync_changelog').replace(/[.*+?^${}()|[\]\\`]/g, '\\$&')} c\n`), kind);
-      assert.doesNotThrow(() => parser.astify(q.text.replace(/\$\d+|@p\d+|:p\d+|\?/g, '1'), { database: PARSER_DB[kind] }), `${kind}:\n${q.text}`);
+      for (const m of q.text.matchAll(/(\w+\.)?(num_\w+)/g))
+        assert.ok(m[1] === 'f.' || q.text.slice(0, m.index).endsWith('as '), `${kind}: ${m[0]}`);
+      assert.match(
+        q.text,
+        new RegExp(`from ${d.table('hightouch_audit', 'sync_changelog').replace(/[.*+?^${}()|[\]\\`]/g, '\\$&')} c\n`),
+        kind,
+      );
+      assert.doesNotThrow(
+        () => parser.astify(q.text.replace(/\$\d+|@p\d+|:p\d+|\?/g, '1'), { database: PARSER_DB[kind] }),
+        `${kind}:\n${q.text}`,
+      );
       if (kind === 'snowflake') assert.equal(q.text.split('?').length - 1, q.values.length);
     }
     // Only the shown runs are counted: the changelog is filtered by the page (or the latest runs).

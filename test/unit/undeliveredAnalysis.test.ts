@@ -16,8 +16,15 @@ test('data that cannot be posted to an analysis panel comes back as an error in 
   const instead = undeliveredAnalysis(ready, new RangeError('Maximum call stack size exceeded'));
   assert.equal(instead?.type, 'state');
   assert.equal(instead?.view.phase, 'error');
-  assert.match(instead?.view.phase === 'error' ? instead.view.message : '', /could not be sent to this panel \(RangeError: Maximum call stack size exceeded\)/);
-  assert.equal(undeliveredAnalysis({ type: 'chart', view: { phase: 'loading', message: 'x' } }, new Error('x')), undefined, 'no data, nothing to replace');
+  assert.match(
+    instead?.view.phase === 'error' ? instead.view.message : '',
+    /could not be sent to this panel \(RangeError: Maximum call stack size exceeded\)/,
+  );
+  assert.equal(
+    undeliveredAnalysis({ type: 'chart', view: { phase: 'loading', message: 'x' } }, new Error('x')),
+    undefined,
+    'no data, nothing to replace',
+  );
 });
 
 test('through the delivery path: the panel gets the error once, never a loop', async () => {
@@ -30,13 +37,20 @@ test('through the delivery path: the panel gets the error once, never a loop', a
     return Promise.resolve(true);
   };
   const logs: string[] = [];
-  deliver(post, { type: 'chart', view: { phase: 'ready', data: {} as never, elapsedMs: 1, loadedAt: '' } }, {
-    onUndelivered: () => undefined,
-    replacement: (m, e) => undeliveredAnalysis(m, e),
-    log: (l) => logs.push(l),
-  });
+  deliver(
+    post,
+    { type: 'chart', view: { phase: 'ready', data: {} as never, elapsedMs: 1, loadedAt: '' } },
+    {
+      onUndelivered: () => undefined,
+      replacement: (m, e) => undeliveredAnalysis(m, e),
+      log: (l) => logs.push(l),
+    },
+  );
   await new Promise((r) => setImmediate(r));
   assert.equal(calls, 2);
-  assert.deepEqual(posted.map((m) => m.view.phase), ['error']);
+  assert.deepEqual(
+    posted.map((m) => m.view.phase),
+    ['error'],
+  );
   assert.match(logs[0], /DataCloneError/);
 });

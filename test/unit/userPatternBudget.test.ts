@@ -2,9 +2,20 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CATEGORIES, categorize, compileCategories, forbidUserPatternsOnThisThread } from '../../src/analysis/errorCategories';
+import {
+  DEFAULT_CATEGORIES,
+  categorize,
+  compileCategories,
+  forbidUserPatternsOnThisThread,
+} from '../../src/analysis/errorCategories';
 import { workerClassifier, type TextClassifier } from '../../src/loaders/textClassifier';
-import { loadBreakdown, loadBreakdownDetails, loadBreakdownHistory, loadDrill, withHistory } from '../../src/loaders/breakdownLoader';
+import {
+  loadBreakdown,
+  loadBreakdownDetails,
+  loadBreakdownHistory,
+  loadDrill,
+  withHistory,
+} from '../../src/loaders/breakdownLoader';
 import type { QueryRunner } from '../../src/loaders/queryRunner';
 import { postgresDialect } from '../../src/sql/dialect';
 import { UNEXPECTED, type CategoryDef } from '../../src/shared/analysisData';
@@ -25,7 +36,12 @@ const classifier = (limits = {}) => {
   return c;
 };
 
-const user = (name: string, pattern: string): CategoryDef => ({ name, pattern, source: 'workspace', origin: '.vscode/sync-logs-categories.json' });
+const user = (name: string, pattern: string): CategoryDef => ({
+  name,
+  pattern,
+  source: 'workspace',
+  origin: '.vscode/sync-logs-categories.json',
+});
 
 /** 2^28 backtracking steps for (a+)+$: about 20 s on V8 (23 s in the editor). */
 const NESTED_TEXT = `${'a'.repeat(28)}!`;
@@ -58,10 +74,19 @@ test('the guard: a user pattern on this thread throws rather than runs; the defa
 });
 
 test('hostile patterns: stopped after the budget, skipped by name; the other categories classify as without them; this thread keeps ticking', async () => {
-  const defs = [user('loyalty', 'loyalty tier'), user('nested', '(a+)+$'), user('dots', '(.*a){20}'), user('after', 'gold'), ...DEFAULT_CATEGORIES];
+  const defs = [
+    user('loyalty', 'loyalty tier'),
+    user('nested', '(a+)+$'),
+    user('dots', '(.*a){20}'),
+    user('after', 'gold'),
+    ...DEFAULT_CATEGORIES,
+  ];
   const { compiled, warnings } = compileCategories(defs);
   // Checked on load too: both are warned about (they still run, under the budget).
-  assert.deepEqual(warnings.map((w) => w.name), ['nested', 'dots']);
+  assert.deepEqual(
+    warnings.map((w) => w.name),
+    ['nested', 'dots'],
+  );
   const texts = [
     'Contact 12345678 not found',
     // Matched by (a+)+$ before it is stopped: matched again without it.
@@ -75,9 +100,16 @@ test('hostile patterns: stopped after the budget, skipped by name; the other cat
   ];
   const c = classifier();
   const { value: got, maxGapMs, ticks } = await longestStall(() => c.classify(texts, compiled));
-  assert.deepEqual(got.skipped.map((s) => s.name), ['nested', 'dots']);
+  assert.deepEqual(
+    got.skipped.map((s) => s.name),
+    ['nested', 'dots'],
+  );
   for (const s of got.skipped) {
-    assert.match(s.message, /^Category "(nested|dots)" \(\.vscode\/sync-logs-categories\.json\) skipped: its pattern took over 1 s on one text/, s.message);
+    assert.match(
+      s.message,
+      /^Category "(nested|dots)" \(\.vscode\/sync-logs-categories\.json\) skipped: its pattern took over 1 s on one text/,
+      s.message,
+    );
   }
   assert.match(got.skipped[0].message, /of 29 characters/);
   assert.match(got.skipped[1].message, /of 10000 characters/);
@@ -97,9 +129,15 @@ test('a pattern under the budget on each text but slow over all of them is stopp
   const c = classifier({ budgetMs: 60_000, totalBudgetMs: 300 });
   const { compiled } = compileCategories([user('nested', '(a+)+$'), user('bang', '!1'), ...DEFAULT_CATEGORIES]);
   const got = await c.classify(texts, compiled);
-  assert.deepEqual(got.skipped.map((s) => s.name), ['nested']);
+  assert.deepEqual(
+    got.skipped.map((s) => s.name),
+    ['nested'],
+  );
   assert.match(got.skipped[0].message, /took over 0\.3 s in total/);
-  assert.equal([...got.values()].filter((k) => k.category === 'bang').length, texts.filter((t) => t.includes('!1')).length);
+  assert.equal(
+    [...got.values()].filter((k) => k.category === 'bang').length,
+    texts.filter((t) => t.includes('!1')).length,
+  );
 });
 
 test('cancel mid-classification: classify rejects as cancelled at once and the worker exits', async () => {
@@ -117,7 +155,10 @@ test('cancel mid-classification: classify rejects as cancelled at once and the w
   for (let i = 0; i < 500 && alive() !== 0; i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal(alive(), 0, 'the worker exited');
   // An aborted signal stops before any work.
-  await assert.rejects(c.classify(['x'], compiled, { signal: controller.signal }), (err: Error) => err.name === 'QueryCancelledError');
+  await assert.rejects(
+    c.classify(['x'], compiled, { signal: controller.signal }),
+    (err: Error) => err.name === 'QueryCancelledError',
+  );
 });
 
 test('no worker: user categories are skipped with the reason, never run here; the defaults still classify', async () => {
@@ -125,8 +166,14 @@ test('no worker: user categories are skipped with the reason, never run here; th
   opened.push(c);
   const { compiled } = compileCategories([user('mine', 'requests'), ...DEFAULT_CATEGORIES]);
   const got = await c.classify(['429 Too Many Requests', 'Contact 1 not found'], compiled);
-  assert.deepEqual(got.skipped.map((s) => s.name), ['mine']);
-  assert.match(got.skipped[0].message, /skipped: user categories are matched in a worker thread, so that a slow pattern cannot freeze the editor, and the worker (could not start|stopped before it started)/);
+  assert.deepEqual(
+    got.skipped.map((s) => s.name),
+    ['mine'],
+  );
+  assert.match(
+    got.skipped[0].message,
+    /skipped: user categories are matched in a worker thread, so that a slow pattern cannot freeze the editor, and the worker (could not start|stopped before it started)/,
+  );
   assert.equal(got.get('429 Too Many Requests')?.category, 'rate_limit');
   assert.equal(got.get('Contact 1 not found')?.category, 'not_found');
 });
@@ -137,19 +184,48 @@ function fakeRunner(texts: [string | null, number][], perRun: [string, string | 
     loc: { dialect: postgresDialect, schema: 'hightouch_audit' },
     async rows(query) {
       const sql = query.text;
-      if (/group by c\.sync_run_id/.test(sql)) return perRun.map(([run, reason, n]) => ({ sync_run_id: run, failure_reason: reason, row_count: n, sample_row_id: `row-${n}` }));
+      if (/group by c\.sync_run_id/.test(sql))
+        return perRun.map(([run, reason, n]) => ({
+          sync_run_id: run,
+          failure_reason: reason,
+          row_count: n,
+          sample_row_id: `row-${n}`,
+        }));
       if (/from hightouch_audit\.sync_runs/.test(sql) && !/sync_changelog/.test(sql)) {
-        return ['R2', 'R1'].map((id, i) => ({ sync_id: '1', sync_run_id: id, started_at: `2025-01-0${2 - i}T00:00:00.000Z`, status: 'succeeded', error: null }));
+        return ['R2', 'R1'].map((id, i) => ({
+          sync_id: '1',
+          sync_run_id: id,
+          started_at: `2025-01-0${2 - i}T00:00:00.000Z`,
+          status: 'succeeded',
+          error: null,
+        }));
       }
       if (/as failed_rows/.test(sql)) {
         // Each failure its own row here: rows equal failures, and the total is their sum.
         const sum = texts.reduce((s, [, n]) => s + n, 0);
-        return [...texts.map(([reason, n]) => ({ kind: 'text', failure_reason: reason, failures: n, failed_rows: n })), { kind: 'total', failure_reason: null, failures: sum, failed_rows: sum }];
+        return [
+          ...texts.map(([reason, n]) => ({ kind: 'text', failure_reason: reason, failures: n, failed_rows: n })),
+          { kind: 'total', failure_reason: null, failures: sum, failed_rows: sum },
+        ];
       }
       if (/min\(r\.started_at\) as first_seen/.test(sql)) {
-        return [...texts, [`${'a'.repeat(30)}!`, 1] as const].map(([reason], i) => ({ failure_reason: reason, first_seen: `2025-01-0${1 + (i % 2)}T00:00:00.000Z`, last_seen: '2025-01-02T00:00:00.000Z' }));
+        return [...texts, [`${'a'.repeat(30)}!`, 1] as const].map(([reason], i) => ({
+          failure_reason: reason,
+          first_seen: `2025-01-0${1 + (i % 2)}T00:00:00.000Z`,
+          last_seen: '2025-01-02T00:00:00.000Z',
+        }));
       }
-      if (/failure_reason in|= any/.test(sql)) return [{ row_id: 'r1', sync_id: '1', sync_run_id: 'R1', started_at: '2025-01-01T00:00:00.000Z', op_type: 'added', failure_reason: 'aaa' }];
+      if (/failure_reason in|= any/.test(sql))
+        return [
+          {
+            row_id: 'r1',
+            sync_id: '1',
+            sync_run_id: 'R1',
+            started_at: '2025-01-01T00:00:00.000Z',
+            op_type: 'added',
+            failure_reason: 'aaa',
+          },
+        ];
       throw new Error(`unexpected query: ${sql}`);
     },
   };
@@ -157,29 +233,84 @@ function fakeRunner(texts: [string | null, number][], perRun: [string, string | 
 
 test('the breakdown, its chart (texts only the per-run query has) and a drill-down: the hostile category is named skipped, the numbers are those without it', async () => {
   const runner = fakeRunner(
-    [['aaa', 5], [NESTED_TEXT, 3], ['429 Too Many Requests', 2], [null, 1]],
-    [['R1', 'aaa', 5], ['R1', NESTED_TEXT, 3], ['R2', '429 Too Many Requests', 2], ['R2', null, 1], ['R2', `${'a'.repeat(30)}?`, 4]],
+    [
+      ['aaa', 5],
+      [NESTED_TEXT, 3],
+      ['429 Too Many Requests', 2],
+      [null, 1],
+    ],
+    [
+      ['R1', 'aaa', 5],
+      ['R1', NESTED_TEXT, 3],
+      ['R2', '429 Too Many Requests', 2],
+      ['R2', null, 1],
+      ['R2', `${'a'.repeat(30)}?`, 4],
+    ],
   );
-  const { compiled, problems, warnings } = compileCategories([user('nested', '(a+)+$'), user('question', String.raw`\?$`), ...DEFAULT_CATEGORIES]);
+  const { compiled, problems, warnings } = compileCategories([
+    user('nested', '(a+)+$'),
+    user('question', String.raw`\?$`),
+    ...DEFAULT_CATEGORIES,
+  ]);
   const cats = { compiled, problems, warnings, classifier: classifier() };
   const params = { syncId: '1', syncRunId: 'R1', source: 'changelog' as const, days: null };
   const loaded = await loadBreakdown(runner, params, cats);
-  assert.deepEqual(loaded.data.problems.map((p) => p.name), ['nested']);
-  assert.deepEqual(loaded.data.warnings?.map((p) => p.name), ['nested']);
-  assert.deepEqual(loaded.data.categories.map((k) => [k.name, k.failures]), [[UNEXPECTED, 9], ['rate_limit', 2]]);
+  assert.deepEqual(
+    loaded.data.problems.map((p) => p.name),
+    ['nested'],
+  );
+  assert.deepEqual(
+    loaded.data.warnings?.map((p) => p.name),
+    ['nested'],
+  );
+  assert.deepEqual(
+    loaded.data.categories.map((k) => [k.name, k.failures]),
+    [
+      [UNEXPECTED, 9],
+      ['rate_limit', 2],
+    ],
+  );
   const { chart, result } = await loadBreakdownDetails(runner, loaded, 'changelog', cats);
   // The chart's extra text is classified without the category already skipped (it would take
   // hours on it), by the other user category, off this thread.
-  assert.deepEqual(chart.series.map((s) => [s.category, s.counts]), [[UNEXPECTED, [8, 1]], ['question', [0, 4]], ['rate_limit', [0, 2]]]);
-  assert.deepEqual(result.data.problems.map((p) => p.name), ['nested']);
-  assert.deepEqual(result.data.categories.map((k) => [k.name, k.failures]), [[UNEXPECTED, 9], ['rate_limit', 2]]);
+  assert.deepEqual(
+    chart.series.map((s) => [s.category, s.counts]),
+    [
+      [UNEXPECTED, [8, 1]],
+      ['question', [0, 4]],
+      ['rate_limit', [0, 2]],
+    ],
+  );
+  assert.deepEqual(
+    result.data.problems.map((p) => p.name),
+    ['nested'],
+  );
+  assert.deepEqual(
+    result.data.categories.map((k) => [k.name, k.failures]),
+    [
+      [UNEXPECTED, 9],
+      ['rate_limit', 2],
+    ],
+  );
   const drill = await loadDrill(runner, result, 'changelog', cats, { category: UNEXPECTED });
   assert.equal(drill.textsTotal, 2);
   // The history's texts are templated only (no category, so no user pattern runs on any of them).
   const history = await loadBreakdownHistory(runner, result, cats);
   assert.equal(history.templates?.get(`${'a'.repeat(30)}!`), `${'a'.repeat(30)}!`);
   const refined = withHistory(result, history, 'changelog', cats);
-  assert.deepEqual(refined.data.problems.map((p) => p.name), ['nested']);
-  assert.deepEqual(refined.data.categories.map((k) => [k.name, k.rows, k.failures]), [[UNEXPECTED, 9, 9], ['rate_limit', 2, 2]]);
-  assert.ok(refined.data.templates.every((t) => t.firstSeen !== null && t.isNew === false), 'one run: no window, nothing new');
+  assert.deepEqual(
+    refined.data.problems.map((p) => p.name),
+    ['nested'],
+  );
+  assert.deepEqual(
+    refined.data.categories.map((k) => [k.name, k.rows, k.failures]),
+    [
+      [UNEXPECTED, 9, 9],
+      ['rate_limit', 2, 2],
+    ],
+  );
+  assert.ok(
+    refined.data.templates.every((t) => t.firstSeen !== null && t.isNew === false),
+    'one run: no window, nothing new',
+  );
 });

@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { openBigQueryWarehouse, type BigQueryConfig } from '../../src/warehouse/bigqueryWarehouse';
 import { QueryCancelledError, type Warehouse } from '../../src/warehouse/warehouse';
 import { WarehouseError } from '../../src/warehouse/warehouseError';
-import { startBigQueryFake, type BigQueryFake, type BigQueryFakeOptions, type FakeAnswer, type FakeQuery } from '../fakes/bigqueryServer';
+import {
+  startBigQueryFake,
+  type BigQueryFake,
+  type BigQueryFakeOptions,
+  type FakeAnswer,
+  type FakeQuery,
+} from '../fakes/bigqueryServer';
 
 const TOKEN = 'ya29.fake-access-token-0123456789';
 const PROJECT = 'sync-proj';
@@ -23,7 +29,10 @@ afterEach(async () => {
 });
 
 /** A fake that answers `SELECT 1` (the adapter's open check) and hands every other query to `handler`. */
-async function startFake(handler: (q: FakeQuery) => FakeAnswer | Promise<FakeAnswer>, options: BigQueryFakeOptions = {}): Promise<BigQueryFake> {
+async function startFake(
+  handler: (q: FakeQuery) => FakeAnswer | Promise<FakeAnswer>,
+  options: BigQueryFakeOptions = {},
+): Promise<BigQueryFake> {
   fake = await startBigQueryFake({
     token: TOKEN,
     ...options,
@@ -36,7 +45,11 @@ function config(f: BigQueryFake, overrides: Partial<BigQueryConfig> = {}): BigQu
   return { projectId: PROJECT, location: 'EU', auth: 'oauthToken', token: TOKEN, apiEndpoint: f.url, ...overrides };
 }
 
-async function open(f: BigQueryFake, overrides: Partial<BigQueryConfig> = {}, statementTimeoutMs?: number): Promise<Warehouse> {
+async function open(
+  f: BigQueryFake,
+  overrides: Partial<BigQueryConfig> = {},
+  statementTimeoutMs?: number,
+): Promise<Warehouse> {
   warehouse = await openBigQueryWarehouse(config(f, overrides), { statementTimeoutMs });
   return warehouse;
 }
@@ -69,7 +82,8 @@ function rowsOf(n: number): FakeAnswer {
   };
 }
 
-const queriesFor = (f: BigQueryFake, jobId: string) => f.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/queries/${jobId}`));
+const queriesFor = (f: BigQueryFake, jobId: string) =>
+  f.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/queries/${jobId}`));
 
 describe('BigQuery adapter against the REST fake', () => {
   it('opens with the OAuth token as a Bearer header and proves it with SELECT 1 as a job of its own id', async () => {
@@ -104,7 +118,16 @@ describe('BigQuery adapter against the REST fake', () => {
     const f = await startFake(() => rowsOf(1));
     const wh = await open(f);
     const when = new Date('2026-11-01T10:00:00.123Z');
-    await wh.query('SELECT @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8', [42, 1.5, 'it\'s', true, null, when, 2n ** 63n - 1n, ['a', 'b']]);
+    await wh.query('SELECT @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8', [
+      42,
+      1.5,
+      "it's",
+      true,
+      null,
+      when,
+      2n ** 63n - 1n,
+      ['a', 'b'],
+    ]);
     const q = f.queries.at(-1)!;
     assert.equal(q.parameterMode, 'NAMED');
     assert.deepEqual(q.params, {
@@ -135,7 +158,14 @@ describe('BigQuery adapter against the REST fake', () => {
         { name: 'j', type: 'JSON' },
         { name: 'b', type: 'BYTES' },
         { name: 'tags', type: 'STRING', mode: 'REPEATED' },
-        { name: 'rec', type: 'RECORD', fields: [{ name: 'k', type: 'STRING' }, { name: 'at', type: 'TIMESTAMP' }] },
+        {
+          name: 'rec',
+          type: 'RECORD',
+          fields: [
+            { name: 'k', type: 'STRING' },
+            { name: 'at', type: 'TIMESTAMP' },
+          ],
+        },
         { name: 'nothing', type: 'STRING' },
       ],
       rows: [
@@ -162,7 +192,23 @@ describe('BigQuery adapter against the REST fake', () => {
     const result = await wh.query('SELECT everything');
     assert.deepEqual(
       result.columns.map((c) => `${c.name}:${c.type}`),
-      ['i:int64', 'big:int64', 'x:float64', 'dec:numeric', 'bigdec:bignumeric', 'ok:bool', 's:string', 'ts:timestamp', 'dt:datetime', 'd:date', 'j:json', 'b:bytes', 'tags:array<string>', 'rec:struct', 'nothing:string'],
+      [
+        'i:int64',
+        'big:int64',
+        'x:float64',
+        'dec:numeric',
+        'bigdec:bignumeric',
+        'ok:bool',
+        's:string',
+        'ts:timestamp',
+        'dt:datetime',
+        'd:date',
+        'j:json',
+        'b:bytes',
+        'tags:array<string>',
+        'rec:struct',
+        'nothing:string',
+      ],
     );
     assert.deepEqual(result.rows, [
       [
@@ -193,23 +239,35 @@ describe('BigQuery adapter against the REST fake', () => {
     const f = await startFake(() => rowsOf(10), { maxPageRows: 4 });
     const wh = await open(f);
     const result = await wh.query('SELECT n, label FROM t');
-    assert.deepEqual(result.rows.map((r) => r[0]), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(
+      result.rows.map((r) => r[0]),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    );
     assert.equal(result.rowCount, 10);
     assert.equal(result.truncated, false);
     const gets = queriesFor(f, f.queries.at(-1)!.jobId);
     assert.equal(gets.length, 3);
-    assert.deepEqual(gets.map((g) => g.query.pageToken), [undefined, '4', '8']);
+    assert.deepEqual(
+      gets.map((g) => g.query.pageToken),
+      [undefined, '4', '8'],
+    );
   });
 
   it('keeps maxRows rows, stops paging there, and reports the true total from totalRows', async () => {
     const f = await startFake(() => rowsOf(25), { maxPageRows: 4 });
     const wh = await open(f);
     const result = await wh.query('SELECT n, label FROM t', [], { maxRows: 10 });
-    assert.deepEqual(result.rows.map((r) => r[0]), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(
+      result.rows.map((r) => r[0]),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    );
     assert.equal(result.rowCount, 25);
     assert.equal(result.truncated, true);
     const gets = queriesFor(f, f.queries.at(-1)!.jobId);
-    assert.deepEqual(gets.map((g) => g.query.maxResults), ['10', '6', '2']);
+    assert.deepEqual(
+      gets.map((g) => g.query.maxResults),
+      ['10', '6', '2'],
+    );
   });
 
   it('cancels a running job on the server when the signal aborts, and rejects within 2 s', async () => {
@@ -273,7 +331,9 @@ describe('BigQuery adapter against the REST fake', () => {
   });
 
   it('maps a failed job the server timed out to the timeout message', async () => {
-    const f = await startFake(() => ({ error: { status: 400, reason: 'stopped', message: 'Job execution was cancelled: Job timed out after 1s' } }));
+    const f = await startFake(() => ({
+      error: { status: 400, reason: 'stopped', message: 'Job execution was cancelled: Job timed out after 1s' },
+    }));
     const wh = await open(f, {}, 1000);
     const err = await rejection(wh.query('SELECT slow()'));
     assert.ok(err instanceof QueryCancelledError, String(err));
@@ -282,7 +342,12 @@ describe('BigQuery adapter against the REST fake', () => {
 
   it('reports a syntax error with its line and column', async () => {
     const f = await startFake(() => ({
-      error: { status: 400, reason: 'invalidQuery', location: 'query', message: 'Syntax error: Unexpected keyword FROM at [2:8]' },
+      error: {
+        status: 400,
+        reason: 'invalidQuery',
+        location: 'query',
+        message: 'Syntax error: Unexpected keyword FROM at [2:8]',
+      },
     }));
     const wh = await open(f);
     const err = await rejection(wh.query('SELECT\n  a, b FROM'));
@@ -295,7 +360,11 @@ describe('BigQuery adapter against the REST fake', () => {
 
   it('reports a missing dataset with the syncLogs.schema hint', async () => {
     const f = await startFake(() => ({
-      error: { status: 404, reason: 'notFound', message: `Not found: Dataset ${PROJECT}:hightouch_audit was not found in location EU` },
+      error: {
+        status: 404,
+        reason: 'notFound',
+        message: `Not found: Dataset ${PROJECT}:hightouch_audit was not found in location EU`,
+      },
     }));
     const wh = await open(f);
     const err = await rejection(wh.query('SELECT * FROM `hightouch_audit.sync_runs`'));
@@ -309,7 +378,11 @@ describe('BigQuery adapter against the REST fake', () => {
   it('reports access denied on jobs.insert (HTTP 403) with the roles to grant', async () => {
     const f = await startFake(() => ({
       at: 'insert',
-      error: { status: 403, reason: 'accessDenied', message: `Access Denied: Project ${PROJECT}: User does not have bigquery.jobs.create permission in project ${PROJECT}.` },
+      error: {
+        status: 403,
+        reason: 'accessDenied',
+        message: `Access Denied: Project ${PROJECT}: User does not have bigquery.jobs.create permission in project ${PROJECT}.`,
+      },
     }));
     const wh = await open(f);
     const err = await rejection(wh.query('SELECT 2'));
@@ -335,14 +408,16 @@ describe('BigQuery adapter against the REST fake', () => {
     const url = f.url;
     await f.close();
     fake = undefined;
-    const err = await rejection(openBigQueryWarehouse({ projectId: PROJECT, auth: 'oauthToken', token: TOKEN, apiEndpoint: url }));
+    const err = await rejection(
+      openBigQueryWarehouse({ projectId: PROJECT, auth: 'oauthToken', token: TOKEN, apiEndpoint: url }),
+    );
     assert.ok(err instanceof WarehouseError, String(err));
     assert.equal(err.code, 'ECONNREFUSED');
     assert.match(err.message, /Connection refused by the BigQuery API at http:\/\/127\.0\.0\.1/);
     assert.ok(!err.message.includes(TOKEN));
   });
 
-  it('serves the library\'s own jobs.query fast path too (for other users of the fake)', async () => {
+  it("serves the library's own jobs.query fast path too (for other users of the fake)", async () => {
     const f = await startFake(() => rowsOf(3));
     const { BigQuery } = await import('@google-cloud/bigquery');
     const { OAuth2Client } = await import('google-auth-library');
@@ -362,7 +437,8 @@ describe('BigQuery adapter against the REST fake', () => {
 
   it('rejects a malformed service-account key before any request, without echoing it', async () => {
     const f = await startFake(() => rowsOf(1));
-    const key = '{"type":"service_account","client_email":"x@y.iam.gserviceaccount.com","private_key":"-----BEGIN PRIVATE KEY-----\\nMIIsecret';
+    const key =
+      '{"type":"service_account","client_email":"x@y.iam.gserviceaccount.com","private_key":"-----BEGIN PRIVATE KEY-----\\nMIIsecret';
     const err = await rejection(open(f, { auth: 'serviceAccountKey', token: undefined, serviceAccountKey: key }));
     assert.ok(err instanceof WarehouseError, String(err));
     assert.match(err.message, /not valid JSON/);
@@ -373,21 +449,34 @@ describe('BigQuery adapter against the REST fake', () => {
 
 describe('BigQuery cost guard: dry run and maximumBytesBilled', () => {
   it('a dry run says the bytes the query would process, and runs nothing', async () => {
-    const f = await startFake(() => ({ fields: [{ name: 'n', type: 'INTEGER' }], rows: [['7']], bytes: 52_613_349_376 }));
+    const f = await startFake(() => ({
+      fields: [{ name: 'n', type: 'INTEGER' }],
+      rows: [['7']],
+      bytes: 52_613_349_376,
+    }));
     const w = await open(f);
     const before = f.queries.length;
     const requestsBefore = f.requests.length;
-    const bytes = await w.estimateBytes!('select count(*) as n from `sync-proj.hightouch_audit.sync_changelog` where sync_id = @p1', ['48213']);
+    const bytes = await w.estimateBytes!(
+      'select count(*) as n from `sync-proj.hightouch_audit.sync_changelog` where sync_id = @p1',
+      ['48213'],
+    );
     assert.equal(bytes, 52_613_349_376);
     const sent = f.queries.slice(before);
     assert.equal(sent.length, 1);
     assert.equal(sent[0].dryRun, true);
     assert.deepEqual(sent[0].params.p1, { type: 'STRING', value: '48213' });
-    assert.deepEqual(f.requests.slice(requestsBefore).map((r) => `${r.method} ${r.path.replace(/^.*\/projects\/[^/]+/, '')}`), ['POST /jobs'], 'one insert, no results read');
+    assert.deepEqual(
+      f.requests.slice(requestsBefore).map((r) => `${r.method} ${r.path.replace(/^.*\/projects\/[^/]+/, '')}`),
+      ['POST /jobs'],
+      'one insert, no results read',
+    );
   });
 
   it('a dry run of a bad query fails with the query error, located', async () => {
-    const f = await startFake(() => ({ error: { status: 400, reason: 'invalidQuery', message: 'Unrecognized name: failed_reason at [1:8]' } }));
+    const f = await startFake(() => ({
+      error: { status: 400, reason: 'invalidQuery', message: 'Unrecognized name: failed_reason at [1:8]' },
+    }));
     const w = await open(f);
     const err = await rejection(w.estimateBytes!('select failed_reason from x'));
     assert.ok(err instanceof WarehouseError);
@@ -395,7 +484,11 @@ describe('BigQuery cost guard: dry run and maximumBytesBilled', () => {
   });
 
   it('sends maximumBytesBilled with every job, and says which setting refused a query over it', async () => {
-    const f = await startFake(() => ({ fields: [{ name: 'n', type: 'INTEGER' }], rows: [['1']], bytes: 5_000_000_000 }));
+    const f = await startFake(() => ({
+      fields: [{ name: 'n', type: 'INTEGER' }],
+      rows: [['1']],
+      bytes: 5_000_000_000,
+    }));
     warehouse = await openBigQueryWarehouse(config(f), { maximumBytesBilled: 1_000_000_000 });
     const err = await rejection(warehouse.query('select * from big'));
     assert.equal(f.queries.at(-1)?.maximumBytesBilled, '1000000000');
@@ -404,7 +497,11 @@ describe('BigQuery cost guard: dry run and maximumBytesBilled', () => {
     assert.match(err.message, /syncLogs\.bigquery\.maximumBytesBilled/);
     assert.match(err.message, /Query exceeded limit for bytes billed: 1000000000/);
     // Under the limit the same query runs.
-    f.setHandler((q) => (q.sql === 'SELECT 1' ? { fields: [{ name: 'f0_', type: 'INTEGER' }], rows: [['1']] } : { fields: [{ name: 'n', type: 'INTEGER' }], rows: [['1']], bytes: 999 }));
+    f.setHandler((q) =>
+      q.sql === 'SELECT 1'
+        ? { fields: [{ name: 'f0_', type: 'INTEGER' }], rows: [['1']] }
+        : { fields: [{ name: 'n', type: 'INTEGER' }], rows: [['1']], bytes: 999 },
+    );
     const ok = await warehouse.query('select * from small');
     assert.deepEqual(ok.rows, [[1]]);
   });

@@ -32,7 +32,13 @@ test('the Snowflake bundle logs in and binds', async () => {
   const fake = await startSnowflakeFake({ password: 'pw-123456' });
   closers.push(() => fake.close());
   fake.setHandler((q) => ({ columns: [{ name: 'V', type: 'text' }], rows: [[String(q.bindings?.['1']?.value)]] }));
-  const wh: Warehouse = await bundle('snowflake').openSnowflakeWarehouse({ account: 'acct', username: 'u', auth: 'password', password: 'pw-123456', accessUrl: fake.url });
+  const wh: Warehouse = await bundle('snowflake').openSnowflakeWarehouse({
+    account: 'acct',
+    username: 'u',
+    auth: 'password',
+    password: 'pw-123456',
+    accessUrl: fake.url,
+  });
   assert.deepEqual(await roundTrip(wh, 'select ? as v'), [['hello']]);
 });
 
@@ -40,10 +46,17 @@ test('the BigQuery bundle authenticates with a token and binds', async () => {
   const fake = await startBigQueryFake({
     token: 'tok-123456',
     handler: (q) =>
-      q.sql === 'SELECT 1' ? { fields: [{ name: 'f0_', type: 'INTEGER' }], rows: [['1']] } : { fields: [{ name: 'v', type: 'STRING' }], rows: [[String(q.params.p1?.value)]] },
+      q.sql === 'SELECT 1'
+        ? { fields: [{ name: 'f0_', type: 'INTEGER' }], rows: [['1']] }
+        : { fields: [{ name: 'v', type: 'STRING' }], rows: [[String(q.params.p1?.value)]] },
   });
   closers.push(() => fake.close());
-  const wh: Warehouse = await bundle('bigquery').openBigQueryWarehouse({ projectId: 'my-project', auth: 'oauthToken', token: 'tok-123456', apiEndpoint: fake.url });
+  const wh: Warehouse = await bundle('bigquery').openBigQueryWarehouse({
+    projectId: 'my-project',
+    auth: 'oauthToken',
+    token: 'tok-123456',
+    apiEndpoint: fake.url,
+  });
   assert.deepEqual(await roundTrip(wh, 'select @p1 as v'), [['hello']]);
 });
 

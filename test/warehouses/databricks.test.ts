@@ -46,7 +46,11 @@ describe('databricks warehouse (real driver, fake Thrift server)', () => {
   it('opens a session eagerly (protocol >= V8, UTC, namespace) and closes it', async () => {
     const warehouse = await openDatabricksWarehouse(config({ catalog: 'main', schema: 'hightouch_audit' }));
     assert.deepEqual(fake.methods(), ['OpenSession']);
-    const open = fake.calls[0].req as { client_protocol_i64: { toNumber(): number }; configuration: Record<string, string>; initialNamespace: { catalogName: string; schemaName: string } };
+    const open = fake.calls[0].req as {
+      client_protocol_i64: { toNumber(): number };
+      configuration: Record<string, string>;
+      initialNamespace: { catalogName: string; schemaName: string };
+    };
     assert.ok(open.client_protocol_i64.toNumber() >= 42248, 'asks for SPARK_CLI_SERVICE_PROTOCOL_V8 or later');
     assert.equal(open.configuration.TIMEZONE, 'UTC');
     assert.equal(open.configuration.STATEMENT_TIMEOUT, undefined);
@@ -117,17 +121,51 @@ describe('databricks warehouse (real driver, fake Thrift server)', () => {
         { name: 'raw', type: 'BINARY' },
       ],
       rows: [
-        ['2026-11-01 10:00:00.123456', '2026-11-01', 9007199254740991, '12.50', 0.25, true, 'hello', ['a', 'b'], { k: 'v' }, Buffer.from([0xde, 0xad])],
+        [
+          '2026-11-01 10:00:00.123456',
+          '2026-11-01',
+          9007199254740991,
+          '12.50',
+          0.25,
+          true,
+          'hello',
+          ['a', 'b'],
+          { k: 'v' },
+          Buffer.from([0xde, 0xad]),
+        ],
         [null, null, null, null, null, null, null, null, null, null],
       ],
     }));
     const warehouse = await openDatabricksWarehouse(config());
     try {
       const result = await warehouse.query('select * from t');
-      assert.deepEqual(result.columns.map((c) => `${c.name}:${c.type}`), [
-        'ts:timestamp', 'd:date', 'n:bigint', 'amount:decimal(10,2)', 'x:double', 'ok:boolean', 's:string', 'tags:array', 'fields:map', 'raw:binary',
+      assert.deepEqual(
+        result.columns.map((c) => `${c.name}:${c.type}`),
+        [
+          'ts:timestamp',
+          'd:date',
+          'n:bigint',
+          'amount:decimal(10,2)',
+          'x:double',
+          'ok:boolean',
+          's:string',
+          'tags:array',
+          'fields:map',
+          'raw:binary',
+        ],
+      );
+      assert.deepEqual(result.rows[0], [
+        '2026-11-01T10:00:00.123456Z',
+        '2026-11-01',
+        9007199254740991,
+        12.5,
+        0.25,
+        true,
+        'hello',
+        ['a', 'b'],
+        { k: 'v' },
+        '\\xdead',
       ]);
-      assert.deepEqual(result.rows[0], ['2026-11-01T10:00:00.123456Z', '2026-11-01', 9007199254740991, 12.5, 0.25, true, 'hello', ['a', 'b'], { k: 'v' }, '\\xdead']);
       assert.deepEqual(result.rows[1], Array(10).fill(null));
       assert.equal(result.rowCount, 2);
       assert.equal(result.truncated, false);
@@ -138,7 +176,14 @@ describe('databricks warehouse (real driver, fake Thrift server)', () => {
 
   it('pages through several FetchResults batches and keeps maxRows rows with the true count', async () => {
     const rows = Array.from({ length: 7 }, (_, i) => [i + 1, `row ${i + 1}`]);
-    fake.setHandler(() => ({ columns: [{ name: 'id', type: 'INT' }, { name: 'label', type: 'STRING' }], rows, batchSize: 2 }));
+    fake.setHandler(() => ({
+      columns: [
+        { name: 'id', type: 'INT' },
+        { name: 'label', type: 'STRING' },
+      ],
+      rows,
+      batchSize: 2,
+    }));
     const warehouse = await openDatabricksWarehouse(config());
     try {
       const all = await warehouse.query('select id, label from t');
@@ -208,10 +253,15 @@ describe('databricks warehouse (real driver, fake Thrift server)', () => {
   });
 
   it('maps a syntax error with its position, and a missing table to the schema hint', async () => {
-    const syntax = "[PARSE_SYNTAX_ERROR] Syntax error at or near 'form'. SQLSTATE: 42601 (line 2, pos 9)\n\n== SQL ==\nselect *\n  select form t\n---------^^^";
+    const syntax =
+      "[PARSE_SYNTAX_ERROR] Syntax error at or near 'form'. SQLSTATE: 42601 (line 2, pos 9)\n\n== SQL ==\nselect *\n  select form t\n---------^^^";
     const missing =
       '[TABLE_OR_VIEW_NOT_FOUND] The table or view `hightouch_audit`.`sync_runs` cannot be found. Verify the spelling. SQLSTATE: 42P01; line 1 pos 14';
-    fake.setHandler((s) => (s.statement.includes('form') ? { error: syntax, sqlState: '42601' } : { error: missing, sqlState: '42P01', at: 'status' }));
+    fake.setHandler((s) =>
+      s.statement.includes('form')
+        ? { error: syntax, sqlState: '42601' }
+        : { error: missing, sqlState: '42P01', at: 'status' },
+    );
     const warehouse = await openDatabricksWarehouse(config());
     try {
       const parse = await rejection(warehouse.query('select *\n  select form t'));

@@ -86,7 +86,9 @@ test('login carries account, user, context and the password, and nothing is logg
   assert.equal(login.query.schemaName, 'HIGHTOUCH_AUDIT');
   assert.equal(login.query.roleName, 'ANALYST');
   // The driver's cloud-platform probes (169.254.169.254, metadata.google.internal) were switched off.
-  const body = fake.requests.filter((r) => r.path === '/session/v1/login-request')[logins].body as { data: { CLIENT_ENVIRONMENT: { PLATFORM: unknown } } };
+  const body = fake.requests.filter((r) => r.path === '/session/v1/login-request')[logins].body as {
+    data: { CLIENT_ENVIRONMENT: { PLATFORM: unknown } };
+  };
   assert.deepEqual(body.data.CLIENT_ENVIRONMENT.PLATFORM, ['disabled']);
   assert.equal(output, '', 'the driver wrote to stdout/stderr');
   assert.ok(!existsSync(join(process.cwd(), 'snowflake.log')), 'the driver wrote snowflake.log');
@@ -111,31 +113,46 @@ test('key pair: the login carries a JWT signed by the private key (passphrase-pr
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
   const logins = fake.logins.length;
-  const w = await openSnowflakeWarehouse(config({ auth: 'keyPair', password: undefined, privateKey, privateKeyPassphrase: 'key-pass-phrase' }));
+  const w = await openSnowflakeWarehouse(
+    config({ auth: 'keyPair', password: undefined, privateKey, privateKeyPassphrase: 'key-pass-phrase' }),
+  );
   await w.close();
   const login = fake.logins[logins];
   assert.equal(login.authenticator, 'SNOWFLAKE_JWT');
   assert.equal(login.password, undefined);
   const [header, payload, signature] = (login.token ?? '').split('.');
-  assert.ok(verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), createPublicKey(publicKey), Buffer.from(signature, 'base64url')));
+  assert.ok(
+    verify(
+      'RSA-SHA256',
+      Buffer.from(`${header}.${payload}`),
+      createPublicKey(publicKey),
+      Buffer.from(signature, 'base64url'),
+    ),
+  );
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
   assert.match(claims.iss, /^MYORG-ACCT\.ALICE\.SHA256:/);
   assert.equal(claims.sub, 'MYORG-ACCT.ALICE');
 
-  const bad = await openSnowflakeWarehouse(config({ auth: 'keyPair', password: undefined, privateKey, privateKeyPassphrase: 'not-it' })).catch((e: unknown) => e);
+  const bad = await openSnowflakeWarehouse(
+    config({ auth: 'keyPair', password: undefined, privateKey, privateKeyPassphrase: 'not-it' }),
+  ).catch((e: unknown) => e);
   assert.ok(bad instanceof WarehouseError && bad.authFailed, String(bad));
   assert.ok(!bad.message.includes('not-it') && !bad.message.includes('PRIVATE KEY-----\n'));
 });
 
 test('OAuth: the token is sent, and a refused token is authFailed', async () => {
   const logins = fake.logins.length;
-  fake.setLoginHandler((l) => (l.token === 'good-token-1' ? { ok: true } : { error: { code: '390303', message: 'Invalid OAuth access token.' } }));
+  fake.setLoginHandler((l) =>
+    l.token === 'good-token-1' ? { ok: true } : { error: { code: '390303', message: 'Invalid OAuth access token.' } },
+  );
   try {
     const w = await openSnowflakeWarehouse(config({ auth: 'oauthToken', password: undefined, token: 'good-token-1' }));
     await w.close();
     assert.equal(fake.logins[logins].authenticator, 'OAUTH');
     assert.equal(fake.logins[logins].token, 'good-token-1');
-    const err = await openSnowflakeWarehouse(config({ auth: 'oauthToken', password: undefined, token: 'stale-token-2' })).catch((e: unknown) => e);
+    const err = await openSnowflakeWarehouse(
+      config({ auth: 'oauthToken', password: undefined, token: 'stale-token-2' }),
+    ).catch((e: unknown) => e);
     assert.ok(err instanceof WarehouseError && err.authFailed);
     assert.match(err.message, /refused the OAuth token .*fresh token/);
     assert.ok(!err.message.includes('stale-token-2'));
@@ -242,7 +259,15 @@ test('cells come back as JSON values with Snowflake type names; UPPER names are 
 
 test('a result in chunks: maxRows keeps the first rows, counts all, and skips chunks it does not need', async () => {
   const rows = Array.from({ length: 25 }, (_, i) => [String(i), `row ${i}`]);
-  fake.setHandler(() => ({ columns: [{ name: 'I', type: 'fixed' }, { name: 'LABEL', type: 'text' }], rows, firstChunkRows: 5, chunkRows: 5 }));
+  fake.setHandler(() => ({
+    columns: [
+      { name: 'I', type: 'fixed' },
+      { name: 'LABEL', type: 'text' },
+    ],
+    rows,
+    firstChunkRows: 5,
+    chunkRows: 5,
+  }));
 
   const fetchesBefore = fake.chunkFetches.length;
   const capped = await wh.query('select * from big', [], { maxRows: 8 });
@@ -256,7 +281,10 @@ test('a result in chunks: maxRows keeps the first rows, counts all, and skips ch
   const before = fake.requests.length;
   const all = await wh.query('select * from big');
   assert.equal(all.rows.length, 25);
-  assert.deepEqual(all.rows.map((r) => r[0]), rows.map((_, i) => i));
+  assert.deepEqual(
+    all.rows.map((r) => r[0]),
+    rows.map((_, i) => i),
+  );
   assert.equal(all.truncated, false);
   const chunkRequests = fake.requests.slice(before).filter((r) => r.path.startsWith('/chunks/'));
   assert.equal(chunkRequests.length, 4);
@@ -298,8 +326,17 @@ test('statement timeout: sent as STATEMENT_TIMEOUT_IN_SECONDS, and a client time
     assert.ok(fake.aborts.includes(q.requestId));
 
     // Snowflake's own timeout (000630) reads the same.
-    fake.setHandler(() => ({ error: { code: '000630', message: 'Statement reached its statement or warehouse timeout of 1 second(s) and was canceled.', sqlState: '57014' } }));
-    await assert.rejects(timed.query('select 2'), (e: unknown) => e instanceof QueryCancelledError && /syncLogs\.queryTimeoutSeconds/.test(e.message));
+    fake.setHandler(() => ({
+      error: {
+        code: '000630',
+        message: 'Statement reached its statement or warehouse timeout of 1 second(s) and was canceled.',
+        sqlState: '57014',
+      },
+    }));
+    await assert.rejects(
+      timed.query('select 2'),
+      (e: unknown) => e instanceof QueryCancelledError && /syncLogs\.queryTimeoutSeconds/.test(e.message),
+    );
   } finally {
     await timed.close();
   }
@@ -308,12 +345,30 @@ test('statement timeout: sent as STATEMENT_TIMEOUT_IN_SECONDS, and a client time
 test('server errors become clear messages: syntax, missing object, privileges', async () => {
   fake.setHandler((q) => {
     if (q.sqlText.startsWith('selec ')) {
-      return { error: { code: '001003', sqlState: '42000', message: "SQL compilation error:\nsyntax error line 1 at position 0 unexpected 'selec'." } };
+      return {
+        error: {
+          code: '001003',
+          sqlState: '42000',
+          message: "SQL compilation error:\nsyntax error line 1 at position 0 unexpected 'selec'.",
+        },
+      };
     }
     if (q.sqlText.includes('nope')) {
-      return { error: { code: '002003', sqlState: '42S02', message: "SQL compilation error:\nObject 'DB.NOPE.SYNC_RUNS' does not exist or not authorized." } };
+      return {
+        error: {
+          code: '002003',
+          sqlState: '42S02',
+          message: "SQL compilation error:\nObject 'DB.NOPE.SYNC_RUNS' does not exist or not authorized.",
+        },
+      };
     }
-    return { error: { code: '003001', sqlState: '42501', message: "SQL access control error:\nInsufficient privileges to operate on schema 'HIGHTOUCH_AUDIT'" } };
+    return {
+      error: {
+        code: '003001',
+        sqlState: '42501',
+        message: "SQL access control error:\nInsufficient privileges to operate on schema 'HIGHTOUCH_AUDIT'",
+      },
+    };
   });
   const syntax = await wh.query('selec 1').catch((e: unknown) => e);
   assert.ok(syntax instanceof WarehouseError);
@@ -321,7 +376,10 @@ test('server errors become clear messages: syntax, missing object, privileges', 
   assert.match(syntax.message, /syntax error line 1 at position 0 unexpected 'selec'\. \(001003\)/);
   const missing = await wh.query('select * from nope.sync_runs').catch((e: unknown) => e);
   assert.ok(missing instanceof WarehouseError && !missing.connectionLost);
-  assert.match(missing.message, /does not exist or not authorized.*\(002003\).*syncLogs\.schema.*sync logs are enabled/s);
+  assert.match(
+    missing.message,
+    /does not exist or not authorized.*\(002003\).*syncLogs\.schema.*sync logs are enabled/s,
+  );
   const denied = await wh.query('select * from hightouch_audit.sync_runs').catch((e: unknown) => e);
   assert.ok(denied instanceof WarehouseError);
   assert.match(denied.message, /Insufficient privileges.*\(003001\)\. Ask an administrator to grant/s);
@@ -334,7 +392,11 @@ test('a connection dropped mid-query: the driver resends the same request, and t
   const r = await wh.query('select 7 as n');
   assert.deepEqual(r.rows, [[7]]);
   const [first, retry] = fake.queries.slice(queries);
-  assert.equal(retry.requestId, first.requestId, 'the retry must reuse the request id, so Snowflake runs the statement once');
+  assert.equal(
+    retry.requestId,
+    first.requestId,
+    'the retry must reuse the request id, so Snowflake runs the statement once',
+  );
   assert.equal(retry.retryCount, 1);
 });
 
@@ -354,7 +416,10 @@ test('an ended session is reported as connectionLost and the next query logs in 
   const logins = fake.logins.length;
   let gone = true;
   fake.setHandler(() =>
-    gone ? ((gone = false), { error: { code: '390111', message: 'Session no longer exists.  New login required to access the service.' } }) : { columns: [{ name: 'N', type: 'fixed' }], rows: [['1']] },
+    gone
+      ? ((gone = false),
+        { error: { code: '390111', message: 'Session no longer exists.  New login required to access the service.' } })
+      : { columns: [{ name: 'N', type: 'fixed' }], rows: [['1']] },
   );
   const err = await wh.query('select 1').catch((e: unknown) => e);
   assert.ok(err instanceof WarehouseError, String(err));

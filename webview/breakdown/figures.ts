@@ -13,8 +13,17 @@ export function rowsAndFailures(rows: number, failures: number, atMost = false):
   const rowsText = plural(rows, 'row', 'rows');
   return el(
     'span',
-    { className: 'figure', attrs: atMost ? { title: 'At most: some rows that failed with several texts were not read, so a row may be counted twice' } : {} },
-    el('strong', { className: 'rows', text: atMost ? `≤ ${rowsText}` : rowsText, attrs: atMost ? { 'aria-label': `at most ${rowsText}` } : {} }),
+    {
+      className: 'figure',
+      attrs: atMost
+        ? { title: 'At most: some rows that failed with several texts were not read, so a row may be counted twice' }
+        : {},
+    },
+    el('strong', {
+      className: 'rows',
+      text: atMost ? `≤ ${rowsText}` : rowsText,
+      attrs: atMost ? { 'aria-label': `at most ${rowsText}` } : {},
+    }),
     ` · ${plural(failures, 'failure', 'failures')}`,
   );
 }
@@ -25,7 +34,9 @@ export function newBadge(windowStart: string | null): HTMLElement {
     className: 'badge new',
     testid: 'new-badge',
     text: 'new',
-    attrs: { title: `New: first seen in the whole log at or after the window's start${windowStart ? ` (${fmtDate(windowStart)})` : ''}` },
+    attrs: {
+      title: `New: first seen in the whole log at or after the window's start${windowStart ? ` (${fmtDate(windowStart)})` : ''}`,
+    },
   });
 }
 
@@ -38,8 +49,19 @@ export function seenCell(iso: string | null, data: BreakdownData): string {
 /** Where the history stands, for the line above the templates (undefined: nothing to say). */
 export function historyNote(data: BreakdownData): HTMLElement | undefined {
   const h = data.history;
-  if (h === null) return el('p', { className: 'muted', testid: 'history-note', attrs: { role: 'status' }, text: 'Reading first and last seen over the whole log…' });
-  if (h.error) return el('p', { className: 'box warning', testid: 'history-note', text: `First and last seen over the whole log could not be read: ${h.error}` });
+  if (h === null)
+    return el('p', {
+      className: 'muted',
+      testid: 'history-note',
+      attrs: { role: 'status' },
+      text: 'Reading first and last seen over the whole log…',
+    });
+  if (h.error)
+    return el('p', {
+      className: 'box warning',
+      testid: 'history-note',
+      text: `First and last seen over the whole log could not be read: ${h.error}`,
+    });
   if (h.truncated) {
     return el('p', {
       className: 'box warning',
@@ -59,11 +81,31 @@ export function definitions(): HTMLElement {
     el(
       'ul',
       {},
-      el('li', {}, 'Rows are distinct row ids (with All syncs, a row is its sync and row id: one id in two syncs is two rows). Failures are failed operations: a rejected row is retried on every run, so one stuck row makes many failures but stays one row.'),
-      el('li', {}, 'A row that failed with several texts (its error changed, or the text carries a request id) counts once in its template, its category and the total. When more such rows failed than the panel reads, template and category rows are marked ≤ (at most); the total stays exact.'),
-      el('li', {}, 'First and last seen are over the whole retained log of the sync (or all syncs), not only the window.'),
-      el('li', {}, 'A new template is one whose first appearance in the whole log falls inside the window. The window ends at the newest run start of the whole sync log. With All runs there is no window, so nothing is new.'),
-      el('li', {}, 'From the latest snapshot, each failing row has one text: rows and failures are the rows failing now.'),
+      el(
+        'li',
+        {},
+        'Rows are distinct row ids (with All syncs, a row is its sync and row id: one id in two syncs is two rows). Failures are failed operations: a rejected row is retried on every run, so one stuck row makes many failures but stays one row.',
+      ),
+      el(
+        'li',
+        {},
+        'A row that failed with several texts (its error changed, or the text carries a request id) counts once in its template, its category and the total. When more such rows failed than the panel reads, template and category rows are marked ≤ (at most); the total stays exact.',
+      ),
+      el(
+        'li',
+        {},
+        'First and last seen are over the whole retained log of the sync (or all syncs), not only the window.',
+      ),
+      el(
+        'li',
+        {},
+        'A new template is one whose first appearance in the whole log falls inside the window. The window ends at the newest run start of the whole sync log. With All runs there is no window, so nothing is new.',
+      ),
+      el(
+        'li',
+        {},
+        'From the latest snapshot, each failing row has one text: rows and failures are the rows failing now.',
+      ),
     ),
   );
 }

@@ -7,9 +7,41 @@
 import '../shared/base.css';
 import '../shared/panel.css';
 import './breakdown.css';
-import { WINDOW_CHOICES, windowLabel, type BreakdownParams, type ChartMessage, type DrillMessage, type DrillSelector, type PanelContext, type StateMessage } from '../../src/shared/analysisProtocol';
-import { UNEXPECTED, type BreakdownData, type CategoryChart, type CategoryRow, type FailedRow, type TemplateRow } from '../../src/shared/analysisData';
-import { badge, button, el, fmtBucket, fmtDate, fmtNumber, fmtPercent, isolate, linkButton, select, sortableTable, summaryCard, valueText, type Child, type TableHandle } from '../shared/dom';
+import {
+  WINDOW_CHOICES,
+  windowLabel,
+  type BreakdownParams,
+  type ChartMessage,
+  type DrillMessage,
+  type DrillSelector,
+  type PanelContext,
+  type StateMessage,
+} from '../../src/shared/analysisProtocol';
+import {
+  UNEXPECTED,
+  type BreakdownData,
+  type CategoryChart,
+  type CategoryRow,
+  type FailedRow,
+  type TemplateRow,
+} from '../../src/shared/analysisData';
+import {
+  badge,
+  button,
+  el,
+  fmtBucket,
+  fmtDate,
+  fmtNumber,
+  fmtPercent,
+  isolate,
+  linkButton,
+  select,
+  sortableTable,
+  summaryCard,
+  valueText,
+  type Child,
+  type TableHandle,
+} from '../shared/dom';
 import { send, startPanel, syncLabel, syncOptions, vendorLink } from '../shared/panelShell';
 import { definitions, historyNote, newBadge, rowsAndFailures, seenCell } from './figures';
 import { categoryColor, destroyChartsIn, exactLabel, numberTick, themedChart } from '../shared/charts';
@@ -27,18 +59,27 @@ const shell = startPanel({
   panel: 'breakdown',
   scope(p, ctx) {
     const where = p.syncRunId ? `${syncLabel(ctx, p.syncId)} · run ${isolate(p.syncRunId)}` : syncLabel(ctx, p.syncId);
-    const when = p.source === 'snapshot' ? 'latest snapshot' : p.syncRunId ? 'changelog' : `changelog · ${windowLabel(p.days)}`;
+    const when =
+      p.source === 'snapshot' ? 'latest snapshot' : p.syncRunId ? 'changelog' : `changelog · ${windowLabel(p.days)}`;
     return `${where} · ${when}`;
   },
   toolbar(p, ctx, update) {
-    const scope = select('Scope', syncOptions(ctx, { all: 'All syncs', current: p.syncId }), p.syncId ?? '', (v) => update({ ...p, syncId: v || null, syncRunId: null }), { ctl: 'scope', testid: 'scope-select' });
+    const scope = select(
+      'Scope',
+      syncOptions(ctx, { all: 'All syncs', current: p.syncId }),
+      p.syncId ?? '',
+      (v) => update({ ...p, syncId: v || null, syncRunId: null }),
+      { ctl: 'scope', testid: 'scope-select' },
+    );
     const run = p.syncRunId
       ? el(
           'span',
           { className: 'chip', testid: 'run-chip' },
           'Run ',
           valueText(p.syncRunId),
-          linkButton(p.syncId ? 'whole sync' : 'all runs', () => update({ ...p, syncRunId: null }), { title: 'Back to every run in the window' }),
+          linkButton(p.syncId ? 'whole sync' : 'all runs', () => update({ ...p, syncRunId: null }), {
+            title: 'Back to every run in the window',
+          }),
         )
       : undefined;
     const source = select(
@@ -60,13 +101,24 @@ const shell = startPanel({
         ctl: 'window',
         testid: 'window-select',
         disabled: p.source === 'snapshot' || p.syncRunId !== null,
-        title: p.source === 'snapshot' ? 'The snapshot has no history: it is the latest state of each row' : p.syncRunId ? 'One run is shown' : undefined,
+        title:
+          p.source === 'snapshot'
+            ? 'The snapshot has no history: it is the latest state of each row'
+            : p.syncRunId
+              ? 'One run is shown'
+              : undefined,
       },
     );
-    const edit = button('Edit categories…', () => send({ type: 'openCategories' }), { ctl: 'categories', testid: 'edit-categories' });
+    const edit = button('Edit categories…', () => send({ type: 'openCategories' }), {
+      ctl: 'categories',
+      testid: 'edit-categories',
+    });
     // Links to the vendor's pages where the scope names them (and a workspace is set).
     const sync = p.syncId ? vendorLink(ctx, { kind: 'sync', syncId: p.syncId }, 'Sync in Hightouch') : undefined;
-    const runLink = p.syncId && p.syncRunId ? vendorLink(ctx, { kind: 'run', syncId: p.syncId, syncRunId: p.syncRunId }, 'Run in Hightouch') : undefined;
+    const runLink =
+      p.syncId && p.syncRunId
+        ? vendorLink(ctx, { kind: 'run', syncId: p.syncId, syncRunId: p.syncRunId }, 'Run in Hightouch')
+        : undefined;
     return [scope, run, source, windowSelect, edit, sync, runLink];
   },
   preamble: () => [definitions()],
@@ -96,7 +148,12 @@ const shell = startPanel({
   },
 });
 
-function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMessage<'breakdown'>, update: (p: BreakdownParams) => void): void {
+function renderBreakdown(
+  content: HTMLElement,
+  data: BreakdownData,
+  m: StateMessage<'breakdown'>,
+  update: (p: BreakdownParams) => void,
+): void {
   const p = m.params;
   const unexpected = data.categories.find((c) => c.unexpected || c.name === UNEXPECTED);
   const unexpectedRows = unexpected?.rows ?? 0;
@@ -106,12 +163,22 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
     ? el(
         'div',
         { className: 'box warning', testid: 'category-problems', attrs: { role: 'alert' } },
-        el('div', { className: 'title', text: `${data.problems.length === 1 ? 'A category was' : `${data.problems.length} categories were`} skipped` }),
+        el('div', {
+          className: 'title',
+          text: `${data.problems.length === 1 ? 'A category was' : `${data.problems.length} categories were`} skipped`,
+        }),
         el(
           'ul',
           {},
           ...data.problems.map((pr) =>
-            el('li', {}, el('strong', {}, valueText(pr.name || '(no name)')), ` from ${pr.origin}: `, valueText(pr.message), pr.pattern ? el('code', { className: 'pattern' }, ' /', valueText(pr.pattern), '/') : undefined),
+            el(
+              'li',
+              {},
+              el('strong', {}, valueText(pr.name || '(no name)')),
+              ` from ${pr.origin}: `,
+              valueText(pr.message),
+              pr.pattern ? el('code', { className: 'pattern' }, ' /', valueText(pr.pattern), '/') : undefined,
+            ),
           ),
         ),
       )
@@ -123,11 +190,23 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
     ? el(
         'div',
         { className: 'box warning', testid: 'category-warnings' },
-        el('div', { className: 'title', text: `${risky.length === 1 ? 'A category pattern' : `${risky.length} category patterns`} may be slow` }),
+        el('div', {
+          className: 'title',
+          text: `${risky.length === 1 ? 'A category pattern' : `${risky.length} category patterns`} may be slow`,
+        }),
         el(
           'ul',
           {},
-          ...risky.map((w) => el('li', {}, el('strong', {}, valueText(w.name)), ` from ${w.origin}: `, valueText(w.message), el('code', { className: 'pattern' }, ' /', valueText(w.pattern), '/'))),
+          ...risky.map((w) =>
+            el(
+              'li',
+              {},
+              el('strong', {}, valueText(w.name)),
+              ` from ${w.origin}: `,
+              valueText(w.message),
+              el('code', { className: 'pattern' }, ' /', valueText(w.pattern), '/'),
+            ),
+          ),
         ),
       )
     : undefined;
@@ -146,10 +225,18 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
     : undefined;
 
   const truncated = data.truncated
-    ? el('div', { className: 'box warning', testid: 'truncated' }, 'The warehouse returned more distinct failure texts than the panel reads: the least frequent were left out, so the figures of categories and templates are lower bounds.')
+    ? el(
+        'div',
+        { className: 'box warning', testid: 'truncated' },
+        'The warehouse returned more distinct failure texts than the panel reads: the least frequent were left out, so the figures of categories and templates are lower bounds.',
+      )
     : undefined;
   const upperBound = data.rowsUpperBound
-    ? el('div', { className: 'box warning', testid: 'rows-upper-bound' }, 'More rows failed with several texts than the panel reads: the rows of templates and categories are at most the figure shown (≤), as a row may be counted twice. The total is exact.')
+    ? el(
+        'div',
+        { className: 'box warning', testid: 'rows-upper-bound' },
+        'More rows failed with several texts than the panel reads: the rows of templates and categories are at most the figure shown (≤), as a row may be counted twice. The total is exact.',
+      )
     : undefined;
 
   const atMost = data.rowsUpperBound;
@@ -158,8 +245,12 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
   const cards = el(
     'div',
     { className: 'cards', testid: 'summary' },
-    summaryCard('total-rows', data.source === 'snapshot' ? 'Rows failing now' : 'Rows failed', data.totalRows, { hint: 'Distinct row ids with a failure in scope' }),
-    summaryCard('total-failures', 'Failures', data.totalFailures, { hint: 'Failed operations (attempts): a row retried on every run counts once per run' }),
+    summaryCard('total-rows', data.source === 'snapshot' ? 'Rows failing now' : 'Rows failed', data.totalRows, {
+      hint: 'Distinct row ids with a failure in scope',
+    }),
+    summaryCard('total-failures', 'Failures', data.totalFailures, {
+      hint: 'Failed operations (attempts): a row retried on every run counts once per run',
+    }),
     summaryCard('templates', 'Templates', data.templates.length),
     summaryCard('categories', 'Categories', data.categories.filter((c) => !c.unexpected).length),
     summaryCard('unexpected', 'Unexpected rows', unexpectedRows, {
@@ -173,7 +264,11 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
   );
 
   // The chart (its own phase: it comes from a second query).
-  chartSlot = el('section', { className: 'chart-section', testid: 'chart-section', attrs: { 'aria-label': 'Failures per category over time' } });
+  chartSlot = el('section', {
+    className: 'chart-section',
+    testid: 'chart-section',
+    attrs: { 'aria-label': 'Failures per category over time' },
+  });
   const chartHeading = el('h2', { text: 'Failures per category over time' });
   renderChart(chartSlot, lastChart, p);
 
@@ -181,19 +276,30 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
   const unexpectedTemplates = data.templates.filter((t) => t.category === UNEXPECTED);
   const unexpectedSection = el(
     'section',
-    { className: `unexpected-section${unexpectedTemplates.length ? ' has-failures' : ''}`, testid: 'unexpected-section' },
+    {
+      className: `unexpected-section${unexpectedTemplates.length ? ' has-failures' : ''}`,
+      testid: 'unexpected-section',
+    },
     el(
       'h2',
       {},
       'Unexpected: no category matches',
-      el('span', { className: 'count-note' }, rowsAndFailures(unexpectedRows, unexpected?.failures ?? 0, atMost), ` in ${fmtNumber(unexpectedTemplates.length)} templates`),
+      el(
+        'span',
+        { className: 'count-note' },
+        rowsAndFailures(unexpectedRows, unexpected?.failures ?? 0, atMost),
+        ` in ${fmtNumber(unexpectedTemplates.length)} templates`,
+      ),
     ),
   );
   if (!unexpectedTemplates.length) {
     unexpectedSection.append(el('p', { className: 'muted', text: 'Every failure matches a category.' }));
   } else {
     unexpectedSection.append(
-      el('p', { className: 'muted', text: 'New kinds of error land here. Add a category for the ones you expect with "Edit categories…".' }),
+      el('p', {
+        className: 'muted',
+        text: 'New kinds of error land here. Add a category for the ones you expect with "Edit categories…".',
+      }),
       el('div', { className: 'unexpected-list' }, ...unexpectedTemplates.map((t) => unexpectedCard(t, p, data))),
     );
   }
@@ -206,11 +312,17 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
   const newToggle = el('button', {
     className: 'link new-toggle',
     testid: 'new-only',
-    text: noWindow ? 'New only: no window' : data.history === null ? 'New only (…)' : `New only (${fmtNumber(newTemplates.length)})`,
+    text: noWindow
+      ? 'New only: no window'
+      : data.history === null
+        ? 'New only (…)'
+        : `New only (${fmtNumber(newTemplates.length)})`,
     attrs: {
       type: 'button',
       'aria-pressed': 'false',
-      title: noWindow ? 'All runs: there is no window, so no template is new' : 'Show only templates first seen (in the whole log) inside the window',
+      title: noWindow
+        ? 'All runs: there is no window, so no template is new'
+        : 'Show only templates first seen (in the whole log) inside the window',
     },
   });
   if (noWindow || data.history === null || newTemplates.length === 0) newToggle.setAttribute('disabled', '');
@@ -239,12 +351,46 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
             c.source && c.source !== 'default' ? badge(c.source, 'subtle') : undefined,
           ],
         },
-        { id: 'rows', label: 'Rows · failures', numeric: true, sortValue: (c) => c.rows, render: (c) => rowsAndFailures(c.rows, c.failures, atMost), title: 'Distinct rows, then failed operations' },
-        { id: 'share', label: 'Share of rows', numeric: true, sortValue: (c) => c.rows, render: (c) => fmtPercent(c.rows, data.totalRows), title: 'Of the rows that failed (a row can fail in two categories)' },
+        {
+          id: 'rows',
+          label: 'Rows · failures',
+          numeric: true,
+          sortValue: (c) => c.rows,
+          render: (c) => rowsAndFailures(c.rows, c.failures, atMost),
+          title: 'Distinct rows, then failed operations',
+        },
+        {
+          id: 'share',
+          label: 'Share of rows',
+          numeric: true,
+          sortValue: (c) => c.rows,
+          render: (c) => fmtPercent(c.rows, data.totalRows),
+          title: 'Of the rows that failed (a row can fail in two categories)',
+        },
         { id: 'templates', label: 'Templates', numeric: true, sortValue: (c) => c.templates },
-        { id: 'texts', label: 'Texts', numeric: true, sortValue: (c) => c.distinctTexts, title: 'Distinct failure texts' },
-        { id: 'first', label: 'First seen', sortValue: (c) => c.firstSeen, render: (c) => seenCell(c.firstSeen, data), className: 'nowrap', title: 'Over the whole log' },
-        { id: 'last', label: 'Last seen', sortValue: (c) => c.lastSeen, render: (c) => seenCell(c.lastSeen, data), className: 'nowrap', title: 'Over the whole log' },
+        {
+          id: 'texts',
+          label: 'Texts',
+          numeric: true,
+          sortValue: (c) => c.distinctTexts,
+          title: 'Distinct failure texts',
+        },
+        {
+          id: 'first',
+          label: 'First seen',
+          sortValue: (c) => c.firstSeen,
+          render: (c) => seenCell(c.firstSeen, data),
+          className: 'nowrap',
+          title: 'Over the whole log',
+        },
+        {
+          id: 'last',
+          label: 'Last seen',
+          sortValue: (c) => c.lastSeen,
+          render: (c) => seenCell(c.lastSeen, data),
+          className: 'nowrap',
+          title: 'Over the whole log',
+        },
       ],
       onRowClick: (c) => {
         filter = filter === c.name ? undefined : c.name;
@@ -264,18 +410,38 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
     const shown = data.templates.filter((t) => (!filter || t.category === filter) && (!newOnly || t.isNew === true));
     templates.setRows(shown);
     const what = newOnly ? `${fmtNumber(shown.length)} new` : fmtNumber(shown.length);
-    filterNote.replaceChildren(...(filter ? [`${what} in `, valueText(categoryLabel(filter)), ' · ', clear] : [`${what}, most rows first`]));
+    filterNote.replaceChildren(
+      ...(filter ? [`${what} in `, valueText(categoryLabel(filter)), ' · ', clear] : [`${what}, most rows first`]),
+    );
   };
   applyFilter();
 
   drillSlot = el('section', { className: 'drill', testid: 'drill', attrs: { 'aria-live': 'polite' } });
   if (lastDrill) renderDrill(drillSlot, lastDrill);
-  else drillSlot.append(el('p', { className: 'muted', text: 'Click a category or a template to see the rows that failed that way.' }));
+  else
+    drillSlot.append(
+      el('p', { className: 'muted', text: 'Click a category or a template to see the rows that failed that way.' }),
+    );
 
   content.append(
-    ...([problems, warnings, customLine, truncated, upperBound, cards, historyNote(data), chartHeading, chartSlot, unexpectedSection, el('h2', { text: 'Categories' }), categories.element, templatesHeading, templates.element, el('h2', { text: 'Failed rows' }), drillSlot].filter(
-      Boolean,
-    ) as HTMLElement[]),
+    ...([
+      problems,
+      warnings,
+      customLine,
+      truncated,
+      upperBound,
+      cards,
+      historyNote(data),
+      chartHeading,
+      chartSlot,
+      unexpectedSection,
+      el('h2', { text: 'Categories' }),
+      categories.element,
+      templatesHeading,
+      templates.element,
+      el('h2', { text: 'Failed rows' }),
+      drillSlot,
+    ].filter(Boolean) as HTMLElement[]),
   );
   void update;
 }
@@ -283,8 +449,18 @@ function renderBreakdown(content: HTMLElement, data: BreakdownData, m: StateMess
 function drill(selector: DrillSelector): void {
   send({ type: 'drill', selector });
   if (drillSlot) {
-    const what = 'template' in selector ? `template in ${isolate(categoryLabel(selector.category))}` : isolate(categoryLabel(selector.category));
-    drillSlot.replaceChildren(el('div', { className: 'loading', attrs: { role: 'status' } }, el('vscode-progress-ring'), el('span', { text: `Loading the failed rows of ${what}…` })));
+    const what =
+      'template' in selector
+        ? `template in ${isolate(categoryLabel(selector.category))}`
+        : isolate(categoryLabel(selector.category));
+    drillSlot.replaceChildren(
+      el(
+        'div',
+        { className: 'loading', attrs: { role: 'status' } },
+        el('vscode-progress-ring'),
+        el('span', { text: `Loading the failed rows of ${what}…` }),
+      ),
+    );
     drillSlot.setAttribute('data-phase', 'loading');
   }
 }
@@ -299,7 +475,12 @@ function sampleButtons(t: TemplateRow, p: BreakdownParams): Child {
     'div',
     { className: 'samples' },
     el('span', { className: 'muted', text: 'Sample rows: ' }),
-    ...t.sampleRowIds.map((id) => linkButton(id, () => openTimeline(p.syncId, id), { className: 'mono sample', title: `Open the timeline of row ${isolate(id)}` })),
+    ...t.sampleRowIds.map((id) =>
+      linkButton(id, () => openTimeline(p.syncId, id), {
+        className: 'mono sample',
+        title: `Open the timeline of row ${isolate(id)}`,
+      }),
+    ),
   );
 }
 
@@ -311,12 +492,27 @@ function unexpectedCard(t: TemplateRow, p: BreakdownParams, data: BreakdownData)
     el(
       'div',
       { className: 'meta' },
-      el('span', {}, rowsAndFailures(t.rows, t.failures, data.rowsUpperBound), ` · ${fmtNumber(t.distinctTexts)} distinct ${t.distinctTexts === 1 ? 'text' : 'texts'}`),
+      el(
+        'span',
+        {},
+        rowsAndFailures(t.rows, t.failures, data.rowsUpperBound),
+        ` · ${fmtNumber(t.distinctTexts)} distinct ${t.distinctTexts === 1 ? 'text' : 'texts'}`,
+      ),
       t.isNew ? newBadge(data.windowStart) : undefined,
-      el('span', { className: 'muted', text: `first ${seenCell(t.firstSeen, data)} · last ${seenCell(t.lastSeen, data)}` }),
+      el('span', {
+        className: 'muted',
+        text: `first ${seenCell(t.firstSeen, data)} · last ${seenCell(t.lastSeen, data)}`,
+      }),
       linkButton('show failed rows', () => drill({ category: t.category, template: t.template })),
     ),
-    t.example && t.example !== t.template ? el('details', {}, el('summary', { text: 'Example text' }), el('pre', { className: 'text-block', text: t.example })) : undefined,
+    t.example && t.example !== t.template
+      ? el(
+          'details',
+          {},
+          el('summary', { text: 'Example text' }),
+          el('pre', { className: 'text-block', text: t.example }),
+        )
+      : undefined,
     sampleButtons(t, p),
   );
 }
@@ -350,11 +546,43 @@ function templatesTable(rows: TemplateRow[], p: BreakdownParams, data: Breakdown
               sampleButtons(t, p),
             ),
         },
-        { id: 'category', label: 'Category', sortValue: (t) => t.category, render: (t) => (t.category === UNEXPECTED ? badge('unexpected', 'unexpected') : t.category) },
-        { id: 'rows', label: 'Rows · failures', numeric: true, sortValue: (t) => t.rows, render: (t) => rowsAndFailures(t.rows, t.failures, data.rowsUpperBound), title: 'Distinct rows, then failed operations' },
-        { id: 'texts', label: 'Texts', numeric: true, sortValue: (t) => t.distinctTexts, title: 'Distinct failure texts' },
-        { id: 'first', label: 'First seen', sortValue: (t) => t.firstSeen, render: (t) => seenCell(t.firstSeen, data), className: 'nowrap', title: 'Over the whole log, not only the window' },
-        { id: 'last', label: 'Last seen', sortValue: (t) => t.lastSeen, render: (t) => seenCell(t.lastSeen, data), className: 'nowrap', title: 'Over the whole log' },
+        {
+          id: 'category',
+          label: 'Category',
+          sortValue: (t) => t.category,
+          render: (t) => (t.category === UNEXPECTED ? badge('unexpected', 'unexpected') : t.category),
+        },
+        {
+          id: 'rows',
+          label: 'Rows · failures',
+          numeric: true,
+          sortValue: (t) => t.rows,
+          render: (t) => rowsAndFailures(t.rows, t.failures, data.rowsUpperBound),
+          title: 'Distinct rows, then failed operations',
+        },
+        {
+          id: 'texts',
+          label: 'Texts',
+          numeric: true,
+          sortValue: (t) => t.distinctTexts,
+          title: 'Distinct failure texts',
+        },
+        {
+          id: 'first',
+          label: 'First seen',
+          sortValue: (t) => t.firstSeen,
+          render: (t) => seenCell(t.firstSeen, data),
+          className: 'nowrap',
+          title: 'Over the whole log, not only the window',
+        },
+        {
+          id: 'last',
+          label: 'Last seen',
+          sortValue: (t) => t.lastSeen,
+          render: (t) => seenCell(t.lastSeen, data),
+          className: 'nowrap',
+          title: 'Over the whole log',
+        },
       ],
       onRowClick: (t) => drill({ category: t.category, template: t.template }),
       empty: 'No failure templates',
@@ -370,7 +598,14 @@ function renderChart(slot: HTMLElement, m: ChartMessage | undefined, params?: Br
   const p = params ?? current?.params;
   if (!m) {
     slot.setAttribute('data-phase', 'loading');
-    slot.replaceChildren(el('div', { className: 'loading chart-state', attrs: { role: 'status' } }, el('vscode-progress-ring'), el('span', { text: 'Loading the chart…' })));
+    slot.replaceChildren(
+      el(
+        'div',
+        { className: 'loading chart-state', attrs: { role: 'status' } },
+        el('vscode-progress-ring'),
+        el('span', { text: 'Loading the chart…' }),
+      ),
+    );
     return;
   }
   const view = m.view;
@@ -378,10 +613,24 @@ function renderChart(slot: HTMLElement, m: ChartMessage | undefined, params?: Br
   switch (view.phase) {
     case 'loading':
     case 'idle':
-      slot.replaceChildren(el('div', { className: 'loading chart-state', attrs: { role: 'status' } }, el('vscode-progress-ring'), el('span', { text: view.message || 'Loading the chart…' })));
+      slot.replaceChildren(
+        el(
+          'div',
+          { className: 'loading chart-state', attrs: { role: 'status' } },
+          el('vscode-progress-ring'),
+          el('span', { text: view.message || 'Loading the chart…' }),
+        ),
+      );
       return;
     case 'error':
-      slot.replaceChildren(el('div', { className: 'box error chart-state', attrs: { role: 'alert' } }, el('div', { className: 'title', text: 'The chart failed' }), el('pre', { text: view.message })));
+      slot.replaceChildren(
+        el(
+          'div',
+          { className: 'box error chart-state', attrs: { role: 'alert' } },
+          el('div', { className: 'title', text: 'The chart failed' }),
+          el('pre', { text: view.message }),
+        ),
+      );
       return;
     case 'cancelled':
       slot.replaceChildren(el('p', { className: 'muted chart-state', text: `Chart cancelled: ${view.message}` }));
@@ -396,31 +645,42 @@ function renderChart(slot: HTMLElement, m: ChartMessage | undefined, params?: Br
 }
 
 function drawChart(slot: HTMLElement, chart: CategoryChart, p: BreakdownParams | undefined): void {
-  const canvas = el('canvas', { testid: 'breakdown-chart', attrs: { role: 'img', 'aria-label': `Failures per category per ${chart.unit}` } });
+  const canvas = el('canvas', {
+    testid: 'breakdown-chart',
+    attrs: { role: 'img', 'aria-label': `Failures per category per ${chart.unit}` },
+  });
   const failedBuckets = chart.buckets.filter((b) => b.failedRuns > 0).length;
   const note = el(
     'p',
     { className: 'muted chart-note' },
     `One bar per ${chart.unit}. `,
     failedBuckets ? el('span', { text: '▲ ' }) : undefined,
-    failedBuckets ? `marks ${chart.unit === 'run' ? 'runs that' : `${chart.unit}s with runs that`} failed (the sync stopped early).` : 'No run failed in this window.',
+    failedBuckets
+      ? `marks ${chart.unit === 'run' ? 'runs that' : `${chart.unit}s with runs that`} failed (the sync stopped early).`
+      : 'No run failed in this window.',
     chart.unit === 'run' && p?.syncId ? ' Click a bar to break one run down.' : '',
   );
   const capped = [
     chart.capped.runs !== null ? `covers only the newest ${fmtNumber(chart.capped.runs)} runs` : '',
-    chart.capped.pairs !== null ? `leaves out the smallest (run, failure text) pairs past the largest ${fmtNumber(chart.capped.pairs)}, so its bars may be a little low` : '',
+    chart.capped.pairs !== null
+      ? `leaves out the smallest (run, failure text) pairs past the largest ${fmtNumber(chart.capped.pairs)}, so its bars may be a little low`
+      : '',
   ].filter(Boolean);
   const box = el('div', { className: 'chart-box tall' }, canvas);
   const labels = chart.buckets.map((b) => fmtBucket(b.start, chart.unit));
   const totals = chart.buckets.map((_, i) => chart.series.reduce((s, x) => s + (x.counts[i] ?? 0), 0));
   const max = Math.max(1, ...totals);
   // Keep the UNEXPECTED series first (bottom of the stack, red), the others in the data's order.
-  const series = [...chart.series].sort((a, b) => Number(b.category === UNEXPECTED) - Number(a.category === UNEXPECTED));
+  const series = [...chart.series].sort(
+    (a, b) => Number(b.category === UNEXPECTED) - Number(a.category === UNEXPECTED),
+  );
   const table = chartTable({
     testid: 'breakdown-chart-data',
     caption: `Failures per category per ${chart.unit}, oldest first`,
     rowHeader: chart.unit === 'run' ? 'Run' : chart.unit === 'hour' ? 'Hour' : 'Day',
-    rows: chart.buckets.map((b) => (b.syncRunId ? `${fmtDate(b.start)} · ${isolate(b.syncRunId)}` : fmtBucket(b.start, chart.unit))),
+    rows: chart.buckets.map((b) =>
+      b.syncRunId ? `${fmtDate(b.start)} · ${isolate(b.syncRunId)}` : fmtBucket(b.start, chart.unit),
+    ),
     series: [
       ...series.map((s) => ({ label: categoryLabel(s.category), values: s.counts })),
       { label: 'Total', values: totals },
@@ -428,7 +688,18 @@ function drawChart(slot: HTMLElement, chart: CategoryChart, p: BreakdownParams |
     ],
   });
   if (capped.length === 0) slot.replaceChildren(box, note, table);
-  else slot.replaceChildren(box, note, el('p', { className: 'box warning chart-capped', testid: 'chart-capped', attrs: { role: 'note' }, text: `This chart ${capped.join(', and ')}. Narrow the window or pick one sync for all of it.` }), table);
+  else
+    slot.replaceChildren(
+      box,
+      note,
+      el('p', {
+        className: 'box warning chart-capped',
+        testid: 'chart-capped',
+        attrs: { role: 'note' },
+        text: `This chart ${capped.join(', and ')}. Narrow the window or pick one sync for all of it.`,
+      }),
+      table,
+    );
   themedChart<'bar'>(canvas, (t) => {
     // A category has the same colour here as in every other chart and panel (from its name).
     const colors = series.map((s) => categoryColor(s.category, t));
@@ -469,10 +740,18 @@ function drawChart(slot: HTMLElement, chart: CategoryChart, p: BreakdownParams |
         interaction: { mode: 'index', intersect: false },
         scales: {
           x: { stacked: true, grid: { display: false }, ticks: { maxRotation: 50, autoSkip: true } },
-          y: { stacked: true, beginAtZero: true, ticks: { callback: numberTick, precision: 0 }, title: { display: true, text: 'Failures' } },
+          y: {
+            stacked: true,
+            beginAtZero: true,
+            ticks: { callback: numberTick, precision: 0 },
+            title: { display: true, text: 'Failures' },
+          },
         },
         plugins: {
-          legend: { position: 'bottom', labels: { boxWidth: 12, filter: (item) => item.text !== 'Failed runs' || failedBuckets > 0 } },
+          legend: {
+            position: 'bottom',
+            labels: { boxWidth: 12, filter: (item) => item.text !== 'Failed runs' || failedBuckets > 0 },
+          },
           tooltip: {
             filter: (item) => item.dataset.label !== 'Failed runs' && (item.parsed.y ?? 0) > 0,
             callbacks: {
@@ -485,8 +764,14 @@ function drawChart(slot: HTMLElement, chart: CategoryChart, p: BreakdownParams |
                 const i = items[0]?.dataIndex ?? 0;
                 const b = chart.buckets[i];
                 if (!b) return '';
-                const lines = [`Total: ${fmtNumber(totals[i])} failures`, `${fmtNumber(b.runs)} ${b.runs === 1 ? 'run' : 'runs'}`];
-                if (b.failedRuns > 0) lines.push(`▲ ${fmtNumber(b.failedRuns)} failed ${b.failedRuns === 1 ? 'run' : 'runs'} (stopped early)`);
+                const lines = [
+                  `Total: ${fmtNumber(totals[i])} failures`,
+                  `${fmtNumber(b.runs)} ${b.runs === 1 ? 'run' : 'runs'}`,
+                ];
+                if (b.failedRuns > 0)
+                  lines.push(
+                    `▲ ${fmtNumber(b.failedRuns)} failed ${b.failedRuns === 1 ? 'run' : 'runs'} (stopped early)`,
+                  );
                 return lines;
               },
             },
@@ -506,17 +791,36 @@ function drawChart(slot: HTMLElement, chart: CategoryChart, p: BreakdownParams |
 
 function renderDrill(slot: HTMLElement, m: DrillMessage): void {
   const s = m.selector;
-  const what = 'template' in s ? el('span', {}, 'Template ', el('code', { text: s.template }), ' in ', valueText(categoryLabel(s.category))) : el('span', {}, 'Category ', valueText(categoryLabel(s.category)));
+  const what =
+    'template' in s
+      ? el('span', {}, 'Template ', el('code', { text: s.template }), ' in ', valueText(categoryLabel(s.category)))
+      : el('span', {}, 'Category ', valueText(categoryLabel(s.category)));
   const view = m.view;
   slot.setAttribute('data-phase', view.phase);
   const heading = el('div', { className: 'drill-heading' }, what);
   switch (view.phase) {
     case 'loading':
     case 'idle':
-      slot.replaceChildren(heading, el('div', { className: 'loading', attrs: { role: 'status' } }, el('vscode-progress-ring'), el('span', { text: view.message || 'Loading…' })));
+      slot.replaceChildren(
+        heading,
+        el(
+          'div',
+          { className: 'loading', attrs: { role: 'status' } },
+          el('vscode-progress-ring'),
+          el('span', { text: view.message || 'Loading…' }),
+        ),
+      );
       return;
     case 'error':
-      slot.replaceChildren(heading, el('div', { className: 'box error', attrs: { role: 'alert' } }, el('div', { className: 'title', text: 'The drill-down failed' }), el('pre', { text: view.message })));
+      slot.replaceChildren(
+        heading,
+        el(
+          'div',
+          { className: 'box error', attrs: { role: 'alert' } },
+          el('div', { className: 'title', text: 'The drill-down failed' }),
+          el('pre', { text: view.message }),
+        ),
+      );
       return;
     case 'cancelled':
       slot.replaceChildren(heading, el('p', { className: 'muted', text: `Cancelled: ${view.message}` }));
@@ -528,20 +832,59 @@ function renderDrill(slot: HTMLElement, m: DrillMessage): void {
       const d = view.data;
       const ctx = current?.context;
       const notes: Child[] = [];
-      if (d.textsUsed < d.textsTotal) notes.push(el('p', { className: 'muted', testid: 'drill-texts', text: `Showing rows for ${fmtNumber(d.textsUsed)} of ${fmtNumber(d.textsTotal)} texts (the most frequent).` }));
-      if (d.truncated) notes.push(el('p', { className: 'muted', testid: 'drill-truncated', text: `Showing the first ${fmtNumber(d.rows.length)} rows; there are more.` }));
+      if (d.textsUsed < d.textsTotal)
+        notes.push(
+          el('p', {
+            className: 'muted',
+            testid: 'drill-texts',
+            text: `Showing rows for ${fmtNumber(d.textsUsed)} of ${fmtNumber(d.textsTotal)} texts (the most frequent).`,
+          }),
+        );
+      if (d.truncated)
+        notes.push(
+          el('p', {
+            className: 'muted',
+            testid: 'drill-truncated',
+            text: `Showing the first ${fmtNumber(d.rows.length)} rows; there are more.`,
+          }),
+        );
       const table = sortableTable<FailedRow>(
         {
           testid: 'drill-table',
           label: 'Failed rows',
           key: (r) => `${r.syncId}\u0000${r.syncRunId ?? ''}\u0000${r.rowId}`,
           columns: [
-            { id: 'row', label: 'Row id', sortValue: (r) => r.rowId, render: (r) => linkButton(r.rowId, () => openTimeline(r.syncId, r.rowId), { className: 'mono', title: `Open the timeline of row ${isolate(r.rowId)}` }) },
-            { id: 'sync', label: 'Sync', sortValue: (r) => r.syncId, render: (r) => (ctx ? syncLabelShort(ctx, r.syncId) : r.syncId) },
+            {
+              id: 'row',
+              label: 'Row id',
+              sortValue: (r) => r.rowId,
+              render: (r) =>
+                linkButton(r.rowId, () => openTimeline(r.syncId, r.rowId), {
+                  className: 'mono',
+                  title: `Open the timeline of row ${isolate(r.rowId)}`,
+                }),
+            },
+            {
+              id: 'sync',
+              label: 'Sync',
+              sortValue: (r) => r.syncId,
+              render: (r) => (ctx ? syncLabelShort(ctx, r.syncId) : r.syncId),
+            },
             { id: 'run', label: 'Run', sortValue: (r) => r.syncRunId, className: 'mono nowrap' },
-            { id: 'started', label: 'Started', sortValue: (r) => r.startedAt, render: (r) => fmtDate(r.startedAt), className: 'nowrap' },
+            {
+              id: 'started',
+              label: 'Started',
+              sortValue: (r) => r.startedAt,
+              render: (r) => fmtDate(r.startedAt),
+              className: 'nowrap',
+            },
             { id: 'op', label: 'Op', sortValue: (r) => r.opType },
-            { id: 'text', label: 'Failure', className: 'failure-cell', render: (r) => el('pre', { className: 'text-block', text: r.failureReason }) },
+            {
+              id: 'text',
+              label: 'Failure',
+              className: 'failure-cell',
+              render: (r) => el('pre', { className: 'text-block', text: r.failureReason }),
+            },
           ],
           empty: 'No rows',
         },
@@ -560,14 +903,20 @@ function renderDrill(slot: HTMLElement, m: DrillMessage): void {
 function drillSummary(s: DrillSelector, listed: readonly FailedRow[], truncated: boolean): HTMLElement {
   const rows = new Set(listed.map((r) => `${r.syncId}\u0000${r.rowId}`)).size;
   const data = current?.view.phase === 'ready' ? current.view.data : undefined;
-  const figures = data && ('template' in s ? data.templates.find((t) => t.template === s.template && t.category === s.category) : data.categories.find((c) => c.name === s.category));
+  const figures =
+    data &&
+    ('template' in s
+      ? data.templates.find((t) => t.template === s.template && t.category === s.category)
+      : data.categories.find((c) => c.name === s.category));
   return el(
     'p',
     { className: 'muted', testid: 'drill-summary' },
     `${truncated ? 'The latest ' : ''}${fmtNumber(listed.length)} failed ${listed.length === 1 ? 'operation' : 'operations'} of `,
     el('strong', { text: `${fmtNumber(rows)} ${rows === 1 ? 'row' : 'rows'}` }),
     ' (distinct row ids)',
-    figures ? el('span', {}, '; in all ', rowsAndFailures(figures.rows, figures.failures, data?.rowsUpperBound)) : undefined,
+    figures
+      ? el('span', {}, '; in all ', rowsAndFailures(figures.rows, figures.failures, data?.rowsUpperBound))
+      : undefined,
     '.',
   );
 }

@@ -7,8 +7,27 @@ import '../shared/base.css';
 import '../shared/panel.css';
 import './flapping.css';
 import type { FlappingParams } from '../../src/shared/analysisProtocol';
-import type { FlappingData, FlappingOrder, FlappingRow, RecoveredRow, StuckRow, StuckRowsData } from '../../src/shared/analysisData';
-import { button, el, fmtBucket, fmtDate, fmtNumber, isolate, linkButton, select, sortableTable, summaryCard, valueText } from '../shared/dom';
+import type {
+  FlappingData,
+  FlappingOrder,
+  FlappingRow,
+  RecoveredRow,
+  StuckRow,
+  StuckRowsData,
+} from '../../src/shared/analysisData';
+import {
+  button,
+  el,
+  fmtBucket,
+  fmtDate,
+  fmtNumber,
+  isolate,
+  linkButton,
+  select,
+  sortableTable,
+  summaryCard,
+  valueText,
+} from '../shared/dom';
 import { send, startPanel, syncAndWindowPickers, syncWindowScope } from '../shared/panelShell';
 import { chartTable } from '../shared/chartTable';
 import { exactLabel, numberTick, themedChart } from '../shared/charts';
@@ -27,8 +46,19 @@ startPanel({
   toolbar(p, ctx, update) {
     return [
       ...syncAndWindowPickers(p, ctx, update),
-      select('Order by', ORDERS, p.orderBy, (v) => update({ ...p, orderBy: (ORDERS.find((o) => o.value === v)?.value ?? 'flapping') }), { ctl: 'order', testid: 'order-select' }),
-      p.syncId ? button('Model over time', () => send({ type: 'openPanel', panel: 'model', syncId: p.syncId }), { ctl: 'model', title: 'Adds, changes and removes per run of this sync' }) : undefined,
+      select(
+        'Order by',
+        ORDERS,
+        p.orderBy,
+        (v) => update({ ...p, orderBy: ORDERS.find((o) => o.value === v)?.value ?? 'flapping' }),
+        { ctl: 'order', testid: 'order-select' },
+      ),
+      p.syncId
+        ? button('Model over time', () => send({ type: 'openPanel', panel: 'model', syncId: p.syncId }), {
+            ctl: 'model',
+            title: 'Adds, changes and removes per run of this sync',
+          })
+        : undefined,
     ];
   },
   preamble: () => [
@@ -62,13 +92,23 @@ function render(content: HTMLElement, data: FlappingData, p: FlappingParams): vo
     'div',
     { className: 'cards', testid: 'summary' },
     summaryCard('runs', 'Runs in window', data.runsInWindow),
-    summaryCard('rows-with-operations', 'Rows with operations', data.rowsWithOperations ?? '…', { hint: data.rowsWithOperations === null ? 'Counting, with the sparklines' : undefined }),
+    summaryCard('rows-with-operations', 'Rows with operations', data.rowsWithOperations ?? '…', {
+      hint: data.rowsWithOperations === null ? 'Counting, with the sparklines' : undefined,
+    }),
     summaryCard('rows-shown', 'Rows shown', data.rows.length),
-    summaryCard('top-rate', 'Top flapping per run', top ? fmtNumber(top.ratePerRun, 2) : '—', { emphasis: top && top.ratePerRun >= 0.9 ? 'error' : undefined, hint: 'Flapping (changes + cycles) per run of the first row: near 1 means it flaps every run' }),
-    summaryCard('stuck-rows', 'Stuck rows', data.stuck ? data.stuck.stuckRows : '…', { emphasis: data.stuck && data.stuck.stuckRows > 0 ? 'warning' : undefined, hint: data.stuck ? `Rows whose latest ${data.stuck.minFailures} or more operations all failed` : 'Counting' }),
+    summaryCard('top-rate', 'Top flapping per run', top ? fmtNumber(top.ratePerRun, 2) : '—', {
+      emphasis: top && top.ratePerRun >= 0.9 ? 'error' : undefined,
+      hint: 'Flapping (changes + cycles) per run of the first row: near 1 means it flaps every run',
+    }),
+    summaryCard('stuck-rows', 'Stuck rows', data.stuck ? data.stuck.stuckRows : '…', {
+      emphasis: data.stuck && data.stuck.stuckRows > 0 ? 'warning' : undefined,
+      hint: data.stuck ? `Rows whose latest ${data.stuck.minFailures} or more operations all failed` : 'Counting',
+    }),
   );
   const open = (rowId: string) => send({ type: 'openTimeline', syncId: p.syncId, rowId });
-  const bucketLabel = data.buckets.length ? `${fmtBucket(data.buckets[0].start, data.unit)} – ${fmtBucket(data.buckets[data.buckets.length - 1].start, data.unit)}` : '';
+  const bucketLabel = data.buckets.length
+    ? `${fmtBucket(data.buckets[0].start, data.unit)} – ${fmtBucket(data.buckets[data.buckets.length - 1].start, data.unit)}`
+    : '';
   const table = sortableTable<FlappingRow>(
     {
       testid: 'flapping-table',
@@ -76,19 +116,106 @@ function render(content: HTMLElement, data: FlappingData, p: FlappingParams): vo
       key: (r) => r.rowId,
       sort: { column: data.orderBy, descending: true },
       columns: [
-        { id: 'row', label: 'Row id', sortValue: (r) => r.rowId, render: (r) => linkButton(r.rowId, () => open(r.rowId), { className: 'mono', title: `Open the timeline of row ${isolate(r.rowId)}` }) },
-        { id: 'operations', label: 'Ops', numeric: true, sortValue: (r) => r.operations, title: 'Operations (attempts) in the window, retries included' },
-        { id: 'flapping', label: 'Flapping', numeric: true, sortValue: (r) => r.flapping, title: 'Changes + enter/exit cycles, retries excluded' },
-        { id: 'changes', label: 'Changes', numeric: true, sortValue: (r) => r.changes, title: 'Succeeded changes that were not retries' },
-        { id: 'entries', label: 'Entries', numeric: true, sortValue: (r) => r.entries, title: 'Succeeded adds that were not retries' },
-        { id: 'exits', label: 'Exits', numeric: true, sortValue: (r) => r.exits, title: 'Succeeded removes that were not retries' },
-        { id: 'cycles', label: 'Cycles', numeric: true, sortValue: (r) => r.cycles, title: 'Enter/exit cycles: min(entries, exits)' },
-        { id: 'retries', label: 'Retries', numeric: true, sortValue: (r) => r.retries, title: 'Operations whose previous operation on the row failed or was aborted' },
-        { id: 'failures', label: 'Failures', numeric: true, sortValue: (r) => r.failures, render: (r) => (r.failures === null ? '…' : r.failures ? el('span', { className: 'status-failed', text: fmtNumber(r.failures) }) : '0'), title: 'Failed operations (counted with the sparklines)' },
-        { id: 'rate', label: 'Per run', numeric: true, sortValue: (r) => r.ratePerRun, render: (r) => fmtNumber(r.ratePerRun, 2), title: 'Flapping per run in the window' },
-        { id: 'first', label: 'First', sortValue: (r) => r.firstRunAt, render: (r) => fmtDate(r.firstRunAt), className: 'nowrap' },
-        { id: 'last', label: 'Last', sortValue: (r) => r.lastRunAt, render: (r) => fmtDate(r.lastRunAt), className: 'nowrap' },
-        { id: 'activity', label: 'Activity', title: `Operations per ${data.unit}${bucketLabel ? ` (${bucketLabel})` : ''}`, render: (r) => sparkline(r.activity, data.unit) },
+        {
+          id: 'row',
+          label: 'Row id',
+          sortValue: (r) => r.rowId,
+          render: (r) =>
+            linkButton(r.rowId, () => open(r.rowId), {
+              className: 'mono',
+              title: `Open the timeline of row ${isolate(r.rowId)}`,
+            }),
+        },
+        {
+          id: 'operations',
+          label: 'Ops',
+          numeric: true,
+          sortValue: (r) => r.operations,
+          title: 'Operations (attempts) in the window, retries included',
+        },
+        {
+          id: 'flapping',
+          label: 'Flapping',
+          numeric: true,
+          sortValue: (r) => r.flapping,
+          title: 'Changes + enter/exit cycles, retries excluded',
+        },
+        {
+          id: 'changes',
+          label: 'Changes',
+          numeric: true,
+          sortValue: (r) => r.changes,
+          title: 'Succeeded changes that were not retries',
+        },
+        {
+          id: 'entries',
+          label: 'Entries',
+          numeric: true,
+          sortValue: (r) => r.entries,
+          title: 'Succeeded adds that were not retries',
+        },
+        {
+          id: 'exits',
+          label: 'Exits',
+          numeric: true,
+          sortValue: (r) => r.exits,
+          title: 'Succeeded removes that were not retries',
+        },
+        {
+          id: 'cycles',
+          label: 'Cycles',
+          numeric: true,
+          sortValue: (r) => r.cycles,
+          title: 'Enter/exit cycles: min(entries, exits)',
+        },
+        {
+          id: 'retries',
+          label: 'Retries',
+          numeric: true,
+          sortValue: (r) => r.retries,
+          title: 'Operations whose previous operation on the row failed or was aborted',
+        },
+        {
+          id: 'failures',
+          label: 'Failures',
+          numeric: true,
+          sortValue: (r) => r.failures,
+          render: (r) =>
+            r.failures === null
+              ? '…'
+              : r.failures
+                ? el('span', { className: 'status-failed', text: fmtNumber(r.failures) })
+                : '0',
+          title: 'Failed operations (counted with the sparklines)',
+        },
+        {
+          id: 'rate',
+          label: 'Per run',
+          numeric: true,
+          sortValue: (r) => r.ratePerRun,
+          render: (r) => fmtNumber(r.ratePerRun, 2),
+          title: 'Flapping per run in the window',
+        },
+        {
+          id: 'first',
+          label: 'First',
+          sortValue: (r) => r.firstRunAt,
+          render: (r) => fmtDate(r.firstRunAt),
+          className: 'nowrap',
+        },
+        {
+          id: 'last',
+          label: 'Last',
+          sortValue: (r) => r.lastRunAt,
+          render: (r) => fmtDate(r.lastRunAt),
+          className: 'nowrap',
+        },
+        {
+          id: 'activity',
+          label: 'Activity',
+          title: `Operations per ${data.unit}${bucketLabel ? ` (${bucketLabel})` : ''}`,
+          render: (r) => sparkline(r.activity, data.unit),
+        },
       ],
       onRowClick: (r) => open(r.rowId),
       empty: 'No row had an operation in this window',
@@ -99,9 +226,22 @@ function render(content: HTMLElement, data: FlappingData, p: FlappingParams): vo
   const chartRows = data.rows.slice(0, 20);
   const orderLabel = ORDERS.find((o) => o.value === data.orderBy)?.label.toLowerCase() ?? data.orderBy;
   const chartSection = chartRows.length
-    ? el('details', { className: 'chart-details', attrs: { open: '' } }, el('summary', { text: `Top ${chartRows.length} by ${orderLabel}` }), el('div', { className: 'chart-box', testid: 'flapping-chart-box' }, el('canvas', { testid: 'flapping-chart', attrs: { role: 'img', 'aria-label': `Top rows by ${orderLabel}` } })))
+    ? el(
+        'details',
+        { className: 'chart-details', attrs: { open: '' } },
+        el('summary', { text: `Top ${chartRows.length} by ${orderLabel}` }),
+        el(
+          'div',
+          { className: 'chart-box', testid: 'flapping-chart-box' },
+          el('canvas', { testid: 'flapping-chart', attrs: { role: 'img', 'aria-label': `Top rows by ${orderLabel}` } }),
+        ),
+      )
     : undefined;
-  content.append(cards, el('h2', {}, 'Rows', el('span', { className: 'count-note', text: `ordered by ${orderLabel}` })), table.element);
+  content.append(
+    cards,
+    el('h2', {}, 'Rows', el('span', { className: 'count-note', text: `ordered by ${orderLabel}` })),
+    table.element,
+  );
   if (chartSection) {
     chartSection.append(
       chartTable({
@@ -137,7 +277,10 @@ function render(content: HTMLElement, data: FlappingData, p: FlappingParams): vo
       options: {
         indexAxis: 'y',
         interaction: { mode: 'index', intersect: false },
-        scales: { x: { stacked: true, beginAtZero: true, ticks: { callback: numberTick, precision: 0 } }, y: { stacked: true, grid: { display: false } } },
+        scales: {
+          x: { stacked: true, beginAtZero: true, ticks: { callback: numberTick, precision: 0 } },
+          y: { stacked: true, grid: { display: false } },
+        },
         plugins: {
           legend: { position: 'bottom', labels: { boxWidth: 12 } },
           tooltip: {
@@ -146,7 +289,9 @@ function render(content: HTMLElement, data: FlappingData, p: FlappingParams): vo
               label: (ctx) => exactLabel(ctx),
               footer: (items) => {
                 const r = chartRows[items[0]?.dataIndex ?? 0];
-                return r ? `${fmtNumber(r.flapping)} flapping · ${fmtNumber(r.operations)} operations · ${fmtNumber(r.ratePerRun, 2)} per run` : '';
+                return r
+                  ? `${fmtNumber(r.flapping)} flapping · ${fmtNumber(r.operations)} operations · ${fmtNumber(r.ratePerRun, 2)} per run`
+                  : '';
               },
             },
           },
@@ -184,11 +329,20 @@ function fmtDuration(ms: number | null): string {
 function stuckSection(stuck: StuckRowsData | null, open: (rowId: string) => void): HTMLElement {
   const section = el('section', { className: 'stuck', testid: 'stuck-section', attrs: { 'aria-label': 'Stuck rows' } });
   if (stuck === null) {
-    section.append(el('h2', {}, 'Stuck rows'), el('p', { className: 'muted', testid: 'stuck-loading', text: 'Finding rows whose latest operations all failed…' }));
+    section.append(
+      el('h2', {}, 'Stuck rows'),
+      el('p', {
+        className: 'muted',
+        testid: 'stuck-loading',
+        text: 'Finding rows whose latest operations all failed…',
+      }),
+    );
     return section;
   }
-  const rowLink = (rowId: string) => linkButton(rowId, () => open(rowId), { className: 'mono', title: `Open the timeline of row ${isolate(rowId)}` });
-  const shown = (n: number, all: number) => (n < all ? `${fmtNumber(n)} of ${fmtNumber(all)} shown` : `${fmtNumber(all)} ${all === 1 ? 'row' : 'rows'}`);
+  const rowLink = (rowId: string) =>
+    linkButton(rowId, () => open(rowId), { className: 'mono', title: `Open the timeline of row ${isolate(rowId)}` });
+  const shown = (n: number, all: number) =>
+    n < all ? `${fmtNumber(n)} of ${fmtNumber(all)} shown` : `${fmtNumber(all)} ${all === 1 ? 'row' : 'rows'}`;
   const stuckTable = sortableTable<StuckRow>(
     {
       testid: 'stuck-table',
@@ -197,10 +351,35 @@ function stuckSection(stuck: StuckRowsData | null, open: (rowId: string) => void
       sort: { column: 'streak', descending: true },
       columns: [
         { id: 'row', label: 'Row id', sortValue: (r) => r.rowId, render: (r) => rowLink(r.rowId) },
-        { id: 'streak', label: 'Failures in a row', numeric: true, sortValue: (r) => r.consecutiveFailures, title: 'consecutive_failures: the latest operations that all failed' },
-        { id: 'since', label: 'Failing since', sortValue: (r) => r.failingSince, render: (r) => fmtDate(r.failingSince), className: 'nowrap', title: 'Start of the run of the streak’s first failure' },
-        { id: 'last', label: 'Last failure', sortValue: (r) => r.lastFailedAt, render: (r) => fmtDate(r.lastFailedAt), className: 'nowrap' },
-        { id: 'template', label: 'Latest error', sortValue: (r) => r.template, render: (r) => (r.template === null ? '—' : valueText(r.template, 'mono template')), title: 'The latest failure, templated' },
+        {
+          id: 'streak',
+          label: 'Failures in a row',
+          numeric: true,
+          sortValue: (r) => r.consecutiveFailures,
+          title: 'consecutive_failures: the latest operations that all failed',
+        },
+        {
+          id: 'since',
+          label: 'Failing since',
+          sortValue: (r) => r.failingSince,
+          render: (r) => fmtDate(r.failingSince),
+          className: 'nowrap',
+          title: 'Start of the run of the streak’s first failure',
+        },
+        {
+          id: 'last',
+          label: 'Last failure',
+          sortValue: (r) => r.lastFailedAt,
+          render: (r) => fmtDate(r.lastFailedAt),
+          className: 'nowrap',
+        },
+        {
+          id: 'template',
+          label: 'Latest error',
+          sortValue: (r) => r.template,
+          render: (r) => (r.template === null ? '—' : valueText(r.template, 'mono template')),
+          title: 'The latest failure, templated',
+        },
       ],
       onRowClick: (r) => open(r.rowId),
       empty: `No stuck rows: no row’s latest ${stuck.minFailures} operations all failed`,
@@ -215,10 +394,36 @@ function stuckSection(stuck: StuckRowsData | null, open: (rowId: string) => void
       sort: { column: 'recovered', descending: true },
       columns: [
         { id: 'row', label: 'Row id', sortValue: (r) => r.rowId, render: (r) => rowLink(r.rowId) },
-        { id: 'failures', label: 'Failures in a row', numeric: true, sortValue: (r) => r.failures, title: 'Length of the streak it recovered from' },
-        { id: 'since', label: 'Failing since', sortValue: (r) => r.failingSince, render: (r) => fmtDate(r.failingSince), className: 'nowrap' },
-        { id: 'recovered', label: 'Recovered', sortValue: (r) => r.recoveredAt, render: (r) => fmtDate(r.recoveredAt), className: 'nowrap', title: 'Start of the run whose success ended the streak' },
-        { id: 'ttr', label: 'Time to recover', numeric: true, sortValue: (r) => r.recoverMs, render: (r) => fmtDuration(r.recoverMs), title: 'From the streak’s first failure to the success' },
+        {
+          id: 'failures',
+          label: 'Failures in a row',
+          numeric: true,
+          sortValue: (r) => r.failures,
+          title: 'Length of the streak it recovered from',
+        },
+        {
+          id: 'since',
+          label: 'Failing since',
+          sortValue: (r) => r.failingSince,
+          render: (r) => fmtDate(r.failingSince),
+          className: 'nowrap',
+        },
+        {
+          id: 'recovered',
+          label: 'Recovered',
+          sortValue: (r) => r.recoveredAt,
+          render: (r) => fmtDate(r.recoveredAt),
+          className: 'nowrap',
+          title: 'Start of the run whose success ended the streak',
+        },
+        {
+          id: 'ttr',
+          label: 'Time to recover',
+          numeric: true,
+          sortValue: (r) => r.recoverMs,
+          render: (r) => fmtDuration(r.recoverMs),
+          title: 'From the streak’s first failure to the success',
+        },
       ],
       onRowClick: (r) => open(r.rowId),
       empty: 'No row recovered from such a streak in this window',
@@ -226,9 +431,27 @@ function stuckSection(stuck: StuckRowsData | null, open: (rowId: string) => void
     stuck.recovered,
   );
   section.append(
-    el('h2', {}, 'Stuck rows', el('span', { className: 'count-note', testid: 'stuck-count', text: `${shown(stuck.stuck.length, stuck.stuckRows)} · latest ${stuck.minFailures} or more operations all failed (whole log)` })),
+    el(
+      'h2',
+      {},
+      'Stuck rows',
+      el('span', {
+        className: 'count-note',
+        testid: 'stuck-count',
+        text: `${shown(stuck.stuck.length, stuck.stuckRows)} · latest ${stuck.minFailures} or more operations all failed (whole log)`,
+      }),
+    ),
     stuckTable.element,
-    el('h2', {}, 'Recovered rows', el('span', { className: 'count-note', testid: 'recovered-count', text: `${shown(stuck.recovered.length, stuck.recoveredRows)} · latest operation succeeded after ${stuck.minFailures} or more failures in a row (recovered in the window)` })),
+    el(
+      'h2',
+      {},
+      'Recovered rows',
+      el('span', {
+        className: 'count-note',
+        testid: 'recovered-count',
+        text: `${shown(stuck.recovered.length, stuck.recoveredRows)} · latest operation succeeded after ${stuck.minFailures} or more failures in a row (recovered in the window)`,
+      }),
+    ),
     recoveredTable.element,
   );
   return section;
@@ -248,7 +471,10 @@ function sparkline(values: number[], unit: string): SVGSVGElement {
   svg.setAttribute('role', 'img');
   const total = values.reduce((a, b) => a + b, 0);
   const active = values.filter((v) => v > 0).length;
-  svg.setAttribute('aria-label', `${fmtNumber(total)} operations in ${fmtNumber(active)} of ${fmtNumber(values.length)} ${unit}s`);
+  svg.setAttribute(
+    'aria-label',
+    `${fmtNumber(total)} operations in ${fmtNumber(active)} of ${fmtNumber(values.length)} ${unit}s`,
+  );
   const title = document.createElementNS(SVG, 'title');
   title.textContent = `${fmtNumber(total)} operations, active in ${fmtNumber(active)} of ${fmtNumber(values.length)} ${unit}s`;
   svg.append(title);
@@ -275,7 +501,10 @@ function sparkline(values: number[], unit: string): SVGSVGElement {
   });
   if (values.length > 1) {
     const line = document.createElementNS(SVG, 'polyline');
-    line.setAttribute('points', values.map((v, i) => `${(i * step + step / 2).toFixed(2)},${(h - 1 - (v / max) * (h - 3)).toFixed(2)}`).join(' '));
+    line.setAttribute(
+      'points',
+      values.map((v, i) => `${(i * step + step / 2).toFixed(2)},${(h - 1 - (v / max) * (h - 3)).toFixed(2)}`).join(' '),
+    );
     line.setAttribute('class', 'spark-line');
     svg.append(line);
   }

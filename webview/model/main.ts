@@ -7,7 +7,18 @@ import '../shared/base.css';
 import '../shared/panel.css';
 import './model.css';
 import type { ModelOverTimeData, ModelRunPoint } from '../../src/shared/analysisData';
-import { append, badge, button, el, fmtBucket, fmtDate, fmtNumber, isolate, sortableTable, summaryCard } from '../shared/dom';
+import {
+  append,
+  badge,
+  button,
+  el,
+  fmtBucket,
+  fmtDate,
+  fmtNumber,
+  isolate,
+  sortableTable,
+  summaryCard,
+} from '../shared/dom';
 import { send, startPanel, syncAndWindowPickers, syncWindowScope } from '../shared/panelShell';
 import { clippedBarsPlugin, exactLabel, numberTick, themedChart, withAlpha } from '../shared/charts';
 import { chartTable } from '../shared/chartTable';
@@ -19,8 +30,18 @@ startPanel({
   toolbar(p, ctx, update) {
     return [
       ...syncAndWindowPickers(p, ctx, update),
-      p.syncId ? button('Flapping rows', () => send({ type: 'openPanel', panel: 'flapping', syncId: p.syncId }), { ctl: 'flapping', title: 'The rows of this sync that change most often' }) : undefined,
-      p.syncId ? button('Error breakdown', () => send({ type: 'openPanel', panel: 'breakdown', syncId: p.syncId }), { ctl: 'breakdown', title: 'The failures of this sync by category' }) : undefined,
+      p.syncId
+        ? button('Flapping rows', () => send({ type: 'openPanel', panel: 'flapping', syncId: p.syncId }), {
+            ctl: 'flapping',
+            title: 'The rows of this sync that change most often',
+          })
+        : undefined,
+      p.syncId
+        ? button('Error breakdown', () => send({ type: 'openPanel', panel: 'breakdown', syncId: p.syncId }), {
+            ctl: 'breakdown',
+            title: 'The failures of this sync by category',
+          })
+        : undefined,
     ];
   },
   renderReady(content, data) {
@@ -41,11 +62,26 @@ function render(content: HTMLElement, data: ModelOverTimeData): void {
     { className: 'cards', testid: 'summary' },
     summaryCard('membership', 'Rows in the model now', data.currentMembership),
     summaryCard('runs', 'Runs', pts.length),
-    summaryCard('adds', 'Added', sum((r) => r.added)),
-    summaryCard('changes', 'Changed', sum((r) => r.changed)),
-    summaryCard('removes', 'Removed', sum((r) => r.removed)),
+    summaryCard(
+      'adds',
+      'Added',
+      sum((r) => r.added),
+    ),
+    summaryCard(
+      'changes',
+      'Changed',
+      sum((r) => r.changed),
+    ),
+    summaryCard(
+      'removes',
+      'Removed',
+      sum((r) => r.removed),
+    ),
     summaryCard('failures', 'Failed operations', failures, { emphasis: failures ? 'error' : undefined }),
-    summaryCard('failed-runs', 'Failed runs', failedRuns, { emphasis: failedRuns ? 'error' : undefined, hint: 'Runs whose status is failed (the sync stopped early)' }),
+    summaryCard('failed-runs', 'Failed runs', failedRuns, {
+      emphasis: failedRuns ? 'error' : undefined,
+      hint: 'Runs whose status is failed (the sync stopped early)',
+    }),
   );
   const table = sortableTable<ModelRunPoint>(
     {
@@ -55,30 +91,74 @@ function render(content: HTMLElement, data: ModelOverTimeData): void {
       sort: { column: 'start', descending: true },
       rowClass: (r) => (isFailedRun(r) ? 'failed-run' : undefined),
       columns: [
-        { id: 'start', label: 'Started', sortValue: (r) => r.startedAt, render: (r) => fmtDate(r.startedAt), className: 'nowrap' },
+        {
+          id: 'start',
+          label: 'Started',
+          sortValue: (r) => r.startedAt,
+          render: (r) => fmtDate(r.startedAt),
+          className: 'nowrap',
+        },
         { id: 'run', label: 'Run', sortValue: (r) => r.syncRunId, className: 'mono nowrap' },
         {
           id: 'status',
           label: 'Status',
           sortValue: (r) => r.status,
           render: (r) => [
-            badge(r.status ?? 'unknown', r.status === 'failed' ? 'failed' : r.status === 'succeeded' ? 'succeeded' : 'subtle'),
-            r.error ? el('details', { className: 'run-error' }, el('summary', { className: 'muted', text: 'error' }), el('pre', { className: 'text-block error-text', text: r.error })) : undefined,
+            badge(
+              r.status ?? 'unknown',
+              r.status === 'failed' ? 'failed' : r.status === 'succeeded' ? 'succeeded' : 'subtle',
+            ),
+            r.error
+              ? el(
+                  'details',
+                  { className: 'run-error' },
+                  el('summary', { className: 'muted', text: 'error' }),
+                  el('pre', { className: 'text-block error-text', text: r.error }),
+                )
+              : undefined,
           ],
         },
         { id: 'added', label: 'Added', numeric: true, sortValue: (r) => r.added },
         { id: 'changed', label: 'Changed', numeric: true, sortValue: (r) => r.changed },
         { id: 'removed', label: 'Removed', numeric: true, sortValue: (r) => r.removed },
-        { id: 'failed', label: 'Failed', numeric: true, sortValue: (r) => r.failed, render: (r) => (r.failed ? el('span', { className: 'status-failed', text: fmtNumber(r.failed) }) : '0') },
-        { id: 'aborted', label: 'Aborted', numeric: true, sortValue: (r) => r.aborted, render: (r) => (r.aborted ? badge(fmtNumber(r.aborted), 'aborted') : '0') },
-        { id: 'membership', label: 'Rows after', numeric: true, sortValue: (r) => r.membership, title: 'Rows in the model after this run' },
+        {
+          id: 'failed',
+          label: 'Failed',
+          numeric: true,
+          sortValue: (r) => r.failed,
+          render: (r) => (r.failed ? el('span', { className: 'status-failed', text: fmtNumber(r.failed) }) : '0'),
+        },
+        {
+          id: 'aborted',
+          label: 'Aborted',
+          numeric: true,
+          sortValue: (r) => r.aborted,
+          render: (r) => (r.aborted ? badge(fmtNumber(r.aborted), 'aborted') : '0'),
+        },
+        {
+          id: 'membership',
+          label: 'Rows after',
+          numeric: true,
+          sortValue: (r) => r.membership,
+          title: 'Rows in the model after this run',
+        },
       ],
       empty: 'No runs in this window',
     },
     pts,
   );
-  const opsCanvas = el('canvas', { testid: 'model-chart', attrs: { role: 'img', 'aria-label': 'Operations per run: added, changed and removed (stacked), and failed operations; failed runs and runs with aborted operations marked' } });
-  const membershipCanvas = el('canvas', { testid: 'membership-chart', attrs: { role: 'img', 'aria-label': 'Rows in the model after each run' } });
+  const opsCanvas = el('canvas', {
+    testid: 'model-chart',
+    attrs: {
+      role: 'img',
+      'aria-label':
+        'Operations per run: added, changed and removed (stacked), and failed operations; failed runs and runs with aborted operations marked',
+    },
+  });
+  const membershipCanvas = el('canvas', {
+    testid: 'membership-chart',
+    attrs: { role: 'img', 'aria-label': 'Rows in the model after each run' },
+  });
 
   // One x label per run.
   const labels = pts.map((r) => (r.startedAt ? fmtBucket(r.startedAt, 'run') : `run ${isolate(r.syncRunId)}`));
@@ -137,7 +217,10 @@ function render(content: HTMLElement, data: ModelOverTimeData): void {
     opsTable,
     el('h2', { text: 'Rows in the model' }),
     el('div', { className: 'chart-box' }, membershipCanvas),
-    el('p', { className: 'muted chart-note', text: 'Rows in the model after each run; the axis starts at zero, so a change of a few rows in a large model looks as small as it is.' }),
+    el('p', {
+      className: 'muted chart-note',
+      text: 'Rows in the model after each run; the axis starts at zero, so a change of a few rows in a large model looks as small as it is.',
+    }),
     membershipTable,
     el('h2', {}, 'Runs', el('span', { className: 'count-note', text: 'newest first' })),
     table.element,
@@ -164,12 +247,48 @@ function render(content: HTMLElement, data: ModelOverTimeData): void {
     data: {
       labels,
       datasets: [
-        { type: 'bar', label: 'Added', data: pts.map((r) => r.added), backgroundColor: t.green, pointStyle: 'rect', stack: 'ops', order: 3 },
-        { type: 'bar', label: 'Changed', data: pts.map((r) => r.changed), backgroundColor: t.blue, pointStyle: 'rect', stack: 'ops', order: 3 },
-        { type: 'bar', label: 'Removed', data: pts.map((r) => r.removed), backgroundColor: t.orange, pointStyle: 'rect', stack: 'ops', order: 3 },
+        {
+          type: 'bar',
+          label: 'Added',
+          data: pts.map((r) => r.added),
+          backgroundColor: t.green,
+          pointStyle: 'rect',
+          stack: 'ops',
+          order: 3,
+        },
+        {
+          type: 'bar',
+          label: 'Changed',
+          data: pts.map((r) => r.changed),
+          backgroundColor: t.blue,
+          pointStyle: 'rect',
+          stack: 'ops',
+          order: 3,
+        },
+        {
+          type: 'bar',
+          label: 'Removed',
+          data: pts.map((r) => r.removed),
+          backgroundColor: t.orange,
+          pointStyle: 'rect',
+          stack: 'ops',
+          order: 3,
+        },
         // Failed operations: a red line with round points. The run markers below are another
         // colour and shape, so "an operation failed" and "the run failed" never read alike.
-        { type: 'line', label: 'Failed operations', data: pts.map((r) => r.failed), borderColor: t.red, backgroundColor: t.red, pointBackgroundColor: t.red, pointStyle: 'circle', pointRadius: 3, borderWidth: 2, stack: 'failed', order: 1 },
+        {
+          type: 'line',
+          label: 'Failed operations',
+          data: pts.map((r) => r.failed),
+          borderColor: t.red,
+          backgroundColor: t.red,
+          pointBackgroundColor: t.red,
+          pointStyle: 'circle',
+          pointRadius: 3,
+          borderWidth: 2,
+          stack: 'failed',
+          order: 1,
+        },
         {
           type: 'line',
           label: 'Failed run',
@@ -209,7 +328,14 @@ function render(content: HTMLElement, data: ModelOverTimeData): void {
       layout: { padding: { top: clip ? 30 : 0 } },
       scales: {
         x: { stacked: true, grid: { display: false }, ticks: { maxRotation: 50, autoSkip: true } },
-        y: { stacked: true, beginAtZero: true, min: 0, max: clip?.max, title: { display: true, text: clip ? 'Operations (axis cut, see labels)' : 'Operations' }, ticks: { callback: numberTick, precision: 0 } },
+        y: {
+          stacked: true,
+          beginAtZero: true,
+          min: 0,
+          max: clip?.max,
+          title: { display: true, text: clip ? 'Operations (axis cut, see labels)' : 'Operations' },
+          ticks: { callback: numberTick, precision: 0 },
+        },
       },
       plugins: {
         legend: {
@@ -217,7 +343,12 @@ function render(content: HTMLElement, data: ModelOverTimeData): void {
           labels: {
             boxWidth: 12,
             usePointStyle: true,
-            filter: (item) => (item.text === 'Failed run' ? failedRuns > 0 : item.text === 'Run with aborted operations' ? abortedRuns > 0 : true),
+            filter: (item) =>
+              item.text === 'Failed run'
+                ? failedRuns > 0
+                : item.text === 'Run with aborted operations'
+                  ? abortedRuns > 0
+                  : true,
           },
         },
         tooltip: {
@@ -251,7 +382,12 @@ function render(content: HTMLElement, data: ModelOverTimeData): void {
       interaction: { mode: 'index', intersect: false },
       scales: {
         x: { grid: { display: false }, ticks: { maxRotation: 50, autoSkip: true } },
-        y: { beginAtZero: true, min: 0, title: { display: true, text: 'Rows in model' }, ticks: { callback: numberTick, precision: 0 } },
+        y: {
+          beginAtZero: true,
+          min: 0,
+          title: { display: true, text: 'Rows in model' },
+          ticks: { callback: numberTick, precision: 0 },
+        },
       },
       plugins: {
         legend: { display: false },

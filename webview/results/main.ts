@@ -54,7 +54,11 @@ function isSavedState(s: unknown): s is ResultsWebviewState {
 }
 
 /** Creates an element; text is always set as textContent. */
-function el(tag: string, props: { className?: string; text?: string; attrs?: Record<string, string> } = {}, ...children: (Node | undefined)[]): HTMLElement {
+function el(
+  tag: string,
+  props: { className?: string; text?: string; attrs?: Record<string, string> } = {},
+  ...children: (Node | undefined)[]
+): HTMLElement {
   const e = document.createElement(tag);
   if (props.className) e.className = props.className;
   if (props.text !== undefined) e.textContent = props.text;
@@ -115,23 +119,37 @@ function render(view: View): void {
         stopTimer();
         send({ type: 'cancel', runId: view.runId });
       });
-      app.replaceChildren(...header(view, [cancel]), el('div', { className: 'running' }, el('vscode-progress-ring'), status));
+      app.replaceChildren(
+        ...header(view, [cancel]),
+        el('div', { className: 'running' }, el('vscode-progress-ring'), status),
+      );
       return;
     }
     case 'showError': {
       const box = el(
         'div',
         { className: 'box error', attrs: { role: 'alert' } },
-        el('div', { className: 'title', text: view.code ? `Query failed (code ${isolate(view.code)})` : 'Query failed' }),
+        el('div', {
+          className: 'title',
+          text: view.code ? `Query failed (code ${isolate(view.code)})` : 'Query failed',
+        }),
         el('pre', { text: view.message }),
       );
-      const after = view.elapsedMs !== undefined ? el('div', { className: 'muted', text: `after ${formatMs(view.elapsedMs)}` }) : undefined;
+      const after =
+        view.elapsedMs !== undefined
+          ? el('div', { className: 'muted', text: `after ${formatMs(view.elapsedMs)}` })
+          : undefined;
       app.replaceChildren(...header(view, []), box, ...(after ? [after] : []));
       return;
     }
     case 'showCancelled': {
       const after = view.elapsedMs !== undefined ? ` (after ${formatMs(view.elapsedMs)})` : '';
-      const box = el('div', { className: 'box', attrs: { role: 'status' } }, el('div', { className: 'title', text: 'Cancelled' }), el('div', { text: `${view.message}${after}` }));
+      const box = el(
+        'div',
+        { className: 'box', attrs: { role: 'status' } },
+        el('div', { className: 'title', text: 'Cancelled' }),
+        el('div', { text: `${view.message}${after}` }),
+      );
       app.replaceChildren(...header(view, []), box);
       return;
     }
@@ -146,11 +164,16 @@ function renderResult(view: ShowResultMessage, page: RowsPage): void {
   const hasGrid = view.columns.length > 0;
   const copy = (format: 'csv' | 'tsv') => () => send({ type: 'copy', runId: view.runId, format });
   const exportAll = () => send({ type: 'export', runId: view.runId });
-  const actions = hasGrid && view.keptRows > 0 ? [button('Copy as CSV', copy('csv')), button('Copy as TSV', copy('tsv')), button('Export all rows…', exportAll)] : [];
+  const actions =
+    hasGrid && view.keptRows > 0
+      ? [button('Copy as CSV', copy('csv')), button('Copy as TSV', copy('tsv')), button('Export all rows…', exportAll)]
+      : [];
   const summary = el('div', { className: 'summary', attrs: { role: 'status' } });
   if (!hasGrid) {
     const what = view.command ? `${view.command} finished` : 'Statement finished';
-    summary.append(el('span', { text: `${what}: ${fmt(view.rowCount)} rows affected, in ${formatMs(view.elapsedMs)}.` }));
+    summary.append(
+      el('span', { text: `${what}: ${fmt(view.rowCount)} rows affected, in ${formatMs(view.elapsedMs)}.` }),
+    );
     app.replaceChildren(...header(view, actions), summary);
     return;
   }
@@ -183,20 +206,32 @@ function renderResult(view: ShowResultMessage, page: RowsPage): void {
       }),
     );
   }
-  app.replaceChildren(...header(view, actions), summary, el('div', { className: 'grid-scroll' }, grid(view.columns, page)));
+  app.replaceChildren(
+    ...header(view, actions),
+    summary,
+    el('div', { className: 'grid-scroll' }, grid(view.columns, page)),
+  );
 }
 
 function pager(view: ShowResultMessage, page: RowsPage): HTMLElement {
   const last = Math.min(page.offset + page.rows.length, view.keptRows);
-  const go = (offset: number) => () => send({ type: 'requestRows', runId: view.runId, offset, count: RESULT_PAGE_SIZE });
+  const go = (offset: number) => () =>
+    send({ type: 'requestRows', runId: view.runId, offset, count: RESULT_PAGE_SIZE });
   const prev = button('Previous', go(Math.max(0, page.offset - RESULT_PAGE_SIZE)));
   const next = button('Next', go(page.offset + RESULT_PAGE_SIZE));
   if (page.offset === 0) prev.setAttribute('disabled', '');
   if (last >= view.keptRows) next.setAttribute('disabled', '');
-  return el('span', { className: 'pager' }, el('span', { className: 'muted', text: `Rows ${fmt(page.offset + 1)}–${fmt(last)} of ${fmt(view.keptRows)}` }), prev, next);
+  return el(
+    'span',
+    { className: 'pager' },
+    el('span', { className: 'muted', text: `Rows ${fmt(page.offset + 1)}–${fmt(last)} of ${fmt(view.keptRows)}` }),
+    prev,
+    next,
+  );
 }
 
-const NUMERIC_TYPE = /^(int|int2|int4|int8|smallint|integer|bigint|numeric|decimal|real|float|float4|float8|double|double precision|number|oid)\b/i;
+const NUMERIC_TYPE =
+  /^(int|int2|int4|int8|smallint|integer|bigint|numeric|decimal|real|float|float4|float8|double|double precision|number|oid)\b/i;
 
 /** Column widths in characters from the header and this page's values, within sensible bounds. */
 function columnWidths(columns: readonly ResultColumn[], rows: readonly unknown[][]): string {
@@ -210,14 +245,27 @@ function columnWidths(columns: readonly ResultColumn[], rows: readonly unknown[]
 }
 
 function grid(columns: readonly ResultColumn[], page: RowsPage): HTMLElement {
-  const g = el('vscode-data-grid', { attrs: { 'generate-header': 'none', 'aria-label': 'Query results', 'grid-template-columns': columnWidths(columns, page.rows) } });
+  const g = el('vscode-data-grid', {
+    attrs: {
+      'generate-header': 'none',
+      'aria-label': 'Query results',
+      'grid-template-columns': columnWidths(columns, page.rows),
+    },
+  });
   const numeric = columns.map((c) => NUMERIC_TYPE.test(c.type));
   const head = el('vscode-data-grid-row', { className: 'header', attrs: { 'row-type': 'sticky-header' } });
   columns.forEach((c, i) => {
     head.append(
       el(
         'vscode-data-grid-cell',
-        { className: numeric[i] ? 'num' : undefined, attrs: { 'cell-type': 'columnheader', 'grid-column': String(i + 1), title: `${isolate(c.name)} (${isolate(c.type)})` } },
+        {
+          className: numeric[i] ? 'num' : undefined,
+          attrs: {
+            'cell-type': 'columnheader',
+            'grid-column': String(i + 1),
+            title: `${isolate(c.name)} (${isolate(c.type)})`,
+          },
+        },
         // A column name is warehouse text beside its type: a <bdi> each (base.css isolates them).
         el('bdi', { className: 'col-name', text: c.name }),
         el('bdi', { className: 'col-type', text: c.type }),
@@ -239,7 +287,10 @@ function grid(columns: readonly ResultColumn[], page: RowsPage): HTMLElement {
 }
 
 function cell(value: unknown, index: number, numeric: boolean): HTMLElement {
-  const c = el('vscode-data-grid-cell', { className: numeric ? 'num' : undefined, attrs: { 'grid-column': String(index + 1) } });
+  const c = el('vscode-data-grid-cell', {
+    className: numeric ? 'num' : undefined,
+    attrs: { 'grid-column': String(index + 1) },
+  });
   const text = cellText(value);
   if (text === undefined) {
     c.append(el('span', { className: 'null', text: 'NULL' }));
@@ -249,7 +300,8 @@ function cell(value: unknown, index: number, numeric: boolean): HTMLElement {
   } else {
     c.textContent = text;
   }
-  if (text !== undefined && text.length > 20) c.setAttribute('title', text.length > 2000 ? `${text.slice(0, 2000)}…` : text);
+  if (text !== undefined && text.length > 20)
+    c.setAttribute('title', text.length > 2000 ? `${text.slice(0, 2000)}…` : text);
   return c;
 }
 
@@ -277,4 +329,7 @@ function save(next: ResultsWebviewState): void {
 
 onMessage(isResultsHostMessage, show);
 if (state.view) render(state.view);
-else app.replaceChildren(el('p', { className: 'muted', text: 'Run a query with "Sync Logs: Run Query" (Ctrl+Enter in a SQL editor).' }));
+else
+  app.replaceChildren(
+    el('p', { className: 'muted', text: 'Run a query with "Sync Logs: Run Query" (Ctrl+Enter in a SQL editor).' }),
+  );

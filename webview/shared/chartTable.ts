@@ -24,7 +24,9 @@ export interface ChartTableOptions {
 }
 
 function cell(v: number | string | null | undefined): HTMLElement {
-  return typeof v === 'string' ? el('td', {}, valueText(v)) : el('td', { className: 'num', text: fmtNumber(v ?? null) });
+  return typeof v === 'string'
+    ? el('td', {}, valueText(v))
+    : el('td', { className: 'num', text: fmtNumber(v ?? null) });
 }
 
 // Open tables stay open when the panel draws again (a refresh, a theme change).
@@ -37,15 +39,35 @@ export function chartTable(opts: ChartTableOptions): HTMLElement {
     'table',
     { className: 'data', testid: `${opts.testid}-table` },
     el('caption', { text: opts.caption }),
-    el('thead', {}, el('tr', {}, el('th', { attrs: { scope: 'col' }, text: opts.rowHeader }), ...opts.series.map((s) => el('th', { attrs: { scope: 'col' } }, valueText(s.label))))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { attrs: { scope: 'col' }, text: opts.rowHeader }),
+        ...opts.series.map((s) => el('th', { attrs: { scope: 'col' } }, valueText(s.label))),
+      ),
+    ),
     el(
       'tbody',
       {},
-      ...opts.rows.map((label, i) => el('tr', {}, el('th', { className: 'nowrap', attrs: { scope: 'row' } }, valueText(label)), ...opts.series.map((s) => cell(s.values[i])))),
+      ...opts.rows.map((label, i) =>
+        el(
+          'tr',
+          {},
+          el('th', { className: 'nowrap', attrs: { scope: 'row' } }, valueText(label)),
+          ...opts.series.map((s) => cell(s.values[i])),
+        ),
+      ),
     ),
   );
   const region = el('div', { className: 'table-scroll chart-table-body', attrs: { id } }, table);
-  const toggle = el('button', { className: 'link chart-table-toggle', testid: `${opts.testid}-toggle`, attrs: { type: 'button', 'aria-controls': id } });
+  const toggle = el('button', {
+    className: 'link chart-table-toggle',
+    testid: `${opts.testid}-toggle`,
+    attrs: { type: 'button', 'aria-controls': id },
+  });
   const show = (on: boolean) => {
     region.hidden = !on;
     toggle.setAttribute('aria-expanded', String(on));

@@ -22,7 +22,17 @@ import { UNEXPECTED } from '../../src/shared/analysisData';
 import { categoryColor as colorOfName } from '../../src/shared/chartColors';
 import type { ClippedAxis } from '../../src/shared/chartScale';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  Legend,
+);
 
 export { Chart };
 
@@ -84,7 +94,9 @@ export function palette(n: number, t: ThemeColors = themeColors()): string[] {
   const lightness = t.light ? 42 : 62;
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    out.push(i < base.length ? base[i] : `hsl(${Math.round((20 + (i - base.length) * 137.508) % 360)}, 55%, ${lightness}%)`);
+    out.push(
+      i < base.length ? base[i] : `hsl(${Math.round((20 + (i - base.length) * 137.508) % 360)}, 55%, ${lightness}%)`,
+    );
   }
   return out;
 }
@@ -131,7 +143,11 @@ function applyDefaults(t: ThemeColors): void {
 }
 
 /** A tooltip label with the exact number in en-US (e.g. "timeouts: 1,234"). */
-export function exactLabel(ctx: { dataset: { label?: string }; parsed: { x?: number | null; y?: number | null }; chart: { options: { indexAxis?: string } } }): string {
+export function exactLabel(ctx: {
+  dataset: { label?: string };
+  parsed: { x?: number | null; y?: number | null };
+  chart: { options: { indexAxis?: string } };
+}): string {
   const horizontal = ctx.chart.options.indexAxis === 'y';
   const v = horizontal ? ctx.parsed.x : ctx.parsed.y;
   return `${ctx.dataset.label ?? ''}: ${fmtNumber(v ?? null)}`;
@@ -158,7 +174,7 @@ export function clippedBarsPlugin(axis: ClippedAxis | null, values: readonly num
       ctx.textBaseline = 'bottom';
       axis.clipped.forEach((i, k) => {
         const cx = x.getPixelForValue(i);
-        const half = Math.max(4, Math.min(14, ((x.width / Math.max(1, values.length)) * 0.4)));
+        const half = Math.max(4, Math.min(14, (x.width / Math.max(1, values.length)) * 0.4));
         // The break: a zigzag in the background colour across the bar, a few pixels below the top.
         ctx.strokeStyle = t.background;
         ctx.lineWidth = 3;
@@ -198,11 +214,26 @@ const managed = new Set<Managed>();
  * checks that an axis starts at zero or that two markers differ.
  */
 function describe(c: Chart): void {
-  const scales = Object.fromEntries(Object.entries(c.scales).map(([id, s]) => [id, { type: s.type, min: s.min, max: s.max }]));
-  const first = <T,>(v: T | T[] | undefined): T | undefined => (Array.isArray(v) ? v[0] : v);
+  const scales = Object.fromEntries(
+    Object.entries(c.scales).map(([id, s]) => [id, { type: s.type, min: s.min, max: s.max }]),
+  );
+  const first = <T>(v: T | T[] | undefined): T | undefined => (Array.isArray(v) ? v[0] : v);
   const datasets = c.data.datasets.map((d) => {
-    const ds = d as { label?: string; type?: string; backgroundColor?: unknown; pointBackgroundColor?: unknown; pointStyle?: unknown; data: unknown[] };
-    return { label: ds.label, type: ds.type ?? (c.config as { type?: string }).type, color: first(ds.pointBackgroundColor as string | string[]) ?? first(ds.backgroundColor as string | string[]), pointStyle: first(ds.pointStyle as string | string[]), data: ds.data };
+    const ds = d as {
+      label?: string;
+      type?: string;
+      backgroundColor?: unknown;
+      pointBackgroundColor?: unknown;
+      pointStyle?: unknown;
+      data: unknown[];
+    };
+    return {
+      label: ds.label,
+      type: ds.type ?? (c.config as { type?: string }).type,
+      color: first(ds.pointBackgroundColor as string | string[]) ?? first(ds.backgroundColor as string | string[]),
+      pointStyle: first(ds.pointStyle as string | string[]),
+      data: ds.data,
+    };
   });
   c.canvas.setAttribute('data-chart', JSON.stringify({ scales, datasets }));
 }
@@ -214,7 +245,10 @@ Chart.register({ id: 'describeOnCanvas', afterUpdate: (chart: Chart) => describe
  * Draws a chart on `canvas` from a config builder; the builder runs again with the new colours
  * when the theme changes. The canvas should sit in a container with a height (see .chart-box).
  */
-export function themedChart<T extends ChartType>(canvas: HTMLCanvasElement, build: (t: ThemeColors) => ChartConfiguration<T>): { chart: Chart; destroy(): void } {
+export function themedChart<T extends ChartType>(
+  canvas: HTMLCanvasElement,
+  build: (t: ThemeColors) => ChartConfiguration<T>,
+): { chart: Chart; destroy(): void } {
   const t = themeColors();
   applyDefaults(t);
   const b = build as unknown as Managed['build'];
@@ -268,4 +302,7 @@ const schedule = () => {
   });
 };
 new MutationObserver(schedule).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-new MutationObserver(schedule).observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+new MutationObserver(schedule).observe(document.documentElement, {
+  attributes: true,
+  attributeFilter: ['style', 'class'],
+});

@@ -34,7 +34,11 @@ export interface ElProps {
 }
 
 /** Creates an element; text is always set as textContent, children strings become text nodes. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props?: ElProps, ...children: Child[]): HTMLElementTagNameMap[K];
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props?: ElProps,
+  ...children: Child[]
+): HTMLElementTagNameMap[K];
 export function el(tag: string, props?: ElProps, ...children: Child[]): HTMLElement;
 export function el(tag: string, props: ElProps = {}, ...children: Child[]): HTMLElement {
   const e = document.createElement(tag);
@@ -68,7 +72,11 @@ export function append(parent: Node, ...children: Child[]): void {
 }
 
 /** A toolkit button (toolbar actions). */
-export function button(label: string, onClick: () => void, opts: { appearance?: 'primary' | 'secondary'; testid?: string; title?: string; ctl?: string } = {}): HTMLElement {
+export function button(
+  label: string,
+  onClick: () => void,
+  opts: { appearance?: 'primary' | 'secondary'; testid?: string; title?: string; ctl?: string } = {},
+): HTMLElement {
   const b = el('vscode-button', {
     text: label,
     testid: opts.testid,
@@ -81,8 +89,17 @@ export function button(label: string, onClick: () => void, opts: { appearance?: 
 }
 
 /** A light native button that looks like a link (row ids in tables: many of them, so no custom element). */
-export function linkButton(label: string, onClick: () => void, opts: { title?: string; testid?: string; className?: string } = {}): HTMLButtonElement {
-  const b = el('button', { className: `link${opts.className ? ` ${opts.className}` : ''}`, text: label, testid: opts.testid, attrs: { type: 'button', title: opts.title } });
+export function linkButton(
+  label: string,
+  onClick: () => void,
+  opts: { title?: string; testid?: string; className?: string } = {},
+): HTMLButtonElement {
+  const b = el('button', {
+    className: `link${opts.className ? ` ${opts.className}` : ''}`,
+    text: label,
+    testid: opts.testid,
+    attrs: { type: 'button', title: opts.title },
+  });
   b.addEventListener('click', (e) => {
     e.stopPropagation();
     onClick();
@@ -125,7 +142,11 @@ export function fmtNumber(n: number | null | undefined, digits = 0): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
   if (digits === 0) return integer.format(n);
   let f = decimals.get(digits);
-  if (!f) decimals.set(digits, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  if (!f)
+    decimals.set(
+      digits,
+      (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })),
+    );
   return f.format(n);
 }
 
@@ -135,8 +156,19 @@ export function fmtPercent(part: number, total: number): string {
   return `${fmtNumber((part / total) * 100, 1)}%`;
 }
 
-const dateTime = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-const dateTimeNoYear = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const dateTime = new Intl.DateTimeFormat('en-US', {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const dateTimeNoYear = new Intl.DateTimeFormat('en-US', {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 const dateOnly = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric' });
 
 function parse(iso: string | null | undefined): Date | undefined {
@@ -170,11 +202,20 @@ export function fmtMs(ms: number): string {
 
 /** A summary card: a big number with a label; the number carries data-testid="summary-<name>". */
 /** `compact`: a value that is a phrase (a date range), set at the label's size so it does not outshout the figures. */
-export function summaryCard(name: string, label: string, value: number | string, opts: { emphasis?: 'error' | 'warning' | 'ok'; hint?: string; compact?: boolean } = {}): HTMLElement {
+export function summaryCard(
+  name: string,
+  label: string,
+  value: number | string,
+  opts: { emphasis?: 'error' | 'warning' | 'ok'; hint?: string; compact?: boolean } = {},
+): HTMLElement {
   return el(
     'div',
     { className: `card${opts.emphasis ? ` ${opts.emphasis}` : ''}`, attrs: { title: opts.hint } },
-    el('div', { className: `card-value${opts.compact ? ' compact' : ''}`, text: typeof value === 'number' ? fmtNumber(value) : value, testid: `summary-${name}` }),
+    el('div', {
+      className: `card-value${opts.compact ? ' compact' : ''}`,
+      text: typeof value === 'number' ? fmtNumber(value) : value,
+      testid: `summary-${name}`,
+    }),
     el('div', { className: 'card-label', text: label }),
   );
 }
@@ -233,7 +274,8 @@ export function sortableTable<T>(opts: TableOptions<T>, initialRows: readonly T[
     if (va === vb) return 0;
     if (va === null) return 1;
     if (vb === null) return -1;
-    const c = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb), 'en-US');
+    const c =
+      typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb), 'en-US');
     return sort?.descending ? -c : c;
   };
 
@@ -244,7 +286,16 @@ export function sortableTable<T>(opts: TableOptions<T>, initialRows: readonly T[
       if (col.sortValue) {
         const active = sort?.column === col.id;
         th.setAttribute('aria-sort', active ? (sort?.descending ? 'descending' : 'ascending') : 'none');
-        const b = el('button', { className: 'sort', attrs: { type: 'button' } }, col.label, el('span', { className: 'arrow', text: active ? (sort?.descending ? ' ▼' : ' ▲') : '', attrs: { 'aria-hidden': 'true' } }));
+        const b = el(
+          'button',
+          { className: 'sort', attrs: { type: 'button' } },
+          col.label,
+          el('span', {
+            className: 'arrow',
+            text: active ? (sort?.descending ? ' ▼' : ' ▲') : '',
+            attrs: { 'aria-hidden': 'true' },
+          }),
+        );
         b.addEventListener('click', () => {
           sort = { column: col.id, descending: active ? !sort?.descending : !!col.numeric };
           renderHead();
@@ -293,7 +344,11 @@ export function sortableTable<T>(opts: TableOptions<T>, initialRows: readonly T[
       return tr;
     });
     if (trs.length === 0) {
-      const td = el('td', { className: 'empty muted', text: opts.empty ?? 'Nothing to show', attrs: { colspan: String(opts.columns.length) } });
+      const td = el('td', {
+        className: 'empty muted',
+        text: opts.empty ?? 'Nothing to show',
+        attrs: { colspan: String(opts.columns.length) },
+      });
       tbody.replaceChildren(el('tr', {}, td));
     } else {
       tbody.replaceChildren(...trs);

@@ -34,7 +34,12 @@ export interface PanelSpec<K extends PanelKind> {
   /** The panel's own controls; `update` posts setParams (and saves them). */
   toolbar(params: ParamsOf[K], context: PanelContext, update: (params: ParamsOf[K]) => void): Child[];
   /** Fills the content slot for `ready` (the slot is emptied first). */
-  renderReady(content: HTMLElement, data: DataOf[K], message: StateMessage<K>, update: (params: ParamsOf[K]) => void): void;
+  renderReady(
+    content: HTMLElement,
+    data: DataOf[K],
+    message: StateMessage<K>,
+    update: (params: ParamsOf[K]) => void,
+  ): void;
   /** Optional: something shown above the phase area in every phase (e.g. a hint or an explanation). */
   preamble?(params: ParamsOf[K], context: PanelContext, phase: Phase<DataOf[K]>['phase']): Child[];
   /** Optional: the breakdown's chart and drill messages. */
@@ -58,13 +63,33 @@ export function startPanel<K extends PanelKind>(spec: PanelSpec<K>): Shell<K> {
   const scope = el('span', { className: 'scope muted', testid: 'scope' });
   const header = el('header', { className: 'panel-header' }, title, connection, scope);
   const controls = el('div', { className: 'controls' });
-  const refresh = button('Refresh', () => send({ type: 'refresh' }), { testid: 'refresh', ctl: 'refresh', title: 'Run the queries again' });
+  const refresh = button('Refresh', () => send({ type: 'refresh' }), {
+    testid: 'refresh',
+    ctl: 'refresh',
+    title: 'Run the queries again',
+  });
   const cancel = button('Cancel', () => send({ type: 'cancel' }), { testid: 'cancel', ctl: 'cancel' });
   cancel.hidden = true;
-  const showSql = button('Show SQL', () => send({ type: 'showSql' }), { testid: 'show-sql', ctl: 'show-sql', title: 'Open the queries behind this panel, values inlined, in an editor' });
-  const toolbar = el('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Panel controls' } }, controls, el('span', { className: 'spacer' }), showSql, refresh, cancel);
+  const showSql = button('Show SQL', () => send({ type: 'showSql' }), {
+    testid: 'show-sql',
+    ctl: 'show-sql',
+    title: 'Open the queries behind this panel, values inlined, in an editor',
+  });
+  const toolbar = el(
+    'div',
+    { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Panel controls' } },
+    controls,
+    el('span', { className: 'spacer' }),
+    showSql,
+    refresh,
+    cancel,
+  );
   const preamble = el('div', { className: 'preamble' });
-  const phaseArea = el('div', { className: 'phase', testid: 'phase', attrs: { 'data-phase': 'idle', 'aria-live': 'polite' } });
+  const phaseArea = el('div', {
+    className: 'phase',
+    testid: 'phase',
+    attrs: { 'data-phase': 'idle', 'aria-live': 'polite' },
+  });
   const content = el('main', { className: 'content', testid: 'content' });
   app.replaceChildren(header, toolbar, preamble, phaseArea, content);
 
@@ -90,7 +115,9 @@ export function startPanel<K extends PanelKind>(spec: PanelSpec<K>): Shell<K> {
     const nodes = spec.toolbar(m.params, m.context, update).filter((c): c is Node | string => !!c);
     controls.replaceChildren(...nodes);
     if (focused) {
-      const again = Array.from(controls.querySelectorAll('[data-ctl]')).find((e) => e.getAttribute('data-ctl') === focused) as HTMLElement | undefined;
+      const again = Array.from(controls.querySelectorAll('[data-ctl]')).find(
+        (e) => e.getAttribute('data-ctl') === focused,
+      ) as HTMLElement | undefined;
       again?.focus();
     }
   };
@@ -115,14 +142,25 @@ export function startPanel<K extends PanelKind>(spec: PanelSpec<K>): Shell<K> {
         tick();
         timer = setInterval(tick, 1000);
         phaseArea.replaceChildren(
-          el('div', { className: 'loading', attrs: { role: 'status' } }, el('vscode-progress-ring', { attrs: { 'aria-label': 'Loading' } }), el('span', { text: view.message || 'Loading…' }), elapsed),
+          el(
+            'div',
+            { className: 'loading', attrs: { role: 'status' } },
+            el('vscode-progress-ring', { attrs: { 'aria-label': 'Loading' } }),
+            el('span', { text: view.message || 'Loading…' }),
+            elapsed,
+          ),
         );
         // Keep the previous content (dimmed) while a refresh runs.
         return;
       }
       case 'error':
         phaseArea.replaceChildren(
-          el('div', { className: 'box error', attrs: { role: 'alert' } }, el('div', { className: 'title', text: 'The analysis failed' }), el('pre', { text: view.message })),
+          el(
+            'div',
+            { className: 'box error', attrs: { role: 'alert' } },
+            el('div', { className: 'title', text: 'The analysis failed' }),
+            el('pre', { text: view.message }),
+          ),
         );
         clearContent();
         return;
@@ -133,14 +171,22 @@ export function startPanel<K extends PanelKind>(spec: PanelSpec<K>): Shell<K> {
             { className: 'box empty', attrs: { role: 'status' } },
             el('div', { className: 'title', text: 'Nothing to show' }),
             el('div', { text: view.reason, testid: 'empty-reason' }),
-            view.elapsedMs !== undefined ? el('div', { className: 'muted', text: `Queried in ${fmtMs(view.elapsedMs)}.` }) : undefined,
+            view.elapsedMs !== undefined
+              ? el('div', { className: 'muted', text: `Queried in ${fmtMs(view.elapsedMs)}.` })
+              : undefined,
           ),
         );
         clearContent();
         return;
       case 'cancelled':
         phaseArea.replaceChildren(
-          el('div', { className: 'box', attrs: { role: 'status' } }, el('div', { className: 'title', text: 'Cancelled' }), el('div', { text: view.message }), el('div', { className: 'muted', text: 'Press Refresh to run it again.' })),
+          el(
+            'div',
+            { className: 'box', attrs: { role: 'status' } },
+            el('div', { className: 'title', text: 'Cancelled' }),
+            el('div', { text: view.message }),
+            el('div', { className: 'muted', text: 'Press Refresh to run it again.' }),
+          ),
         );
         clearContent();
         return;
@@ -149,7 +195,12 @@ export function startPanel<K extends PanelKind>(spec: PanelSpec<K>): Shell<K> {
         clearContent();
         return;
       case 'ready': {
-        phaseArea.replaceChildren(el('div', { className: 'loaded muted', text: `Loaded ${fmtDate(view.loadedAt)} in ${fmtMs(view.elapsedMs)}` }));
+        phaseArea.replaceChildren(
+          el('div', {
+            className: 'loaded muted',
+            text: `Loaded ${fmtDate(view.loadedAt)} in ${fmtMs(view.elapsedMs)}`,
+          }),
+        );
         clearContent();
         spec.renderReady(content, view.data, m, update);
         return;
@@ -170,7 +221,9 @@ export function startPanel<K extends PanelKind>(spec: PanelSpec<K>): Shell<K> {
     scope.textContent = spec.scope(m.params, m.context);
     document.title = `${PANEL_TITLES[spec.panel]} · ${isolate(m.context.connection)}`;
     renderToolbar(m);
-    preamble.replaceChildren(...(spec.preamble?.(m.params, m.context, m.view.phase) ?? []).filter((c): c is Node | string => !!c));
+    preamble.replaceChildren(
+      ...(spec.preamble?.(m.params, m.context, m.view.phase) ?? []).filter((c): c is Node | string => !!c),
+    );
     renderPhase(m);
   };
 
@@ -193,16 +246,30 @@ export function startPanel<K extends PanelKind>(spec: PanelSpec<K>): Shell<K> {
   });
 
   // Before the host answers `ready`: say so (a restored panel gets its params back from the host).
-  phaseArea.replaceChildren(el('div', { className: 'loading', attrs: { role: 'status' } }, el('vscode-progress-ring', { attrs: { 'aria-label': 'Loading' } }), el('span', { text: 'Waiting for the extension…' })));
+  phaseArea.replaceChildren(
+    el(
+      'div',
+      { className: 'loading', attrs: { role: 'status' } },
+      el('vscode-progress-ring', { attrs: { 'aria-label': 'Loading' } }),
+      el('span', { text: 'Waiting for the extension…' }),
+    ),
+  );
   if (saved && saved.panel !== spec.panel) console.warn('Sync Logs: ignored a saved state of another panel');
 
   return { current: () => last, update };
 }
 
 /** Options for a sync picker (an option's text cannot hold elements: its values are isolate()d). */
-export function syncOptions(context: PanelContext, opts: { all?: string; current?: string | null } = {}): { value: string; label: string }[] {
-  const list = context.syncs.map((s) => ({ value: s.syncId, label: `${isolate(s.label)} (sync ${isolate(s.syncId)})` }));
-  if (opts.current && !context.syncs.some((s) => s.syncId === opts.current)) list.unshift({ value: opts.current, label: `Sync ${isolate(opts.current)}` });
+export function syncOptions(
+  context: PanelContext,
+  opts: { all?: string; current?: string | null } = {},
+): { value: string; label: string }[] {
+  const list = context.syncs.map((s) => ({
+    value: s.syncId,
+    label: `${isolate(s.label)} (sync ${isolate(s.syncId)})`,
+  }));
+  if (opts.current && !context.syncs.some((s) => s.syncId === opts.current))
+    list.unshift({ value: opts.current, label: `Sync ${isolate(opts.current)}` });
   if (opts.all !== undefined) list.unshift({ value: '', label: opts.all });
   return list;
 }
@@ -220,10 +287,17 @@ export function syncWindowScope(p: { syncId: string; days: number | null }, cont
 }
 
 /** The Sync and Window pickers every per-sync panel (flapping, model) starts its toolbar with. */
-export function syncAndWindowPickers<P extends { syncId: string; days: number | null }>(p: P, context: PanelContext, update: (next: P) => void): HTMLElement[] {
+export function syncAndWindowPickers<P extends { syncId: string; days: number | null }>(
+  p: P,
+  context: PanelContext,
+  update: (next: P) => void,
+): HTMLElement[] {
   const options = syncOptions(context, { current: p.syncId || null });
   if (!p.syncId) options.unshift({ value: '', label: 'Choose a sync…' });
-  return [select('Sync', options, p.syncId, (v) => v && update({ ...p, syncId: v }), { ctl: 'sync', testid: 'sync-select' }), windowPicker(p, update)];
+  return [
+    select('Sync', options, p.syncId, (v) => v && update({ ...p, syncId: v }), { ctl: 'sync', testid: 'sync-select' }),
+    windowPicker(p, update),
+  ];
 }
 
 /** The Window picker (last day … all runs), alone for panels of all syncs. */
@@ -245,7 +319,11 @@ export function vendorLink(context: PanelContext, target: VendorTarget, label?: 
   // Ids outside the link alphabet get no link: the host would refuse them anyway.
   if (!context.vendorLinks || !isVendorTarget(target)) return undefined;
   const title = target.kind === 'debugger' ? `${vendorLinkLabel(target)}. ${DEBUGGER_NOTE}` : vendorLinkLabel(target);
-  return linkButton(label ?? vendorLinkLabel(target), () => send({ type: 'openVendor', target }), { title, className: 'vendor-link', testid: `vendor-${target.kind}` });
+  return linkButton(label ?? vendorLinkLabel(target), () => send({ type: 'openVendor', target }), {
+    title,
+    className: 'vendor-link',
+    testid: `vendor-${target.kind}`,
+  });
 }
 
 export { PANEL_TITLES };

@@ -8,8 +8,25 @@ import '../shared/base.css';
 import '../shared/panel.css';
 import './timeline.css';
 import type { TimelineParams, PanelContext } from '../../src/shared/analysisProtocol';
-import type { FieldChange, TimelineData, TimelineEntry, TimelineEvent, TimelineOutcome, TimelineSummary } from '../../src/shared/analysisData';
-import { badge, el, fmtDate, fmtNumber, isolate, linkButton, sortableTable, summaryCard, valueText } from '../shared/dom';
+import type {
+  FieldChange,
+  TimelineData,
+  TimelineEntry,
+  TimelineEvent,
+  TimelineOutcome,
+  TimelineSummary,
+} from '../../src/shared/analysisData';
+import {
+  badge,
+  el,
+  fmtDate,
+  fmtNumber,
+  isolate,
+  linkButton,
+  sortableTable,
+  summaryCard,
+  valueText,
+} from '../shared/dom';
 import { send, startPanel, syncLabel, syncOptions, vendorLink } from '../shared/panelShell';
 
 let draft: string | undefined;
@@ -21,7 +38,18 @@ startPanel({
   panel: 'timeline',
   scope: (p, ctx) => (p.rowId ? `Row ${isolate(p.rowId)} · ${syncLabel(ctx, p.syncId)}` : 'No row chosen'),
   toolbar(p, ctx, update) {
-    const input = el('input', { testid: 'row-input', attrs: { type: 'text', name: 'rowId', placeholder: 'Row id (the primary key value)', 'aria-label': 'Row id', 'data-ctl': 'row', maxlength: '1000', spellcheck: 'false' } });
+    const input = el('input', {
+      testid: 'row-input',
+      attrs: {
+        type: 'text',
+        name: 'rowId',
+        placeholder: 'Row id (the primary key value)',
+        'aria-label': 'Row id',
+        'data-ctl': 'row',
+        maxlength: '1000',
+        spellcheck: 'false',
+      },
+    });
     // A re-render (e.g. the host's next state) keeps what the user is typing for the same search.
     input.value = draft !== undefined && draftFor === p.rowId ? draft : p.rowId;
     draftFor = p.rowId;
@@ -33,7 +61,12 @@ startPanel({
       sync.append(option);
     }
     sync.value = p.syncId ?? '';
-    const submit = el('button', { className: 'primary', text: 'Search', testid: 'search', attrs: { type: 'submit', 'data-ctl': 'search' } });
+    const submit = el('button', {
+      className: 'primary',
+      text: 'Search',
+      testid: 'search',
+      attrs: { type: 'submit', 'data-ctl': 'search' },
+    });
     const form = el(
       'form',
       { className: 'search-form', testid: 'search-form', attrs: { role: 'search' } },
@@ -56,7 +89,13 @@ startPanel({
   preamble: (p) =>
     p.rowId
       ? []
-      : [el('p', { className: 'box hint', testid: 'hint', text: 'Enter a row id (the value of the model\'s primary key) and press Search to see whether the row is in the destination now, and every operation the syncs performed on it, newest first, repeated attempts folded into one entry, with the field changes between them. Row ids are compared as text.' })],
+      : [
+          el('p', {
+            className: 'box hint',
+            testid: 'hint',
+            text: "Enter a row id (the value of the model's primary key) and press Search to see whether the row is in the destination now, and every operation the syncs performed on it, newest first, repeated attempts folded into one entry, with the field changes between them. Row ids are compared as text.",
+          }),
+        ],
   renderReady(content, data, m) {
     render(content, data, m.params, m.context);
   },
@@ -97,8 +136,18 @@ function times(n: number): string {
 /** "failed 245 times, Sep 20 to Oct 31, same error". */
 function entryCountText(e: TimelineEntry): string {
   const st = e.status.toLowerCase();
-  const verb = st === 'failed' ? 'failed' : st === 'aborted' ? 'not attempted' : st === 'succeeded' ? 'succeeded' : isolate(e.status);
-  const span = e.firstStartedAt && e.lastStartedAt && fmtDay(e.firstStartedAt) !== fmtDay(e.lastStartedAt) ? `${fmtDay(e.firstStartedAt, e.lastStartedAt)} to ${fmtDay(e.lastStartedAt)}` : `on ${fmtDay(e.lastStartedAt)}`;
+  const verb =
+    st === 'failed'
+      ? 'failed'
+      : st === 'aborted'
+        ? 'not attempted'
+        : st === 'succeeded'
+          ? 'succeeded'
+          : isolate(e.status);
+  const span =
+    e.firstStartedAt && e.lastStartedAt && fmtDay(e.firstStartedAt) !== fmtDay(e.lastStartedAt)
+      ? `${fmtDay(e.firstStartedAt, e.lastStartedAt)} to ${fmtDay(e.lastStartedAt)}`
+      : `on ${fmtDay(e.lastStartedAt)}`;
   const parts = [`${verb} ${times(e.count)}`, span];
   if (e.distinctReasons === 1) parts.push('same error');
   else if (e.distinctReasons > 1) parts.push(`same kind of error, ${fmtNumber(e.distinctReasons)} different texts`);
@@ -111,10 +160,21 @@ function summaryParts(s: TimelineSummary, data: TimelineData): string[] {
   const parts: string[] = [];
   const cutFrom = data.oldestLoadedAt ? fmtDate(data.oldestLoadedAt) : 'the oldest operation loaded';
   if (s.inDestination === true) {
-    parts.push(s.since ? `In the destination since ${fmtDate(s.since)} (added)` : s.cut ? `In the destination since before ${cutFrom} (history cut)` : 'In the destination (its add is not in the log)');
+    parts.push(
+      s.since
+        ? `In the destination since ${fmtDate(s.since)} (added)`
+        : s.cut
+          ? `In the destination since before ${cutFrom} (history cut)`
+          : 'In the destination (its add is not in the log)',
+    );
   } else if (s.inDestination === false) {
     if (s.since) parts.push(`Not in the destination since ${fmtDate(s.since)} (removed)`);
-    else if (s.neverAdded) parts.push(s.cut ? `Not in the destination: never added since ${cutFrom} (history cut)` : 'Not in the destination: never added');
+    else if (s.neverAdded)
+      parts.push(
+        s.cut
+          ? `Not in the destination: never added since ${cutFrom} (history cut)`
+          : 'Not in the destination: never added',
+      );
     else parts.push('Not in the destination');
   } else {
     parts.push('Not known whether it is in the destination');
@@ -137,7 +197,9 @@ function render(content: HTMLElement, data: TimelineData, p: TimelineParams, ctx
     'div',
     { className: 'cards', testid: 'summary' },
     summaryCard('events', 'Operations', data.events.length),
-    summaryCard('entries', 'Entries', data.entries.length, { hint: 'Repeated operations (same op, status and error) are folded into one entry.' }),
+    summaryCard('entries', 'Entries', data.entries.length, {
+      hint: 'Repeated operations (same op, status and error) are folded into one entry.',
+    }),
     summaryCard('failures', 'Failed', failures, { emphasis: failures ? 'error' : undefined }),
     summaryCard('syncs', 'Syncs', syncs.size),
   );
@@ -158,26 +220,67 @@ function render(content: HTMLElement, data: TimelineData, p: TimelineParams, ctx
               { className: `summary-line ${state}`, testid: 'summary-line', attrs: { 'data-key': s.syncId } },
               valueText(syncLabel(ctx, s.syncId), 'sync-name'),
               ' ',
-              badge(s.inDestination === true ? 'in the destination' : s.inDestination === false ? 'not in the destination' : 'unknown', state),
+              badge(
+                s.inDestination === true
+                  ? 'in the destination'
+                  : s.inDestination === false
+                    ? 'not in the destination'
+                    : 'unknown',
+                state,
+              ),
               ' ',
-              el('span', { className: 'summary-text', testid: 'summary-text', text: summaryParts(s, data).join(' · ') }),
-              snap && s.inModel ? el('span', { className: 'muted' }, ' · snapshot ', valueText(snap.status ?? '—'), ', last op ', valueText(snap.opType ?? '—')) : null,
+              el('span', {
+                className: 'summary-text',
+                testid: 'summary-text',
+                text: summaryParts(s, data).join(' · '),
+              }),
+              snap && s.inModel
+                ? el(
+                    'span',
+                    { className: 'muted' },
+                    ' · snapshot ',
+                    valueText(snap.status ?? '—'),
+                    ', last op ',
+                    valueText(snap.opType ?? '—'),
+                  )
+                : null,
             ) as HTMLElement;
           }),
         )
       : el('p', { className: 'muted', text: 'The row is in no snapshot.' }),
   );
   const notes: HTMLElement[] = [];
-  if (!data.hasFields) notes.push(el('div', { className: 'box', testid: 'fields-note' }, el('div', { className: 'title', text: 'No field changes' }), el('div', { text: data.fieldsNote ?? 'The changelog has no fields column on this connection, so the values of the row are not known.' })));
+  if (!data.hasFields)
+    notes.push(
+      el(
+        'div',
+        { className: 'box', testid: 'fields-note' },
+        el('div', { className: 'title', text: 'No field changes' }),
+        el('div', {
+          text:
+            data.fieldsNote ??
+            'The changelog has no fields column on this connection, so the values of the row are not known.',
+        }),
+      ),
+    );
   if (data.truncated) {
     const from = data.oldestLoadedAt ? `, back to ${fmtDate(data.oldestLoadedAt)}` : '';
-    notes.push(el('div', { className: 'box warning', testid: 'events-truncated', text: `History cut: showing the latest ${fmtNumber(data.events.length)} operations${from}; older ones are left out, so what happened before is not known here.` }));
+    notes.push(
+      el('div', {
+        className: 'box warning',
+        testid: 'events-truncated',
+        text: `History cut: showing the latest ${fmtNumber(data.events.length)} operations${from}; older ones are left out, so what happened before is not known here.`,
+      }),
+    );
   }
 
   const list = el('ol', { className: 'timeline', testid: 'timeline-events' });
   const fillList = () => {
     const entries = oldestFirst ? [...data.entries].reverse() : data.entries;
-    list.setAttribute('aria-label', `Operations on row ${isolate(data.rowId)}, ${oldestFirst ? 'oldest' : 'newest'} first`);
+    list.setAttribute(
+      'aria-label',
+      `Operations on row ${isolate(data.rowId)}, ${oldestFirst ? 'oldest' : 'newest'} first`,
+    );
     list.replaceChildren(...entries.map((e) => entryItem(e, data, ctx)));
     orderNote.textContent = oldestFirst ? 'oldest first' : 'newest first';
     toggle.textContent = oldestFirst ? 'Newest first' : 'Oldest first';
@@ -210,7 +313,11 @@ function entryItem(e: TimelineEntry, data: TimelineData, ctx: PanelContext): HTM
   const head = el(
     'div',
     { className: 'event-head' },
-    el('time', { className: 'event-time', text: fmtDate(e.lastStartedAt), attrs: { datetime: e.lastStartedAt ?? undefined } }),
+    el('time', {
+      className: 'event-time',
+      text: fmtDate(e.lastStartedAt),
+      attrs: { datetime: e.lastStartedAt ?? undefined },
+    }),
     outcomeBadge(e.outcome, e.label),
     e.outcome === 'other' ? valueText(e.opType, 'op mono') : null,
     el('span', { className: 'entry-count', testid: 'entry-count', text: entryCountText(e) }),
@@ -218,12 +325,19 @@ function entryItem(e: TimelineEntry, data: TimelineData, ctx: PanelContext): HTM
   );
   const item = el(
     'li',
-    { className: `entry group ${OUTCOME_KIND[e.outcome]}${failed ? ' failed' : ''}`, testid: 'timeline-entry', attrs: { 'data-key': `${e.syncId}:${first.syncRunId}..${last.syncRunId}`, 'data-count': String(e.count) } },
+    {
+      className: `entry group ${OUTCOME_KIND[e.outcome]}${failed ? ' failed' : ''}`,
+      testid: 'timeline-entry',
+      attrs: { 'data-key': `${e.syncId}:${first.syncRunId}..${last.syncRunId}`, 'data-count': String(e.count) },
+    },
     el('span', { className: 'dot stacked', attrs: { 'aria-hidden': 'true' } }),
     head,
   );
   // The latest text stands for the entry; the others differ only in their variable parts.
-  if (last.failureReason) item.append(el('pre', { className: 'text-block failure error-text', testid: 'failure-text', text: last.failureReason }));
+  if (last.failureReason)
+    item.append(
+      el('pre', { className: 'text-block failure error-text', testid: 'failure-text', text: last.failureReason }),
+    );
   const ordered = oldestFirst ? members : [...members].reverse();
   item.append(
     el(
@@ -245,19 +359,41 @@ function eventItem(e: TimelineEvent, data: TimelineData, ctx: PanelContext, show
     el('time', { className: 'event-time', text: fmtDate(e.startedAt), attrs: { datetime: e.startedAt ?? undefined } }),
     outcomeBadge(e.outcome, e.label),
     valueText(e.opType, 'op mono'),
-    badge(e.status, failed ? 'failed' : e.status === 'aborted' ? 'aborted' : e.status === 'succeeded' ? 'succeeded' : 'subtle'),
+    badge(
+      e.status,
+      failed ? 'failed' : e.status === 'aborted' ? 'aborted' : e.status === 'succeeded' ? 'succeeded' : 'subtle',
+    ),
     el('span', { className: 'muted' }, valueText(syncLabel(ctx, e.syncId)), ' · run ', valueText(e.syncRunId)),
     // The debugger has this operation's request and response, which the changelog does not (for 7 days).
     vendorLink(ctx, { kind: 'debugger', syncId: e.syncId, syncRunId: e.syncRunId }, 'Debugger'),
   );
-  const item = el('li', { className: `event ${OUTCOME_KIND[e.outcome]}${failed ? ' failed' : ''}`, attrs: { 'data-key': `${e.syncId}:${e.syncRunId}` } }, el('span', { className: 'dot', attrs: { 'aria-hidden': 'true' } }), head);
-  if (e.failureReason && e.failureReason !== shownReason) item.append(el('pre', { className: 'text-block failure error-text', testid: 'failure-text', text: e.failureReason }));
+  const item = el(
+    'li',
+    {
+      className: `event ${OUTCOME_KIND[e.outcome]}${failed ? ' failed' : ''}`,
+      attrs: { 'data-key': `${e.syncId}:${e.syncRunId}` },
+    },
+    el('span', { className: 'dot', attrs: { 'aria-hidden': 'true' } }),
+    head,
+  );
+  if (e.failureReason && e.failureReason !== shownReason)
+    item.append(
+      el('pre', { className: 'text-block failure error-text', testid: 'failure-text', text: e.failureReason }),
+    );
   if (e.changes && e.changes.length) {
     item.append(diffTable(e.changes));
   } else if (e.changes && data.hasFields) {
     item.append(el('div', { className: 'muted small', text: 'No field changed.' }));
   }
-  if (e.fields) item.append(el('details', { className: 'fields' }, el('summary', { className: 'muted', text: 'Fields after this operation' }), el('pre', { className: 'text-block', text: e.fields })));
+  if (e.fields)
+    item.append(
+      el(
+        'details',
+        { className: 'fields' },
+        el('summary', { className: 'muted', text: 'Fields after this operation' }),
+        el('pre', { className: 'text-block', text: e.fields }),
+      ),
+    );
   return item;
 }
 
@@ -271,7 +407,12 @@ function diffTable(changes: FieldChange[]): HTMLElement {
         { id: 'field', label: 'Field', sortValue: (c) => c.field, className: 'mono' },
         { id: 'before', label: 'Before', render: (c) => value(c.before), className: 'mono before' },
         { id: 'after', label: 'After', render: (c) => value(c.after), className: 'mono after' },
-        { id: 'kind', label: 'Kind', sortValue: (c) => c.kind, render: (c) => badge(c.kind, c.kind === 'added' ? 'entered' : c.kind === 'removed' ? 'exited' : 'changed') },
+        {
+          id: 'kind',
+          label: 'Kind',
+          sortValue: (c) => c.kind,
+          render: (c) => badge(c.kind, c.kind === 'added' ? 'entered' : c.kind === 'removed' ? 'exited' : 'changed'),
+        },
       ],
     },
     changes,

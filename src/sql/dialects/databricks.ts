@@ -46,7 +46,8 @@ export const databricksDialect: Dialect = {
   param: (index) => `:p${index}`,
   literal: backslashLiteral,
   // Java regex; RLIKE finds a match anywhere in the string.
-  regexContains: (expr, pattern, ci = false) => (ci ? `${expr} RLIKE concat('(?i)', ${pattern})` : `${expr} RLIKE ${pattern}`),
+  regexContains: (expr, pattern, ci = false) =>
+    ci ? `${expr} RLIKE concat('(?i)', ${pattern})` : `${expr} RLIKE ${pattern}`,
   regexReplace: (expr, pattern, replacement) => `regexp_replace(${expr}, ${pattern}, ${replacement})`,
   // fields is a JSON string; keys must be plain names (no dots or brackets).
   jsonText: (expr, keyParam) => `get_json_object(${expr}, concat('$.', ${keyParam}))`,

@@ -25,7 +25,9 @@ export function postgresLiteral(value: string): string {
  */
 export function redshiftLiteral(value: string): string {
   if (!value.includes('\\')) return `'${value.replace(/'/g, "''")}'`;
-  const pieces = value.split('\\').flatMap((part, i) => [...(i > 0 ? ['chr(92)'] : []), ...(part ? [`'${part.replace(/'/g, "''")}'`] : [])]);
+  const pieces = value
+    .split('\\')
+    .flatMap((part, i) => [...(i > 0 ? ['chr(92)'] : []), ...(part ? [`'${part.replace(/'/g, "''")}'`] : [])]);
   // Parenthesised so it reads as one value next to any operator.
   return pieces.length === 1 ? pieces[0] : `(${pieces.join(' || ')})`;
 }

@@ -48,7 +48,7 @@ const templates = [
     isNew: false,
   },
   {
-    template: "INVALID_EMAIL_ADDRESS: Email: invalid email address: <str>",
+    template: 'INVALID_EMAIL_ADDRESS: Email: invalid email address: <str>',
     category: 'invalid data',
     rows: 406,
     failures: 406,
@@ -65,7 +65,8 @@ const templates = [
     rows: 97,
     failures: 97,
     distinctTexts: 97,
-    example: 'DUPLICATE_VALUE: duplicate value found: External_Id__c duplicates value on record with id: 0035e00000AbCdE',
+    example:
+      'DUPLICATE_VALUE: duplicate value found: External_Id__c duplicates value on record with id: 0035e00000AbCdE',
     sampleRowIds: ['contact-5120'],
     firstSeen: runStart(-30),
     lastSeen: runStart(25),
@@ -122,20 +123,79 @@ const breakdownData = {
   history: { truncated: false },
   distinctTexts: templates.reduce((s, t) => s + t.distinctTexts, 0),
   categories: [
-    { name: 'unexpected', rows: 17, failures: 73, templates: 3, distinctTexts: 5, firstSeen: runStart(22), lastSeen: runStart(27), unexpected: true, pattern: '', source: null },
-    { name: 'rate limit', rows: 240, failures: 2152, templates: 2, distinctTexts: 230, firstSeen: runStart(-40), lastSeen: runStart(27), unexpected: false, pattern: 'limit exceeded|429|too many requests', source: 'default' },
-    { name: 'invalid data', rows: 406, failures: 406, templates: 1, distinctTexts: 406, firstSeen: runStart(-100), lastSeen: runStart(26), unexpected: false, pattern: 'invalid', source: 'settings' },
-    { name: 'duplicates', rows: 97, failures: 97, templates: 1, distinctTexts: 97, firstSeen: runStart(-30), lastSeen: runStart(25), unexpected: false, pattern: 'duplicate', source: 'workspace' },
+    {
+      name: 'unexpected',
+      rows: 17,
+      failures: 73,
+      templates: 3,
+      distinctTexts: 5,
+      firstSeen: runStart(22),
+      lastSeen: runStart(27),
+      unexpected: true,
+      pattern: '',
+      source: null,
+    },
+    {
+      name: 'rate limit',
+      rows: 240,
+      failures: 2152,
+      templates: 2,
+      distinctTexts: 230,
+      firstSeen: runStart(-40),
+      lastSeen: runStart(27),
+      unexpected: false,
+      pattern: 'limit exceeded|429|too many requests',
+      source: 'default',
+    },
+    {
+      name: 'invalid data',
+      rows: 406,
+      failures: 406,
+      templates: 1,
+      distinctTexts: 406,
+      firstSeen: runStart(-100),
+      lastSeen: runStart(26),
+      unexpected: false,
+      pattern: 'invalid',
+      source: 'settings',
+    },
+    {
+      name: 'duplicates',
+      rows: 97,
+      failures: 97,
+      templates: 1,
+      distinctTexts: 97,
+      firstSeen: runStart(-30),
+      lastSeen: runStart(25),
+      unexpected: false,
+      pattern: 'duplicate',
+      source: 'workspace',
+    },
   ],
   templates,
   problems: [
-    { name: 'auth', pattern: '(unauthorized', origin: 'settings: syncLogs.errorCategories[3]', message: 'Invalid regular expression: /(unauthorized/: Unterminated group' },
-    { name: `auth ${BIDI}`, pattern: `(${BIDI}`, origin: 'workspace: .vscode/sync-logs-categories.json', message: `Invalid regular expression: /(${BIDI}/: Unterminated group` },
+    {
+      name: 'auth',
+      pattern: '(unauthorized',
+      origin: 'settings: syncLogs.errorCategories[3]',
+      message: 'Invalid regular expression: /(unauthorized/: Unterminated group',
+    },
+    {
+      name: `auth ${BIDI}`,
+      pattern: `(${BIDI}`,
+      origin: 'workspace: .vscode/sync-logs-categories.json',
+      message: `Invalid regular expression: /(${BIDI}/: Unterminated group`,
+    },
   ],
   truncated: false,
 };
 
-const chartBuckets = Array.from({ length: RUNS }, (_, i) => ({ start: runStart(i), runs: 1, failedRuns: i === 11 || i === 23 ? 1 : 0, syncRunId: `r-${5000 + i}` }));
+const chartBuckets = Array.from({ length: RUNS }, (_, i) => ({
+  start: runStart(i),
+  runs: 1,
+  failedRuns: i === 11 || i === 23 ? 1 : 0,
+  syncRunId: `r-${5000 + i}`,
+}));
 const wave = (i, a, b) => Math.max(0, Math.round(a + b * Math.sin(i / 2.3)));
 const chart = {
   type: 'chart',
@@ -169,10 +229,38 @@ const drill = {
       textsUsed: 2,
       textsTotal: 5,
       rows: [
-        { rowId: 'contact-0042', syncId: '1043', syncRunId: 'r-5027', startedAt: runStart(27), opType: 'changed', failureReason: 'UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record or 200 records' },
-        { rowId: 'contact-7781', syncId: '1043', syncRunId: 'r-5026', startedAt: runStart(26), opType: 'added', failureReason: `${XSS}\nsecond line of the destination's answer\n\t{"errorCode": "X"}` },
-        { rowId: XSS, syncId: '1043', syncRunId: 'r-5026', startedAt: runStart(26), opType: 'changed', failureReason: XSS },
-        { rowId: BIDI, syncId: '1043', syncRunId: `r-${BIDI}`, startedAt: runStart(26), opType: BIDI, failureReason: `Attachment ${BIDI} rejected` },
+        {
+          rowId: 'contact-0042',
+          syncId: '1043',
+          syncRunId: 'r-5027',
+          startedAt: runStart(27),
+          opType: 'changed',
+          failureReason: 'UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record or 200 records',
+        },
+        {
+          rowId: 'contact-7781',
+          syncId: '1043',
+          syncRunId: 'r-5026',
+          startedAt: runStart(26),
+          opType: 'added',
+          failureReason: `${XSS}\nsecond line of the destination's answer\n\t{"errorCode": "X"}`,
+        },
+        {
+          rowId: XSS,
+          syncId: '1043',
+          syncRunId: 'r-5026',
+          startedAt: runStart(26),
+          opType: 'changed',
+          failureReason: XSS,
+        },
+        {
+          rowId: BIDI,
+          syncId: '1043',
+          syncRunId: `r-${BIDI}`,
+          startedAt: runStart(26),
+          opType: BIDI,
+          failureReason: `Attachment ${BIDI} rejected`,
+        },
       ],
     },
   },
@@ -180,11 +268,23 @@ const drill = {
 
 // ------------------------------------------------------------------ flapping
 
-const activity = (seed, n = 14) => Array.from({ length: n }, (_, i) => ((i * 7 + seed * 3) % 5 === 0 ? 0 : ((i + seed) % 4) + 1));
+const activity = (seed, n = 14) =>
+  Array.from({ length: n }, (_, i) => ((i * 7 + seed * 3) % 5 === 0 ? 0 : ((i + seed) % 4) + 1));
 // In the panel's default order (flapping = changes + min(entries, exits), retries apart); the last row only retries.
 const flappingRow = (rowId, operations, retries, changes, entries, exits, failures) => {
   const cycles = Math.min(entries, exits);
-  return { rowId, operations, retries, changes, entries, exits, cycles, flapping: changes + cycles, failures, ratePerRun: (changes + cycles) / 28 };
+  return {
+    rowId,
+    operations,
+    retries,
+    changes,
+    entries,
+    exits,
+    cycles,
+    flapping: changes + cycles,
+    failures,
+    ratePerRun: (changes + cycles) / 28,
+  };
 };
 const flappingRows = [
   flappingRow('contact-0042', 30, 3, 27, 0, 0, 3),
@@ -200,14 +300,44 @@ const stuck = {
   minFailures: 3,
   stuckRows: 41,
   stuck: [
-    { rowId: 'contact-0911', consecutiveFailures: 28, failingSince: runStart(0), lastFailedAt: runStart(27), template: `INVALID_EMAIL_ADDRESS: Email: invalid email address: <value> ${XSS}` },
-    { rowId: BIDI, consecutiveFailures: 9, failingSince: runStart(19), lastFailedAt: runStart(27), template: `Field '${BIDI}' not found` },
-    { rowId: 'contact-7001', consecutiveFailures: 3, failingSince: runStart(25), lastFailedAt: runStart(27), template: null },
+    {
+      rowId: 'contact-0911',
+      consecutiveFailures: 28,
+      failingSince: runStart(0),
+      lastFailedAt: runStart(27),
+      template: `INVALID_EMAIL_ADDRESS: Email: invalid email address: <value> ${XSS}`,
+    },
+    {
+      rowId: BIDI,
+      consecutiveFailures: 9,
+      failingSince: runStart(19),
+      lastFailedAt: runStart(27),
+      template: `Field '${BIDI}' not found`,
+    },
+    {
+      rowId: 'contact-7001',
+      consecutiveFailures: 3,
+      failingSince: runStart(25),
+      lastFailedAt: runStart(27),
+      template: null,
+    },
   ],
   recoveredRows: 2,
   recovered: [
-    { rowId: 'contact-5120', failures: 6, failingSince: runStart(10), recoveredAt: runStart(16), recoverMs: 6 * 6 * 3600_000 },
-    { rowId: 'contact-6400', failures: 3, failingSince: runStart(20), recoveredAt: runStart(23), recoverMs: 3 * 6 * 3600_000 },
+    {
+      rowId: 'contact-5120',
+      failures: 6,
+      failingSince: runStart(10),
+      recoveredAt: runStart(16),
+      recoverMs: 6 * 6 * 3600_000,
+    },
+    {
+      rowId: 'contact-6400',
+      failures: 3,
+      failingSince: runStart(20),
+      recoveredAt: runStart(23),
+      recoverMs: 3 * 6 * 3600_000,
+    },
   ],
 };
 
@@ -217,9 +347,27 @@ const stuck = {
 // changed, failed a change, left (an op_type the schema does not name), then its add was
 // rejected four runs in a row; entries fold those four; the summary says failing since the first.
 const dup = (id) => `DUPLICATE_VALUE: duplicate value found: Email__c duplicates value on record with id: ${id}`;
-const retry = (syncRunId, id) => ({ syncRunId, opType: 'added', status: 'failed', outcome: 'add-failed', label: 'add failed: not in the destination', failureReason: dup(id), changes: [], fields: '{"contact_id":"contact-0042","email":"jane@example.com","score":14}' });
+const retry = (syncRunId, id) => ({
+  syncRunId,
+  opType: 'added',
+  status: 'failed',
+  outcome: 'add-failed',
+  label: 'add failed: not in the destination',
+  failureReason: dup(id),
+  changes: [],
+  fields: '{"contact_id":"contact-0042","email":"jane@example.com","score":14}',
+});
 const events = [
-  { syncRunId: 'r-5003', opType: 'added', status: 'succeeded', outcome: 'added', label: 'added to the destination', failureReason: null, changes: null, fields: '{"contact_id":"contact-0042","email":"jane@example.com","score":12,"updated_at":"2026-11-17T20:00:01Z"}' },
+  {
+    syncRunId: 'r-5003',
+    opType: 'added',
+    status: 'succeeded',
+    outcome: 'added',
+    label: 'added to the destination',
+    failureReason: null,
+    changes: null,
+    fields: '{"contact_id":"contact-0042","email":"jane@example.com","score":12,"updated_at":"2026-11-17T20:00:01Z"}',
+  },
   {
     syncRunId: 'r-5004',
     opType: 'changed',
@@ -227,7 +375,9 @@ const events = [
     outcome: 'changed',
     label: 'changed in the destination',
     failureReason: null,
-    changes: [{ field: 'updated_at', kind: 'changed', before: '"2026-11-17T20:00:01Z"', after: '"2026-11-18T02:00:03Z"' }],
+    changes: [
+      { field: 'updated_at', kind: 'changed', before: '"2026-11-17T20:00:01Z"', after: '"2026-11-18T02:00:03Z"' },
+    ],
     fields: '{"contact_id":"contact-0042","email":"jane@example.com","score":12,"updated_at":"2026-11-18T02:00:03Z"}',
   },
   {
@@ -245,7 +395,16 @@ const events = [
     ],
     fields: '{"contact_id":"contact-0042","email":"jane@example.com","score":14,"tier":"gold"}',
   },
-  { syncRunId: `r-5009 ${BIDI}`, opType: `removed ${BIDI}`, status: 'succeeded', outcome: 'other', label: `removed ${BIDI}: succeeded`, failureReason: null, changes: [{ field: 'tier', kind: 'removed', before: '"gold"' }], fields: null },
+  {
+    syncRunId: `r-5009 ${BIDI}`,
+    opType: `removed ${BIDI}`,
+    status: 'succeeded',
+    outcome: 'other',
+    label: `removed ${BIDI}: succeeded`,
+    failureReason: null,
+    changes: [{ field: 'tier', kind: 'removed', before: '"gold"' }],
+    fields: null,
+  },
   retry('r-5011', '0035e00000AbCdEfG'),
   retry('r-5013', '0035e00000XyZaBcD'),
   retry('r-5015', '0035e00000AbCdEfG'),
@@ -281,9 +440,45 @@ const entries = [
   entryOf([0]),
 ];
 const summaries = [
-  { syncId: '1043', inModel: true, snapshotStatus: 'failed', snapshotOpType: 'added', inDestination: false, since: null, neverAdded: false, failing: { since: events[4].startedAt, attempts: 4, outcome: 'add-failed', templates: 1, latestReason: events[7].failureReason }, cut: false },
-  { syncId: '2210', inModel: true, snapshotStatus: 'failed', snapshotOpType: 'changed', inDestination: true, since: null, neverAdded: false, failing: null, cut: false },
-  { syncId: '3307', inModel: true, snapshotStatus: BIDI, snapshotOpType: BIDI, inDestination: null, since: null, neverAdded: false, failing: null, cut: false },
+  {
+    syncId: '1043',
+    inModel: true,
+    snapshotStatus: 'failed',
+    snapshotOpType: 'added',
+    inDestination: false,
+    since: null,
+    neverAdded: false,
+    failing: {
+      since: events[4].startedAt,
+      attempts: 4,
+      outcome: 'add-failed',
+      templates: 1,
+      latestReason: events[7].failureReason,
+    },
+    cut: false,
+  },
+  {
+    syncId: '2210',
+    inModel: true,
+    snapshotStatus: 'failed',
+    snapshotOpType: 'changed',
+    inDestination: true,
+    since: null,
+    neverAdded: false,
+    failing: null,
+    cut: false,
+  },
+  {
+    syncId: '3307',
+    inModel: true,
+    snapshotStatus: BIDI,
+    snapshotOpType: BIDI,
+    inDestination: null,
+    since: null,
+    neverAdded: false,
+    failing: null,
+    cut: false,
+  },
 ];
 
 // ------------------------------------------------------------------ model
@@ -340,7 +535,13 @@ const ready = (data) => ({ phase: 'ready', data, elapsedMs: 1840, loadedAt: runS
 
 export const fixtures = {
   breakdown: {
-    state: { type: 'state', panel: 'breakdown', params: { syncId: '1043', syncRunId: null, source: 'changelog', days: 7 }, context, view: ready(breakdownData) },
+    state: {
+      type: 'state',
+      panel: 'breakdown',
+      params: { syncId: '1043', syncRunId: null, source: 'changelog', days: 7 },
+      context,
+      view: ready(breakdownData),
+    },
     chart,
     drill,
   },
@@ -350,7 +551,15 @@ export const fixtures = {
       panel: 'flapping',
       params: { syncId: '1043', days: 7, orderBy: 'flapping' },
       context,
-      view: ready({ runsInWindow: 28, rowsWithOperations: 4213, orderBy: 'flapping', rows: flappingRows, buckets: chartBuckets.slice(0, 14), unit: 'run', stuck }),
+      view: ready({
+        runsInWindow: 28,
+        rowsWithOperations: 4213,
+        orderBy: 'flapping',
+        rows: flappingRows,
+        buckets: chartBuckets.slice(0, 14),
+        unit: 'run',
+        stuck,
+      }),
     },
   },
   timeline: {
@@ -378,7 +587,19 @@ export const fixtures = {
     },
   },
   model: {
-    state: { type: 'state', panel: 'model', params: { syncId: '1043', days: 7 }, context, view: ready({ points, currentMembership: membership }) },
-    outlier: { type: 'state', panel: 'model', params: { syncId: '1043', days: 7 }, context, view: ready({ points: outlierPoints, currentMembership: outlierMembership }) },
+    state: {
+      type: 'state',
+      panel: 'model',
+      params: { syncId: '1043', days: 7 },
+      context,
+      view: ready({ points, currentMembership: membership }),
+    },
+    outlier: {
+      type: 'state',
+      panel: 'model',
+      params: { syncId: '1043', days: 7 },
+      context,
+      view: ready({ points: outlierPoints, currentMembership: outlierMembership }),
+    },
   },
 };

@@ -146,7 +146,10 @@ THEMES.hc = {
   },
 };
 
-const themeCss = (theme) => `:root {\n${Object.entries(THEMES[theme].vars).map(([k, v]) => `  ${k}: ${v};`).join('\n')}\n}`;
+const themeCss = (theme) =>
+  `:root {\n${Object.entries(THEMES[theme].vars)
+    .map(([k, v]) => `  ${k}: ${v};`)
+    .join('\n')}\n}`;
 
 /** The same shell and CSP as renderWebviewHtml, with the theme VS Code would inject (as a nonce'd style). */
 function html(panel, theme, origin) {
@@ -216,7 +219,9 @@ function fakeVsCode() {
       setState: (s) => (window.__state = JSON.parse(JSON.stringify(s))),
     };
   };
-  document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+  document.addEventListener('securitypolicyviolation', (e) =>
+    window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -236,14 +241,19 @@ async function openPanel(context, origin, panel, theme) {
 }
 
 const postToPage = (page, message) => page.evaluate((m) => window.postMessage(m, '*'), message);
-const phaseIs = (page, phase) => page.waitForSelector(`[data-testid="phase"][data-phase="${phase}"]`, { timeout: 5_000 });
+const phaseIs = (page, phase) =>
+  page.waitForSelector(`[data-testid="phase"][data-phase="${phase}"]`, { timeout: 5_000 });
 const posted = (page) => page.evaluate(() => window.__posted);
 const text = (page, testid) => page.locator(`[data-testid="${testid}"]`).first().textContent();
 const en = (n) => new Intl.NumberFormat('en-US').format(n);
 
 async function checkSummary(page, expected) {
   for (const [name, value] of Object.entries(expected)) {
-    assert.equal((await text(page, `summary-${name}`))?.trim(), typeof value === 'number' ? en(value) : value, `summary-${name}`);
+    assert.equal(
+      (await text(page, `summary-${name}`))?.trim(),
+      typeof value === 'number' ? en(value) : value,
+      `summary-${name}`,
+    );
   }
 }
 
@@ -306,12 +316,15 @@ async function checkBidiIsolated(page, f, atLeast) {
           if (isolatedInString(text, at)) continue;
           const b = boundary(n);
           if (known.has(bare(b.textContent))) continue;
-          out.problems.push(`<${b.tagName.toLowerCase()} class="${b.className}"> holds the override with our text beside it: "${b.textContent.slice(0, 80)}"`);
+          out.problems.push(
+            `<${b.tagName.toLowerCase()} class="${b.className}"> holds the override with our text beside it: "${b.textContent.slice(0, 80)}"`,
+          );
         }
       }
       const strings = [];
       for (const e of document.querySelectorAll('*')) {
-        for (const a of ['title', 'aria-label']) if (e.getAttribute(a)?.includes(value)) strings.push([`${e.tagName.toLowerCase()}[${a}]`, e.getAttribute(a)]);
+        for (const a of ['title', 'aria-label'])
+          if (e.getAttribute(a)?.includes(value)) strings.push([`${e.tagName.toLowerCase()}[${a}]`, e.getAttribute(a)]);
       }
       if (document.title.includes(value)) strings.push(['title', document.title]);
       for (const [where, s] of strings) {
@@ -326,35 +339,53 @@ async function checkBidiIsolated(page, f, atLeast) {
     { value: BIDI, hostile: [...hostileStrings(f)] },
   );
   assert.deepEqual(result.problems, [], 'bidi overrides stay inside their values');
-  assert.ok(result.checked >= atLeast, `checked ${result.checked} places showing the override, expected at least ${atLeast}`);
+  assert.ok(
+    result.checked >= atLeast,
+    `checked ${result.checked} places showing the override, expected at least ${atLeast}`,
+  );
   return result.checked;
 }
 
 async function checkTable(page, testid, keys) {
-  const got = await page.locator(`[data-testid="${testid}"] tbody tr[data-key]`).evaluateAll((trs) => trs.map((t) => t.getAttribute('data-key')));
+  const got = await page
+    .locator(`[data-testid="${testid}"] tbody tr[data-key]`)
+    .evaluateAll((trs) => trs.map((t) => t.getAttribute('data-key')));
   assert.deepEqual([...got].sort(), [...keys].sort(), `${testid} keys`);
 }
 
 /** What charts.ts wrote on a chart's canvas: its scales' ranges and its series' colours and shapes. */
-const chartInfo = async (page, testid) => JSON.parse((await page.locator(`[data-testid="${testid}"]`).getAttribute('data-chart')) ?? 'null');
+const chartInfo = async (page, testid) =>
+  JSON.parse((await page.locator(`[data-testid="${testid}"]`).getAttribute('data-chart')) ?? 'null');
 
 /** Opens the table toggle under a chart and returns its cells, one array per row (header cell first). */
 async function chartTableCells(page, testid) {
   const toggle = page.locator(`[data-testid="${testid}-toggle"]`);
-  assert.equal(await page.locator(`[data-testid="${testid}-table"]`).isVisible(), false, `${testid} hidden until asked`);
+  assert.equal(
+    await page.locator(`[data-testid="${testid}-table"]`).isVisible(),
+    false,
+    `${testid} hidden until asked`,
+  );
   assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
   await toggle.click();
   assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
   assert.equal(await page.locator(`[data-testid="${testid}-table"]`).isVisible(), true, `${testid} shown`);
-  const rows = await page.locator(`[data-testid="${testid}-table"] tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.replace(/[\u2068\u2069]/g, '').trim())));
-  const head = await page.locator(`[data-testid="${testid}-table"] thead th`).evaluateAll((ths) => ths.map((th) => th.textContent.trim()));
+  const rows = await page
+    .locator(`[data-testid="${testid}-table"] tbody tr`)
+    .evaluateAll((trs) =>
+      trs.map((tr) => [...tr.children].map((c) => c.textContent.replace(/[\u2068\u2069]/g, '').trim())),
+    );
+  const head = await page
+    .locator(`[data-testid="${testid}-table"] thead th`)
+    .evaluateAll((ths) => ths.map((th) => th.textContent.trim()));
   return { head, rows };
 }
 
 /** WCAG contrast of two #rrggbb colours. */
 function contrastRatio(a, b) {
   const lum = (hex) => {
-    const [r, g, bl] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((x) => (x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4));
+    const [r, g, bl] = [1, 3, 5]
+      .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+      .map((x) => (x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4));
     return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
   };
   const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
@@ -372,10 +403,19 @@ async function checkPhases(page, panel, f) {
   await phaseIs(page, 'loading');
   assert.equal(await page.locator('[data-testid="cancel"]').isVisible(), true, 'Cancel visible while loading');
   await page.locator('[data-testid="cancel"]').click();
-  assert.ok((await posted(page)).some((m) => m.type === 'cancel'), 'Cancel posts cancel');
-  await postToPage(page, { ...f.state, view: { phase: 'error', message: `relation "sync_changelog" does not exist\n${XSS}` } });
+  assert.ok(
+    (await posted(page)).some((m) => m.type === 'cancel'),
+    'Cancel posts cancel',
+  );
+  await postToPage(page, {
+    ...f.state,
+    view: { phase: 'error', message: `relation "sync_changelog" does not exist\n${XSS}` },
+  });
   await phaseIs(page, 'error');
-  assert.equal(await page.locator('[data-testid="phase"] [role="alert"] pre').textContent(), `relation "sync_changelog" does not exist\n${XSS}`);
+  assert.equal(
+    await page.locator('[data-testid="phase"] [role="alert"] pre').textContent(),
+    `relation "sync_changelog" does not exist\n${XSS}`,
+  );
   assert.equal(await page.locator('[data-testid="cancel"]').isVisible(), false, 'Cancel hidden when not loading');
   await postToPage(page, { ...f.state, view: { phase: 'empty', reason: 'No failures in the last 7 days.' } });
   await phaseIs(page, 'empty');
@@ -383,7 +423,10 @@ async function checkPhases(page, panel, f) {
   await postToPage(page, { ...f.state, view: { phase: 'cancelled', message: 'Cancelled by you.' } });
   await phaseIs(page, 'cancelled');
   await page.locator('[data-testid="refresh"]').click();
-  assert.ok((await posted(page)).some((m) => m.type === 'refresh'), 'Refresh posts refresh');
+  assert.ok(
+    (await posted(page)).some((m) => m.type === 'refresh'),
+    'Refresh posts refresh',
+  );
   await checkNoXss(page);
 }
 
@@ -397,7 +440,9 @@ const checks = {
     await postToPage(page, { ...f.state, view: { phase: 'loading', message: 'Grouping failures…' } });
     await phaseIs(page, 'loading');
     const t0 = await text(page, 'elapsed');
-    await page.waitForFunction((t) => document.querySelector('[data-testid="elapsed"]')?.textContent !== t, t0, { timeout: 3_000 });
+    await page.waitForFunction((t) => document.querySelector('[data-testid="elapsed"]')?.textContent !== t, t0, {
+      timeout: 3_000,
+    });
     await postToPage(page, f.state);
     await phaseIs(page, 'ready');
     const d = f.state.view.data;
@@ -411,48 +456,115 @@ const checks = {
       unexpected: d.categories.find((c) => c.unexpected).rows,
       'new-templates': newOnes.length,
     });
-    await checkTable(page, 'categories-table', d.categories.map((c) => c.name));
-    await checkTable(page, 'templates-table', d.templates.map((t) => t.template));
+    await checkTable(
+      page,
+      'categories-table',
+      d.categories.map((c) => c.name),
+    );
+    await checkTable(
+      page,
+      'templates-table',
+      d.templates.map((t) => t.template),
+    );
     // Rows first (bold), failures beside them, in every template and category line.
-    const figure = (t) => `${en(t.rows)} ${t.rows === 1 ? 'row' : 'rows'} · ${en(t.failures)} ${t.failures === 1 ? 'failure' : 'failures'}`;
+    const figure = (t) =>
+      `${en(t.rows)} ${t.rows === 1 ? 'row' : 'rows'} · ${en(t.failures)} ${t.failures === 1 ? 'failure' : 'failures'}`;
     for (const t of d.templates) {
-      const row = page.locator('[data-testid="templates-table"] tbody tr').filter({ has: page.locator('summary', { hasText: t.template }) }).first();
+      const row = page
+        .locator('[data-testid="templates-table"] tbody tr')
+        .filter({ has: page.locator('summary', { hasText: t.template }) })
+        .first();
       assert.equal((await row.locator('.figure').textContent()).trim(), figure(t), t.template);
-      assert.equal((await row.locator('.figure strong').textContent()).trim(), `${en(t.rows)} ${t.rows === 1 ? 'row' : 'rows'}`);
+      assert.equal(
+        (await row.locator('.figure strong').textContent()).trim(),
+        `${en(t.rows)} ${t.rows === 1 ? 'row' : 'rows'}`,
+      );
       // The new badge: the word itself, on new templates only.
       assert.equal(await row.locator('[data-testid="new-badge"]').count(), t.isNew ? 1 : 0, `${t.template}: new badge`);
       if (t.isNew) assert.equal((await row.locator('[data-testid="new-badge"]').textContent()).trim(), 'new');
     }
     for (const c of d.categories) {
-      assert.equal((await page.locator(`[data-testid="categories-table"] tr[data-key="${c.name}"] .figure`).textContent()).trim(), figure(c), c.name);
+      assert.equal(
+        (await page.locator(`[data-testid="categories-table"] tr[data-key="${c.name}"] .figure`).textContent()).trim(),
+        figure(c),
+        c.name,
+      );
     }
     // Whole-log first seen, older than the window, is shown as is (not clipped).
     const oldest = d.templates.find((t) => t.template.startsWith('INVALID_EMAIL'));
-    const oldRow = page.locator('[data-testid="templates-table"] tbody tr').filter({ has: page.locator('summary', { hasText: 'INVALID_EMAIL' }) });
+    const oldRow = page
+      .locator('[data-testid="templates-table"] tbody tr')
+      .filter({ has: page.locator('summary', { hasText: 'INVALID_EMAIL' }) });
     const shownFirst = await oldRow.locator('td.nowrap').first().textContent();
-    assert.equal(shownFirst, await page.evaluate((iso) => new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)), oldest.firstSeen));
+    assert.equal(
+      shownFirst,
+      await page.evaluate(
+        (iso) =>
+          new Intl.DateTimeFormat('en-US', {
+            year: 'numeric',
+            month: 'short',
+            day: 'numeric',
+            hour: '2-digit',
+            minute: '2-digit',
+          }).format(new Date(iso)),
+        oldest.firstSeen,
+      ),
+    );
     // New only: the toggle says how many, filters to them, and back.
     assert.equal((await text(page, 'new-only')).trim(), `New only (${newOnes.length})`);
     await page.locator('[data-testid="new-only"]').click();
     assert.equal(await page.locator('[data-testid="new-only"]').getAttribute('aria-pressed'), 'true');
-    await checkTable(page, 'templates-table', newOnes.map((t) => t.template));
+    await checkTable(
+      page,
+      'templates-table',
+      newOnes.map((t) => t.template),
+    );
     await page.locator('[data-testid="new-only"]').click();
-    await checkTable(page, 'templates-table', d.templates.map((t) => t.template));
-    assert.ok((await text(page, 'definitions')).includes('first appearance in the whole log falls inside the window'), 'the help defines new templates');
+    await checkTable(
+      page,
+      'templates-table',
+      d.templates.map((t) => t.template),
+    );
+    assert.ok(
+      (await text(page, 'definitions')).includes('first appearance in the whole log falls inside the window'),
+      'the help defines new templates',
+    );
     // Before the history answers: "…" where first seen and the new count will be, the toggle waiting.
-    await postToPage(page, { ...f.state, view: { ...f.state.view, data: { ...d, history: null, templates: d.templates.map((t) => ({ ...t, firstSeen: null, lastSeen: null, isNew: null })) } } });
+    await postToPage(page, {
+      ...f.state,
+      view: {
+        ...f.state.view,
+        data: {
+          ...d,
+          history: null,
+          templates: d.templates.map((t) => ({ ...t, firstSeen: null, lastSeen: null, isNew: null })),
+        },
+      },
+    });
     assert.equal((await text(page, 'summary-new-templates')).trim(), '…');
     assert.equal(await page.locator('[data-testid="new-only"]').isDisabled(), true);
     assert.equal(await page.locator('[data-testid="new-badge"]').count(), 0);
     assert.match(await text(page, 'history-note'), /Reading first and last seen over the whole log/);
     // No window: nothing is new, and the panel says so.
-    await postToPage(page, { ...f.state, params: { ...f.state.params, days: null }, view: { ...f.state.view, data: { ...d, windowStart: null, templates: d.templates.map((t) => ({ ...t, isNew: false })) } } });
+    await postToPage(page, {
+      ...f.state,
+      params: { ...f.state.params, days: null },
+      view: {
+        ...f.state.view,
+        data: { ...d, windowStart: null, templates: d.templates.map((t) => ({ ...t, isNew: false })) },
+      },
+    });
     assert.match(await text(page, 'new-only'), /no window/);
     assert.equal(await page.locator('[data-testid="new-only"]').isDisabled(), true);
     // Upper bounds are marked, in words too.
     await postToPage(page, { ...f.state, view: { ...f.state.view, data: { ...d, rowsUpperBound: true } } });
     assert.match(await text(page, 'rows-upper-bound'), /at most/);
-    assert.equal((await page.locator('[data-testid="categories-table"] tr[data-key="rate limit"] .figure strong').getAttribute('aria-label')), `at most ${en(240)} rows`);
+    assert.equal(
+      await page
+        .locator('[data-testid="categories-table"] tr[data-key="rate limit"] .figure strong')
+        .getAttribute('aria-label'),
+      `at most ${en(240)} rows`,
+    );
     // The vendor link, with a workspace set: the sync's page.
     assert.equal(await page.locator('[data-testid="vendor-sync"]').count(), 0, 'no link without a workspace');
     await postToPage(page, { ...f.state, context: { ...f.state.context, vendorLinks: true } });
@@ -460,16 +572,29 @@ const checks = {
     assert.deepEqual((await posted(page)).at(-1), { type: 'openVendor', target: { kind: 'sync', syncId: '1043' } });
     await postToPage(page, f.state);
     await phaseIs(page, 'ready');
-    assert.equal(await page.locator('[data-testid="category-problems"] li').count(), d.problems.length, 'category problems');
+    assert.equal(
+      await page.locator('[data-testid="category-problems"] li').count(),
+      d.problems.length,
+      'category problems',
+    );
     assert.match(await text(page, 'unexpected-section'), /Unexpected: no category matches/);
     // Chart after the table.
     assert.equal(await page.locator('[data-testid="chart-section"]').getAttribute('data-phase'), 'loading');
     await postToPage(page, f.chart);
     await page.locator('[data-testid="breakdown-chart"]').waitFor();
     assert.equal(await page.locator('[data-testid="chart-section"]').getAttribute('data-phase'), 'ready');
-    assert.equal(await page.locator('[data-testid="chart-capped"]').count(), 0, 'no cap note when nothing was left out');
+    assert.equal(
+      await page.locator('[data-testid="chart-capped"]').count(),
+      0,
+      'no cap note when nothing was left out',
+    );
     // A category's colour comes from its name: the same when the chart holds other categories.
-    const colorsOf = async () => Object.fromEntries((await chartInfo(page, 'breakdown-chart')).datasets.filter((x) => x.type === 'bar').map((x) => [x.label.replace(/[\u2068\u2069]/g, ''), x.color]));
+    const colorsOf = async () =>
+      Object.fromEntries(
+        (await chartInfo(page, 'breakdown-chart')).datasets
+          .filter((x) => x.type === 'bar')
+          .map((x) => [x.label.replace(/[\u2068\u2069]/g, ''), x.color]),
+      );
     const catColors = await colorsOf();
     const red = THEMES[theme].vars['--vscode-charts-red'];
     assert.equal(catColors['Unexpected (no category matches)'], red, 'unexpected is the red');
@@ -477,40 +602,82 @@ const checks = {
     assert.equal(new Set(others.map(([, c]) => c)).size, others.length, 'categories differ');
     for (const [k, c] of others) {
       assert.notEqual(c, red, `${k} is not red`);
-      assert.ok(contrastRatio(c, THEMES[theme].vars['--vscode-editor-background']) >= 3, `${k} ${c} keeps 3:1 against the background`);
+      assert.ok(
+        contrastRatio(c, THEMES[theme].vars['--vscode-editor-background']) >= 3,
+        `${k} ${c} keeps 3:1 against the background`,
+      );
     }
-    const fewer = { ...f.chart, view: { ...f.chart.view, data: { ...f.chart.view.data, series: [...f.chart.view.data.series].reverse().filter((x) => x.category !== 'invalid data') } } };
+    const fewer = {
+      ...f.chart,
+      view: {
+        ...f.chart.view,
+        data: {
+          ...f.chart.view.data,
+          series: [...f.chart.view.data.series].reverse().filter((x) => x.category !== 'invalid data'),
+        },
+      },
+    };
     await postToPage(page, fewer);
     const again = await colorsOf();
-    for (const [k, c] of Object.entries(again)) assert.equal(c, catColors[k], `${k} keeps its colour with other series around it`);
+    for (const [k, c] of Object.entries(again))
+      assert.equal(c, catColors[k], `${k} keeps its colour with other series around it`);
     await postToPage(page, f.chart);
     await page.locator('[data-testid="breakdown-chart"]').waitFor();
     // The table toggle: the chart's numbers per run.
     const ct = await chartTableCells(page, 'breakdown-chart-data');
-    const cs = [...f.chart.view.data.series].sort((a, b) => Number(b.category === 'unexpected') - Number(a.category === 'unexpected'));
-    assert.deepEqual(ct.head, ['Run', ...cs.map((x) => (x.category === 'unexpected' ? 'Unexpected (no category matches)' : x.category)), 'Total', 'Failed runs']);
+    const cs = [...f.chart.view.data.series].sort(
+      (a, b) => Number(b.category === 'unexpected') - Number(a.category === 'unexpected'),
+    );
+    assert.deepEqual(ct.head, [
+      'Run',
+      ...cs.map((x) => (x.category === 'unexpected' ? 'Unexpected (no category matches)' : x.category)),
+      'Total',
+      'Failed runs',
+    ]);
     assert.deepEqual(
       ct.rows.map((r) => r.slice(1)),
-      f.chart.view.data.buckets.map((b, i) => [...cs.map((x) => en(x.counts[i])), en(cs.reduce((t, x) => t + x.counts[i], 0)), en(b.failedRuns)]),
+      f.chart.view.data.buckets.map((b, i) => [
+        ...cs.map((x) => en(x.counts[i])),
+        en(cs.reduce((t, x) => t + x.counts[i], 0)),
+        en(b.failedRuns),
+      ]),
     );
     await page.locator('[data-testid="breakdown-chart-data-toggle"]').click();
     // A chart that hit both read limits says so.
-    await postToPage(page, { ...f.chart, view: { ...f.chart.view, data: { ...f.chart.view.data, capped: { runs: 100000, pairs: 500000 } } } });
-    assert.match(await text(page, 'chart-capped'), /covers only the newest 100,000 runs, and leaves out the smallest \(run, failure text\) pairs past the largest 500,000/);
+    await postToPage(page, {
+      ...f.chart,
+      view: { ...f.chart.view, data: { ...f.chart.view.data, capped: { runs: 100000, pairs: 500000 } } },
+    });
+    assert.match(
+      await text(page, 'chart-capped'),
+      /covers only the newest 100,000 runs, and leaves out the smallest \(run, failure text\) pairs past the largest 500,000/,
+    );
     await postToPage(page, f.chart);
     await page.locator('[data-testid="breakdown-chart"]').waitFor();
     assert.equal(await page.locator('[data-testid="chart-capped"]').count(), 0);
     // Click a category: filter + drill.
     await page.locator('[data-testid="categories-table"] tr[data-key="rate limit"]').click();
-    await checkTable(page, 'templates-table', d.templates.filter((t) => t.category === 'rate limit').map((t) => t.template));
+    await checkTable(
+      page,
+      'templates-table',
+      d.templates.filter((t) => t.category === 'rate limit').map((t) => t.template),
+    );
     let last = (await posted(page)).at(-1);
     assert.deepEqual(last, { type: 'drill', selector: { category: 'rate limit' } });
     await page.locator('[data-testid="categories-table"] tr[data-key="rate limit"]').click();
-    await checkTable(page, 'templates-table', d.templates.map((t) => t.template));
+    await checkTable(
+      page,
+      'templates-table',
+      d.templates.map((t) => t.template),
+    );
     // Drill result with hostile text.
     await postToPage(page, f.drill);
     await page.locator('[data-testid="drill-table"]').waitFor();
-    await checkTable(page, 'drill-table', f.drill.view.data.rows.map((r) => `${r.syncId}\u0000${r.syncRunId ?? ''}\u0000${r.rowId}`));
+    await checkTable(
+      page,
+      'drill-table',
+      f.drill.view.data.rows.map((r) => `${r.syncId}\u0000${r.syncRunId ?? ''}\u0000${r.rowId}`),
+    );
     assert.match(await text(page, 'drill-texts'), /2 of 5 texts/);
     // The drill says rows (distinct row ids), not operations; and the category's figures in all.
     const drillRows = new Set(f.drill.view.data.rows.map((r) => `${r.syncId}|${r.rowId}`)).size;
@@ -519,7 +686,10 @@ const checks = {
       (await text(page, 'drill-summary')).trim(),
       `${f.drill.view.data.rows.length} failed operations of ${drillRows} rows (distinct row ids); in all ${figure(unexpectedCat)}.`,
     );
-    assert.ok((await page.locator('[data-testid="drill"]').textContent()).includes(XSS), 'the hostile text is shown as text');
+    assert.ok(
+      (await page.locator('[data-testid="drill"]').textContent()).includes(XSS),
+      'the hostile text is shown as text',
+    );
     await page.locator('[data-testid="drill-table"] button.link', { hasText: 'contact-0042' }).click();
     last = (await posted(page)).at(-1);
     assert.deepEqual(last, { type: 'openTimeline', syncId: '1043', rowId: 'contact-0042' });
@@ -530,7 +700,10 @@ const checks = {
     await page.selectOption('[data-testid="source-select"]', 'snapshot');
     last = (await posted(page)).at(-1);
     assert.deepEqual(last, { type: 'setParams', params: { ...f.state.params, source: 'snapshot' } });
-    assert.deepEqual(await page.evaluate(() => window.__state), { panel: 'breakdown', params: { ...f.state.params, source: 'snapshot' } });
+    assert.deepEqual(await page.evaluate(() => window.__state), {
+      panel: 'breakdown',
+      params: { ...f.state.params, source: 'snapshot' },
+    });
     await page.locator('[data-testid="edit-categories"]').click();
     assert.equal((await posted(page)).at(-1).type, 'openCategories');
     // A single run: the chip with the way back, the window disabled.
@@ -539,7 +712,10 @@ const checks = {
     assert.match(await text(page, 'run-chip'), /Run r-5012/);
     assert.equal(await page.locator('[data-testid="window-select"]').isDisabled(), true, 'window disabled for one run');
     await page.locator('[data-testid="run-chip"] button').click();
-    assert.deepEqual((await posted(page)).at(-1), { type: 'setParams', params: { ...f.state.params, syncRunId: null } });
+    assert.deepEqual((await posted(page)).at(-1), {
+      type: 'setParams',
+      params: { ...f.state.params, syncRunId: null },
+    });
     // Back to the full view for the screenshot, with the chart and the drill-down.
     await postToPage(page, f.state);
     await phaseIs(page, 'ready');
@@ -559,33 +735,59 @@ const checks = {
     await phaseIs(page, 'ready');
     const d = f.state.view.data;
     await checkSummary(page, { runs: d.runsInWindow, 'rows-with-operations': d.rowsWithOperations });
-    await checkTable(page, 'flapping-table', d.rows.map((r) => r.rowId));
-    assert.equal(await page.locator('[data-testid="flapping-table"] svg.sparkline').count(), d.rows.length, 'a sparkline per row');
+    await checkTable(
+      page,
+      'flapping-table',
+      d.rows.map((r) => r.rowId),
+    );
+    assert.equal(
+      await page.locator('[data-testid="flapping-table"] svg.sparkline').count(),
+      d.rows.length,
+      'a sparkline per row',
+    );
     assert.ok((await page.locator('[data-testid="flapping-table"] svg.sparkline rect').count()) > 0, 'sparkline bars');
     await page.locator('[data-testid="flapping-chart"]').waitFor();
     // The table toggle: the chart's numbers, the same top rows in the same order.
     const ft = await chartTableCells(page, 'flapping-chart-data');
     const top = d.rows.slice(0, 20);
     assert.deepEqual(ft.head, ['Row id', 'Changes', 'Entries', 'Exits', 'Retries', 'Operations']);
-    assert.deepEqual(ft.rows, top.map((r) => [r.rowId, ...[r.changes, r.entries, r.exits, r.retries, r.operations].map(en)]));
+    assert.deepEqual(
+      ft.rows,
+      top.map((r) => [r.rowId, ...[r.changes, r.entries, r.exits, r.retries, r.operations].map(en)]),
+    );
     await page.locator('[data-testid="flapping-chart-data-toggle"]').click();
     assert.ok((await text(page, 'flapping-table')).includes('0.96'), 'rate per run with 2 decimals');
     await page.locator('[data-testid="flapping-table"] button.link').first().click();
     assert.deepEqual((await posted(page)).at(-1), { type: 'openTimeline', syncId: '1043', rowId: d.rows[0].rowId });
     await page.selectOption('[data-testid="order-select"]', 'cycles');
-    assert.deepEqual((await posted(page)).at(-1), { type: 'setParams', params: { ...f.state.params, orderBy: 'cycles' } });
+    assert.deepEqual((await posted(page)).at(-1), {
+      type: 'setParams',
+      params: { ...f.state.params, orderBy: 'cycles' },
+    });
     assert.ok((await text(page, 'flapping-table')).includes(XSS), 'hostile row id shown as text');
     await checkNoXss(page);
     await checkBidiIsolated(page, f, 4);
     // Stuck and recovered rows: listed with their totals; a row id opens its timeline; pending until the follow-up answers.
-    await checkTable(page, 'stuck-table', d.stuck.stuck.map((r) => r.rowId));
-    await checkTable(page, 'recovered-table', d.stuck.recovered.map((r) => r.rowId));
+    await checkTable(
+      page,
+      'stuck-table',
+      d.stuck.stuck.map((r) => r.rowId),
+    );
+    await checkTable(
+      page,
+      'recovered-table',
+      d.stuck.recovered.map((r) => r.rowId),
+    );
     await checkSummary(page, { 'stuck-rows': d.stuck.stuckRows });
     assert.match(await text(page, 'stuck-count'), /^3 of 41 shown/);
     assert.ok((await text(page, 'stuck-table')).includes(XSS), 'a hostile template shown as text');
     assert.ok((await text(page, 'recovered-table')).includes('1 d 12 h'), 'time to recover');
     await page.locator('[data-testid="stuck-table"] button.link').first().click();
-    assert.deepEqual((await posted(page)).at(-1), { type: 'openTimeline', syncId: '1043', rowId: d.stuck.stuck[0].rowId });
+    assert.deepEqual((await posted(page)).at(-1), {
+      type: 'openTimeline',
+      syncId: '1043',
+      rowId: d.stuck.stuck[0].rowId,
+    });
     await postToPage(page, { ...f.state, view: { ...f.state.view, data: { ...d, stuck: null } } });
     await page.locator('[data-testid="stuck-loading"]').waitFor();
     await checkSummary(page, { 'stuck-rows': '…' });
@@ -606,39 +808,82 @@ const checks = {
     await page.locator('[data-testid="row-input"]').fill('contact-0042');
     await page.selectOption('[data-testid="sync-select"]', '1043');
     await page.locator('[data-testid="search"]').click();
-    assert.deepEqual((await posted(page)).at(-1), { type: 'setParams', params: { rowId: 'contact-0042', syncId: '1043' } });
+    assert.deepEqual((await posted(page)).at(-1), {
+      type: 'setParams',
+      params: { rowId: 'contact-0042', syncId: '1043' },
+    });
     await checkPhases(page, 'timeline', f);
     await postToPage(page, f.state);
     await phaseIs(page, 'ready');
     const d = f.state.view.data;
-    await checkSummary(page, { events: d.events.length, entries: d.entries.length, failures: d.events.filter((e) => e.status === 'failed').length });
+    await checkSummary(page, {
+      events: d.events.length,
+      entries: d.entries.length,
+      failures: d.events.filter((e) => e.status === 'failed').length,
+    });
     // Entries newest first, a folded one keyed by its first and last run; the toggle reads them oldest first.
     const entryKey = (e) => {
       const [first, last] = [d.events[e.events[0]], d.events[e.events.at(-1)]];
       return e.count === 1 ? `${first.syncId}:${first.syncRunId}` : `${e.syncId}:${first.syncRunId}..${last.syncRunId}`;
     };
-    const topKeys = () => page.locator('[data-testid="timeline-events"] > li').evaluateAll((lis) => lis.map((l) => l.getAttribute('data-key')));
+    const topKeys = () =>
+      page
+        .locator('[data-testid="timeline-events"] > li')
+        .evaluateAll((lis) => lis.map((l) => l.getAttribute('data-key')));
     assert.deepEqual(await topKeys(), d.entries.map(entryKey), 'entries newest first');
     assert.match(await text(page, 'entry-count'), /^failed 4 times, .+ to .+, same kind of error, 2 different texts$/);
-    assert.equal(await page.locator('[data-testid="timeline-events"] li.event').count(), d.events.length, 'every operation is drawn, folded ones inside their entry');
-    assert.match((await page.locator('[data-testid="summary-line"][data-key="1043"]').textContent()) ?? '', /Not in the destination · in the model \(the snapshot\) · failing since .+ \(4 attempts, same error\)/);
+    assert.equal(
+      await page.locator('[data-testid="timeline-events"] li.event').count(),
+      d.events.length,
+      'every operation is drawn, folded ones inside their entry',
+    );
+    assert.match(
+      (await page.locator('[data-testid="summary-line"][data-key="1043"]').textContent()) ?? '',
+      /Not in the destination · in the model \(the snapshot\) · failing since .+ \(4 attempts, same error\)/,
+    );
     assert.doesNotMatch(await text(page, 'timeline-events'), /\bentered\b/, 'no failed add reads as an entry');
     await page.locator('[data-testid="order-toggle"]').click();
     assert.deepEqual(await topKeys(), [...d.entries].reverse().map(entryKey), 'the toggle: oldest first');
     assert.equal(await text(page, 'order-note'), 'oldest first');
     await page.locator('[data-testid="order-toggle"]').click();
     assert.deepEqual(await topKeys(), d.entries.map(entryKey));
-    assert.equal(await page.locator('[data-testid="diff-table"]').count(), d.events.filter((e) => e.changes?.length).length);
-    assert.ok((await page.locator('[data-testid="timeline-events"]').textContent()).includes(XSS), 'hostile text shown as text');
+    assert.equal(
+      await page.locator('[data-testid="diff-table"]').count(),
+      d.events.filter((e) => e.changes?.length).length,
+    );
+    assert.ok(
+      (await page.locator('[data-testid="timeline-events"]').textContent()).includes(XSS),
+      'hostile text shown as text',
+    );
     await checkNoXss(page);
     await checkBidiIsolated(page, f, 10);
     // A cut history: the note, and a summary that says its streak may reach further back.
-    await postToPage(page, { ...f.state, view: { ...f.state.view, data: { ...d, truncated: true, summaries: d.summaries.map((s, i) => (i === 0 ? { ...s, cut: true } : s)) } } });
+    await postToPage(page, {
+      ...f.state,
+      view: {
+        ...f.state.view,
+        data: { ...d, truncated: true, summaries: d.summaries.map((s, i) => (i === 0 ? { ...s, cut: true } : s)) },
+      },
+    });
     await page.locator('[data-testid="events-truncated"]').waitFor();
     assert.match(await text(page, 'events-truncated'), /History cut: showing the latest 8 operations, back to /);
-    assert.match((await page.locator('[data-testid="summary-line"][data-key="1043"]').textContent()) ?? '', /failing since at least /);
+    assert.match(
+      (await page.locator('[data-testid="summary-line"][data-key="1043"]').textContent()) ?? '',
+      /failing since at least /,
+    );
     // Without fields: the note.
-    await postToPage(page, { ...f.state, view: { ...f.state.view, data: { ...d, hasFields: false, fieldsNote: 'Redshift has no fields column: no field diff.', events: d.events.map((e) => ({ ...e, changes: null, fields: null })) } } });
+    await postToPage(page, {
+      ...f.state,
+      view: {
+        ...f.state.view,
+        data: {
+          ...d,
+          hasFields: false,
+          fieldsNote: 'Redshift has no fields column: no field diff.',
+          events: d.events.map((e) => ({ ...e, changes: null, fields: null })),
+        },
+      },
+    });
     await page.locator('[data-testid="fields-note"]').waitFor();
     assert.match(await text(page, 'fields-note'), /Redshift has no fields column/);
     await postToPage(page, f.state);
@@ -651,10 +896,22 @@ const checks = {
     await phaseIs(page, 'ready');
     const d = f.state.view.data;
     const sum = (k) => d.points.reduce((s, p) => s + p[k], 0);
-    await checkSummary(page, { membership: d.currentMembership, runs: d.points.length, adds: sum('added'), removes: sum('removed'), failures: sum('failed') });
+    await checkSummary(page, {
+      membership: d.currentMembership,
+      runs: d.points.length,
+      adds: sum('added'),
+      removes: sum('removed'),
+      failures: sum('failed'),
+    });
     await page.locator('[data-testid="model-chart"]').waitFor();
-    const keys = await page.locator('[data-testid="runs-table"] tbody tr[data-key]').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-key')));
-    assert.deepEqual(keys, [...d.points].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).map((p) => p.syncRunId), 'runs newest first');
+    const keys = await page
+      .locator('[data-testid="runs-table"] tbody tr[data-key]')
+      .evaluateAll((trs) => trs.map((t) => t.getAttribute('data-key')));
+    assert.deepEqual(
+      keys,
+      [...d.points].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).map((p) => p.syncRunId),
+      'runs newest first',
+    );
     await page.selectOption('[data-testid="window-select"]', '30');
     assert.deepEqual((await posted(page)).at(-1), { type: 'setParams', params: { ...f.state.params, days: 30 } });
     // Hover the chart: a tooltip with exact numbers (drawn on the canvas; check no errors).
@@ -668,7 +925,10 @@ const checks = {
     const oldestFirst = [...d.points].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
     const membershipChart = await chartInfo(page, 'membership-chart');
     assert.equal(membershipChart.scales.y.min, 0, 'membership axis starts at zero');
-    assert.deepEqual(membershipChart.datasets.map((x) => x.label), ['Rows in model']);
+    assert.deepEqual(
+      membershipChart.datasets.map((x) => x.label),
+      ['Rows in model'],
+    );
     const ops = await chartInfo(page, 'model-chart');
     assert.equal(ops.scales.y.min, 0, 'operations axis starts at zero');
     assert.ok(!ops.datasets.some((x) => x.label === 'Rows in model'), 'membership not on the operations chart');
@@ -678,19 +938,55 @@ const checks = {
     assert.ok(marks.every(Boolean), 'the three failure series are drawn');
     assert.equal(new Set(marks.map((m) => m.color)).size, 3, `distinct colours: ${marks.map((m) => m.color)}`);
     assert.equal(new Set(marks.map((m) => m.pointStyle)).size, 3, `distinct shapes: ${marks.map((m) => m.pointStyle)}`);
-    assert.deepEqual(series['Failed run'].data.map((v, i) => (v === null ? null : oldestFirst[i].syncRunId)).filter(Boolean), oldestFirst.filter((p) => p.status === 'failed').map((p) => p.syncRunId));
-    assert.deepEqual(series['Run with aborted operations'].data.map((v, i) => (v === null ? null : oldestFirst[i].syncRunId)).filter(Boolean), oldestFirst.filter((p) => p.aborted > 0).map((p) => p.syncRunId));
+    assert.deepEqual(
+      series['Failed run'].data.map((v, i) => (v === null ? null : oldestFirst[i].syncRunId)).filter(Boolean),
+      oldestFirst.filter((p) => p.status === 'failed').map((p) => p.syncRunId),
+    );
+    assert.deepEqual(
+      series['Run with aborted operations'].data
+        .map((v, i) => (v === null ? null : oldestFirst[i].syncRunId))
+        .filter(Boolean),
+      oldestFirst.filter((p) => p.aborted > 0).map((p) => p.syncRunId),
+    );
     // The table toggle shows the chart's numbers, oldest first.
     const opsTable = await chartTableCells(page, 'model-chart-data');
-    assert.deepEqual(opsTable.head, ['Run', 'Added', 'Changed', 'Removed', 'Failed operations', 'Aborted operations', 'Status']);
-    assert.deepEqual(opsTable.rows.map((r) => r.slice(1)), oldestFirst.map((p) => [en(p.added), en(p.changed), en(p.removed), en(p.failed), en(p.aborted), p.status]));
-    assert.ok(opsTable.rows.every((r, i) => r[0].endsWith(oldestFirst[i].syncRunId)), 'rows name their run');
-    assert.deepEqual(series.Added.data, oldestFirst.map((p) => p.added), 'the chart draws the same numbers');
+    assert.deepEqual(opsTable.head, [
+      'Run',
+      'Added',
+      'Changed',
+      'Removed',
+      'Failed operations',
+      'Aborted operations',
+      'Status',
+    ]);
+    assert.deepEqual(
+      opsTable.rows.map((r) => r.slice(1)),
+      oldestFirst.map((p) => [en(p.added), en(p.changed), en(p.removed), en(p.failed), en(p.aborted), p.status]),
+    );
+    assert.ok(
+      opsTable.rows.every((r, i) => r[0].endsWith(oldestFirst[i].syncRunId)),
+      'rows name their run',
+    );
+    assert.deepEqual(
+      series.Added.data,
+      oldestFirst.map((p) => p.added),
+      'the chart draws the same numbers',
+    );
     const membershipTable = await chartTableCells(page, 'membership-chart-data');
-    assert.deepEqual(membershipTable.rows.map((r) => r[1]), oldestFirst.map((p) => en(p.membership)));
-    assert.deepEqual(membershipChart.datasets[0].data, oldestFirst.map((p) => p.membership));
+    assert.deepEqual(
+      membershipTable.rows.map((r) => r[1]),
+      oldestFirst.map((p) => en(p.membership)),
+    );
+    assert.deepEqual(
+      membershipChart.datasets[0].data,
+      oldestFirst.map((p) => p.membership),
+    );
     assert.equal(await page.locator('[data-testid="clip-note"]').count(), 0, 'no outlier here: the axis is whole');
-    assert.equal(ops.scales.y.max >= Math.max(...oldestFirst.map((p) => p.added + p.changed + p.removed)), true, 'nothing cut');
+    assert.equal(
+      ops.scales.y.max >= Math.max(...oldestFirst.map((p) => p.added + p.changed + p.removed)),
+      true,
+      'nothing cut',
+    );
 
     // An outlier first load (50,000 adds, then runs of 20-80): the axis is cut above the typical
     // runs, so their bars are tall, and the cut run is labelled with its real number.
@@ -700,20 +996,40 @@ const checks = {
     const oTotals = o.map((p) => p.added + p.changed + p.removed);
     const cut = await chartInfo(page, 'model-chart');
     assert.ok(cut.scales.y.max < 1_000, `axis max ${cut.scales.y.max}, not set by the 50,000 outlier`);
-    for (const v of oTotals.slice(1)) assert.ok(v / cut.scales.y.max >= 0.3, `a typical run of ${v} is at least 30% of the axis (max ${cut.scales.y.max})`);
-    assert.match(await text(page, 'clip-note'), /The axis stops at 100 .* 1 run above it is drawn cut off .*\(50,000 operations\)/);
+    for (const v of oTotals.slice(1))
+      assert.ok(
+        v / cut.scales.y.max >= 0.3,
+        `a typical run of ${v} is at least 30% of the axis (max ${cut.scales.y.max})`,
+      );
+    assert.match(
+      await text(page, 'clip-note'),
+      /The axis stops at 100 .* 1 run above it is drawn cut off .*\(50,000 operations\)/,
+    );
     assert.equal((await chartInfo(page, 'membership-chart')).scales.y.min, 0);
     // The tables stayed open across the redraw and show the outlier's real numbers.
-    assert.equal(await page.locator('[data-testid="model-chart-data-table"]').isVisible(), true, 'the table stays open');
-    const oRows = await page.locator('[data-testid="model-chart-data-table"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.children[1].textContent));
-    assert.deepEqual(oRows, o.map((p) => en(p.added)));
+    assert.equal(
+      await page.locator('[data-testid="model-chart-data-table"]').isVisible(),
+      true,
+      'the table stays open',
+    );
+    const oRows = await page
+      .locator('[data-testid="model-chart-data-table"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.children[1].textContent));
+    assert.deepEqual(
+      oRows,
+      o.map((p) => en(p.added)),
+    );
     await page.locator('[data-testid="model-chart-data-toggle"]').click();
     await page.locator('[data-testid="membership-chart-data-toggle"]').click();
     await shot(page, 'model-outlier', theme);
     if (theme === 'dark') {
       await switchTheme(page, 'hc');
       const hc = Object.fromEntries((await chartInfo(page, 'model-chart')).datasets.map((x) => [x.label, x]));
-      assert.equal(new Set(['Failed operations', 'Failed run', 'Run with aborted operations'].map((l) => hc[l].color)).size, 3, 'distinct in high contrast');
+      assert.equal(
+        new Set(['Failed operations', 'Failed run', 'Run with aborted operations'].map((l) => hc[l].color)).size,
+        3,
+        'distinct in high contrast',
+      );
       await shot(page, 'model-outlier', 'hc');
     }
     await switchTheme(page, theme === 'dark' ? 'light' : 'dark');
