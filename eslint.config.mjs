@@ -20,6 +20,8 @@ export default tseslint.config(
       ],
       // Failure texts are third-party data: the code strips and shows control characters on purpose.
       'no-control-regex': 'off',
+      // A closure may read a variable that is assigned once, later (userPatternRunner's results).
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   {
@@ -29,9 +31,16 @@ export default tseslint.config(
       // node:test's test() and describe() return promises the runner itself awaits.
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', name: ['test', 'it', 'describe', 'suite'], package: 'node:test' }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', name: ['test', 'it', 'describe', 'suite'], package: 'node:test' },
+          ],
+        },
       ],
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-import-type-side-effects': 'error',
@@ -39,7 +48,31 @@ export default tseslint.config(
   },
   {
     // Functions passed to Playwright's page.evaluate run in the browser.
-    files: ['webview/**/*.ts', 'test/ui/**/*.mjs'],
+    files: ['webview/**/*.ts', 'test/ui/**/*.mjs', 'test/harness/**/*.mjs'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // Tests and protocol fakes read wire JSON (JSON-RPC, the drivers' HTTP bodies) ad hoc.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // The CLI and the language server run outside VS Code (esbuild leaves `vscode` external),
+    // and the pure layers are tested under plain Node: none of them may import it.
+    files: [
+      'src/sql/**',
+      'src/analysis/**',
+      'src/loaders/**',
+      'src/demo/**',
+      'src/cli/**',
+      'src/server/**',
+      'src/cli.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'This layer runs outside VS Code: pass what it needs in.' }] },
+      ],
+    },
   },
 );

@@ -138,6 +138,21 @@ const stages = [
     },
   },
   {
+    name: 'lint',
+    title: 'lint and format (eslint, prettier --check)',
+    run: async () => {
+      // Two checks: the type-aware lint (eslint.config.mjs) and the layout (.prettierrc.json).
+      const a = await singleCheck('eslint .', node, [bin('eslint'), '.'], { timeoutMs: 5 * MIN });
+      const b = await singleCheck('prettier --check .', node, [bin('prettier'), '--check', '--log-level', 'warn', '.']);
+      return {
+        passed: a.passed + b.passed,
+        failed: a.failed + b.failed,
+        skipped: 0,
+        note: [a.note, b.note].filter(Boolean).join('; ') || undefined,
+      };
+    },
+  },
+  {
     name: 'unit',
     title: 'unit tests (node:test)',
     run: () => nodeTests('test/unit'),

@@ -3,6 +3,7 @@ import { DEFAULT_SCHEMA } from '../shared/connection';
 import { DEFAULT_STUCK_MIN_FAILURES } from '../sql/stuckRowsQueries';
 import { UsageError, type OutputFormat } from './usage';
 import { parseWindow } from './window';
+import { splitArgv, type OptionSpec } from './argv';
 
 export type AnalysisName = 'health' | 'errors' | 'flapping' | 'stuck' | 'timeline' | 'run' | 'check';
 export const ANALYSIS_NAMES: readonly AnalysisName[] = [
@@ -165,40 +166,9 @@ export function parseRate(text: string, usage: string): number {
   return rate;
 }
 
-/** Splits argv by the command's options (all take a value except --demo); positionals are ids. */
-function split(
-  argv: readonly string[],
-  allowed: readonly string[],
-  usage: string,
-): { options: Map<string, string>; positionals: string[] } {
-  const options = new Map<string, string>();
-  const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('--')) {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!allowed.includes(name)) throw new UsageError(`Unknown option ${name}.`, usage);
-    if (options.has(name)) throw new UsageError(`${name} is given twice.`, usage);
-    if (name === '--demo') {
-      if (eq > 0) throw new UsageError('--demo takes no value.', usage);
-      options.set(name, '');
-    } else if (eq > 0) options.set(name, arg.slice(eq + 1));
-    else {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value.`, usage);
-      options.set(name, value);
-      i++;
-    }
-  }
-  return { options, positionals };
+/** The command's options as a spec: every one takes a value except --demo. */
+function optionSpec(names: readonly string[]): Record<string, OptionSpec> {
+  return Object.fromEntries(names.map((n) => [n, { value: n !== '--demo' }]));
 }
 
 export function parseAnalysis(
@@ -207,7 +177,7 @@ export function parseAnalysis(
 ): AnalysisCommand | { kind: 'help'; text: string } {
   const usage = USAGES[name];
   if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help', text: usage };
-  const { options, positionals } = split(argv, OPTIONS[name], usage);
+  const { options, positionals } = splitArgv(argv, optionSpec(OPTIONS[name]), usage);
   const url = options.get('--url');
   const demo = options.has('--demo');
   if (url !== undefined && demo) throw new UsageError('Give either --url or --demo, not both.', usage);

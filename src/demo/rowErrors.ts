@@ -237,7 +237,7 @@ export const ROW_ERRORS: Record<DestinationSlug, readonly RowErrorTemplate[]> = 
       key: 'bz_attribute_type',
       kind: 'data',
       ops: UPSERTS,
-      text: (c) =>
+      text: () =>
         `{"message":"success","errors":[{"type":"'predicted_ltv_90d' has an invalid type: expected a number, got the string 'NaN'","input_array":"attributes","index":0}]}`,
     },
     {

@@ -22,12 +22,12 @@ export class SyncLogsLanguageClient implements vscode.Disposable {
     private readonly connections: ConnectionManager,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    if (vscode.workspace.textDocuments.some((d) => d.languageId === 'sql')) this.start();
+    if (vscode.workspace.textDocuments.some((d) => d.languageId === 'sql')) void this.start();
     else {
       const onOpen = vscode.workspace.onDidOpenTextDocument((d) => {
         if (d.languageId !== 'sql') return;
         onOpen.dispose();
-        this.start();
+        void this.start();
       });
       this.disposables.push(onOpen);
     }

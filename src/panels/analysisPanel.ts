@@ -235,6 +235,8 @@ export class AnalysisPanel<K extends PanelKind> implements vscode.Disposable {
 
   private newSession(generation: number, record: QueryRecord): LoadSession<K> {
     const isCurrent = () => generation === this.generation;
+    // The session's getters read the panel's state live; a getter's own `this` is the session.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const panel = this;
     return {
       get params() {

@@ -5,6 +5,7 @@ import { scriptedPrompter } from '../support/scriptedPrompter';
 import type { Prompter } from '../../src/connections/prompter';
 import type { AnalysisPanel } from '../../src/panels/analysisPanel';
 import type { DataOf, PanelKind } from '../../src/shared/analysisProtocol';
+import type { CategoryChart } from '../../src/shared/analysisData';
 import { inlineSql } from '../../src/sql/inlineSql';
 
 // The four analysis panels through their real commands on the embedded demo connection. Every
@@ -130,7 +131,7 @@ describe('Analysis panels on the demo connection', function () {
       return c && c.view.phase !== 'loading' ? c : undefined;
     });
     assert.strictEqual(chart.view.phase, 'ready', `chart: ${JSON.stringify(chart.view).slice(0, 300)}`);
-    const chartData = (chart.view as { data: import('../../src/shared/analysisData').CategoryChart }).data;
+    const chartData = (chart.view as { data: CategoryChart }).data;
     assert.ok(chartData.series.length > 0);
     for (const s of chartData.series)
       assert.strictEqual(s.counts.length, chartData.buckets.length, `series ${s.category} aligns with the buckets`);
@@ -187,7 +188,7 @@ describe('Analysis panels on the demo connection', function () {
       return c && c.view.phase !== 'loading' ? c : undefined;
     });
     assert.strictEqual(chart.view.phase, 'ready', `chart: ${JSON.stringify(chart.view).slice(0, 300)}`);
-    const chartData = (chart.view as { data: import('../../src/shared/analysisData').CategoryChart }).data;
+    const chartData = (chart.view as { data: CategoryChart }).data;
     assert.strictEqual(
       chartData.buckets.reduce((a, b) => a + b.runs, 0),
       runs,

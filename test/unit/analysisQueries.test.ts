@@ -136,7 +136,7 @@ test('limits: bound on Postgres, literals elsewhere; +1 where the caller detects
   for (const d of [redshiftDialect, snowflakeDialect, bigqueryDialect, databricksDialect]) {
     assert.match(
       failureTextsQuery(locFor(d), {}, 1000, 50).text,
-      /\n  limit 1001\n\) texts_part\n[^]*\n  limit 51\n\) pairs_part$/,
+      /\n {2}limit 1001\n\) texts_part\n[^]*\n {2}limit 51\n\) pairs_part$/,
       d.name,
     );
     assert.match(failureTextHistoryQuery(locFor(d), {}, 1000).text, /\nlimit 1001$/, d.name);
@@ -366,7 +366,7 @@ test('flapping: counts with sum(case ... else 0), cycles as a CASE, one aggregat
     }
     // One window (lag, for retries) over the changelog, none over the grouped rows (rowsWithOperationsQuery counts them).
     assert.equal(q.flappingOps.text.match(/ over \(/g)?.length, 1, d.name);
-    assert.match(q.rowsWithOperations.text, /^select count\(\*\) as row_count\nfrom \(\n  select c\.row_id\n/, d.name);
+    assert.match(q.rowsWithOperations.text, /^select count\(\*\) as row_count\nfrom \(\n {2}select c\.row_id\n/, d.name);
     assert.match(q.flappingOps.text, /\norder by operations desc, row_id\n/, d.name);
     assert.match(q.flappingDefault.text, /\norder by flapping desc, operations desc, row_id\n/, d.name);
     assert.match(q.flappingChanges.text, /\norder by changes desc, operations desc, row_id\n/, d.name);

@@ -4,7 +4,7 @@ import { postgresLiteral, redshiftLiteral, backslashLiteral } from '../../src/sq
 import { commentLine, commentText } from '../../src/sql/sqlComment';
 import { runChangelogSql } from '../../src/sql/runQueryText';
 import { excludeFailedRowsSql } from '../../src/sql/excludeFailedRows';
-import { DIALECT_KINDS, dialectFor, postgresDialect, redshiftDialect } from '../../src/sql/dialects';
+import { DIALECT_KINDS, dialectFor } from '../../src/sql/dialects';
 import { splitStatements } from '../../src/sql/statementAtCursor';
 
 // Editor SQL (Open Run Query, Exclude Previously Failed Rows) is run later in a session whose
