@@ -52,6 +52,11 @@ let lastDrill: DrillMessage | undefined;
 let chartSlot: HTMLElement | undefined;
 let drillSlot: HTMLElement | undefined;
 let current: StateMessage<'breakdown'> | undefined;
+/**
+ * The reader's filter choices, kept while the parameters stay: a load's follow-ups (first and
+ * last seen over the whole log) redraw the panel, and must not undo a click made meanwhile.
+ */
+let choices: { category?: string; newOnly: boolean } = { newOnly: false };
 
 const categoryLabel = (name: string) => (name === UNEXPECTED ? 'Unexpected (no category matches)' : name);
 
@@ -128,6 +133,7 @@ const shell = startPanel({
     if (paramsChanged) {
       lastChart = undefined;
       lastDrill = undefined;
+      choices = { newOnly: false };
     }
     if (m.view.phase !== 'ready') {
       // A new query: the old chart and drill-down belong to the old parameters.
@@ -305,8 +311,9 @@ function renderBreakdown(
   }
 
   // Categories table: click filters the templates and drills down. "New only" narrows them further.
-  let filter: string | undefined;
-  let newOnly = false;
+  let filter = data.categories.some((c) => c.name === choices.category) ? choices.category : undefined;
+  const newOnlyPossible = !noWindow && data.history !== null && newTemplates.length > 0;
+  let newOnly = choices.newOnly && newOnlyPossible;
   const templatesHeading = el('h2', { text: 'Templates' });
   const filterNote = el('span', { className: 'count-note' });
   const newToggle = el('button', {
@@ -319,13 +326,13 @@ function renderBreakdown(
         : `New only (${fmtNumber(newTemplates.length)})`,
     attrs: {
       type: 'button',
-      'aria-pressed': 'false',
+      'aria-pressed': String(newOnly),
       title: noWindow
         ? 'All runs: there is no window, so no template is new'
         : 'Show only templates first seen (in the whole log) inside the window',
     },
   });
-  if (noWindow || data.history === null || newTemplates.length === 0) newToggle.setAttribute('disabled', '');
+  if (!newOnlyPossible) newToggle.setAttribute('disabled', '');
   newToggle.addEventListener('click', () => {
     newOnly = !newOnly;
     newToggle.setAttribute('aria-pressed', String(newOnly));
@@ -406,6 +413,7 @@ function renderBreakdown(
     applyFilter();
   });
   const applyFilter = () => {
+    choices = { category: filter, newOnly };
     categories.select(filter);
     const shown = data.templates.filter((t) => (!filter || t.category === filter) && (!newOnly || t.isNew === true));
     templates.setRows(shown);

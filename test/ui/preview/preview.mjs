@@ -545,6 +545,19 @@ const checks = {
     assert.equal(await page.locator('[data-testid="new-only"]').isDisabled(), true);
     assert.equal(await page.locator('[data-testid="new-badge"]').count(), 0);
     assert.match(await text(page, 'history-note'), /Reading first and last seen over the whole log/);
+    // A category clicked while the history is read stays chosen when the history's redraw comes.
+    await page.locator('[data-testid="categories-table"] tr[data-key="rate limit"]').click();
+    await postToPage(page, f.state);
+    await checkTable(
+      page,
+      'templates-table',
+      d.templates.filter((t) => t.category === 'rate limit').map((t) => t.template),
+    );
+    assert.equal(
+      await page.locator('[data-testid="categories-table"] tr[data-key="rate limit"]').getAttribute('aria-selected'),
+      'true',
+      'the follow-up redraw keeps the chosen category',
+    );
     // No window: nothing is new, and the panel says so.
     await postToPage(page, {
       ...f.state,
