@@ -2,7 +2,7 @@
 // and (with --tests) the integration suite that runs inside VS Code.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, rmSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { sourceHash } from './scripts/lib/sourceHash.mjs';
 
 const args = new Set(process.argv.slice(2));
@@ -19,25 +19,66 @@ const panels = readdirSync('webview', { withFileTypes: true })
 const external = ['vscode', '@electric-sql/pglite', 'pg-native'];
 
 /**
- * Warehouse adapters with their drivers, one bundle each (dist/adapters/<kind>.js), loaded by the
- * registry on first use: activation never parses a driver, and the .vsix needs no node_modules.
- * Optional native parts stay out (the drivers fall back to plain JavaScript without them).
+ * Each warehouse kind's spec (src/warehouse/<kind>/spec.ts, gathered in src/warehouse/kinds.ts),
+ * read by bundling the specs alone: their `open` imports the adapter lazily, and those imports are
+ * left out here, so no driver is parsed to learn which adapters exist.
  */
-const adapters = { snowflake: 'snowflakeWarehouse', bigquery: 'bigqueryWarehouse', databricks: 'databricksWarehouse' };
+async function readKindSpecs() {
+  const leaveAdaptersOut = {
+    name: 'leave-adapters-out',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (a) =>
+        a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined,
+      );
+    },
+  };
+  const out = await esbuild.build({
+    entryPoints: ['src/warehouse/kinds.ts'],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    plugins: [leaveAdaptersOut],
+  });
+  const code = Buffer.from(out.outputFiles[0].contents).toString('base64');
+  return (await import(`data:text/javascript;base64,${code}`)).KIND_SPECS;
+}
+
+/**
+ * Warehouse adapters with their drivers, one bundle each (dist/adapters/<kind>.js), for every kind
+ * whose spec asks for one: loaded on first use, so activation never parses a driver, and the .vsix
+ * needs no node_modules. Optional native parts stay out (the drivers fall back to plain JavaScript without them).
+ */
+const adapters = Object.fromEntries(
+  Object.values(await readKindSpecs())
+    .filter((spec) => typeof spec.bundle === 'object')
+    .map((spec) => [spec.kind, spec.bundle.entry]),
+);
 const adapterExternal = ['lz4', '@databricks/databricks-sql-kernel-*'];
 
-/** Points the registry's `import('./<kind>Warehouse')` at the separate adapter bundle instead of inlining it. */
-const separateAdapters = {
+/**
+ * Points a spec's `import('./<kind>Warehouse')` at the separate adapter bundle instead of inlining
+ * it, as a path from the bundle being built (in `outdir`) to dist/adapters/<kind>.js.
+ */
+const separateAdapters = (outdir) => ({
   name: 'separate-adapters',
   setup(build) {
-    const names = Object.entries(adapters).map(([kind, file]) => [`./${file}`, kind]);
-    build.onResolve({ filter: /^\.\/(snowflake|bigquery|databricks)Warehouse$/ }, (a) => {
-      if (!a.importer.endsWith(join('warehouse', 'registry.ts'))) return undefined;
-      const kind = Object.fromEntries(names)[a.path];
-      return { path: `./adapters/${kind}.js`, external: true };
+    const kindOfEntry = new Map(
+      Object.entries(adapters).map(([kind, entry]) => [resolve('src/warehouse', entry), kind]),
+    );
+    build.onResolve({ filter: /^\./ }, (a) => {
+      if (a.kind !== 'dynamic-import') return undefined;
+      const kind = kindOfEntry.get(resolve(a.resolveDir, a.path));
+      if (!kind) return undefined;
+      const path = relative(outdir, join('dist', 'adapters', `${kind}.js`))
+        .split(sep)
+        .join('/');
+      return { path: path.startsWith('.') ? path : `./${path}`, external: true };
     });
   },
-};
+});
 
 const node = {
   bundle: true,
@@ -57,16 +98,18 @@ const builds = [
     ...node,
     entryPoints: {
       extension: 'src/extension.ts',
-      demoWorker: 'src/warehouse/demoWorker.ts',
+      demoWorker: 'src/warehouse/demo/demoWorker.ts',
       textClassifierWorker: 'src/loaders/textClassifierWorker.ts',
     },
     outdir: 'dist',
-    plugins: [separateAdapters],
+    plugins: [separateAdapters('dist')],
     supported: { 'dynamic-import': false },
   },
   {
     ...node,
-    entryPoints: Object.fromEntries(Object.entries(adapters).map(([kind, file]) => [kind, `src/warehouse/${file}.ts`])),
+    entryPoints: Object.fromEntries(
+      Object.entries(adapters).map(([kind, entry]) => [kind, `src/warehouse/${entry}.ts`]),
+    ),
     outdir: 'dist/adapters',
     external: [...external, ...adapterExternal],
     logLevel: 'warning',
@@ -99,6 +142,7 @@ if (withTests) {
     entryPoints: { index: 'test/integration/index.ts' },
     outdir: 'out/test/integration',
     external: [...external, 'mocha'],
+    plugins: [separateAdapters('out/test/integration')],
   });
 }
 

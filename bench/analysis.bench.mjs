@@ -20,7 +20,7 @@ import { demoDatabase, startBenchPostgres } from './lib/benchPostgres.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MEASURED = {
-  openPostgresWarehouse: 'warehouse/postgresWarehouse',
+  openPostgresWarehouse: 'warehouse/postgres/postgresWarehouse',
   'loadBreakdown, loadBreakdownDetails, loadBreakdownHistory': 'loaders/breakdownLoader',
   'loadFlapping, loadFlappingActivity': 'loaders/flappingLoader',
   loadStuckRows: 'loaders/stuckRowsLoader',

@@ -20,7 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'out', 'bench', 'queryPath.cjs');
 await esbuild.build({
   stdin: {
-    contents: `export { openPostgresWarehouse } from './src/warehouse/postgresWarehouse';`,
+    contents: `export { openPostgresWarehouse } from './src/warehouse/postgres/postgresWarehouse';`,
     resolveDir: root,
     loader: 'ts',
   },

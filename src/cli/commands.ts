@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import type { LoadProgress, SqlSink } from '../demo/loaderContract';
 import type { Warehouse } from '../warehouse/warehouse';
 import { QueryCancelledError } from '../warehouse/warehouse';
-import { redactSecret } from '../warehouse/pgErrors';
+import { redactSecret } from '../warehouse/postgres/pgErrors';
 import { SYNC_LOG_TABLES } from '../sql/syncLogTables';
 import { parseArgs, UsageError, type CliCommand } from './args';
 import { formatLoadProgressLine, formatLoadSummary, writeBatches, writeResult } from './format';
 import { OutputClosedError, streamWriter } from './stdoutWriter';
 import { messageSafe } from './terminalText';
+import type { HealthLoaders } from './analysisIo';
 import { writeBehind } from './writeBehindSink';
 
 /** What the CLI touches outside itself, so commands can be driven from tests. */
@@ -32,7 +33,7 @@ export interface CliIo {
   /** The built classifier worker; default: textClassifierWorker.js next to the running CLI. */
   classifierWorkerPath?: string;
   /** The health and Run Explained loaders, once built (src/loaders/healthLoader.ts, runExplainedLoader.ts). */
-  healthLoaders?: import('./analysisIo').HealthLoaders;
+  healthLoaders?: HealthLoaders;
 }
 
 export const EXIT_OK = 0;
@@ -190,10 +191,10 @@ async function analysis(command: Extract<CliCommand, { kind: 'analysis' }>, io: 
 
 async function openSource(source: { url: string } | { demo: true }, io: CliIo): Promise<Warehouse> {
   if ('url' in source) {
-    const { openPostgresWarehouse } = await import('../warehouse/postgresWarehouse');
+    const { openPostgresWarehouse } = await import('../warehouse/postgres/postgresWarehouse');
     return openPostgresWarehouse({ connectionString: source.url }, { poolSize: 1 });
   }
-  const { openDemoWarehouse } = await import('../warehouse/demoWarehouse');
+  const { openDemoWarehouse } = await import('../warehouse/demo/demoWarehouse');
   const progress = progressPrinter(io, 'Building the demo sync log (first use only)');
   try {
     return await openDemoWarehouse(demoCacheDir(io.env), progress.report, (line) =>
@@ -205,7 +206,7 @@ async function openSource(source: { url: string } | { demo: true }, io: CliIo): 
 }
 
 async function demoLoad(command: Extract<CliCommand, { kind: 'demoLoad' }>, io: CliIo): Promise<number> {
-  const { connectPostgresSink } = await import('../warehouse/postgresWarehouse');
+  const { connectPostgresSink } = await import('../warehouse/postgres/postgresWarehouse');
   const { loadSyncLog } = await import('../demo/loader');
   const sink = await connectPostgresSink({ connectionString: command.url });
   const stopListening = io.onInterrupt(() => {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../shared/ids';
-import { offersDemoRebuild } from '../warehouse/demoDataErrors';
+import { offersDemoRebuild } from '../warehouse/demo/demoDataErrors';
 
 const REBUILD = 'Rebuild Demo Data';
 

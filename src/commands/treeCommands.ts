@@ -87,7 +87,7 @@ export function registerTreeCommands(container: Container, tree: SyncTreeProvide
       );
       if (answer !== 'Rebuild') return;
       await connections.closeAll();
-      const { deleteDemoData } = await import('../warehouse/demoStorage');
+      const { deleteDemoData } = await import('../warehouse/demo/demoStorage');
       await deleteDemoData(container.context.globalStorageUri.fsPath);
       tree.refresh();
     }),

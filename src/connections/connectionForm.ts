@@ -5,17 +5,8 @@ import {
   type ConnectionSettings,
   type SecretName,
 } from '../shared/connection';
-import { validateBigQueryProject, validateIdent } from '../sql/ident';
-import {
-  AUTH_LABELS,
-  AUTH_METHODS,
-  FIELDS,
-  KIND_LABELS,
-  secretsFor,
-  USER_KINDS,
-  type FieldSpec,
-  type UserKind,
-} from '../warehouse/connectionKinds';
+import { AUTH_LABELS, secretsFor, USER_KINDS, type FieldSpec, type UserKind } from '../warehouse/connectionKinds';
+import { specOf } from '../warehouse/kinds';
 import type { Prompter } from './prompter';
 
 export interface ConnectionForm {
@@ -46,34 +37,23 @@ const SSL_MODES: { value: 'disable' | 'require' | 'verify-full'; label: string; 
 ];
 
 /** What is wrong with a field's value, or undefined when it is fine. Pure. */
-export function validateField(kind: UserKind, field: FieldSpec, value: string): string | undefined {
+export function validateField(field: FieldSpec, value: string): string | undefined {
   const v = value.trim();
   if (!v) return field.optional ? undefined : `${field.prompt} is required.`;
-  try {
-    switch (field.key) {
-      case 'port':
-        return /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535
-          ? undefined
-          : 'Enter a port number from 1 to 65535.';
-      case 'schema':
-        validateIdent(v, kind === 'bigquery' ? 'dataset' : 'schema');
-        return undefined;
-      case 'database':
-      case 'project':
-        if (kind === 'bigquery') validateBigQueryProject(v);
-        else validateIdent(v, kind === 'databricks' ? 'catalog' : 'database');
-        return undefined;
-      case 'httpPath':
-        return v.startsWith('/')
-          ? undefined
-          : 'The HTTP path starts with "/", e.g. /sql/1.0/warehouses/abc123 (see the warehouse\'s Connection details).';
-      case 'host':
-        return /^[^\s/:]+$/.test(v) ? undefined : 'Enter only the host name, without https:// or a path.';
-      default:
-        return undefined;
-    }
-  } catch (err) {
-    return (err as Error).message;
+  switch (field.key) {
+    case 'port':
+      return /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535
+        ? undefined
+        : 'Enter a port number from 1 to 65535.';
+    case 'httpPath':
+      return v.startsWith('/')
+        ? undefined
+        : 'The HTTP path starts with "/", e.g. /sql/1.0/warehouses/abc123 (see the warehouse\'s Connection details).';
+    case 'host':
+      return /^[^\s/:]+$/.test(v) ? undefined : 'Enter only the host name, without https:// or a path.';
+    default:
+      // The kind's own rules (a schema, database, catalog or project name), from its spec.
+      return field.validate?.(v);
   }
 }
 
@@ -88,14 +68,15 @@ export async function collectConnection(prompter: Prompter, ctx: FormContext): P
     (await prompter.pick<UserKind>({
       title: 'Add Sync Logs Connection',
       placeholder: 'Where does Hightouch write your sync logs?',
-      items: USER_KINDS.map((k) => ({ label: KIND_LABELS[k], description: k, value: k })),
+      items: USER_KINDS.map((k) => ({ label: specOf(k).label, description: k, value: k })),
     }));
   if (!kind) return undefined;
-  const fields = FIELDS[kind];
-  const methods = AUTH_METHODS[kind];
+  const spec = specOf(kind);
+  const fields = spec.fields;
+  const methods = spec.authMethods;
   const totalSteps = 1 + fields.length + (methods.length > 1 ? 1 : 0) + 1;
   let step = 1;
-  const title = `${initial ? 'Edit' : 'Add'} ${KIND_LABELS[kind]} Connection`;
+  const title = `${initial ? 'Edit' : 'Add'} ${spec.label} Connection`;
 
   const taken = new Set([DEMO_CONNECTION_NAME, ...ctx.takenNames]);
   const name = await prompter.input({
@@ -103,7 +84,7 @@ export async function collectConnection(prompter: Prompter, ctx: FormContext): P
     step: step++,
     totalSteps,
     prompt: 'A name for this connection (shown in the status bar and the Sync Logs view)',
-    value: initial?.name ?? KIND_LABELS[kind],
+    value: initial?.name ?? spec.label,
     validate: (v) =>
       !v.trim()
         ? 'Enter a name.'
@@ -140,7 +121,7 @@ export async function collectConnection(prompter: Prompter, ctx: FormContext): P
       prompt: field.prompt,
       value: previous !== undefined ? String(previous) : (field.default ?? ''),
       placeholder: field.placeholder,
-      validate: (v) => validateField(kind, field, v),
+      validate: (v) => validateField(field, v),
     });
     if (answer === undefined) return undefined;
     const v = answer.trim();

@@ -7,7 +7,7 @@
  * (pgErrors' redactSecret); URLs with a password part are masked once more here, because an error
  * can quote a connection string the user typed into the SQL.
  */
-import { redactUrls } from '../warehouse/pgErrors';
+import { redactUrls } from '../warehouse/postgres/pgErrors';
 
 export type HistoryStatus = 'ok' | 'error' | 'cancelled';
 

@@ -9,6 +9,7 @@ import {
 import { DEMO_CONNECTION_NAME, type ConnectionSettings, type DialectKind, type SecretName } from '../shared/connection';
 import { secretsFor, authOf } from './connectionKinds';
 import { openWarehouse } from './registry';
+import { specOf } from './kinds';
 import type { Warehouse } from './warehouse';
 import { discoverSyncLog, type DiscoveryTarget, type SyncLogInfo } from './discovery';
 import { listConnections, type ConnectionOrigin } from './connectionSources';
@@ -420,9 +421,7 @@ export class ConnectionManager implements vscode.Disposable {
  * catalog qualify every table. Postgres and Redshift connect to one database and need no prefix.
  */
 export function qualifyingDatabase(settings: ConnectionSettings): string | undefined {
-  return settings.kind === 'snowflake' || settings.kind === 'bigquery' || settings.kind === 'databricks'
-    ? settings.database || undefined
-    : undefined;
+  return specOf(settings.kind).qualifiesTables ? settings.database || undefined : undefined;
 }
 
 function hasNamed(value: unknown[] | undefined, name: string): boolean {

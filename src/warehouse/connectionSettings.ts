@@ -1,20 +1,6 @@
 import { DEMO_CONNECTION_NAME, type ConnectionSettings } from '../shared/connection';
 import { AUTH_METHODS, USER_KINDS, type UserKind } from './connectionKinds';
-
-/** Settings a kind cannot connect without, with what each is. */
-const REQUIRED: Record<UserKind, [keyof ConnectionSettings, string][]> = {
-  postgres: [],
-  redshift: [['host', 'the cluster endpoint']],
-  snowflake: [
-    ['account', 'the account identifier (e.g. myorg-myaccount)'],
-    ['user', 'the user name'],
-  ],
-  bigquery: [['database', 'the project holding the sync-log dataset']],
-  databricks: [
-    ['host', 'the server hostname'],
-    ['httpPath', 'the SQL warehouse HTTP path'],
-  ],
-};
+import { specOf } from './kinds';
 
 const SECRET_KEYS = [
   'password',
@@ -62,7 +48,7 @@ export function readConnectionSettings(
     if (c.auth !== undefined && !(AUTH_METHODS[kind] as readonly unknown[]).includes(c.auth)) {
       return problems.push(`${named}: auth must be one of ${AUTH_METHODS[kind].join(', ')} for ${kind}; skipped.`);
     }
-    const missing = REQUIRED[kind].filter(([key]) => typeof c[key] !== 'string' || !(c[key] as string).trim());
+    const missing = specOf(kind).required.filter(([key]) => typeof c[key] !== 'string' || !(c[key] as string).trim());
     if (missing.length) {
       return problems.push(
         `${named}: set ${missing.map(([key, what]) => `"${key}" (${what})`).join(' and ')}; skipped.`,

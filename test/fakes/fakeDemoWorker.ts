@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import type { FromDemoWorker } from '../../src/warehouse/demoWorkerProtocol';
-import { serveDemoWorker, type DemoWorkerPort } from '../../src/warehouse/demoWorkerServer';
+import type { FromDemoWorker } from '../../src/warehouse/demo/demoWorkerProtocol';
+import { serveDemoWorker, type DemoWorkerPort } from '../../src/warehouse/demo/demoWorkerServer';
 import type { Warehouse } from '../../src/warehouse/warehouse';
 
 const port = parentPort!;

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { startPostgres, type PostgresServer } from '../support/postgresServer';
-import { openPostgresWarehouse } from '../../src/warehouse/postgresWarehouse';
+import { openPostgresWarehouse } from '../../src/warehouse/postgres/postgresWarehouse';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 const run = promisify(execFile);

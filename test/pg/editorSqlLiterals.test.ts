@@ -2,7 +2,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startPostgres, type PostgresServer } from '../support/postgresServer';
-import { openPostgresWarehouse } from '../../src/warehouse/postgresWarehouse';
+import { openPostgresWarehouse } from '../../src/warehouse/postgres/postgresWarehouse';
 import type { Warehouse } from '../../src/warehouse/warehouse';
 import { createTablesSql } from '../../src/demo/schema';
 import { postgresDialect } from '../../src/sql/dialect';

@@ -1,11 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 import { startPostgres, type PostgresServer } from '../support/postgresServer';
-import { openPostgresWarehouse } from '../../src/warehouse/postgresWarehouse';
+import { openPostgresWarehouse } from '../../src/warehouse/postgres/postgresWarehouse';
 import { QueryCancelledError, type Warehouse } from '../../src/warehouse/warehouse';
-import { WarehouseError } from '../../src/warehouse/pgErrors';
-import { KNOWN_TYPE_OIDS, pgTypeName } from '../../src/warehouse/pgTypes';
+import { WarehouseError } from '../../src/warehouse/postgres/pgErrors';
+import { KNOWN_TYPE_OIDS, pgTypeName } from '../../src/warehouse/postgres/pgTypes';
 
 let server: PostgresServer;
 let wh: Warehouse;
@@ -242,9 +243,9 @@ test('a wrong password fails at open with a clear message and without the passwo
 
 test('a refused connection says what to check', async () => {
   const { port } = await new Promise<{ port: number }>((resolve) => {
-    const s = require('node:net').createServer();
+    const s = createNetServer();
     s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
+      const p = (s.address() as AddressInfo).port;
       s.close(() => resolve({ port: p }));
     });
   });

@@ -1,5 +1,5 @@
 import { startPostgres, type PostgresServer } from './postgresServer';
-import { connectPostgresSink, openPostgresWarehouse } from '../../src/warehouse/postgresWarehouse';
+import { connectPostgresSink, openPostgresWarehouse } from '../../src/warehouse/postgres/postgresWarehouse';
 import { loadSyncLog } from '../../src/demo/loader';
 import type { Warehouse } from '../../src/warehouse/warehouse';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createRng } from '../../src/demo/random';
-import type { DemoWorkerWarehouse } from '../../src/warehouse/demoWorkerClient';
+import type { DemoWorkerWarehouse } from '../../src/warehouse/demo/demoWorkerClient';
 import { QueryCancelledError } from '../../src/warehouse/warehouse';
 import type { QueryResult } from '../../src/shared/queryResult';
 

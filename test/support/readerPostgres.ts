@@ -1,5 +1,5 @@
 import { startPostgres, type PostgresServer } from './postgresServer';
-import { connectPostgresSink } from '../../src/warehouse/postgresWarehouse';
+import { connectPostgresSink } from '../../src/warehouse/postgres/postgresWarehouse';
 import { loadSyncLog } from '../../src/demo/loader';
 
 /**

@@ -5,7 +5,7 @@ import {
   scrubSecrets,
   toBigQueryError,
   withLineColumn,
-} from '../../src/warehouse/bigqueryErrors';
+} from '../../src/warehouse/bigquery/bigqueryErrors';
 import { QueryCancelledError } from '../../src/warehouse/warehouse';
 import { WarehouseError } from '../../src/warehouse/warehouseError';
 

@@ -7,7 +7,7 @@ import {
   timestampToIso,
   toQueryParameters,
   type BigQueryField,
-} from '../../src/warehouse/bigqueryTypes';
+} from '../../src/warehouse/bigquery/bigqueryTypes';
 
 const f = (type: string, extra: Partial<BigQueryField> = {}): BigQueryField => ({ name: 'c', type, ...extra });
 

@@ -108,26 +108,16 @@ describe('collectConnection', () => {
 
 describe('validateField', () => {
   it('says what is wrong with a value, and accepts good ones', () => {
-    assert.match(validateField('postgres', field('postgres', 'port'), '99999') ?? '', /1 to 65535/);
-    assert.equal(validateField('postgres', field('postgres', 'port'), '5432'), undefined);
+    assert.match(validateField(field('postgres', 'port'), '99999') ?? '', /1 to 65535/);
+    assert.equal(validateField(field('postgres', 'port'), '5432'), undefined);
     assert.match(
-      validateField('databricks', field('databricks', 'host'), 'https://dbc.cloud.databricks.com') ?? '',
+      validateField(field('databricks', 'host'), 'https://dbc.cloud.databricks.com') ?? '',
       /without https:\/\//,
     );
-    assert.match(
-      validateField('databricks', field('databricks', 'httpPath'), 'sql/1.0/warehouses/x') ?? '',
-      /starts with "\/"/,
-    );
-    assert.match(
-      validateField('bigquery', field('bigquery', 'database'), 'My_Project') ?? '',
-      /Invalid BigQuery project/,
-    );
-    assert.match(validateField('postgres', field('postgres', 'schema'), 'bad-name') ?? '', /Invalid schema/);
-    assert.equal(
-      validateField('snowflake', field('snowflake', 'warehouse'), ''),
-      undefined,
-      'optional fields may stay empty',
-    );
-    assert.match(validateField('snowflake', field('snowflake', 'account'), ' ') ?? '', /required/);
+    assert.match(validateField(field('databricks', 'httpPath'), 'sql/1.0/warehouses/x') ?? '', /starts with "\/"/);
+    assert.match(validateField(field('bigquery', 'database'), 'My_Project') ?? '', /Invalid BigQuery project/);
+    assert.match(validateField(field('postgres', 'schema'), 'bad-name') ?? '', /Invalid schema/);
+    assert.equal(validateField(field('snowflake', 'warehouse'), ''), undefined, 'optional fields may stay empty');
+    assert.match(validateField(field('snowflake', 'account'), ' ') ?? '', /required/);
   });
 });

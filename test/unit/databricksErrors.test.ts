@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toDatabricksError, type DatabricksErrorContext } from '../../src/warehouse/databricksErrors';
+import { toDatabricksError, type DatabricksErrorContext } from '../../src/warehouse/databricks/databricksErrors';
 import { QueryCancelledError } from '../../src/warehouse/warehouse';
 import { WarehouseError } from '../../src/warehouse/warehouseError';
 

@@ -5,7 +5,7 @@ import {
   databricksTypeName,
   normalizeDatabricksCell,
   timestampCell,
-} from '../../src/warehouse/databricksTypes';
+} from '../../src/warehouse/databricks/databricksTypes';
 
 const desc = (type: number, qualifiers?: Record<string, { i32Value: number }>) => ({
   columnName: 'c',

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTimeline, type TimelineRowInput } from '../../src/analysis/rowTimeline';
 import { diffFields, renderValue } from '../../src/analysis/fieldsDiff';
-import { normalizeCell } from '../../src/warehouse/pgTypes';
+import { normalizeCell } from '../../src/warehouse/postgres/pgTypes';
 import { deliver } from '../../src/shared/webviewDelivery';
-import { hasStatement, pgliteFailedSilently } from '../../src/warehouse/pgliteSilentFailure';
+import { hasStatement, pgliteFailedSilently } from '../../src/warehouse/demo/pgliteSilentFailure';
 import { deepJsonText, deepJsonValue } from '../support/deepJson';
 
 const ev = (syncRunId: string, startedAt: string, fields: unknown): TimelineRowInput => ({

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDemoDataDamage, offersDemoRebuild } from '../../src/warehouse/demoDataErrors';
-import { fromSerialized } from '../../src/warehouse/demoWorkerClient';
-import { serializeError } from '../../src/warehouse/demoWorkerProtocol';
-import { WarehouseError } from '../../src/warehouse/pgErrors';
+import { isDemoDataDamage, offersDemoRebuild } from '../../src/warehouse/demo/demoDataErrors';
+import { fromSerialized } from '../../src/warehouse/demo/demoWorkerClient';
+import { serializeError } from '../../src/warehouse/demo/demoWorkerProtocol';
+import { WarehouseError } from '../../src/warehouse/postgres/pgErrors';
 
 // A genuine WebAssembly trap error (the type declarations here have no WebAssembly global).
 const wasmTrap = (): Error =>

@@ -12,7 +12,7 @@ import {
   releaseLock,
   tryLock,
   type LockInfo,
-} from '../../src/warehouse/demoLock';
+} from '../../src/warehouse/demo/demoLock';
 
 const dir = mkdtempSync(join(tmpdir(), 'synclogs-lock-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

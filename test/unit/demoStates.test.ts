@@ -208,7 +208,7 @@ test('recovered streaks: High LTV rows that failed 3+ times in a row, then succe
   );
 });
 
-/** The scale of the demo the extension and `--demo` open (warehouse/demoWarehouse.ts). */
+/** The scale of the demo the extension and `--demo` open (warehouse/demo/demoWarehouse.ts). */
 const EMBEDDED_SCALE = 1;
 
 /**

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GENERATOR_VERSION } from '../../src/demo/loader';
 import type { LoadProgress } from '../../src/demo/loaderContract';
-import { nextSegment, openDemoWarehouse } from '../../src/warehouse/demoWarehouse';
-import { demoPaths } from '../../src/warehouse/demoStorage';
-import { processStartId, readLockInfo } from '../../src/warehouse/demoLock';
+import { nextSegment, openDemoWarehouse } from '../../src/warehouse/demo/demoWarehouse';
+import { demoPaths } from '../../src/warehouse/demo/demoStorage';
+import { processStartId, readLockInfo } from '../../src/warehouse/demo/demoLock';
 import { QueryCancelledError } from '../../src/warehouse/warehouse';
-import { WarehouseError } from '../../src/warehouse/pgErrors';
+import type { WarehouseError } from '../../src/warehouse/postgres/pgErrors';
 
 let storage: string;
 let paths: ReturnType<typeof demoPaths>;

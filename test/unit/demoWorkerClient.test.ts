@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDemoInWorker, type DemoWorkerWarehouse } from '../../src/warehouse/demoWorkerClient';
+import { openDemoInWorker, type DemoWorkerWarehouse } from '../../src/warehouse/demo/demoWorkerClient';
 import { QueryCancelledError } from '../../src/warehouse/warehouse';
 import type { LoadProgress } from '../../src/demo/loaderContract';
-import { offersDemoRebuild } from '../../src/warehouse/demoDataErrors';
-import { demoPaths } from '../../src/warehouse/demoStorage';
+import { offersDemoRebuild } from '../../src/warehouse/demo/demoDataErrors';
+import { demoPaths } from '../../src/warehouse/demo/demoStorage';
 import { runSchedule } from '../support/demoSchedule';
 
 // The extension opens the demo through this client: the real bundled worker (dist/demoWorker.js,

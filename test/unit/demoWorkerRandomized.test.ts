@@ -8,7 +8,7 @@ import {
   openDemoInWorker,
   type DemoWorkerOptions,
   type DemoWorkerWarehouse,
-} from '../../src/warehouse/demoWorkerClient';
+} from '../../src/warehouse/demo/demoWorkerClient';
 import { QueryCancelledError } from '../../src/warehouse/warehouse';
 import { runSchedule, type Outcome } from '../support/demoSchedule';
 
@@ -147,7 +147,7 @@ test('an open that never finishes is stopped by the watchdog; a failed open is n
     /did not finish opening: its worker gave no sign of progress for 300 ms/,
   );
   writeFileSync(join(dir, 'fake.json'), JSON.stringify({ failOpen: true }));
-  const c = new (await import('../../src/warehouse/demoWorkerClient')).DemoWorkerWarehouse(dir, { workerPath });
+  const c = new (await import('../../src/warehouse/demo/demoWorkerClient')).DemoWorkerWarehouse(dir, { workerPath });
   clients.push(c);
   await assert.rejects(within(c.query(fake({ tag: 1 })), 5000, 'a query on a failing open'), /fake open failure/);
   writeFileSync(join(dir, 'fake.json'), JSON.stringify({}));

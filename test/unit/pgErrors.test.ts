@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redactSecret, redactUrls, toWarehouseError, WarehouseError } from '../../src/warehouse/pgErrors';
+import { redactSecret, redactUrls, toWarehouseError, WarehouseError } from '../../src/warehouse/postgres/pgErrors';
 import { QueryCancelledError } from '../../src/warehouse/warehouse';
 
 const ctx = { host: 'db.example.com', port: 5433, database: 'analytics', user: 'alice', password: 'hunter2-secret' };

@@ -8,7 +8,7 @@ import {
   pgTypeName,
   timestampToIso,
   KNOWN_TYPE_OIDS,
-} from '../../src/warehouse/pgTypes';
+} from '../../src/warehouse/postgres/pgTypes';
 
 test('type names by OID, arrays with [], unknown types by number', () => {
   assert.equal(pgTypeName(20), 'int8');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toSnowflakeError } from '../../src/warehouse/snowflakeErrors';
+import { toSnowflakeError } from '../../src/warehouse/snowflake/snowflakeErrors';
 import { WarehouseError } from '../../src/warehouse/warehouseError';
 import { QueryCancelledError } from '../../src/warehouse/warehouse';
 

@@ -6,7 +6,7 @@ import {
   normalizeSnowflakeCell,
   snowflakeColumnName,
   snowflakeTypeName,
-} from '../../src/warehouse/snowflakeTypes';
+} from '../../src/warehouse/snowflake/snowflakeTypes';
 import { floatToJson, parseJsonOrText } from '../../src/warehouse/jsonCells';
 
 /** What snowflake-sdk hands over for DATE/TIMESTAMP columns: a Date with exact epoch getters. */

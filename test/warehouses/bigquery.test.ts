@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBigQueryWarehouse, type BigQueryConfig } from '../../src/warehouse/bigqueryWarehouse';
+import { openBigQueryWarehouse, type BigQueryConfig } from '../../src/warehouse/bigquery/bigqueryWarehouse';
 import { QueryCancelledError, type Warehouse } from '../../src/warehouse/warehouse';
 import { WarehouseError } from '../../src/warehouse/warehouseError';
 import {

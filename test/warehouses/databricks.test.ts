@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startDatabricksFake, type DatabricksFake } from '../fakes/databricksServer';
-import { openDatabricksWarehouse, type DatabricksConfig } from '../../src/warehouse/databricksWarehouse';
+import { openDatabricksWarehouse, type DatabricksConfig } from '../../src/warehouse/databricks/databricksWarehouse';
 import { QueryCancelledError, type Warehouse } from '../../src/warehouse/warehouse';
 import { WarehouseError } from '../../src/warehouse/warehouseError';
 

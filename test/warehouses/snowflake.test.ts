@@ -10,7 +10,7 @@ import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSnowflakeFake, type SnowflakeFake } from '../fakes/snowflakeServer';
-import { openSnowflakeWarehouse, type SnowflakeConfig } from '../../src/warehouse/snowflakeWarehouse';
+import { openSnowflakeWarehouse, type SnowflakeConfig } from '../../src/warehouse/snowflake/snowflakeWarehouse';
 import { QueryCancelledError, type Warehouse } from '../../src/warehouse/warehouse';
 import { WarehouseError } from '../../src/warehouse/warehouseError';
 

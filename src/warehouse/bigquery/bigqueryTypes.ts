@@ -5,7 +5,7 @@
  * TIMESTAMP into objects, NUMERIC into Big and drops microseconds; here every cell becomes the
  * same JSON-able value the Postgres adapter produces for the same data.
  */
-import { bytesToHex, floatToJson, int8ToJson, numericToJson, parseJsonOrText, parsedJsonCell } from './jsonCells';
+import { bytesToHex, floatToJson, int8ToJson, numericToJson, parseJsonOrText, parsedJsonCell } from '../jsonCells';
 
 /** A column of `schema.fields` in a getQueryResults / jobs.query response. */
 export interface BigQueryField {

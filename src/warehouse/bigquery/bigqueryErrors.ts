@@ -1,5 +1,5 @@
-import { QueryCancelledError } from './warehouse';
-import { WarehouseError } from './warehouseError';
+import { QueryCancelledError } from '../warehouse';
+import { WarehouseError } from '../warehouseError';
 
 /**
  * Turns what @google-cloud/bigquery and google-auth-library throw into messages that say what went

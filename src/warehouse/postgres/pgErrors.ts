@@ -1,5 +1,5 @@
-import { QueryCancelledError } from './warehouse';
-import { WarehouseError } from './warehouseError';
+import { QueryCancelledError } from '../warehouse';
+import { WarehouseError } from '../warehouseError';
 
 export { WarehouseError };
 

@@ -2,10 +2,11 @@ import https from 'node:https';
 import { DBSQLClient, DBSQLParameter, DBSQLParameterType } from '@databricks/sql';
 import type IDBSQLSession from '@databricks/sql/dist/contracts/IDBSQLSession';
 import type IOperation from '@databricks/sql/dist/contracts/IOperation';
-import type { QueryResult, ResultColumn } from '../shared/queryResult';
-import { databricksDialect } from '../sql/dialects/databricks';
-import { QueryCancelledError, type QueryOptions, type Warehouse } from './warehouse';
+import type { QueryResult, ResultColumn } from '../../shared/queryResult';
+import { databricksDialect } from '../../sql/dialects/databricks';
+import { QueryCancelledError, type QueryOptions, type Warehouse } from '../warehouse';
 import { databricksBind, databricksTypeName, normalizeDatabricksCell, type ThriftColumnDesc } from './databricksTypes';
+import { CancellableRun, type CancellableRunOptions } from '../cancellableRun';
 import { timeoutError, toDatabricksError, type DatabricksErrorContext } from './databricksErrors';
 
 export interface DatabricksConfig {
@@ -27,8 +28,6 @@ export interface DatabricksOpenOptions {
 
 /** Rows asked for per round trip (direct results and each FetchResults). */
 const FETCH_ROWS = 10_000;
-/** How long to wait for the server to acknowledge a cancel before giving up on it. */
-const CANCEL_GRACE_MS = 2000;
 
 // The driver logs to the console and a file by default; an extension host must stay quiet.
 const quietLogger = { log: (): void => undefined };
@@ -144,28 +143,47 @@ class DatabricksWarehouse implements Warehouse {
     if (signal?.aborted) throw new QueryCancelledError();
     const started = performance.now();
     const ctx = { ...this.ctx, sql };
-    const stop = new Stopper(signal, this.statementTimeoutMs, ctx);
+    let pending: Promise<IOperation> | undefined;
+    const run = new CancellableRun(this.runOptions(signal, ctx, () => pending));
     try {
-      const pending = this.session.executeStatement(sql, {
-        namedParameters: namedParameters(values),
-        queryTimeout: this.statementTimeoutMs ? Math.max(1, Math.ceil(this.statementTimeoutMs / 1000)) : undefined,
-        maxRows: FETCH_ROWS,
-        useCloudFetch: false,
-        useLZ4Compression: false,
-      });
-      pending.then(
-        (op) => stop.attach(op),
-        () => undefined,
-      );
-      const operation = await stop.race(pending);
-      const result = await stop.race(readAll(operation, maxRows));
+      pending = this.execute(sql, values);
+      const operation = await run.race(pending);
+      const result = await run.race(readAll(operation, maxRows));
       await operation.close().catch(() => undefined);
       return { ...result, elapsedMs: Math.round(performance.now() - started) };
     } catch (err) {
-      throw stop.reason ?? toDatabricksError(err, ctx);
+      throw run.reason ?? toDatabricksError(err, ctx);
     } finally {
-      stop.dispose();
+      run.dispose();
     }
+  }
+
+  private execute(sql: string, values: readonly unknown[]): Promise<IOperation> {
+    return this.session.executeStatement(sql, {
+      namedParameters: namedParameters(values),
+      queryTimeout: this.statementTimeoutMs ? Math.max(1, Math.ceil(this.statementTimeoutMs / 1000)) : undefined,
+      maxRows: FETCH_ROWS,
+      useCloudFetch: false,
+      useLZ4Compression: false,
+    });
+  }
+
+  /**
+   * A stop (AbortSignal, or the client-side timeout) sends CancelOperation once the statement has
+   * a handle (a stop during ExecuteStatement waits for it), and counts the server's answer as the
+   * acknowledgement.
+   */
+  private runOptions(
+    signal: AbortSignal | undefined,
+    ctx: DatabricksErrorContext,
+    pending: () => Promise<IOperation> | undefined,
+  ): CancellableRunOptions {
+    return {
+      signal,
+      timeoutMs: this.statementTimeoutMs,
+      timeoutError: () => timeoutError(ctx),
+      cancel: () => pending()?.then((op) => op.cancel()),
+    };
   }
 
   async close(): Promise<void> {
@@ -215,67 +233,4 @@ async function readAll(operation: IOperation, maxRows: number): Promise<Omit<Que
     }
   } while (await operation.hasMoreRows());
   return { columns, rows: kept, rowCount: count, truncated: count > kept.length };
-}
-
-/**
- * Stops a running statement for a cancel (AbortSignal) or the client-side timeout: the cancel
- * goes to the warehouse (CancelOperation), and the query rejects once the server acknowledged it
- * or after CANCEL_GRACE_MS, whichever is first.
- */
-class Stopper {
-  /** Set once the query was stopped: the error the query rejects with. */
-  reason: QueryCancelledError | undefined;
-  private operation: IOperation | undefined;
-  private cancelSent: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly stopped: Promise<never>;
-  private reject!: (reason: QueryCancelledError) => void;
-
-  constructor(
-    private readonly signal: AbortSignal | undefined,
-    timeoutMs: number | undefined,
-    ctx: DatabricksErrorContext,
-  ) {
-    this.stopped = new Promise<never>((_, reject) => (this.reject = reject));
-    this.stopped.catch(() => undefined);
-    signal?.addEventListener('abort', this.onAbort, { once: true });
-    if (timeoutMs) this.timer = setTimeout(() => this.stop(timeoutError(ctx)), timeoutMs);
-  }
-
-  private readonly onAbort = () => this.stop(new QueryCancelledError());
-
-  private stop(reason: QueryCancelledError): void {
-    if (this.reason) return;
-    this.reason = reason;
-    const grace = new Promise<void>((resolve) => setTimeout(resolve, CANCEL_GRACE_MS).unref());
-    // Without a handle yet (still in ExecuteStatement), attach() sends the cancel when it arrives.
-    const acknowledged = this.operation ? this.sendCancel(this.operation) : grace;
-    void Promise.race([acknowledged, grace]).then(() => this.reject(reason));
-  }
-
-  /** The statement has a handle: a stop cancels it, including a stop that came first. */
-  attach(operation: IOperation): void {
-    this.operation = operation;
-    if (this.reason) {
-      void this.sendCancel(operation).then(() => this.reject(this.reason as QueryCancelledError));
-    }
-  }
-
-  private sendCancel(operation: IOperation): Promise<void> {
-    this.cancelSent ??= operation.cancel().then(
-      () => undefined,
-      () => undefined,
-    );
-    return this.cancelSent;
-  }
-
-  /** Waits for work, unless the query is stopped first. */
-  race<T>(work: Promise<T>): Promise<T> {
-    return Promise.race([work, this.stopped]);
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.signal?.removeEventListener('abort', this.onAbort);
-  }
 }

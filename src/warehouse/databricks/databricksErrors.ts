@@ -1,6 +1,6 @@
-import { QueryCancelledError } from './warehouse';
-import { WarehouseError } from './warehouseError';
-import { redactSecret } from './pgErrors';
+import { QueryCancelledError } from '../warehouse';
+import { WarehouseError } from '../warehouseError';
+import { redactSecret } from '../postgres/pgErrors';
 
 /**
  * Turns what @databricks/sql throws (HTTP errors from its Thrift transport, Thrift status errors,

@@ -1,15 +1,15 @@
 import { Worker } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { LoadProgress } from '../demo/loaderContract';
-import type { QueryResult } from '../shared/queryResult';
-import { postgresDialect } from '../sql/dialect';
+import type { LoadProgress } from '../../demo/loaderContract';
+import type { QueryResult } from '../../shared/queryResult';
+import { postgresDialect } from '../../sql/dialect';
 import { DemoDataDamagedError, isDemoDataDamage, isEngineAbort } from './demoDataErrors';
 import { demoPaths } from './demoStorage';
 import { releaseLock } from './demoLock';
 import type { FromDemoWorker, SerializedError, ToDemoWorker } from './demoWorkerProtocol';
-import { WarehouseError } from './pgErrors';
-import { QueryCancelledError, type QueryOptions, type Warehouse } from './warehouse';
+import { WarehouseError } from '../postgres/pgErrors';
+import { QueryCancelledError, type QueryOptions, type Warehouse } from '../warehouse';
 
 export interface DemoWorkerOptions {
   /** The bundled worker script; dist/demoWorker.js next to the extension by default. */

@@ -1,11 +1,17 @@
 import { connect } from 'node:net';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import type { SqlSink } from '../demo/loaderContract';
-import type { QueryResult, ResultColumn } from '../shared/queryResult';
-import { postgresDialect, type Dialect } from '../sql/dialect';
-import { redshiftDialect } from '../sql/dialects/redshift';
-import { QueryCancelledError, type QueryOptions, type RowBatch, type StreamOptions, type Warehouse } from './warehouse';
+import type { SqlSink } from '../../demo/loaderContract';
+import type { QueryResult, ResultColumn } from '../../shared/queryResult';
+import { postgresDialect, type Dialect } from '../../sql/dialect';
+import { redshiftDialect } from '../../sql/dialects/redshift';
+import {
+  QueryCancelledError,
+  type QueryOptions,
+  type RowBatch,
+  type StreamOptions,
+  type Warehouse,
+} from '../warehouse';
 import {
   normalizeCell,
   normalizeCellKeepingJson,
@@ -14,6 +20,7 @@ import {
   REDSHIFT_SESSION_SETTINGS_SQL,
 } from './pgTypes';
 import { toWarehouseError, WarehouseError, type PgErrorContext } from './pgErrors';
+import { CANCEL_GRACE_MS, CancellableRun, runCancellable, type CancellableRunOptions } from '../cancellableRun';
 
 export interface PostgresOpenOptions {
   /** Server-side limit per statement; the server cancels longer statements. */
@@ -29,9 +36,6 @@ const TEXT_TYPES = { getTypeParser: () => (value: string) => value } as unknown 
 
 /** Rows per round trip of a streamed result: about a megabyte of changelog rows. */
 const DEFAULT_BATCH_ROWS = 5_000;
-
-/** How long to wait for the server to acknowledge a cancel before dropping the connection instead. */
-const CANCEL_GRACE_MS = 2000;
 
 /**
  * Opens a small pool on the pg driver. The first connection is made here, so a wrong password,
@@ -188,11 +192,14 @@ class PostgresWarehouse implements Warehouse {
     let discard = false;
     let done = false;
     let pending: Promise<unknown[][]> | undefined;
-    const onAbort = () => {
-      discard = true;
-      void sendCancelRequest(client);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // A cancelled connection is not reused: the CancelRequest may land after the statement ended.
+    const run = new CancellableRun({
+      signal,
+      cancel: () => {
+        discard = true;
+        void sendCancelRequest(client);
+      },
+    });
     try {
       let columns: ResultColumn[] | undefined;
       let oids: number[] = [];
@@ -201,12 +208,12 @@ class PostgresWarehouse implements Warehouse {
       for (;;) {
         let raw: unknown[][];
         try {
-          raw = await pending;
+          raw = await run.race(pending);
           pending = undefined;
         } catch (err) {
+          if (run.reason) throw run.reason;
           pending = undefined;
           done = true;
-          if (signal?.aborted) throw new QueryCancelledError();
           if (isMultiStatementError(err)) {
             throw new WarehouseError(
               'This text holds several statements; a streamed result (export, --all) takes one. Run them one at a time.',
@@ -242,9 +249,10 @@ class PostgresWarehouse implements Warehouse {
         yield { columns, rows: raw.map((row) => row.map((cell, i) => toCell(cell, oids[i]))) };
       }
     } finally {
-      signal?.removeEventListener('abort', onAbort);
-      // A read still in flight must land before the portal can be closed.
-      if (pending) await pending.catch(() => undefined);
+      run.dispose();
+      // A read still in flight must land before the portal can be closed (a cancelled connection
+      // is dropped instead: its read may never land if the server stopped answering).
+      if (pending && !discard) await pending.catch(() => undefined);
       // Stopped early (the consumer broke off): close the portal so the server stops producing rows.
       if (!done && !discard) await cursor.close().catch(() => (discard = true));
       if (!discard && inTransaction(client)) await client.query('rollback').catch(() => (discard = true));
@@ -269,22 +277,13 @@ class PostgresWarehouse implements Warehouse {
     const cursor = client.query(
       new Cursor<unknown[]>(sql, values.length ? [...values] : undefined, { rowMode: 'array', types: TEXT_TYPES }),
     );
-    let graceTimer: NodeJS.Timeout | undefined;
-    const cancelled = new Promise<never>((_resolve, reject) => {
-      const onAbort = () => {
-        void sendCancelRequest(client);
-        graceTimer = setTimeout(() => reject(new QueryCancelledError()), CANCEL_GRACE_MS);
-      };
-      if (signal?.aborted) onAbort();
-      else signal?.addEventListener('abort', onAbort, { once: true });
-    });
-    cancelled.catch(() => undefined);
+    const run = new CancellableRun(cancelOn(client, signal));
     try {
       let raw: unknown[][];
       try {
-        raw = await Promise.race([cursor.read(maxRows + 1), cancelled]);
+        raw = await run.race(cursor.read(maxRows + 1));
       } catch (err) {
-        if (values.length === 0 && isMultiStatementError(err))
+        if (values.length === 0 && !run.reason && isMultiStatementError(err))
           return await this.runWhole(client, sql, values, maxRows, signal);
         throw err;
       }
@@ -299,7 +298,7 @@ class PostgresWarehouse implements Warehouse {
       const rows = (more ? raw.slice(0, maxRows) : raw).map((row) =>
         row.map((cell, i) => normalizeCell(cell, oids[i])),
       );
-      await Promise.race([cursor.close(), cancelled]);
+      await run.race(cursor.close());
       if (columns.length === 0)
         return {
           columns,
@@ -312,7 +311,7 @@ class PostgresWarehouse implements Warehouse {
         ? { columns, rows, rowCount: raw.length, rowCountExact: false, truncated: true }
         : { columns, rows, rowCount: rows.length, truncated: false };
     } finally {
-      clearTimeout(graceTimer);
+      run.dispose();
     }
   }
 
@@ -327,72 +326,57 @@ class PostgresWarehouse implements Warehouse {
     maxRows: number,
     signal: AbortSignal | undefined,
   ): Promise<Omit<QueryResult, 'elapsedMs'>> {
-    return new Promise((resolve, reject) => {
-      const config: pg.QueryArrayConfig = {
-        text: sql,
-        values: values.length ? [...values] : undefined,
-        rowMode: 'array',
-        types: TEXT_TYPES,
-      };
-      const query = new pg.Query(config);
-      let current: unknown;
-      let kept: unknown[][] = [];
-      let count = 0;
-      let oids: number[] = [];
-      let settled = false;
-      let graceTimer: NodeJS.Timeout | undefined;
+    if (signal?.aborted) return Promise.reject(new QueryCancelledError());
+    return runCancellable(
+      cancelOn(client, signal),
+      () =>
+        new Promise((resolve, reject) => {
+          const config: pg.QueryArrayConfig = {
+            text: sql,
+            values: values.length ? [...values] : undefined,
+            rowMode: 'array',
+            types: TEXT_TYPES,
+          };
+          const query = new pg.Query(config);
+          let current: unknown;
+          let kept: unknown[][] = [];
+          let count = 0;
+          let oids: number[] = [];
 
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(graceTimer);
-        signal?.removeEventListener('abort', onAbort);
-        fn();
-      };
-      const onAbort = () => {
-        void sendCancelRequest(client);
-        // If the server does not answer the cancel in time, give up on the connection rather than wait.
-        graceTimer = setTimeout(() => finish(() => reject(new QueryCancelledError())), CANCEL_GRACE_MS);
-      };
-
-      query.on('row', (row: unknown[], result?: pg.ResultBuilder) => {
-        if (result !== current) {
-          // A new statement of a multi-statement text: only the last one's rows are returned.
-          current = result;
-          kept = [];
-          count = 0;
-          oids = (result?.fields ?? []).map((f) => f.dataTypeID);
-        }
-        count++;
-        if (kept.length < maxRows) kept.push(row.map((cell, i) => normalizeCell(cell, oids[i])));
-      });
-      query.on('error', (err: Error) => finish(() => reject(err)));
-      query.on('end', (results: pg.ResultBuilder | pg.ResultBuilder[]) => {
-        finish(() => {
-          const last = Array.isArray(results) ? results[results.length - 1] : results;
-          const columns: ResultColumn[] = (last?.fields ?? []).map((f) => ({
-            name: f.name,
-            type: pgTypeName(f.dataTypeID),
-          }));
-          if (signal?.aborted) return reject(new QueryCancelledError());
-          if (last !== current) {
-            // The last statement produced no rows: report its command tag and affected-row count.
-            const command = columns.length === 0 ? (last?.command ?? undefined) : undefined;
-            return resolve({
-              columns,
-              rows: [],
-              rowCount: columns.length ? 0 : (last?.rowCount ?? 0),
-              truncated: false,
-              command,
-            });
-          }
-          resolve({ columns, rows: kept, rowCount: count, truncated: count > kept.length });
-        });
-      });
-      if (signal?.aborted) return reject(new QueryCancelledError());
-      signal?.addEventListener('abort', onAbort, { once: true });
-      client.query(query);
-    });
+          query.on('row', (row: unknown[], result?: pg.ResultBuilder) => {
+            if (result !== current) {
+              // A new statement of a multi-statement text: only the last one's rows are returned.
+              current = result;
+              kept = [];
+              count = 0;
+              oids = (result?.fields ?? []).map((f) => f.dataTypeID);
+            }
+            count++;
+            if (kept.length < maxRows) kept.push(row.map((cell, i) => normalizeCell(cell, oids[i])));
+          });
+          query.on('error', (err: Error) => reject(err));
+          query.on('end', (results: pg.ResultBuilder | pg.ResultBuilder[]) => {
+            const last = Array.isArray(results) ? results[results.length - 1] : results;
+            const columns: ResultColumn[] = (last?.fields ?? []).map((f) => ({
+              name: f.name,
+              type: pgTypeName(f.dataTypeID),
+            }));
+            if (last !== current) {
+              // The last statement produced no rows: report its command tag and affected-row count.
+              const command = columns.length === 0 ? (last?.command ?? undefined) : undefined;
+              return resolve({
+                columns,
+                rows: [],
+                rowCount: columns.length ? 0 : (last?.rowCount ?? 0),
+                truncated: false,
+                command,
+              });
+            }
+            resolve({ columns, rows: kept, rowCount: count, truncated: count > kept.length });
+          });
+          client.query(query);
+        }),
+    );
   }
 
   async close(): Promise<void> {
@@ -410,6 +394,20 @@ function isMultiStatementError(err: unknown): boolean {
 function inTransaction(client: pg.PoolClient): boolean {
   const status = (client as unknown as { _txStatus?: string })._txStatus;
   return status === 'T' || status === 'E';
+}
+
+/**
+ * A stop sends the protocol's CancelRequest; the statement then ends with the server's own
+ * "canceling statement" error, or, if the server does not answer, the run gives up after the grace
+ * period (the caller drops the connection rather than reuse it).
+ */
+function cancelOn(client: pg.PoolClient, signal: AbortSignal | undefined): CancellableRunOptions {
+  return {
+    signal,
+    cancel: () => {
+      void sendCancelRequest(client);
+    },
+  };
 }
 
 /** What identifies a backend to the server's cancel mechanism (set by pg at connect; not in its typings). */

@@ -1,6 +1,6 @@
-import type { LoadProgress } from '../demo/loaderContract';
+import type { LoadProgress } from '../../demo/loaderContract';
 import { serializeError, type FromDemoWorker, type ToDemoWorker } from './demoWorkerProtocol';
-import type { Warehouse } from './warehouse';
+import type { Warehouse } from '../warehouse';
 
 /** The side of a worker thread's port this module uses (a MessagePort, or a test's stand-in). */
 export interface DemoWorkerPort {

@@ -1,6 +1,6 @@
-import { QueryCancelledError } from './warehouse';
-import { WarehouseError } from './warehouseError';
-import { redactSecret } from './pgErrors';
+import { QueryCancelledError } from '../warehouse';
+import { WarehouseError } from '../warehouseError';
+import { redactSecret } from '../postgres/pgErrors';
 
 /**
  * Turns what snowflake-sdk reports (server errors carry Snowflake's six-digit code and a SQLSTATE;

@@ -5,8 +5,8 @@
  */
 
 /** Built-in scalar types by OID (pg_type.oid -> pg_type.typname). */
-import { bytesToHex, floatToJson, int8ToJson, numericToJson, parseJsonOrText, parsedJsonCell } from './jsonCells';
-import { jsonText } from '../shared/jsonText';
+import { bytesToHex, floatToJson, int8ToJson, numericToJson, parseJsonOrText, parsedJsonCell } from '../jsonCells';
+import { jsonText } from '../../shared/jsonText';
 
 export { int8ToJson, numericToJson };
 

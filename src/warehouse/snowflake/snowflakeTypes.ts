@@ -15,7 +15,7 @@ import {
   numericToJson,
   parseJsonOrText,
   parsedJsonCell,
-} from './jsonCells';
+} from '../jsonCells';
 
 /** Column metadata as the driver reports it (`Column.getType()`, `getScale()`). */
 export interface SnowflakeColumnMeta {

@@ -1,4 +1,4 @@
-import { WarehouseError } from './warehouseError';
+import { WarehouseError } from '../warehouseError';
 
 /** The title of COMMANDS.rebuildDemo, which deletes the demo's data dir so the next open builds it again. */
 export const REBUILD_DEMO_TITLE = 'Sync Logs: Rebuild Demo Data';

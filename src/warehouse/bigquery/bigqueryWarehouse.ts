@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { BigQuery, type BigQueryOptions, type Job, type Query, type QueryResultsOptions } from '@google-cloud/bigquery';
 import { OAuth2Client } from 'google-auth-library';
-import type { QueryResult } from '../shared/queryResult';
-import { bigqueryDialect } from '../sql/dialects/bigquery';
-import { QueryCancelledError, type QueryOptions, type Warehouse } from './warehouse';
-import { WarehouseError } from './warehouseError';
+import type { QueryResult } from '../../shared/queryResult';
+import { bigqueryDialect } from '../../sql/dialects/bigquery';
+import { QueryCancelledError, type QueryOptions, type Warehouse } from '../warehouse';
+import { WarehouseError } from '../warehouseError';
+import { runCancellable, type CancellableRunOptions } from '../cancellableRun';
 import {
   bigQueryTypeName,
   normalizeRow,
@@ -36,8 +37,6 @@ export interface BigQueryOpenOptions {
   maximumBytesBilled?: number;
 }
 
-/** How long to wait for BigQuery to acknowledge a cancel before rejecting anyway. */
-const CANCEL_GRACE_MS = 2000;
 /** Rows asked per page; the API may send fewer (it caps a page at about 10 MB) and says so with a pageToken. */
 const PAGE_SIZE = 10_000;
 /** A poll that says the job is still running normally long-polls on the server; this only guards against one that does not. */
@@ -131,6 +130,11 @@ interface ResultsPage {
   numDmlAffectedRows?: string;
 }
 
+/** A job id chosen here, so a cancel can name the job even while jobs.insert is still in flight. */
+function newJobId(): string {
+  return `sync_logs_explorer_${randomUUID().replace(/-/g, '')}`;
+}
+
 class BigQueryWarehouse implements Warehouse {
   readonly kind = 'bigquery' as const;
   readonly dialect = bigqueryDialect;
@@ -212,52 +216,29 @@ class BigQueryWarehouse implements Warehouse {
     maxRows: number,
     signal: AbortSignal | undefined,
   ): Promise<RowsResult> {
-    const jobId = `sync_logs_explorer_${randomUUID().replace(/-/g, '')}`;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      let stopping: QueryCancelledError | undefined;
-      let graceTimer: NodeJS.Timeout | undefined;
-      let timeoutTimer: NodeJS.Timeout | undefined;
+    const jobId = newJobId();
+    let inserted: Promise<Job> | undefined;
+    return runCancellable(
+      this.runOptions(signal, () => inserted),
+      (run) => {
+        inserted = this.insert(jobId, sql, params);
+        return inserted
+          .then((job) => this.readResults(job, maxRows, () => run.reason !== undefined))
+          .catch((err: unknown) => {
+            throw toBigQueryError(err, this.ctx);
+          });
+      },
+    );
+  }
 
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(graceTimer);
-        clearTimeout(timeoutTimer);
-        signal?.removeEventListener('abort', onAbort);
-        fn();
-      };
-      const inserted = this.insert(jobId, sql, params);
-      const stop = (error: QueryCancelledError) => {
-        if (settled || stopping) return;
-        stopping = error;
-        graceTimer = setTimeout(() => finish(() => reject(error)), CANCEL_GRACE_MS);
-        void inserted
-          .then((job) => job.cancel())
-          .catch(() => undefined)
-          .finally(() => finish(() => reject(error)));
-      };
-      const onAbort = () => stop(new QueryCancelledError());
-
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (this.statementTimeoutMs) {
-        timeoutTimer = setTimeout(
-          () => stop(new QueryCancelledError(timeoutMessage(this.statementTimeoutMs))),
-          this.statementTimeoutMs,
-        );
-      }
-      inserted
-        .then((job) => this.readResults(job, maxRows, () => stopping !== undefined))
-        .then(
-          (result) => {
-            if (!stopping) finish(() => resolve(result));
-          },
-          (err: unknown) => {
-            // Once a cancel is under way, the job's own "cancelled" error is expected: stop() reports it.
-            if (!stopping) finish(() => reject(toBigQueryError(err, this.ctx)));
-          },
-        );
-    });
+  /** A stop cancels the job once jobs.insert has answered (the job id is chosen here, so it is known). */
+  private runOptions(signal: AbortSignal | undefined, inserted: () => Promise<Job> | undefined): CancellableRunOptions {
+    return {
+      signal,
+      timeoutMs: this.statementTimeoutMs,
+      timeoutError: () => new QueryCancelledError(timeoutMessage(this.statementTimeoutMs)),
+      cancel: () => inserted()?.then((job) => job.cancel()),
+    };
   }
 
   private async insert(jobId: string, sql: string, params: BigQueryParameter[]): Promise<Job> {

@@ -4,7 +4,7 @@
  * (Thrift TRowSet) results; values the Arrow path would produce (Date, bigint, Buffer) are accepted
  * too, so a change of result format never leaks driver types into a QueryResult.
  */
-import { bytesToHex, driverLeafToJson, int8ToJson, numericToJson, parseJsonOrText, parsedJsonCell } from './jsonCells';
+import { bytesToHex, driverLeafToJson, int8ToJson, numericToJson, parseJsonOrText, parsedJsonCell } from '../jsonCells';
 
 /** Thrift TTypeId -> the SQL name Databricks uses for it (lower case). */
 const TYPE_NAMES: Record<number, string> = {

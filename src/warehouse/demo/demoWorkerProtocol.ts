@@ -1,5 +1,5 @@
-import type { LoadProgress } from '../demo/loaderContract';
-import type { QueryResult } from '../shared/queryResult';
+import type { LoadProgress } from '../../demo/loaderContract';
+import type { QueryResult } from '../../shared/queryResult';
 
 /**
  * Messages between the extension host and the worker thread that runs the embedded demo.

@@ -3,24 +3,30 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { LoadProgress } from '../demo/loaderContract';
-import { GENERATOR_VERSION, loadSyncLog } from '../demo/loader';
-import { DEFAULT_SCHEMA } from '../shared/connection';
-import type { QueryResult, ResultColumn } from '../shared/queryResult';
-import { postgresDialect } from '../sql/dialect';
+import type { LoadProgress } from '../../demo/loaderContract';
+import { GENERATOR_VERSION, loadSyncLog } from '../../demo/loader';
+import { DEFAULT_SCHEMA } from '../../shared/connection';
+import type { QueryResult, ResultColumn } from '../../shared/queryResult';
+import { postgresDialect } from '../../sql/dialect';
 import { deleteDemoData, demoPaths } from './demoStorage';
 import { describeHolder, tryLock } from './demoLock';
-import { toWarehouseError } from './pgErrors';
+import { toWarehouseError } from '../postgres/pgErrors';
 import {
   KNOWN_TYPE_OIDS,
   normalizeCell,
   normalizeCellKeepingJson,
   pgTypeName,
   PG_SESSION_SETTINGS_SQL,
-} from './pgTypes';
+} from '../postgres/pgTypes';
 import { PGLITE_SILENT_FAILURE_MESSAGE, pgliteFailedSilently } from './pgliteSilentFailure';
-import { splitStatements } from '../sql/statementAtCursor';
-import { QueryCancelledError, type QueryOptions, type RowBatch, type StreamOptions, type Warehouse } from './warehouse';
+import { splitStatements } from '../../sql/statementAtCursor';
+import {
+  QueryCancelledError,
+  type QueryOptions,
+  type RowBatch,
+  type StreamOptions,
+  type Warehouse,
+} from '../warehouse';
 
 /** Cells arrive as Postgres text and are normalised by pgTypes, exactly as from a real server. */
 const TEXT_PARSERS = Object.fromEntries(KNOWN_TYPE_OIDS.map((oid) => [oid, (text: string) => text]));

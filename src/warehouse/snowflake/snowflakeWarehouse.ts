@@ -1,9 +1,17 @@
 import type { Readable } from 'node:stream';
+import type * as SnowflakeSdkModule from 'snowflake-sdk';
 import type { Binds, Connection, ConnectionOptions, RowStatement, SnowflakeLogger } from 'snowflake-sdk';
-import type { QueryResult, ResultColumn } from '../shared/queryResult';
-import { snowflakeDialect } from '../sql/dialects/snowflake';
-import { QueryCancelledError, type QueryOptions, type Warehouse } from './warehouse';
-import { WarehouseError } from './warehouseError';
+import type { QueryResult, ResultColumn } from '../../shared/queryResult';
+import { snowflakeDialect } from '../../sql/dialects/snowflake';
+import {
+  QueryCancelledError,
+  type QueryOptions,
+  type RowBatch,
+  type StreamOptions,
+  type Warehouse,
+} from '../warehouse';
+import { WarehouseError } from '../warehouseError';
+import { CancellableRun, runCancellable, type CancellableRunOptions } from '../cancellableRun';
 import { timeoutMessage, toSnowflakeError, type SnowflakeErrorContext } from './snowflakeErrors';
 import {
   normalizeSnowflakeCell,
@@ -33,13 +41,13 @@ export interface SnowflakeOpenOptions {
   statementTimeoutMs?: number;
 }
 
-type SnowflakeSdk = typeof import('snowflake-sdk');
-
-/** How long to wait for Snowflake to acknowledge a cancel before giving up on the statement anyway. */
-const CANCEL_GRACE_MS = 2000;
+type SnowflakeSdk = typeof SnowflakeSdkModule;
 
 /** Login attempts on network errors: the driver's default (7, with back-off) keeps a bad host busy for minutes. */
 const LOGIN_RETRIES = 2;
+
+/** Rows per streamed batch (the driver downloads whole chunks, of about 100k to a few MB, underneath). */
+const STREAM_BATCH_ROWS = 5_000;
 
 const SILENT_LOGGER: SnowflakeLogger = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
 
@@ -56,6 +64,7 @@ function loadDriver(): SnowflakeSdk {
   process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
   let sdk: SnowflakeSdk;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS with a native part, loaded on first use
     sdk = require('snowflake-sdk') as SnowflakeSdk;
   } catch (err) {
     throw new WarehouseError(
@@ -162,6 +171,70 @@ class SnowflakeWarehouse implements Warehouse {
     }
   }
 
+  /**
+   * Every row of one statement, batch by batch as the consumer asks. The statement runs to its
+   * end in Snowflake (its result is kept there as chunks); the driver then downloads the chunks
+   * as rows are read, a few ahead (resultPrefetch), and stops when the consumer stops reading, so
+   * the first batch costs the first chunk and breaking off leaves the rest undownloaded.
+   */
+  async *stream(
+    sql: string,
+    values: readonly unknown[] = [],
+    options: StreamOptions = {},
+  ): AsyncGenerator<RowBatch, void, undefined> {
+    const { signal } = options;
+    const batchRows = Math.max(1, Math.floor(options.batchRows ?? STREAM_BATCH_ROWS));
+    if (signal?.aborted) throw new QueryCancelledError();
+    const connection = await this.session();
+    let statement: RowStatement | undefined;
+    let download: Readable | undefined;
+    const run = new CancellableRun(
+      this.runOptions(
+        signal,
+        () => statement,
+        () => download,
+        true,
+      ),
+    );
+    try {
+      const stmt = await run.race(
+        new Promise<RowStatement>((resolve, reject) => {
+          try {
+            statement = this.execute(connection, sql, values, (err, done) =>
+              err ? reject(toSnowflakeError(err, this.ctx)) : resolve(done),
+            );
+          } catch (err) {
+            reject(toSnowflakeError(err, this.ctx));
+          }
+        }),
+      );
+      const meta = columnMeta(stmt);
+      const columns = resultColumns(meta);
+      if (Number(stmt.getNumRows() ?? 0) === 0) {
+        // An empty result still says its columns (a CSV export writes its header).
+        yield { columns, rows: [] };
+        return;
+      }
+      const rows = stmt.streamRows();
+      download = rows;
+      for (;;) {
+        const raw = await run.race(readRows(rows, batchRows));
+        if (raw === undefined) return;
+        yield { columns, rows: raw.map((row) => row.map((cell, i) => normalizeSnowflakeCell(cell, meta[i]))) };
+      }
+    } catch (err) {
+      if (err instanceof WarehouseError && err.connectionLost) this.stale = true;
+      throw (
+        run.reason ??
+        (err instanceof QueryCancelledError || err instanceof WarehouseError ? err : toSnowflakeError(err, this.ctx))
+      );
+    } finally {
+      run.dispose();
+      // Stopped early, or failed: no more chunks are downloaded.
+      download?.destroy();
+    }
+  }
+
   private async session(): Promise<Connection> {
     if (!this.stale) return this.connection;
     this.reconnecting ??= this.connect().then(
@@ -192,102 +265,91 @@ class SnowflakeWarehouse implements Warehouse {
     values: readonly unknown[],
     options: QueryOptions,
   ): Promise<Omit<QueryResult, 'elapsedMs'>> {
-    const { signal } = options;
     const maxRows = Math.max(0, options.maxRows ?? Number.POSITIVE_INFINITY);
-    const timeoutMs = this.statementTimeoutMs;
     const ctx = this.ctx;
+    let statement: RowStatement | undefined;
+    let download: Readable | undefined;
+    return runCancellable(
+      this.runOptions(
+        options.signal,
+        () => statement,
+        () => download,
+      ),
+      () =>
+        new Promise((resolve, reject) => {
+          const onComplete = (err: unknown, stmt: RowStatement) => {
+            if (err) return reject(toSnowflakeError(err, ctx));
+            const meta = columnMeta(stmt);
+            const columns = resultColumns(meta);
+            const total = Number(stmt.getNumRows() ?? 0);
+            const keep = Math.min(total, maxRows);
+            const rows: unknown[][] = [];
+            const done = () =>
+              resolve({ columns, rows, rowCount: Math.max(total, rows.length), truncated: total > rows.length });
+            if (keep <= 0) return done();
+            const rowStream = stmt.streamRows({ start: 0, end: keep - 1 });
+            download = rowStream;
+            rowStream.on('data', (row: unknown[]) => {
+              rows.push(row.map((cell, i) => normalizeSnowflakeCell(cell, meta[i])));
+            });
+            rowStream.on('error', (e) => reject(toSnowflakeError(e, ctx)));
+            rowStream.on('end', done);
+          };
+          try {
+            statement = this.execute(connection, sql, values, (err, stmt) => onComplete(err, stmt));
+          } catch (err) {
+            // The driver checks options synchronously (e.g. an unsupported bind value).
+            reject(toSnowflakeError(err, ctx));
+          }
+        }),
+    );
+  }
 
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      let cancelling: 'user' | 'timeout' | undefined;
-      let statement: RowStatement | undefined;
-      let stream: Readable | undefined;
-      let graceTimer: NodeJS.Timeout | undefined;
-      let timeoutTimer: NodeJS.Timeout | undefined;
-
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(graceTimer);
-        clearTimeout(timeoutTimer);
-        signal?.removeEventListener('abort', onAbort);
-        fn();
-      };
-      const cancelledError = () =>
-        cancelling === 'timeout'
-          ? new QueryCancelledError(timeoutMessage(timeoutMs ? ` (${Math.round(timeoutMs / 1000)} s)` : ''))
-          : new QueryCancelledError();
-      const cancel = (why: 'user' | 'timeout') => {
-        if (cancelling || settled) return;
-        cancelling = why;
-        if (stream) {
+  /** How a statement stops: a running one is cancelled in Snowflake; one whose rows are downloading just stops reading. */
+  private runOptions(
+    signal: AbortSignal | undefined,
+    statement: () => RowStatement | undefined,
+    download: () => Readable | undefined,
+    streaming = false,
+  ): CancellableRunOptions {
+    const timeoutMs = this.statementTimeoutMs;
+    return {
+      signal,
+      timeoutMs,
+      timeoutError: () =>
+        new QueryCancelledError(timeoutMessage(timeoutMs ? ` (${Math.round(timeoutMs / 1000)} s)` : '')),
+      cancel: () => {
+        const rows = download();
+        if (rows) {
           // The statement has finished; only the download of its rows is left to stop.
-          stream.destroy();
-          return finish(() => reject(cancelledError()));
+          rows.destroy();
+          // A stream also tells Snowflake, which drops nothing but sees that the reader has gone.
+          if (streaming) statement()?.cancel(() => undefined);
+          return Promise.resolve();
         }
-        try {
-          statement?.cancel(() => undefined);
-        } catch {
-          // Nothing to cancel yet: the grace timer below still settles the query.
-        }
-        graceTimer = setTimeout(() => finish(() => reject(cancelledError())), CANCEL_GRACE_MS);
-      };
-      const onAbort = () => cancel('user');
-      const fail = (err: unknown) =>
-        finish(() => {
-          if (cancelling) return reject(cancelledError());
-          reject(toSnowflakeError(err, ctx));
-        });
+        statement()?.cancel(() => undefined);
+      },
+    };
+  }
 
-      const onComplete = (err: unknown, stmt: RowStatement) => {
-        if (settled) return;
-        if (err) return fail(err);
-        if (cancelling) return finish(() => reject(cancelledError()));
-        const meta: SnowflakeColumnMeta[] = (stmt.getColumns() ?? []).map((c) => ({
-          name: c.getName(),
-          type: c.getType(),
-          scale: c.getScale(),
-        }));
-        const columns: ResultColumn[] = meta.map((c) => ({
-          name: snowflakeColumnName(c.name),
-          type: snowflakeTypeName(c.type),
-        }));
-        const total = Number(stmt.getNumRows() ?? 0);
-        const keep = Math.min(total, maxRows);
-        const rows: unknown[][] = [];
-        const done = () =>
-          finish(() =>
-            resolve({ columns, rows, rowCount: Math.max(total, rows.length), truncated: total > rows.length }),
-          );
-        if (keep <= 0) return done();
-        const rowStream = stmt.streamRows({ start: 0, end: keep - 1 });
-        stream = rowStream;
-        rowStream.on('data', (row: unknown[]) => {
-          rows.push(row.map((cell, i) => normalizeSnowflakeCell(cell, meta[i])));
-        });
-        rowStream.on('error', fail);
-        rowStream.on('end', done);
-      };
-
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeoutMs && timeoutMs > 0) timeoutTimer = setTimeout(() => cancel('timeout'), timeoutMs);
-      try {
-        statement = connection.execute({
-          sqlText: sql,
-          binds: values.length ? (values.map(toBind) as Binds) : undefined,
-          streamResult: true,
-          rowMode: 'array',
-          // Exact text for numbers and VARIANTs; snowflakeTypes turns them into JSON values.
-          fetchAsString: ['Number', 'JSON'],
-          parameters:
-            timeoutMs && timeoutMs > 0 ? { STATEMENT_TIMEOUT_IN_SECONDS: Math.ceil(timeoutMs / 1000) } : undefined,
-          complete: (err, stmt) => onComplete(err, stmt as RowStatement),
-        }) as RowStatement;
-      } catch (err) {
-        // The driver checks options synchronously (e.g. an unsupported bind value).
-        fail(err);
-      }
-    });
+  private execute(
+    connection: Connection,
+    sql: string,
+    values: readonly unknown[],
+    complete: (err: unknown, stmt: RowStatement) => void,
+  ): RowStatement {
+    const timeoutMs = this.statementTimeoutMs;
+    return connection.execute({
+      sqlText: sql,
+      binds: values.length ? (values.map(toBind) as Binds) : undefined,
+      streamResult: true,
+      rowMode: 'array',
+      // Exact text for numbers and VARIANTs; snowflakeTypes turns them into JSON values.
+      fetchAsString: ['Number', 'JSON'],
+      parameters:
+        timeoutMs && timeoutMs > 0 ? { STATEMENT_TIMEOUT_IN_SECONDS: Math.ceil(timeoutMs / 1000) } : undefined,
+      complete: (err, stmt) => complete(err, stmt as RowStatement),
+    }) as RowStatement;
   }
 
   async close(): Promise<void> {
@@ -301,6 +363,47 @@ class SnowflakeWarehouse implements Warehouse {
       }
     });
   }
+}
+
+/**
+ * Up to `max` rows from the driver's row stream, or undefined at its end. Reading in batches
+ * (not a promise per row) keeps a million-row stream cheap; the stream's buffer holds the rest.
+ */
+function readRows(stream: Readable, max: number): Promise<unknown[][] | undefined> {
+  return new Promise((resolve, reject) => {
+    const out: unknown[][] = [];
+    const finish = (value: unknown[][] | undefined) => {
+      stream.off('readable', pull);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      resolve(value);
+    };
+    const onEnd = () => finish(out.length ? out : undefined);
+    const onError = (err: unknown) => {
+      stream.off('readable', pull);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      reject(err);
+    };
+    function pull() {
+      let row: unknown[] | null;
+      while (out.length < max && (row = stream.read() as unknown[] | null) !== null) out.push(row);
+      if (out.length >= max) finish(out);
+      else if (stream.readableEnded) onEnd();
+    }
+    stream.on('readable', pull);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    pull();
+  });
+}
+
+function columnMeta(stmt: RowStatement): SnowflakeColumnMeta[] {
+  return (stmt.getColumns() ?? []).map((c) => ({ name: c.getName(), type: c.getType(), scale: c.getScale() }));
+}
+
+function resultColumns(meta: SnowflakeColumnMeta[]): ResultColumn[] {
+  return meta.map((c) => ({ name: snowflakeColumnName(c.name), type: snowflakeTypeName(c.type) }));
 }
 
 /** snowflake-sdk binds strings, numbers, booleans and null (objects as VARIANT); JSON cannot carry bigint. */
