@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { rowCount, rowsBetween, type FakeRows } from './lazyRows';
 
 export interface FakeField {
   name: string;
@@ -37,9 +38,11 @@ export interface FakeError {
  *   error, as BigQuery does for a bad query; `at: 'insert'` fails the HTTP request itself.
  * - hang: the job runs until cancelled.
  * - drop: the connection is destroyed without an answer.
+ * Rows may be lazy (made as pages are read, for a million-row result); a page that starts at or
+ * past `dropAtRow` is answered by destroying the connection.
  */
 export type FakeAnswer =
-  | { fields: FakeField[]; rows: unknown[][]; bytes?: number }
+  | { fields: FakeField[]; rows: FakeRows; bytes?: number; dropAtRow?: number }
   | { error: FakeError; at?: 'insert' | 'job' }
   | { hang: true }
   | { drop: true };
@@ -91,6 +94,8 @@ export interface BigQueryFake {
   queries: FakeQuery[];
   /** Job ids whose cancel request arrived. */
   cancels: string[];
+  /** Result rows sent so far, over every page. */
+  readonly rowsServed: number;
   setHandler(handler: FakeHandler): void;
   close(): Promise<void>;
 }
@@ -115,6 +120,7 @@ export async function startBigQueryFake(options: BigQueryFakeOptions = {}): Prom
   const requests: RecordedRequest[] = [];
   const queries: FakeQuery[] = [];
   const cancels: string[] = [];
+  let rowsServed = 0;
   const jobs = new Map<string, FakeJob>();
 
   const server = createServer((req, res) => {
@@ -285,30 +291,33 @@ export async function startBigQueryFake(options: BigQueryFakeOptions = {}): Prom
         jobComplete: false,
       });
     }
+    const start = query.pageToken ? Number(query.pageToken) : Number(query.startIndex ?? 0);
+    if (answer.dropAtRow !== undefined && start >= answer.dropAtRow) return void res.socket?.destroy();
     sendJson(res, 200, { kind: 'bigquery#getQueryResultsResponse', ...resultPage(job, answer, query) });
   }
 
   function resultPage(
     job: FakeJob,
-    answer: { fields: FakeField[]; rows: unknown[][] },
+    answer: { fields: FakeField[]; rows: FakeRows },
     query: Record<string, string>,
     bodyMaxResults?: number,
   ) {
+    const total = rowCount(answer.rows);
     const start = query.pageToken ? Number(query.pageToken) : Number(query.startIndex ?? 0);
-    const asked = query.maxResults !== undefined ? Number(query.maxResults) : (bodyMaxResults ?? answer.rows.length);
+    const asked = query.maxResults !== undefined ? Number(query.maxResults) : (bodyMaxResults ?? total);
     const size = Math.min(asked, options.maxPageRows ?? Number.POSITIVE_INFINITY);
-    const end = Math.min(answer.rows.length, start + size);
+    const end = Math.min(total, start + size);
+    const rows = rowsBetween(answer.rows, start, end);
+    rowsServed += rows.length;
     return {
       jobReference: jobReference(job),
       jobComplete: true,
       cacheHit: false,
       schema: { fields: answer.fields },
-      totalRows: String(answer.rows.length),
+      totalRows: String(total),
       totalBytesProcessed: '0',
-      rows: answer.rows
-        .slice(start, end)
-        .map((row) => ({ f: answer.fields.map((field, i) => ({ v: encodeCell(row[i], field) })) })),
-      ...(end < answer.rows.length ? { pageToken: String(end) } : {}),
+      rows: rows.map((row) => ({ f: answer.fields.map((field, i) => ({ v: encodeCell(row[i], field) })) })),
+      ...(end < total ? { pageToken: String(end) } : {}),
     };
   }
 
@@ -340,6 +349,9 @@ export async function startBigQueryFake(options: BigQueryFakeOptions = {}): Prom
     requests,
     queries,
     cancels,
+    get rowsServed() {
+      return rowsServed;
+    },
     setHandler(next) {
       handler = next;
     },

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { rowCount, rowsBetween, type FakeRows } from './lazyRows';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // Untyped CommonJS modules (thrift has no typings here); the fake keeps their use small.
@@ -44,8 +45,12 @@ export interface FakeColumn {
 
 /** What the fake does with one statement. */
 export type FakeAnswer =
-  /** Rows, sent `batchSize` per FetchResults (then the empty batch that ends a result). */
-  | { columns: FakeColumn[]; rows: unknown[][]; batchSize?: number }
+  /**
+   * Rows (lazy ones made as they are fetched), sent `batchSize` per FetchResults and at most the
+   * request's maxRows (then the empty batch that ends a result). A FetchResults that starts at or
+   * past `dropAtRow` drops every connection instead.
+   */
+  | { columns: FakeColumn[]; rows: FakeRows; batchSize?: number; dropAtRow?: number }
   /** An error: on ExecuteStatement's status (like a parse error), or as the operation's ERROR_STATE. */
   | { error: string; sqlState?: string; at?: 'execute' | 'status' }
   /** Keeps RUNNING until CancelOperation (then CANCELED); with honourTimeout, TIMEDOUT after queryTimeout. */
@@ -97,6 +102,8 @@ export interface DatabricksFake {
   statements: FakeStatement[];
   /** Authorization headers of every HTTP request. */
   authorizations: Array<string | undefined>;
+  /** Result rows sent so far, over every FetchResults. */
+  readonly rowsServed: number;
   setHandler(handler: FakeHandler): void;
   /** Names of the calls received, e.g. ['OpenSession', 'ExecuteStatement', ...]. */
   methods(): string[];
@@ -108,7 +115,8 @@ interface Operation {
   statement: FakeStatement;
   cancelled: boolean;
   started: number;
-  nextBatch: number;
+  /** The first row the next FetchResults sends. */
+  nextRow: number;
 }
 
 const SUCCESS = () => new T.TStatus({ statusCode: T.TStatusCode.SUCCESS_STATUS });
@@ -134,6 +142,7 @@ export async function startDatabricksFake(options: DatabricksFakeOptions = {}): 
   const opOf = (req: { operationHandle?: { operationId?: { guid?: Buffer } } }) =>
     operations.get(req.operationHandle?.operationId?.guid?.toString('hex') ?? '');
   const dropAll = () => sockets.forEach((s) => s.destroy());
+  let rowsServed = 0;
 
   const service = {
     OpenSession(req: Record<string, unknown>) {
@@ -172,7 +181,7 @@ export async function startDatabricksFake(options: DatabricksFakeOptions = {}): 
         statement,
         cancelled: false,
         started: Date.now(),
-        nextBatch: 0,
+        nextRow: 0,
       });
       return new T.TExecuteStatementResp({
         status: SUCCESS(),
@@ -236,11 +245,21 @@ export async function startDatabricksFake(options: DatabricksFakeOptions = {}): 
         dropAll();
         return new Promise(() => undefined);
       }
-      const answer = op && 'columns' in op.answer ? op.answer : { columns: [], rows: [], batchSize: 1 };
-      const size = Math.max(1, answer.batchSize ?? (answer.rows.length || 1));
-      const start = (op?.nextBatch ?? 0) * size;
-      const rows = answer.rows.slice(start, start + size);
-      if (op) op.nextBatch++;
+      const answer: { columns: FakeColumn[]; rows: FakeRows; batchSize?: number; dropAtRow?: number } =
+        op && 'columns' in op.answer ? op.answer : { columns: [], rows: [], batchSize: 1 };
+      const start = op?.nextRow ?? 0;
+      if (answer.dropAtRow !== undefined && start >= answer.dropAtRow) {
+        dropAll();
+        return new Promise(() => undefined);
+      }
+      if (op?.cancelled) {
+        return new T.TFetchResultsResp({ status: errorStatus('The operation was cancelled', 'HY008') });
+      }
+      const asked = Number(req.maxRows?.toNumber?.() ?? req.maxRows) || Number.POSITIVE_INFINITY;
+      const size = Math.max(1, Math.min(answer.batchSize ?? (rowCount(answer.rows) || 1), asked));
+      const rows = rowsBetween(answer.rows, start, start + size);
+      rowsServed += rows.length;
+      if (op) op.nextRow += rows.length;
       // The driver reads "more rows" from hasMoreRows OR a non-empty batch, so a result ends with an empty batch.
       return new T.TFetchResultsResp({
         status: SUCCESS(),
@@ -298,6 +317,9 @@ export async function startDatabricksFake(options: DatabricksFakeOptions = {}): 
     calls,
     statements,
     authorizations,
+    get rowsServed() {
+      return rowsServed;
+    },
     setHandler: (h) => (handler = h),
     methods: () => calls.map((c) => c.method),
     close: () =>

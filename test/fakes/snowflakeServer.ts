@@ -13,6 +13,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { rowCount, rowsBetween, type FakeRows } from './lazyRows';
 
 /** A column as Snowflake describes it in `rowtype` (lower-case type names: fixed, real, text, ...). */
 export interface FakeColumn {
@@ -27,8 +28,17 @@ export interface FakeColumn {
 export type WireCell = string | null;
 
 export type FakeAnswer =
-  /** A result; rows beyond `firstChunkRows` are served as separate chunks of `chunkRows` rows. */
-  | { columns: FakeColumn[]; rows: WireCell[][]; firstChunkRows?: number; chunkRows?: number }
+  /**
+   * A result; rows beyond `firstChunkRows` are served as separate chunks of `chunkRows` rows
+   * (made when fetched, for lazy rows). A chunk fetch from row `dropAtRow` on destroys the socket.
+   */
+  | {
+      columns: FakeColumn[];
+      rows: FakeRows<WireCell>;
+      firstChunkRows?: number;
+      chunkRows?: number;
+      dropAtRow?: number;
+    }
   /** A failed statement, as Snowflake reports it (e.g. code '002003', sqlState '42S02'). */
   | { error: { code: string; message: string; sqlState?: string } }
   /** Hold the request open until an abort-request for it arrives, then answer 000604. */
@@ -81,6 +91,8 @@ export interface SnowflakeFake {
   /** Request ids named by abort requests (or query ids for the post-exec form). */
   aborts: string[];
   chunkFetches: string[];
+  /** Rows sent so far, in the first answer and in chunks. */
+  readonly rowsServed: number;
   sessionDeletes: number;
   setHandler(handler: (query: FakeQuery) => FakeAnswer | Promise<FakeAnswer>): void;
   setLoginHandler(handler: (login: FakeLogin) => LoginAnswer): void;
@@ -114,11 +126,13 @@ export async function startSnowflakeFake(options: SnowflakeFakeOptions = {}): Pr
       ? { error: { code: '390100', message: 'Incorrect username or password was specified.' } }
       : { ok: true };
   const hanging = new Map<string, (answer: unknown) => void>();
-  const chunks = new Map<string, WireCell[][]>();
+  /** Each chunk as where its rows are, made when it is fetched. */
+  const chunks = new Map<string, { rows: FakeRows<WireCell>; start: number; end: number; drop: boolean }>();
+  let rowsServed = 0;
   const sockets = new Set<Socket>();
   let queryCounter = 0;
 
-  const fake: Omit<SnowflakeFake, 'url' | 'port' | 'close'> = {
+  const fake: Omit<SnowflakeFake, 'url' | 'port' | 'close' | 'rowsServed'> = {
     requests: [],
     logins: [],
     queries: [],
@@ -225,8 +239,11 @@ export async function startSnowflakeFake(options: SnowflakeFakeOptions = {}): Pr
     const chunk = /^\/chunks\/(.+)$/.exec(url.pathname);
     if (chunk && req.method === 'GET') {
       fake.chunkFetches.push(chunk[1]);
-      const rows = chunks.get(chunk[1]);
-      if (!rows) return send(res, { message: 'no such chunk' }, 404);
+      const found = chunks.get(chunk[1]);
+      if (!found) return send(res, { message: 'no such chunk' }, 404);
+      if (found.drop) return void req.socket.destroy();
+      const rows = rowsBetween(found.rows, found.start, found.end);
+      rowsServed += rows.length;
       res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
       return void res.end(rows.map((r) => JSON.stringify(r)).join(','));
     }
@@ -243,19 +260,23 @@ export async function startSnowflakeFake(options: SnowflakeFakeOptions = {}): Pr
   }
 
   function result(answer: Extract<FakeAnswer, { columns: FakeColumn[] }>, queryId: string, base: string): unknown {
-    const first = answer.firstChunkRows ?? answer.rows.length;
-    const per = Math.max(1, answer.chunkRows ?? answer.rows.length);
+    const total = rowCount(answer.rows);
+    const first = Math.min(total, answer.firstChunkRows ?? total);
+    const per = Math.max(1, answer.chunkRows ?? total);
     const chunkList: { url: string; rowCount: number; uncompressedSize: number; compressedSize: number }[] = [];
-    for (let start = first, n = 0; start < answer.rows.length; start += per, n++) {
-      const rows = answer.rows.slice(start, start + per);
-      chunks.set(`${queryId}/${n}`, rows);
+    for (let start = first, n = 0; start < total; start += per, n++) {
+      const end = Math.min(total, start + per);
+      const drop = answer.dropAtRow !== undefined && start >= answer.dropAtRow;
+      chunks.set(`${queryId}/${n}`, { rows: answer.rows, start, end, drop });
       chunkList.push({
         url: `${base}/chunks/${queryId}/${n}`,
-        rowCount: rows.length,
+        rowCount: end - start,
         uncompressedSize: 1,
         compressedSize: 1,
       });
     }
+    const firstRows = rowsBetween(answer.rows, 0, first);
+    rowsServed += firstRows.length;
     return {
       success: true,
       code: null,
@@ -275,9 +296,9 @@ export async function startSnowflakeFake(options: SnowflakeFakeOptions = {}): Pr
           table: '',
           collation: null,
         })),
-        rowset: answer.rows.slice(0, first),
-        total: answer.rows.length,
-        returned: answer.rows.length,
+        rowset: firstRows,
+        total,
+        returned: total,
         queryId,
         queryResultFormat: 'json',
         chunks: chunkList.length ? chunkList : undefined,
@@ -298,6 +319,9 @@ export async function startSnowflakeFake(options: SnowflakeFakeOptions = {}): Pr
     ...fake,
     get sessionDeletes() {
       return fake.sessionDeletes;
+    },
+    get rowsServed() {
+      return rowsServed;
     },
     url: `http://127.0.0.1:${port}`,
     port,

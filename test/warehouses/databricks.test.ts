@@ -194,8 +194,14 @@ describe('databricks warehouse (real driver, fake Thrift server)', () => {
 
       const capped = await warehouse.query('select id, label from t', [], { maxRows: 3 });
       assert.deepEqual(capped.rows, rows.slice(0, 3));
-      assert.equal(capped.rowCount, 7);
+      // Read no further than the cap and one more row: "at least 4", not a count of the whole result.
+      assert.equal(capped.rowCount, 4);
+      assert.equal(capped.rowCountExact, false);
       assert.equal(capped.truncated, true);
+      const exact = await warehouse.query('select id, label from t', [], { maxRows: 7 });
+      assert.equal(exact.rowCount, 7);
+      assert.equal(exact.rowCountExact, undefined);
+      assert.equal(exact.truncated, false);
     } finally {
       await warehouse.close();
     }

@@ -3,9 +3,15 @@ import { BigQuery, type BigQueryOptions, type Job, type Query, type QueryResults
 import { OAuth2Client } from 'google-auth-library';
 import type { QueryResult } from '../../shared/queryResult';
 import { bigqueryDialect } from '../../sql/dialects/bigquery';
-import { QueryCancelledError, type QueryOptions, type Warehouse } from '../warehouse';
+import {
+  QueryCancelledError,
+  type QueryOptions,
+  type RowBatch,
+  type StreamOptions,
+  type Warehouse,
+} from '../warehouse';
 import { WarehouseError } from '../warehouseError';
-import { runCancellable, type CancellableRunOptions } from '../cancellableRun';
+import { CancellableRun, runCancellable, type CancellableRunOptions } from '../cancellableRun';
 import {
   bigQueryTypeName,
   normalizeRow,
@@ -257,26 +263,31 @@ class BigQueryWarehouse implements Warehouse {
     }
   }
 
-  /** Pages through the results, keeping at most maxRows rows; the true total comes from totalRows. */
-  private async readResults(job: Job, maxRows: number, stopped: () => boolean): Promise<RowsResult> {
-    const rows: unknown[][] = [];
-    let pageToken: string | undefined;
+  /** One page of the job's results, once the job is complete (a poll long-waits while it runs). */
+  private async page(job: Job, maxResults: number, pageToken: string | undefined, stopped: () => boolean) {
     for (;;) {
       const options = {
         autoPaginate: false,
         // Raw `{f: [{v}]}` rows: the library's parsing would lose microseconds and big integers.
         skipParsing: true,
         'formatOptions.useInt64Timestamp': true,
-        maxResults: Math.max(1, Math.min(PAGE_SIZE, maxRows - rows.length)),
+        maxResults: Math.max(1, Math.floor(maxResults)),
         pageToken,
       } as QueryResultsOptions;
       const [, , response] = await job.getQueryResults(options);
       if (stopped()) throw new QueryCancelledError();
       const page = (response ?? {}) as ResultsPage;
-      if (page.jobComplete === false) {
-        await new Promise((resolve) => setTimeout(resolve, POLL_PAUSE_MS));
-        continue;
-      }
+      if (page.jobComplete !== false) return page;
+      await new Promise((resolve) => setTimeout(resolve, POLL_PAUSE_MS));
+    }
+  }
+
+  /** Pages through the results, keeping at most maxRows rows; the true total comes from totalRows. */
+  private async readResults(job: Job, maxRows: number, stopped: () => boolean): Promise<RowsResult> {
+    const rows: unknown[][] = [];
+    let pageToken: string | undefined;
+    for (;;) {
+      const page = await this.page(job, Math.min(PAGE_SIZE, maxRows - rows.length), pageToken, stopped);
       const fields = page.schema?.fields ?? [];
       for (const raw of page.rows ?? []) {
         if (rows.length >= maxRows) break;
@@ -298,6 +309,60 @@ class BigQueryWarehouse implements Warehouse {
         return { columns, rows, rowCount: total, truncated: total > rows.length };
       }
       pageToken = page.pageToken;
+    }
+  }
+
+  /**
+   * Every row of one statement, page by page (getQueryResults with maxResults and pageToken) as
+   * the consumer asks, one page asked ahead while the consumer writes the last. The job has run to
+   * its end in BigQuery (results kept as a temporary table); a page is read only when wanted.
+   */
+  async *stream(
+    sql: string,
+    values: readonly unknown[] = [],
+    options: StreamOptions = {},
+  ): AsyncGenerator<RowBatch, void, undefined> {
+    const { signal } = options;
+    if (signal?.aborted) throw new QueryCancelledError();
+    const pageRows = Math.max(1, Math.floor(options.batchRows ?? PAGE_SIZE));
+    let params: BigQueryParameter[];
+    try {
+      params = toQueryParameters(values);
+    } catch (err) {
+      throw new WarehouseError((err as Error).message, 'INVALID_PARAMETER', false, err);
+    }
+    let inserted: Promise<Job> | undefined;
+    const run = new CancellableRun(this.runOptions(signal, () => inserted));
+    const stopped = () => run.reason !== undefined;
+    let next: Promise<ResultsPage> | undefined;
+    try {
+      inserted = this.insert(newJobId(), sql, params);
+      const job = await run.race(inserted);
+      next = this.page(job, pageRows, undefined, stopped);
+      for (let first = true; ; first = false) {
+        const page = await run.race(next);
+        next = undefined;
+        const fields = page.schema?.fields ?? [];
+        const columns = fields.map((f) => ({ name: f.name, type: bigQueryTypeName(f) }));
+        if (columns.length === 0) {
+          // DML and DDL: no schema; DML says how many rows it touched.
+          const dml = page.numDmlAffectedRows !== undefined;
+          yield { columns, rows: [], command: dml ? 'DML' : undefined, affected: Number(page.numDmlAffectedRows ?? 0) };
+          return;
+        }
+        if (page.pageToken) {
+          next = this.page(job, pageRows, page.pageToken, stopped);
+          next.catch(() => undefined);
+        }
+        const rows = (page.rows ?? []).map((raw) => normalizeRow(raw, fields));
+        // An empty result still says its columns (a CSV export writes its header).
+        if (rows.length > 0 || first) yield { columns, rows };
+        if (!next) return;
+      }
+    } catch (err) {
+      throw run.reason ?? (err instanceof WarehouseError ? err : toBigQueryError(err, this.ctx));
+    } finally {
+      run.dispose();
     }
   }
 

@@ -4,7 +4,13 @@ import type IDBSQLSession from '@databricks/sql/dist/contracts/IDBSQLSession';
 import type IOperation from '@databricks/sql/dist/contracts/IOperation';
 import type { QueryResult, ResultColumn } from '../../shared/queryResult';
 import { databricksDialect } from '../../sql/dialects/databricks';
-import { QueryCancelledError, type QueryOptions, type Warehouse } from '../warehouse';
+import {
+  QueryCancelledError,
+  type QueryOptions,
+  type RowBatch,
+  type StreamOptions,
+  type Warehouse,
+} from '../warehouse';
 import { databricksBind, databricksTypeName, normalizeDatabricksCell, type ThriftColumnDesc } from './databricksTypes';
 import { CancellableRun, type CancellableRunOptions } from '../cancellableRun';
 import { timeoutError, toDatabricksError, type DatabricksErrorContext } from './databricksErrors';
@@ -158,11 +164,61 @@ class DatabricksWarehouse implements Warehouse {
     }
   }
 
-  private execute(sql: string, values: readonly unknown[]): Promise<IOperation> {
+  /**
+   * Every row of one statement, chunk by chunk (FetchResults with maxRows) as the consumer asks:
+   * the warehouse holds the rest until it is fetched. Stopping early closes the operation, so the
+   * warehouse drops what was not read; a cancel (AbortSignal) sends CancelOperation.
+   */
+  async *stream(
+    sql: string,
+    values: readonly unknown[] = [],
+    options: StreamOptions = {},
+  ): AsyncGenerator<RowBatch, void, undefined> {
+    const { signal } = options;
+    if (signal?.aborted) throw new QueryCancelledError();
+    const batchRows = Math.max(1, Math.floor(options.batchRows ?? FETCH_ROWS));
+    const ctx = { ...this.ctx, sql };
+    let pending: Promise<IOperation> | undefined;
+    let operation: IOperation | undefined;
+    let failed = false;
+    const run = new CancellableRun(this.runOptions(signal, ctx, () => pending));
+    try {
+      pending = this.execute(sql, values, batchRows);
+      operation = await run.race(pending);
+      const columns = await run.race(columnsOf(operation));
+      if (columns.length === 0) {
+        await run.race(operation.finished());
+        yield { columns, rows: [], command: 'OK' };
+        return;
+      }
+      let first = true;
+      do {
+        const rows = await run.race(fetchRows(operation, columns, batchRows));
+        // An empty result still says its columns (a CSV export writes its header).
+        if (rows.length > 0 || first) yield { columns, rows };
+        first = false;
+      } while (await run.race(operation.hasMoreRows()));
+    } catch (err) {
+      failed = true;
+      throw run.reason ?? toDatabricksError(err, ctx);
+    } finally {
+      run.dispose();
+      if (operation && !failed) {
+        // Done, or the consumer broke off: CloseOperation ends the statement and frees what was not
+        // fetched (the driver sends nothing for an operation it has cancelled, so close, not cancel).
+        await operation.close().catch(() => undefined);
+      } else if (operation) {
+        // Failed or cancelled: the connection may be gone, so closing must not hold the error back.
+        void operation.close().catch(() => undefined);
+      }
+    }
+  }
+
+  private execute(sql: string, values: readonly unknown[], directRows = FETCH_ROWS): Promise<IOperation> {
     return this.session.executeStatement(sql, {
       namedParameters: namedParameters(values),
       queryTimeout: this.statementTimeoutMs ? Math.max(1, Math.ceil(this.statementTimeoutMs / 1000)) : undefined,
-      maxRows: FETCH_ROWS,
+      maxRows: directRows,
       useCloudFetch: false,
       useLZ4Compression: false,
     });
@@ -209,28 +265,44 @@ function namedParameters(values: readonly unknown[]): Record<string, DBSQLParame
   return named;
 }
 
-/** Fetches chunk after chunk, keeping maxRows rows and counting the rest as they go past. */
-async function readAll(operation: IOperation, maxRows: number): Promise<Omit<QueryResult, 'elapsedMs'>> {
+/** The result's columns in their order (none for a statement without rows). */
+async function columnsOf(operation: IOperation): Promise<ResultColumn[]> {
   const schema = await operation.getSchema();
   const descs = [...((schema?.columns ?? []) as ThriftColumnDesc[])].sort(
     (a, b) => (a.position ?? 0) - (b.position ?? 0),
   );
-  const columns: ResultColumn[] = descs.map((d) => ({ name: d.columnName, type: databricksTypeName(d) }));
+  return descs.map((d) => ({ name: d.columnName, type: databricksTypeName(d) }));
+}
+
+/** One FetchResults round trip of at most maxRows rows, as arrays in column order. */
+async function fetchRows(operation: IOperation, columns: ResultColumn[], maxRows: number): Promise<unknown[][]> {
+  // The driver hands rows over as objects keyed by column name (a repeated name keeps its last value).
+  const chunk = (await operation.fetchChunk({ maxRows, disableBuffering: true })) as Array<Record<string, unknown>>;
+  return chunk.map((row) => columns.map((c) => normalizeDatabricksCell(row[c.name], c.type)));
+}
+
+/**
+ * Fetches only the rows asked for (and one more, to know there are more), then stops: the first
+ * page of a million-row result costs what a LIMIT costs, and the caller's close frees the rest in
+ * the warehouse. The count is then "at least" (rowCountExact false); a result that ends within the
+ * cap is counted exactly.
+ */
+async function readAll(operation: IOperation, maxRows: number): Promise<Omit<QueryResult, 'elapsedMs'>> {
+  const columns = await columnsOf(operation);
   if (columns.length === 0) {
     await operation.finished();
     return { columns, rows: [], rowCount: 0, truncated: false, command: 'OK' };
   }
   const kept: unknown[][] = [];
-  let count = 0;
+  let more = false;
   do {
-    // The driver hands rows over as objects keyed by column name (a repeated name keeps its last value).
-    const chunk = (await operation.fetchChunk({ maxRows: FETCH_ROWS, disableBuffering: true })) as Array<
-      Record<string, unknown>
-    >;
-    for (const row of chunk) {
-      count++;
-      if (kept.length < maxRows) kept.push(columns.map((c) => normalizeDatabricksCell(row[c.name], c.type)));
+    const want = Math.min(FETCH_ROWS, Math.max(1, maxRows + 1 - kept.length));
+    for (const row of await fetchRows(operation, columns, want)) {
+      if (kept.length < maxRows) kept.push(row);
+      else more = true;
     }
-  } while (await operation.hasMoreRows());
-  return { columns, rows: kept, rowCount: count, truncated: count > kept.length };
+  } while (!more && (await operation.hasMoreRows()));
+  return more
+    ? { columns, rows: kept, rowCount: kept.length + 1, rowCountExact: false, truncated: true }
+    : { columns, rows: kept, rowCount: kept.length, truncated: false };
 }

@@ -39,6 +39,8 @@ export interface SnowflakeConfig {
 export interface SnowflakeOpenOptions {
   /** Sent as STATEMENT_TIMEOUT_IN_SECONDS with every statement, and enforced by a client timer too. */
   statementTimeoutMs?: number;
+  /** A stream fails when no rows arrive for this long (default RESULT_STALL_MS; tests shorten it). */
+  resultStallMs?: number;
 }
 
 type SnowflakeSdk = typeof SnowflakeSdkModule;
@@ -48,6 +50,12 @@ const LOGIN_RETRIES = 2;
 
 /** Rows per streamed batch (the driver downloads whole chunks, of about 100k to a few MB, underneath). */
 const STREAM_BATCH_ROWS = 5_000;
+
+/**
+ * A chunk download that fails is retried by the driver 10 times with back-off up to 16 s (about two
+ * minutes, and not configurable): a stream gives up when no rows arrive for this long instead.
+ */
+const RESULT_STALL_MS = 30_000;
 
 const SILENT_LOGGER: SnowflakeLogger = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
 
@@ -90,7 +98,13 @@ export async function openSnowflakeWarehouse(
   const sdk = loadDriver();
   const ctx = errorContext(config, options.statementTimeoutMs);
   const connect = () => connectSession(sdk, config, ctx);
-  return new SnowflakeWarehouse(await connect(), connect, ctx, options.statementTimeoutMs);
+  return new SnowflakeWarehouse(
+    await connect(),
+    connect,
+    ctx,
+    options.statementTimeoutMs,
+    options.resultStallMs ?? RESULT_STALL_MS,
+  );
 }
 
 async function connectSession(
@@ -152,6 +166,7 @@ class SnowflakeWarehouse implements Warehouse {
     private readonly connect: () => Promise<Connection>,
     private readonly ctx: SnowflakeErrorContext,
     private readonly statementTimeoutMs: number | undefined,
+    private readonly resultStallMs: number,
   ) {}
 
   /**
@@ -218,7 +233,7 @@ class SnowflakeWarehouse implements Warehouse {
       const rows = stmt.streamRows();
       download = rows;
       for (;;) {
-        const raw = await run.race(readRows(rows, batchRows));
+        const raw = await run.race(withStallLimit(readRows(rows, batchRows), this.resultStallMs));
         if (raw === undefined) return;
         yield { columns, rows: raw.map((row) => row.map((cell, i) => normalizeSnowflakeCell(cell, meta[i]))) };
       }
@@ -396,6 +411,24 @@ function readRows(stream: Readable, max: number): Promise<unknown[][] | undefine
     stream.on('error', onError);
     pull();
   });
+}
+
+/** The read, or a WarehouseError when it has made no progress for `ms`. */
+function withStallLimit<T>(read: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new WarehouseError(
+            `Snowflake stopped sending the result: no rows arrived for ${Math.round(ms / 1000)} s while its chunks were downloading (the connection may have dropped). Run the statement again.`,
+            'RESULT_STALLED',
+          ),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([read, stalled]).finally(() => clearTimeout(timer));
 }
 
 function columnMeta(stmt: RowStatement): SnowflakeColumnMeta[] {
