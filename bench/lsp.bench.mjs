@@ -128,7 +128,7 @@ async function measureDiagnostics(text, sites, { edits = EDITS, autoClose = true
   const { client } = await startServer({ diagnosticsDebounceMs: 0 });
   const forVersion = (v) =>
     client.next((m) => m.method === 'textDocument/publishDiagnostics' && m.params.version === v);
-  let opened = forVersion(1);
+  const opened = forVersion(1);
   const openSent = performance.now();
   client.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'sql', version: 1, text } });
   const first = await opened;

@@ -250,13 +250,11 @@ export async function loadBreakdownHistory(
     const ms = t === null ? NaN : Date.parse(t);
     return Number.isFinite(ms) ? new Date(ms).toISOString() : t;
   };
-  const texts = rows
-    .slice(0, limit)
-    .map((r) => ({
-      reason: strOrNull(r.failure_reason),
-      firstSeen: instant(r.first_seen),
-      lastSeen: instant(r.last_seen),
-    }));
+  const texts = rows.slice(0, limit).map((r) => ({
+    reason: strOrNull(r.failure_reason),
+    firstSeen: instant(r.first_seen),
+    lastSeen: instant(r.last_seen),
+  }));
   const missing = [
     ...new Set(texts.flatMap((t) => (isBlank(t.reason) || result.classes.has(t.reason) ? [] : [t.reason]))),
   ];

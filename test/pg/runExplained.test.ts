@@ -74,14 +74,12 @@ before(async () => {
     ),
   );
   for (const c of raw) {
-    runById
-      .get(String(c.sync_run_id))
-      ?.ops.push({
-        rowId: String(c.row_id),
-        opType: String(c.op_type),
-        status: String(c.status),
-        reason: c.failure_reason === null ? null : String(c.failure_reason),
-      });
+    runById.get(String(c.sync_run_id))?.ops.push({
+      rowId: String(c.row_id),
+      opType: String(c.op_type),
+      status: String(c.status),
+      reason: c.failure_reason === null ? null : String(c.failure_reason),
+    });
   }
 });
 

@@ -691,7 +691,7 @@ async function flappingToTimeline({ page, state, log, shot }) {
  * panel; its stuck-rows figure opens Flapping Rows at the Stuck rows section, and a stuck row opens
  * a timeline whose repeated failures are folded into one entry.
  */
-async function healthToStuckTimeline({ page, state, log, shot }) {
+async function healthToStuckTimeline({ page, log, shot }) {
   await runCommand(page, 'Sync Logs: Open Sync Health');
   let frame = await analysisFrame(page, 'Sync health');
   await waitReady(frame, 'the sync health overview');

@@ -366,7 +366,11 @@ test('flapping: counts with sum(case ... else 0), cycles as a CASE, one aggregat
     }
     // One window (lag, for retries) over the changelog, none over the grouped rows (rowsWithOperationsQuery counts them).
     assert.equal(q.flappingOps.text.match(/ over \(/g)?.length, 1, d.name);
-    assert.match(q.rowsWithOperations.text, /^select count\(\*\) as row_count\nfrom \(\n {2}select c\.row_id\n/, d.name);
+    assert.match(
+      q.rowsWithOperations.text,
+      /^select count\(\*\) as row_count\nfrom \(\n {2}select c\.row_id\n/,
+      d.name,
+    );
     assert.match(q.flappingOps.text, /\norder by operations desc, row_id\n/, d.name);
     assert.match(q.flappingDefault.text, /\norder by flapping desc, operations desc, row_id\n/, d.name);
     assert.match(q.flappingChanges.text, /\norder by changes desc, operations desc, row_id\n/, d.name);
