@@ -3,7 +3,8 @@
 // - the first page of `select * from sync_changelog` costs about what the same query with
 //   `limit <page>` costs, through the extension's Run Query path (the Postgres adapter) and the CLI;
 // - `synclogs query --out FILE.csv` of every row against `psql --csv` into a file, and its peak
-//   memory (bounded: near the same at 1M and 10M).
+//   memory (bounded: near the same at 1M and 10M);
+// - the same export to Parquet against the export to CSV (at the scales up to about 3M rows).
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { rm } from 'node:fs/promises';
@@ -101,7 +102,7 @@ try {
           (mb) => (psqlMb = Math.max(psqlMb, mb)),
         );
       const exp = await sideBySide(ours, psql, db.rows > 3_000_000 ? 1 : 3);
-      rm(file, { force: true });
+      await rm(file, { force: true });
       rows.push([
         label,
         'synclogs query --out FILE.csv (every row)',
@@ -121,6 +122,24 @@ try {
       peaks.push(oursMb);
       check(`export every row to CSV vs psql @ ${label}`, exp.ratio, TARGET, 'x');
       check(`export peak memory @ ${label}`, oursMb, 300, 'MB');
+      if (db.rows <= 3_000_000) {
+        const parquetFile = join(tmpdir(), `synclogs-bench-${process.pid}.parquet`);
+        const out = (target) => () =>
+          run(process.execPath, [join(root, 'dist', 'cli.js'), 'query', '--url', db.url, '--out', target, SQL], {
+            maxBuffer: 1024 * 1024,
+          });
+        const pq = await sideBySide(out(parquetFile), out(file), 3);
+        await Promise.all([rm(parquetFile, { force: true }), rm(file, { force: true })]);
+        rows.push([
+          label,
+          'synclogs query --out FILE.parquet vs FILE.csv',
+          ms(pq.a),
+          ms(pq.b),
+          `${pq.ratio.toFixed(2)}x`,
+          '≤ 2x',
+        ]);
+        check(`export every row to Parquet vs CSV @ ${label}`, pq.ratio, 2, 'x');
+      }
     } finally {
       await warehouse.close();
     }

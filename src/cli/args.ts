@@ -2,6 +2,7 @@ import { validateIdent } from '../sql/dialect';
 import { DEFAULT_SCHEMA } from '../shared/connection';
 import { ANALYSIS_NAMES, parseAnalysis, type AnalysisCommand, type AnalysisName } from './analysisArgs';
 import { USAGE, UsageError, type OutputFormat, type StreamFormat } from './usage';
+import { splitArgv } from './argv';
 
 // Declared in usage.ts (which the analysis parsers import without importing this file); kept importable from here.
 export { USAGE, UsageError, type OutputFormat, type StreamFormat };
@@ -29,7 +30,7 @@ Existing tables of those names in S are dropped and recreated.
   --schema <S>     schema to create the tables in (default ${DEFAULT_SCHEMA})`;
 
 const QUERY_USAGE = `Usage: synclogs query (--url <postgres-url> | --demo) [--format table|csv|json] [--max-rows N] "<sql>"
-       synclogs query (--url <postgres-url> | --demo) (--all | --out FILE) [--format csv|tsv|json|jsonl] "<sql>"
+       synclogs query (--url <postgres-url> | --demo) (--all | --out FILE) [--format csv|tsv|json|jsonl|parquet] "<sql>"
 
 Runs SQL and prints the result on stdout. Use "-" as the SQL to read it from stdin.
 
@@ -44,61 +45,18 @@ Runs SQL and prints the result on stdout. Use "-" as the SQL to read it from std
                      memory; a slow reader holds the fetch back); csv unless --format says
                      tsv, json or jsonl (one JSON object per line)
   --out <FILE>       every row into FILE (as --all); the format from its extension (.csv, .tsv,
-                     .json, .jsonl) unless --format says; progress on stderr on a terminal`;
+                     .json, .jsonl, .parquet) unless --format says; progress on stderr on a
+                     terminal. parquet (typed columns, written in row groups) only with --out`;
 
-const STREAM_FORMATS: readonly StreamFormat[] = ['csv', 'tsv', 'json', 'jsonl'];
+const STREAM_FORMATS: readonly StreamFormat[] = ['csv', 'tsv', 'json', 'jsonl', 'parquet'];
 const EXTENSION_FORMATS: Record<string, StreamFormat> = {
   '.csv': 'csv',
   '.tsv': 'tsv',
   '.json': 'json',
   '.jsonl': 'jsonl',
   '.ndjson': 'jsonl',
+  '.parquet': 'parquet',
 };
-
-interface OptionSpec {
-  /** Takes a value (`--name value` or `--name=value`), or is a flag. */
-  value: boolean;
-}
-
-/** Splits argv into options and positionals; `--` ends options (SQL may start with `--` comments). */
-function splitArgs(
-  argv: readonly string[],
-  spec: Record<string, OptionSpec>,
-  usage: string,
-): { options: Map<string, string>; positionals: string[] } {
-  const options = new Map<string, string>();
-  const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    // SQL text such as "-- comment\nselect 1" is a positional, not an option.
-    if (!arg.startsWith('-') || arg === '-' || /\s/.test(arg)) {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const known = spec[name];
-    if (!known) throw new UsageError(`Unknown option ${name}.`, usage);
-    if (options.has(name)) throw new UsageError(`${name} is given twice.`, usage);
-    if (!known.value) {
-      if (eq > 0) throw new UsageError(`${name} takes no value.`, usage);
-      options.set(name, '');
-    } else if (eq > 0) {
-      options.set(name, arg.slice(eq + 1));
-    } else {
-      const value = argv[i + 1];
-      if (value === undefined || (value.startsWith('--') && !/\s/.test(value)))
-        throw new UsageError(`${name} needs a value.`, usage);
-      options.set(name, value);
-      i++;
-    }
-  }
-  return { options, positionals };
-}
 
 function parsePositiveNumber(text: string, name: string, usage: string, integer: boolean): number {
   const n = Number(text);
@@ -139,7 +97,7 @@ export function parseArgs(argv: readonly string[]): CliCommand {
 function parseQuery(argv: readonly string[]): CliCommand {
   const usage = QUERY_USAGE;
   if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help', text: usage };
-  const { options, positionals } = splitArgs(
+  const { options, positionals } = splitArgv(
     argv,
     {
       '--url': { value: true },
@@ -168,17 +126,19 @@ function parseQuery(argv: readonly string[]): CliCommand {
       out === undefined ? undefined : EXTENSION_FORMATS[/\.[^./\\]+$/.exec(out.toLowerCase())?.[0] ?? ''];
     if (given === undefined && out !== undefined && fromName === undefined) {
       throw new UsageError(
-        `Cannot tell the format from "${out}": name it .csv, .tsv, .json or .jsonl, or give --format.`,
+        `Cannot tell the format from "${out}": name it .csv, .tsv, .json, .jsonl or .parquet, or give --format.`,
         usage,
       );
     }
     const streamFormat = given ?? fromName ?? 'csv';
     if (!(STREAM_FORMATS as readonly string[]).includes(streamFormat)) {
       throw new UsageError(
-        `--all and --out write csv, tsv, json or jsonl, got "${streamFormat}"${streamFormat === 'table' ? ' (a table needs every row before it can align its columns)' : ''}.`,
+        `--all and --out write csv, tsv, json, jsonl or parquet, got "${streamFormat}"${streamFormat === 'table' ? ' (a table needs every row before it can align its columns)' : ''}.`,
         usage,
       );
     }
+    if (streamFormat === 'parquet' && out === undefined)
+      throw new UsageError('Parquet is binary, not for a terminal or a pipe: give --out FILE.parquet.', usage);
     const sql = querySql(positionals, usage);
     return {
       kind: 'queryAll',
@@ -221,7 +181,7 @@ function querySql(positionals: readonly string[], usage: string): string {
 function parseDemoLoad(argv: readonly string[]): CliCommand {
   const usage = DEMO_LOAD_USAGE;
   if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help', text: usage };
-  const { options, positionals } = splitArgs(
+  const { options, positionals } = splitArgv(
     argv,
     { '--url': { value: true }, '--scale': { value: true }, '--schema': { value: true } },
     usage,

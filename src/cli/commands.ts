@@ -8,7 +8,8 @@ import { QueryCancelledError } from '../warehouse/warehouse';
 import { redactSecret } from '../warehouse/postgres/pgErrors';
 import { SYNC_LOG_TABLES } from '../sql/syncLogTables';
 import { parseArgs, UsageError, type CliCommand } from './args';
-import { formatLoadProgressLine, formatLoadSummary, writeBatches, writeResult } from './format';
+import { exportBatches } from '../export/exportBatches';
+import { formatLoadProgressLine, formatLoadSummary, writeResult } from './format';
 import { OutputClosedError, streamWriter } from './stdoutWriter';
 import { messageSafe } from './terminalText';
 import type { HealthLoaders } from './analysisIo';
@@ -136,7 +137,11 @@ async function queryAll(command: Extract<CliCommand, { kind: 'queryAll' }>, io: 
   const stopListening = io.onInterrupt(() => controller.abort());
   const partial = command.out === undefined ? undefined : `${command.out}.partial`;
   const file = partial === undefined ? undefined : createWriteStream(partial);
-  const write = file ? streamWriter(file) : (chunk: string) => io.stdout(chunk);
+  // Parquet only ever goes to a file (args.ts): stdout takes text.
+  const write = file
+    ? streamWriter(file)
+    : (chunk: string | Uint8Array) =>
+        typeof chunk === 'string' ? io.stdout(chunk) : Promise.reject(new Error('Parquet needs --out FILE.'));
   const started = Date.now();
   let lastShown = 0;
   const progress = (rows: number, final = false) => {
@@ -151,7 +156,7 @@ async function queryAll(command: Extract<CliCommand, { kind: 'queryAll' }>, io: 
   };
   try {
     if (!warehouse.stream) throw new Error('This connection cannot stream a result yet: use --max-rows.');
-    const written = await writeBatches(
+    const written = await exportBatches(
       warehouse.stream(sql, [], { signal: controller.signal, jsonAsText: true }),
       command.format,
       write,

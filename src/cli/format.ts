@@ -6,7 +6,7 @@ import type { RowBatch } from '../warehouse/warehouse';
 import { stringifyJson } from '../shared/jsonText';
 import { hasControls, terminalSafe } from './terminalText';
 
-import type { OutputFormat, StreamFormat } from './usage';
+import type { OutputFormat, TextStreamFormat } from './usage';
 
 export { csvField } from '../shared/cellText';
 
@@ -200,7 +200,7 @@ function* jsonPieces(result: QueryResult): Generator<string> {
  */
 export async function writeBatches(
   batches: AsyncIterable<RowBatch>,
-  format: StreamFormat,
+  format: TextStreamFormat,
   write: (chunk: string) => Promise<void>,
   onRows?: (rows: number) => void,
 ): Promise<{ rows: number; command?: string; affected?: number }> {

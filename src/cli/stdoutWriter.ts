@@ -13,7 +13,7 @@ export class OutputClosedError extends Error {
 
 /** The part of a Writable (process.stdout) this needs. */
 export interface WritableLike {
-  write(chunk: string): boolean;
+  write(chunk: string | Uint8Array): boolean;
   once(event: 'drain' | 'close', listener: () => void): unknown;
   once(event: 'error', listener: (err: Error) => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
@@ -27,11 +27,11 @@ const closedByReader = (err: Error) => {
 };
 
 /**
- * A write function for `stream`: resolves at once while the stream buffers below its high-water
+ * A write function for `stream` (text, or bytes for a binary export): resolves at once while the stream buffers below its high-water
  * mark, otherwise on 'drain'. Rejects with OutputClosedError once the reader is gone, or with the
  * stream's error (a full disk) for any other failure; every later write rejects the same way.
  */
-export function streamWriter(stream: WritableLike): (chunk: string) => Promise<void> {
+export function streamWriter(stream: WritableLike): (chunk: string | Uint8Array) => Promise<void> {
   let failure: Error | undefined;
   const fail = (err: Error) => (failure ??= closedByReader(err) ? new OutputClosedError() : err);
   // Without a listener, an EPIPE would be thrown as an uncaught exception.

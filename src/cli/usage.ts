@@ -5,8 +5,10 @@
  */
 
 export type OutputFormat = 'table' | 'csv' | 'json';
-/** Formats a streamed result can be written in (`--all`, `--out`): each row as it arrives. */
-export type StreamFormat = 'csv' | 'tsv' | 'json' | 'jsonl';
+/** Text formats a streamed result can be written in, to stdout or a file: each row as it arrives. */
+export type TextStreamFormat = 'csv' | 'tsv' | 'json' | 'jsonl';
+/** Formats a streamed result can be written in (`--all`, `--out`); Parquet (binary) only into a file. */
+export type StreamFormat = TextStreamFormat | 'parquet';
 
 /** A mistake in how the CLI was called: printed with a pointer to the usage, exit code 2. */
 export class UsageError extends Error {

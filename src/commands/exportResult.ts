@@ -1,17 +1,13 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { StreamFormat } from '../cli/args';
-import { writeBatches } from '../cli/format';
 import { streamWriter } from '../cli/stdoutWriter';
 import type { Container } from '../container';
+import { excelLimitNote, exportBatches, exportFormatOf } from '../export/exportBatches';
 import { errorMessage, isCancelled } from '../warehouse/errorText';
-import type { RowBatch, Warehouse } from '../warehouse/warehouse';
+import { QueryCancelledError, type RowBatch, type Warehouse } from '../warehouse/warehouse';
 
-/** Excel opens at most this many rows of a sheet (header included). */
-export const EXCEL_MAX_ROWS = 1_048_576;
-
-const FORMATS: Record<string, StreamFormat> = { csv: 'csv', tsv: 'tsv', json: 'json', jsonl: 'jsonl', ndjson: 'jsonl' };
+export { EXCEL_MAX_ROWS } from '../export/exportBatches';
 
 export interface ExportOutcome {
   status: 'ok' | 'cancelled' | 'error';
@@ -20,22 +16,39 @@ export interface ExportOutcome {
   message?: string;
 }
 
-/** A warehouse without a stream (the demo's worker) gives its whole result as one batch: the demo is small. */
+/** Rows per batch when a whole result is cut up: progress and Cancel act between batches. */
+const WHOLE_BATCH_ROWS = 10_000;
+
+/**
+ * The statement's rows batch by batch, stopping at the first batch after `signal` aborts (the
+ * stream also cancels the statement). A warehouse without a stream (the demo's worker) gives its
+ * whole result at once: it is cut into batches so progress and Cancel still work while it is
+ * written.
+ */
 async function* batchesOf(
   warehouse: Warehouse,
   sql: string,
   signal: AbortSignal,
 ): AsyncGenerator<RowBatch, void, undefined> {
+  const stopIfCancelled = () => {
+    if (signal.aborted) throw new QueryCancelledError('Export cancelled.');
+  };
   if (warehouse.stream) {
-    yield* warehouse.stream(sql, [], { signal, jsonAsText: true });
+    for await (const batch of warehouse.stream(sql, [], { signal, jsonAsText: true })) {
+      stopIfCancelled();
+      yield batch;
+    }
     return;
   }
   const whole = await warehouse.query(sql, [], { signal });
-  yield {
-    columns: whole.columns,
-    rows: whole.rows,
-    ...(whole.columns.length === 0 ? { command: whole.command, affected: whole.rowCount } : {}),
-  };
+  if (whole.columns.length === 0) {
+    yield { columns: whole.columns, rows: [], command: whole.command, affected: whole.rowCount };
+    return;
+  }
+  for (let i = 0; i === 0 || i < whole.rows.length; i += WHOLE_BATCH_ROWS) {
+    stopIfCancelled();
+    yield { columns: whole.columns, rows: whole.rows.slice(i, i + WHOLE_BATCH_ROWS) };
+  }
 }
 
 /**
@@ -55,11 +68,17 @@ export async function exportQueryResult(
       title: 'Export the full result',
       saveLabel: 'Export',
       defaultUri: vscode.Uri.file(`query-result-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`),
-      filters: { CSV: ['csv'], 'TSV (tab-separated)': ['tsv'], JSON: ['json'], 'JSON Lines': ['jsonl'] },
+      filters: {
+        CSV: ['csv'],
+        'TSV (tab-separated)': ['tsv'],
+        JSON: ['json'],
+        'JSON Lines': ['jsonl'],
+        Parquet: ['parquet'],
+      },
     }));
   if (!uri) return { status: 'cancelled', rows: 0, message: 'No file chosen.' };
   const file = uri.fsPath;
-  const format = FORMATS[/\.([^./\\]+)$/.exec(file.toLowerCase())?.[1] ?? ''] ?? 'csv';
+  const format = exportFormatOf(file) ?? 'csv';
   const partial = `${file}.partial`;
   let rows = 0;
   return vscode.window.withProgress(
@@ -75,14 +94,15 @@ export async function exportQueryResult(
       let shown = 0;
       try {
         const warehouse = await container.connections.getWarehouse();
-        const written = await writeBatches(
+        const written = await exportBatches(
           batchesOf(warehouse, sql, controller.signal),
           format,
           streamWriter(out),
           (n) => {
             rows = n;
             if (n - shown >= 10_000 || shown === 0) {
-              progress.report({ message: `${n.toLocaleString('en-US')} rows written` });
+              const past = excelLimitNote(format, n) ? ` (more than Excel opens)` : '';
+              progress.report({ message: `${n.toLocaleString('en-US')} rows written${past}` });
               shown = n;
             }
           },
@@ -91,10 +111,7 @@ export async function exportQueryResult(
         await rename(partial, file);
         rows = written.rows;
         container.log.info(`Exported ${rows} rows to ${file}.`);
-        const excel =
-          (format === 'csv' || format === 'tsv') && rows + 1 > EXCEL_MAX_ROWS
-            ? ` Excel opens only the first ${EXCEL_MAX_ROWS.toLocaleString('en-US')} rows of a sheet.`
-            : '';
+        const excel = excelLimitNote(format, rows);
         void vscode.window
           .showInformationMessage(
             `Exported ${rows.toLocaleString('en-US')} rows to ${vscode.workspace.asRelativePath(uri)}.${excel}`,

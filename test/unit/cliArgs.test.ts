@@ -247,6 +247,14 @@ test('query --all and --out: every row, in csv unless --format or the file name 
   });
   assert.deepEqual(parseArgs(['query', '--demo', '--out', 'a.ndjson', 'select 1']).kind, 'queryAll');
   assert.equal(
+    (parseArgs(['query', '--demo', '--out', 'rows.Parquet', 'select 1']) as { format: string }).format,
+    'parquet',
+  );
+  assert.throws(
+    () => parseArgs(['query', '--demo', '--all', '--format', 'parquet', 'select 1']),
+    (e: UsageError) => e instanceof UsageError && /give --out FILE\.parquet/.test(e.message),
+  );
+  assert.equal(
     (parseArgs(['query', '--demo', '--out', 'x.data', '--format', 'json', 'select 1']) as { format: string }).format,
     'json',
   );
