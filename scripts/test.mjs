@@ -216,6 +216,19 @@ const stages = [
       }),
   },
   {
+    name: 'grid',
+    title: 'the results grid in Chromium with a million-row result, light and dark, and at 400 px',
+    needsBuild: true,
+    run: () =>
+      countedStage(
+        'node --import tsx test/ui/preview/grid.mjs',
+        node,
+        ['--import', 'tsx', 'test/ui/preview/grid.mjs'],
+        parsePlain('grid'),
+        { timeoutMs: 5 * MIN },
+      ),
+  },
+  {
     name: 'package',
     title: 'package the .vsix and check it',
     run: () =>

@@ -19,12 +19,45 @@ import {
 import { toDelimited, type CopyFormat } from '../shared/cellText';
 import { describeError } from '../shared/webviewDelivery';
 import { WebviewHost, createWebviewPanel, registerPanelSerializer } from './webviewHost';
+import { viewOrder, type ViewSpec } from '../shared/grid/viewModel';
+import { findInRows, type FindResult } from '../shared/grid/find';
+import { copySummary, formatRange } from '../shared/grid/rangeCopy';
+import { resultWrapQuery, WrapRefusedError } from '../sql/resultWrapQuery';
+import { dialectFor } from '../sql/dialects';
+import { costQuestion } from '../commands/costGuard';
+import { confirmBytesAbove } from '../services/settingsReaders';
+import { errorMessage } from '../warehouse/errorText';
+
+import type { CopyRangeMessage, FindMessage, SetViewMessage, ViewWhere } from '../shared/resultsProtocol';
 
 type View = ShowRunningMessage | ShowResultMessage | ShowErrorMessage | ShowCancelledMessage;
 
 const TITLE = 'Sync Logs: Results';
 /** Most rows one `requestRows` reply carries, whatever the webview asks for. */
 const MAX_PAGE = 5 * RESULT_PAGE_SIZE;
+
+/**
+ * The rows the host holds for a shown result, read by index. An array today; a spool store for
+ * rows past a memory budget (src/results/) can take its place behind the same three members.
+ */
+export interface HeldRows {
+  readonly count: number;
+  row(index: number): readonly unknown[];
+  slice(start: number, end: number): unknown[][];
+}
+
+export class ArrayRows implements HeldRows {
+  constructor(private readonly rows: unknown[][]) {}
+  get count(): number {
+    return this.rows.length;
+  }
+  row(index: number): readonly unknown[] {
+    return this.rows[index] ?? [];
+  }
+  slice(start: number, end: number): unknown[][] {
+    return this.rows.slice(start, end);
+  }
+}
 
 /**
  * The one results panel, reused by every run. It shows the latest run only: updates for any
@@ -35,7 +68,9 @@ export class ResultsPanel implements vscode.Disposable {
 
   private view: View | undefined;
   /** Every row the host keeps for the shown result; the view itself holds the first page only. */
-  private rows: unknown[][] = [];
+  private rows: HeldRows = new ArrayRows([]);
+  /** The grid's sort and filter over those rows (in memory, or re-run in the warehouse). */
+  private resultView: ResultView | undefined;
   private cancelRun: (() => void) | undefined;
 
   /** Registers the serializer that brings the panel back after a window reload. */
@@ -81,7 +116,7 @@ export class ResultsPanel implements vscode.Disposable {
     restored?: View,
   ) {
     this.view = restored;
-    if (restored?.type === 'showResult') this.rows = restored.page.rows;
+    if (restored?.type === 'showResult') this.setRows(restored, new ArrayRows(restored.page.rows));
     this.host = new WebviewHost<ResultsHostMessage, ResultsWebviewMessage>(panel, container.context.extensionUri, {
       viewType: RESULTS_VIEW_TYPE,
       title: TITLE,
@@ -96,6 +131,7 @@ export class ResultsPanel implements vscode.Disposable {
       // Closing the panel while a query runs cancels the query.
       this.cancelRun?.();
       this.cancelRun = undefined;
+      this.resultView?.dispose();
       if (ResultsPanel.current === this) ResultsPanel.current = undefined;
     });
   }
@@ -107,14 +143,13 @@ export class ResultsPanel implements vscode.Disposable {
   /** Shows a run as running; `cancel` is called when the user presses Cancel or closes the panel. */
   showRunning(run: RunInfo, cancel: () => void): void {
     this.cancelRun = cancel;
-    this.rows = [];
+    this.setRows(undefined, new ArrayRows([]));
     this.setView({ type: 'showRunning', ...run });
   }
 
   showResult(run: RunInfo, result: QueryResult, maxRows: number): void {
     if (!this.isCurrent(run)) return;
-    this.rows = result.rows;
-    this.setView({
+    const view: ShowResultMessage = {
       type: 'showResult',
       ...run,
       columns: result.columns,
@@ -126,7 +161,9 @@ export class ResultsPanel implements vscode.Disposable {
       elapsedMs: result.elapsedMs,
       command: result.command,
       page: { offset: 0, rows: result.rows.slice(0, RESULT_PAGE_SIZE) },
-    });
+    };
+    this.setRows(view, new ArrayRows(result.rows));
+    this.setView(view);
   }
 
   showError(run: RunInfo, message: string, code?: string, elapsedMs?: number): void {
@@ -162,7 +199,7 @@ export class ResultsPanel implements vscode.Disposable {
         'Run it again with fewer rows or columns, or export it with the synclogs CLI.',
     };
     this.view = failed;
-    this.rows = [];
+    this.setRows(undefined, new ArrayRows([]));
     this.container.log.error(`Run ${runId}: the result could not be posted to the results panel.`);
     return failed;
   }
@@ -184,10 +221,26 @@ export class ResultsPanel implements vscode.Disposable {
       case 'cancel':
         if (view.type === 'showRunning') this.cancelRun?.();
         return;
-      case 'requestRows':
-        if (view.type === 'showResult') {
-          const rows = this.rows.slice(m.offset, m.offset + Math.min(m.count, MAX_PAGE));
-          this.host.post({ type: 'rows', runId: view.runId, offset: m.offset, rows });
+      case 'requestRows': {
+        const shown = this.resultView;
+        if (view.type !== 'showResult' || !shown || (m.view ?? 0) !== shown.id) return;
+        const rows = shown.slice(m.offset, m.offset + Math.min(m.count, MAX_PAGE));
+        this.host.post({ type: 'rows', runId: view.runId, offset: m.offset, rows, view: shown.id });
+        return;
+      }
+      case 'setView':
+        if (view.type === 'showResult' && this.resultView) this.postView(view, await this.resultView.apply(m));
+        return;
+      case 'find':
+        if (view.type === 'showResult' && this.resultView && m.view === this.resultView.id)
+          this.host.post({ type: 'found', runId: view.runId, seq: m.seq, ...this.resultView.find(m) });
+        return;
+      case 'copyRange':
+        if (view.type === 'showResult' && this.resultView && m.view === this.resultView.id) {
+          const copied = this.resultView.copyRange(m);
+          if (!copied) return;
+          await vscode.env.clipboard.writeText(copied.text);
+          vscode.window.setStatusBarMessage(`Sync Logs: ${copied.summary}`, 5000);
         }
         return;
       case 'copy':
@@ -199,17 +252,44 @@ export class ResultsPanel implements vscode.Disposable {
     }
   }
 
+  /** The rows of a new result (or none), and a fresh view over them. */
+  private setRows(view: ShowResultMessage | undefined, rows: HeldRows): void {
+    this.rows = rows;
+    this.resultView?.dispose();
+    this.resultView = view ? new ResultView(this.container, view, rows) : undefined;
+  }
+
+  private postView(view: ShowResultMessage, outcome: ViewOutcome | undefined): void {
+    if (!outcome || this.view !== view) return;
+    if (outcome.failed !== undefined) {
+      this.host.post({ type: 'viewFailed', runId: view.runId, view: outcome.id, message: outcome.failed });
+      return;
+    }
+    this.host.post({
+      type: 'viewApplied',
+      runId: view.runId,
+      view: outcome.id,
+      rowCount: outcome.rowCount,
+      where: outcome.where,
+      ...(outcome.note ? { note: outcome.note } : {}),
+      rows: outcome.firstRows,
+    });
+  }
+
   private async copy(view: ShowResultMessage, format: CopyFormat): Promise<void> {
-    await vscode.env.clipboard.writeText(toDelimited(view.columns, this.rows, format));
+    // Copy all copies the grid's view: sorted and filtered as shown.
+    const shown = this.resultView;
+    const rows = shown ? shown.slice(0, shown.count) : this.rows.slice(0, this.rows.count);
+    await vscode.env.clipboard.writeText(toDelimited(view.columns, rows, format));
     const partial =
-      this.rows.length < view.rowCount
+      rows.length < view.rowCount
         ? ` of ${view.rowCountExact === false ? 'at least ' : ''}${view.rowCount.toLocaleString('en-US')}`
         : '';
     vscode.window.setStatusBarMessage(
-      `Sync Logs: copied ${this.rows.length.toLocaleString('en-US')}${partial} rows as ${format.toUpperCase()}`,
+      `Sync Logs: copied ${rows.length.toLocaleString('en-US')}${partial} rows as ${format.toUpperCase()}`,
       5000,
     );
-    this.container.log.info(`Copied ${this.rows.length} rows of run ${view.runId} as ${format}.`);
+    this.container.log.info(`Copied ${rows.length} rows of run ${view.runId} as ${format}.`);
   }
 }
 
@@ -226,5 +306,180 @@ function restoredView(saved: View): View {
       return { ...saved, keptRows: saved.page.rows.length, page: { offset: 0, rows: saved.page.rows }, restored: true };
     default:
       return saved;
+  }
+}
+
+/** A view applied (or refused): what the webview is told. */
+interface ViewOutcome {
+  id: number;
+  rowCount: number;
+  where: ViewWhere;
+  note?: string;
+  firstRows: unknown[][];
+  /** Set when the view could not be applied; the previous arrangement stays. */
+  failed?: string;
+}
+
+/** Rows of a new view sent with its answer, so the grid redraws at once. */
+const FIRST_VIEW_ROWS = RESULT_PAGE_SIZE;
+
+/**
+ * The grid's sort and filter over a result's rows. While the host holds every row the result has
+ * (rowCount <= keptRows), the view is an index over them, computed here with the grid's own
+ * rules (webview/grid/viewModel.ts). Beyond that, sorting the kept rows would misstate the
+ * result, so the statement is run again wrapped in the view (src/sql/resultWrapQuery.ts) and its
+ * rows replace the kept ones for that view.
+ */
+class ResultView {
+  /** The view the webview's requests name; 0 is the result as it came. */
+  id = 0;
+  private latest = 0;
+  private order: Uint32Array | undefined;
+  private rerun: HeldRows | undefined;
+  private abort: AbortController | undefined;
+
+  constructor(
+    private readonly container: Container,
+    private readonly result: ShowResultMessage,
+    private readonly base: HeldRows,
+  ) {}
+
+  /** Whether the host holds every row of the result, so a view is computed in memory. */
+  get whole(): boolean {
+    return !this.result.restored && this.result.rowCountExact !== false && this.base.count >= this.result.rowCount;
+  }
+
+  get count(): number {
+    return this.order ? this.order.length : (this.rerun ?? this.base).count;
+  }
+
+  row(index: number): readonly unknown[] {
+    return this.order ? this.base.row(this.order[index]) : (this.rerun ?? this.base).row(index);
+  }
+
+  slice(start: number, end: number): unknown[][] {
+    if (!this.order) return (this.rerun ?? this.base).slice(start, end);
+    const out: unknown[][] = [];
+    for (let i = Math.max(0, start); i < Math.min(end, this.order.length); i++)
+      out.push([...this.base.row(this.order[i])]);
+    return out;
+  }
+
+  dispose(): void {
+    this.abort?.abort();
+  }
+
+  async apply(m: SetViewMessage): Promise<ViewOutcome | undefined> {
+    this.latest = m.view;
+    const spec: ViewSpec = { sort: m.sort, filters: m.filters, quick: m.quick };
+    const columns = this.result.columns;
+    const bad = [...m.sort, ...m.filters].find((k) => k.column >= columns.length);
+    if (bad) return this.refuse(m.view, `The result has no column ${bad.column + 1}.`);
+    const empty = !m.sort.length && !m.filters.length && !m.quick;
+    if (this.whole || empty) {
+      this.abort?.abort();
+      this.rerun = undefined;
+      this.order = viewOrder(
+        this.base,
+        columns.map((c) => c.type),
+        spec,
+      );
+      return this.applied(m.view, 'memory');
+    }
+    try {
+      const rows = await this.runWrapped(spec, m.view);
+      if (!rows || this.latest !== m.view) return undefined;
+      this.order = undefined;
+      this.rerun = new ArrayRows(rows.rows);
+      return this.applied(
+        m.view,
+        'warehouse',
+        rows.truncated
+          ? `the warehouse's answer is cut at ${this.result.maxRows.toLocaleString('en-US')} rows (syncLogs.maxResultRows)`
+          : undefined,
+      );
+    } catch (err) {
+      if (this.latest !== m.view) return undefined;
+      return this.refuse(
+        m.view,
+        err instanceof WrapRefusedError
+          ? err.message
+          : `The warehouse refused the sorted or filtered query: ${errorMessage(err)}`,
+      );
+    }
+  }
+
+  private async runWrapped(spec: ViewSpec, id: number): Promise<{ rows: unknown[][]; truncated: boolean } | undefined> {
+    const connections = this.container.connections;
+    if (connections.activeName !== this.result.connectionName)
+      throw new WrapRefusedError(
+        `The active connection is no longer "${this.result.connectionName}": run the query again to sort or filter it in the warehouse.`,
+      );
+    const dialect = dialectFor(connections.dialect);
+    const query = resultWrapQuery(dialect, {
+      sql: this.result.sql,
+      columns: this.result.columns.map((c) => c.name),
+      ...spec,
+    });
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    const warehouse = await connections.getWarehouse();
+    // BigQuery bills the re-run: the same question Run Query asks above the threshold.
+    const threshold = confirmBytesAbove();
+    if (warehouse.estimateBytes && threshold >= 0) {
+      const question = costQuestion(
+        await warehouse.estimateBytes(query.text, query.values),
+        threshold,
+        this.result.connectionName,
+      );
+      if (question) {
+        const answer = await this.container.prompter.choose({ ...question, buttons: ['Run'], severity: 'warning' });
+        if (answer !== 'Run') throw new WrapRefusedError('Not re-run in the warehouse: the view stays as it was.');
+      }
+    }
+    if (abort.signal.aborted || this.latest !== id) return undefined;
+    this.container.log.info(`Run ${this.result.runId}: sorting/filtering in the warehouse (view ${id}).`);
+    const result = await warehouse.query(query.text, query.values, {
+      signal: abort.signal,
+      maxRows: this.result.maxRows,
+    });
+    return { rows: result.rows, truncated: result.truncated };
+  }
+
+  private applied(id: number, where: ViewWhere, note?: string): ViewOutcome {
+    this.id = id;
+    return { id, rowCount: this.count, where, note, firstRows: this.slice(0, FIRST_VIEW_ROWS) };
+  }
+
+  /** The view is refused: the webview keeps the rows it had, now under the new id. */
+  private refuse(id: number, message: string): ViewOutcome {
+    this.id = id;
+    return { id, rowCount: this.count, where: this.whole ? 'memory' : 'warehouse', firstRows: [], failed: message };
+  }
+
+  find(m: FindMessage): Omit<FindResult, never> {
+    const columns = m.columns.filter((c) => c < this.result.columns.length);
+    return findInRows(
+      { count: this.count, row: (i) => this.row(i) },
+      columns,
+      m.query,
+      m.from,
+      m.backwards,
+      m.inclusive,
+    );
+  }
+
+  copyRange(m: CopyRangeMessage): { text: string; summary: string } | undefined {
+    const columns = m.columns.filter((c) => c < this.result.columns.length);
+    if (!columns.length || m.top >= this.count) return undefined;
+    const rows = this.slice(m.top, Math.min(m.bottom, this.count - 1) + 1).map((r) => columns.map((c) => r[c]));
+    const text = formatRange(
+      columns.map((c) => this.result.columns[c]),
+      rows,
+      m.format,
+      m.withHeaders,
+    );
+    return { text, summary: copySummary(rows.length, columns.length, m.format, m.withHeaders) };
   }
 }

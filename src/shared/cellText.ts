@@ -41,3 +41,92 @@ export function toDelimited(columns: readonly ResultColumn[], rows: readonly unk
   const line = (cells: readonly unknown[]) => `${cells.map(field).join(sep)}\r\n`;
   return line(columns.map((c) => c.name)) + rows.map((r) => line(columns.map((_, i) => r[i]))).join('');
 }
+
+// ---- Copy of a grid range: hostile text stays inert in whatever it is pasted into ----
+
+/** Every format the grid copies a range in. TSV and CSV are also Copy-all's formats. */
+export type RangeCopyFormat = 'tsv' | 'csv' | 'json' | 'markdown';
+export const RANGE_COPY_FORMATS: readonly RangeCopyFormat[] = ['tsv', 'csv', 'json', 'markdown'];
+
+// C0 controls but tab, LF and CR (each format deals with those), DEL, C1 controls, and the
+// invisible characters that reorder or hide text: bidi embeddings, overrides and isolates, the
+// marks (LRM, RLM, ALM), zero-width characters and the BOM.
+const UNSAFE_CHARS =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+const codePoint = (ch: string) => `<U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`;
+
+/**
+ * Text with its control and bidi characters written as visible `<U+202E>` markers: pasted into a
+ * sheet, a chat or a terminal, a value can neither reorder the text after it nor hide what it
+ * holds. (JSON copies keep the exact value, escaped; see jsonCopyText.)
+ */
+export function visibleControls(text: string): string {
+  return text.replace(UNSAFE_CHARS, codePoint);
+}
+
+// A sheet runs a pasted cell that starts like this as a formula (CSV injection).
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A text value a spreadsheet would evaluate gets a leading apostrophe; numbers (even "-5") stay as they are. */
+export function inertForSheets(text: string): string {
+  return FORMULA_START.test(text) && !NUMBER_TEXT.test(text) ? `'${text}` : text;
+}
+
+/** One TSV field of a range copy: NULL empty, tabs and line breaks as spaces, controls visible, no formulas. */
+export function tsvCopyField(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const text = cellText(value);
+  if (text === undefined) return '';
+  return inertForSheets(visibleControls(text.replace(/[\t\r\n]/g, ' ')));
+}
+
+/** One CSV field of a range copy: RFC 4180 quoting (line breaks kept inside quotes), controls visible, no formulas. */
+export function csvCopyField(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const text = cellText(value);
+  if (text === undefined) return '';
+  const safe = inertForSheets(visibleControls(text));
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+// Characters Markdown (CommonMark, GFM) would read as inline syntax or HTML inside a table cell;
+// each is escaped with a backslash, which CommonMark defines for every ASCII punctuation
+// character. Block syntax (#, +, - at a line start) cannot start inside a cell, so it stays.
+const MARKDOWN_SPECIAL = /[\\`*_[\]<>!|~&$:]/g;
+
+/**
+ * One Markdown table cell: syntax escaped (a pipe cannot end the cell, `<img>` is no HTML, `[x](y)`
+ * is no link), line breaks as spaces (they would end the row), controls visible. NULL is an
+ * emphasised NULL, which no escaped text can look like.
+ */
+export function markdownCopyField(value: unknown): string {
+  const text = cellText(value);
+  if (text === undefined) return '*NULL*';
+  const escaped = visibleControls(text.replace(/\r\n|[\r\n\t]/g, ' ')).replace(MARKDOWN_SPECIAL, '\\$&');
+  return escaped === '' ? ' ' : escaped;
+}
+
+/**
+ * A cell as a JSON value: numbers, booleans, strings and parsed JSON as themselves, NULL as null,
+ * a bigint as its digits (JSON numbers lose them), deep JSON kept as text as its text.
+ */
+export function jsonCopyValue(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return String(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (isJsonText(value)) return value.$jsonText;
+  return value;
+}
+
+/**
+ * JSON text with the invisible characters above escaped as \uXXXX (JSON.stringify leaves C1 and
+ * bidi characters raw): the same value once parsed, and nothing hidden when read.
+ */
+export function jsonCopyText(value: unknown, indent = 2): string {
+  return (JSON.stringify(value, null, indent) ?? 'null').replace(
+    UNSAFE_CHARS,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

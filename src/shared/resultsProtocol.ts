@@ -5,9 +5,12 @@
  * posts is data to validate, not a call to trust.
  */
 import type { ResultColumn } from './queryResult';
-import type { CopyFormat } from './cellText';
+import { RANGE_COPY_FORMATS, type CopyFormat, type RangeCopyFormat } from './cellText';
 import type { ReadyMessage } from './webviewProtocol';
 import { WEBVIEW_TYPES } from './ids';
+import { FILTER_OPS, type ColumnFilter, type FilterOp, type SortKey, type ViewWhere } from './grid/viewModel';
+
+export type { ViewWhere };
 
 export const RESULTS_VIEW_TYPE = WEBVIEW_TYPES.results;
 
@@ -72,10 +75,58 @@ export interface ShowCancelledMessage extends RunInfo {
 export interface RowsMessage extends RowsPage {
   type: 'rows';
   runId: string;
+  /** The view (sort and filter) the rows belong to; 0 is the result as it came. */
+  view?: number;
+}
+
+// ---- the grid's view: sort and filter (shapes from grid/viewModel.ts, so the host and grid agree) ----
+
+export type ResultSortKey = SortKey;
+export type ResultFilter = ColumnFilter;
+export type ResultFilterOp = FilterOp;
+
+/** Most sort keys and filters one view may carry; more is not a person's view but a flood. */
+export const MAX_VIEW_KEYS = 32;
+/** Longest filter or find text accepted. */
+export const MAX_VIEW_TEXT = 10_000;
+
+export interface ViewAppliedMessage {
+  type: 'viewApplied';
+  runId: string;
+  view: number;
+  rowCount: number;
+  where: ViewWhere;
+  /** Said beside the grid, e.g. that the warehouse's answer was capped. */
+  note?: string;
+  /** The view's first rows, so the grid redraws without a round trip. */
+  rows: unknown[][];
+}
+
+export interface ViewFailedMessage {
+  type: 'viewFailed';
+  runId: string;
+  view: number;
+  message: string;
+}
+
+export interface FoundMessage {
+  type: 'found';
+  runId: string;
+  seq: number;
+  count: number;
+  match?: { row: number; col: number };
+  index?: number;
 }
 
 export type ResultsHostMessage =
-  ShowRunningMessage | ShowResultMessage | ShowErrorMessage | ShowCancelledMessage | RowsMessage;
+  | ShowRunningMessage
+  | ShowResultMessage
+  | ShowErrorMessage
+  | ShowCancelledMessage
+  | RowsMessage
+  | ViewAppliedMessage
+  | ViewFailedMessage
+  | FoundMessage;
 
 // ---- webview -> host ----
 
@@ -89,6 +140,43 @@ export interface RequestRowsMessage {
   runId: string;
   offset: number;
   count: number;
+  /** The view the rows are asked of (omitted: 0, the result as it came). */
+  view?: number;
+}
+
+/** Sort and filter the result: in the host's memory when it holds every row, else in the warehouse. */
+export interface SetViewMessage {
+  type: 'setView';
+  runId: string;
+  view: number;
+  sort: ResultSortKey[];
+  filters: ResultFilter[];
+  quick: string;
+}
+
+/** Find text in the view from a position; `columns` are result columns in display order. */
+export interface FindMessage {
+  type: 'find';
+  runId: string;
+  seq: number;
+  view: number;
+  query: string;
+  columns: number[];
+  from: { row: number; col: number };
+  backwards: boolean;
+  inclusive: boolean;
+}
+
+/** Copy a selected range (view rows top..bottom inclusive, result columns in display order). */
+export interface CopyRangeMessage {
+  type: 'copyRange';
+  runId: string;
+  view: number;
+  top: number;
+  bottom: number;
+  columns: number[];
+  format: RangeCopyFormat;
+  withHeaders: boolean;
 }
 
 /** Copy every row the host keeps for the run (not just the page on screen). */
@@ -104,7 +192,15 @@ export interface ExportMessage {
   runId: string;
 }
 
-export type ResultsWebviewMessage = ReadyMessage | CancelMessage | RequestRowsMessage | CopyMessage | ExportMessage;
+export type ResultsWebviewMessage =
+  | ReadyMessage
+  | CancelMessage
+  | RequestRowsMessage
+  | CopyMessage
+  | ExportMessage
+  | SetViewMessage
+  | FindMessage
+  | CopyRangeMessage;
 
 /** What the webview saves with setState; VS Code hands it to the serializer after a reload. */
 export interface ResultsWebviewState {
@@ -177,11 +273,95 @@ export function isShowCancelled(m: unknown): m is ShowCancelledMessage {
 }
 
 export function isRowsMessage(m: unknown): m is RowsMessage {
-  return isObj(m) && m.type === 'rows' && isStr(m.runId) && isCount(m.offset) && isRows(m.rows);
+  return (
+    isObj(m) && m.type === 'rows' && isStr(m.runId) && isCount(m.offset) && isRows(m.rows) && optional(m.view, isCount)
+  );
+}
+
+function isViewApplied(m: Obj): boolean {
+  return (
+    isStr(m.runId) &&
+    isCount(m.view) &&
+    isCount(m.rowCount) &&
+    (m.where === 'memory' || m.where === 'warehouse') &&
+    optional(m.note, isStr) &&
+    isRows(m.rows)
+  );
+}
+
+const isPos = (v: unknown): v is { row: number; col: number } => isObj(v) && isCount(v.row) && isCount(v.col);
+
+function isFound(m: Obj): boolean {
+  return isStr(m.runId) && isCount(m.seq) && isCount(m.count) && optional(m.match, isPos) && optional(m.index, isCount);
 }
 
 export function isResultsHostMessage(m: unknown): m is ResultsHostMessage {
-  return isShowRunning(m) || isShowResult(m) || isShowError(m) || isShowCancelled(m) || isRowsMessage(m);
+  if (isShowRunning(m) || isShowResult(m) || isShowError(m) || isShowCancelled(m) || isRowsMessage(m)) return true;
+  if (!isObj(m)) return false;
+  switch (m.type) {
+    case 'viewApplied':
+      return isViewApplied(m);
+    case 'viewFailed':
+      return isStr(m.runId) && isCount(m.view) && isStr(m.message);
+    case 'found':
+      return isFound(m);
+    default:
+      return false;
+  }
+}
+
+const isText = (v: unknown): v is string => isStr(v) && v.length <= MAX_VIEW_TEXT;
+const isColumnList = (v: unknown): v is number[] => Array.isArray(v) && v.length <= 100_000 && v.every(isCount);
+
+function isSortKey(v: unknown): v is ResultSortKey {
+  return isObj(v) && isCount(v.column) && (v.dir === 'asc' || v.dir === 'desc');
+}
+
+function isFilter(v: unknown): v is ResultFilter {
+  return isObj(v) && isCount(v.column) && FILTER_OPS.includes(v.op as ResultFilterOp) && isText(v.value);
+}
+
+function isSetView(m: Obj): boolean {
+  return (
+    isStr(m.runId) &&
+    isCount(m.view) &&
+    Array.isArray(m.sort) &&
+    m.sort.length <= MAX_VIEW_KEYS &&
+    m.sort.every(isSortKey) &&
+    // One key per column: a second would be dead text in the ORDER BY.
+    new Set(m.sort.map((s: ResultSortKey) => s.column)).size === m.sort.length &&
+    Array.isArray(m.filters) &&
+    m.filters.length <= MAX_VIEW_KEYS &&
+    m.filters.every(isFilter) &&
+    isText(m.quick)
+  );
+}
+
+function isFind(m: Obj): boolean {
+  return (
+    isStr(m.runId) &&
+    isCount(m.seq) &&
+    isCount(m.view) &&
+    isText(m.query) &&
+    isColumnList(m.columns) &&
+    isPos(m.from) &&
+    isBool(m.backwards) &&
+    isBool(m.inclusive)
+  );
+}
+
+function isCopyRange(m: Obj): boolean {
+  return (
+    isStr(m.runId) &&
+    isCount(m.view) &&
+    isCount(m.top) &&
+    isCount(m.bottom) &&
+    m.bottom >= m.top &&
+    isColumnList(m.columns) &&
+    m.columns.length > 0 &&
+    RANGE_COPY_FORMATS.includes(m.format as RangeCopyFormat) &&
+    isBool(m.withHeaders)
+  );
 }
 
 export function isResultsWebviewMessage(m: unknown): m is ResultsWebviewMessage {
@@ -192,7 +372,13 @@ export function isResultsWebviewMessage(m: unknown): m is ResultsWebviewMessage 
     case 'cancel':
       return isStr(m.runId);
     case 'requestRows':
-      return isStr(m.runId) && isCount(m.offset) && isCount(m.count) && m.count > 0;
+      return isStr(m.runId) && isCount(m.offset) && isCount(m.count) && m.count > 0 && optional(m.view, isCount);
+    case 'setView':
+      return isSetView(m);
+    case 'find':
+      return isFind(m);
+    case 'copyRange':
+      return isCopyRange(m);
     case 'copy':
       return isStr(m.runId) && (m.format === 'csv' || m.format === 'tsv');
     case 'export':

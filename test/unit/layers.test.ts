@@ -264,6 +264,16 @@ test('the webviews import nothing of src but src/shared, and never vscode', () =
   );
 });
 
+test('src imports nothing of webview: what both sides need lives in src/shared', () => {
+  assert.deepEqual(
+    violations(
+      (f) => under(f, 'src'),
+      (e) => !under(e.to, 'webview'),
+    ),
+    [],
+  );
+});
+
 test('src/shared imports nothing from the other src folders, and never vscode', () => {
   assert.deepEqual(
     violations(

@@ -5,16 +5,19 @@
 import {
   provideVSCodeDesignSystem,
   vsCodeButton,
-  vsCodeDataGrid,
-  vsCodeDataGridCell,
-  vsCodeDataGridRow,
+  vsCodeCheckbox,
+  vsCodeDropdown,
+  vsCodeOption,
   vsCodeProgressRing,
 } from '@vscode/webview-ui-toolkit';
 import '../shared/base.css';
+import '../grid/grid.css';
 import './results.css';
+import { Grid } from '../grid/grid';
+import { WindowedSource } from '../grid/dataSource';
+import { FORMAT_LABELS } from '../../src/shared/grid/rangeCopy';
 import { getState, onMessage, post, setState } from '../shared/messaging';
 import {
-  RESULT_PAGE_SIZE,
   isResultsHostMessage,
   isRestorableView,
   type ResultsHostMessage,
@@ -23,16 +26,15 @@ import {
   type RowsPage,
   type ShowResultMessage,
 } from '../../src/shared/resultsProtocol';
-import { cellText } from '../../src/shared/cellText';
+import { RANGE_COPY_FORMATS, type RangeCopyFormat } from '../../src/shared/cellText';
 import { isolate } from '../../src/shared/displayText';
-import type { ResultColumn } from '../../src/shared/queryResult';
 
 // The toolkit's badge is left out: its template binds a style attribute, which the CSP refuses.
 provideVSCodeDesignSystem().register(
   vsCodeButton(),
-  vsCodeDataGrid(),
-  vsCodeDataGridCell(),
-  vsCodeDataGridRow(),
+  vsCodeCheckbox(),
+  vsCodeDropdown(),
+  vsCodeOption(),
   vsCodeProgressRing(),
 );
 
@@ -45,7 +47,8 @@ const fmt = (n: number) => numberFormat.format(n);
 
 let state: ResultsWebviewState = getState(isSavedState) ?? {};
 let timer: ReturnType<typeof setInterval> | undefined;
-let shownResult: ShowResultMessage | undefined;
+/** The result on screen: its grid and the source the host's rows go into. */
+let shown: { runId: string; source: WindowedSource; grid: Grid } | undefined;
 
 function isSavedState(s: unknown): s is ResultsWebviewState {
   if (typeof s !== 'object' || s === null) return false;
@@ -107,7 +110,8 @@ function header(view: View, actions: (HTMLElement | undefined)[]): HTMLElement[]
 
 function render(view: View): void {
   stopTimer();
-  shownResult = undefined;
+  shown?.grid.dispose();
+  shown = undefined;
   switch (view.type) {
     case 'showRunning': {
       const status = el('span', { text: 'Running…', attrs: { role: 'status' } });
@@ -160,13 +164,18 @@ function render(view: View): void {
 }
 
 function renderResult(view: ShowResultMessage, page: RowsPage): void {
-  shownResult = view;
   const hasGrid = view.columns.length > 0;
-  const copy = (format: 'csv' | 'tsv') => () => send({ type: 'copy', runId: view.runId, format });
+  const copyAll = (format: 'csv' | 'tsv') => () => send({ type: 'copy', runId: view.runId, format });
   const exportAll = () => send({ type: 'export', runId: view.runId });
+  const copyControls = hasGrid && view.keptRows > 0 ? copySelectionControls() : undefined;
   const actions =
     hasGrid && view.keptRows > 0
-      ? [button('Copy as CSV', copy('csv')), button('Copy as TSV', copy('tsv')), button('Export all rows…', exportAll)]
+      ? [
+          ...(copyControls ? [copyControls.element] : []),
+          button('Copy all as CSV', copyAll('csv')),
+          button('Copy all as TSV', copyAll('tsv')),
+          button('Export all rows…', exportAll),
+        ]
       : [];
   const summary = el('div', { className: 'summary', attrs: { role: 'status' } });
   if (!hasGrid) {
@@ -180,10 +189,9 @@ function renderResult(view: ShowResultMessage, page: RowsPage): void {
   const atLeast = view.rowCountExact === false;
   summary.append(
     ...(atLeast ? [el('span', { text: 'at least' })] : []),
-    el('span', { className: 'count', text: fmt(view.rowCount) }),
+    el('span', { className: 'count', text: fmt(view.rowCount), attrs: { 'data-testid': 'row-count' } }),
     el('span', { text: `${view.rowCount === 1 ? 'row' : 'rows'} in ${formatMs(view.elapsedMs)}` }),
   );
-  if (view.keptRows > RESULT_PAGE_SIZE) summary.append(pager(view, page));
   if (view.restored) {
     summary.append(
       el('span', {
@@ -195,130 +203,85 @@ function renderResult(view: ShowResultMessage, page: RowsPage): void {
     summary.append(
       el('span', {
         className: 'note',
-        text: `Showing the first ${fmt(view.keptRows)} rows; the query has more, which were not read (the syncLogs.maxResultRows setting, ${fmt(view.maxRows)}, caps what is fetched).`,
+        text: `Showing the first ${fmt(view.keptRows)} rows; the query has more, which were not read (the syncLogs.maxResultRows setting, ${fmt(view.maxRows)}, caps what is fetched). Sorting or filtering re-runs the query in the warehouse.`,
       }),
     );
   } else if (view.truncated || view.keptRows < view.rowCount) {
     summary.append(
       el('span', {
         className: 'note',
-        text: `Showing ${fmt(view.keptRows)} of ${fmt(view.rowCount)} rows: the syncLogs.maxResultRows setting (${fmt(view.maxRows)}) caps the rows kept.`,
+        text: `Showing ${fmt(view.keptRows)} of ${fmt(view.rowCount)} rows: the syncLogs.maxResultRows setting (${fmt(view.maxRows)}) caps the rows kept. Sorting or filtering re-runs the query in the warehouse.`,
       }),
     );
   }
-  app.replaceChildren(
-    ...header(view, actions),
-    summary,
-    el('div', { className: 'grid-scroll' }, grid(view.columns, page)),
-  );
-}
-
-function pager(view: ShowResultMessage, page: RowsPage): HTMLElement {
-  const last = Math.min(page.offset + page.rows.length, view.keptRows);
-  const go = (offset: number) => () =>
-    send({ type: 'requestRows', runId: view.runId, offset, count: RESULT_PAGE_SIZE });
-  const prev = button('Previous', go(Math.max(0, page.offset - RESULT_PAGE_SIZE)));
-  const next = button('Next', go(page.offset + RESULT_PAGE_SIZE));
-  if (page.offset === 0) prev.setAttribute('disabled', '');
-  if (last >= view.keptRows) next.setAttribute('disabled', '');
-  return el(
-    'span',
-    { className: 'pager' },
-    el('span', { className: 'muted', text: `Rows ${fmt(page.offset + 1)}–${fmt(last)} of ${fmt(view.keptRows)}` }),
-    prev,
-    next,
-  );
-}
-
-const NUMERIC_TYPE =
-  /^(int|int2|int4|int8|smallint|integer|bigint|numeric|decimal|real|float|float4|float8|double|double precision|number|oid)\b/i;
-
-/** Column widths in characters from the header and this page's values, within sensible bounds. */
-function columnWidths(columns: readonly ResultColumn[], rows: readonly unknown[][]): string {
-  return columns
-    .map((c, i) => {
-      let chars = Math.max(c.name.length, c.type.length, 4);
-      for (const r of rows) chars = Math.max(chars, Math.min((cellText(r[i]) ?? 'NULL').length, 60));
-      return `calc(${Math.min(chars, 60) + 1}ch + 26px)`;
-    })
-    .join(' ');
-}
-
-function grid(columns: readonly ResultColumn[], page: RowsPage): HTMLElement {
-  const g = el('vscode-data-grid', {
-    attrs: {
-      'generate-header': 'none',
-      'aria-label': 'Query results',
-      'grid-template-columns': columnWidths(columns, page.rows),
+  const runId = view.runId;
+  const source = new WindowedSource(
+    view.columns,
+    view.keptRows,
+    {
+      requestRows: (v, offset, count) => send({ type: 'requestRows', runId, offset, count, view: v }),
+      requestView: (v, spec) => send({ type: 'setView', runId, view: v, ...spec }),
+      requestFind: (seq, v, query, columns, from, backwards, inclusive) =>
+        send({ type: 'find', runId, seq, view: v, query, columns: [...columns], from, backwards, inclusive }),
     },
+    page,
+  );
+  const grid = new Grid({
+    source,
+    label: 'Query results',
+    // The host holds every row a range covers, and VS Code's clipboard: it builds and writes the copy.
+    copyRange: (r) => send({ type: 'copyRange', runId, view: source.viewId, ...r }),
   });
-  const numeric = columns.map((c) => NUMERIC_TYPE.test(c.type));
-  const head = el('vscode-data-grid-row', { className: 'header', attrs: { 'row-type': 'sticky-header' } });
-  columns.forEach((c, i) => {
-    head.append(
-      el(
-        'vscode-data-grid-cell',
-        {
-          className: numeric[i] ? 'num' : undefined,
-          attrs: {
-            'cell-type': 'columnheader',
-            'grid-column': String(i + 1),
-            title: `${isolate(c.name)} (${isolate(c.type)})`,
-          },
-        },
-        // A column name is warehouse text beside its type: a <bdi> each (base.css isolates them).
-        el('bdi', { className: 'col-name', text: c.name }),
-        el('bdi', { className: 'col-type', text: c.type }),
-      ),
-    );
-  });
-  g.append(head);
-  for (const row of page.rows) {
-    const r = el('vscode-data-grid-row');
-    columns.forEach((_, i) => r.append(cell(row[i], i, numeric[i])));
-    g.append(r);
-  }
-  if (page.rows.length === 0) {
-    const r = el('vscode-data-grid-row');
-    r.append(el('vscode-data-grid-cell', { className: 'empty muted', text: 'No rows', attrs: { 'grid-column': '1' } }));
-    g.append(r);
-  }
-  return g;
+  shown = { runId, source, grid };
+  copyControls?.bind(grid);
+  app.replaceChildren(...header(view, actions), summary, grid.element);
 }
 
-function cell(value: unknown, index: number, numeric: boolean): HTMLElement {
-  const c = el('vscode-data-grid-cell', {
-    className: numeric ? 'num' : undefined,
-    attrs: { 'grid-column': String(index + 1) },
+/**
+ * Copy selection: the toolkit's dropdown for the format, its checkbox for headers, its button.
+ * (The toolkit's data grid is what this panel no longer uses: it renders every row it is given,
+ * without virtualization, and its keyboard model selects cells but not ranges.)
+ */
+function copySelectionControls(): { element: HTMLElement; bind: (grid: Grid) => void } {
+  const format = el('vscode-dropdown', { attrs: { 'aria-label': 'Copy format', 'data-testid': 'copy-format' } });
+  for (const f of RANGE_COPY_FORMATS)
+    format.append(el('vscode-option', { text: FORMAT_LABELS[f], attrs: { value: f } }));
+  const headers = el('vscode-checkbox', { text: 'headers', attrs: { 'data-testid': 'copy-headers' } });
+  let grid: Grid | undefined;
+  const copy = button('Copy selection', () => {
+    const f = (format as HTMLElement & { value?: string }).value as RangeCopyFormat | undefined;
+    const withHeaders = (headers as HTMLElement & { checked?: boolean }).checked === true;
+    grid?.copy(f && RANGE_COPY_FORMATS.includes(f) ? f : 'tsv', withHeaders);
   });
-  const text = cellText(value);
-  if (text === undefined) {
-    c.append(el('span', { className: 'null', text: 'NULL' }));
-    c.setAttribute('aria-label', 'null');
-  } else if (typeof value === 'object') {
-    c.append(el('span', { className: 'json', text }));
-  } else {
-    c.textContent = text;
-  }
-  if (text !== undefined && text.length > 20)
-    c.setAttribute('title', text.length > 2000 ? `${text.slice(0, 2000)}…` : text);
-  return c;
+  copy.setAttribute('data-testid', 'copy-selection');
+  return {
+    element: el('span', { className: 'copy-controls' }, format, headers, copy),
+    bind: (g) => (grid = g),
+  };
 }
 
 function show(message: ResultsHostMessage): void {
-  if (message.type === 'rows') {
-    if (shownResult && message.runId === shownResult.runId) {
-      renderResult(shownResult, message);
-      save({ view: state.view, pageOffset: message.offset });
-    }
-    return;
-  }
-  const returning = state.view?.runId === message.runId ? state.pageOffset : undefined;
-  render(message);
-  save({ view: message, pageOffset: 0 });
-  // Shown again after the panel was hidden: go back to the page that was on screen.
-  if (message.type === 'showResult' && returning && returning > 0 && returning < message.keptRows) {
-    send({ type: 'requestRows', runId: message.runId, offset: returning, count: RESULT_PAGE_SIZE });
+  switch (message.type) {
+    case 'rows':
+      if (shown?.runId === message.runId) shown.source.receiveRows(message.view ?? 0, message.offset, message.rows);
+      return;
+    case 'viewApplied':
+      if (shown?.runId === message.runId)
+        shown.source.receiveView(
+          message.view,
+          { rowCount: message.rowCount, where: message.where, note: message.note },
+          message.rows,
+        );
+      return;
+    case 'viewFailed':
+      if (shown?.runId === message.runId) shown.source.rejectView(message.view, message.message);
+      return;
+    case 'found':
+      if (shown?.runId === message.runId) shown.source.receiveFind(message.seq, message);
+      return;
+    default:
+      render(message);
+      save({ view: message });
   }
 }
 
