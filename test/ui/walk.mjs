@@ -227,10 +227,7 @@ async function hostileTextStaysText({ page, log }) {
  */
 async function resultsGrid({ page, log, shot }) {
   const sql = "select g as n, 'row-' || g as label from generate_series(1, 20000) as g";
-  await runCommand(page, 'Sync Logs: New Query');
-  await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
-  await typeIntoNewQuery(page, sql, log);
-  await runCommand(page, 'Sync Logs: Run Query');
+  await runTypedQuery(page, sql, log);
   const frame = await findWebview(
     page,
     (want) =>
@@ -296,10 +293,7 @@ async function hostileRunErrorTooltip({ page, log, shot }) {
   const newest =
     '(select sync_run_id from hightouch_audit.sync_runs where sync_id = r.sync_id order by started_at desc, sync_run_id desc limit 1)';
   const sql = `update hightouch_audit.sync_runs r set error = ${text} where r.model_name = '${ANALYSIS_SYNC}' and r.sync_run_id = ${newest}`;
-  await runCommand(page, 'Sync Logs: New Query');
-  await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
-  await typeIntoNewQuery(page, sql, log);
-  await runCommand(page, 'Sync Logs: Run Query');
+  await runTypedQuery(page, sql, log);
   const frame = webviewFrame(page);
   await waitUntil(
     async () => /finished: 1 rows affected/.test(await textOf(frame.locator('body'))),
@@ -516,6 +510,14 @@ const focusedEditorText = (page) =>
  * that it landed as written. Once in CI, and sometimes here, Ctrl+A came before the new editor
  * was ready and the typing mixed with the starter query, so the run failed on two statements.
  */
+/** New Query, `sql` typed over the starter text, then Run Query from the palette. */
+async function runTypedQuery(page, sql, log) {
+  await runCommand(page, 'Sync Logs: New Query');
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
+  await typeIntoNewQuery(page, sql, log);
+  await runCommand(page, 'Sync Logs: Run Query');
+}
+
 async function typeIntoNewQuery(page, text, log) {
   // The starter query has the focus: its first comment shows in the focused editor.
   await page.waitForFunction(
@@ -560,10 +562,7 @@ async function typeIntoNewQuery(page, text, log) {
 async function countThroughResults(page, sqlAfterCount, log) {
   const alias = `walk_count_${++queryCounter}`;
   const sql = `select count(*) as ${alias} ${sqlAfterCount}`;
-  await runCommand(page, 'Sync Logs: New Query');
-  await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
-  await typeIntoNewQuery(page, sql, log);
-  await runCommand(page, 'Sync Logs: Run Query');
+  await runTypedQuery(page, sql, log);
   const frame = await findWebview(
     page,
     (a) =>

@@ -3,7 +3,7 @@
  * Native controls: the grid is also mounted where the toolkit's elements are not registered
  * (a notebook renderer), and a native select is as keyboard-friendly.
  */
-import { h } from './dom';
+import { el as h } from '../shared/dom';
 import { FILTER_OPS, type ColumnFilter, type FilterOp } from '../../src/shared/grid/viewModel';
 
 const OP_LABELS: Record<FilterOp, string> = {

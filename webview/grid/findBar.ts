@@ -1,5 +1,5 @@
 /** The find bar (Ctrl+F in the grid): a query, "3 of 12", next and previous, Escape to close. */
-import { h } from './dom';
+import { el as h } from '../shared/dom';
 import type { FindResult } from '../../src/shared/grid/find';
 
 export interface FindBarOptions {

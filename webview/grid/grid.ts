@@ -22,7 +22,7 @@ import {
   type ColumnLayout,
 } from './columnLayout';
 import type { GridDataSource, ViewResult } from './dataSource';
-import { h } from './dom';
+import { el as h } from '../shared/dom';
 import { FindBar } from './findBar';
 import { cellMatches } from '../../src/shared/grid/find';
 import { openFilterPopover } from './filterPopover';

@@ -4,7 +4,7 @@
  * clipboard writer; Escape or Close returns focus to the grid.
  */
 import { inspectValue } from './inspectorText';
-import { h } from './dom';
+import { el as h } from '../shared/dom';
 
 export interface InspectorOptions {
   columnName: string;
@@ -63,7 +63,7 @@ export function openInspector(host: HTMLElement, o: InspectorOptions): HTMLEleme
       done();
     } else if (e.key === 'Tab') {
       // Focus stays in the dialog while it is open.
-      const stops = [body, copy, close];
+      const stops: HTMLElement[] = [body, copy, close];
       const at = stops.indexOf(document.activeElement as HTMLElement);
       e.preventDefault();
       stops[(at + (e.shiftKey ? stops.length - 1 : 1)) % stops.length].focus();

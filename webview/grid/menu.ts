@@ -1,5 +1,5 @@
 /** A small context menu (role=menu) at a point, closed by Escape, a choice or a click elsewhere. */
-import { h } from './dom';
+import { el as h } from '../shared/dom';
 
 export interface MenuItem {
   label: string;
@@ -9,7 +9,7 @@ export interface MenuItem {
 
 export function openMenu(host: HTMLElement, x: number, y: number, items: readonly MenuItem[], onClose: () => void) {
   const menu = h('div', { className: 'sg-menu', attrs: { role: 'menu', 'data-testid': 'grid-menu' } });
-  const buttons = items.map((item) => {
+  const buttons: HTMLElement[] = items.map((item) => {
     const b = h('button', {
       className: 'sg-menu-item',
       text: item.label,

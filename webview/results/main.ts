@@ -17,6 +17,7 @@ import { Grid } from '../grid/grid';
 import { WindowedSource } from '../grid/dataSource';
 import { FORMAT_LABELS } from '../../src/shared/grid/rangeCopy';
 import { getState, onMessage, post, setState } from '../shared/messaging';
+import { el } from '../shared/dom';
 import {
   isResultsHostMessage,
   isRestorableView,
@@ -54,20 +55,6 @@ function isSavedState(s: unknown): s is ResultsWebviewState {
   if (typeof s !== 'object' || s === null) return false;
   const { view, pageOffset } = s as ResultsWebviewState;
   return (view === undefined || isRestorableView(view)) && (pageOffset === undefined || Number.isInteger(pageOffset));
-}
-
-/** Creates an element; text is always set as textContent. */
-function el(
-  tag: string,
-  props: { className?: string; text?: string; attrs?: Record<string, string> } = {},
-  ...children: (Node | undefined)[]
-): HTMLElement {
-  const e = document.createElement(tag);
-  if (props.className) e.className = props.className;
-  if (props.text !== undefined) e.textContent = props.text;
-  for (const [k, v] of Object.entries(props.attrs ?? {})) e.setAttribute(k, v);
-  for (const c of children) if (c) e.append(c);
-  return e;
 }
 
 function button(label: string, onClick: () => void, appearance: 'primary' | 'secondary' = 'secondary'): HTMLElement {
