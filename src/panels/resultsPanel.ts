@@ -67,9 +67,10 @@ export class ResultsPanel implements vscode.Disposable {
   private static current: ResultsPanel | undefined;
 
   private view: View | undefined;
-  /** Every row the host keeps for the shown result; the view itself holds the first page only. */
-  private rows: HeldRows = new ArrayRows([]);
-  /** The grid's sort and filter over those rows (in memory, or re-run in the warehouse). */
+  /**
+   * The shown result's rows as the grid arranges them (sorted and filtered in memory, or re-run in
+   * the warehouse); set exactly while a result is shown. The view message holds the first page only.
+   */
   private resultView: ResultView | undefined;
   private cancelRun: (() => void) | undefined;
 
@@ -116,7 +117,7 @@ export class ResultsPanel implements vscode.Disposable {
     restored?: View,
   ) {
     this.view = restored;
-    if (restored?.type === 'showResult') this.setRows(restored, new ArrayRows(restored.page.rows));
+    if (restored?.type === 'showResult') this.setResult(restored, new ArrayRows(restored.page.rows));
     this.host = new WebviewHost<ResultsHostMessage, ResultsWebviewMessage>(panel, container.context.extensionUri, {
       viewType: RESULTS_VIEW_TYPE,
       title: TITLE,
@@ -143,7 +144,7 @@ export class ResultsPanel implements vscode.Disposable {
   /** Shows a run as running; `cancel` is called when the user presses Cancel or closes the panel. */
   showRunning(run: RunInfo, cancel: () => void): void {
     this.cancelRun = cancel;
-    this.setRows(undefined, new ArrayRows([]));
+    this.setResult(undefined);
     this.setView({ type: 'showRunning', ...run });
   }
 
@@ -162,7 +163,7 @@ export class ResultsPanel implements vscode.Disposable {
       command: result.command,
       page: { offset: 0, rows: result.rows.slice(0, RESULT_PAGE_SIZE) },
     };
-    this.setRows(view, new ArrayRows(result.rows));
+    this.setResult(view, new ArrayRows(result.rows));
     this.setView(view);
   }
 
@@ -199,7 +200,7 @@ export class ResultsPanel implements vscode.Disposable {
         'Run it again with fewer rows or columns, or export it with the synclogs CLI.',
     };
     this.view = failed;
-    this.setRows(undefined, new ArrayRows([]));
+    this.setResult(undefined);
     this.container.log.error(`Run ${runId}: the result could not be posted to the results panel.`);
     return failed;
   }
@@ -252,11 +253,12 @@ export class ResultsPanel implements vscode.Disposable {
     }
   }
 
-  /** The rows of a new result (or none), and a fresh view over them. */
-  private setRows(view: ShowResultMessage | undefined, rows: HeldRows): void {
-    this.rows = rows;
+  /** A fresh view over a new result's rows, or none while no result is shown. */
+  private setResult(view: ShowResultMessage, rows: HeldRows): void;
+  private setResult(view: undefined): void;
+  private setResult(view: ShowResultMessage | undefined, rows?: HeldRows): void {
     this.resultView?.dispose();
-    this.resultView = view ? new ResultView(this.container, view, rows) : undefined;
+    this.resultView = view && rows ? new ResultView(this.container, view, rows) : undefined;
   }
 
   private postView(view: ShowResultMessage, outcome: ViewOutcome | undefined): void {
@@ -279,7 +281,8 @@ export class ResultsPanel implements vscode.Disposable {
   private async copy(view: ShowResultMessage, format: CopyFormat): Promise<void> {
     // Copy all copies the grid's view: sorted and filtered as shown.
     const shown = this.resultView;
-    const rows = shown ? shown.slice(0, shown.count) : this.rows.slice(0, this.rows.count);
+    if (!shown) return;
+    const rows = shown.slice(0, shown.count);
     await vscode.env.clipboard.writeText(toDelimited(view.columns, rows, format));
     const partial =
       rows.length < view.rowCount
@@ -458,7 +461,7 @@ class ResultView {
     return { id, rowCount: this.count, where: this.whole ? 'memory' : 'warehouse', firstRows: [], failed: message };
   }
 
-  find(m: FindMessage): Omit<FindResult, never> {
+  find(m: FindMessage): FindResult {
     const columns = m.columns.filter((c) => c < this.result.columns.length);
     return findInRows(
       { count: this.count, row: (i) => this.row(i) },

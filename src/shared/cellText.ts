@@ -79,7 +79,7 @@ export function tsvCopyField(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const text = cellText(value);
   if (text === undefined) return '';
-  return inertForSheets(visibleControls(text.replace(/[\t\r\n]/g, ' ')));
+  return inertForSheets(visibleControls(tsvField(text)));
 }
 
 /** One CSV field of a range copy: RFC 4180 quoting (line breaks kept inside quotes), controls visible, no formulas. */
@@ -87,8 +87,7 @@ export function csvCopyField(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const text = cellText(value);
   if (text === undefined) return '';
-  const safe = inertForSheets(visibleControls(text));
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return csvField(inertForSheets(visibleControls(text)));
 }
 
 // Characters Markdown (CommonMark, GFM) would read as inline syntax or HTML inside a table cell;

@@ -146,9 +146,7 @@ export class Grid {
 
   constructor(private readonly options: GridOptions) {
     this.source = options.source;
-    const sample: (readonly unknown[] | undefined)[] = [];
-    for (let i = 0; i < Math.min(100, this.source.rowCount); i++) sample.push(this.source.row(i));
-    this.layout = initialLayout(this.source.columns, sample, CHAR_PX, CELL_PAD + 6);
+    this.layout = initialLayout(this.source.columns, this.sampleRows(), CHAR_PX, CELL_PAD + 6);
 
     this.quick = h('input', {
       className: 'sg-input sg-quick',
@@ -230,6 +228,13 @@ export class Grid {
   }
 
   // ---- layout and drawing ----
+
+  /** The view's first rows (those loaded), which column widths are fitted to. */
+  private sampleRows(): (readonly unknown[] | undefined)[] {
+    const sample: (readonly unknown[] | undefined)[] = [];
+    for (let i = 0; i < Math.min(100, this.source.rowCount); i++) sample.push(this.source.row(i));
+    return sample;
+  }
 
   private get colCount() {
     return this.layout.order.length;
@@ -855,9 +860,14 @@ export class Grid {
       active: clampPos(this.selection.active, this.size()),
     };
     // Values a sort brings to the top (the largest ids) may be wider than the first page's.
-    const sample: (readonly unknown[] | undefined)[] = [];
-    for (let i = 0; i < Math.min(100, this.source.rowCount); i++) sample.push(this.source.row(i));
-    this.layout = widenToFit(this.layout, this.source.columns, sample, CHAR_PX, CELL_PAD + 6, this.resizedByHand);
+    this.layout = widenToFit(
+      this.layout,
+      this.source.columns,
+      this.sampleRows(),
+      CHAR_PX,
+      CELL_PAD + 6,
+      this.resizedByHand,
+    );
     this.relayout();
     this.options.onView?.(spec, result);
     if (this.findQuery) void this.findStep(false, true);
