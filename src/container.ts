@@ -8,6 +8,7 @@ import { CategoryConfig } from './panels/categoryConfig';
 import { stuckRowMinFailures } from './services/settingsReaders';
 import { HealthWatch } from './services/healthWatch';
 import { QueryHistory } from './history/queryHistory';
+import { defaultSpoolDir, sweepStaleSpools } from './results/rowSpool';
 import { ConnectionStatusBar } from './views/connectionStatusBar';
 import { SyncLogsLanguageClient } from './lsp/languageClient';
 import type { Prompter } from './connections/prompter';
@@ -59,6 +60,12 @@ export class Container implements vscode.Disposable {
         this.log,
       ),
     );
+    // A host that crashed left its result spools behind; sweeping them waits until activation is done.
+    const sweep = setTimeout(() => {
+      const removed = sweepStaleSpools(defaultSpoolDir());
+      if (removed) this.log.info(`Removed ${removed} result spool folder(s) left by closed windows.`);
+    }, 5_000);
+    this.track(new vscode.Disposable(() => clearTimeout(sweep)));
   }
 
   /** Registers something to dispose with the container and returns it. */

@@ -9,7 +9,8 @@ import { redactSecret } from '../warehouse/postgres/pgErrors';
 import { SYNC_LOG_TABLES } from '../sql/syncLogTables';
 import { parseArgs, UsageError, type CliCommand } from './args';
 import { exportBatches } from '../export/exportBatches';
-import { formatLoadProgressLine, formatLoadSummary, writeResult } from './format';
+import { formatLoadProgressLine, formatLoadSummary, writeBatches, writeResult } from './format';
+import { limitBatches } from '../results/limitBatches';
 import { OutputClosedError, streamWriter } from './stdoutWriter';
 import { messageSafe } from './terminalText';
 import type { HealthLoaders } from './analysisIo';
@@ -111,6 +112,16 @@ async function query(command: Extract<CliCommand, { kind: 'query' }>, io: CliIo)
   const controller = new AbortController();
   const stopListening = io.onInterrupt(() => controller.abort());
   try {
+    if (command.format !== 'table' && warehouse.stream) {
+      // Written as the rows come (the same bytes as the bounded writer), so memory stays one batch whatever --max-rows says.
+      const limited = limitBatches(warehouse.stream(sql, [], { signal: controller.signal }), command.maxRows);
+      const written = await writeBatches(limited.batches, command.format, (chunk) => io.stdout(chunk));
+      if (limited.more())
+        io.stderr(
+          `synclogs: printed the first ${written.rows} rows (the query has more, not read); raise --max-rows for more.\n`,
+        );
+      return EXIT_OK;
+    }
     const result = await warehouse.query(sql, [], { maxRows: command.maxRows, signal: controller.signal });
     await writeResult(result, command.format, (chunk) => io.stdout(chunk));
     if (result.truncated && command.format !== 'table') {

@@ -10,7 +10,9 @@ import { errorCode, errorMessage, isCancelled } from '../warehouse/errorText';
 import { ResultsPanel } from '../panels/resultsPanel';
 import { offerDemoRebuildFor } from './demoRebuildOffer';
 import { commentText } from '../sql/sqlComment';
-import { confirmBytesAbove, maxResultRows } from '../services/settingsReaders';
+import { confirmBytesAbove, maxResultRows, resultMemoryBudgetBytes } from '../services/settingsReaders';
+import { readResult, type HeldResult } from '../results/readResult';
+import { defaultSpoolDir } from '../results/rowSpool';
 import { costQuestion } from './costGuard';
 import { exportQueryResult, type ExportOutcome } from './exportResult';
 
@@ -28,16 +30,36 @@ export type RunQueryOutcome = {
 // Read with the other settings (services/settingsReaders.ts); kept importable from here.
 export { maxResultRows };
 
-/** Runs SQL on the active connection, without any UI. Aborting `signal` cancels it in the warehouse. */
+/**
+ * Runs SQL on the active connection, without any UI, reading its rows as they stream (in memory up
+ * to syncLogs.resultMemoryBudgetMB, the rest spooled): the caller owns the rows and disposes them.
+ * Aborting `signal` cancels it in the warehouse; after rows came, it keeps them (`stopped`).
+ */
 export async function runSql(
   container: Container,
   sql: string,
-  options: { signal?: AbortSignal; maxRows?: number } = {},
-): Promise<QueryResult> {
+  options: { signal?: AbortSignal; maxRows?: number; onRows?: (rows: number) => void } = {},
+): Promise<HeldResult> {
   const warehouse = await container.connections.getWarehouse();
   // Opening the demo can take seconds; a cancel during that must not start the query.
   if (options.signal?.aborted) throw new QueryCancelledError();
-  return warehouse.query(sql, undefined, { signal: options.signal, maxRows: options.maxRows ?? maxResultRows() });
+  return readResult(warehouse, sql, [], {
+    signal: options.signal,
+    maxRows: options.maxRows ?? maxResultRows(),
+    budgetBytes: resultMemoryBudgetBytes(),
+    spoolDir: defaultSpoolDir(),
+    onRows: options.onRows,
+    keepRowsOnStop: true,
+  });
+}
+
+/** Rows of a result a RunQueryOutcome carries: the panel holds the rest. */
+const OUTCOME_ROWS = 10_000;
+
+/** A held result as the command returns it: its figures and its first rows, copied out. */
+function outcomeResult(held: HeldResult): QueryResult {
+  const { rows, stopped: _stopped, ...figures } = held;
+  return { ...figures, rows: rows.slice(0, OUTCOME_ROWS) };
 }
 
 /**
@@ -148,20 +170,31 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
           title: `Sync Logs: running query on ${connectionName}`,
           cancellable: true,
         },
-        async (_progress, token) => {
+        async (progress, token) => {
           const sub = token.onCancellationRequested(() => controller.abort());
+          let reported = 0;
+          const onRows = (rows: number) => {
+            panel.readProgress(run, rows);
+            // A notification update per batch would flood; every tenth of the cap or 100,000 rows is enough.
+            if (rows - reported < Math.min(100_000, Math.max(1, Math.ceil(maxRows / 10)))) return;
+            reported = rows;
+            progress.report({ message: `${rows.toLocaleString('en-US')} rows read` });
+          };
           try {
             await confirmCost(container, picked.text, connectionName);
             if (controller.signal.aborted) throw new QueryCancelledError();
-            return await runSql(container, picked.text, { signal: controller.signal, maxRows });
+            return await runSql(container, picked.text, { signal: controller.signal, maxRows, onRows });
           } finally {
             sub.dispose();
           }
         },
       );
+      const returned = outcomeResult(result);
       panel.showResult(run, result, maxRows);
-      container.log.info(`Query on "${connectionName}": ${result.rowCount} rows in ${result.elapsedMs} ms.`);
-      return { ...base, status: 'ok', result };
+      container.log.info(
+        `Query on "${connectionName}": ${result.rowCountExact === false ? 'at least ' : ''}${result.rowCount} rows in ${result.elapsedMs} ms${result.rows.inMemory ? '' : ' (rows past the memory budget spooled to disk)'}${result.stopped ? ', stopped by the user' : ''}.`,
+      );
+      return { ...base, status: 'ok', result: returned };
     } catch (err) {
       const elapsedMs = Date.now() - run.startedAt;
       if (isCancelled(err) || controller.signal.aborted) {

@@ -1,7 +1,9 @@
 import { COMMANDS } from '../shared/ids';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
-import type { QueryResult } from '../shared/queryResult';
+import { ArrayRows, type HeldRows } from '../results/heldRows';
+import { readResult, type HeldResult } from '../results/readResult';
+import { defaultSpoolDir } from '../results/rowSpool';
 import {
   RESULT_PAGE_SIZE,
   RESULTS_VIEW_TYPE,
@@ -25,7 +27,7 @@ import { copySummary, formatRange } from '../shared/grid/rangeCopy';
 import { resultWrapQuery, WrapRefusedError } from '../sql/resultWrapQuery';
 import { dialectFor } from '../sql/dialects';
 import { costQuestion } from '../commands/costGuard';
-import { confirmBytesAbove } from '../services/settingsReaders';
+import { confirmBytesAbove, resultMemoryBudgetBytes } from '../services/settingsReaders';
 import { errorMessage } from '../warehouse/errorText';
 
 import type { CopyRangeMessage, FindMessage, SetViewMessage, ViewWhere } from '../shared/resultsProtocol';
@@ -35,33 +37,17 @@ type View = ShowRunningMessage | ShowResultMessage | ShowErrorMessage | ShowCanc
 const TITLE = 'Sync Logs: Results';
 /** Most rows one `requestRows` reply carries, whatever the webview asks for. */
 const MAX_PAGE = 5 * RESULT_PAGE_SIZE;
-
+const PROGRESS_EVERY_MS = 250;
 /**
- * The rows the host holds for a shown result, read by index. An array today; a spool store for
- * rows past a memory budget (src/results/) can take its place behind the same three members.
+ * Most rows Copy all puts on the clipboard: past it the text is hundreds of megabytes, which the
+ * clipboard and the editor it is pasted into cannot take. Export writes every row to a file.
  */
-export interface HeldRows {
-  readonly count: number;
-  row(index: number): readonly unknown[];
-  slice(start: number, end: number): unknown[][];
-}
-
-export class ArrayRows implements HeldRows {
-  constructor(private readonly rows: unknown[][]) {}
-  get count(): number {
-    return this.rows.length;
-  }
-  row(index: number): readonly unknown[] {
-    return this.rows[index] ?? [];
-  }
-  slice(start: number, end: number): unknown[][] {
-    return this.rows.slice(start, end);
-  }
-}
+const COPY_ALL_MAX_ROWS = 100_000;
 
 /**
  * The one results panel, reused by every run. It shows the latest run only: updates for any
- * other run are ignored. It keeps every row of the result and sends the grid a page at a time.
+ * other run are ignored. It holds the rows the run kept (in memory up to
+ * syncLogs.resultMemoryBudgetMB, the rest in a spool file) and sends the grid a page at a time.
  */
 export class ResultsPanel implements vscode.Disposable {
   private static current: ResultsPanel | undefined;
@@ -148,22 +134,39 @@ export class ResultsPanel implements vscode.Disposable {
     this.setView({ type: 'showRunning', ...run });
   }
 
-  showResult(run: RunInfo, result: QueryResult, maxRows: number): void {
-    if (!this.isCurrent(run)) return;
+  /** How many rows the run has read so far, said at most a few times a second. */
+  readProgress(run: RunInfo, rows: number): void {
+    if (!this.isCurrent(run) || this.view?.type !== 'showRunning') return;
+    const now = Date.now();
+    if (now - this.progressPostedAt < PROGRESS_EVERY_MS) return;
+    this.progressPostedAt = now;
+    this.host.post({ type: 'readProgress', runId: run.runId, rows });
+  }
+
+  private progressPostedAt = 0;
+
+  /** Shows a result; the panel owns its rows from here (a spool file is deleted when the result goes). */
+  showResult(run: RunInfo, result: HeldResult, maxRows: number): void {
+    if (!this.isCurrent(run)) {
+      result.rows.dispose();
+      return;
+    }
     const view: ShowResultMessage = {
       type: 'showResult',
       ...run,
       columns: result.columns,
       rowCount: result.rowCount,
       ...(result.rowCountExact === false ? { rowCountExact: false } : {}),
-      keptRows: result.rows.length,
+      keptRows: result.rows.count,
       truncated: result.truncated,
       maxRows,
       elapsedMs: result.elapsedMs,
       command: result.command,
       page: { offset: 0, rows: result.rows.slice(0, RESULT_PAGE_SIZE) },
+      ...(result.rows.inMemory ? {} : { spooled: true }),
+      ...(result.stopped ? { stopped: true } : {}),
     };
-    this.setResult(view, new ArrayRows(result.rows));
+    this.setResult(view, result.rows);
     this.setView(view);
   }
 
@@ -282,6 +285,14 @@ export class ResultsPanel implements vscode.Disposable {
     // Copy all copies the grid's view: sorted and filtered as shown.
     const shown = this.resultView;
     if (!shown) return;
+    if (shown.count > COPY_ALL_MAX_ROWS) {
+      const answer = await vscode.window.showWarningMessage(
+        `Copy all copies at most ${COPY_ALL_MAX_ROWS.toLocaleString('en-US')} rows, and this result has ${shown.count.toLocaleString('en-US')}: export it to a file instead.`,
+        'Export all rows…',
+      );
+      if (answer) await vscode.commands.executeCommand(COMMANDS.exportResult, view.sql);
+      return;
+    }
     const rows = shown.slice(0, shown.count);
     await vscode.env.clipboard.writeText(toDelimited(view.columns, rows, format));
     const partial =
@@ -347,9 +358,14 @@ class ResultView {
     private readonly base: HeldRows,
   ) {}
 
-  /** Whether the host holds every row of the result, so a view is computed in memory. */
+  /** Whether the host holds every row of the result in memory, so a view is computed there. */
   get whole(): boolean {
-    return !this.result.restored && this.result.rowCountExact !== false && this.base.count >= this.result.rowCount;
+    return (
+      !this.result.restored &&
+      this.result.rowCountExact !== false &&
+      this.base.inMemory &&
+      this.base.count >= this.result.rowCount
+    );
   }
 
   get count(): number {
@@ -368,8 +384,16 @@ class ResultView {
     return out;
   }
 
+  /** Ends a re-run still going and frees the rows (their spool files). */
   dispose(): void {
     this.abort?.abort();
+    this.setRerun(undefined);
+    this.base.dispose();
+  }
+
+  private setRerun(rows: HeldRows | undefined): void {
+    if (this.rerun !== rows) this.rerun?.dispose();
+    this.rerun = rows;
   }
 
   async apply(m: SetViewMessage): Promise<ViewOutcome | undefined> {
@@ -381,7 +405,7 @@ class ResultView {
     const empty = !m.sort.length && !m.filters.length && !m.quick;
     if (this.whole || empty) {
       this.abort?.abort();
-      this.rerun = undefined;
+      this.setRerun(undefined);
       this.order = viewOrder(
         this.base,
         columns.map((c) => c.type),
@@ -391,9 +415,12 @@ class ResultView {
     }
     try {
       const rows = await this.runWrapped(spec, m.view);
-      if (!rows || this.latest !== m.view) return undefined;
+      if (!rows || this.latest !== m.view) {
+        rows?.rows.dispose();
+        return undefined;
+      }
       this.order = undefined;
-      this.rerun = new ArrayRows(rows.rows);
+      this.setRerun(rows.rows);
       return this.applied(
         m.view,
         'warehouse',
@@ -412,7 +439,7 @@ class ResultView {
     }
   }
 
-  private async runWrapped(spec: ViewSpec, id: number): Promise<{ rows: unknown[][]; truncated: boolean } | undefined> {
+  private async runWrapped(spec: ViewSpec, id: number): Promise<{ rows: HeldRows; truncated: boolean } | undefined> {
     const connections = this.container.connections;
     if (connections.activeName !== this.result.connectionName)
       throw new WrapRefusedError(
@@ -443,9 +470,11 @@ class ResultView {
     }
     if (abort.signal.aborted || this.latest !== id) return undefined;
     this.container.log.info(`Run ${this.result.runId}: sorting/filtering in the warehouse (view ${id}).`);
-    const result = await warehouse.query(query.text, query.values, {
+    const result = await readResult(warehouse, query.text, query.values, {
       signal: abort.signal,
       maxRows: this.result.maxRows,
+      budgetBytes: resultMemoryBudgetBytes(),
+      spoolDir: defaultSpoolDir(),
     });
     return { rows: result.rows, truncated: result.truncated };
   }

@@ -12,6 +12,9 @@ import { DEFAULT_STUCK_MIN_FAILURES } from '../sql/stuckRowsQueries';
 /** BigQuery: Run Query asks before a query whose dry run says it scans more than this (10 GiB). */
 export const DEFAULT_CONFIRM_BYTES = 10 * 1024 ** 3;
 
+/** Run Query keeps this much of a result in the extension host's memory; the rest is spooled to disk. */
+export const DEFAULT_RESULT_MEMORY_BUDGET_MB = 64;
+
 /**
  * What each setting holds as package.json types it. A user can still write anything in
  * settings.json: the readers check the values they use.
@@ -21,6 +24,7 @@ export interface SettingValues {
   connections: unknown[];
   schema: string;
   maxResultRows: number;
+  resultMemoryBudgetMB: number;
   queryTimeoutSeconds: number;
   runsPageSize: number;
   stuckRowMinFailures: number;
@@ -43,6 +47,7 @@ export const SETTING_DEFAULTS: { readonly [K in SettingName]: SettingValues[K] }
   connections: [],
   schema: DEFAULT_SCHEMA,
   maxResultRows: 1000,
+  resultMemoryBudgetMB: DEFAULT_RESULT_MEMORY_BUDGET_MB,
   queryTimeoutSeconds: 300,
   runsPageSize: 50,
   stuckRowMinFailures: DEFAULT_STUCK_MIN_FAILURES,

@@ -48,6 +48,14 @@ export function maxResultRows(): number {
   return Number.isInteger(n) && n > 0 ? n : SETTING_DEFAULTS.maxResultRows;
 }
 
+/** syncLogs.resultMemoryBudgetMB in bytes: rows of a result past it are spooled to a temporary file. */
+export function resultMemoryBudgetBytes(): number {
+  const n = readSetting('resultMemoryBudgetMB');
+  return (
+    (typeof n === 'number' && Number.isFinite(n) && n >= 1 ? n : SETTING_DEFAULTS.resultMemoryBudgetMB) * 1024 * 1024
+  );
+}
+
 /**
  * The Hightouch workspace slug the vendor links use (empty: the links are hidden) and the app's
  * address for EU or private hosts, as set (trimmed; validation is vendorLinks' job, with its messages).

@@ -66,6 +66,7 @@ export const SETTINGS = {
   connections: 'syncLogs.connections',
   schema: 'syncLogs.schema',
   maxResultRows: 'syncLogs.maxResultRows',
+  resultMemoryBudgetMB: 'syncLogs.resultMemoryBudgetMB',
   queryTimeoutSeconds: 'syncLogs.queryTimeoutSeconds',
   runsPageSize: 'syncLogs.runsPageSize',
   stuckRowMinFailures: 'syncLogs.stuckRowMinFailures',

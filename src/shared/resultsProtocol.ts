@@ -56,6 +56,10 @@ export interface ShowResultMessage extends RunInfo {
   page: RowsPage;
   /** Shown again after a window reload: only the saved first page is left. */
   restored?: boolean;
+  /** Rows past the memory budget (syncLogs.resultMemoryBudgetMB) are in a spool file: sort and filter re-run the query. */
+  spooled?: boolean;
+  /** The user stopped the read: the rows read by then are kept, and the count is "at least". */
+  stopped?: boolean;
 }
 
 export interface ShowErrorMessage extends RunInfo {
@@ -118,8 +122,16 @@ export interface FoundMessage {
   index?: number;
 }
 
+/** While a run reads its rows: how many have come, so the panel can say so (and Cancel keeps them). */
+export interface ReadProgressMessage {
+  type: 'readProgress';
+  runId: string;
+  rows: number;
+}
+
 export type ResultsHostMessage =
   | ShowRunningMessage
+  | ReadProgressMessage
   | ShowResultMessage
   | ShowErrorMessage
   | ShowCancelledMessage
@@ -251,6 +263,8 @@ export function isShowResult(m: unknown): m is ShowResultMessage {
     isMs(m.elapsedMs) &&
     optional(m.command, isStr) &&
     optional(m.restored, isBool) &&
+    optional(m.spooled, isBool) &&
+    optional(m.stopped, isBool) &&
     isObj(m.page) &&
     isCount(m.page.offset) &&
     isRows(m.page.rows)
@@ -305,6 +319,8 @@ export function isResultsHostMessage(m: unknown): m is ResultsHostMessage {
       return isStr(m.runId) && isCount(m.view) && isStr(m.message);
     case 'found':
       return isFound(m);
+    case 'readProgress':
+      return isStr(m.runId) && isCount(m.rows);
     default:
       return false;
   }

@@ -50,6 +50,8 @@ let state: ResultsWebviewState = getState(isSavedState) ?? {};
 let timer: ReturnType<typeof setInterval> | undefined;
 /** The result on screen: its grid and the source the host's rows go into. */
 let shown: { runId: string; source: WindowedSource; grid: Grid } | undefined;
+/** The run shown as running and the rows it has read so far. */
+let running: { runId: string; rows: number } | undefined;
 
 function isSavedState(s: unknown): s is ResultsWebviewState {
   if (typeof s !== 'object' || s === null) return false;
@@ -97,19 +99,26 @@ function header(view: View, actions: (HTMLElement | undefined)[]): HTMLElement[]
 
 function render(view: View): void {
   stopTimer();
+  running = undefined;
   shown?.grid.dispose();
   shown = undefined;
   switch (view.type) {
     case 'showRunning': {
       const status = el('span', { text: 'Running…', attrs: { role: 'status' } });
       const started = performance.now();
-      timer = setInterval(() => (status.textContent = `Running… ${formatMs(performance.now() - started)}`), 200);
+      running = { runId: view.runId, rows: 0 };
       const cancel = button('Cancel', () => {
         cancel.setAttribute('disabled', '');
-        status.textContent = 'Cancelling…';
+        status.textContent = running?.rows ? 'Stopping: the rows read so far will be shown…' : 'Cancelling…';
         stopTimer();
         send({ type: 'cancel', runId: view.runId });
       });
+      timer = setInterval(() => {
+        const rows = running?.runId === view.runId ? running.rows : 0;
+        status.textContent = `Running… ${formatMs(performance.now() - started)}${rows ? ` · ${fmt(rows)} rows read` : ''}`;
+        // Once rows have come, stopping keeps them: the button says what it will do.
+        if (rows && cancel.textContent === 'Cancel') cancel.textContent = 'Stop and show rows read';
+      }, 200);
       app.replaceChildren(
         ...header(view, [cancel]),
         el('div', { className: 'running' }, el('vscode-progress-ring'), status),
@@ -186,6 +195,13 @@ function renderResult(view: ShowResultMessage, page: RowsPage): void {
         text: `Restored after a window reload: showing ${fmt(view.keptRows)} of ${fmt(view.rowCount)} rows. Run the query again to see them all.`,
       }),
     );
+  } else if (view.stopped) {
+    summary.append(
+      el('span', {
+        className: 'note',
+        text: `You stopped the read: showing the ${fmt(view.keptRows)} rows read by then; the query has more. Sorting or filtering re-runs the query in the warehouse.`,
+      }),
+    );
   } else if (atLeast) {
     summary.append(
       el('span', {
@@ -198,6 +214,14 @@ function renderResult(view: ShowResultMessage, page: RowsPage): void {
       el('span', {
         className: 'note',
         text: `Showing ${fmt(view.keptRows)} of ${fmt(view.rowCount)} rows: the syncLogs.maxResultRows setting (${fmt(view.maxRows)}) caps the rows kept. Sorting or filtering re-runs the query in the warehouse.`,
+      }),
+    );
+  }
+  if (view.spooled && !view.restored) {
+    summary.append(
+      el('span', {
+        className: 'note muted',
+        text: `Rows past the memory budget (syncLogs.resultMemoryBudgetMB) are kept in a temporary file, deleted when this result closes; sorting or filtering re-runs the query in the warehouse.`,
       }),
     );
   }
@@ -265,6 +289,9 @@ function show(message: ResultsHostMessage): void {
       return;
     case 'found':
       if (shown?.runId === message.runId) shown.source.receiveFind(message.seq, message);
+      return;
+    case 'readProgress':
+      if (running?.runId === message.runId) running.rows = message.rows;
       return;
     default:
       render(message);
