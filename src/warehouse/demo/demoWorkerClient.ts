@@ -228,12 +228,13 @@ export class DemoWorkerWarehouse implements Warehouse {
         this.ask(request, { type: 'nextBatch', id });
       }
     } finally {
-      signal?.removeEventListener('abort', onAbort);
       if (!request.settled()) {
-        // The consumer stopped early; the worker stays busy until it has closed the cursor.
-        request.end();
+        // The consumer stopped early. Wait until the worker has closed the cursor (or ended some
+        // other way), so the caller's next statement finds it free; an abort still cuts this short.
         this.ask(request, { type: 'stopStream', id });
+        await request.take().catch(() => undefined);
       }
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
