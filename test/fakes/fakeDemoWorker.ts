@@ -10,7 +10,7 @@
 //
 // A stream is `fake <json>` too: { tag, rows, ms?, mode?, at? } yields rows [tag, 0], [tag, 1], …
 // in batches of batchRows, blocking `ms` per fetch. Modes (from fetch number `at`, 0 first):
-// `throws`, `exit`, `unclonable`, `slow` (the fetch blocks 10 s). The query `fake {"tag":0,"mode":"stats"}` returns the streams'
+// `throws`, `exit`, `unclonable`, `deep`, `slow` (the fetch blocks 10 s). The query `fake {"tag":0,"mode":"stats"}` returns the streams'
 // counters in its extra cell: { fetches, closed } (batches fetched, cursors closed, all streams).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,6 +37,12 @@ const droppingPort: DemoWorkerPort = {
 const blocker = new Int32Array(new SharedArrayBuffer(4));
 const block = (ms: number) => ms > 0 && Atomics.wait(blocker, 0, 0, ms);
 
+function deeplyNested(): unknown[] {
+  let v: unknown[] = [];
+  for (let i = 0; i < 6000; i++) v = [v];
+  return v;
+}
+
 const streamStats = { fetches: 0, closed: 0 };
 
 async function* fakeStream(sql: string, options: StreamOptions = {}): AsyncGenerator<RowBatch, void, undefined> {
@@ -61,7 +67,7 @@ async function* fakeStream(sql: string, options: StreamOptions = {}): AsyncGener
       streamStats.fetches++;
       const rows: unknown[][] = [];
       for (let i = n; i < Math.min(n + batchRows, spec.rows); i++)
-        rows.push([spec.tag, failing === 'unclonable' ? () => i : i]);
+        rows.push([spec.tag, failing === 'unclonable' ? () => i : failing === 'deep' ? deeplyNested() : i]);
       // Like a cursor: the first fetch says the columns even when empty, a short one is the last.
       if (rows.length === 0 && fetch > 0) return;
       yield { columns, rows };
@@ -95,11 +101,8 @@ function fakeWarehouse(): Warehouse {
         // eslint-disable-next-line no-fallthrough
         case 'unclonable':
           return row(() => spec.tag) as never;
-        case 'deep': {
-          let v: unknown[] = [];
-          for (let i = 0; i < 6000; i++) v = [v];
-          return row(v) as never;
-        }
+        case 'deep':
+          return row(deeplyNested()) as never;
         case 'lost':
           return new Promise(() => undefined);
         case 'throws':

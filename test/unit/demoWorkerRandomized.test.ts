@@ -301,16 +301,20 @@ test('a stream that fails gives the error query() gives, at its first batch or l
     within(readAll(c, fakeStream({ tag: 3, rows: 100, mode: 'unclonable' })), 5000, 'rows that cannot be sent'),
     /the result could not be sent from the demo worker: DataCloneError/i,
   );
-  assert.deepEqual(await streamStats(c), { fetches: 3, closed: 3 }, 'every failed stream closed its cursor');
+  await assert.rejects(
+    within(readAll(c, fakeStream({ tag: 4, rows: 100, mode: 'deep' })), 5000, 'rows the host cannot read'),
+    /could not be (received|sent)/,
+  );
+  assert.deepEqual(await streamStats(c), { fetches: 4, closed: 4 }, 'every failed stream closed its cursor');
   await assert.rejects(
     within(
-      readAll(c, fakeStream({ tag: 4, rows: 100, mode: 'exit', at: 1 }), { batchRows: 10 }),
+      readAll(c, fakeStream({ tag: 5, rows: 100, mode: 'exit', at: 1 }), { batchRows: 10 }),
       5000,
       'a worker that dies',
     ),
     /demo database stopped while running this query.*code 3/,
   );
-  assert.equal((await within(c.query(fake({ tag: 5 })), 5000, 'the query after')).rows[0][0], 5);
+  assert.equal((await within(c.query(fake({ tag: 6 })), 5000, 'the query after')).rows[0][0], 6);
 });
 
 test('the statement timeout bounds each fetch, not the time the consumer takes between batches', async () => {
