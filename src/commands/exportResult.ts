@@ -21,9 +21,9 @@ const WHOLE_BATCH_ROWS = 10_000;
 
 /**
  * The statement's rows batch by batch, stopping at the first batch after `signal` aborts (the
- * stream also cancels the statement). A warehouse without a stream (the demo's worker) gives its
- * whole result at once: it is cut into batches so progress and Cancel still work while it is
- * written.
+ * stream also cancels the statement). A warehouse without a stream (every adapter here has one;
+ * `stream` is optional in `Warehouse`) gives its whole result at once: it is cut into batches so
+ * progress and Cancel still work while it is written.
  */
 async function* batchesOf(
   warehouse: Warehouse,

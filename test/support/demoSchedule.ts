@@ -16,6 +16,12 @@ export interface Schedule {
   /** Kinds of query and how often each is picked. */
   modes: ReadonlyArray<readonly [string, number]>;
   sql(tag: number, mode: string): string;
+  /**
+   * Modes read with stream() instead of query(): every batch is taken (with a pause before each
+   * ask, drawn up front) or, `stopAfterFirst`, the loop breaks after the first. The outcome's rows
+   * are every row taken, in order.
+   */
+  streamModes?: Record<string, { batchRows: number; stopAfterFirst?: boolean }>;
   /** Whether a request of this kind, untouched by cancels and crashes, ended as it must. */
   expected(mode: string, outcome: Outcome, tag: number): boolean;
   /** Chances per step (the rest is queries). */
@@ -104,7 +110,11 @@ export async function runSchedule(s: Schedule): Promise<ScheduleReport> {
         settles: 0,
         promise: Promise.resolve(),
       };
-      t.promise = s.client.query(sql, [], { signal: controller?.signal }).then(
+      const streamed = s.streamModes?.[mode];
+      const run = streamed
+        ? readStream(s.client, sql, { ...streamed, signal: controller?.signal, pauseMs: rng.int(0, s.maxPauseMs) })
+        : s.client.query(sql, [], { signal: controller?.signal });
+      t.promise = run.then(
         (result) => {
           t.settles++;
           t.outcome = { ok: true, result };
@@ -156,4 +166,20 @@ export async function runSchedule(s: Schedule): Promise<ScheduleReport> {
     `seed ${s.seed}: the client still holds requests`,
   );
   return report;
+}
+
+async function readStream(
+  client: DemoWorkerWarehouse,
+  sql: string,
+  o: { batchRows: number; stopAfterFirst?: boolean; signal?: AbortSignal; pauseMs: number },
+): Promise<QueryResult> {
+  const rows: unknown[][] = [];
+  let columns: QueryResult['columns'] = [];
+  for await (const batch of client.stream(sql, [], { batchRows: o.batchRows, signal: o.signal })) {
+    columns = batch.columns;
+    rows.push(...batch.rows);
+    if (o.stopAfterFirst) break;
+    await new Promise((r) => setTimeout(r, o.pauseMs));
+  }
+  return { columns, rows, rowCount: rows.length, truncated: false, elapsedMs: 0 };
 }

@@ -9,7 +9,8 @@ import {
   type DemoWorkerOptions,
   type DemoWorkerWarehouse,
 } from '../../src/warehouse/demo/demoWorkerClient';
-import { QueryCancelledError } from '../../src/warehouse/warehouse';
+import { QueryCancelledError, type RowBatch, type StreamOptions } from '../../src/warehouse/warehouse';
+import { WarehouseError } from '../../src/warehouse/postgres/pgErrors';
 import { runSchedule, type Outcome } from '../support/demoSchedule';
 
 // The demo worker client against the real worker-side protocol over a fake database
@@ -171,18 +172,191 @@ test('closing while a restart is under way settles every query and ends every wo
   assert.deepEqual(c.stateForTest(), { waiting: 0, inFlightSql: undefined, session: undefined });
 });
 
+const fakeStream = (spec: { tag: number; rows: number; ms?: number; mode?: string; at?: number }) =>
+  `fake ${JSON.stringify(spec)}`;
+
+/** The fake worker's stream counters (since its thread started): batches fetched, cursors closed. */
+async function streamStats(c: DemoWorkerWarehouse): Promise<{ fetches: number; closed: number }> {
+  const r = await within(c.query(fake({ tag: 0, mode: 'stats' })), 5000, 'the stream counters');
+  return r.rows[0][1] as { fetches: number; closed: number };
+}
+
+/** Every batch of a stream, read to its end. */
+async function readAll(c: DemoWorkerWarehouse, sql: string, options: StreamOptions = {}): Promise<RowBatch[]> {
+  const batches: RowBatch[] = [];
+  for await (const batch of c.stream(sql, [], options)) batches.push(batch);
+  return batches;
+}
+
+test('a stream gives every row in order, batch by batch, with the columns on each', async () => {
+  const c = await client(storage());
+  const batches = await within(readAll(c, fakeStream({ tag: 7, rows: 25 }), { batchRows: 10 }), 5000, 'a stream');
+  assert.deepEqual(
+    batches.map((b) => b.rows.length),
+    [10, 10, 5],
+  );
+  for (const b of batches)
+    assert.deepEqual(
+      b.columns.map((col) => col.name),
+      ['tag', 'n'],
+    );
+  assert.deepEqual(
+    batches.flatMap((b) => b.rows),
+    Array.from({ length: 25 }, (_, i) => [7, i]),
+  );
+  const empty = await within(readAll(c, fakeStream({ tag: 8, rows: 0 })), 5000, 'an empty stream');
+  assert.deepEqual(
+    empty.map((b) => [b.columns.length, b.rows.length]),
+    [[2, 0]],
+    'an empty result still says its columns, once',
+  );
+  assert.deepEqual(await streamStats(c), { fetches: 4, closed: 2 });
+});
+
+test('the worker fetches a batch only when the consumer asks; a break closes the cursor and frees the worker', async () => {
+  const c = await client(storage());
+  const stream = c.stream(fakeStream({ tag: 1, rows: 1000 }), [], { batchRows: 10 });
+  const first = await within(stream.next(), 5000, 'the first batch');
+  assert.equal(first.done, false);
+  // A slow consumer: while it holds the first batch, nothing more is fetched (and nothing else runs).
+  await sleep(200);
+  assert.deepEqual(c.stateForTest().inFlightSql, fakeStream({ tag: 1, rows: 1000 }));
+  await within(stream.return(), 5000, 'stopping the stream');
+  assert.deepEqual(c.stateForTest(), { waiting: 0, inFlightSql: undefined, session: 'ready' });
+  assert.deepEqual(await streamStats(c), { fetches: 1, closed: 1 }, 'one batch fetched, the cursor closed');
+  for await (const batch of c.stream(fakeStream({ tag: 2, rows: 1000 }), [], { batchRows: 10 })) {
+    assert.deepEqual(batch.rows[0], [2, 0]);
+    break;
+  }
+  assert.deepEqual(await streamStats(c), { fetches: 2, closed: 2 }, 'a for-await break does the same');
+});
+
+test('a query sent while a stream is open waits for it, then runs', async () => {
+  const c = await client(storage());
+  const order: string[] = [];
+  const stream = c.stream(fakeStream({ tag: 1, rows: 30 }), [], { batchRows: 10 });
+  await within(stream.next(), 5000, 'the first batch');
+  const behind = c.query(fake({ tag: 2 })).then((r) => (order.push('query'), r));
+  await sleep(100);
+  assert.deepEqual(c.stateForTest().waiting, 1, 'the query waits while the stream is the one in flight');
+  let rest = 0;
+  for (let step = await stream.next(); !step.done; step = await stream.next()) rest += step.value.rows.length;
+  order.push('stream ended');
+  assert.equal(rest, 20);
+  assert.equal((await within(behind, 5000, 'the query behind the stream')).rows[0][0], 2);
+  assert.deepEqual(order, ['stream ended', 'query']);
+});
+
+test('cancelling a stream, during a fetch or between batches, ends it with QueryCancelledError; the next query runs', async () => {
+  const c = await client(storage());
+  const during = new AbortController();
+  const stream = c.stream(fakeStream({ tag: 1, rows: 100, mode: 'slow', at: 1 }), [], {
+    batchRows: 10,
+    signal: during.signal,
+  });
+  await within(stream.next(), 5000, 'the first batch');
+  const fetching = stream.next();
+  await sleep(100);
+  during.abort();
+  await assert.rejects(within(fetching, 5000, 'a cancelled fetch'), QueryCancelledError);
+  assert.equal((await within(c.query(fake({ tag: 2 })), 5000, 'the query after')).rows[0][0], 2);
+
+  const between = new AbortController();
+  const idle = c.stream(fakeStream({ tag: 3, rows: 100 }), [], { batchRows: 10, signal: between.signal });
+  await within(idle.next(), 5000, 'the first batch');
+  between.abort();
+  await assert.rejects(within(idle.next(), 5000, 'the next batch after a cancel'), QueryCancelledError);
+  assert.equal((await within(c.query(fake({ tag: 4 })), 5000, 'the query after')).rows[0][0], 4);
+
+  const early = new AbortController();
+  const blocker = c.query(fake({ tag: 5, ms: 200 }));
+  const queued = readAll(c, fakeStream({ tag: 6, rows: 10 }), { signal: early.signal });
+  early.abort();
+  await assert.rejects(within(queued, 5000, 'a stream cancelled while it waited'), QueryCancelledError);
+  await blocker;
+  assert.deepEqual(await streamStats(c), { fetches: 0, closed: 0 }, 'the waiting stream never reached the worker');
+});
+
+test('a stream that fails gives the error query() gives, at its first batch or later; the next query runs', async () => {
+  const c = await client(storage());
+  await assert.rejects(
+    within(readAll(c, fakeStream({ tag: 1, rows: 100, mode: 'throws' })), 5000, 'a failing stream'),
+    (err: Error & { code?: string }) =>
+      err instanceof WarehouseError && err.message === 'fake failure 1' && err.code === 'XX000',
+  );
+  const rows: unknown[][] = [];
+  await assert.rejects(
+    within(
+      (async () => {
+        for await (const b of c.stream(fakeStream({ tag: 2, rows: 100, mode: 'throws', at: 2 }), [], { batchRows: 10 }))
+          rows.push(...b.rows);
+      })(),
+      5000,
+      'a stream failing at its third fetch',
+    ),
+    /fake failure 2/,
+  );
+  assert.equal(rows.length, 20, 'the batches before the failure arrived');
+  await assert.rejects(
+    within(readAll(c, fakeStream({ tag: 3, rows: 100, mode: 'unclonable' })), 5000, 'rows that cannot be sent'),
+    /the result could not be sent from the demo worker: DataCloneError/i,
+  );
+  await assert.rejects(
+    within(readAll(c, fakeStream({ tag: 4, rows: 100, mode: 'deep' })), 5000, 'rows the host cannot read'),
+    /could not be (received|sent)/,
+  );
+  assert.deepEqual(await streamStats(c), { fetches: 4, closed: 4 }, 'every failed stream closed its cursor');
+  await assert.rejects(
+    within(
+      readAll(c, fakeStream({ tag: 5, rows: 100, mode: 'exit', at: 1 }), { batchRows: 10 }),
+      5000,
+      'a worker that dies',
+    ),
+    /demo database stopped while running this query.*code 3/,
+  );
+  assert.equal((await within(c.query(fake({ tag: 6 })), 5000, 'the query after')).rows[0][0], 6);
+});
+
+test('the statement timeout bounds each fetch, not the time the consumer takes between batches', async () => {
+  const c = await client(storage(), { statementTimeoutMs: 300 });
+  let rows = 0;
+  for await (const batch of c.stream(fakeStream({ tag: 1, rows: 30 }), [], { batchRows: 10 })) {
+    rows += batch.rows.length;
+    await sleep(400);
+  }
+  assert.equal(rows, 30, 'a consumer slower than the timeout still gets every row');
+  await assert.rejects(
+    within(readAll(c, fakeStream({ tag: 2, rows: 100, mode: 'slow', at: 1 }), { batchRows: 10 }), 5000, 'a slow fetch'),
+    (err: Error) => err instanceof QueryCancelledError && /statement timeout \(300 ms\)/.test(err.message),
+  );
+  assert.equal((await within(c.query(fake({ tag: 3 })), 5000, 'the query after')).rows[0][0], 3);
+});
+
 const okOnly = (mode: string, o: Outcome, tag: number) => mode === 'ok' && o.ok && o.result.rows[0][0] === tag;
 
-test('randomized: interleaved queries, cancels and worker crashes; every query settles once, with its own result', async (t) => {
+/** A query's row, or a stream's rows [tag, 0…]: all 25 of them, or the first batch of 10 when it stopped there. */
+const okOrStreamed = (mode: string, o: Outcome, tag: number) => {
+  if (mode === 'ok') return okOnly(mode, o, tag);
+  const expected = Array.from({ length: mode === 'streamStop' ? 10 : 25 }, (_, i) => [tag, i]);
+  return o.ok && JSON.stringify(o.result.rows) === JSON.stringify(expected);
+};
+
+test('randomized: interleaved queries, streams, cancels and worker crashes; every request settles once, with its own result', async (t) => {
   for (let seed = 1; seed <= 6; seed++) {
     const c = await client(storage({ openMs: seed % 3 === 0 ? 30 : 0 }));
     const report = await runSchedule({
       seed,
       steps: 120,
       client: c,
-      modes: [['ok', 1]],
-      sql: (tag) => fake({ tag, ms: tag % 4 === 0 ? 40 : tag % 3 }),
-      expected: okOnly,
+      modes: [
+        ['ok', 1],
+        ['stream', 0.3],
+        ['streamStop', 0.15],
+      ],
+      sql: (tag, mode) =>
+        mode === 'ok' ? fake({ tag, ms: tag % 4 === 0 ? 40 : tag % 3 }) : fakeStream({ tag, rows: 25, ms: tag % 3 }),
+      streamModes: { stream: { batchRows: 10 }, streamStop: { batchRows: 10, stopAfterFirst: true } },
+      expected: okOrStreamed,
       abort: 0.2,
       // Odd seeds: queries and cancels only (the old client lost a third of them); even ones add crashes.
       crash: seed % 2 ? 0 : 0.05,

@@ -9,7 +9,13 @@ import { demoPaths } from './demoStorage';
 import { releaseLock } from './demoLock';
 import type { FromDemoWorker, SerializedError, ToDemoWorker } from './demoWorkerProtocol';
 import { WarehouseError } from '../postgres/pgErrors';
-import { QueryCancelledError, type QueryOptions, type Warehouse } from '../warehouse';
+import {
+  QueryCancelledError,
+  type QueryOptions,
+  type RowBatch,
+  type StreamOptions,
+  type Warehouse,
+} from '../warehouse';
 
 export interface DemoWorkerOptions {
   /** The bundled worker script; dist/demoWorker.js next to the extension by default. */
@@ -38,8 +44,8 @@ const DEFAULT_BOUNDS: WatchdogBounds = { startMs: 30_000, openSilenceMs: 120_000
 
 /**
  * The embedded demo, run in a worker thread. A statement inside PGlite cannot be interrupted,
- * so cancelling the running statement ends the worker and a fresh one reopens the data dir
- * (about half a second); statements still waiting are sent to the new worker.
+ * so cancelling the running statement (or an open stream) ends the worker and a fresh one reopens
+ * the data dir (about half a second); statements still waiting are sent to the new worker.
  */
 export async function openDemoInWorker(
   storageDir: string,
@@ -58,7 +64,7 @@ export function fromSerialized(e: SerializedError): Error {
   return new Error(e.message);
 }
 
-interface Request {
+interface QueryRequest {
   readonly id: number;
   readonly message: Extract<ToDemoWorker, { type: 'query' }>;
   /** Each settles the caller's promise once; later calls do nothing. */
@@ -67,11 +73,64 @@ interface Request {
   readonly settled: () => boolean;
 }
 
+type StreamOutcome = { batch: RowBatch } | { end: true } | { error: Error };
+
+/**
+ * The host's end of a stream: what the worker answered to the last ask waits here until the
+ * generator takes it (a failure can come while the consumer is busy with the batch before).
+ * Settled by its end or its first error; later outcomes are dropped.
+ */
+class StreamRequest {
+  private readonly outcomes: StreamOutcome[] = [];
+  private wake: (() => void) | undefined;
+  private over = false;
+
+  constructor(
+    readonly id: number,
+    readonly message: Extract<ToDemoWorker, { type: 'stream' }>,
+  ) {}
+
+  batch(batch: RowBatch): void {
+    this.put({ batch });
+  }
+
+  end(): void {
+    this.put({ end: true });
+  }
+
+  reject(error: Error): void {
+    this.put({ error });
+  }
+
+  settled(): boolean {
+    return this.over;
+  }
+
+  /** The next batch; undefined once the stream has ended. */
+  async take(): Promise<RowBatch | undefined> {
+    while (this.outcomes.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    const next = this.outcomes.shift()!;
+    if ('error' in next) throw next.error;
+    return 'batch' in next ? next.batch : undefined;
+  }
+
+  private put(outcome: StreamOutcome): void {
+    if (this.over) return;
+    if (!('batch' in outcome)) this.over = true;
+    this.outcomes.push(outcome);
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
+
+type Request = QueryRequest | StreamRequest;
+
 /** One worker thread, from launch to exit. A retired session's messages and exit are ignored. */
 class Session {
   worker: Worker | undefined;
   state: 'starting' | 'opening' | 'ready' | 'gone' = 'starting';
-  /** The one query the worker holds; the host sends the next only once this is answered. */
+  /** The one query (or open stream) the worker holds; the host sends the next only once this is answered. */
   inFlight: { request: Request; started: boolean } | undefined;
   /** This session's one watchdog: open silence, start of the query in flight, or its statement timeout. */
   timer: NodeJS.Timeout | undefined;
@@ -131,7 +190,7 @@ export class DemoWorkerWarehouse implements Warehouse {
         fn();
       };
       const id = this.nextId++;
-      const request: Request = {
+      const request: QueryRequest = {
         id,
         message: { type: 'query', id, sql, values: [...values], maxRows: options.maxRows, readOnly: options.readOnly },
         resolve: (r) => settle(() => resolve(r)),
@@ -142,6 +201,50 @@ export class DemoWorkerWarehouse implements Warehouse {
       this.waiting.push(request);
       this.pump();
     });
+  }
+
+  /**
+   * Every row, one batch per ask: the worker fetches the next batch from its cursor only when the
+   * consumer wants it. While open, the stream is the worker's query in flight (others wait their
+   * turn); a break closes the cursor, an abort ends the worker as it does a running query.
+   */
+  async *stream(
+    sql: string,
+    values: readonly unknown[] = [],
+    options: StreamOptions = {},
+  ): AsyncGenerator<RowBatch, void, undefined> {
+    const { signal, batchRows, jsonAsText } = options;
+    if (this.closed) throw new Error('The demo connection is closed.');
+    if (signal?.aborted) throw new QueryCancelledError();
+    const id = this.nextId++;
+    const request = new StreamRequest(id, { type: 'stream', id, sql, values: [...values], batchRows, jsonAsText });
+    const onAbort = () => this.cancel(request);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.waiting.push(request);
+    this.pump();
+    try {
+      for (let batch = await request.take(); batch; batch = await request.take()) {
+        yield batch;
+        this.ask(request, { type: 'nextBatch', id });
+      }
+    } finally {
+      if (!request.settled()) {
+        // The consumer stopped early. Wait until the worker has closed the cursor (or ended some
+        // other way), so the caller's next statement finds it free; an abort still cuts this short.
+        this.ask(request, { type: 'stopStream', id });
+        await request.take().catch(() => undefined);
+      }
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Sends the stream in flight's next step, which the statement timeout bounds as it does a query. */
+  private ask(request: StreamRequest, message: ToDemoWorker): void {
+    const s = this.session;
+    // It failed meanwhile (a cancel, a crash, a timeout): its error is what take() gives next.
+    if (s?.inFlight?.request !== request) return;
+    this.armStatementTimeout(s);
+    s.worker!.postMessage(message);
   }
 
   /** Sends the oldest waiting query if the worker is open and holds none; opens a worker if there is none. */
@@ -241,21 +344,36 @@ export class DemoWorkerWarehouse implements Warehouse {
         const f = s.inFlight;
         if (f?.request.id !== m.id) return this.stray(m.type, m.id);
         f.started = true;
-        const timeout = this.options.statementTimeoutMs;
-        if (timeout && timeout > 0) this.arm(s, timeout, () => this.timedOut(s, timeout));
-        else this.disarm(s);
-        return;
+        return this.armStatementTimeout(s);
       }
-      case 'result':
+      case 'result': {
+        const f = s.inFlight;
+        if (f?.request.id !== m.id || f.request instanceof StreamRequest) return this.stray(m.type, m.id);
+        s.inFlight = undefined;
+        this.disarm(s);
+        f.request.resolve(m.result);
+        return this.pump();
+      }
+      case 'batch': {
+        const f = s.inFlight;
+        if (f?.request.id !== m.id || !(f.request instanceof StreamRequest)) return this.stray(m.type, m.id);
+        // The worker fetches nothing more until the consumer asks: no statement runs meanwhile.
+        this.disarm(s);
+        return f.request.batch(m.batch);
+      }
+      case 'streamEnd': {
+        const f = s.inFlight;
+        if (f?.request.id !== m.id || !(f.request instanceof StreamRequest)) return this.stray(m.type, m.id);
+        s.inFlight = undefined;
+        this.disarm(s);
+        f.request.end();
+        return this.pump();
+      }
       case 'error': {
         const f = s.inFlight;
         if (f?.request.id !== m.id) return this.stray(m.type, m.id);
         s.inFlight = undefined;
         this.disarm(s);
-        if (m.type === 'result') {
-          f.request.resolve(m.result);
-          return this.pump();
-        }
         f.request.reject(fromSerialized(m.error));
         // A trapped WebAssembly instance fails everything after: the next query gets a fresh one.
         if (isEngineAbort(m.error) || m.error.severity === 'PANIC') return this.restart(s);
@@ -272,11 +390,13 @@ export class DemoWorkerWarehouse implements Warehouse {
       this.log(`A message from the demo worker could not be read: ${describe(err)}`);
       return;
     }
-    s.inFlight = undefined;
-    this.disarm(s);
     f.request.reject(
       new WarehouseError(`The result could not be received from the demo worker: ${describe(err)}`, undefined),
     );
+    // A stream's cursor is still open in the worker: it stays in flight until closed.
+    if (f.request instanceof StreamRequest) return this.ask(f.request, { type: 'stopStream', id: f.request.id });
+    s.inFlight = undefined;
+    this.disarm(s);
     this.pump();
   }
 
@@ -376,6 +496,12 @@ export class DemoWorkerWarehouse implements Warehouse {
         ),
       ),
     );
+  }
+
+  private armStatementTimeout(s: Session): void {
+    const timeout = this.options.statementTimeoutMs;
+    if (timeout && timeout > 0) this.arm(s, timeout, () => this.timedOut(s, timeout));
+    else this.disarm(s);
   }
 
   private arm(s: Session, ms: number, fire: () => void): void {

@@ -1,6 +1,6 @@
 import type { LoadProgress } from '../../demo/loaderContract';
 import { serializeError, type FromDemoWorker, type ToDemoWorker } from './demoWorkerProtocol';
-import type { Warehouse } from '../warehouse';
+import type { RowBatch, Warehouse } from '../warehouse';
 
 /** The side of a worker thread's port this module uses (a MessagePort, or a test's stand-in). */
 export interface DemoWorkerPort {
@@ -27,6 +27,8 @@ export function serveDemoWorker(port: DemoWorkerPort, open: OpenDemo): void {
   const post = (m: FromDemoWorker) => port.postMessage(m);
   let warehouse: Warehouse | undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  /** The stream the host is reading, suspended between the batches it asks for. */
+  let reading: { id: number; batches: AsyncGenerator<RowBatch, void, undefined> } | undefined;
 
   const answerError = (id: number, err: unknown) => {
     try {
@@ -49,7 +51,40 @@ export function serveDemoWorker(port: DemoWorkerPort, open: OpenDemo): void {
     }
   };
 
+  /** Fetches one batch of the open stream (only now: the host asked for it) and sends it. */
+  async function sendBatch(id: number): Promise<void> {
+    const stream = reading;
+    if (stream?.id !== id) return answerError(id, new Error('The demo worker has no such stream open.'));
+    let step: IteratorResult<RowBatch, void>;
+    try {
+      step = await stream.batches.next();
+    } catch (err) {
+      reading = undefined;
+      return answerError(id, err);
+    }
+    if (step.done) {
+      reading = undefined;
+      return post({ type: 'streamEnd', id });
+    }
+    try {
+      post({ type: 'batch', id, batch: step.value });
+    } catch (err) {
+      await stopStream();
+      answerError(id, new Error(`The result could not be sent from the demo worker: ${describe(err)}`));
+    }
+  }
+
+  /** Closes the open stream's cursor (its generator's cleanup), which frees the engine for the next statement. */
+  async function stopStream(): Promise<void> {
+    const stream = reading;
+    reading = undefined;
+    await stream?.batches.return().catch(() => undefined);
+  }
+
   async function handle(m: ToDemoWorker): Promise<void> {
+    // The host sends nothing else while a stream is open; if it did, the open cursor would hold
+    // the engine and this statement would wait behind it for ever.
+    if (m.type === 'query' || m.type === 'stream' || m.type === 'close') await stopStream();
     switch (m.type) {
       case 'open': {
         const alive = setInterval(() => post({ type: 'alive' }), ALIVE_EVERY_MS);
@@ -79,6 +114,22 @@ export function serveDemoWorker(port: DemoWorkerPort, open: OpenDemo): void {
         }
         return answer(m.id, result);
       }
+      case 'stream': {
+        post({ type: 'started', id: m.id });
+        if (!warehouse) return answerError(m.id, new Error('The demo is not open.'));
+        if (!warehouse.stream) return answerError(m.id, new Error('This demo cannot stream a result.'));
+        reading = {
+          id: m.id,
+          batches: warehouse.stream(m.sql, m.values, { batchRows: m.batchRows, jsonAsText: m.jsonAsText }),
+        };
+        return sendBatch(m.id);
+      }
+      case 'nextBatch':
+        return sendBatch(m.id);
+      case 'stopStream':
+        if (reading?.id === m.id) await stopStream();
+        post({ type: 'streamEnd', id: m.id });
+        return;
       case 'close':
         await warehouse?.close().catch(() => undefined);
         warehouse = undefined;
@@ -93,7 +144,7 @@ export function serveDemoWorker(port: DemoWorkerPort, open: OpenDemo): void {
     queue = queue
       .then(() => handle(m))
       .catch((err) => {
-        if (m.type === 'query') answerError(m.id, err);
+        if (m.type !== 'open' && m.type !== 'close') answerError(m.id, err);
       })
       .catch(() => undefined);
   });
