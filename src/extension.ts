@@ -6,12 +6,15 @@ import { registerQueryCommands } from './commands/queryCommands';
 import { registerAnalysisCommands } from './commands/analysisCommands';
 import { registerHistoryCommands } from './commands/historyCommands';
 import { registerNotebookCommands } from './commands/notebookCommands';
+import { ResultsPanel } from './panels/resultsPanel';
 
 /** What activate() returns: used by the integration tests to look inside. */
 export interface SyncLogsApi {
   container: Container;
   /** How long activate() took, in milliseconds. */
   activationMs: number;
+  /** The open results panels, the one the next run shows in first, and what each tab shows. */
+  resultsPanels: typeof ResultsPanel.all;
 }
 
 export function activate(context: vscode.ExtensionContext): SyncLogsApi {
@@ -27,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): SyncLogsApi {
   context.subscriptions.push(registerNotebookCommands(container));
   const activationMs = Math.round(performance.now() - started);
   container.log.info(`Activated in ${activationMs} ms.`);
-  return { container, activationMs };
+  return { container, activationMs, resultsPanels: () => ResultsPanel.all() };
 }
 
 export function deactivate(): void {

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../shared/ids';
 import type { Container } from '../container';
 import type { QueryResult } from '../shared/queryResult';
-import type { RunInfo } from '../shared/resultsProtocol';
-import { chooseSqlToRun, type SqlToRun } from '../sql/statementAtCursor';
+import { MAX_RESULT_TABS, type RunInfo } from '../shared/resultsProtocol';
+import { chooseSqlToRun, splitStatements, type SqlToRun } from '../sql/statementAtCursor';
 import { dialectFor } from '../sql/dialects';
 import { QueryCancelledError } from '../warehouse/warehouse';
 import { errorCode, errorMessage, isCancelled } from '../warehouse/errorText';
@@ -16,8 +16,8 @@ import { defaultSpoolDir } from '../results/rowSpool';
 import { costQuestion } from './costGuard';
 import { exportQueryResult, type ExportOutcome } from './exportResult';
 
-/** What `syncLogs.runQuery` showed; the command returns it so tests (and other commands) can look. */
-export type RunQueryOutcome = {
+/** What one statement of a Run Query showed. */
+export type StatementOutcome = {
   sql: string;
   connectionName: string;
   source: SqlToRun['source'];
@@ -26,6 +26,12 @@ export type RunQueryOutcome = {
   | { status: 'error'; message: string; code?: string }
   | { status: 'cancelled'; message: string }
 );
+
+/**
+ * What `syncLogs.runQuery` showed; the command returns it so tests (and other commands) can look:
+ * the last statement that ran, and with several statements, each one's outcome in order.
+ */
+export type RunQueryOutcome = StatementOutcome & { statements?: StatementOutcome[] };
 
 // Read with the other settings (services/settingsReaders.ts); kept importable from here.
 export { maxResultRows };
@@ -123,14 +129,13 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
     }
   };
   let runCount = 0;
+  /** The newest run: its end clears the highlight (an older run's end must not). */
   let currentRun: AbortController | undefined;
+  const runs = new Set<AbortController>();
 
-  async function runAndShow(editor: vscode.TextEditor, picked: SqlToRun): Promise<RunQueryOutcome> {
-    const startedAt = Date.now();
-    const id = `${startedAt.toString(36)}-${runCount + 1}`;
-    const outcome = await runAndShowOnce(editor, picked);
+  async function remember(startedAt: number, outcome: StatementOutcome): Promise<void> {
     await container.history.add({
-      id,
+      id: `${startedAt.toString(36)}-${++runCount}`,
       startedAt,
       connection: outcome.connectionName,
       sql: outcome.sql,
@@ -141,27 +146,83 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
         ? { error: outcome.message, ...(outcome.code ? { code: outcome.code } : {}) }
         : {}),
     });
-    return outcome;
   }
 
-  async function runAndShowOnce(editor: vscode.TextEditor, picked: SqlToRun): Promise<RunQueryOutcome> {
+  /**
+   * Runs the picked SQL: one statement, or each statement of a selection or file in order, each
+   * with its own tab in the results panel. A failed or cancelled statement stops the ones after it,
+   * as a script would; they say they did not run.
+   */
+  async function runAndShow(editor: vscode.TextEditor, picked: SqlToRun): Promise<RunQueryOutcome> {
     const connectionName = container.connections.activeName;
-    const run: RunInfo = {
-      runId: `${Date.now().toString(36)}-${++runCount}`,
-      sql: picked.text,
+    const lexical = dialectFor(container.connections.dialect).lexical;
+    const parts = picked.source === 'statement' ? [] : splitStatements(picked.text, lexical);
+    const statements =
+      parts.length > 1
+        ? parts
+            .slice(0, MAX_RESULT_TABS)
+            .map((p) => ({ text: p.text, start: picked.start + p.start, end: picked.start + p.end }))
+        : [{ text: picked.text, start: picked.start, end: picked.end }];
+    const batchId = `${Date.now().toString(36)}-${++runCount}`;
+    const infos: RunInfo[] = statements.map((st, index) => ({
+      runId: statements.length > 1 ? `${batchId}.${index + 1}` : batchId,
+      sql: st.text,
       connectionName,
       startedAt: Date.now(),
-    };
-    const base = { sql: picked.text, connectionName, source: picked.source };
-    // One results panel shows one run: a new run replaces (and cancels) the one still going.
-    currentRun?.abort();
+      ...(statements.length > 1 ? { batch: { id: batchId, index, count: statements.length } } : {}),
+    }));
     const controller = new AbortController();
     currentRun = controller;
-    const doc = editor.document;
+    runs.add(controller);
+    const cancel = () => controller.abort();
     for (const e of vscode.window.visibleTextEditors) clearHighlight(e);
-    editor.setDecorations(running, [new vscode.Range(doc.positionAt(picked.start), doc.positionAt(picked.end))]);
     const panel = ResultsPanel.show(container);
-    panel.showRunning(run, () => controller.abort());
+    panel.begin(infos, cancel);
+    if (parts.length > MAX_RESULT_TABS)
+      void vscode.window.showWarningMessage(
+        `Runs the first ${MAX_RESULT_TABS} of the ${parts.length} statements selected: a results panel keeps ${MAX_RESULT_TABS} tabs.`,
+      );
+    const outcomes: StatementOutcome[] = [];
+    try {
+      for (let i = 0; i < statements.length; i++) {
+        const st = statements[i];
+        const run = { ...infos[i], startedAt: Date.now() };
+        const startedAt = run.startedAt;
+        const doc = editor.document;
+        try {
+          editor.setDecorations(running, [new vscode.Range(doc.positionAt(st.start), doc.positionAt(st.end))]);
+        } catch {
+          // The editor was closed: the run goes on.
+        }
+        const outcome = await runOne(panel, run, controller, { sql: st.text, connectionName, source: picked.source });
+        outcomes.push(outcome);
+        await remember(startedAt, outcome);
+        if (outcome.status !== 'ok') {
+          const why = `Not run: statement ${i + 1} ${outcome.status === 'error' ? 'failed' : 'was cancelled'}.`;
+          for (const later of infos.slice(i + 1)) panel.showCancelled(later, why);
+          break;
+        }
+      }
+    } finally {
+      panel.end(cancel);
+      runs.delete(controller);
+      if (currentRun === controller) {
+        currentRun = undefined;
+        clearHighlight(editor);
+      }
+    }
+    const last = outcomes[outcomes.length - 1];
+    return statements.length > 1 ? { ...last, statements: outcomes } : last;
+  }
+
+  async function runOne(
+    panel: ResultsPanel,
+    run: RunInfo,
+    controller: AbortController,
+    base: { sql: string; connectionName: string; source: SqlToRun['source'] },
+  ): Promise<StatementOutcome> {
+    const { connectionName } = base;
+    panel.showRunning(run);
     const maxRows = maxResultRows();
     try {
       const result = await vscode.window.withProgress(
@@ -181,9 +242,10 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
             progress.report({ message: `${rows.toLocaleString('en-US')} rows read` });
           };
           try {
-            await confirmCost(container, picked.text, connectionName);
             if (controller.signal.aborted) throw new QueryCancelledError();
-            return await runSql(container, picked.text, { signal: controller.signal, maxRows, onRows });
+            await confirmCost(container, base.sql, connectionName);
+            if (controller.signal.aborted) throw new QueryCancelledError();
+            return await runSql(container, base.sql, { signal: controller.signal, maxRows, onRows });
           } finally {
             sub.dispose();
           }
@@ -209,18 +271,13 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
       container.log.warn(`Query on "${connectionName}" failed${code ? ` (${code})` : ''}: ${message}`);
       offerDemoRebuildFor(err, message);
       return { ...base, status: 'error', message, code };
-    } finally {
-      if (currentRun === controller) {
-        currentRun = undefined;
-        clearHighlight(editor);
-      }
     }
   }
 
   return vscode.Disposable.from(
     running,
     ResultsPanel.register(container),
-    new vscode.Disposable(() => currentRun?.abort()),
+    new vscode.Disposable(() => runs.forEach((r) => r.abort())),
     vscode.commands.registerCommand(COMMANDS.runQuery, async (): Promise<RunQueryOutcome | undefined> => {
       const editor = sqlEditor();
       if (!editor) {
@@ -271,6 +328,11 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
         return exportQueryResult(container, text, target);
       },
     ),
+    vscode.commands.registerCommand(COMMANDS.pinResults, (): boolean => {
+      const pinned = ResultsPanel.pinTarget();
+      if (!pinned) void vscode.window.showInformationMessage('No results to pin: run a query first (Ctrl+Enter).');
+      return pinned;
+    }),
     vscode.commands.registerCommand(COMMANDS.newQuery, async (): Promise<vscode.TextEditor> => {
       const doc = await vscode.workspace.openTextDocument({
         language: 'sql',

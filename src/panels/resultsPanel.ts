@@ -2,39 +2,26 @@ import { COMMANDS } from '../shared/ids';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
 import { ArrayRows, type HeldRows } from '../results/heldRows';
-import { readResult, type HeldResult } from '../results/readResult';
-import { defaultSpoolDir } from '../results/rowSpool';
+import type { HeldResult } from '../results/readResult';
 import {
   RESULT_PAGE_SIZE,
   RESULTS_VIEW_TYPE,
-  isRestorableView,
+  savedTabs,
   isResultsWebviewMessage,
   type ResultsHostMessage,
   type ResultsWebviewMessage,
-  type ResultsWebviewState,
+  type ResultTabView,
   type RunInfo,
-  type ShowCancelledMessage,
   type ShowErrorMessage,
   type ShowResultMessage,
-  type ShowRunningMessage,
 } from '../shared/resultsProtocol';
 import { toDelimited, type CopyFormat } from '../shared/cellText';
 import { describeError } from '../shared/webviewDelivery';
 import { WebviewHost, createWebviewPanel, registerPanelSerializer } from './webviewHost';
-import { viewOrder, type ViewSpec } from '../shared/grid/viewModel';
-import { findInRows, type FindResult } from '../shared/grid/find';
-import { copySummary, formatRange } from '../shared/grid/rangeCopy';
-import { resultWrapQuery, WrapRefusedError } from '../sql/resultWrapQuery';
-import { dialectFor } from '../sql/dialects';
-import { costQuestion } from '../commands/costGuard';
-import { confirmBytesAbove, resultMemoryBudgetBytes } from '../services/settingsReaders';
-import { errorMessage } from '../warehouse/errorText';
-
-import type { CopyRangeMessage, FindMessage, SetViewMessage, ViewWhere } from '../shared/resultsProtocol';
-
-type View = ShowRunningMessage | ShowResultMessage | ShowErrorMessage | ShowCancelledMessage;
+import { ResultView, type ViewOutcome } from './resultView';
 
 const TITLE = 'Sync Logs: Results';
+const PINNED_TITLE = 'Sync Logs: Results (pinned)';
 /** Most rows one `requestRows` reply carries, whatever the webview asks for. */
 const MAX_PAGE = 5 * RESULT_PAGE_SIZE;
 const PROGRESS_EVERY_MS = 250;
@@ -44,45 +31,46 @@ const PROGRESS_EVERY_MS = 250;
  */
 const COPY_ALL_MAX_ROWS = 100_000;
 
+/** One statement's tab: what it shows, and the rows of its result while one is shown. */
+interface Tab {
+  view: ResultTabView;
+  /** The result's rows as the grid arranges them; set exactly while `view` is a result. */
+  result?: ResultView;
+}
+
 /**
- * The one results panel, reused by every run. It shows the latest run only: updates for any
- * other run are ignored. It holds the rows the run kept (in memory up to
- * syncLogs.resultMemoryBudgetMB, the rest in a spool file) and sends the grid a page at a time.
+ * A results panel: one tab per statement of the run it shows (one tab for a single statement).
+ * Runs go to the one unpinned panel (`target`), opened if needed; a new run there replaces (and
+ * cancels) the one it shows. A pinned panel keeps its results, so the next run opens another.
+ * It holds each result's rows (in memory up to syncLogs.resultMemoryBudgetMB, the rest in a spool
+ * file) and sends the grid a page at a time.
  */
 export class ResultsPanel implements vscode.Disposable {
-  private static current: ResultsPanel | undefined;
+  /** The panel the next run shows in: the unpinned one, if any is open. */
+  private static target: ResultsPanel | undefined;
+  private static readonly open = new Set<ResultsPanel>();
 
-  private view: View | undefined;
-  /**
-   * The shown result's rows as the grid arranges them (sorted and filtered in memory, or re-run in
-   * the warehouse); set exactly while a result is shown. The view message holds the first page only.
-   */
-  private resultView: ResultView | undefined;
+  private tabs: Tab[] = [];
+  private pinned: boolean;
   private cancelRun: (() => void) | undefined;
+  private progressPostedAt = 0;
 
-  /** Registers the serializer that brings the panel back after a window reload. */
+  /** Registers the serializer that brings panels back after a window reload. */
   static register(container: Container): vscode.Disposable {
     const serializer = registerPanelSerializer(RESULTS_VIEW_TYPE, (panel, state) => {
-      if (ResultsPanel.current) {
-        panel.dispose();
-        return;
-      }
-      const saved = (state as ResultsWebviewState | undefined)?.view;
-      ResultsPanel.current = new ResultsPanel(
-        container,
-        panel,
-        isRestorableView(saved) ? restoredView(saved) : undefined,
-      );
+      const saved = savedTabs(state);
+      const restored = new ResultsPanel(container, panel, saved.views.map(restoredView), saved.pinned);
+      if (!saved.pinned && !ResultsPanel.target) ResultsPanel.target = restored;
     });
     return new vscode.Disposable(() => {
       serializer.dispose();
-      ResultsPanel.current?.dispose();
+      for (const p of [...ResultsPanel.open]) p.dispose();
     });
   }
 
-  /** The panel, opened beside the editor if needed, revealed without taking focus. */
+  /** The panel the next run shows in, opened beside the editor if needed, revealed without taking focus. */
   static show(container: Container): ResultsPanel {
-    const existing = ResultsPanel.current;
+    const existing = ResultsPanel.target;
     if (existing) {
       existing.host.reveal(vscode.ViewColumn.Beside, true);
       return existing;
@@ -91,8 +79,22 @@ export class ResultsPanel implements vscode.Disposable {
       viewColumn: vscode.ViewColumn.Beside,
       preserveFocus: true,
     });
-    ResultsPanel.current = new ResultsPanel(container, panel);
-    return ResultsPanel.current;
+    ResultsPanel.target = new ResultsPanel(container, panel, [], false);
+    return ResultsPanel.target;
+  }
+
+  /** Open results panels, the target first (tests look at them). */
+  static all(): { pinned: boolean; tabs: ResultTabView[] }[] {
+    return [...ResultsPanel.open]
+      .sort((a, b) => Number(b === ResultsPanel.target) - Number(a === ResultsPanel.target))
+      .map((p) => ({ pinned: p.pinned, tabs: p.tabs.map((t) => t.view) }));
+  }
+
+  /** Pins the panel the next run would show in; false when none is open. */
+  static pinTarget(): boolean {
+    const target = ResultsPanel.target;
+    target?.setPinned(true);
+    return target !== undefined;
   }
 
   private readonly host: WebviewHost<ResultsHostMessage, ResultsWebviewMessage>;
@@ -100,26 +102,32 @@ export class ResultsPanel implements vscode.Disposable {
   private constructor(
     private readonly container: Container,
     panel: vscode.WebviewPanel,
-    restored?: View,
+    restored: ResultTabView[],
+    pinned: boolean,
   ) {
-    this.view = restored;
-    if (restored?.type === 'showResult') this.setResult(restored, new ArrayRows(restored.page.rows));
+    this.pinned = pinned;
+    this.tabs = restored.map((view) => ({
+      view,
+      result: view.type === 'showResult' ? new ResultView(container, view, new ArrayRows(view.page.rows)) : undefined,
+    }));
     this.host = new WebviewHost<ResultsHostMessage, ResultsWebviewMessage>(panel, container.context.extensionUri, {
       viewType: RESULTS_VIEW_TYPE,
-      title: TITLE,
+      title: pinned ? PINNED_TITLE : TITLE,
       bundle: 'results',
       isIncoming: isResultsWebviewMessage,
       log: container.log,
-      replay: () => (this.view ? [this.view] : []),
+      replay: () => [{ type: 'pinned', pinned: this.pinned }, ...this.tabs.map((t) => t.view)],
       onPostFailed: (m, error) => this.deliveryFailed(m as ResultsHostMessage, error),
     });
+    ResultsPanel.open.add(this);
     this.host.onDidReceiveMessage((m) => void this.receive(m));
     this.host.onDidDispose(() => {
       // Closing the panel while a query runs cancels the query.
       this.cancelRun?.();
       this.cancelRun = undefined;
-      this.resultView?.dispose();
-      if (ResultsPanel.current === this) ResultsPanel.current = undefined;
+      this.clearTabs();
+      ResultsPanel.open.delete(this);
+      if (ResultsPanel.target === this) ResultsPanel.target = undefined;
     });
   }
 
@@ -127,27 +135,35 @@ export class ResultsPanel implements vscode.Disposable {
     return this.host.visible;
   }
 
-  /** Shows a run as running; `cancel` is called when the user presses Cancel or closes the panel. */
-  showRunning(run: RunInfo, cancel: () => void): void {
+  /**
+   * A new run of one or more statements takes the panel: one tab each, waiting until it runs.
+   * `cancel` is called when the user presses Cancel, closes the panel, or a newer run replaces it.
+   */
+  begin(runs: readonly RunInfo[], cancel: () => void): void {
+    this.cancelRun?.();
     this.cancelRun = cancel;
-    this.setResult(undefined);
-    this.setView({ type: 'showRunning', ...run });
+    this.clearTabs();
+    this.tabs = runs.map((run) => ({ view: { type: 'showWaiting', ...run } }));
+    for (const t of this.tabs) this.host.post(t.view);
+  }
+
+  showRunning(run: RunInfo): void {
+    this.setView(run, { type: 'showRunning', ...run });
   }
 
   /** How many rows the run has read so far, said at most a few times a second. */
   readProgress(run: RunInfo, rows: number): void {
-    if (!this.isCurrent(run) || this.view?.type !== 'showRunning') return;
+    if (this.tabOf(run.runId)?.view.type !== 'showRunning') return;
     const now = Date.now();
     if (now - this.progressPostedAt < PROGRESS_EVERY_MS) return;
     this.progressPostedAt = now;
     this.host.post({ type: 'readProgress', runId: run.runId, rows });
   }
 
-  private progressPostedAt = 0;
-
   /** Shows a result; the panel owns its rows from here (a spool file is deleted when the result goes). */
   showResult(run: RunInfo, result: HeldResult, maxRows: number): void {
-    if (!this.isCurrent(run)) {
+    const tab = this.tabOf(run.runId);
+    if (!tab) {
       result.rows.dispose();
       return;
     }
@@ -166,31 +182,68 @@ export class ResultsPanel implements vscode.Disposable {
       ...(result.rows.inMemory ? {} : { spooled: true }),
       ...(result.stopped ? { stopped: true } : {}),
     };
-    this.setResult(view, result.rows);
-    this.setView(view);
+    this.setView(run, view, result.rows);
   }
 
   showError(run: RunInfo, message: string, code?: string, elapsedMs?: number): void {
-    if (this.isCurrent(run)) this.setView({ type: 'showError', ...run, message, code, elapsedMs });
+    this.setView(run, { type: 'showError', ...run, message, code, elapsedMs });
   }
 
   showCancelled(run: RunInfo, message: string, elapsedMs?: number): void {
-    if (this.isCurrent(run)) this.setView({ type: 'showCancelled', ...run, message, elapsedMs });
+    this.setView(run, { type: 'showCancelled', ...run, message, elapsedMs });
+  }
+
+  /** The run is over (every statement shown): closing the panel no longer cancels anything. */
+  end(cancel: () => void): void {
+    if (this.cancelRun === cancel) this.cancelRun = undefined;
   }
 
   dispose(): void {
     this.host.dispose();
   }
 
+  private tabOf(runId: string): Tab | undefined {
+    return this.tabs.find((t) => t.view.runId === runId);
+  }
+
+  private clearTabs(): void {
+    for (const t of this.tabs) t.result?.dispose();
+    this.tabs = [];
+  }
+
+  /** A tab's new view (ignored for a run this panel no longer shows); a result brings its rows. */
+  private setView(run: RunInfo, view: ResultTabView, rows?: HeldRows): void {
+    const tab = this.tabOf(run.runId);
+    if (!tab) {
+      rows?.dispose();
+      return;
+    }
+    tab.result?.dispose();
+    tab.result = view.type === 'showResult' && rows ? new ResultView(this.container, view, rows) : undefined;
+    tab.view = view;
+    this.host.post(view);
+  }
+
+  private setPinned(pinned: boolean): void {
+    if (this.pinned === pinned) return;
+    this.pinned = pinned;
+    this.host.panel.title = pinned ? PINNED_TITLE : TITLE;
+    // Pinned: the next run opens a new panel. Unpinned: it shows here again.
+    if (pinned && ResultsPanel.target === this) ResultsPanel.target = undefined;
+    if (!pinned) ResultsPanel.target = this;
+    this.host.post({ type: 'pinned', pinned });
+  }
+
   /**
-   * A result (or a page of it) could not be posted to the webview: the panel says so in place of
+   * A result (or a page of it) could not be posted to the webview: the tab says so in place of
    * the grid, rather than waiting forever, and shows that from now on (also after a reload).
    */
   private deliveryFailed(m: ResultsHostMessage, error: unknown): ShowErrorMessage | undefined {
-    const view = this.view;
-    if ((m.type !== 'showResult' && m.type !== 'rows') || view?.type !== 'showResult' || m.runId !== view.runId)
-      return undefined;
-    const { runId, sql, connectionName, startedAt, elapsedMs } = view;
+    if (m.type !== 'showResult' && m.type !== 'rows') return undefined;
+    const tab = this.tabOf(m.runId);
+    const view = tab?.view;
+    if (!tab || view?.type !== 'showResult') return undefined;
+    const { runId, sql, connectionName, startedAt, elapsedMs, batch } = view;
     const failed: ShowErrorMessage = {
       type: 'showError',
       runId,
@@ -198,57 +251,58 @@ export class ResultsPanel implements vscode.Disposable {
       connectionName,
       startedAt,
       elapsedMs,
+      ...(batch ? { batch } : {}),
       message:
         `The query finished (${view.rowCount.toLocaleString('en-US')} rows), but its result could not be sent to this panel: ${describeError(error)}\n` +
         'Run it again with fewer rows or columns, or export it with the synclogs CLI.',
     };
-    this.view = failed;
-    this.setResult(undefined);
+    tab.result?.dispose();
+    tab.result = undefined;
+    tab.view = failed;
     this.container.log.error(`Run ${runId}: the result could not be posted to the results panel.`);
     return failed;
   }
 
-  private isCurrent(run: RunInfo): boolean {
-    return this.view?.runId === run.runId;
-  }
-
-  private setView(view: View): void {
-    if (view.type !== 'showRunning') this.cancelRun = undefined;
-    this.view = view;
-    this.host.post(view);
-  }
-
   private async receive(m: ResultsWebviewMessage): Promise<void> {
-    const view = this.view;
-    if (m.type === 'ready' || !view || m.runId !== view.runId) return;
+    if (m.type === 'ready') return;
+    if (m.type === 'pin') {
+      this.setPinned(m.pinned);
+      return;
+    }
+    const tab = this.tabOf(m.runId);
+    if (!tab) return;
+    const view = tab.view;
+    const shown = tab.result;
     switch (m.type) {
       case 'cancel':
-        if (view.type === 'showRunning') this.cancelRun?.();
+        if (view.type === 'showRunning' || view.type === 'showWaiting') this.cancelRun?.();
         return;
       case 'requestRows': {
-        const shown = this.resultView;
-        if (view.type !== 'showResult' || !shown || (m.view ?? 0) !== shown.id) return;
+        if (view.type !== 'showResult' || !shown) return;
+        // View 0 asked while another is applied: the webview mounted this grid afresh (see reset).
+        if ((m.view ?? 0) === 0 && shown.id !== 0) shown.reset();
+        if ((m.view ?? 0) !== shown.id) return;
         const rows = shown.slice(m.offset, m.offset + Math.min(m.count, MAX_PAGE));
         this.host.post({ type: 'rows', runId: view.runId, offset: m.offset, rows, view: shown.id });
         return;
       }
       case 'setView':
-        if (view.type === 'showResult' && this.resultView) this.postView(view, await this.resultView.apply(m));
+        if (view.type === 'showResult' && shown) this.postView(tab, view, await shown.apply(m));
         return;
       case 'find':
-        if (view.type === 'showResult' && this.resultView && m.view === this.resultView.id)
-          this.host.post({ type: 'found', runId: view.runId, seq: m.seq, ...this.resultView.find(m) });
+        if (view.type === 'showResult' && shown && m.view === shown.id)
+          this.host.post({ type: 'found', runId: view.runId, seq: m.seq, ...shown.find(m) });
         return;
       case 'copyRange':
-        if (view.type === 'showResult' && this.resultView && m.view === this.resultView.id) {
-          const copied = this.resultView.copyRange(m);
+        if (view.type === 'showResult' && shown && m.view === shown.id) {
+          const copied = shown.copyRange(m);
           if (!copied) return;
           await vscode.env.clipboard.writeText(copied.text);
           vscode.window.setStatusBarMessage(`Sync Logs: ${copied.summary}`, 5000);
         }
         return;
       case 'copy':
-        if (view.type === 'showResult') await this.copy(view, m.format);
+        if (view.type === 'showResult' && shown) await this.copy(view, shown, m.format);
         return;
       case 'export':
         if (view.type === 'showResult') await vscode.commands.executeCommand(COMMANDS.exportResult, view.sql);
@@ -256,16 +310,8 @@ export class ResultsPanel implements vscode.Disposable {
     }
   }
 
-  /** A fresh view over a new result's rows, or none while no result is shown. */
-  private setResult(view: ShowResultMessage, rows: HeldRows): void;
-  private setResult(view: undefined): void;
-  private setResult(view: ShowResultMessage | undefined, rows?: HeldRows): void {
-    this.resultView?.dispose();
-    this.resultView = view && rows ? new ResultView(this.container, view, rows) : undefined;
-  }
-
-  private postView(view: ShowResultMessage, outcome: ViewOutcome | undefined): void {
-    if (!outcome || this.view !== view) return;
+  private postView(tab: Tab, view: ShowResultMessage, outcome: ViewOutcome | undefined): void {
+    if (!outcome || tab.view !== view) return;
     if (outcome.failed !== undefined) {
       this.host.post({ type: 'viewFailed', runId: view.runId, view: outcome.id, message: outcome.failed });
       return;
@@ -281,10 +327,8 @@ export class ResultsPanel implements vscode.Disposable {
     });
   }
 
-  private async copy(view: ShowResultMessage, format: CopyFormat): Promise<void> {
+  private async copy(view: ShowResultMessage, shown: ResultView, format: CopyFormat): Promise<void> {
     // Copy all copies the grid's view: sorted and filtered as shown.
-    const shown = this.resultView;
-    if (!shown) return;
     if (shown.count > COPY_ALL_MAX_ROWS) {
       const answer = await vscode.window.showWarningMessage(
         `Copy all copies at most ${COPY_ALL_MAX_ROWS.toLocaleString('en-US')} rows, and this result has ${shown.count.toLocaleString('en-US')}: export it to a file instead.`,
@@ -308,9 +352,10 @@ export class ResultsPanel implements vscode.Disposable {
 }
 
 /** A saved view as it can be shown after a reload: its query is gone, and so are the rows past the first page. */
-function restoredView(saved: View): View {
+function restoredView(saved: ResultTabView): ResultTabView {
   switch (saved.type) {
     case 'showRunning':
+    case 'showWaiting':
       return {
         ...saved,
         type: 'showCancelled',
@@ -320,198 +365,5 @@ function restoredView(saved: View): View {
       return { ...saved, keptRows: saved.page.rows.length, page: { offset: 0, rows: saved.page.rows }, restored: true };
     default:
       return saved;
-  }
-}
-
-/** A view applied (or refused): what the webview is told. */
-interface ViewOutcome {
-  id: number;
-  rowCount: number;
-  where: ViewWhere;
-  note?: string;
-  firstRows: unknown[][];
-  /** Set when the view could not be applied; the previous arrangement stays. */
-  failed?: string;
-}
-
-/** Rows of a new view sent with its answer, so the grid redraws at once. */
-const FIRST_VIEW_ROWS = RESULT_PAGE_SIZE;
-
-/**
- * The grid's sort and filter over a result's rows. While the host holds every row the result has
- * (rowCount <= keptRows), the view is an index over them, computed here with the grid's own
- * rules (webview/grid/viewModel.ts). Beyond that, sorting the kept rows would misstate the
- * result, so the statement is run again wrapped in the view (src/sql/resultWrapQuery.ts) and its
- * rows replace the kept ones for that view.
- */
-class ResultView {
-  /** The view the webview's requests name; 0 is the result as it came. */
-  id = 0;
-  private latest = 0;
-  private order: Uint32Array | undefined;
-  private rerun: HeldRows | undefined;
-  private abort: AbortController | undefined;
-
-  constructor(
-    private readonly container: Container,
-    private readonly result: ShowResultMessage,
-    private readonly base: HeldRows,
-  ) {}
-
-  /** Whether the host holds every row of the result in memory, so a view is computed there. */
-  get whole(): boolean {
-    return (
-      !this.result.restored &&
-      this.result.rowCountExact !== false &&
-      this.base.inMemory &&
-      this.base.count >= this.result.rowCount
-    );
-  }
-
-  get count(): number {
-    return this.order ? this.order.length : (this.rerun ?? this.base).count;
-  }
-
-  row(index: number): readonly unknown[] {
-    return this.order ? this.base.row(this.order[index]) : (this.rerun ?? this.base).row(index);
-  }
-
-  slice(start: number, end: number): unknown[][] {
-    if (!this.order) return (this.rerun ?? this.base).slice(start, end);
-    const out: unknown[][] = [];
-    for (let i = Math.max(0, start); i < Math.min(end, this.order.length); i++)
-      out.push([...this.base.row(this.order[i])]);
-    return out;
-  }
-
-  /** Ends a re-run still going and frees the rows (their spool files). */
-  dispose(): void {
-    this.abort?.abort();
-    this.setRerun(undefined);
-    this.base.dispose();
-  }
-
-  private setRerun(rows: HeldRows | undefined): void {
-    if (this.rerun !== rows) this.rerun?.dispose();
-    this.rerun = rows;
-  }
-
-  async apply(m: SetViewMessage): Promise<ViewOutcome | undefined> {
-    this.latest = m.view;
-    const spec: ViewSpec = { sort: m.sort, filters: m.filters, quick: m.quick };
-    const columns = this.result.columns;
-    const bad = [...m.sort, ...m.filters].find((k) => k.column >= columns.length);
-    if (bad) return this.refuse(m.view, `The result has no column ${bad.column + 1}.`);
-    const empty = !m.sort.length && !m.filters.length && !m.quick;
-    if (this.whole || empty) {
-      this.abort?.abort();
-      this.setRerun(undefined);
-      this.order = viewOrder(
-        this.base,
-        columns.map((c) => c.type),
-        spec,
-      );
-      return this.applied(m.view, 'memory');
-    }
-    try {
-      const rows = await this.runWrapped(spec, m.view);
-      if (!rows || this.latest !== m.view) {
-        rows?.rows.dispose();
-        return undefined;
-      }
-      this.order = undefined;
-      this.setRerun(rows.rows);
-      return this.applied(
-        m.view,
-        'warehouse',
-        rows.truncated
-          ? `the warehouse's answer is cut at ${this.result.maxRows.toLocaleString('en-US')} rows (syncLogs.maxResultRows)`
-          : undefined,
-      );
-    } catch (err) {
-      if (this.latest !== m.view) return undefined;
-      return this.refuse(
-        m.view,
-        err instanceof WrapRefusedError
-          ? err.message
-          : `The warehouse refused the sorted or filtered query: ${errorMessage(err)}`,
-      );
-    }
-  }
-
-  private async runWrapped(spec: ViewSpec, id: number): Promise<{ rows: HeldRows; truncated: boolean } | undefined> {
-    const connections = this.container.connections;
-    if (connections.activeName !== this.result.connectionName)
-      throw new WrapRefusedError(
-        `The active connection is no longer "${this.result.connectionName}": run the query again to sort or filter it in the warehouse.`,
-      );
-    const dialect = dialectFor(connections.dialect);
-    const query = resultWrapQuery(dialect, {
-      sql: this.result.sql,
-      columns: this.result.columns.map((c) => c.name),
-      ...spec,
-    });
-    this.abort?.abort();
-    const abort = new AbortController();
-    this.abort = abort;
-    const warehouse = await connections.getWarehouse();
-    // BigQuery bills the re-run: the same question Run Query asks above the threshold.
-    const threshold = confirmBytesAbove();
-    if (warehouse.estimateBytes && threshold >= 0) {
-      const question = costQuestion(
-        await warehouse.estimateBytes(query.text, query.values),
-        threshold,
-        this.result.connectionName,
-      );
-      if (question) {
-        const answer = await this.container.prompter.choose({ ...question, buttons: ['Run'], severity: 'warning' });
-        if (answer !== 'Run') throw new WrapRefusedError('Not re-run in the warehouse: the view stays as it was.');
-      }
-    }
-    if (abort.signal.aborted || this.latest !== id) return undefined;
-    this.container.log.info(`Run ${this.result.runId}: sorting/filtering in the warehouse (view ${id}).`);
-    const result = await readResult(warehouse, query.text, query.values, {
-      signal: abort.signal,
-      maxRows: this.result.maxRows,
-      budgetBytes: resultMemoryBudgetBytes(),
-      spoolDir: defaultSpoolDir(),
-    });
-    return { rows: result.rows, truncated: result.truncated };
-  }
-
-  private applied(id: number, where: ViewWhere, note?: string): ViewOutcome {
-    this.id = id;
-    return { id, rowCount: this.count, where, note, firstRows: this.slice(0, FIRST_VIEW_ROWS) };
-  }
-
-  /** The view is refused: the webview keeps the rows it had, now under the new id. */
-  private refuse(id: number, message: string): ViewOutcome {
-    this.id = id;
-    return { id, rowCount: this.count, where: this.whole ? 'memory' : 'warehouse', firstRows: [], failed: message };
-  }
-
-  find(m: FindMessage): FindResult {
-    const columns = m.columns.filter((c) => c < this.result.columns.length);
-    return findInRows(
-      { count: this.count, row: (i) => this.row(i) },
-      columns,
-      m.query,
-      m.from,
-      m.backwards,
-      m.inclusive,
-    );
-  }
-
-  copyRange(m: CopyRangeMessage): { text: string; summary: string } | undefined {
-    const columns = m.columns.filter((c) => c < this.result.columns.length);
-    if (!columns.length || m.top >= this.count) return undefined;
-    const rows = this.slice(m.top, Math.min(m.bottom, this.count - 1) + 1).map((r) => columns.map((c) => r[c]));
-    const text = formatRange(
-      columns.map((c) => this.result.columns[c]),
-      rows,
-      m.format,
-      m.withHeaders,
-    );
-    return { text, summary: copySummary(rows.length, columns.length, m.format, m.withHeaders) };
   }
 }

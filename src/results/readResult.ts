@@ -4,6 +4,9 @@ import { ArrayRows, type HeldRows } from './heldRows';
 import { RowSpool } from './rowSpool';
 import { limitBatches } from './limitBatches';
 
+/** Rows asked per round trip when the cap is larger. */
+const READ_BATCH_ROWS = 5_000;
+
 /** A result as the extension holds it: like a QueryResult, with its rows held (in memory or spooled). */
 export interface HeldResult {
   columns: ResultColumn[];
@@ -57,7 +60,9 @@ export async function readResult(
   let columns: ResultColumn[] = [];
   let command: string | undefined;
   let affected: number | undefined;
-  const limited = limitBatches(warehouse.stream(sql, values, { signal: options.signal }), options.maxRows);
+  // A cap under a batch asks for just the cap and one more, so a capped result costs what a LIMIT does.
+  const batchRows = Math.min(options.maxRows + 1, READ_BATCH_ROWS);
+  const limited = limitBatches(warehouse.stream(sql, values, { signal: options.signal, batchRows }), options.maxRows);
   try {
     for await (const batch of limited.batches) {
       columns = batch.columns;

@@ -38,6 +38,7 @@ export const COMMANDS = {
   setNotebookParameters: 'syncLogs.setNotebookParameters',
   investigateInNotebook: 'syncLogs.investigateInNotebook',
   exportResult: 'syncLogs.exportResult',
+  pinResults: 'syncLogs.pinResults',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

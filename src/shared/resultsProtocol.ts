@@ -25,6 +25,15 @@ export interface RunInfo {
   connectionName: string;
   /** Epoch milliseconds when the run started (the host's clock). */
   startedAt: number;
+  /** Set when the run is one statement of several run together: each has its own tab. */
+  batch?: RunBatch;
+}
+
+/** Where a statement stands among those run together: they share `id`. */
+export interface RunBatch {
+  id: string;
+  index: number;
+  count: number;
 }
 
 export interface RowsPage {
@@ -36,6 +45,11 @@ export interface RowsPage {
 
 export interface ShowRunningMessage extends RunInfo {
   type: 'showRunning';
+}
+
+/** A statement of a batch that runs once the ones before it have finished. */
+export interface ShowWaitingMessage extends RunInfo {
+  type: 'showWaiting';
 }
 
 export interface ShowResultMessage extends RunInfo {
@@ -129,8 +143,20 @@ export interface ReadProgressMessage {
   rows: number;
 }
 
+/** Whether the panel is pinned: a pinned panel keeps its results, and the next run opens a new panel. */
+export interface PinnedMessage {
+  type: 'pinned';
+  pinned: boolean;
+}
+
+/** What one tab of the panel shows. */
+export type ResultTabView =
+  ShowWaitingMessage | ShowRunningMessage | ShowResultMessage | ShowErrorMessage | ShowCancelledMessage;
+
 export type ResultsHostMessage =
   | ShowRunningMessage
+  | ShowWaitingMessage
+  | PinnedMessage
   | ReadProgressMessage
   | ShowResultMessage
   | ShowErrorMessage
@@ -204,8 +230,15 @@ export interface ExportMessage {
   runId: string;
 }
 
+/** Pin or unpin the panel. */
+export interface PinMessage {
+  type: 'pin';
+  pinned: boolean;
+}
+
 export type ResultsWebviewMessage =
   | ReadyMessage
+  | PinMessage
   | CancelMessage
   | RequestRowsMessage
   | CopyMessage
@@ -216,10 +249,15 @@ export type ResultsWebviewMessage =
 
 /** What the webview saves with setState; VS Code hands it to the serializer after a reload. */
 export interface ResultsWebviewState {
-  /** The last run's message as shown (a result holds its first page only). */
-  view?: ShowRunningMessage | ShowResultMessage | ShowErrorMessage | ShowCancelledMessage;
-  /** Offset of the page on screen, to return to it after the panel is hidden and shown. */
-  pageOffset?: number;
+  /** Each tab's message as shown (a result holds its first page only): one per statement of the last run. */
+  views?: ResultTabView[];
+  /** The tab on screen. */
+  active?: number;
+  /** The user chose the tab: later statements of the run no longer take the screen. */
+  chosen?: boolean;
+  pinned?: boolean;
+  /** Before tabs: the one run's message. Still read, so a panel saved by an older version comes back. */
+  view?: ResultTabView;
 }
 
 // ---- guards ----
@@ -233,7 +271,11 @@ const isMs = (v: unknown): v is number => typeof v === 'number' && Number.isFini
 const optional = <T>(v: unknown, guard: (x: unknown) => x is T): boolean => v === undefined || guard(v);
 
 function isRunInfo(m: Obj): boolean {
-  return isStr(m.runId) && isStr(m.sql) && isStr(m.connectionName) && isMs(m.startedAt);
+  return isStr(m.runId) && isStr(m.sql) && isStr(m.connectionName) && isMs(m.startedAt) && optional(m.batch, isBatch);
+}
+
+function isBatch(v: unknown): v is RunBatch {
+  return isObj(v) && isStr(v.id) && isCount(v.index) && isCount(v.count) && v.count > 0 && v.index < v.count;
 }
 
 function isColumn(v: unknown): v is ResultColumn {
@@ -246,6 +288,10 @@ function isRows(v: unknown): v is unknown[][] {
 
 export function isShowRunning(m: unknown): m is ShowRunningMessage {
   return isObj(m) && m.type === 'showRunning' && isRunInfo(m);
+}
+
+export function isShowWaiting(m: unknown): m is ShowWaitingMessage {
+  return isObj(m) && m.type === 'showWaiting' && isRunInfo(m);
 }
 
 export function isShowResult(m: unknown): m is ShowResultMessage {
@@ -310,7 +356,7 @@ function isFound(m: Obj): boolean {
 }
 
 export function isResultsHostMessage(m: unknown): m is ResultsHostMessage {
-  if (isShowRunning(m) || isShowResult(m) || isShowError(m) || isShowCancelled(m) || isRowsMessage(m)) return true;
+  if (isRestorableView(m) || isRowsMessage(m)) return true;
   if (!isObj(m)) return false;
   switch (m.type) {
     case 'viewApplied':
@@ -321,6 +367,8 @@ export function isResultsHostMessage(m: unknown): m is ResultsHostMessage {
       return isFound(m);
     case 'readProgress':
       return isStr(m.runId) && isCount(m.rows);
+    case 'pinned':
+      return isBool(m.pinned);
     default:
       return false;
   }
@@ -385,6 +433,8 @@ export function isResultsWebviewMessage(m: unknown): m is ResultsWebviewMessage 
   switch (m.type) {
     case 'ready':
       return true;
+    case 'pin':
+      return isBool(m.pinned);
     case 'cancel':
       return isStr(m.runId);
     case 'requestRows':
@@ -405,6 +455,24 @@ export function isResultsWebviewMessage(m: unknown): m is ResultsWebviewMessage 
 }
 
 /** A saved view the panel can show again; anything else in the state is dropped. */
-export function isRestorableView(v: unknown): v is NonNullable<ResultsWebviewState['view']> {
-  return isShowRunning(v) || isShowResult(v) || isShowError(v) || isShowCancelled(v);
+export function isRestorableView(v: unknown): v is ResultTabView {
+  return isShowWaiting(v) || isShowRunning(v) || isShowResult(v) || isShowError(v) || isShowCancelled(v);
+}
+
+/** Most tabs one panel keeps: a run of more statements shows the first ones and says so. */
+export const MAX_RESULT_TABS = 50;
+
+/** The tabs a saved state holds, whichever version saved it; invalid entries are dropped. */
+export function savedTabs(state: unknown): {
+  views: ResultTabView[];
+  active: number;
+  chosen: boolean;
+  pinned: boolean;
+} {
+  const s = isObj(state) ? state : {};
+  const views = (Array.isArray(s.views) ? s.views : s.view !== undefined ? [s.view] : [])
+    .filter(isRestorableView)
+    .slice(0, MAX_RESULT_TABS);
+  const active = isCount(s.active) && s.active < views.length ? s.active : 0;
+  return { views, active, chosen: s.chosen === true, pinned: s.pinned === true };
 }

@@ -156,6 +156,82 @@ describe('Run Query and the results panel', function () {
       .update('maxResultRows', undefined, vscode.ConfigurationTarget.Global);
   });
 
+  it('a selection of several statements runs each in its own tab; a failed one stops the ones after it', async () => {
+    const statements = [
+      `select count(*) as runs from ${RUNS}`,
+      'select 2 as two',
+      `select * from ${RUNS}z`,
+      'select 4',
+    ];
+    const text = `${statements.join(';\n')};\n`;
+    const editor = await openSql(text);
+    await placeCursor(editor, 0, text.length);
+    const outcome = await runQuery();
+    assert.ok(outcome.statements, 'a run of several statements reports each');
+    assert.deepStrictEqual(
+      outcome.statements.map((o) => [o.sql, o.status]),
+      [
+        [statements[0], 'ok'],
+        [statements[1], 'ok'],
+        [statements[2], 'error'],
+      ],
+      'each statement ran with its own SQL, in order, and none after the failed one',
+    );
+    const first = outcome.statements[0];
+    assert.ok(first.status === 'ok');
+    assert.deepStrictEqual(first.result.rows, (await direct(statements[0])).rows);
+    assert.strictEqual(outcome.status, 'error', 'the outcome is the last statement that ran');
+
+    const api = await getApi();
+    const [panel] = api.resultsPanels();
+    assert.deepStrictEqual(
+      panel.tabs.map((t) => [t.type, t.sql]),
+      [
+        ['showResult', statements[0]],
+        ['showResult', statements[1]],
+        ['showError', statements[2]],
+        ['showCancelled', statements[3]],
+      ],
+    );
+    const notRun = panel.tabs[3];
+    assert.ok(notRun.type === 'showCancelled' && /Not run: statement 3 failed/.test(notRun.message));
+    assert.deepStrictEqual(
+      panel.tabs.map((t) => t.batch?.index),
+      [0, 1, 2, 3],
+    );
+  });
+
+  it('a pinned panel keeps its results; the next run opens a new panel', async () => {
+    const editor = await openSql('select 1 as pinned_one');
+    await placeCursor(editor, 0);
+    assertOk(await runQuery());
+    assert.strictEqual(await vscode.commands.executeCommand('syncLogs.pinResults'), true);
+    const api = await getApi();
+    await waitFor('the pinned title', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Sync Logs: Results (pinned)'),
+    );
+    const second = await openSql('select 2 as after_pin');
+    await placeCursor(second, 0);
+    assertOk(await runQuery());
+    const panels = api.resultsPanels();
+    assert.strictEqual(panels.length, 2, 'a second panel opened');
+    assert.deepStrictEqual(
+      panels.map((p) => [p.pinned, p.tabs.map((t) => t.sql)]),
+      [
+        [false, ['select 2 as after_pin']],
+        [true, ['select 1 as pinned_one']],
+      ],
+      'the new run is in the new panel; the pinned one still shows its own',
+    );
+    // Close the pinned panel so the other tests see one panel.
+    const pinnedTab = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .find((t) => t.label === 'Sync Logs: Results (pinned)');
+    assert.ok(pinnedTab);
+    await vscode.window.tabGroups.close(pinnedTab);
+    await waitFor('the pinned panel to close', () => (api.resultsPanels().length === 1 ? true : undefined));
+  });
+
   it('runs nothing in an empty editor', async () => {
     const editor = await openSql('  \n-- nothing here yet\n');
     await placeCursor(editor, 1);

@@ -20,13 +20,14 @@ import { getState, onMessage, post, setState } from '../shared/messaging';
 import { el } from '../shared/dom';
 import {
   isResultsHostMessage,
-  isRestorableView,
+  savedTabs,
   type ResultsHostMessage,
   type ResultsWebviewMessage,
-  type ResultsWebviewState,
+  type ResultTabView,
   type RowsPage,
   type ShowResultMessage,
 } from '../../src/shared/resultsProtocol';
+import { chooseTab, receiveTabView, tabLabel, type TabsState } from '../../src/shared/resultTabs';
 import { RANGE_COPY_FORMATS, type RangeCopyFormat } from '../../src/shared/cellText';
 import { isolate } from '../../src/shared/displayText';
 
@@ -39,25 +40,26 @@ provideVSCodeDesignSystem().register(
   vsCodeProgressRing(),
 );
 
-type View = NonNullable<ResultsWebviewState['view']>;
+type View = ResultTabView;
 
 const app = document.getElementById('app') ?? document.body;
+/** One tab per statement of the run, shown when the run has several. */
+const strip = el('div', { className: 'tabs', attrs: { role: 'tablist', 'aria-label': 'Statements of the run' } });
+/** The tab on screen. */
+const content = el('div', { className: 'tab-content', attrs: { role: 'tabpanel' } });
+app.replaceChildren(strip, content);
 const send = (m: ResultsWebviewMessage) => post(m);
 const numberFormat = new Intl.NumberFormat();
 const fmt = (n: number) => numberFormat.format(n);
 
-let state: ResultsWebviewState = getState(isSavedState) ?? {};
+const saved = savedTabs(getState((_s): _s is unknown => true));
+let tabs: TabsState = { views: saved.views, active: saved.active, chosen: saved.chosen };
+let pinned = saved.pinned;
 let timer: ReturnType<typeof setInterval> | undefined;
 /** The result on screen: its grid and the source the host's rows go into. */
 let shown: { runId: string; source: WindowedSource; grid: Grid } | undefined;
 /** The run shown as running and the rows it has read so far. */
 let running: { runId: string; rows: number } | undefined;
-
-function isSavedState(s: unknown): s is ResultsWebviewState {
-  if (typeof s !== 'object' || s === null) return false;
-  const { view, pageOffset } = s as ResultsWebviewState;
-  return (view === undefined || isRestorableView(view)) && (pageOffset === undefined || Number.isInteger(pageOffset));
-}
 
 function button(label: string, onClick: () => void, appearance: 'primary' | 'secondary' = 'secondary'): HTMLElement {
   const b = el('vscode-button', { text: label, attrs: { appearance } });
@@ -77,6 +79,21 @@ function stopTimer(): void {
   timer = undefined;
 }
 
+/** Pin / Unpin: one button, moved into each view's toolbar. */
+const pinButton = button('Pin', () => send({ type: 'pin', pinned: !pinned }));
+pinButton.setAttribute('data-testid', 'pin');
+
+function showPinned(): void {
+  pinButton.textContent = pinned ? 'Unpin' : 'Pin';
+  pinButton.setAttribute(
+    'title',
+    pinned
+      ? 'Pinned: these results stay, and the next run opens a new panel. Unpin to show the next run here.'
+      : 'Keep these results: the next run opens a new panel.',
+  );
+  pinButton.setAttribute('aria-pressed', String(pinned));
+}
+
 /** The connection, the collapsed SQL, and the actions that fit the view. */
 function header(view: View, actions: (HTMLElement | undefined)[]): HTMLElement[] {
   const firstLine = view.sql.split('\n').find((l) => l.trim()) ?? '';
@@ -87,6 +104,7 @@ function header(view: View, actions: (HTMLElement | undefined)[]): HTMLElement[]
     el('bdi', { className: 'connection', text: view.connectionName }),
     el('span', { className: 'spacer' }),
     ...actions,
+    pinButton,
   );
   const sql = el(
     'details',
@@ -103,6 +121,18 @@ function render(view: View): void {
   shown?.grid.dispose();
   shown = undefined;
   switch (view.type) {
+    case 'showWaiting': {
+      const before = view.batch ? view.batch.index : 0;
+      content.replaceChildren(
+        ...header(view, []),
+        el('div', {
+          className: 'muted running',
+          attrs: { role: 'status' },
+          text: `Waiting: runs after statement ${before} finishes.`,
+        }),
+      );
+      return;
+    }
     case 'showRunning': {
       const status = el('span', { text: 'Running…', attrs: { role: 'status' } });
       const started = performance.now();
@@ -119,7 +149,7 @@ function render(view: View): void {
         // Once rows have come, stopping keeps them: the button says what it will do.
         if (rows && cancel.textContent === 'Cancel') cancel.textContent = 'Stop and show rows read';
       }, 200);
-      app.replaceChildren(
+      content.replaceChildren(
         ...header(view, [cancel]),
         el('div', { className: 'running' }, el('vscode-progress-ring'), status),
       );
@@ -139,7 +169,7 @@ function render(view: View): void {
         view.elapsedMs !== undefined
           ? el('div', { className: 'muted', text: `after ${formatMs(view.elapsedMs)}` })
           : undefined;
-      app.replaceChildren(...header(view, []), box, ...(after ? [after] : []));
+      content.replaceChildren(...header(view, []), box, ...(after ? [after] : []));
       return;
     }
     case 'showCancelled': {
@@ -150,7 +180,7 @@ function render(view: View): void {
         el('div', { className: 'title', text: 'Cancelled' }),
         el('div', { text: `${view.message}${after}` }),
       );
-      app.replaceChildren(...header(view, []), box);
+      content.replaceChildren(...header(view, []), box);
       return;
     }
     case 'showResult':
@@ -179,7 +209,7 @@ function renderResult(view: ShowResultMessage, page: RowsPage): void {
     summary.append(
       el('span', { text: `${what}: ${fmt(view.rowCount)} rows affected, in ${formatMs(view.elapsedMs)}.` }),
     );
-    app.replaceChildren(...header(view, actions), summary);
+    content.replaceChildren(...header(view, actions), summary);
     return;
   }
   const atLeast = view.rowCountExact === false;
@@ -245,7 +275,7 @@ function renderResult(view: ShowResultMessage, page: RowsPage): void {
   });
   shown = { runId, source, grid };
   copyControls?.bind(grid);
-  app.replaceChildren(...header(view, actions), summary, grid.element);
+  content.replaceChildren(...header(view, actions), summary, grid.element);
 }
 
 /**
@@ -293,20 +323,106 @@ function show(message: ResultsHostMessage): void {
     case 'readProgress':
       if (running?.runId === message.runId) running.rows = message.rows;
       return;
-    default:
-      render(message);
-      save({ view: message });
+    case 'pinned':
+      pinned = message.pinned;
+      showPinned();
+      save();
+      return;
+    default: {
+      const before = tabs.views[tabs.active];
+      tabs = receiveTabView(tabs, message);
+      save();
+      renderTabs();
+      // Only the tab on screen is drawn: a message for another tab only changes its label.
+      const now = tabs.views[tabs.active];
+      if (now && now !== before) render(now);
+    }
   }
 }
 
-function save(next: ResultsWebviewState): void {
-  state = next;
-  setState(state);
+function save(): void {
+  setState({
+    views: tabs.views.filter((v): v is View => v !== undefined),
+    active: tabs.active,
+    chosen: tabs.chosen,
+    pinned,
+  });
 }
 
+/** The tab strip: hidden for a single statement; arrow keys, Home and End move between tabs. */
+function renderTabs(): void {
+  const views = tabs.views;
+  strip.hidden = views.length < 2;
+  if (strip.hidden) {
+    strip.replaceChildren();
+    return;
+  }
+  const items = views.map((view, index) => {
+    const selected = index === tabs.active;
+    const label = view
+      ? tabLabel(view, index, fmt)
+      : { text: String(index + 1), status: '', state: 'waiting' as const };
+    const tab = el(
+      'button',
+      {
+        className: `tab ${label.state}`,
+        attrs: {
+          role: 'tab',
+          type: 'button',
+          'aria-selected': String(selected),
+          tabindex: selected ? '0' : '-1',
+          title:
+            view?.sql
+              .split('\n')
+              .find((l) => l.trim())
+              ?.trim() ?? '',
+          'data-testid': `tab-${index + 1}`,
+        },
+      },
+      el('span', { className: 'tab-sql', text: label.text }),
+      el('span', { className: 'tab-status', text: label.status }),
+    );
+    tab.addEventListener('click', () => pick(index));
+    return tab;
+  });
+  strip.replaceChildren(...items);
+}
+
+function pick(index: number, focus = false): void {
+  const next = chooseTab(tabs, index);
+  if (next === tabs) return;
+  const changed = next.active !== tabs.active;
+  tabs = next;
+  save();
+  renderTabs();
+  const view = tabs.views[tabs.active];
+  if (changed && view) render(view);
+  if (focus) (strip.children[tabs.active] as HTMLElement | undefined)?.focus();
+}
+
+strip.addEventListener('keydown', (e) => {
+  const n = tabs.views.length;
+  const to =
+    e.key === 'ArrowRight'
+      ? (tabs.active + 1) % n
+      : e.key === 'ArrowLeft'
+        ? (tabs.active - 1 + n) % n
+        : e.key === 'Home'
+          ? 0
+          : e.key === 'End'
+            ? n - 1
+            : undefined;
+  if (to === undefined) return;
+  e.preventDefault();
+  pick(to, true);
+});
+
 onMessage(isResultsHostMessage, show);
-if (state.view) render(state.view);
+showPinned();
+renderTabs();
+const first = tabs.views[tabs.active];
+if (first) render(first);
 else
-  app.replaceChildren(
+  content.replaceChildren(
     el('p', { className: 'muted', text: 'Run a query with "Sync Logs: Run Query" (Ctrl+Enter in a SQL editor).' }),
   );
