@@ -42,11 +42,13 @@ function numberOf(value: unknown): number | null | undefined {
 
 const ISO_TIME = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2})(:\d{2})?(\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
-/** Line x labels in time order when every one is a date or timestamp; shorter labels when every time is midnight. */
-function timeOrder(labels: string[]): { order: number[]; text: string[] } | undefined {
+/**
+ * When every x label is a date or timestamp: their times, and shorter labels (the date alone when
+ * every time is midnight, else without the 'T' and the milliseconds).
+ */
+function timeLabels(labels: string[]): { times: number[]; text: string[] } | undefined {
   const times = labels.map((l) => (ISO_TIME.test(l) ? Date.parse(l.replace(' ', 'T')) : NaN));
   if (labels.length === 0 || times.some((t) => Number.isNaN(t))) return undefined;
-  const order = labels.map((_, i) => i).sort((a, b) => times[a] - times[b] || a - b);
   const midnight = labels.every((l) => {
     const m = ISO_TIME.exec(l);
     return m && (!m[2] || (m[2] === '00:00' && (!m[3] || m[3] === ':00') && !/[1-9]/.test(m[4] ?? '')));
@@ -56,7 +58,7 @@ function timeOrder(labels: string[]): { order: number[]; text: string[] } | unde
     if (midnight || !m[2]) return m[1];
     return `${m[1]} ${m[2]}${m[3] && m[3] !== ':00' ? m[3] : ''}${m[5] ? ` ${m[5]}` : ''}`;
   });
-  return { order, text };
+  return { times, text };
 }
 
 /** Numeric x values in numeric order, when every label is a number. */
@@ -121,13 +123,12 @@ export function shapeChart(
   const labels = [...xAt.keys()];
   const notes: string[] = [];
   let order = labels.map((_, i) => i);
-  let text = labels;
+  const time = timeLabels(labels);
+  const text = time?.text ?? labels;
+  // A line is over time (or a number): in that order. Bars keep the rows' order, the query's ORDER BY.
   if (choice.chart === 'line') {
-    const time = timeOrder(labels);
-    if (time) {
-      order = time.order;
-      text = time.text;
-    } else order = numericOrder(labels) ?? order;
+    if (time) order.sort((a, b) => time.times[a] - time.times[b] || a - b);
+    else order = numericOrder(labels) ?? order;
   }
   if (order.length > MAX_LABELS) {
     notes.push(

@@ -78,7 +78,13 @@ test('line over time: x put in time order, midnight timestamps shown as dates', 
   ]);
   assert.ok('chart' in numeric);
   assert.deepEqual(numeric.chart.labels, ['9', '10']);
-  // A bar chart keeps the rows' order (the query's ORDER BY).
+  // A bar chart keeps the rows' order (the query's ORDER BY), with dates shortened all the same.
+  const days = shapeChart(chart({ chart: 'bar', x: 'started_at', y: ['n'] }), cols('started_at', 'n'), [
+    ['2026-03-02T00:00:00.000Z', 1],
+    ['2026-03-01T00:00:00.000Z', 2],
+  ]);
+  assert.ok('chart' in days);
+  assert.deepEqual(days.chart.labels, ['2026-03-02', '2026-03-01']);
   const bar = shapeChart(chart({ chart: 'bar', x: 'n', y: ['v'] }), cols('n', 'v'), [
     ['10', 1],
     ['9', 2],
