@@ -1,5 +1,5 @@
-// One build, several outputs: the extension host, the CLI, one browser bundle per panel,
-// and (with --tests) the integration suite that runs inside VS Code.
+// One build, several outputs: the extension host, the CLI, one browser bundle per panel, the
+// notebook output renderer, and (with --tests) the integration suite that runs inside VS Code.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
@@ -125,6 +125,20 @@ const builds = [
     entryPoints: Object.fromEntries(panels.map((p) => [p, `webview/${p}/main.ts`])),
     outdir: 'dist/webview',
     loader: { '.css': 'css' },
+    logLevel: 'info',
+  },
+  {
+    // The notebook output renderer: VS Code imports it as an ES module and calls its activate();
+    // outputs get no stylesheet, so its CSS comes in as text and the renderer puts it in a <style>.
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    sourcemap: !production,
+    minify: production,
+    entryPoints: { notebookRenderer: 'webview/notebookOutput/renderer.ts' },
+    outdir: 'dist/webview',
+    loader: { '.css': 'text' },
     logLevel: 'info',
   },
 ];

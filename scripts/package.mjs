@@ -87,6 +87,7 @@ export function checkVsix(file, pkg) {
     ...Object.values(pkg.contributes?.views ?? {})
       .flat()
       .map((v) => v.icon),
+    ...(pkg.contributes?.notebookRenderer ?? []).map((r) => r.entrypoint),
   ].filter((r) => typeof r === 'string' && !r.startsWith('$('));
   const missingRefs = [...new Set(referenced)]
     .map((r) => r.replace(/^\.\//, ''))

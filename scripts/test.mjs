@@ -229,6 +229,19 @@ const stages = [
       ),
   },
   {
+    name: 'renderer',
+    title: 'the notebook output renderer in Chromium: a million-row grid output and chart outputs, light and dark',
+    needsBuild: true,
+    run: () =>
+      countedStage(
+        'node --import tsx test/ui/preview/notebookOutput.mjs',
+        node,
+        ['--import', 'tsx', 'test/ui/preview/notebookOutput.mjs'],
+        parsePlain('renderer'),
+        { timeoutMs: 5 * MIN },
+      ),
+  },
+  {
     name: 'package',
     title: 'package the .vsix and check it',
     run: () =>

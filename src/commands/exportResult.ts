@@ -28,19 +28,20 @@ const WHOLE_BATCH_ROWS = 10_000;
 async function* batchesOf(
   warehouse: Warehouse,
   sql: string,
+  values: readonly unknown[],
   signal: AbortSignal,
 ): AsyncGenerator<RowBatch, void, undefined> {
   const stopIfCancelled = () => {
     if (signal.aborted) throw new QueryCancelledError('Export cancelled.');
   };
   if (warehouse.stream) {
-    for await (const batch of warehouse.stream(sql, [], { signal, jsonAsText: true })) {
+    for await (const batch of warehouse.stream(sql, values, { signal, jsonAsText: true })) {
       stopIfCancelled();
       yield batch;
     }
     return;
   }
-  const whole = await warehouse.query(sql, [], { signal });
+  const whole = await warehouse.query(sql, values, { signal });
   if (whole.columns.length === 0) {
     yield { columns: whole.columns, rows: [], command: whole.command, affected: whole.rowCount };
     return;
@@ -55,12 +56,14 @@ async function* batchesOf(
  * Runs the query again and writes every row into a file, as it is fetched (never from the grid,
  * which holds only the first rows), with a notification that counts the rows and can cancel.
  * Written as FILE.partial and renamed when complete: a failed or cancelled export leaves nothing
- * that looks whole. `target` skips the save dialog (tests, other commands).
+ * that looks whole. `target` skips the save dialog (tests, other commands). `values` are the
+ * statement's bound parameters (a notebook cell's `:name`s), bound again, never pasted in.
  */
 export async function exportQueryResult(
   container: Container,
   sql: string,
   target?: vscode.Uri,
+  values: readonly unknown[] = [],
 ): Promise<ExportOutcome> {
   const uri =
     target ??
@@ -95,7 +98,7 @@ export async function exportQueryResult(
       try {
         const warehouse = await container.connections.getWarehouse();
         const written = await exportBatches(
-          batchesOf(warehouse, sql, controller.signal),
+          batchesOf(warehouse, sql, values, controller.signal),
           format,
           streamWriter(out),
           (n) => {

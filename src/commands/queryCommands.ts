@@ -305,7 +305,7 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
     }),
     vscode.commands.registerCommand(
       COMMANDS.exportResult,
-      async (sql?: string, target?: vscode.Uri): Promise<ExportOutcome | undefined> => {
+      async (sql?: string, target?: vscode.Uri, values?: unknown[]): Promise<ExportOutcome | undefined> => {
         const text =
           sql ??
           (() => {
@@ -325,7 +325,8 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
           );
           return undefined;
         }
-        return exportQueryResult(container, text, target);
+        // Values go with the SQL they were given with, never with a statement read from the editor.
+        return exportQueryResult(container, text, target, sql !== undefined && Array.isArray(values) ? values : []);
       },
     ),
     vscode.commands.registerCommand(COMMANDS.pinResults, (): boolean => {

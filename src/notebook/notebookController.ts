@@ -1,11 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
-import { formatTable } from '../cli/format';
+import { NOTEBOOK_RESULT_MIME } from '../shared/notebookOutput';
 import { dialectFor } from '../sql/dialects';
 import { errorCode, errorMessage, isCancelled } from '../warehouse/errorText';
 import { bindParameters, parameterNames } from './namedParameters';
 import { NOTEBOOK_TYPE } from './notebookSerializer';
 import { maxResultRows } from '../commands/queryCommands';
+import { cellOutput } from './cellOutput';
+import { CellRuns } from './cellRuns';
+import { parseOutputComment } from './outputComment';
+import { registerOutputMessaging } from './outputMessaging';
 
 export const NOTEBOOK_CONTROLLER_ID = 'syncLogs.notebookController';
 const PARAMS_KEY = 'syncLogs.notebookParameters';
@@ -22,12 +27,15 @@ export interface CellOutcome {
  * Runs sync-log notebook cells on the active connection (its name is the controller's
  * description, so the toolbar says where cells run), in order, each cancellable in the warehouse.
  * `:name` parameters are asked once per notebook (a QuickPick of syncs for :sync_id), remembered in
- * the workspace, and bound as values. Outputs: the result as a text table (escaped as the CLI's
- * table is) with its row count.
+ * the workspace, and bound as values. Outputs: the result as JSON for the output renderer (the
+ * grid, or the chart a magic comment asks for: outputComment.ts) and, beside it, the text table
+ * (escaped as the CLI's table is) with its row count, for every other viewer.
  */
 export class NotebookRunner implements vscode.Disposable {
   private readonly controller: vscode.NotebookController;
   private readonly subs: vscode.Disposable[] = [];
+  /** What each output's "Export full result" exports. */
+  private readonly runs = new CellRuns();
 
   constructor(private readonly container: Container) {
     this.controller = vscode.notebooks.createNotebookController(NOTEBOOK_CONTROLLER_ID, NOTEBOOK_TYPE, 'Sync Logs');
@@ -36,6 +44,7 @@ export class NotebookRunner implements vscode.Disposable {
     this.controller.executeHandler = (cells, notebook) => this.runCells(cells, notebook);
     this.describe();
     this.subs.push(container.connections.onDidChange(() => this.describe()));
+    this.subs.push(registerOutputMessaging(this.runs, () => this.container.connections.activeName));
   }
 
   private describe(): void {
@@ -127,18 +136,18 @@ export class NotebookRunner implements vscode.Disposable {
           vscode.NotebookCellOutputItem.text('Not run: a parameter was not given.'),
         ]);
       const query = bindParameters(sql, dialect, values);
+      const connection = this.container.connections.activeName;
       const maxRows = maxResultRows();
       const result = await warehouse.query(query.text, query.values, { signal: controller.signal, maxRows });
-      const count =
-        result.columns.length === 0
-          ? `${result.command ?? 'Statement'} finished: ${result.rowCount.toLocaleString('en-US')} rows affected.`
-          : result.rowCountExact === false
-            ? `First ${result.rows.length.toLocaleString('en-US')} rows; the query has more (syncLogs.maxResultRows caps what is read).`
-            : `${result.rowCount.toLocaleString('en-US')} row${result.rowCount === 1 ? '' : 's'} in ${Math.round(result.elapsedMs)} ms.`;
-      const table = result.columns.length ? `${formatTable(result)}\n` : '';
-      return await done({ status: 'ok', rows: result.rowCount, rowCountExact: result.rowCountExact !== false }, [
-        vscode.NotebookCellOutputItem.text(`${table}${count}`),
-      ]);
+      const runId = randomUUID();
+      this.runs.add(runId, { notebook: notebook.uri.toString(), sql: query.text, values: query.values, connection });
+      const parts = cellOutput(result, parseOutputComment(sql), runId);
+      // VS Code shows the JSON with the output renderer; the text is for every viewer without it.
+      const items = [
+        ...(parts.json ? [vscode.NotebookCellOutputItem.json(parts.json, NOTEBOOK_RESULT_MIME)] : []),
+        vscode.NotebookCellOutputItem.text(parts.text),
+      ];
+      return await done({ status: 'ok', rows: result.rowCount, rowCountExact: result.rowCountExact !== false }, items);
     } catch (err) {
       if (controller.signal.aborted || isCancelled(err)) {
         return await done({ status: 'cancelled', message: 'Cancelled.' }, [

@@ -85,3 +85,12 @@ export const SETTINGS = {
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
+
+/**
+ * The notebook output renderer (package.json `contributes.notebookRenderer`): its id, which the
+ * host's renderer messaging names, and the one mime type it draws (a cell's result as JSON).
+ */
+export const NOTEBOOK_RENDERER = {
+  id: 'syncLogs.notebookOutput',
+  mime: 'application/vnd.synclogs.result+json',
+} as const;

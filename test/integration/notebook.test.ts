@@ -4,10 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { getApi, waitFor } from './api';
+import type { ExportOutcome } from '../../src/commands/exportResult';
+import { NOTEBOOK_RESULT_MIME as RESULT_MIME, type NotebookResultOutput } from '../../src/shared/notebookOutput';
 
+const resultJson = (cell: vscode.NotebookCell): NotebookResultOutput | undefined => {
+  const item = cell.outputs.flatMap((o) => o.items).find((i) => i.mime === RESULT_MIME);
+  return item && (JSON.parse(new TextDecoder().decode(item.data)) as NotebookResultOutput);
+};
+
+/** The text a reader without the renderer sees: the text/plain items (and errors), not the renderer's JSON. */
 const outputText = (cell: vscode.NotebookCell): string =>
   cell.outputs
     .flatMap((o) => o.items)
+    .filter((i) => i.mime === 'text/plain' || i.mime === 'application/vnd.code.notebook.error')
     .map((i) =>
       i.mime === 'application/vnd.code.notebook.error'
         ? `ERROR ${JSON.parse(new TextDecoder().decode(i.data)).message}`
@@ -85,6 +94,18 @@ describe('Sync-log notebooks', function () {
       (await warehouse.query('select count(distinct sync_id) from hightouch_audit.sync_runs')).rows[0][0],
     );
     assert.match(first, new RegExp(`${syncs} rows in \\d+ ms`), first.slice(-200));
+    // One output with both items: the renderer's JSON (every row, for the grid) and the text beside it.
+    const items = editor.notebook.cellAt(1).outputs.flatMap((o) => o.items);
+    assert.deepEqual(
+      items.map((i) => i.mime),
+      [RESULT_MIME, 'text/plain'],
+    );
+    const json = resultJson(editor.notebook.cellAt(1));
+    assert.ok(json);
+    assert.equal(json.version, 1);
+    assert.equal(json.rows.length, syncs);
+    assert.equal(json.rowCount, syncs);
+    assert.ok(json.runId.length > 0 && json.columns.length > 0);
     // :sync_id, given for this notebook, is bound as a value.
     const [sync] = await container.syncs.get();
     await vscode.commands.executeCommand('syncLogs.setNotebookParameters', { sync_id: sync.syncId });
@@ -112,6 +133,71 @@ describe('Sync-log notebooks', function () {
     await vscode.workspace.applyEdit(edit);
     const broken = await runCell(editor, 4);
     assert.match(broken, /^ERROR .*failed_reason/);
+  });
+
+  it('a magic comment picks the output: a chart shaped from the rows, text only, or the grid with the reason', async () => {
+    const { container } = await getApi();
+    const editor = await vscode.commands.executeCommand<vscode.NotebookEditor>('syncLogs.newNotebook');
+    const at = editor.notebook.cellCount;
+    const statusSql = 'select status, count(*)::int as runs from hightouch_audit.sync_runs group by 1 order by 1';
+    const cells = [
+      `-- synclogs: chart=bar x=status y=runs\n${statusSql}`,
+      `-- synclogs: text\n${statusSql}`,
+      `-- synclogs: chart=bar x=state y=runs\n${statusSql}`,
+    ];
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(editor.notebook.uri, [
+      vscode.NotebookEdit.insertCells(
+        at,
+        cells.map((c) => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, c, 'sql')),
+      ),
+    ]);
+    await vscode.workspace.applyEdit(edit);
+    const expected = (await (await container.connections.getWarehouse()).query(statusSql)).rows;
+    const chartText = await runCell(editor, at);
+    const chart = resultJson(editor.notebook.cellAt(at))?.chart;
+    assert.ok(chart, 'the chart cell has a chart');
+    assert.deepEqual(
+      chart.labels,
+      expected.map((r) => String(r[0])),
+    );
+    assert.deepEqual(chart.series, [{ label: 'runs', values: expected.map((r) => Number(r[1])) }]);
+    assert.match(chartText, /status\s*\|\s*runs/, 'the text table is still beside it');
+    await runCell(editor, at + 1);
+    assert.deepEqual(
+      editor.notebook.cellAt(at + 1).outputs.flatMap((o) => o.items.map((i) => i.mime)),
+      ['text/plain'],
+    );
+    const badText = await runCell(editor, at + 2);
+    const bad = resultJson(editor.notebook.cellAt(at + 2));
+    assert.equal(bad?.chart, undefined);
+    assert.equal(bad?.rows.length, expected.length, 'the grid, with every row');
+    assert.equal(
+      bad?.problem,
+      'The chart could not be drawn: x= "state" is not a column of this result; its columns are: status, runs.',
+    );
+    assert.ok(badText.startsWith(bad?.problem ?? '?'), 'the text says it too');
+  });
+
+  it("the export an output asks for binds the cell's parameters again, as values", async () => {
+    const { container } = await getApi();
+    const [sync] = await container.syncs.get();
+    const dir = await mkdtemp(join(tmpdir(), 'synclogs-nb-export-'));
+    const target = vscode.Uri.file(join(dir, 'runs.csv'));
+    const done = await vscode.commands.executeCommand<ExportOutcome>(
+      'syncLogs.exportResult',
+      'select sync_run_id from hightouch_audit.sync_runs where sync_id = $1',
+      target,
+      [sync.syncId],
+    );
+    const warehouse = await container.connections.getWarehouse();
+    const count = Number(
+      (await warehouse.query('select count(*) from hightouch_audit.sync_runs where sync_id = $1', [sync.syncId]))
+        .rows[0][0],
+    );
+    assert.deepStrictEqual([done.status, done.rows], ['ok', count]);
+    assert.ok(count > 0);
+    assert.strictEqual((await readFile(target.fsPath, 'utf8')).split('\r\n').filter(Boolean).length, count + 1);
   });
 
   it("Investigate in a Notebook: a runbook for a sync and its run runs top to bottom on the demo, its numbers the panels'", async () => {

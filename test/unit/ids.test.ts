@@ -4,7 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMANDS, SETTINGS, VIEW_CONTAINER, VIEWS, WEBVIEW_TYPES, type SettingName } from '../../src/shared/ids';
+import {
+  COMMANDS,
+  NOTEBOOK_RENDERER,
+  SETTINGS,
+  VIEW_CONTAINER,
+  VIEWS,
+  WEBVIEW_TYPES,
+  type SettingName,
+} from '../../src/shared/ids';
 import { SETTING_DEFAULTS } from '../../src/services/settingDefaults';
 import { PANEL_VIEW_TYPES } from '../../src/shared/analysisProtocol';
 import { RESULTS_VIEW_TYPE } from '../../src/shared/resultsProtocol';
@@ -16,6 +24,7 @@ interface Contributes {
   viewsContainers: Record<string, { id: string }[]>;
   views: Record<string, { id: string }[]>;
   viewsWelcome: { view: string }[];
+  notebookRenderer: { id: string; entrypoint: string; mimeTypes: string[]; requiresMessaging?: string }[];
   configuration:
     { properties: Record<string, { default?: unknown }> } | { properties: Record<string, { default?: unknown }> }[];
 }
@@ -111,4 +120,14 @@ test("the settings reader's defaults are package.json's", () => {
       `${SETTINGS[name]}: the reader's default is not package.json's`,
     );
   }
+});
+
+test('the notebook output renderer package.json declares is the one in ids.ts, with its one mime type and messaging', () => {
+  assert.equal(contributes.notebookRenderer.length, 1);
+  const [renderer] = contributes.notebookRenderer;
+  assert.equal(renderer.id, NOTEBOOK_RENDERER.id);
+  assert.deepEqual(renderer.mimeTypes, [NOTEBOOK_RENDERER.mime]);
+  // The host answers Copy and Export through renderer messaging; without it the output still draws.
+  assert.equal(renderer.requiresMessaging, 'optional');
+  assert.equal(renderer.entrypoint, './dist/webview/notebookRenderer.js');
 });

@@ -83,8 +83,9 @@ export interface GridOptions {
   onView?: (spec: ViewSpec, result: ViewResult) => void;
 }
 
-const ROW_HEIGHT = 22;
-const HEADER_HEIGHT = 38;
+/** Exported so a host sizing the grid to its rows (a notebook output) uses the same measures. */
+export const ROW_HEIGHT = 22;
+export const HEADER_HEIGHT = 38;
 const CELL_PAD = 16;
 const OVERSCAN_ROWS = 6;
 /** Width of one character of the editor font (the cells' font), for column widths. */

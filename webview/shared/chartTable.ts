@@ -21,12 +21,12 @@ export interface ChartTableOptions {
   rowHeader: string;
   rows: readonly string[];
   series: readonly ChartTableSeries[];
+  /** How numbers are written (default: whole en-US numbers); a notebook's values may have fractions. */
+  formatNumber?: (n: number | null) => string;
 }
 
-function cell(v: number | string | null | undefined): HTMLElement {
-  return typeof v === 'string'
-    ? el('td', {}, valueText(v))
-    : el('td', { className: 'num', text: fmtNumber(v ?? null) });
+function cell(v: number | string | null | undefined, format: (n: number | null) => string): HTMLElement {
+  return typeof v === 'string' ? el('td', {}, valueText(v)) : el('td', { className: 'num', text: format(v ?? null) });
 }
 
 // Open tables stay open when the panel draws again (a refresh, a theme change).
@@ -57,7 +57,7 @@ export function chartTable(opts: ChartTableOptions): HTMLElement {
           'tr',
           {},
           el('th', { className: 'nowrap', attrs: { scope: 'row' } }, valueText(label)),
-          ...opts.series.map((s) => cell(s.values[i])),
+          ...opts.series.map((s) => cell(s.values[i], opts.formatNumber ?? ((n) => fmtNumber(n)))),
         ),
       ),
     ),

@@ -1,6 +1,7 @@
 // The page a webview panel runs in, outside VS Code: the same shell and CSP as
 // renderWebviewHtml, VS Code's theme variables (light, dark, high contrast), a server for
 // dist/webview on 127.0.0.1 and a fake acquireVsCodeApi. Shared by preview.mjs and grid.mjs.
+// Also the page notebook outputs are drawn in (/notebook/<theme>, notebookOutput.mjs).
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -169,9 +170,47 @@ function html(panel, theme, origin) {
 </html>`;
 }
 
+/**
+ * A notebook's output webview, as VS Code builds it with notebook.experimental.enableCsp (its
+ * style-src allows inline styles, which renderers inject; scripts here only from the server and
+ * one nonce'd module), with the theme and a container for outputs. The renderer bundle is
+ * imported and activated by the test (notebookOutput.mjs), which plays VS Code's part.
+ */
+function notebookHtml(theme, origin) {
+  const nonce = randomBytes(16).toString('base64');
+  const csp = [
+    "default-src 'none'",
+    `script-src ${origin} 'nonce-${nonce}'`,
+    `style-src ${origin} 'unsafe-inline'`,
+    `font-src ${origin}`,
+    `img-src ${origin} data:`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<style nonce="${nonce}">${themeCss(theme)}
+body { margin: 0; padding: 8px 16px; background: var(--vscode-editor-background); color: var(--vscode-foreground); }
+.output { margin: 0 0 24px; padding: 4px 8px; border-left: 2px solid var(--vscode-panel-border); }</style>
+<title>notebook outputs</title>
+</head>
+<body class="${THEMES[theme].bodyClass}">
+<div id="container"></div>
+<script nonce="${nonce}">window.__rendererUrl = ${JSON.stringify(`${origin}/dist/notebookRenderer.js`)};</script>
+</body>
+</html>`;
+}
+
 export function startPanelServer() {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    const notebook = /^\/notebook\/(\w+)$/.exec(url.pathname);
+    if (notebook) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(notebookHtml(notebook[1], `http://127.0.0.1:${server.address().port}`));
+      return;
+    }
     const page = /^\/panel\/(\w+)\/(\w+)$/.exec(url.pathname);
     if (page) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
