@@ -1,17 +1,13 @@
 /**
- * DOM helpers shared by the analysis panels. Every string that may come from the warehouse goes
- * in as textContent (or a non-event attribute value), never as HTML: failure texts are written by
- * third parties and can contain markup.
+ * DOM helpers shared by the panels, the grid and the notebook renderer. Every string that may come
+ * from the warehouse goes in as textContent (or a non-event attribute value), never as HTML:
+ * failure texts are written by third parties and can contain markup. No toolkit element is
+ * registered here: the renderer's page is shared with other renderers (panelShell.ts registers).
  */
-import { provideVSCodeDesignSystem, vsCodeButton, vsCodeProgressRing } from '@vscode/webview-ui-toolkit';
 import { isolate } from '../../src/shared/displayText';
 
 /** For warehouse text inside a string (option labels, titles, chart labels): FSI ... PDI around it. */
 export { isolate };
-
-// The toolkit's badge and dropdown are left out: the badge binds a style attribute (refused by the
-// CSP) and a native <select> styled with the theme's variables is simpler and reliable.
-provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeProgressRing());
 
 /** Called with a container before its content is replaced (charts.ts destroys its charts there). */
 export const beforeClear: ((root: Node) => void)[] = [];

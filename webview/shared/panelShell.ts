@@ -21,9 +21,15 @@ import {
   type Phase,
   type StateMessage,
 } from '../../src/shared/analysisProtocol';
+import { provideVSCodeDesignSystem, vsCodeButton, vsCodeProgressRing } from '@vscode/webview-ui-toolkit';
 import { button, clearChildren, el, fmtDate, fmtMs, isolate, linkButton, select, type Child } from './dom';
 import { DEBUGGER_NOTE, isVendorTarget, vendorLinkLabel, type VendorTarget } from '../../src/shared/vendorLinks';
 import { getState, onMessage, post, setState } from './messaging';
+
+// The toolkit's elements the analysis panels draw (dom.ts's button, the loading ring). Its badge and
+// dropdown are left out: the badge binds a style attribute (refused by the CSP), and a native
+// <select> styled with the theme's variables is simpler and reliable.
+provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeProgressRing());
 
 export const send = (m: AnalysisWebviewMessage): void => post(m);
 
