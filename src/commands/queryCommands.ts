@@ -199,7 +199,7 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
         await remember(startedAt, outcome);
         if (outcome.status !== 'ok') {
           const why = `Not run: statement ${i + 1} ${outcome.status === 'error' ? 'failed' : 'was cancelled'}.`;
-          for (const later of infos.slice(i + 1)) panel.showCancelled(later, why);
+          for (const later of infos.slice(i + 1)) panel.showNotRun(later, why);
           break;
         }
       }

@@ -193,6 +193,11 @@ export class ResultsPanel implements vscode.Disposable {
     this.setView(run, { type: 'showCancelled', ...run, message, elapsedMs });
   }
 
+  /** A statement of the batch that will not run, because one before it failed or was cancelled. */
+  showNotRun(run: RunInfo, message: string): void {
+    this.setView(run, { type: 'showCancelled', ...run, message, notRun: true });
+  }
+
   /** The run is over (every statement shown): closing the panel no longer cancels anything. */
   end(cancel: () => void): void {
     if (this.cancelRun === cancel) this.cancelRun = undefined;

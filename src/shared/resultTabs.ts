@@ -20,8 +20,9 @@ const batchOf = (v: ResultTabView): string => v.batch?.id ?? v.runId;
 /**
  * The tabs after a view message: a message of another run starts the tabs afresh (the run that
  * replaced it); one of the same run updates its statement's tab. While the user has not picked a
- * tab, the statement that starts running takes the screen, so the last one run stays shown (a
- * failed one too: the statements after it do not run).
+ * tab, the latest statement that started is on screen, so the last one run stays shown (a failed
+ * one too: the statements after it do not run). It is read from the tabs, not from the order of
+ * messages: a webview that was hidden during the run gets only each tab's last view.
  */
 export function receiveTabView(state: TabsState, view: ResultTabView): TabsState {
   const index = view.batch?.index ?? 0;
@@ -31,8 +32,16 @@ export function receiveTabView(state: TabsState, view: ResultTabView): TabsState
   const views = sameRun ? [...state.views] : new Array<ResultTabView | undefined>(count).fill(undefined);
   views[index] = view;
   const chosen = sameRun && state.chosen;
-  const active = !sameRun ? index : !chosen && view.type === 'showRunning' ? index : state.active;
-  return { views, active, chosen };
+  return { views, active: chosen ? state.active : latestStarted(views), chosen };
+}
+
+function started(v: ResultTabView | undefined): boolean {
+  return v !== undefined && v.type !== 'showWaiting' && !(v.type === 'showCancelled' && v.notRun);
+}
+
+function latestStarted(views: readonly (ResultTabView | undefined)[]): number {
+  for (let i = views.length - 1; i >= 0; i--) if (started(views[i])) return i;
+  return 0;
 }
 
 /** The user picks a tab. */
@@ -64,7 +73,7 @@ export function tabLabel(view: ResultTabView, index: number, format: (n: number)
     case 'showError':
       return { text, status: 'failed', state: 'error' };
     case 'showCancelled':
-      return { text, status: view.message.startsWith('Not run') ? 'not run' : 'cancelled', state: 'cancelled' };
+      return { text, status: view.notRun ? 'not run' : 'cancelled', state: 'cancelled' };
     case 'showResult': {
       if (view.columns.length === 0) return { text, status: `${format(view.rowCount)} affected`, state: 'ok' };
       const atLeast = view.rowCountExact === false ? '≥ ' : '';

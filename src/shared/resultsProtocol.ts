@@ -88,6 +88,8 @@ export interface ShowCancelledMessage extends RunInfo {
   type: 'showCancelled';
   message: string;
   elapsedMs?: number;
+  /** Never started: a statement before it in the batch failed or was cancelled. */
+  notRun?: boolean;
 }
 
 export interface RowsMessage extends RowsPage {
@@ -329,7 +331,14 @@ export function isShowError(m: unknown): m is ShowErrorMessage {
 }
 
 export function isShowCancelled(m: unknown): m is ShowCancelledMessage {
-  return isObj(m) && m.type === 'showCancelled' && isRunInfo(m) && isStr(m.message) && optional(m.elapsedMs, isMs);
+  return (
+    isObj(m) &&
+    m.type === 'showCancelled' &&
+    isRunInfo(m) &&
+    isStr(m.message) &&
+    optional(m.elapsedMs, isMs) &&
+    optional(m.notRun, isBool)
+  );
 }
 
 export function isRowsMessage(m: unknown): m is RowsMessage {

@@ -280,6 +280,88 @@ async function resultsGrid({ page, log, shot }) {
 }
 
 /**
+ * Several statements selected and run: one tab each in the real panel, the failed one on screen and
+ * the one after it not run; a result of about 3 MB, past the 1 MB budget the walk sets, read back
+ * from its spool (Ctrl+End to its last row) and sorted by the warehouse; then Pin keeps the panel
+ * and the next run opens a new one. The pinned panel is closed at the end.
+ */
+async function resultTabsSpoolPin({ page, log, shot }) {
+  const wide = "select g as n, repeat('x', 3000) as wide from generate_series(1, 900) as g";
+  const sql = `${wide}; select count(*) as runs from hightouch_audit.sync_runs; select * from no_such_table; select 4 as four`;
+  await runCommand(page, 'Sync Logs: New Query');
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
+  await typeIntoNewQuery(page, sql, log);
+  await page.keyboard.press('Control+a');
+  await runCommand(page, 'Sync Logs: Run Query');
+  const frame = await findWebview(
+    page,
+    () =>
+      document.querySelectorAll('[role="tab"]').length === 4 &&
+      /not run/.test(document.querySelector('[data-testid="tab-4"]')?.textContent ?? ''),
+    null,
+    'four statement tabs, the last not run',
+    90_000,
+  );
+  const tabText = async (i) => textOf(frame.locator(`[data-testid="tab-${i}"]`));
+  const labels = [await tabText(1), await tabText(2), await tabText(3), await tabText(4)];
+  log(`tabs: ${labels.join(' | ')}`);
+  if (!/^1 select g as n.*900 rows$/.test(labels[0])) throw new Error(`tab 1: ${labels[0]}`);
+  if (!/1 row$/.test(labels[1])) throw new Error(`tab 2: ${labels[1]}`);
+  if (!/failed$/.test(labels[2])) throw new Error(`tab 3: ${labels[2]}`);
+  const selected = await frame.locator('[role="tab"][aria-selected="true"]').getAttribute('data-testid');
+  if (selected !== 'tab-3') throw new Error(`the failed statement is on screen, not ${selected}`);
+  if (!/Query failed \(code 42P01\)/.test(await textOf(frame.locator('body'))))
+    throw new Error('the failed tab shows the error with its code');
+  await frame.locator('[data-testid="tab-1"]').click();
+  await waitUntil(
+    async () => /kept in a temporary file/.test(await textOf(frame.locator('body'))),
+    'the first tab: its rows past the budget in a spool file',
+  );
+  const cell = (row, col) =>
+    frame.locator(`[role="row"][aria-rowindex="${row + 2}"] [role="gridcell"][aria-colindex="${col + 2}"]`);
+  await cell(0, 0).click();
+  await page.keyboard.press('Control+End');
+  await waitUntil(async () => (await textOf(cell(899, 0)).catch(() => '')) === '900', 'row 900 read from the spool');
+  const head = frame.locator('[data-testid="grid"] .sg-colhead[data-column="0"] .sg-colhead-text');
+  await head.click();
+  await head.click();
+  // The sort keeps the scroll position (at the bottom after Ctrl+End): back to the top to read it.
+  await waitUntil(async () => (await textOf(cell(899, 0)).catch(() => '')) === '1', 'the last row, sorted');
+  await cell(899, 0).click();
+  await page.keyboard.press('Control+Home');
+  await waitUntil(async () => (await textOf(cell(0, 0)).catch(() => '')) === '900', 'sorted by n, descending');
+  const status = await textOf(frame.locator('[data-testid="grid-status"]'));
+  log(`grid status: ${status}`);
+  if (!/by the warehouse \(the query re-ran\)/.test(status))
+    throw new Error(`a spooled result sorts in the warehouse, the status says: ${status}`);
+  await shot('results-tabs');
+
+  await frame.locator('[data-testid="pin"]').click();
+  const pinnedTab = page.locator('.tabs-container .tab', { hasText: 'Sync Logs: Results (pinned)' });
+  await pinnedTab.first().waitFor({ state: 'visible', timeout: 10_000 });
+  const after = "select 'after the pin' as label";
+  await runTypedQuery(page, after, log);
+  await findWebview(
+    page,
+    (want) => (document.querySelector('details.sql pre')?.textContent ?? '') === want,
+    after,
+    'the run after the pin, in a new panel',
+    60_000,
+  );
+  // The new panel opens as a tab beside the editor, over the pinned one: bring the pinned one back.
+  await pinnedTab.first().click();
+  const stillPinned = await findWebview(
+    page,
+    () => document.querySelectorAll('[role="tab"]').length === 4,
+    null,
+    'the pinned panel still showing its four tabs',
+  );
+  if (!stillPinned) throw new Error('the pinned panel lost its tabs');
+  await pinnedTab.first().locator('.codicon-close, .tab-actions .action-label').first().click();
+  await pinnedTab.first().waitFor({ state: 'detached', timeout: 10_000 });
+}
+
+/**
  * A run error that closes a code block with an indented fence and then holds an image (a
  * tracking pixel) and a link: the run's tooltip shows it all as text, builds no <img> or <a>,
  * and the page asks 127.0.0.1:9 for nothing. The error goes in through Run Query (the demo takes
@@ -1048,6 +1130,7 @@ export const steps = [
   ['run a query from the palette', runQueryFromPalette],
   ['hostile failure text stays text', hostileTextStaysText],
   ['the results grid: sort, keys, copy, filter', resultsGrid],
+  ['several statements in tabs, a spooled result, and a pinned panel', resultTabsSpoolPin],
   ['a run error with a fence, an image and a link: its tooltip shows text only', hostileRunErrorTooltip],
   ['Add Connection: the real form, and a refused connection explained before saving', addConnectionForm],
   ['Error Breakdown from the context menu: all runs equal a count in the Results panel', breakdownFromContextMenu],
@@ -1092,6 +1175,8 @@ export async function walk({ vsix, maxSteps, keep = false, stepTimeoutMs = 120_0
     devExtension: !vsix,
     vsix,
     log: (l) => console.log(l),
+    // A 1 MB budget, so a few megabytes of rows spool to disk (resultTabsSpoolPin); other results are far smaller.
+    settings: { 'syncLogs.resultMemoryBudgetMB': 1 },
   });
   console.log(
     `[ui] workbench at ${wb.server.url} (${vsix ? `installed ${vsix}` : 'development extension from the repo'}; server ${formatMs(wb.timings.serverStart)}, page ${formatMs(wb.timings.pageLoad)})`,

@@ -64,6 +64,18 @@ test('a tab the user picked stays on screen while later statements run', () => {
   assert.equal(chooseTab(tabs, 5), tabs, 'a tab that does not exist is not picked');
 });
 
+test("a webview that missed the run gets each tab's last view: the last statement that ran is on screen", () => {
+  const a = [0, 1, 2, 3].map((i) => info('replay', i, 4));
+  const notRun: ResultTabView = {
+    type: 'showCancelled',
+    ...a[3],
+    message: 'Not run: statement 3 failed.',
+    notRun: true,
+  };
+  const tabs = run([result(a[0], 1), result(a[1], 2), { type: 'showError', ...a[2], message: 'x' }, notRun]);
+  assert.equal(tabs.active, 2);
+});
+
 test('a new run replaces the tabs and shows its first statement', () => {
   const a = [0, 1].map((i) => info('old', i, 2));
   let tabs = chooseTab(run([...a.map(waiting), running(a[0]), result(a[0], 3), running(a[1])]), 1);
@@ -84,7 +96,7 @@ test('labels say the statement, shortened, and how it ended', () => {
   assert.equal(tabLabel({ ...running(long) }, 1, fmt).status, 'running');
   assert.equal(tabLabel({ type: 'showError', ...long, message: 'boom' }, 0, fmt).state, 'error');
   assert.equal(
-    tabLabel({ type: 'showCancelled', ...long, message: 'Not run: statement 1 failed.' }, 1, fmt).status,
+    tabLabel({ type: 'showCancelled', ...long, message: 'Not run: statement 1 failed.', notRun: true }, 1, fmt).status,
     'not run',
   );
 });
