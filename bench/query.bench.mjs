@@ -1,7 +1,10 @@
 // Results that scale (issue 13), on a real Postgres with the demo at about 1M and 10M changelog
 // rows (BENCH_SCALES, as the analysis benchmark):
 // - the first page of `select * from sync_changelog` costs about what the same query with
-//   `limit <page>` costs, through the extension's Run Query path (the Postgres adapter) and the CLI;
+//   `limit <page>` costs, through the extension's Run Query path (readResult over the Postgres
+//   adapter's stream) and the CLI;
+// - Run Query holding every row (syncLogs.maxResultRows above the result): peak memory bounded by
+//   the memory budget, the rest spooled to disk;
 // - `synclogs query --out FILE.csv` of every row against `psql --csv` into a file, and its peak
 //   memory (bounded: near the same at 1M and 10M);
 // - the same export to Parquet against the export to CSV (at the scales up to about 3M rows).
@@ -21,7 +24,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'out', 'bench', 'queryPath.cjs');
 await esbuild.build({
   stdin: {
-    contents: `export { openPostgresWarehouse } from './src/warehouse/postgres/postgresWarehouse';`,
+    contents: `export { openPostgresWarehouse } from './src/warehouse/postgres/postgresWarehouse';
+export { readResult } from './src/results/readResult';`,
     resolveDir: root,
     loader: 'ts',
   },
@@ -33,7 +37,9 @@ await esbuild.build({
   external: ['vscode', 'pg-native'],
   logLevel: 'error',
 });
-const { openPostgresWarehouse } = createRequire(import.meta.url)(bundle);
+const { openPostgresWarehouse, readResult } = createRequire(import.meta.url)(bundle);
+/** Run Query's memory budget (syncLogs.resultMemoryBudgetMB's default). */
+const BUDGET = 64 * 1024 * 1024;
 const run = promisify(execFile);
 
 const SCALES = (process.env.BENCH_SCALES ?? '3.7,39').split(',').map(Number);
@@ -46,6 +52,7 @@ const ms = (x) => `${Math.round(x)} ms`;
 const server = await startBenchPostgres();
 const rows = [];
 const peaks = [];
+const heldPeaks = [];
 // Runs argv, then prints the peak resident set of the children in KiB (Linux ru_maxrss).
 const MAXRSS_PY =
   'import resource,subprocess,sys\nr=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL)\nsys.exit(r.returncode) if r.returncode else print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)';
@@ -55,11 +62,17 @@ try {
     const label = `${(db.rows / 1e6).toFixed(2)}M`;
     const warehouse = await openPostgresWarehouse({ connectionString: db.url }, { poolSize: 2 });
     try {
-      const capped = () => warehouse.query(SQL, [], { maxRows: PAGE });
-      const limited = () => warehouse.query(`${SQL} limit ${PAGE}`, [], { maxRows: PAGE });
+      // Run Query's read: the stream into a spool, cut at the cap (src/results/readResult.ts).
+      const read = (sql) => async () => {
+        const held = await readResult(warehouse, sql, [], { maxRows: PAGE, budgetBytes: BUDGET, spoolDir: tmpdir() });
+        held.rows.dispose();
+        return held;
+      };
+      const capped = read(SQL);
+      const limited = read(`${SQL} limit ${PAGE}`);
       const first = await capped();
-      if (first.rows.length !== PAGE || first.rowCountExact !== false)
-        throw new Error(`the capped query kept ${first.rows.length} rows (exact: ${first.rowCountExact})`);
+      if (first.rows.count !== PAGE || first.rowCountExact !== false)
+        throw new Error(`the capped query kept ${first.rows.count} rows (exact: ${first.rowCountExact})`);
       const host = await sideBySide(capped, limited, 9);
       rows.push([
         label,
@@ -122,6 +135,31 @@ try {
       peaks.push(oursMb);
       check(`export every row to CSV vs psql @ ${label}`, exp.ratio, TARGET, 'x');
       check(`export peak memory @ ${label}`, oursMb, 300, 'MB');
+      // Run Query with the cap above the result: every row held, memory bounded by the budget (the rest spooled).
+      const holdAll = [
+        '-e',
+        `const { openPostgresWarehouse, readResult } = require(${JSON.stringify(bundle)});
+(async () => {
+  const w = await openPostgresWarehouse({ connectionString: ${JSON.stringify(db.url)} }, { poolSize: 1 });
+  const held = await readResult(w, ${JSON.stringify(SQL)}, [], { maxRows: 1e9, budgetBytes: ${BUDGET}, spoolDir: require('node:os').tmpdir() });
+  if (held.rows.count !== ${db.rows} || held.rows.inMemory) throw new Error('held ' + held.rows.count + ' rows, in memory: ' + held.rows.inMemory);
+  held.rows.row(${db.rows - 1});
+  held.rows.dispose();
+  await w.close();
+})().catch((e) => { console.error(e); process.exit(1); });`,
+      ];
+      const heldStarted = Date.now();
+      const heldMb = await measured([process.execPath, ...holdAll]);
+      rows.push([
+        label,
+        'Run Query holding every row (spooled past 64 MB): peak memory',
+        `${Math.round(heldMb)} MB`,
+        `${ms(Date.now() - heldStarted)}`,
+        '',
+        '≤ 300 MB',
+      ]);
+      heldPeaks.push(heldMb);
+      check(`Run Query holding every row, peak memory @ ${label}`, heldMb, 300, 'MB');
       if (db.rows <= 3_000_000) {
         const parquetFile = join(tmpdir(), `synclogs-bench-${process.pid}.parquet`);
         const out = (target) => () =>
@@ -144,6 +182,15 @@ try {
       await warehouse.close();
     }
   }
+  if (heldPeaks.length > 1)
+    rows.push([
+      '',
+      'Run Query holding every row: peak memory, largest / smallest scale',
+      `${(Math.max(...heldPeaks) / Math.min(...heldPeaks)).toFixed(2)}x`,
+      '',
+      '',
+      'near 1',
+    ]);
   if (peaks.length > 1)
     rows.push([
       '',

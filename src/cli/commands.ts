@@ -114,7 +114,11 @@ async function query(command: Extract<CliCommand, { kind: 'query' }>, io: CliIo)
   try {
     if (command.format !== 'table' && warehouse.stream) {
       // Written as the rows come (the same bytes as the bounded writer), so memory stays one batch whatever --max-rows says.
-      const limited = limitBatches(warehouse.stream(sql, [], { signal: controller.signal }), command.maxRows);
+      const batchRows = Math.min(command.maxRows + 1, 5_000);
+      const limited = limitBatches(
+        warehouse.stream(sql, [], { signal: controller.signal, batchRows }),
+        command.maxRows,
+      );
       const written = await writeBatches(limited.batches, command.format, (chunk) => io.stdout(chunk));
       if (limited.more())
         io.stderr(
