@@ -9,8 +9,11 @@ import { redactSecret } from '../warehouse/postgres/pgErrors';
 import { SYNC_LOG_TABLES } from '../sql/syncLogTables';
 import { parseArgs, UsageError, type CliCommand } from './args';
 import { exportBatches } from '../export/exportBatches';
-import { formatLoadProgressLine, formatLoadSummary, writeBatches, writeResult } from './format';
+import { formatLoadProgressLine, formatLoadSummary, tableChunks, writeBatches, writeResult } from './format';
 import { limitBatches } from '../results/limitBatches';
+import { readResult } from '../results/readResult';
+import { defaultSpoolDir } from '../results/rowSpool';
+import { rowList } from '../results/heldRows';
 import { OutputClosedError, streamWriter } from './stdoutWriter';
 import { messageSafe } from './terminalText';
 import type { HealthLoaders } from './analysisIo';
@@ -100,6 +103,9 @@ function urlPassword(url: string): string | undefined {
   }
 }
 
+/** Bytes of a table's rows the CLI keeps in memory before the rest go to a temporary file. */
+const CLI_MEMORY_BUDGET = 64 * 1024 * 1024;
+
 /** `${XDG_CACHE_HOME:-~/.cache}/sync-logs-explorer`: where `--demo` keeps its data. */
 export function demoCacheDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sync-logs-explorer');
@@ -124,6 +130,22 @@ async function query(command: Extract<CliCommand, { kind: 'query' }>, io: CliIo)
         io.stderr(
           `synclogs: printed the first ${written.rows} rows (the query has more, not read); raise --max-rows for more.\n`,
         );
+      return EXIT_OK;
+    }
+    if (warehouse.stream) {
+      // The table is measured before it is written, so it needs every row: held as Run Query holds
+      // them, in memory up to a budget and the rest in a temporary file, whatever --max-rows says.
+      const held = await readResult(warehouse, sql, [], {
+        signal: controller.signal,
+        maxRows: command.maxRows,
+        budgetBytes: CLI_MEMORY_BUDGET,
+        spoolDir: defaultSpoolDir(),
+      });
+      try {
+        for (const chunk of tableChunks({ ...held, rows: rowList(held.rows) })) await io.stdout(chunk);
+      } finally {
+        held.rows.dispose();
+      }
       return EXIT_OK;
     }
     const result = await warehouse.query(sql, [], { maxRows: command.maxRows, signal: controller.signal });

@@ -97,11 +97,19 @@ function* chunked(pieces: Iterable<string>): Generator<string> {
  * line breaks inside cells shown as `↵` so each row stays on one line, control characters
  * escaped. A first pass over the rows measures the columns; the second writes them.
  */
-export function tableChunks(result: QueryResult, options: TableOptions = {}): Generator<string> {
+export function tableChunks(result: TableInput, options: TableOptions = {}): Generator<string> {
   return chunked(tableLines(result, options));
 }
 
-function* tableLines(result: QueryResult, options: TableOptions): Generator<string> {
+/** Rows the table reads twice (it measures, then writes): an array, or a result's spool read in order. */
+export interface RowList extends Iterable<readonly unknown[]> {
+  readonly length: number;
+}
+
+/** A result as the table writer reads it. */
+export type TableInput = Omit<QueryResult, 'rows'> & { rows: RowList };
+
+function* tableLines(result: TableInput, options: TableOptions): Generator<string> {
   const maxCellWidth = Math.max(4, options.maxCellWidth ?? 40);
   if (result.columns.length === 0) {
     if (result.command) yield `${oneLine(result.command)}${result.rowCount ? ` ${result.rowCount}` : ''}\n`;
@@ -133,7 +141,7 @@ function* tableLines(result: QueryResult, options: TableOptions): Generator<stri
   yield `${rowCountLine(result)}\n`;
 }
 
-function rowCountLine(result: QueryResult): string {
+function rowCountLine(result: TableInput): string {
   const noun = result.rowCount === 1 ? 'row' : 'rows';
   if (result.rowCountExact === false) return `(first ${result.rows.length} rows shown; the query has more, not read)`;
   return result.truncated

@@ -27,3 +27,16 @@ export class ArrayRows implements HeldRows {
   }
   dispose(): void {}
 }
+
+/** The rows in order, as a list that can be read more than once (a table measures, then writes). */
+export function rowList(rows: HeldRows): {
+  readonly length: number;
+  [Symbol.iterator](): Iterator<readonly unknown[]>;
+} {
+  return {
+    length: rows.count,
+    *[Symbol.iterator]() {
+      for (let i = 0; i < rows.count; i++) yield rows.row(i);
+    },
+  };
+}

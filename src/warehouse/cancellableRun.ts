@@ -27,14 +27,18 @@ export interface CancellableRunOptions {
 export class CancellableRun {
   /** Set once the run was stopped: the error it rejects with. */
   reason: QueryCancelledError | undefined;
-  private readonly stopped: Promise<never>;
-  private rejectStopped!: (reason: QueryCancelledError) => void;
+  /** Set once the run gave up waiting on the warehouse: every step still raced rejects with it. */
+  private ended: QueryCancelledError | undefined;
+  /**
+   * The rejecters of the steps being raced, each removed when its step settles. (A listener on a
+   * promise cannot be removed: one per step would keep every step's result, each batch of rows of
+   * a stream, alive for as long as the run.)
+   */
+  private readonly waiting = new Set<(reason: QueryCancelledError) => void>();
   private timeout: NodeJS.Timeout | undefined;
   private grace: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: CancellableRunOptions) {
-    this.stopped = new Promise<never>((_resolve, reject) => (this.rejectStopped = reject));
-    this.stopped.catch(() => undefined);
     const { signal, timeoutMs } = options;
     if (signal?.aborted) this.stop();
     else signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -68,12 +72,34 @@ export class CancellableRun {
   /** Waits for one step of the work, unless the run is stopped first. */
   race<T>(work: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      if (this.ended) {
+        reject(this.ended);
+        work.catch(() => undefined);
+        return;
+      }
+      const onEnd = (reason: QueryCancelledError) => reject(reason);
+      this.waiting.add(onEnd);
       work.then(
-        (value) => (this.reason ? reject(this.reason) : resolve(value)),
-        (err: unknown) => reject(this.reason ?? err),
+        (value) => {
+          this.waiting.delete(onEnd);
+          if (this.reason) reject(this.reason);
+          else resolve(value);
+        },
+        (err: unknown) => {
+          this.waiting.delete(onEnd);
+          reject(this.reason ?? err);
+        },
       );
-      this.stopped.catch(reject);
     });
+  }
+
+  /** Stops waiting on the warehouse: the steps being raced reject now, and any raced later. */
+  private rejectStopped(reason: QueryCancelledError): void {
+    if (this.ended) return;
+    this.ended = reason;
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const reject of waiting) reject(reason);
   }
 
   dispose(): void {
