@@ -33,7 +33,9 @@ export class SyncLogsLanguageClient implements vscode.Disposable {
     }
     this.disposables.push(
       connections.onDidChange(() => void this.sendContext()),
-      connections.onDidOpenWarehouse((w) => void this.sendContext(w)),
+      connections.onDidOpenWarehouse(({ connection, warehouse }) => {
+        if (connection === connections.activeName) void this.sendContext(warehouse);
+      }),
     );
   }
 
