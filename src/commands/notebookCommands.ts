@@ -28,6 +28,8 @@ export function registerNotebookCommands(container: Container): vscode.Disposabl
   const statusBar = new NotebookStatusBar(runner, runner.kernels, container.connections);
   const serializer = new SyncLogsNotebookSerializer(() => container.connections.dialect);
   const disposable = vscode.Disposable.from(
+    // Cells of a notebook on another connection are checked and completed with that connection's catalog.
+    container.languageClient.useNotebookConnections(runner.kernels),
     statusBar,
     runner,
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: true }),

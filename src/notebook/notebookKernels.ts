@@ -33,7 +33,10 @@ export class NotebookKernels implements vscode.Disposable {
     this.sync();
     this.subs.push(
       connections.onDidChange(() => this.sync()),
-      vscode.workspace.onDidOpenNotebookDocument((nb) => this.prefer(nb)),
+      vscode.workspace.onDidOpenNotebookDocument((nb) => {
+        this.prefer(nb);
+        if (nb.notebookType === NOTEBOOK_TYPE) this.changeEmitter.fire();
+      }),
       vscode.workspace.onDidCloseNotebookDocument((nb) => {
         if (this.selected.delete(nb.uri.toString())) this.changeEmitter.fire();
       }),
@@ -46,7 +49,14 @@ export class NotebookKernels implements vscode.Disposable {
     return chosen !== undefined && this.controllers.has(chosen) ? chosen : this.connections.activeName;
   }
 
-  /** The connections that have a controller, for tests and the status bar. */
+  /** Every open sync-log notebook and the connection its cells run on. */
+  openNotebooks(): { notebook: vscode.NotebookDocument; connection: string }[] {
+    return vscode.workspace.notebookDocuments
+      .filter((nb) => nb.notebookType === NOTEBOOK_TYPE)
+      .map((notebook) => ({ notebook, connection: this.connectionOf(notebook) }));
+  }
+
+  /** The connections that have a controller, for tests. */
   get names(): string[] {
     return [...this.controllers.keys()];
   }
