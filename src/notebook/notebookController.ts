@@ -46,8 +46,10 @@ export class NotebookRunner implements vscode.Disposable {
   readonly onDidChangeParameters = this.parametersEmitter.event;
 
   constructor(private readonly container: Container) {
-    this.kernels = new NotebookKernels(container.connections, (cells, notebook, controller, connection) =>
-      this.runCells(cells, notebook, controller, connection),
+    this.kernels = new NotebookKernels(
+      container.connections,
+      container.context.extension.id,
+      (cells, notebook, controller, connection) => this.runCells(cells, notebook, controller, connection),
     );
     this.subs.push(this.kernels, this.parametersEmitter, registerOutputMessaging(this.runs));
   }

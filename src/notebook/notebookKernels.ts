@@ -13,9 +13,11 @@ export type KernelExecute = (
 
 /**
  * One notebook controller per configured connection, made and dropped as connections are added,
- * renamed or removed. The active connection's is Preferred for every sync-log notebook, so a
- * notebook nobody chose a kernel for runs there; VS Code remembers a chosen (or first used)
- * kernel per notebook, and that choice wins over the preference.
+ * renamed or removed. The active connection's is Preferred for every sync-log notebook (the
+ * picker offers it first). VS Code runs a cell without asking only when a kernel is selected (or
+ * there is one kernel at all): a preference alone still opens the picker. So a sync-log notebook
+ * shown without a kernel gets the active connection's selected; VS Code remembers that per
+ * notebook, as it remembers the user's own pick, and never overrides either.
  */
 export class NotebookKernels implements vscode.Disposable {
   private readonly controllers = new Map<string, vscode.NotebookController>();
@@ -28,10 +30,12 @@ export class NotebookKernels implements vscode.Disposable {
 
   constructor(
     private readonly connections: ConnectionManager,
+    private readonly extensionId: string,
     private readonly execute: KernelExecute,
   ) {
     this.sync();
     this.subs.push(
+      vscode.window.onDidChangeActiveNotebookEditor((editor) => void this.selectDefault(editor)),
       connections.onDidChange(() => this.sync()),
       vscode.workspace.onDidOpenNotebookDocument((nb) => {
         this.prefer(nb);
@@ -56,6 +60,31 @@ export class NotebookKernels implements vscode.Disposable {
       .map((notebook) => ({ notebook, connection: this.connectionOf(notebook) }));
   }
 
+  /** The connection of the kernel VS Code has selected for a notebook, if it has (tests wait for it). */
+  selectedConnection(notebook: vscode.NotebookDocument): string | undefined {
+    const chosen = this.selected.get(notebook.uri.toString());
+    return chosen !== undefined && this.controllers.has(chosen) ? chosen : undefined;
+  }
+
+  /**
+   * Selects the active connection's kernel for the shown notebook unless VS Code has one for it
+   * (skipIfAlreadySelected: a remembered choice, also one not reported to us yet, stays).
+   */
+  private async selectDefault(editor: vscode.NotebookEditor | undefined): Promise<void> {
+    if (editor?.notebook.notebookType !== NOTEBOOK_TYPE || this.selectedConnection(editor.notebook)) return;
+    const active = this.connections.activeName;
+    if (!this.controllers.has(active)) return;
+    try {
+      await vscode.commands.executeCommand('notebook.selectKernel', {
+        id: controllerIdOf(active),
+        extension: this.extensionId,
+        skipIfAlreadySelected: true,
+      });
+    } catch {
+      // The picker remains: the toolbar's kernel button, with the active connection's offered first.
+    }
+  }
+
   /** The connections that have a controller, for tests. */
   get names(): string[] {
     return [...this.controllers.keys()];
@@ -71,6 +100,7 @@ export class NotebookKernels implements vscode.Disposable {
     for (const { name, look } of plan.keep) show(this.controllers.get(name)!, look);
     for (const settings of plan.create) this.controllers.set(settings.name, this.create(settings.name));
     for (const nb of vscode.workspace.notebookDocuments) this.prefer(nb);
+    void this.selectDefault(vscode.window.activeNotebookEditor);
     this.changeEmitter.fire();
   }
 
