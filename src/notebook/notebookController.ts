@@ -9,7 +9,6 @@ import { toSyncSummary, type SyncSummary } from '../views/treeModel';
 import { errorCode, errorMessage, isCancelled } from '../warehouse/errorText';
 import { QueryCancelledError } from '../warehouse/warehouse';
 import { bindParameters, parameterNames } from './namedParameters';
-import { NOTEBOOK_TYPE } from './notebookSerializer';
 import { maxResultRows } from '../commands/queryCommands';
 import { cellOutput } from './cellOutput';
 import { CellRuns } from './cellRuns';
