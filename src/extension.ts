@@ -5,7 +5,7 @@ import { registerTreeCommands } from './commands/treeCommands';
 import { registerQueryCommands } from './commands/queryCommands';
 import { registerAnalysisCommands } from './commands/analysisCommands';
 import { registerHistoryCommands } from './commands/historyCommands';
-import { registerNotebookCommands } from './commands/notebookCommands';
+import { registerNotebookCommands, type NotebookServices } from './commands/notebookCommands';
 import { ResultsPanel } from './panels/resultsPanel';
 
 /** What activate() returns: used by the integration tests to look inside. */
@@ -15,6 +15,8 @@ export interface SyncLogsApi {
   activationMs: number;
   /** The open results panels, the one the next run shows in first, and what each tab shows. */
   resultsPanels: typeof ResultsPanel.all;
+  /** The notebook's runner (its kernels, one per connection) and its status bar item. */
+  notebooks: NotebookServices;
 }
 
 export function activate(context: vscode.ExtensionContext): SyncLogsApi {
@@ -27,10 +29,11 @@ export function activate(context: vscode.ExtensionContext): SyncLogsApi {
   context.subscriptions.push(registerQueryCommands(container));
   context.subscriptions.push(registerAnalysisCommands(container));
   context.subscriptions.push(registerHistoryCommands(container));
-  context.subscriptions.push(registerNotebookCommands(container));
+  const notebooks = registerNotebookCommands(container);
+  context.subscriptions.push(notebooks);
   const activationMs = Math.round(performance.now() - started);
   container.log.info(`Activated in ${activationMs} ms.`);
-  return { container, activationMs, resultsPanels: () => ResultsPanel.all() };
+  return { container, activationMs, resultsPanels: () => ResultsPanel.all(), notebooks };
 }
 
 export function deactivate(): void {

@@ -58,12 +58,14 @@ async function* batchesOf(
  * Written as FILE.partial and renamed when complete: a failed or cancelled export leaves nothing
  * that looks whole. `target` skips the save dialog (tests, other commands). `values` are the
  * statement's bound parameters (a notebook cell's `:name`s), bound again, never pasted in.
+ * `connection` names where it runs (a notebook cell's own connection); the active one by default.
  */
 export async function exportQueryResult(
   container: Container,
   sql: string,
   target?: vscode.Uri,
   values: readonly unknown[] = [],
+  { connection }: { connection?: string } = {},
 ): Promise<ExportOutcome> {
   const uri =
     target ??
@@ -96,7 +98,9 @@ export async function exportQueryResult(
       const out = createWriteStream(partial);
       let shown = 0;
       try {
-        const warehouse = await container.connections.getWarehouse();
+        const warehouse = await (connection === undefined
+          ? container.connections.getWarehouse()
+          : container.connections.getWarehouseOf(connection));
         const written = await exportBatches(
           batchesOf(warehouse, sql, values, controller.signal),
           format,

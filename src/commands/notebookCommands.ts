@@ -6,6 +6,13 @@ import { NOTEBOOK_TYPE, SyncLogsNotebookSerializer } from '../notebook/notebookS
 import { starterNotebook } from '../notebook/starterNotebook';
 import { runbookText } from '../notebook/runbook';
 import { stuckRowMinFailures } from '../services/settingsReaders';
+import { NotebookStatusBar } from '../notebook/notebookStatusBar';
+
+/** The notebook's services, for the integration tests to look at. */
+export interface NotebookServices {
+  runner: NotebookRunner;
+  statusBar: NotebookStatusBar;
+}
 
 async function pickSync(container: Container) {
   const syncs = await container.syncs.getOrEmpty();
@@ -16,10 +23,14 @@ async function pickSync(container: Container) {
   });
 }
 
-export function registerNotebookCommands(container: Container): vscode.Disposable {
+export function registerNotebookCommands(container: Container): vscode.Disposable & NotebookServices {
   const runner = new NotebookRunner(container);
+  const statusBar = new NotebookStatusBar(runner, runner.kernels, container.connections);
   const serializer = new SyncLogsNotebookSerializer(() => container.connections.dialect);
-  return vscode.Disposable.from(
+  const disposable = vscode.Disposable.from(
+    // Cells of a notebook on another connection are checked and completed with that connection's catalog.
+    container.languageClient.useNotebookConnections(runner.kernels),
+    statusBar,
     runner,
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: true }),
     vscode.commands.registerCommand(COMMANDS.newNotebook, async (): Promise<vscode.NotebookEditor> => {
@@ -66,4 +77,5 @@ export function registerNotebookCommands(container: Container): vscode.Disposabl
         void vscode.window.showInformationMessage('The notebook will ask for its parameters at the next run.');
     }),
   );
+  return Object.assign(disposable, { runner, statusBar });
 }

@@ -305,7 +305,12 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
     }),
     vscode.commands.registerCommand(
       COMMANDS.exportResult,
-      async (sql?: string, target?: vscode.Uri, values?: unknown[]): Promise<ExportOutcome | undefined> => {
+      async (
+        sql?: string,
+        target?: vscode.Uri,
+        values?: unknown[],
+        connection?: string,
+      ): Promise<ExportOutcome | undefined> => {
         const text =
           sql ??
           (() => {
@@ -326,7 +331,11 @@ export function registerQueryCommands(container: Container): vscode.Disposable {
           return undefined;
         }
         // Values go with the SQL they were given with, never with a statement read from the editor.
-        return exportQueryResult(container, text, target, sql !== undefined && Array.isArray(values) ? values : []);
+        // A connection is named with given SQL only (a notebook cell's, which ran there); else the active one.
+        const given = sql !== undefined;
+        return exportQueryResult(container, text, target, given && Array.isArray(values) ? values : [], {
+          connection: given && typeof connection === 'string' ? connection : undefined,
+        });
       },
     ),
     vscode.commands.registerCommand(COMMANDS.pinResults, (): boolean => {

@@ -16,9 +16,10 @@ export function exportNotice(outcome: ExportOutcome | undefined): string {
  * The host's side of the output renderer (webview/notebookOutput/): an output cannot reach VS
  * Code's clipboard or commands, so it asks here. Copy writes the text it built; Export runs the
  * export command on the statement the host ran for that output (looked up by run id in `runs`),
- * so the full result is read again as a stream, as Run Query's Export does.
+ * so the full result is read again as a stream, as Run Query's Export does, on the connection the
+ * cell ran on (whichever is active now: the output shows that connection's result).
  */
-export function registerOutputMessaging(runs: CellRuns, activeConnection: () => string): vscode.Disposable {
+export function registerOutputMessaging(runs: CellRuns): vscode.Disposable {
   const messaging = vscode.notebooks.createRendererMessaging(NOTEBOOK_RENDERER.id);
   const notice = (editor: vscode.NotebookEditor, runId: string, text: string) => {
     const message: OutputHostMessage = { type: 'notice', runId, text };
@@ -35,20 +36,13 @@ export function registerOutputMessaging(runs: CellRuns, activeConnection: () => 
       notice(editor, message.runId, 'This output is from an earlier session: run the cell again to export its result.');
       return;
     }
-    if (run.connection !== activeConnection()) {
-      notice(
-        editor,
-        message.runId,
-        `This cell ran on ${run.connection}, and the active connection is now ${activeConnection()}: run it again to export.`,
-      );
-      return;
-    }
     notice(editor, message.runId, 'Exporting the full result…');
     const outcome = await vscode.commands.executeCommand<ExportOutcome | undefined>(
       COMMANDS.exportResult,
       run.sql,
       undefined,
       [...run.values],
+      run.connection,
     );
     notice(editor, message.runId, exportNotice(outcome));
   });

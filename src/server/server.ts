@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { CodeAction, CompletionItem, Diagnostic, TextEdit } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { setContextNotification } from '../shared/lspProtocol';
+import { setContextNotification, setDocumentContextNotification } from '../shared/lspProtocol';
 import { completions, type CompletionKind } from './completion';
 import { diagnostics, type Severity } from './diagnostics';
 import { hover } from './hover';
@@ -53,6 +53,9 @@ const documents = new TextDocuments<TextDocument>({
 });
 // Replaced (never mutated) on a context change, so the core's caches see new options.
 let options: ServerOptions = { dialect: 'postgres', schema: 'hightouch_audit' };
+/** Documents on another connection than the active one (a notebook's cells on its own kernel's), by URI. */
+const documentOptions = new Map<string, ServerOptions>();
+const optionsOf = (uri: string): ServerOptions => documentOptions.get(uri) ?? options;
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -88,8 +91,8 @@ connection.onInitialize((params) => {
 const indexes = new Map<string, { version: number; index: StatementIndex }>();
 
 function indexOf(doc: TextDocument): StatementIndex {
-  const lexical = lexicalOf(options.dialect);
-  // An index lexed for another dialect (the active connection changed) is of no use: strings and comments differ.
+  const lexical = lexicalOf(optionsOf(doc.uri).dialect);
+  // An index lexed for another dialect (the connection changed) is of no use: strings and comments differ.
   const entry = indexes.get(doc.uri);
   const known = entry?.index.lexical === lexical ? entry : undefined;
   if (known?.version === doc.version) return known.index;
@@ -103,7 +106,7 @@ function indexOf(doc: TextDocument): StatementIndex {
 
 function validate(doc: TextDocument): void {
   const range = (start: number, end: number) => ({ start: doc.positionAt(start), end: doc.positionAt(end) });
-  const out: Diagnostic[] = diagnostics(indexOf(doc), options).map((d) => ({
+  const out: Diagnostic[] = diagnostics(indexOf(doc), optionsOf(doc.uri)).map((d) => ({
     range: range(d.start, d.end),
     severity: SEVERITY[d.severity],
     code: d.code,
@@ -148,6 +151,7 @@ documents.onDidOpen((e) => {
 documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
   indexes.delete(e.document.uri);
+  documentOptions.delete(e.document.uri);
   untouched.delete(e.document.uri);
   pending.get(e.document.uri)?.();
   pending.delete(e.document.uri);
@@ -157,7 +161,7 @@ documents.onDidClose((e) => {
 connection.onCompletion(({ textDocument, position }): CompletionItem[] => {
   const doc = documents.get(textDocument.uri);
   if (!doc) return [];
-  return completions(indexOf(doc), doc.offsetAt(position), options).map((c, i) => ({
+  return completions(indexOf(doc), doc.offsetAt(position), optionsOf(doc.uri)).map((c, i) => ({
     label: c.label,
     kind: KIND[c.kind],
     detail: c.detail,
@@ -172,7 +176,7 @@ connection.onCompletion(({ textDocument, position }): CompletionItem[] => {
 
 connection.onHover(({ textDocument, position }) => {
   const doc = documents.get(textDocument.uri);
-  const h = doc && hover(indexOf(doc), doc.offsetAt(position), options);
+  const h = doc && hover(indexOf(doc), doc.offsetAt(position), optionsOf(doc.uri));
   if (!doc || !h) return null;
   return {
     contents: { kind: MarkupKind.Markdown, value: h.markdown },
@@ -199,6 +203,21 @@ connection.onCodeAction(({ textDocument, context }): CodeAction[] =>
 connection.onNotification(setContextNotification, (params) => {
   options = { dialect: params.dialect, schema: params.schema, catalog: params.catalog };
   for (const doc of documents.all()) schedule(doc, 0);
+});
+
+connection.onNotification(setDocumentContextNotification, ({ uris, context }) => {
+  // One object for all of them: the core's caches are per options object.
+  const shared: ServerOptions | undefined = context && {
+    dialect: context.dialect,
+    schema: context.schema,
+    catalog: context.catalog,
+  };
+  for (const uri of uris) {
+    if (shared) documentOptions.set(uri, shared);
+    else documentOptions.delete(uri);
+    const doc = documents.get(uri);
+    if (doc) schedule(doc, 0);
+  }
 });
 
 documents.listen(connection);

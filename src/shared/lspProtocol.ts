@@ -18,3 +18,20 @@ export const SET_CONTEXT_METHOD = 'syncLogs/setContext';
 
 /** Client → server notification: the active connection's dialect, schema and (when read) catalog. */
 export const setContextNotification = new NotificationType<SetContextParams>(SET_CONTEXT_METHOD);
+
+/**
+ * Documents whose SQL runs somewhere other than the active connection (a notebook's cells, on its
+ * own kernel's connection), with that connection's context; without `context`, those documents go
+ * back to the active connection's. A document's entry ends when it closes.
+ */
+export interface SetDocumentContextParams {
+  uris: string[];
+  context?: SetContextParams;
+}
+
+export const SET_DOCUMENT_CONTEXT_METHOD = 'syncLogs/setDocumentContext';
+
+/** Client → server notification: the context of some documents, over the active connection's. */
+export const setDocumentContextNotification = new NotificationType<SetDocumentContextParams>(
+  SET_DOCUMENT_CONTEXT_METHOD,
+);

@@ -34,6 +34,12 @@ const ALL_SECRETS: readonly SecretName[] = [
 const TYPEABLE: ReadonlySet<SecretName> = new Set(['password', 'token']);
 const answerKey = (c: ConnectionSettings) => `${c.name}\u0000${identityDigest(c)}`;
 
+/** A warehouse that has just been opened, and the connection it belongs to. */
+export interface OpenedWarehouse {
+  connection: string;
+  warehouse: Warehouse;
+}
+
 /**
  * Owns the list of connections, which one is active, and the open Warehouse of each.
  * Opening is lazy and shared: concurrent callers wait on the same promise.
@@ -42,11 +48,11 @@ export class ConnectionManager implements vscode.Disposable {
   private readonly opened = new Map<string, Promise<Warehouse>>();
   private readonly discovered = new WeakMap<Warehouse, Promise<SyncLogInfo>>();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
-  private readonly openEmitter = new vscode.EventEmitter<Warehouse>();
+  private readonly openEmitter = new vscode.EventEmitter<OpenedWarehouse>();
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.openEmitter];
   /** Fires when the active connection changes or its settings change. */
   readonly onDidChange = this.changeEmitter.event;
-  /** Fires when a warehouse has been opened (first use after start or a change). */
+  /** Fires when a warehouse has been opened (first use after start or a change), the active one's or another's. */
   readonly onDidOpenWarehouse = this.openEmitter.event;
 
   /** Problems already logged: list() runs often, and one warning per problem is enough. */
@@ -104,13 +110,25 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** The SQL dialect of the active connection (the Demo is Postgres): how its SQL is written and lexed. */
   get dialect(): DialectKind {
-    const kind = this.active.kind;
-    return kind === 'demo' ? 'postgres' : kind;
+    return dialectOfKind(this.active.kind);
   }
 
   /** Schema of the sync-log tables on the active connection. */
   get schema(): string {
     return this.schemaOf(this.active);
+  }
+
+  /** A listed connection by name; throws the message a user can act on when there is none. */
+  settingsOf(name: string): ConnectionSettings {
+    const settings = this.list().find((c) => c.name === name);
+    if (!settings) throw new Error(`No connection named "${name}". Add it to the syncLogs.connections setting.`);
+    return settings;
+  }
+
+  /** The dialect and sync-log schema of a named connection, from its settings (nothing is opened). */
+  describeConnection(name: string): { dialect: DialectKind; schema: string } {
+    const settings = this.settingsOf(name);
+    return { dialect: dialectOfKind(settings.kind), schema: this.schemaOf(settings) };
   }
 
   private discoveryTarget(settings: ConnectionSettings): DiscoveryTarget {
@@ -137,8 +155,7 @@ export class ConnectionManager implements vscode.Disposable {
    * forgets that answer, so its next use asks again.
    */
   async setActive(name: string): Promise<void> {
-    const settings = this.list().find((c) => c.name === name);
-    if (!settings) throw new Error(`No connection named "${name}". Add it to the syncLogs.connections setting.`);
+    const settings = this.settingsOf(name);
     if (this.originOf(name) === 'workspace' && this.workspaceAnswers()[answerKey(settings)] === 'decline')
       await this.rememberAnswer(settings, undefined);
     await this.context.globalState.update(ACTIVE_KEY, name);
@@ -147,7 +164,22 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** The active connection's warehouse, opened on first use. */
   getWarehouse(): Promise<Warehouse> {
-    const settings = this.active;
+    return this.warehouseFor(this.active);
+  }
+
+  /**
+   * A named connection's warehouse (a notebook's own), opened on first use with the same secrets,
+   * workspace approval and settings as the active one's, and kept with it until a settings change.
+   */
+  getWarehouseOf(name: string): Promise<Warehouse> {
+    try {
+      return this.warehouseFor(this.settingsOf(name));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  private warehouseFor(settings: ConnectionSettings): Promise<Warehouse> {
     let pending = this.opened.get(settings.name);
     if (!pending) {
       pending = this.open(settings);
@@ -167,7 +199,14 @@ export class ConnectionManager implements vscode.Disposable {
     return { warehouse, info: await this.syncLogOf(warehouse, settings) };
   }
 
-  /** The catalog read of an open warehouse of the active connection; started on first call. */
+  /** The same for a named connection. */
+  async getSyncLogOf(name: string): Promise<{ warehouse: Warehouse; info: SyncLogInfo }> {
+    const settings = this.settingsOf(name);
+    const warehouse = await this.warehouseFor(settings);
+    return { warehouse, info: await this.syncLogOf(warehouse, settings) };
+  }
+
+  /** The catalog read of an open warehouse of `settings`' connection (the active one by default); started on first call. */
   syncLogOf(warehouse: Warehouse, settings: ConnectionSettings = this.active): Promise<SyncLogInfo> {
     let pending = this.discovered.get(warehouse);
     if (!pending) {
@@ -177,9 +216,9 @@ export class ConnectionManager implements vscode.Disposable {
     return pending;
   }
 
-  /** The active connection's warehouse if it is already open (or opening); never opens it. */
-  openedWarehouse(): Promise<Warehouse> | undefined {
-    return this.opened.get(this.activeName);
+  /** A connection's warehouse (the active one's by default) if it is already open (or opening); never opens it. */
+  openedWarehouse(name: string = this.activeName): Promise<Warehouse> | undefined {
+    return this.opened.get(name);
   }
 
   /** Closes every open warehouse; the next getWarehouse() reconnects. */
@@ -359,7 +398,7 @@ export class ConnectionManager implements vscode.Disposable {
       }
       await this.storeSecrets(settings, entered);
       this.log.info(`Connected to "${settings.name}" (${settings.kind}) in ${Date.now() - started} ms.`);
-      this.openEmitter.fire(warehouse);
+      this.openEmitter.fire({ connection: settings.name, warehouse });
       return warehouse;
     } catch (err) {
       // A refused password or token is forgotten, for the target that refused it only, so the next
@@ -422,6 +461,11 @@ export class ConnectionManager implements vscode.Disposable {
  */
 export function qualifyingDatabase(settings: ConnectionSettings): string | undefined {
   return specOf(settings.kind).qualifiesTables ? settings.database || undefined : undefined;
+}
+
+/** The Demo is Postgres (PGlite): its SQL is written and lexed as Postgres's. */
+function dialectOfKind(kind: ConnectionSettings['kind']): DialectKind {
+  return kind === 'demo' ? 'postgres' : kind;
 }
 
 function hasNamed(value: unknown[] | undefined, name: string): boolean {

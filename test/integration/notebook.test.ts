@@ -2,10 +2,18 @@ import * as assert from 'assert';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import * as vscode from 'vscode';
-import { getApi, waitFor } from './api';
+import { EXTENSION_ID, getApi, waitFor } from './api';
 import type { ExportOutcome } from '../../src/commands/exportResult';
 import { NOTEBOOK_RESULT_MIME as RESULT_MIME, type NotebookResultOutput } from '../../src/shared/notebookOutput';
+import { controllerIdOf } from '../../src/notebook/kernelPlan';
+import type { PickItem, Prompter } from '../../src/connections/prompter';
+import type { ConnectionSettings } from '../../src/shared/connection';
+import { secretKey } from '../../src/warehouse/connectionIdentity';
+import type { PostgresServer } from '../support/postgresServer';
+import { startReaderPostgres } from '../support/readerPostgres';
+import { scriptedPrompter } from '../support/scriptedPrompter';
 
 const resultJson = (cell: vscode.NotebookCell): NotebookResultOutput | undefined => {
   const item = cell.outputs.flatMap((o) => o.items).find((i) => i.mime === RESULT_MIME);
@@ -227,5 +235,259 @@ describe('Sync-log notebooks', function () {
     // The run cell's counts are the run's counters.
     const runCellText = outputs[outputs.length - 1];
     assert.match(runCellText, /rows? in \d+ ms/);
+  });
+});
+
+/**
+ * A notebook of the given SQL cells in a file of its own, open in an editor. A file, not an
+ * untitled notebook: VS Code remembers the kernel by URI, and a new untitled notebook can reuse a
+ * closed one's name, and with it the kernel that one ran on.
+ */
+async function sqlNotebook(cells: string[]): Promise<vscode.NotebookEditor> {
+  const dir = await mkdtemp(join(tmpdir(), 'synclogs-nb-kernel-'));
+  const file = join(dir, 'cells.synclogs.sql');
+  await writeFile(file, cells.map((c) => `-- %% sql\n${c}\n`).join('\n'));
+  const doc = await vscode.workspace.openNotebookDocument(vscode.Uri.file(file));
+  assert.strictEqual(doc.cellCount, cells.length);
+  return vscode.window.showNotebookDocument(doc);
+}
+
+const selectKernel = async (editor: vscode.NotebookEditor, connection: string) => {
+  await vscode.window.showNotebookDocument(editor.notebook);
+  await vscode.commands.executeCommand('notebook.selectKernel', {
+    id: controllerIdOf(connection),
+    extension: EXTENSION_ID,
+  });
+  const { notebooks } = await getApi();
+  await waitFor(`the notebook on ${connection}`, () =>
+    notebooks.runner.kernels.connectionOf(editor.notebook) === connection ? true : undefined,
+  );
+};
+
+/** The first column of the first row of the renderer's JSON. */
+const firstValue = (editor: vscode.NotebookEditor, index: number) =>
+  resultJson(editor.notebook.cellAt(index))?.rows[0]?.[0];
+
+const PORT_SQL = "select current_setting('port') as port";
+
+// A second connection, to a real Postgres: a notebook runs on the kernel (connection) it was
+// given, whichever connection is active, and the active one's kernel is the default.
+describe('Sync-log notebooks on their own connection (a real Postgres)', function () {
+  this.timeout(180_000);
+  let real: PostgresServer;
+  let syncCount: number;
+  let admin: pg.Client;
+  let realPrompter: Prompter;
+  const NAME = 'Notebook PG';
+  let settings: ConnectionSettings;
+  const config = () => vscode.workspace.getConfiguration('syncLogs');
+
+  before(async () => {
+    const api = await getApi();
+    realPrompter = api.container.prompter;
+    ({ server: real, syncCount } = await startReaderPostgres());
+    admin = new pg.Client({ connectionString: real.url });
+    await admin.connect();
+    // A column only this connection's catalog has: the language server's checks tell the catalogs apart.
+    await admin.query('alter table hightouch_audit.sync_runs add column pg_only_col text');
+    // A sync only this connection has: the :sync_id pick tells whose syncs it lists.
+    await admin.query(`insert into hightouch_audit.sync_runs
+      (sync_id, sync_run_id, primary_key, destination, model_name, status, started_at, finished_at) values
+      ('nb-only', 'nb-only-1', 'id', 'Notebook destination', 'Notebook-only model', 'succeeded', now() - interval '2 hours', now() - interval '1 hour'),
+      ('nb-only', 'nb-only-2', 'id', 'Notebook destination', 'Notebook-only model', 'failed', now() - interval '1 hour', now())`);
+    syncCount += 1;
+    settings = {
+      name: NAME,
+      kind: 'postgres',
+      host: '127.0.0.1',
+      port: real.port,
+      database: real.database,
+      user: real.passwordRole.user,
+      ssl: 'disable',
+    };
+    await api.container.context.secrets.store(secretKey(settings, 'password'), real.passwordRole.password);
+    await config().update('connections', [settings], vscode.ConfigurationTarget.Global);
+    await waitFor('the connection to get its kernel', () =>
+      api.notebooks.runner.kernels.names.includes(NAME) ? true : undefined,
+    );
+    // No question may be asked unless a test scripts one.
+    api.container.prompter = scriptedPrompter([]);
+  });
+
+  after(async () => {
+    const api = await getApi();
+    api.container.prompter = realPrompter;
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('syncLogs.selectConnection', 'Demo');
+    await config().update('connections', undefined, vscode.ConfigurationTarget.Global);
+    await api.container.context.secrets.delete(secretKey(settings, 'password'));
+    await admin?.end();
+    await real?.stop();
+  });
+
+  it('offers one kernel per connection, made and dropped with the connections', async () => {
+    const { container, notebooks } = await getApi();
+    const names = () => [...notebooks.runner.kernels.names].sort();
+    assert.deepStrictEqual(names(), ['Demo', NAME]);
+    const extra = { ...settings, name: 'Short-lived', port: 1 };
+    await config().update('connections', [settings, extra], vscode.ConfigurationTarget.Global);
+    await waitFor('a kernel for the new connection', () => (names().length === 3 ? true : undefined));
+    assert.deepStrictEqual(names(), ['Demo', NAME, 'Short-lived']);
+    await config().update('connections', [settings], vscode.ConfigurationTarget.Global);
+    await waitFor('the removed connection to lose its kernel', () => (names().length === 2 ? true : undefined));
+    assert.deepStrictEqual(names(), ['Demo', NAME]);
+    assert.deepStrictEqual(
+      names(),
+      container.connections
+        .list()
+        .map((c) => c.name)
+        .sort(),
+    );
+  });
+
+  it("gives a notebook nobody chose a kernel for the active connection's, and keeps it there", async () => {
+    const { container, notebooks } = await getApi();
+    const selected = (editor: vscode.NotebookEditor, connection: string) =>
+      waitFor(`VS Code to select ${connection}'s kernel`, () =>
+        notebooks.runner.kernels.selectedConnection(editor.notebook) === connection ? true : undefined,
+      );
+    assert.strictEqual(container.connections.activeName, 'Demo');
+    const onDemo = await sqlNotebook([PORT_SQL]);
+    await selected(onDemo, 'Demo');
+    await runCell(onDemo, 0);
+    const demoPort = firstValue(onDemo, 0);
+    assert.ok(demoPort !== undefined && demoPort !== String(real.port), `the demo answered ${String(demoPort)}`);
+    await vscode.commands.executeCommand('syncLogs.selectConnection', NAME);
+    try {
+      // A notebook opened now runs on the newly active connection, without being asked which.
+      const onReal = await sqlNotebook([PORT_SQL]);
+      await selected(onReal, NAME);
+      await runCell(onReal, 0);
+      assert.strictEqual(firstValue(onReal, 0), String(real.port));
+      // The first notebook is the Demo's: VS Code remembers its kernel, the active connection does not move it.
+      await vscode.window.showNotebookDocument(onDemo.notebook);
+      await runCell(onDemo, 0);
+      assert.strictEqual(firstValue(onDemo, 0), demoPort);
+      assert.strictEqual(notebooks.runner.kernels.connectionOf(onDemo.notebook), 'Demo');
+    } finally {
+      await vscode.commands.executeCommand('syncLogs.selectConnection', 'Demo');
+    }
+  });
+
+  it('runs cells on the kernel chosen for the notebook while the active connection stays the Demo, and binds parameters there', async () => {
+    const { container, notebooks } = await getApi();
+    const editor = await sqlNotebook([
+      PORT_SQL,
+      'select count(*)::int as n from hightouch_audit.sync_runs where sync_id = :sync_id',
+    ]);
+    await selectKernel(editor, NAME);
+    await runCell(editor, 0);
+    assert.strictEqual(firstValue(editor, 0), String(real.port));
+    assert.strictEqual(container.connections.activeName, 'Demo', 'the active connection did not change');
+    assert.ok(
+      (await container.syncs.get()).every((sync) => sync.syncId !== 'nb-only'),
+      'the Demo has no such sync',
+    );
+
+    // :sync_id is asked with a pick of this connection's syncs, and bound there as a value.
+    let offered: PickItem<unknown>[] = [];
+    container.prompter = {
+      ...scriptedPrompter([]),
+      pick: async <T>(q: { items: PickItem<T>[] }) => {
+        offered = q.items;
+        return q.items.find((i) => i.label === 'Notebook-only model')?.value;
+      },
+    } as Prompter;
+    try {
+      await runCell(editor, 1);
+    } finally {
+      container.prompter = scriptedPrompter([]);
+    }
+    assert.strictEqual(offered.length, syncCount, "the pick lists the notebook connection's syncs");
+    const chosen = notebooks.runner.knownParameters(editor.notebook).sync_id;
+    assert.strictEqual(chosen, 'nb-only');
+    assert.strictEqual(firstValue(editor, 1), 2, 'its two runs, counted on the real Postgres');
+
+    // The status bar shows the notebook's parameter and connection while it is the active editor.
+    const shown = await waitFor('the status bar item', () => {
+      const s = notebooks.statusBar.shown;
+      return s?.text.includes(`:sync_id = ${chosen}`) ? s : undefined;
+    });
+    assert.ok(shown.text.endsWith(`· ${NAME}`), shown.text);
+    assert.ok(shown.tooltip.split('\n').includes(`:sync_id = ${chosen}`), shown.tooltip);
+    assert.match(shown.tooltip, new RegExp(`Cells run on the "${NAME}" connection`));
+    // Set Notebook Parameters (the item's click) shows the new value.
+    await vscode.commands.executeCommand('syncLogs.setNotebookParameters', { sync_id: '424242' });
+    await waitFor('the new value in the status bar', () =>
+      notebooks.statusBar.shown?.text.includes(':sync_id = 424242') ? true : undefined,
+    );
+    const text = await vscode.workspace.openTextDocument({ language: 'sql', content: 'select 1' });
+    await vscode.window.showTextDocument(text);
+    await waitFor('the item to hide outside a notebook', () => (notebooks.statusBar.shown ? undefined : true));
+    await vscode.window.showNotebookDocument(editor.notebook);
+    await waitFor('the item to show again', () => (notebooks.statusBar.shown ? true : undefined));
+  });
+
+  it('cancels a long cell in the warehouse and says so', async () => {
+    const editor = await sqlNotebook(['select pg_sleep(30)']);
+    await selectKernel(editor, NAME);
+    const sleeping = async () =>
+      Number(
+        (await admin.query("select count(*)::int as n from pg_stat_activity where query like 'select pg_sleep(30)%'"))
+          .rows[0].n,
+      );
+    const args = { ranges: [{ start: 0, end: 1 }], document: editor.notebook.uri };
+    const running = vscode.commands.executeCommand('notebook.cell.execute', args);
+    await waitFor('the statement to run in Postgres', async () => ((await sleeping()) > 0 ? true : undefined), 20_000);
+    await vscode.commands.executeCommand('notebook.cell.cancelExecution', args);
+    // Well within the statement's 30 s: the cancel ended it in the warehouse.
+    await waitFor(
+      'the statement to end in Postgres',
+      async () => ((await sleeping()) === 0 ? true : undefined),
+      15_000,
+    );
+    await waitFor(
+      'the cell to finish',
+      () => (editor.notebook.cellAt(0).executionSummary?.timing?.endTime ? true : undefined),
+      15_000,
+    );
+    await running;
+    assert.strictEqual(outputText(editor.notebook.cellAt(0)), 'Cancelled: the statement was stopped in the warehouse.');
+    assert.strictEqual(editor.notebook.cellAt(0).executionSummary?.success, false);
+  });
+
+  it("exports a cell's result on the connection it ran on, not the active one", async () => {
+    const { container } = await getApi();
+    const dir = await mkdtemp(join(tmpdir(), 'synclogs-nb-conn-'));
+    const target = vscode.Uri.file(join(dir, 'port.csv'));
+    const done = await vscode.commands.executeCommand<ExportOutcome>(
+      'syncLogs.exportResult',
+      PORT_SQL,
+      target,
+      [],
+      NAME,
+    );
+    assert.strictEqual(container.connections.activeName, 'Demo');
+    assert.deepStrictEqual([done.status, done.rows], ['ok', 1]);
+    assert.deepStrictEqual((await readFile(target.fsPath, 'utf8')).split('\r\n').filter(Boolean), [
+      'port',
+      String(real.port),
+    ]);
+  });
+
+  it("checks a cell with its notebook connection's catalog", async () => {
+    const editor = await sqlNotebook(['select r.pg_only_col from hightouch_audit.sync_runs r']);
+    const uri = editor.notebook.cellAt(0).document.uri;
+    const unknown = () =>
+      vscode.languages.getDiagnostics(uri).some((d) => /Unknown column "pg_only_col"/.test(d.message));
+    // On the Demo (the active connection), the column is not in its catalog.
+    await selectKernel(editor, 'Demo');
+    await waitFor('the unknown column on the Demo', () => (unknown() ? true : undefined));
+    // On the real Postgres, once its warehouse is open (the run opens it, or it already was), its catalog has it.
+    await selectKernel(editor, NAME);
+    await runCell(editor, 0);
+    await waitFor("no diagnostic with the notebook connection's catalog", () => (unknown() ? undefined : true));
+    await selectKernel(editor, 'Demo');
+    await waitFor('the unknown column again on the Demo', () => (unknown() ? true : undefined));
   });
 });

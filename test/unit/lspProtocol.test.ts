@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SET_CONTEXT_METHOD, type SetContextParams } from '../../src/shared/lspProtocol';
+import {
+  SET_CONTEXT_METHOD,
+  SET_DOCUMENT_CONTEXT_METHOD,
+  type SetContextParams,
+  type SetDocumentContextParams,
+} from '../../src/shared/lspProtocol';
 
 const SERVER = join(__dirname, '../../dist/server.js');
 const URI = 'untitled:Untitled-1';
@@ -221,6 +226,44 @@ describe('language server over stdio (dist/server.js)', () => {
       line: 1,
       character: 7,
     });
+  });
+
+  it("checks a document told its own connection with that connection's dialect, the others with the active one's", async () => {
+    const onActive = 'vscode-notebook-cell:/n.synclogs.sql#a';
+    const onOwn = 'vscode-notebook-cell:/n.synclogs.sql#b';
+    const sql = 'select fields from hightouch_audit.sync_snapshot';
+    const fieldsFlagged = (ds: any[]) => ds.some((d) => d.code === 'fields-on-redshift');
+    const global: SetContextParams = { dialect: 'postgres', schema: 'hightouch_audit' };
+    rpc.notify(SET_CONTEXT_METHOD, global);
+    let since = rpc.notifications.length;
+    for (const uri of [onActive, onOwn])
+      rpc.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text: sql } });
+    await rpc.waitFor(
+      diagnosticsFor(onOwn, (ds) => !fieldsFlagged(ds)),
+      since,
+    );
+    since = rpc.notifications.length;
+    const own: SetDocumentContextParams = {
+      uris: [onOwn],
+      context: { dialect: 'redshift', schema: 'hightouch_audit' },
+    };
+    rpc.notify(SET_DOCUMENT_CONTEXT_METHOD, own);
+    await rpc.waitFor(diagnosticsFor(onOwn, fieldsFlagged), since);
+    // The other document was not told: a fresh check of it still reads Postgres.
+    since = rpc.notifications.length;
+    rpc.notify(SET_CONTEXT_METHOD, global);
+    await rpc.waitFor(
+      diagnosticsFor(onActive, (ds) => !fieldsFlagged(ds)),
+      since,
+    );
+    await rpc.waitFor(diagnosticsFor(onOwn, fieldsFlagged), since);
+    // Without a context, the document goes back to the active connection's.
+    since = rpc.notifications.length;
+    rpc.notify(SET_DOCUMENT_CONTEXT_METHOD, { uris: [onOwn] } satisfies SetDocumentContextParams);
+    await rpc.waitFor(
+      diagnosticsFor(onOwn, (ds) => !fieldsFlagged(ds)),
+      since,
+    );
   });
 
   it('shuts down and exits', async () => {
