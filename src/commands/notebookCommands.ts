@@ -3,6 +3,7 @@ import { COMMANDS } from '../shared/ids';
 import type { Container } from '../container';
 import { NotebookRunner } from '../notebook/notebookController';
 import { NOTEBOOK_TYPE, SyncLogsNotebookSerializer } from '../notebook/notebookSerializer';
+import { NotebookOutputSidecar } from '../notebook/outputSidecar';
 import { starterNotebook } from '../notebook/starterNotebook';
 import { runbookText } from '../notebook/runbook';
 import { stuckRowMinFailures } from '../services/settingsReaders';
@@ -21,6 +22,7 @@ export function registerNotebookCommands(container: Container): vscode.Disposabl
   const serializer = new SyncLogsNotebookSerializer(() => container.connections.dialect);
   return vscode.Disposable.from(
     runner,
+    new NotebookOutputSidecar(() => [runner.controller], container.log),
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: true }),
     vscode.commands.registerCommand(COMMANDS.newNotebook, async (): Promise<vscode.NotebookEditor> => {
       const data = serializer.deserializeNotebook(

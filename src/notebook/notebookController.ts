@@ -32,7 +32,7 @@ export interface CellOutcome {
  * (escaped as the CLI's table is) with its row count, for every other viewer.
  */
 export class NotebookRunner implements vscode.Disposable {
-  private readonly controller: vscode.NotebookController;
+  readonly controller: vscode.NotebookController;
   private readonly subs: vscode.Disposable[] = [];
   /** What each output's "Export full result" exports. */
   private readonly runs = new CellRuns();
