@@ -31,6 +31,11 @@ export class NotebookOutputSidecar implements vscode.Disposable {
   /** Matched outputs waiting for a selected controller, per notebook, with the hash each cell had. */
   private readonly pending = new Map<string, Map<vscode.NotebookCell, { hash: string; outputs: SavedOutput[] }>>();
   private readonly watched = new WeakSet<vscode.NotebookController>();
+  /**
+   * The hash of the text each cell's outputs came from. An edited cell still shows the output of
+   * its old text; saved under that old hash, the output does not come back on the edited cell.
+   */
+  private readonly madeFrom = new WeakMap<vscode.NotebookCell, string>();
   /** Writes of one sidecar run one after another: the last save's outputs win. */
   private readonly writes = new Map<string, Promise<void>>();
 
@@ -42,6 +47,7 @@ export class NotebookOutputSidecar implements vscode.Disposable {
       vscode.workspace.onDidSaveNotebookDocument((doc) => this.queueWrite(doc)),
       vscode.workspace.onDidOpenNotebookDocument((doc) => void this.read(doc)),
       vscode.workspace.onDidCloseNotebookDocument((doc) => this.pending.delete(doc.uri.toString())),
+      vscode.workspace.onDidChangeNotebookDocument((e) => this.noteOutputs(e)),
     );
     for (const doc of vscode.workspace.notebookDocuments) void this.read(doc);
   }
@@ -61,6 +67,20 @@ export class NotebookOutputSidecar implements vscode.Disposable {
 
   // ---- writing ----
 
+  /**
+   * Outputs are of the text the cell has when they appear (a run replaces them as it ends); the
+   * record goes when they are cleared, so the next outputs are taken as of the text then.
+   */
+  private noteOutputs(e: vscode.NotebookDocumentChangeEvent): void {
+    if (e.notebook.notebookType !== NOTEBOOK_TYPE) return;
+    for (const change of e.cellChanges) {
+      if (!change.outputs) continue;
+      if (change.outputs.length === 0) this.madeFrom.delete(change.cell);
+      else if (!this.madeFrom.has(change.cell))
+        this.madeFrom.set(change.cell, cellHash('sql', change.cell.document.getText()));
+    }
+  }
+
   private queueWrite(doc: vscode.NotebookDocument): void {
     if (!this.applies(doc)) return;
     const key = doc.uri.toString();
@@ -79,7 +99,7 @@ export class NotebookOutputSidecar implements vscode.Disposable {
         .filter((c) => c.kind === vscode.NotebookCellKind.Code && c.outputs.length > 0)
         .map((c) => ({
           index: c.index,
-          hash: cellHash('sql', c.document.getText()),
+          hash: this.madeFrom.get(c) ?? cellHash('sql', c.document.getText()),
           outputs: c.outputs
             .map((o) => o.items.map(savedItemOf).filter((i): i is SavedItem => i !== undefined))
             .filter((items) => items.length > 0),
@@ -179,7 +199,7 @@ export class NotebookOutputSidecar implements vscode.Disposable {
       ([cell, { hash }]) =>
         cell.index >= 0 && cell.outputs.length === 0 && cellHash('sql', cell.document.getText()) === hash,
     );
-    for (const [n, [cell, { outputs }]] of todo.entries()) {
+    for (const [n, [cell, { hash, outputs }]] of todo.entries()) {
       let execution: vscode.NotebookCellExecution;
       try {
         execution = controller.createNotebookCellExecution(cell);
@@ -188,6 +208,7 @@ export class NotebookOutputSidecar implements vscode.Disposable {
         this.log.debug(`Notebook outputs: cell ${cell.index} not restored: ${(err as Error).message}`);
         continue;
       }
+      this.madeFrom.set(cell, hash);
       execution.start();
       // Not awaited: the items are queued before end(), which flushes them, so no run can slip in between.
       void execution.replaceOutput(outputs.map(cellOutputOf)).then(undefined, (err: Error) => {

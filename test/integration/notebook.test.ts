@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -177,6 +177,120 @@ describe('Sync-log notebooks', function () {
       'The chart could not be drawn: x= "state" is not a column of this result; its columns are: status, runs.',
     );
     assert.ok(badText.startsWith(bad?.problem ?? '?'), 'the text says it too');
+  });
+
+  it('syncLogs.notebook.keepOutputs: outputs go to a sidecar on save and come back on their own cells; the notebook file is untouched', async () => {
+    const setting = (on: boolean) =>
+      vscode.workspace
+        .getConfiguration()
+        .update('syncLogs.notebook.keepOutputs', on, vscode.ConfigurationTarget.Global);
+    const dir = await mkdtemp(join(tmpdir(), 'synclogs-nb-kept-'));
+    const file = join(dir, 'kept.synclogs.sql');
+    const sidecar = `${file}.outputs.json`;
+    const text =
+      '-- %% [markdown]\n-- # Kept outputs\n\n-- %% sql\nselect count(*)::int as runs from hightouch_audit.sync_runs;\n\n' +
+      "-- %% sql\nselect status, count(*)::int as n from hightouch_audit.sync_runs group by 1 order by 1;\n\n-- %% sql\nselect 'third' as cell;\n";
+    await writeFile(file, text);
+    const exists = (path: string) =>
+      stat(path).then(
+        () => true,
+        () => false,
+      );
+    const open = async () => {
+      const doc = await vscode.workspace.openNotebookDocument(vscode.Uri.file(file));
+      return vscode.window.showNotebookDocument(doc);
+    };
+    const close = async (editor: vscode.NotebookEditor) => {
+      const doc = editor.notebook;
+      await vscode.window.showNotebookDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await waitFor('the notebook to close', () => (doc.isClosed ? true : undefined));
+    };
+    const save = async (editor: vscode.NotebookEditor) => {
+      await vscode.window.showNotebookDocument(editor.notebook);
+      await vscode.commands.executeCommand('workbench.action.files.save');
+    };
+    await setting(true);
+    try {
+      let editor = await open();
+      const ran = [await runCell(editor, 1), await runCell(editor, 2), await runCell(editor, 3)];
+      assert.match(ran[0], /1 row in/);
+      // Running makes no change to save (outputs are transient); Save still writes the file and the sidecar.
+      await save(editor);
+      const saved = await waitFor('the sidecar', async () =>
+        (await exists(sidecar)) ? readFile(sidecar, 'utf8') : undefined,
+      );
+      assert.strictEqual(await readFile(file, 'utf8'), text, 'the notebook file is byte for byte what it was');
+      const json = JSON.parse(saved) as {
+        format: string;
+        version: number;
+        cells: { index: number; outputs: { mime: string; text?: string }[][] }[];
+      };
+      assert.deepStrictEqual([json.format, json.version], ['synclogs-notebook-outputs', 1]);
+      assert.deepStrictEqual(
+        json.cells.map((c) => c.index),
+        [1, 2, 3],
+      );
+      assert.deepStrictEqual(
+        json.cells.map((c) => c.outputs.flat().find((i) => i.mime === 'text/plain')?.text),
+        ran,
+        'the text tables the cells showed',
+      );
+      assert.ok(
+        json.cells.every((c) => c.outputs.flat().every((i) => [RESULT_MIME, 'text/plain'].includes(i.mime))),
+        'only the result and the text',
+      );
+      const statusRows = resultJson(editor.notebook.cellAt(2))?.rows;
+      assert.ok(statusRows && statusRows.length > 0);
+      await close(editor);
+
+      // Reopened: every output is back on its cell, and no cell claims it just ran.
+      editor = await open();
+      await waitFor('the outputs to come back', () =>
+        [1, 2, 3].every((i) => outputText(editor.notebook.cellAt(i)) === ran[i - 1]) ? true : undefined,
+      );
+      assert.deepStrictEqual(resultJson(editor.notebook.cellAt(2))?.rows, statusRows, "the grid's rows too");
+      assert.ok(
+        [1, 2, 3].every((i) => editor.notebook.cellAt(i).executionSummary?.success === undefined),
+        'restored, not run: no tick',
+      );
+
+      // Edit the second SQL cell and save: only that cell's output is gone next time.
+      const edited = editor.notebook.cellAt(2);
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(edited.document.uri, new vscode.Position(0, 0), '-- edited\n');
+      await vscode.workspace.applyEdit(edit);
+      await save(editor);
+      await waitFor('the sidecar to be written again', async () =>
+        (await readFile(sidecar, 'utf8')) !== saved ? true : undefined,
+      );
+      await close(editor);
+      editor = await open();
+      await waitFor('the unedited outputs to come back', () =>
+        outputText(editor.notebook.cellAt(1)) === ran[0] && outputText(editor.notebook.cellAt(3)) === ran[2]
+          ? true
+          : undefined,
+      );
+      assert.strictEqual(editor.notebook.cellAt(2).document.getText().startsWith('-- edited\n'), true);
+      assert.strictEqual(editor.notebook.cellAt(2).outputs.length, 0, "the edited cell's stale output is not restored");
+      const afterEdit = await readFile(sidecar, 'utf8');
+
+      // Off: no sidecar for another notebook, and this one's is left as it is.
+      await setting(false);
+      const other = join(dir, 'other.synclogs.sql');
+      await writeFile(other, '-- %% sql\nselect 1 as one;\n');
+      const otherEditor = await vscode.window.showNotebookDocument(
+        await vscode.workspace.openNotebookDocument(vscode.Uri.file(other)),
+      );
+      await runCell(otherEditor, 0);
+      await save(otherEditor);
+      await runCell(editor, 1);
+      await save(editor);
+      assert.strictEqual(await exists(`${other}.outputs.json`), false, 'nothing written with the setting off');
+      assert.strictEqual(await readFile(sidecar, 'utf8'), afterEdit, 'an existing sidecar is left alone');
+    } finally {
+      await setting(false);
+    }
   });
 
   it("the export an output asks for binds the cell's parameters again, as values", async () => {
