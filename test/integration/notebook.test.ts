@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -196,15 +196,26 @@ describe('Sync-log notebooks', function () {
         () => true,
         () => false,
       );
-    const open = async () => {
-      const doc = await vscode.workspace.openNotebookDocument(vscode.Uri.file(file));
-      return vscode.window.showNotebookDocument(doc);
+    // Opened as the user does (not through openNotebookDocument, whose reference keeps the document
+    // open for minutes), so closing the editor closes the document and reopening reads the files again.
+    const open = async (path = file) => {
+      const uri = vscode.Uri.file(path);
+      await vscode.commands.executeCommand('vscode.openWith', uri, 'synclogs-notebook');
+      return waitFor('the notebook editor', () => {
+        const active = vscode.window.activeNotebookEditor;
+        return active?.notebook.uri.toString() === uri.toString() ? active : undefined;
+      });
     };
     const close = async (editor: vscode.NotebookEditor) => {
       const doc = editor.notebook;
       await vscode.window.showNotebookDocument(doc);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-      await waitFor('the notebook to close', () => (doc.isClosed ? true : undefined));
+      await waitFor('the notebook to close', () => {
+        if (doc.isClosed) return true;
+        throw new Error(
+          `still open (dirty: ${doc.isDirty}, in an editor: ${vscode.window.visibleNotebookEditors.some((e) => e.notebook === doc)})`,
+        );
+      });
     };
     const save = async (editor: vscode.NotebookEditor) => {
       await vscode.window.showNotebookDocument(editor.notebook);
@@ -256,23 +267,51 @@ describe('Sync-log notebooks', function () {
       );
 
       // Edit the second SQL cell and save: only that cell's output is gone next time.
-      const edited = editor.notebook.cellAt(2);
-      const edit = new vscode.WorkspaceEdit();
-      edit.insert(edited.document.uri, new vscode.Position(0, 0), '-- edited\n');
-      await vscode.workspace.applyEdit(edit);
-      await save(editor);
-      await waitFor('the sidecar to be written again', async () =>
-        (await readFile(sidecar, 'utf8')) !== saved ? true : undefined,
-      );
-      await close(editor);
-      editor = await open();
-      await waitFor('the unedited outputs to come back', () =>
-        outputText(editor.notebook.cellAt(1)) === ran[0] && outputText(editor.notebook.cellAt(3)) === ran[2]
+      const writtenAs = (await stat(sidecar)).ino;
+      // Typed in the cell's editor, as a user edits (a WorkspaceEdit would keep a reference to the
+      // notebook in the workbench, so closing the editor would not close the document).
+      editor.selection = new vscode.NotebookRange(2, 3);
+      await vscode.commands.executeCommand('notebook.cell.edit');
+      await waitFor('the cell editor', () =>
+        vscode.window.activeTextEditor?.document.uri.toString() === editor.notebook.cellAt(2).document.uri.toString()
           ? true
           : undefined,
       );
-      assert.strictEqual(editor.notebook.cellAt(2).document.getText().startsWith('-- edited\n'), true);
-      assert.strictEqual(editor.notebook.cellAt(2).outputs.length, 0, "the edited cell's stale output is not restored");
+      const cellEditor = vscode.window.activeTextEditor!;
+      cellEditor.selection = new vscode.Selection(0, 0, 0, 0);
+      await vscode.commands.executeCommand('type', { text: '-- edited\n' });
+      await waitFor('the typed text', () =>
+        editor.notebook.cellAt(2).document.getText().startsWith('-- edited\n') ? true : undefined,
+      );
+      await vscode.commands.executeCommand('notebook.cell.quitEdit');
+      await save(editor);
+      // The same outputs under the same hashes (the edited cell's under its old text's): the same
+      // bytes, so the new write shows as a new file renamed into place.
+      await waitFor('the sidecar to be written again', async () =>
+        (await stat(sidecar)).ino !== writtenAs ? true : undefined,
+      );
+      assert.strictEqual(await readFile(sidecar, 'utf8'), saved, "the stale output is kept under its own text's hash");
+      // Reopened elsewhere (a copy of both files, as a checkout is: after an edit and a save, the
+      // workbench keeps the document itself open for minutes, so the same file cannot be reopened
+      // fresh). VS Code remembers no kernel for the copy: its outputs wait for the first run, which
+      // chooses the kernel, and come back before that run starts.
+      const copy = join(dir, 'copy.synclogs.sql');
+      await copyFile(file, copy);
+      await copyFile(sidecar, `${copy}.outputs.json`);
+      const copied = await open(copy);
+      assert.ok(
+        copied.notebook.getCells().every((c) => c.outputs.length === 0),
+        'nothing shown before a kernel is chosen',
+      );
+      await runCell(copied, 3);
+      assert.strictEqual(outputText(copied.notebook.cellAt(1)), ran[0], 'an unedited cell has its output back');
+      assert.strictEqual(copied.notebook.cellAt(2).document.getText().startsWith('-- edited\n'), true);
+      assert.strictEqual(copied.notebook.cellAt(2).outputs.length, 0, "the edited cell's stale output is not restored");
+      assert.match(
+        outputText(copied.notebook.cellAt(3)),
+        /third[\s\S]*1 row in \d+ ms/,
+        'the cell that ran shows its run',
+      );
       const afterEdit = await readFile(sidecar, 'utf8');
 
       // Off: no sidecar for another notebook, and this one's is left as it is.
