@@ -3,6 +3,7 @@ import { COMMANDS } from '../shared/ids';
 import type { Container } from '../container';
 import { NotebookRunner } from '../notebook/notebookController';
 import { NOTEBOOK_TYPE, SyncLogsNotebookSerializer } from '../notebook/notebookSerializer';
+import { NotebookOutputSidecar } from '../notebook/outputSidecar';
 import { starterNotebook } from '../notebook/starterNotebook';
 import { runbookText } from '../notebook/runbook';
 import { stuckRowMinFailures } from '../services/settingsReaders';
@@ -32,6 +33,7 @@ export function registerNotebookCommands(container: Container): vscode.Disposabl
     container.languageClient.useNotebookConnections(runner.kernels),
     statusBar,
     runner,
+    new NotebookOutputSidecar(() => runner.kernels.all(), container.log),
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: true }),
     vscode.commands.registerCommand(COMMANDS.newNotebook, async (): Promise<vscode.NotebookEditor> => {
       const data = serializer.deserializeNotebook(

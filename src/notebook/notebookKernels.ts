@@ -47,6 +47,11 @@ export class NotebookKernels implements vscode.Disposable {
     );
   }
 
+  /** Every kernel there is now, one per connection (the outputs sidecar restores through them). */
+  all(): vscode.NotebookController[] {
+    return [...this.controllers.values()];
+  }
+
   /** The connection a notebook's cells run on: its selected kernel's, else the active one. */
   connectionOf(notebook: vscode.NotebookDocument): string {
     const chosen = this.selected.get(notebook.uri.toString());

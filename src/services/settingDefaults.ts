@@ -40,6 +40,7 @@ export interface SettingValues {
   queryHistoryMaxEntries: number;
   bigqueryConfirmBytesAbove: number;
   bigqueryMaximumBytesBilled: number;
+  notebookKeepOutputs: boolean;
 }
 
 /** The value each setting has when nobody set it. */
@@ -62,4 +63,5 @@ export const SETTING_DEFAULTS: { readonly [K in SettingName]: SettingValues[K] }
   queryHistoryMaxEntries: DEFAULT_HISTORY_SIZE,
   bigqueryConfirmBytesAbove: DEFAULT_CONFIRM_BYTES,
   bigqueryMaximumBytesBilled: 0,
+  notebookKeepOutputs: false,
 });

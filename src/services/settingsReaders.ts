@@ -80,3 +80,8 @@ export function confirmBytesAbove(): number {
   const n = readSetting('bigqueryConfirmBytesAbove');
   return typeof n === 'number' && Number.isFinite(n) ? n : DEFAULT_CONFIRM_BYTES;
 }
+
+/** syncLogs.notebook.keepOutputs: sync-log notebooks keep their outputs in a sidecar file (src/notebook/sidecarFormat.ts). Only `true` turns it on. */
+export function keepNotebookOutputs(): boolean {
+  return readSetting('notebookKeepOutputs') === true;
+}

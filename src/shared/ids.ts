@@ -82,6 +82,7 @@ export const SETTINGS = {
   queryHistoryMaxEntries: 'syncLogs.queryHistory.maxEntries',
   bigqueryConfirmBytesAbove: 'syncLogs.bigquery.confirmBytesAbove',
   bigqueryMaximumBytesBilled: 'syncLogs.bigquery.maximumBytesBilled',
+  notebookKeepOutputs: 'syncLogs.notebook.keepOutputs',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

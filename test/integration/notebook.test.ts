@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -185,6 +185,159 @@ describe('Sync-log notebooks', function () {
       'The chart could not be drawn: x= "state" is not a column of this result; its columns are: status, runs.',
     );
     assert.ok(badText.startsWith(bad?.problem ?? '?'), 'the text says it too');
+  });
+
+  it('syncLogs.notebook.keepOutputs: outputs go to a sidecar on save and come back on their own cells; the notebook file is untouched', async () => {
+    const setting = (on: boolean) =>
+      vscode.workspace
+        .getConfiguration()
+        .update('syncLogs.notebook.keepOutputs', on, vscode.ConfigurationTarget.Global);
+    const dir = await mkdtemp(join(tmpdir(), 'synclogs-nb-kept-'));
+    const file = join(dir, 'kept.synclogs.sql');
+    const sidecar = `${file}.outputs.json`;
+    const text =
+      '-- %% [markdown]\n-- # Kept outputs\n\n-- %% sql\nselect count(*)::int as runs from hightouch_audit.sync_runs;\n\n' +
+      "-- %% sql\nselect status, count(*)::int as n from hightouch_audit.sync_runs group by 1 order by 1;\n\n-- %% sql\nselect 'third' as cell;\n";
+    await writeFile(file, text);
+    const exists = (path: string) =>
+      stat(path).then(
+        () => true,
+        () => false,
+      );
+    // Opened as the user does (not through openNotebookDocument, whose reference keeps the document
+    // open for minutes), so closing the editor closes the document and reopening reads the files again.
+    const open = async (path = file) => {
+      const uri = vscode.Uri.file(path);
+      await vscode.commands.executeCommand('vscode.openWith', uri, 'synclogs-notebook');
+      return waitFor('the notebook editor', () => {
+        const active = vscode.window.activeNotebookEditor;
+        return active?.notebook.uri.toString() === uri.toString() ? active : undefined;
+      });
+    };
+    const close = async (editor: vscode.NotebookEditor) => {
+      const doc = editor.notebook;
+      await vscode.window.showNotebookDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await waitFor('the notebook to close', () => {
+        if (doc.isClosed) return true;
+        throw new Error(
+          `still open (dirty: ${doc.isDirty}, in an editor: ${vscode.window.visibleNotebookEditors.some((e) => e.notebook === doc)})`,
+        );
+      });
+    };
+    const save = async (editor: vscode.NotebookEditor) => {
+      await vscode.window.showNotebookDocument(editor.notebook);
+      await vscode.commands.executeCommand('workbench.action.files.save');
+    };
+    await setting(true);
+    try {
+      let editor = await open();
+      const ran = [await runCell(editor, 1), await runCell(editor, 2), await runCell(editor, 3)];
+      assert.match(ran[0], /1 row in/);
+      // Running makes no change to save (outputs are transient); Save still writes the file and the sidecar.
+      await save(editor);
+      const saved = await waitFor('the sidecar', async () =>
+        (await exists(sidecar)) ? readFile(sidecar, 'utf8') : undefined,
+      );
+      assert.strictEqual(await readFile(file, 'utf8'), text, 'the notebook file is byte for byte what it was');
+      const json = JSON.parse(saved) as {
+        format: string;
+        version: number;
+        cells: { index: number; outputs: { mime: string; text?: string }[][] }[];
+      };
+      assert.deepStrictEqual([json.format, json.version], ['synclogs-notebook-outputs', 1]);
+      assert.deepStrictEqual(
+        json.cells.map((c) => c.index),
+        [1, 2, 3],
+      );
+      assert.deepStrictEqual(
+        json.cells.map((c) => c.outputs.flat().find((i) => i.mime === 'text/plain')?.text),
+        ran,
+        'the text tables the cells showed',
+      );
+      assert.ok(
+        json.cells.every((c) => c.outputs.flat().every((i) => [RESULT_MIME, 'text/plain'].includes(i.mime))),
+        'only the result and the text',
+      );
+      const statusRows = resultJson(editor.notebook.cellAt(2))?.rows;
+      assert.ok(statusRows && statusRows.length > 0);
+      await close(editor);
+
+      // Reopened: every output is back on its cell, and no cell claims it just ran.
+      editor = await open();
+      await waitFor('the outputs to come back', () =>
+        [1, 2, 3].every((i) => outputText(editor.notebook.cellAt(i)) === ran[i - 1]) ? true : undefined,
+      );
+      assert.deepStrictEqual(resultJson(editor.notebook.cellAt(2))?.rows, statusRows, "the grid's rows too");
+      assert.ok(
+        [1, 2, 3].every((i) => editor.notebook.cellAt(i).executionSummary?.success === undefined),
+        'restored, not run: no tick',
+      );
+
+      // Edit the second SQL cell and save: only that cell's output is gone next time.
+      const writtenAs = (await stat(sidecar)).ino;
+      // Typed in the cell's editor, as a user edits (a WorkspaceEdit would keep a reference to the
+      // notebook in the workbench, so closing the editor would not close the document).
+      editor.selection = new vscode.NotebookRange(2, 3);
+      await vscode.commands.executeCommand('notebook.cell.edit');
+      await waitFor('the cell editor', () =>
+        vscode.window.activeTextEditor?.document.uri.toString() === editor.notebook.cellAt(2).document.uri.toString()
+          ? true
+          : undefined,
+      );
+      const cellEditor = vscode.window.activeTextEditor!;
+      cellEditor.selection = new vscode.Selection(0, 0, 0, 0);
+      await vscode.commands.executeCommand('type', { text: '-- edited\n' });
+      await waitFor('the typed text', () =>
+        editor.notebook.cellAt(2).document.getText().startsWith('-- edited\n') ? true : undefined,
+      );
+      await vscode.commands.executeCommand('notebook.cell.quitEdit');
+      await save(editor);
+      // The same outputs under the same hashes (the edited cell's under its old text's): the same
+      // bytes, so the new write shows as a new file renamed into place.
+      await waitFor('the sidecar to be written again', async () =>
+        (await stat(sidecar)).ino !== writtenAs ? true : undefined,
+      );
+      assert.strictEqual(await readFile(sidecar, 'utf8'), saved, "the stale output is kept under its own text's hash");
+      // Reopened elsewhere (a copy of both files, as a checkout is: after an edit and a save, the
+      // workbench keeps the document itself open for minutes, so the same file cannot be reopened
+      // fresh). VS Code remembers no kernel for the copy: its outputs wait for the first run, which
+      // chooses the kernel, and come back before that run starts.
+      const copy = join(dir, 'copy.synclogs.sql');
+      await copyFile(file, copy);
+      await copyFile(sidecar, `${copy}.outputs.json`);
+      const copied = await open(copy);
+      assert.ok(
+        copied.notebook.getCells().every((c) => c.outputs.length === 0),
+        'nothing shown before a kernel is chosen',
+      );
+      await runCell(copied, 3);
+      assert.strictEqual(outputText(copied.notebook.cellAt(1)), ran[0], 'an unedited cell has its output back');
+      assert.strictEqual(copied.notebook.cellAt(2).document.getText().startsWith('-- edited\n'), true);
+      assert.strictEqual(copied.notebook.cellAt(2).outputs.length, 0, "the edited cell's stale output is not restored");
+      assert.match(
+        outputText(copied.notebook.cellAt(3)),
+        /third[\s\S]*1 row in \d+ ms/,
+        'the cell that ran shows its run',
+      );
+      const afterEdit = await readFile(sidecar, 'utf8');
+
+      // Off: no sidecar for another notebook, and this one's is left as it is.
+      await setting(false);
+      const other = join(dir, 'other.synclogs.sql');
+      await writeFile(other, '-- %% sql\nselect 1 as one;\n');
+      const otherEditor = await vscode.window.showNotebookDocument(
+        await vscode.workspace.openNotebookDocument(vscode.Uri.file(other)),
+      );
+      await runCell(otherEditor, 0);
+      await save(otherEditor);
+      await runCell(editor, 1);
+      await save(editor);
+      assert.strictEqual(await exists(`${other}.outputs.json`), false, 'nothing written with the setting off');
+      assert.strictEqual(await readFile(sidecar, 'utf8'), afterEdit, 'an existing sidecar is left alone');
+    } finally {
+      await setting(false);
+    }
   });
 
   it("the export an output asks for binds the cell's parameters again, as values", async () => {
