@@ -204,9 +204,9 @@ class PostgresWarehouse implements Warehouse {
       let columns: ResultColumn[] | undefined;
       let oids: number[] = [];
       let first = true;
-      pending = cursor.read(batchRows);
       for (;;) {
         let raw: unknown[][];
+        pending ??= cursor.read(batchRows);
         try {
           raw = await run.race(pending);
           pending = undefined;
@@ -241,11 +241,15 @@ class PostgresWarehouse implements Warehouse {
           if (first) yield { columns, rows: [] };
           return;
         }
+        // From the second batch on, the next is asked for before this one is handed over: the server
+        // sends it while the consumer writes (without this, the export waited on the network half
+        // the time). Not after the first: a consumer that wanted only the first rows (Run Query's
+        // cap) stops there, and a batch in flight would have to land before the portal can close.
+        if (!first) {
+          pending = cursor.read(batchRows);
+          pending.catch(() => undefined);
+        }
         first = false;
-        // The next batch is asked for before this one is handed over: the server sends it while the
-        // consumer writes (without this, the export waited on the network half the time).
-        pending = cursor.read(batchRows);
-        pending.catch(() => undefined);
         yield { columns, rows: raw.map((row) => row.map((cell, i) => toCell(cell, oids[i]))) };
       }
     } finally {

@@ -12,15 +12,13 @@
 // prints frame timings of scrolling top to bottom by keyboard and by dragging, and the time
 // from the first page to a drawn grid; no test asserts on time.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../../scripts/lib/system.mjs';
-import { launchBrowser } from '../../../scripts/lib/browser.mjs';
 import { viewOrder } from '../../../src/shared/grid/viewModel.ts';
 import { findInRows } from '../../../src/shared/grid/find.ts';
 import { formatRange } from '../../../src/shared/grid/rangeCopy.ts';
-import { startPanelServer, fakeVsCode, themeNames } from './panelPage.mjs';
+import { fakeVsCode, previewRun, themeNames } from './panelPage.mjs';
 import { XSS } from './fixtures.mjs';
 
 const outDir = join(repoRoot, 'test-output', 'preview');
@@ -483,36 +481,13 @@ async function frameBench(context, origin) {
 
 async function main() {
   mkdirSync(outDir, { recursive: true });
-  const profile = join(tmpdir(), `synclogs-grid-${process.pid}`);
-  rmSync(profile, { recursive: true, force: true });
-  const server = await startPanelServer();
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await launchBrowser(profile, { width: 1200, height: 800 });
-  let passed = 0;
-  let failed = 0;
-  const record = async (name, fn) => {
-    try {
-      await fn();
-      passed++;
-      console.log(`ok - ${name}`);
-    } catch (err) {
-      failed++;
-      console.log(
-        `not ok - ${name}\n  ${String(err?.stack ?? err)
-          .split('\n')
-          .slice(0, 6)
-          .join('\n  ')}`,
-      );
-    }
-  };
-  try {
+  await previewRun('grid', { width: 1200, height: 800 }, async ({ context, origin, record }) => {
     if (measureFrames) {
-      const r = await frameBench(browser.context, origin);
-      console.log(JSON.stringify(r));
-      return;
+      console.log(JSON.stringify(await frameBench(context, origin)));
+      return false;
     }
     for (const theme of themeNames) {
-      const opened = await openGrid(browser.context, origin, theme);
+      const opened = await openGrid(context, origin, theme);
       for (const [name, fn] of checks) await record(`${theme}: ${name}`, () => fn(opened));
       await record(`${theme}: no console errors or CSP violations`, async () => {
         assert.deepEqual(opened.errors, []);
@@ -522,14 +497,8 @@ async function main() {
       await opened.page.screenshot({ path: join(outDir, `grid-${theme}.png`) });
       await opened.page.close();
     }
-    await record('usable at 400 px: nothing scrolls sideways but the grid', () => checkNarrow(browser.context, origin));
-  } finally {
-    await browser.close();
-    server.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-  console.log(`grid: ${passed} passed, ${failed} failed`);
-  process.exitCode = failed ? 1 : 0;
+    await record('usable at 400 px: nothing scrolls sideways but the grid', () => checkNarrow(context, origin));
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -12,17 +12,15 @@
 //
 // Prints "renderer: N passed, N failed" and exits 1 on a failure.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../../scripts/lib/system.mjs';
-import { launchBrowser } from '../../../scripts/lib/browser.mjs';
 import { formatRange } from '../../../src/shared/grid/rangeCopy.ts';
 import { NOTEBOOK_RESULT_MIME } from '../../../src/shared/notebookOutput.ts';
 import { shapeChart } from '../../../src/notebook/chartData.ts';
 import { cellOutput } from '../../../src/notebook/cellOutput.ts';
 import { parseOutputComment } from '../../../src/notebook/outputComment.ts';
-import { startPanelServer, themeNames } from './panelPage.mjs';
+import { previewRun, themeNames } from './panelPage.mjs';
 import { XSS } from './fixtures.mjs';
 
 const outDir = join(repoRoot, 'test-output', 'preview');
@@ -372,33 +370,11 @@ const checks = [
 
 async function main() {
   mkdirSync(outDir, { recursive: true });
-  const profile = join(tmpdir(), `synclogs-nb-output-${process.pid}`);
-  rmSync(profile, { recursive: true, force: true });
-  const server = await startPanelServer();
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await launchBrowser(profile, { width: 1100, height: 1400 });
-  let passed = 0;
-  let failed = 0;
-  const record = async (name, fn) => {
-    try {
-      await fn();
-      passed++;
-      console.log(`ok - ${name}`);
-    } catch (err) {
-      failed++;
-      console.log(
-        `not ok - ${name}\n  ${String(err?.stack ?? err)
-          .split('\n')
-          .slice(0, 6)
-          .join('\n  ')}`,
-      );
-    }
-  };
-  try {
+  await previewRun('renderer', { width: 1100, height: 1400 }, async ({ context, origin, record }) => {
     for (const theme of themeNames) {
       let opened;
       await record(`${theme}: the renderer activates and draws four outputs`, async () => {
-        opened = await openNotebook(browser.context, origin, theme);
+        opened = await openNotebook(context, origin, theme);
       });
       if (!opened) continue;
       for (const [name, fn] of checks) await record(`${theme}: ${name}`, () => fn(opened));
@@ -410,13 +386,7 @@ async function main() {
       await opened.page.screenshot({ path: join(outDir, `notebook-output-${theme}.png`), fullPage: true });
       await opened.page.close();
     }
-  } finally {
-    await browser.close();
-    server.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-  console.log(`renderer: ${passed} passed, ${failed} failed`);
-  process.exitCode = failed ? 1 : 0;
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

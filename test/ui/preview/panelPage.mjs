@@ -3,10 +3,12 @@
 // dist/webview on 127.0.0.1 and a fake acquireVsCodeApi. Shared by preview.mjs and grid.mjs.
 // Also the page notebook outputs are drawn in (/notebook/<theme>, notebookOutput.mjs).
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { repoRoot } from '../../../scripts/lib/system.mjs';
+import { launchBrowser } from '../../../scripts/lib/browser.mjs';
 
 const distDir = join(repoRoot, 'dist', 'webview');
 
@@ -251,4 +253,47 @@ export function fakeVsCode() {
   document.addEventListener('securitypolicyviolation', (e) =>
     window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
   );
+}
+
+/**
+ * A preview run: the panel server and a browser with a fresh profile, and `record(name, fn)`,
+ * which runs one check and prints `ok - name` or `not ok - name` with the start of its stack.
+ * `body` gets them; the browser, server and profile go when it ends, and the closing line
+ * `<word>: N passed, N failed` (what scripts/test.mjs counts) is printed and sets the exit code.
+ */
+export async function previewRun(word, viewport, body) {
+  const profile = join(tmpdir(), `synclogs-${word}-${process.pid}`);
+  rmSync(profile, { recursive: true, force: true });
+  mkdirSync(profile, { recursive: true });
+  const server = await startPanelServer();
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const browser = await launchBrowser(profile, viewport);
+  let passed = 0;
+  let failed = 0;
+  const record = async (name, fn) => {
+    try {
+      await fn();
+      passed++;
+      console.log(`ok - ${name}`);
+    } catch (err) {
+      failed++;
+      console.log(
+        `not ok - ${name}\n  ${String(err?.stack ?? err)
+          .split('\n')
+          .slice(0, 6)
+          .join('\n  ')}`,
+      );
+    }
+  };
+  let counted = true;
+  try {
+    counted = (await body({ context: browser.context, origin, record })) !== false;
+  } finally {
+    await browser.close();
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+  if (!counted) return;
+  console.log(`${word}: ${passed} passed, ${failed} failed`);
+  process.exitCode = failed ? 1 : 0;
 }
