@@ -35,7 +35,11 @@ export const parameterNames = (sql: string, dialect: Dialect): string[] => [
   ...new Set(findParameters(sql, dialect).map((p) => p.name)),
 ];
 
-/** The cell's SQL with each `:name` replaced by a bound placeholder; a name without a value is an error naming it. */
+/**
+ * The cell's SQL with each `:name` replaced by a bound placeholder; a name without a value is an
+ * error naming it. A placeholder shorter than its name is padded with spaces, so the warehouse's
+ * error positions ("at line 3, column 12") point at the cell's own text.
+ */
 export function bindParameters(sql: string, dialect: Dialect, values: Readonly<Record<string, string>>): SqlQuery {
   const b = binder(dialect);
   let text = '';
@@ -43,7 +47,8 @@ export function bindParameters(sql: string, dialect: Dialect, values: Readonly<R
   for (const p of findParameters(sql, dialect)) {
     if (!(p.name in values))
       throw new Error(`The cell uses :${p.name}, which has no value: run "Sync Logs: Set Notebook Parameters".`);
-    text += sql.slice(at, p.start) + b.bind(values[p.name]);
+    const placeholder = b.bind(values[p.name]);
+    text += sql.slice(at, p.start) + placeholder + ' '.repeat(Math.max(0, p.end - p.start - placeholder.length));
     at = p.end;
   }
   return b.query(text + sql.slice(at));

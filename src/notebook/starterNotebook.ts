@@ -8,8 +8,10 @@ export function starterNotebook(schema: string): string {
 -- # Sync-log notebook
 --
 -- Prose and SQL in one file (\`*.synclogs.sql\`) that is also a plain SQL script: markdown cells are
--- \`--\` comments and each cell starts with a \`-- %%\` line. Cells run on the active connection;
--- \`:sync_id\` is asked once for the notebook and bound as a value.
+-- \`--\` comments and each cell starts with a \`-- %%\` line. Cells run on the notebook's kernel,
+-- one per connection (the active connection's unless you pick another); \`:sync_id\` is asked
+-- once for the notebook and bound as a value. A first line \`-- synclogs: chart=bar x=COL y=COL\`
+-- draws a cell's result as a chart (\`line\`, \`stacked\` with \`series=COL\`; \`table\`, \`text\`).
 
 -- %% sql
 -- Every sync's latest run, newest first

@@ -1120,6 +1120,65 @@ async function themeSwitch({ page, log, shot }) {
   await shot(startsLight ? 'light' : 'dark');
 }
 
+/**
+ * A sync-log notebook of the workspace, run in the real editor: the first cell's result in the
+ * output renderer's grid (rows there, a header click sorts them), the second cell's magic comment
+ * draws a bar chart with pixels on it, and its Table shows the same statuses. The notebook's kernel
+ * is the active connection's, chosen without asking.
+ */
+async function notebookOutputs({ page, log, shot }) {
+  await page.keyboard.press('Control+p');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 5_000 });
+  await input.fill('investigate.synclogs.sql');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'investigate.synclogs.sql' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.notebook-editor >> visible=true').first().waitFor({ state: 'visible', timeout: 30_000 });
+  // The notebook toolbar's Run All (the palette lists it under another name in each VS Code).
+  await page.locator('.notebook-toolbar-container .action-item', { hasText: 'Run All' }).first().click();
+  const frame = await findWebview(
+    page,
+    () =>
+      document.querySelectorAll('[data-testid="nb-output"]').length >= 2 &&
+      document.querySelector('[data-testid="grid"] [role="gridcell"]') !== null &&
+      document.querySelector('canvas[data-testid="nb-chart"]') !== null,
+    null,
+    'the grid and the chart in the notebook outputs',
+    90_000,
+  );
+  const summary = await textOf(frame.locator('[data-testid="nb-summary"]').first());
+  log(`first output: ${summary}`);
+  if (!/^\d+ rows? in /.test(summary)) throw new Error(`the grid output says its rows: ${summary}`);
+  const runsOf = () =>
+    frame.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="grid"] [role="row"]')]
+        .map((r) => r.querySelector('[role="gridcell"][aria-colindex="5"]')?.textContent)
+        .filter((t) => t)
+        .map(Number),
+    );
+  const before = await runsOf();
+  if (before.length < 2) throw new Error(`rows in the grid output: ${before.length}`);
+  const head = frame.locator('[data-testid="grid"] .sg-colhead[data-column="3"] .sg-colhead-text');
+  await head.click();
+  await head.click();
+  const max = Math.max(...before);
+  await waitUntil(async () => (await runsOf())[0] === max, `the runs column sorted descending (${max} first)`);
+  const inked = await frame.evaluate(() => {
+    const c = document.querySelector('canvas[data-testid="nb-chart"]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return { n, w: c.width, h: c.height };
+  });
+  log(`chart canvas ${inked.w}x${inked.h}, ${inked.n} pixels drawn`);
+  if (inked.n < 1000) throw new Error(`the chart drew ${inked.n} pixels`);
+  await frame.locator('[data-testid="nb-chart-table-toggle"]').click();
+  const table = await textOf(frame.locator('[data-testid="nb-chart-table-table"]'));
+  if (!/succeeded/.test(table) || !/failed/.test(table)) throw new Error(`the chart's table: ${table.slice(0, 200)}`);
+  await shot('notebook');
+  await runCommand(page, 'View: Close All Editors');
+}
+
 export const steps = [
   ['the workbench loads', workbenchLoads],
   ['open the Sync Logs container', openSyncLogs],
@@ -1140,6 +1199,7 @@ export const steps = [
   ['Color theme: the panel follows a light/dark switch, and back', themeSwitch],
   ['Sync Health: the worst sync checked against SQL, then its Stuck rows and a folded timeline', healthToStuckTimeline],
   ['Explain Run from a run in the tree: the waterfalls equal counts in the Results panel', runExplained],
+  ['a sync-log notebook: a result in the output grid, sorted, and a chart from a magic comment', notebookOutputs],
 ];
 
 // ---------------------------------------------------------------------------------------------

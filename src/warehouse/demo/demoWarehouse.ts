@@ -261,6 +261,7 @@ class DemoWarehouse implements Warehouse {
     const turn = this.queue;
     this.queue = turn.then(() => new Promise<void>((resolve) => (release = resolve)));
     await turn;
+    let stopped = false;
     try {
       if (signal?.aborted) throw new QueryCancelledError();
       await this.db.exec('begin');
@@ -286,8 +287,17 @@ class DemoWarehouse implements Warehouse {
         if (signal?.aborted) throw new QueryCancelledError();
         let page;
         try {
-          page = await this.db.query<unknown[]>(`fetch forward ${batchRows} from synclogs_stream`, [], QUERY_OPTIONS);
+          // The simple protocol (exec), not a prepared FETCH: on a value PGlite cannot print (jsonb
+          // nested past its stack), a prepared FETCH spins in the engine, while exec comes back
+          // without a command tag, which is caught below.
+          const answers = await this.db.exec(`fetch forward ${batchRows} from synclogs_stream`, QUERY_OPTIONS);
+          if (pgliteFailedSilently(answers, 'fetch')) {
+            stopped = true;
+            throw new Error(PGLITE_SILENT_FAILURE_MESSAGE);
+          }
+          page = answers[answers.length - 1];
         } catch (err) {
+          if (stopped) throw err;
           throw toWarehouseError(err, { sql });
         }
         const columns: ResultColumn[] = page.fields.map((f) => ({ name: f.name, type: pgTypeName(f.dataTypeID) }));
@@ -300,7 +310,8 @@ class DemoWarehouse implements Warehouse {
         if (raw.length < batchRows) return;
       }
     } finally {
-      if (this.db.isInTransaction()) await this.db.exec('rollback').catch(() => undefined);
+      // After a silent failure the engine may hang on its next statement: the rollback is left out.
+      if (!stopped && this.db.isInTransaction()) await this.db.exec('rollback').catch(() => undefined);
       release();
     }
   }
