@@ -127,20 +127,19 @@ describe('Sync-log notebooks', function () {
       ).rows[0][0],
     );
     assert.match(failing, new RegExp(`${expected} rows? in`), failing.slice(-200));
-    // A broken cell shows the warehouse's error.
+    // A broken cell shows the warehouse's error, at its place in the cell's own text (after a
+    // parameter on the same line, whose placeholder is shorter than its name).
+    const brokenSql =
+      '-- a typo\nselect 1 from hightouch_audit.sync_changelog where sync_id = :sync_id and failed_reason is null';
     const edit = new vscode.WorkspaceEdit();
     edit.set(editor.notebook.uri, [
-      vscode.NotebookEdit.insertCells(4, [
-        new vscode.NotebookCellData(
-          vscode.NotebookCellKind.Code,
-          'select failed_reason from hightouch_audit.sync_changelog',
-          'sql',
-        ),
-      ]),
+      vscode.NotebookEdit.insertCells(4, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code, brokenSql, 'sql')]),
     ]);
     await vscode.workspace.applyEdit(edit);
     const broken = await runCell(editor, 4);
     assert.match(broken, /^ERROR .*failed_reason/);
+    const column = brokenSql.split('\n')[1].indexOf('failed_reason') + 1;
+    assert.match(broken, new RegExp(`at line 2, column ${column}\\b`), broken.slice(0, 300));
   });
 
   it('a magic comment picks the output: a chart shaped from the rows, text only, or the grid with the reason', async () => {

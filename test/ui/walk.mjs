@@ -1163,6 +1163,17 @@ async function notebookOutputs({ page, log, shot }) {
   await head.click();
   const max = Math.max(...before);
   await waitUntil(async () => (await runsOf())[0] === max, `the runs column sorted descending (${max} first)`);
+  // Keys reach the grid inside the output: a range selected with the mouse, copied with Ctrl+C.
+  const cell = (row, col) =>
+    frame.locator(`[role="row"][aria-rowindex="${row + 2}"] [role="gridcell"][aria-colindex="${col + 2}"]`).first();
+  await cell(0, 0).click();
+  await cell(2, 1).click({ modifiers: ['Shift'] });
+  await page.keyboard.press('Control+c');
+  await waitUntil(
+    async () =>
+      /Copied 3 rows × 2 columns as TSV/.test(await textOf(frame.locator('[data-testid="grid-status"]').first())),
+    'the copy said in the output grid',
+  );
   const inked = await frame.evaluate(() => {
     const c = document.querySelector('canvas[data-testid="nb-chart"]');
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
