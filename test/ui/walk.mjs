@@ -1127,6 +1127,17 @@ async function themeSwitch({ page, log, shot }) {
  * is the active connection's, chosen without asking.
  */
 async function notebookOutputs({ page, log, shot }) {
+  // The notebook gets the whole editor area: in a narrow group its toolbar folds Run All away.
+  // The earlier steps' untitled queries are closed without saving.
+  await runCommand(page, 'View: Close All Editors');
+  const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: "Don't Save" });
+  if (
+    await dontSave.waitFor({ state: 'visible', timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    await dontSave.click();
   await page.keyboard.press('Control+p');
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 5_000 });
@@ -1135,7 +1146,10 @@ async function notebookOutputs({ page, log, shot }) {
   await page.keyboard.press('Enter');
   await page.locator('.notebook-editor >> visible=true').first().waitFor({ state: 'visible', timeout: 30_000 });
   // The notebook toolbar's Run All (the palette lists it under another name in each VS Code).
-  await page.locator('.notebook-toolbar-container .action-item', { hasText: 'Run All' }).first().click();
+  await page
+    .locator('.notebook-toolbar-container .action-item >> visible=true', { hasText: 'Run All' })
+    .first()
+    .click();
   const frame = await findWebview(
     page,
     () =>
@@ -1187,7 +1201,6 @@ async function notebookOutputs({ page, log, shot }) {
   const table = await textOf(frame.locator('[data-testid="nb-chart-table-table"]'));
   if (!/succeeded/.test(table) || !/failed/.test(table)) throw new Error(`the chart's table: ${table.slice(0, 200)}`);
   await shot('notebook');
-  await runCommand(page, 'View: Close All Editors');
 }
 
 export const steps = [

@@ -46,6 +46,14 @@ test('missing relation, schema, column and permission messages', () => {
   assert.match(col.message, /Unknown column "failed_reason" \(42703\)/);
   assert.match(col.message, /Perhaps you meant/);
   assert.match(col.message, /named failure_reason/);
+  const sql = 'select 1\nfrom t where failed_reason is null';
+  const placed = toWarehouseError(
+    serverError('42703', 'column "failed_reason" does not exist', {
+      position: String(sql.indexOf('failed_reason') + 1),
+    }),
+    { ...ctx, sql },
+  );
+  assert.match(placed.message, /Unknown column "failed_reason" at line 2, column 14 \(42703\)/);
   const other = toWarehouseError(serverError('42703', 'column c.wat does not exist'), ctx);
   assert.match(other.message, /Unknown column "c\.wat"/);
   const perm = toWarehouseError(serverError('42501', 'permission denied for table sync_runs'), ctx);

@@ -415,13 +415,15 @@ test('a connection that keeps dropping: cancel still ends the query promptly', a
 test('an ended session is reported as connectionLost and the next query logs in again', async () => {
   const logins = fake.logins.length;
   let gone = true;
-  fake.setHandler(() =>
-    gone
+  // Keyed on this test's own SQL: a request the driver still retries from an earlier test (one that
+  // kept dropping the connection) must not take the one "session ended" answer.
+  fake.setHandler((q) =>
+    gone && q.sqlText === 'select 1 as ended_session'
       ? ((gone = false),
         { error: { code: '390111', message: 'Session no longer exists.  New login required to access the service.' } })
       : { columns: [{ name: 'N', type: 'fixed' }], rows: [['1']] },
   );
-  const err = await wh.query('select 1').catch((e: unknown) => e);
+  const err = await wh.query('select 1 as ended_session').catch((e: unknown) => e);
   assert.ok(err instanceof WarehouseError, String(err));
   assert.equal(err.connectionLost, true);
   assert.match(err.message, /next query reconnects/);

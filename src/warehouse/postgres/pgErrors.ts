@@ -85,7 +85,7 @@ export function toWarehouseError(err: unknown, ctx: PgErrorContext = {}): Wareho
         `${capitalize(serverMessage)} (3F000). Check the schema name (the syncLogs.schema setting); Hightouch writes sync logs to hightouch_audit unless configured otherwise.`,
       );
     case '42703':
-      return make(describeMissingColumn(serverMessage, first.hint));
+      return make(describeMissingColumn(serverMessage, first.hint, positionText(first.position, ctx.sql)));
     case '42501':
       return make(
         `${capitalize(serverMessage)} (42501). Ask an administrator to grant user "${ctx.user ?? '?'}" USAGE on the schema and SELECT on its tables.`,
@@ -122,9 +122,9 @@ export function toWarehouseError(err: unknown, ctx: PgErrorContext = {}): Wareho
   );
 }
 
-function describeMissingColumn(message: string, hint?: string): string {
+function describeMissingColumn(message: string, hint?: string, at = ''): string {
   const name = /column "?([^"]+?)"? does not exist/.exec(message)?.[1];
-  const what = name ? `Unknown column "${name}"` : capitalize(message);
+  const what = name ? `Unknown column "${name}"${at}` : `${capitalize(message)}${at}`;
   const known =
     name && /(^|\.)failed_reason$/.test(name)
       ? ' The column is named failure_reason (the vendor page calls it failed_reason).'
