@@ -18,7 +18,7 @@ import { repoRoot } from '../../../scripts/lib/system.mjs';
 import { viewOrder } from '../../../src/shared/grid/viewModel.ts';
 import { findInRows } from '../../../src/shared/grid/find.ts';
 import { formatRange } from '../../../src/shared/grid/rangeCopy.ts';
-import { fakeVsCode, previewRun, themeNames } from './panelPage.mjs';
+import { fakeVsCode, previewRun, themeNames, until } from './panelPage.mjs';
 import { XSS } from './fixtures.mjs';
 
 const outDir = join(repoRoot, 'test-output', 'preview');
@@ -194,15 +194,6 @@ const activeCell = (page) =>
     };
   });
 const lastMessage = (host, type) => host.messages.filter((m) => m.type === type).at(-1);
-const until = async (fn, what, ms = 10_000) => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 const checks = [
   [

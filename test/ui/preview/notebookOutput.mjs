@@ -20,7 +20,7 @@ import { NOTEBOOK_RESULT_MIME } from '../../../src/shared/notebookOutput.ts';
 import { shapeChart } from '../../../src/notebook/chartData.ts';
 import { cellOutput } from '../../../src/notebook/cellOutput.ts';
 import { parseOutputComment } from '../../../src/notebook/outputComment.ts';
-import { previewRun, themeNames } from './panelPage.mjs';
+import { previewRun, themeNames, until as waitUntil } from './panelPage.mjs';
 import { XSS } from './fixtures.mjs';
 
 const outDir = join(repoRoot, 'test-output', 'preview');
@@ -159,15 +159,8 @@ const gridCell = (page, row, col) =>
     .locator(`#out-grid [role="row"][aria-rowindex="${row + 2}"] [role="gridcell"][aria-colindex="${col + 2}"]`)
     .textContent();
 const posted = (page, type) => page.evaluate((t) => window.__posted.filter((m) => m.type === t), type);
-const until = async (fn, what, ms = 15_000) => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+/** The renderer's checks allow longer than the default: their outputs are built from a million rows. */
+const until = (fn, what, ms = 15_000) => waitUntil(fn, what, ms);
 
 const checks = [
   [

@@ -297,3 +297,14 @@ export async function previewRun(word, viewport, body) {
   console.log(`${word}: ${passed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;
 }
+
+/** Polls `fn` until it returns something truthy (that value), or fails after `ms` naming `what`. */
+export async function until(fn, what, ms = 10_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
