@@ -11,7 +11,7 @@ import { parseArgs, UsageError, type CliCommand } from './args';
 import { exportBatches } from '../export/exportBatches';
 import { formatLoadProgressLine, formatLoadSummary, tableChunks, writeBatches, writeResult } from './format';
 import { limitBatches } from '../results/limitBatches';
-import { readResult } from '../results/readResult';
+import { cappedBatchRows, readResult } from '../results/readResult';
 import { defaultSpoolDir } from '../results/rowSpool';
 import { rowList } from '../results/heldRows';
 import { OutputClosedError, streamWriter } from './stdoutWriter';
@@ -120,7 +120,7 @@ async function query(command: Extract<CliCommand, { kind: 'query' }>, io: CliIo)
   try {
     if (command.format !== 'table' && warehouse.stream) {
       // Written as the rows come (the same bytes as the bounded writer), so memory stays one batch whatever --max-rows says.
-      const batchRows = Math.min(command.maxRows + 1, 5_000);
+      const batchRows = cappedBatchRows(command.maxRows);
       const limited = limitBatches(
         warehouse.stream(sql, [], { signal: controller.signal, batchRows }),
         command.maxRows,

@@ -1,4 +1,5 @@
 import type { QueryResult } from '../shared/queryResult';
+import type { RowList } from '../results/heldRows';
 import type { LoadProgress, LoadStats } from '../demo/loaderContract';
 
 import { cellText as sharedCellText, csvField, tsvField } from '../shared/cellText';
@@ -99,11 +100,6 @@ function* chunked(pieces: Iterable<string>): Generator<string> {
  */
 export function tableChunks(result: TableInput, options: TableOptions = {}): Generator<string> {
   return chunked(tableLines(result, options));
-}
-
-/** Rows the table reads twice (it measures, then writes): an array, or a result's spool read in order. */
-export interface RowList extends Iterable<readonly unknown[]> {
-  readonly length: number;
 }
 
 /** A result as the table writer reads it. */

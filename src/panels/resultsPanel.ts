@@ -162,11 +162,6 @@ export class ResultsPanel implements vscode.Disposable {
 
   /** Shows a result; the panel owns its rows from here (a spool file is deleted when the result goes). */
   showResult(run: RunInfo, result: HeldResult, maxRows: number): void {
-    const tab = this.tabOf(run.runId);
-    if (!tab) {
-      result.rows.dispose();
-      return;
-    }
     const view: ShowResultMessage = {
       type: 'showResult',
       ...run,

@@ -28,11 +28,13 @@ export class ArrayRows implements HeldRows {
   dispose(): void {}
 }
 
-/** The rows in order, as a list that can be read more than once (a table measures, then writes). */
-export function rowList(rows: HeldRows): {
+/** Rows read in order, more than once if need be (a table measures, then writes): an array, or a spool. */
+export interface RowList extends Iterable<readonly unknown[]> {
   readonly length: number;
-  [Symbol.iterator](): Iterator<readonly unknown[]>;
-} {
+}
+
+/** The held rows as a RowList. */
+export function rowList(rows: HeldRows): RowList {
   return {
     length: rows.count,
     *[Symbol.iterator]() {

@@ -7,6 +7,14 @@ import { limitBatches } from './limitBatches';
 /** Rows asked per round trip when the cap is larger. */
 const READ_BATCH_ROWS = 5_000;
 
+/**
+ * Rows to ask per round trip for a read cut at `maxRows`: a cap under a batch asks for just the cap
+ * and one more, so a capped result costs what a LIMIT does.
+ */
+export function cappedBatchRows(maxRows: number): number {
+  return Math.min(maxRows + 1, READ_BATCH_ROWS);
+}
+
 /** A result as the extension holds it: like a QueryResult, with its rows held (in memory or spooled). */
 export interface HeldResult {
   columns: ResultColumn[];
@@ -60,8 +68,7 @@ export async function readResult(
   let columns: ResultColumn[] = [];
   let command: string | undefined;
   let affected: number | undefined;
-  // A cap under a batch asks for just the cap and one more, so a capped result costs what a LIMIT does.
-  const batchRows = Math.min(options.maxRows + 1, READ_BATCH_ROWS);
+  const batchRows = cappedBatchRows(options.maxRows);
   const limited = limitBatches(warehouse.stream(sql, values, { signal: options.signal, batchRows }), options.maxRows);
   try {
     for await (const batch of limited.batches) {
