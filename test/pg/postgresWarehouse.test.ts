@@ -162,6 +162,21 @@ test('readOnly rejects a write and changes nothing', async () => {
   assert.deepEqual(r.rows, [[0]]);
 });
 
+test("the extension's read-only queries run without JIT; a user's query on the same connection keeps the server's setting", async () => {
+  // One connection, so the plain queries run on the session the read-only one used.
+  const one = await openPostgresWarehouse({ connectionString: server.url }, { poolSize: 1 });
+  try {
+    const jit = async (readOnly: boolean) =>
+      (await one.query("select current_setting('jit') as jit", [], { readOnly })).rows[0]?.[0];
+    assert.equal(await jit(false), 'on', "the test server's default");
+    assert.equal(await jit(true), 'off');
+    assert.equal(await jit(false), 'on');
+    assert.equal(await jit(true), 'off');
+  } finally {
+    await one.close();
+  }
+});
+
 for (const maxRows of [undefined, 1000])
   test(`abort cancels the statement in the server within a second; the pool stays usable (${maxRows === undefined ? 'every row' : 'first rows through a portal'})`, async () => {
     const controller = new AbortController();
