@@ -34,9 +34,13 @@ export function tsvField(value: unknown): string {
   return (cellText(value) ?? '').replace(/[\t\r\n]/g, ' ');
 }
 
-/** CSV (RFC 4180) or TSV: a header line, then one line per row, each ending in CRLF. */
+/**
+ * Copy all: CSV (RFC 4180) or TSV, a header line, then one line per row, each ending in CRLF. It
+ * goes to the clipboard, and so into sheets and chats, with the range copy's fields: controls
+ * visible, no formulas. (An export to a file keeps every value exact: csvField, tsvField.)
+ */
 export function toDelimited(columns: readonly ResultColumn[], rows: readonly unknown[][], format: CopyFormat): string {
-  const field = format === 'csv' ? csvField : tsvField;
+  const field = format === 'csv' ? csvCopyField : tsvCopyField;
   const sep = format === 'csv' ? ',' : '\t';
   const line = (cells: readonly unknown[]) => `${cells.map(field).join(sep)}\r\n`;
   return line(columns.map((c) => c.name)) + rows.map((r) => line(columns.map((_, i) => r[i]))).join('');

@@ -149,4 +149,20 @@ describe('toDelimited', () => {
   it('writes TSV with tabs and line breaks flattened', () => {
     assert.equal(toDelimited(columns, [[1, 'a\tb\nc', null]], 'tsv'), 'id\treason\tfields\r\n1\ta b c\t\r\n');
   });
+
+  // Copy all goes to the clipboard: a failure text from a destination must not run in the sheet it is pasted into.
+  it('keeps hostile text inert in both formats, as a range copy does, numbers as they are', () => {
+    const hostile = [
+      [-5, '=HYPERLINK("http://x.example","ok")', { a: 1 }],
+      [2, '@SUM(A1)\u202e', '-12.5'],
+    ];
+    assert.equal(
+      toDelimited(columns, hostile, 'csv'),
+      'id,reason,fields\r\n-5,"\'=HYPERLINK(""http://x.example"",""ok"")","{""a"":1}"\r\n2,\'@SUM(A1)<U+202E>,-12.5\r\n',
+    );
+    assert.equal(
+      toDelimited(columns, hostile, 'tsv'),
+      'id\treason\tfields\r\n-5\t\'=HYPERLINK("http://x.example","ok")\t{"a":1}\r\n2\t\'@SUM(A1)<U+202E>\t-12.5\r\n',
+    );
+  });
 });
