@@ -34,7 +34,12 @@ export function warehouseRunner(warehouse: Warehouse, loc: SyncLogLocation, sign
     loc,
     signal,
     async rows(query: SqlQuery, maxRows = MAX_ANALYSIS_ROWS) {
-      const result = await warehouse.query(query.text, query.values, { signal, readOnly: true, maxRows });
+      const result = await warehouse.query(query.text, query.values, {
+        signal,
+        readOnly: true,
+        maxRows,
+        hashGrouping: query.hashGrouping,
+      });
       return resultObjects(result, { lowerCaseNames: true });
     },
   };

@@ -5,6 +5,11 @@ import type { LexicalTraits } from './lexer';
 export interface SqlQuery {
   text: string;
   values: unknown[];
+  /**
+   * Its grouping is far smaller than a planner can estimate (failure texts by row: a row fails
+   * with few texts), so it is run with room to hash it (QueryOptions.hashGrouping).
+   */
+  hashGrouping?: boolean;
 }
 
 /** How a driver expects bound values to be named in SQL text. */

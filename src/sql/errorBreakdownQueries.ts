@@ -43,7 +43,8 @@ export function failureTextsQuery(
   const nullStr = `cast(null as ${str})`;
   // Typed, so every dialect resolves the union's first column the same way (no padded CHAR).
   const kind = (k: string) => `cast('${k}' as ${str})`;
-  return b.query(`with per_row as (
+  return {
+    ...b.query(`with per_row as (
   select ${selectFailureReason(loc, 'c')}, c.sync_id, c.row_id, count(*) as n,
     count(*) over (partition by c.sync_id, c.row_id) as texts,
     row_number() over (partition by c.sync_id, c.row_id order by ${reason}) as nth
@@ -67,7 +68,9 @@ select * from (
   where texts > 1
   order by per_row.sync_id, per_row.row_id, failure_reason
   limit ${b.count(pairLimit + 1)}
-) pairs_part`);
+) pairs_part`),
+    hashGrouping: true,
+  };
 }
 
 /**

@@ -9,6 +9,11 @@ export interface QueryOptions {
   maxRows?: number;
   /** The extension's own queries run read-only where the warehouse allows it. */
   readOnly?: boolean;
+  /**
+   * A read-only statement whose grouping is far smaller than its planner estimates: where plans
+   * follow estimates (Postgres), its hash tables get more memory, so it hashes rather than sorts.
+   */
+  hashGrouping?: boolean;
 }
 
 /** A part of a streamed result: its columns (the same on every batch) and the next rows. */

@@ -162,16 +162,24 @@ test('readOnly rejects a write and changes nothing', async () => {
   assert.deepEqual(r.rows, [[0]]);
 });
 
-test("the extension's read-only queries run without JIT; a user's query on the same connection keeps the server's setting", async () => {
+test("the extension's read-only queries run without JIT, with larger hash tables when they ask; a user's query on the same connection keeps the server's settings", async () => {
   // One connection, so the plain queries run on the session the read-only one used.
   const one = await openPostgresWarehouse({ connectionString: server.url }, { poolSize: 1 });
   try {
-    const jit = async (readOnly: boolean) =>
-      (await one.query("select current_setting('jit') as jit", [], { readOnly })).rows[0]?.[0];
-    assert.equal(await jit(false), 'on', "the test server's default");
-    assert.equal(await jit(true), 'off');
-    assert.equal(await jit(false), 'on');
-    assert.equal(await jit(true), 'off');
+    const settings = async (readOnly: boolean, hashGrouping = false) =>
+      (
+        await one.query("select current_setting('jit'), current_setting('hash_mem_multiplier')", [], {
+          readOnly,
+          hashGrouping,
+        })
+      ).rows[0];
+    assert.deepEqual(await settings(false), ['on', '2'], "the test server's defaults");
+    assert.deepEqual(await settings(true), ['off', '2']);
+    assert.deepEqual(await settings(true, true), ['off', '4']);
+    assert.deepEqual(await settings(false), ['on', '2']);
+    // A higher multiplier of the server's is kept.
+    await one.query('set hash_mem_multiplier = 8');
+    assert.deepEqual(await settings(true, true), ['off', '8']);
   } finally {
     await one.close();
   }
