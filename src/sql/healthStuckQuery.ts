@@ -1,7 +1,7 @@
 import type { SqlQuery } from './dialect';
 import { binder } from './binds';
 import { sqlCount } from './ident';
-import { sliceCondition, sliceCtes, type HealthSlice } from './healthSlice';
+import { sliceCondition, sliceCtes, timeParam, type HealthSlice } from './healthSlice';
 import { tableName, type SyncLogLocation } from './syncLogTables';
 
 const POINTS = ['n', 'b', 'l'] as const;
@@ -24,7 +24,7 @@ export const MAX_STREAK_ROWS = 1_000;
  *   in memory at 10M rows and sorts on disk): the candidates;
  * - their operations in the slice (the window's runs and each sync's few runs before it, read by
  *   sync_run_id): per point the failures, the successes and the latest success; for the few with
- *   a failure after a success there, those failures counted again from the same operations;
+ *   a failure after a success there, those failures read from the row's own operations;
  * - the streak at the slice's start matters for a point when the slice has no success before it
  *   and too few failures, and the row enough failures before the slice to reach K; or when the
  *   candidate has no operation in the slice and the snapshot does not show it settled (a snapshot
@@ -32,11 +32,8 @@ export const MAX_STREAK_ROWS = 1_000;
  * Rows that left the model while failing are why the whole log is read: stuck (their latest K
  * operations failed), yet in neither the snapshot nor any recent run.
  * Joins of two CTEs are avoided (unions and group by instead): the planner cannot size CTEs and
- * would rescan one for every row of the other. The one left (the second look: the slice's
- * operations to the rows that need it) is hashed on Postgres, whose estimate of both sides holds
- * there; it replaced a second read of those rows' operations through the changelog's index,
- * which at 10M rows and a 30-day window read 1.9M operations again. The other joins go to the
- * changelog's indexes, to sync_runs or to the snapshot.
+ * would rescan one for every row of the other. The joins left go to the changelog's indexes, to
+ * sync_runs or to the snapshot.
  */
 export function healthStuckQuery(loc: SyncLogLocation, s: HealthSlice, minFailures: number): SqlQuery {
   if (!Number.isSafeInteger(minFailures) || minFailures < 1)
@@ -44,6 +41,7 @@ export function healthStuckQuery(loc: SyncLogLocation, s: HealthSlice, minFailur
   const k = sqlCount(minFailures, 'minimum failures');
   const b = binder(loc.dialect);
   const changelog = tableName(loc, 'sync_changelog');
+  const runs = tableName(loc, 'sync_runs');
   const windowed = s.since !== undefined;
   const str = loc.dialect.stringType;
   const nullStr = `cast(null as ${str})`;
@@ -55,11 +53,12 @@ export function healthStuckQuery(loc: SyncLogLocation, s: HealthSlice, minFailur
   ) => `sum(case when t.status = 'failed' and ${before[p]} then 1 else 0 end) as nf_${p},
     sum(case when t.status <> 'failed' and ${before[p]} then 1 else 0 end) as ok_${p},
     max(case when t.status <> 'failed' and ${before[p]} then t.started_at end) as lok_${p}`;
-  // A row's failures after its latest success before a point, for the rows with both before it.
-  // Those failures are newer than a slice run, and a sync's slice holds every run after its first
-  // one, so they are among the slice's operations already read (no second read of the changelog).
+  // The same points for an operation read from the row's own operations (r: its run). Failures
+  // after a slice success are newer than a slice run, so in the slice themselves.
+  const sinceParam = windowed ? timeParam(loc, b, s.since!, 'since') : '';
+  const looked = { n: '1 = 1', b: windowed ? `r.started_at < ${sinceParam}` : '1 = 0', l: 'r.started_at < m.last_at' };
   const look = (p: (typeof POINTS)[number]) =>
-    `sum(case when t.status = 'failed' and ${before[p]} and t.started_at > m.lok_${p} then 1 else 0 end) as f_${p}`;
+    `sum(case when ${looked[p]} and r.started_at > m.lok_${p} then 1 else 0 end) as f_${p}`;
   // Needs the streak at the slice's start for a point: no non-failed operation before it in the
   // slice, fewer than K failures there, and enough failures before the slice to reach K.
   const needs = (p: string) => `(x.ok_${p} = 0 and x.nf_${p} < ${k} and x.nf - x.nf_n >= ${k} - x.nf_${p})`;
@@ -91,8 +90,9 @@ per_row as (
 second_look as (
   select m.sync_id, m.row_id, ${POINTS.map(look).join(', ')}
   from per_row m
-  join tagged t on t.sync_id = m.sync_id and t.row_id = m.row_id
-  where t.status is not null and m.n_s > 0 and (${POINTS.map((p) => `(m.ok_${p} > 0 and m.nf_${p} > 0)`).join(' or ')})
+  join ${changelog} c on c.sync_id = m.sync_id and c.row_id = m.row_id
+  join ${runs} r on r.sync_run_id = c.sync_run_id
+  where c.status = 'failed' and m.n_s > 0 and (${POINTS.map((p) => `(m.ok_${p} > 0 and m.nf_${p} > 0)`).join(' or ')})
   group by m.sync_id, m.row_id
 ),
 settled as (
