@@ -34,7 +34,7 @@ export function outputFrame(data: NotebookResultOutput, exportRun?: () => void):
   );
   if (exportRun) {
     const button = el('button', {
-      className: 'slnb-button',
+      className: 'sg-button slnb-button',
       testid: 'nb-export',
       text: 'Export full result…',
       attrs: { type: 'button', title: 'Run the statement again and write every row to a file' },
