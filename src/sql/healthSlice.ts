@@ -37,34 +37,45 @@ export function sliceCondition(loc: SyncLogLocation, b: Binder, s: HealthSlice, 
 }
 
 /**
- * CTEs `slice_runs0` (the slice's runs: sync_id, sync_run_id, started_at, in_w: in the window),
+ * CTEs `slice_runs0` (the slice's runs: sync_id, sync_run_id, started_at, in_w: in the window) and
  * `slice_runs` (with last_at, the start of the sync's newest run, and is_last: the run started
- * then; two runs of one sync never start at the same instant) and `ops`: the slice's operations
- * with those flags. The changelog is also restricted by a plain filter on sync_runs, which the
- * planner can size (so Postgres reads a short window's runs by index, not the whole table).
+ * then; two runs of one sync never start at the same instant).
  */
-export function sliceCtes(loc: SyncLogLocation, b: Binder, s: HealthSlice, opsColumns: string): string {
-  const runs = tableName(loc, 'sync_runs');
+export function sliceRunsCtes(loc: SyncLogLocation, b: Binder, s: HealthSlice): string {
   const inWindow =
     s.since === undefined ? '1' : `case when r.started_at >= ${timeParam(loc, b, s.since, 'since')} then 1 else 0 end`;
-  const runsWhere = sliceCondition(loc, b, s, 'r');
-  const opsWhere =
-    s.since === undefined
-      ? ''
-      : `\n  where c.sync_run_id in (select x.sync_run_id from ${runs} x where ${sliceCondition(loc, b, s, 'x')})`;
   return `slice_runs0 as (
   select r.sync_id, r.sync_run_id, r.started_at, ${inWindow} as in_w
-  from ${runs} r
-  where ${runsWhere}
+  from ${tableName(loc, 'sync_runs')} r
+  where ${sliceCondition(loc, b, s, 'r')}
 ),
 slice_runs as (
   select s.sync_run_id, s.started_at, s.in_w, l.last_at, case when s.started_at = l.last_at then 1 else 0 end as is_last
   from slice_runs0 s
   join (select sync_id, max(started_at) as last_at from slice_runs0 group by sync_id) l on l.sync_id = s.sync_id
-),
+)`;
+}
+
+/**
+ * The slice's operations (changelog `c`) with their run's flags (slice_runs `r`), to follow a FROM
+ * after sliceRunsCtes. The changelog is also restricted by a plain filter on sync_runs, which the
+ * planner can size (so Postgres reads a short window's runs by index, not the whole table).
+ */
+export function sliceOpsSource(loc: SyncLogLocation, b: Binder, s: HealthSlice): string {
+  const runs = tableName(loc, 'sync_runs');
+  const where =
+    s.since === undefined
+      ? ''
+      : `\n  where c.sync_run_id in (select x.sync_run_id from ${runs} x where ${sliceCondition(loc, b, s, 'x')})`;
+  return `${tableName(loc, 'sync_changelog')} c
+  join slice_runs r on r.sync_run_id = c.sync_run_id${where}`;
+}
+
+/** sliceRunsCtes and CTE `ops`: the slice's operations with `opsColumns` and their run's flags. */
+export function sliceCtes(loc: SyncLogLocation, b: Binder, s: HealthSlice, opsColumns: string): string {
+  return `${sliceRunsCtes(loc, b, s)},
 ops as (
   select ${opsColumns}, r.started_at, r.in_w, r.is_last, r.last_at
-  from ${tableName(loc, 'sync_changelog')} c
-  join slice_runs r on r.sync_run_id = c.sync_run_id${opsWhere}
+  from ${sliceOpsSource(loc, b, s)}
 )`;
 }

@@ -177,6 +177,27 @@ for (const days of [1, 30]) {
             : [...s.newTemplates.map((t) => t.template)].sort(),
         );
         assert.equal(s.newTemplateCount, expected.length, `${s.syncId} new templates`);
+        // Each new template's rows (per text, added up), failures and first failure in the window.
+        for (const t of s.newTemplates) {
+          const failures = lists
+            .flat()
+            .filter(
+              (o) => inW(o) && o.status === 'failed' && o.reason !== null && failureTemplate(o.reason) === t.template,
+            );
+          const rowsOfText = new Map<string, Set<string>>();
+          for (const o of failures) rowsOfText.set(o.reason!, (rowsOfText.get(o.reason!) ?? new Set()).add(o.rowId));
+          assert.equal(t.failures, failures.length, `${s.syncId} ${t.template} failures`);
+          assert.equal(
+            t.rows,
+            [...rowsOfText.values()].reduce((n, r) => n + r.size, 0),
+            `${s.syncId} ${t.template} rows`,
+          );
+          assert.equal(
+            Date.parse(t.firstSeen!),
+            Math.min(...failures.map((o) => o.at)),
+            `${s.syncId} ${t.template} first`,
+          );
+        }
         sawNew += expected.length;
       }
       assert.ok(sawStuck > 0, 'the demo has stuck rows');
@@ -224,4 +245,53 @@ test('health without run counters: the same overview', async () => {
   const a = await loadHealth(run, { days: 1, minFailures: 3, now: new Date() });
   const b = await loadHealth(noCounters, { days: 1, minFailures: 3, now: new Date() });
   assert.deepEqual(b, a);
+});
+
+// The demo's last runs hold no aborted operation: one added here (a newer run of one sync, with an
+// aborted, a failed and a succeeded operation on rows it already has), then taken away again.
+test('health: an aborted operation in the last run is neither attempted nor failed', async () => {
+  const syncId = String(runsRaw[0].sync_id);
+  const last = runsRaw
+    .filter((r) => String(r.sync_id) === syncId)
+    .sort((a, b) => Date.parse(String(b.started_at)) - Date.parse(String(a.started_at)))[0];
+  // The newest run of the whole log, so the window ends at it.
+  const at = Math.max(...runsRaw.map((r) => Date.parse(String(r.started_at)))) + 3_600_000;
+  const runId = 'health-test-aborted-run';
+  const lists = [...ops.get(syncId)!.values()];
+  // Rows that are not stuck before the run, so each lands in attempted / failed, not in stuck retries.
+  const picked = lists.filter((l) => !stuck(l, 3)).slice(0, 3);
+  assert.equal(picked.length, 3);
+  const added: Op[] = ['aborted', 'failed', 'succeeded'].map((status, i) => ({
+    rowId: picked[i][0].rowId,
+    runId,
+    at,
+    status,
+    reason: status === 'failed' ? 'health test: rejected' : null,
+  }));
+  await wh.query(
+    `insert into hightouch_audit.sync_runs (sync_id, sync_run_id, primary_key, destination, model_name, status, started_at, finished_at)
+     values ($1, $2, $3, $4, $5, 'failed', $6, $6)`,
+    [syncId, runId, last.primary_key, last.destination, last.model_name, new Date(at).toISOString()],
+  );
+  try {
+    for (const o of added)
+      await wh.query(
+        `insert into hightouch_audit.sync_changelog (sync_id, sync_run_id, op_type, row_id, status, failure_reason) values ($1, $2, 'changed', $3, $4, $5)`,
+        [syncId, runId, o.rowId, o.status, o.reason],
+      );
+    const data = await loadHealth(run, { days: 1, minFailures: 3, now: new Date('2030-01-01T00:00:00Z') });
+    const s = data.syncs.find((x) => x.syncId === syncId)!;
+    const withAdded = lists.map((l) => [...l, ...added.filter((o) => o.rowId === l[0].rowId)]);
+    assert.equal(s.lastRun?.syncRunId, runId);
+    assert.deepEqual(s.lastRunRows, lastRunRows(withAdded, { sync_run_id: runId, started_at: new Date(at) }, 3));
+    assert.deepEqual(s.lastRunRows, { attempted: 2, failed: 1, stuckRetries: 0 });
+    const since = at - DAY_MS;
+    assert.equal(
+      s.rowsAttemptedInWindow,
+      withAdded.filter((l) => l.some((o) => o.at >= since && o.status !== 'aborted')).length,
+    );
+  } finally {
+    await wh.query(`delete from hightouch_audit.sync_changelog where sync_run_id = $1`, [runId]);
+    await wh.query(`delete from hightouch_audit.sync_runs where sync_run_id = $1`, [runId]);
+  }
 });
