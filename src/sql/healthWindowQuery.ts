@@ -1,7 +1,7 @@
 import type { SqlQuery } from './dialect';
 import { binder } from './binds';
 import { failureReasonExpr } from './analysisScope';
-import { sliceOpsSource, sliceRunsCtes, type HealthSlice } from './healthSlice';
+import { sliceCtes, type HealthSlice } from './healthSlice';
 import type { SyncLogLocation } from './syncLogTables';
 
 /**
@@ -20,10 +20,9 @@ import type { SyncLogLocation } from './syncLogTables';
 export function healthWindowQuery(loc: SyncLogLocation, s: HealthSlice): SqlQuery {
   const b = binder(loc.dialect);
   const str = loc.dialect.stringType;
-  const runsCtes = sliceRunsCtes(loc, b, s);
-  const source = sliceOpsSource(loc, b, s);
+  const ops = sliceCtes(loc, b, s, `c.sync_id, c.row_id, c.status, ${failureReasonExpr(loc, 'c')} as failure_reason`);
   return {
-    ...b.query(`with ${runsCtes},
+    ...b.query(`with ${ops},
 keyed as (
   select o.sync_id, o.row_id, o.failure_reason, count(*) as n, min(o.started_at) as first_at,
     max(case when o.in_w = 1 and o.status <> 'aborted' then 1 else 0 end) as att_w,
@@ -31,9 +30,9 @@ keyed as (
     max(case when o.is_last = 1 and o.status <> 'aborted' then 1 else 0 end) as att_l,
     max(case when o.is_last = 1 and o.status = 'failed' then 1 else 0 end) as fail_l
   from (
-    select c.sync_id, c.row_id, c.status, r.started_at, r.in_w, r.is_last,
-      case when c.status = 'failed' and r.in_w = 1 then ${failureReasonExpr(loc, 'c')} end as failure_reason
-    from ${source.replace(/\n/g, '\n  ')}
+    select p.sync_id, p.row_id, p.status, p.started_at, p.in_w, p.is_last,
+      case when p.status = 'failed' and p.in_w = 1 then p.failure_reason end as failure_reason
+    from ops p
   ) o
   group by o.sync_id, o.row_id, o.failure_reason
 ),
