@@ -7,7 +7,8 @@ export interface SqlQuery {
   values: unknown[];
   /**
    * Its grouping is far smaller than a planner can estimate (failure texts by row: a row fails
-   * with few texts), so it is run with room to hash it (QueryOptions.hashGrouping).
+   * with few texts; a window's operations by row: a row has many), so it is run with room to
+   * hash it (QueryOptions.hashGrouping).
    */
   hashGrouping?: boolean;
 }
